@@ -1,0 +1,204 @@
+"""The nameko side of the runtime: the only runtime module that imports nameko.
+
+Service classes are thin: a list of entrypoints that translate RPC arguments into
+application calls. What every service needs comes from here:
+- ``ApplicationProvider``: the service's application, built when the container starts;
+- ``ActorContextProvider``: the actor context from the RPC headers, in force while the
+  worker runs, so every event the command records carries it;
+- ``rpc``: nameko's RPC entrypoint, sending domain errors as typed errors with their codes;
+- ``consume_events``: an upstream's published events, with retries and a parking queue
+  (nameko's own consumer acknowledges a failed message and it is gone);
+- ``EventSourcedService``: the base class, with ``notifications`` (the log others pull gaps
+  from) and ``health``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+import eventlet
+from kombu import Connection
+from nameko.containers import WorkerContext
+from nameko.exceptions import ContainerBeingKilled, deserialize_to_instance
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.rpc import Rpc
+
+from runtime.bus import inbox_queue, parked_queue, retry_queue
+from runtime.config import Settings
+from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
+from runtime.errors import DomainError, MalformedMessage, UnknownContract
+from runtime.inbox import CATCH_UP
+
+log = logging.getLogger("emulation.adapter")
+
+deserialize_to_instance(DomainError)  # callers rebuild DomainError, which becomes the subclass
+
+ATTEMPTS_HEADER = "x-emulation-attempts"
+ERROR_HEADER = "x-emulation-error"
+
+
+class ApplicationProvider(DependencyProvider):
+    def __init__(self, application_class: type) -> None:
+        self.application_class = application_class
+        self.app: Any = None
+
+    def setup(self) -> None:
+        self.app = self.application_class(Settings.from_env())
+
+    def stop(self) -> None:
+        if self.app is not None:
+            self.app.close()
+
+    def get_dependency(self, worker_ctx: WorkerContext) -> Any:
+        return self.app
+
+
+class ActorContextProvider(DependencyProvider):
+    """Puts the caller's ``CommandContext`` in force for the duration of each worker."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[WorkerContext, Any] = {}
+
+    def worker_setup(self, worker_ctx: WorkerContext) -> None:
+        # Never raises: an exception here would leave the caller waiting for ever. A missing
+        # or malformed context leaves none in force, and commands then fail ACTOR_REQUIRED.
+        raw = worker_ctx.context_data.get(HEADER_KEY)
+        context = None
+        if raw:
+            try:
+                context = CommandContext.from_header(raw)
+            except DomainError as exc:
+                log.warning("ignoring a malformed actor context: %s", exc)
+        self._tokens[worker_ctx] = set_context(context)
+
+    def worker_teardown(self, worker_ctx: WorkerContext) -> None:
+        token = self._tokens.pop(worker_ctx, None)
+        if token is not None:
+            reset_context(token)
+
+    def get_dependency(self, worker_ctx: WorkerContext) -> CommandContext | None:
+        return current_context()
+
+
+def _wire(error: DomainError) -> DomainError:
+    """The form a domain error travels in: the base class, carrying the subclass's code."""
+    wire = Exception.__new__(DomainError)
+    DomainError.__init__(wire, error.message, error.details, error.code)
+    return wire
+
+
+class DomainRpc(Rpc):
+    def __init__(self, expected_exceptions: Any = DomainError, **kwargs: Any) -> None:
+        super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def handle_result(self, message: Any, worker_ctx: WorkerContext, result: Any,
+                      exc_info: Any) -> Any:
+        if exc_info is not None and isinstance(exc_info[1], DomainError):
+            exc_info = (DomainError, _wire(exc_info[1]), exc_info[2])
+        return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+rpc = DomainRpc.decorator
+
+
+class EventsConsumer(Consumer):
+    """Consumes one upstream's published events; a failure is retried, then parked."""
+
+    def __init__(self, source: str, **kwargs: Any) -> None:
+        self.source = source
+        super().__init__(queue=None, **kwargs)
+
+    def setup(self) -> None:
+        settings = Settings.from_env()
+        consumer = self.container.service_name
+        self.amqp_uri = self.container.config["AMQP_URI"]
+        self.delays_ms = settings.retry_delays_ms
+        self.catch_up_interval = settings.catch_up_interval
+        self.queue = inbox_queue(consumer, self.source)
+        self.retry = retry_queue(consumer, self.source)
+        self.parked = parked_queue(consumer, self.source)
+        with Connection(self.amqp_uri) as connection:
+            channel = connection.default_channel
+            for queue in (self.queue, self.retry, self.parked):
+                queue(channel).declare()
+        super().setup()
+
+    def start(self) -> None:
+        self.container.spawn_managed_thread(self._catch_up_loop)
+
+    def _catch_up_loop(self) -> None:
+        while True:
+            try:
+                self.container.spawn_worker(self, (CATCH_UP,), {}, handle_result=self._caught_up)
+            except ContainerBeingKilled:
+                return
+            eventlet.sleep(self.catch_up_interval)
+
+    def _caught_up(self, worker_ctx: WorkerContext, result: Any, exc_info: Any) -> Any:
+        if exc_info is not None:
+            log.error("catching up with %s failed: %s", self.source, exc_info[1])
+        return result, exc_info
+
+    def handle_result(self, message: Any, worker_ctx: WorkerContext, result: Any = None,
+                      exc_info: Any = None) -> Any:
+        if exc_info is not None:
+            try:
+                self._divert(message, exc_info[1])
+            except Exception:
+                # Could not move it aside: give it back to the queue rather than lose it.
+                log.exception("could not divert a failed %s event; requeued", self.source)
+                self.queue_consumer.requeue_message(message)
+                return result, exc_info
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    def _divert(self, message: Any, error: BaseException) -> None:
+        headers = dict(message.headers or {})
+        attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        headers.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: f"{type(error).__name__}: {error}"[:1000]})
+        hopeless = isinstance(error, (MalformedMessage, UnknownContract))
+        if hopeless or attempts > len(self.delays_ms):
+            target, expiration = self.parked, None
+            log.error("PARKED %s event after %d attempt(s) in %s: %s", self.source, attempts,
+                      self.parked.name, error)
+        else:
+            target, expiration = self.retry, self.delays_ms[attempts - 1] / 1000
+            log.warning("retrying %s event in %.1fs (attempt %d): %s", self.source,
+                        expiration, attempts, error)
+        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as connection:
+            connection.Producer().publish(
+                message.body, exchange="", routing_key=target.name, headers=headers,
+                content_type=message.content_type, content_encoding=message.content_encoding,
+                delivery_mode=2, expiration=expiration)
+
+
+consume_events = EventsConsumer.decorator
+
+
+class EventSourcedService:
+    """Base of every nameko service class."""
+
+    name: str
+    app: Any
+    context = ActorContextProvider()
+
+    @rpc
+    def notifications(self, after: int | None = None, stop: int | None = None,
+                      limit: int = 100) -> dict[str, Any]:
+        return self.app.published_page(after, stop, limit)
+
+    @rpc
+    def health(self) -> dict[str, Any]:
+        return {"service": self.name, "last_notification": self.app.recorder.max_notification_id()}
+
+
+def receive(app: Any, source: str, proxy: Any, message: Any) -> str:
+    """The body of every consumer method: hand the message to the application's inbox."""
+    return app.receive(source, message, pull=partial(_pull, proxy))
+
+
+def _pull(proxy: Any, **kwargs: Any) -> dict[str, Any]:
+    return proxy.notifications(**kwargs)

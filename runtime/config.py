@@ -1,0 +1,67 @@
+"""Configuration: environment variables only, read when asked, never at import time.
+
+Defaults run everything on one machine: SQLite files under ``EMU_DATA_DIR`` and RabbitMQ on
+localhost. Each service's store is chosen by one URL, ``<SERVICE>_DATABASE_URL``; a
+PostgreSQL URL (``postgresql+psycopg://...``) switches that service to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: Mapping[str, str]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        return cls(dict(os.environ if env is None else env))
+
+    def get(self, key: str, default: str) -> str:
+        value = self.env.get(key)
+        return default if value in (None, "") else str(value)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.get("EMU_DATA_DIR", "data")).resolve()
+
+    @property
+    def amqp_uri(self) -> str:
+        return self.get("AMQP_URI", DEFAULT_AMQP_URI)
+
+    def database_url(self, service: str) -> str:
+        url = self.env.get(f"{service.upper()}_DATABASE_URL")
+        if url:
+            return url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / (service + '.sqlite')}"
+
+    def number(self, key: str, default: float) -> float:
+        return float(self.get(key, str(default)))
+
+    @property
+    def relay_poll_interval(self) -> float:
+        return self.number("EMU_RELAY_POLL_INTERVAL", 0.01)
+
+    @property
+    def catch_up_interval(self) -> float:
+        return self.number("EMU_CATCH_UP_INTERVAL", 10.0)
+
+    @property
+    def retry_delays_ms(self) -> tuple[int, ...]:
+        """Delays before each redelivery of a failed event; after the last, it is parked."""
+        raw = self.get("EMU_RETRY_DELAYS_MS", "200,1000,5000,30000")
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+
+    def nameko_config(self) -> dict[str, object]:
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "max_workers": int(self.number("EMU_MAX_WORKERS", 10)),
+            "serializer": "json",
+        }

@@ -1,0 +1,168 @@
+"""The relay: publishes a service's notification log to RabbitMQ, in order, at least once.
+
+It reads published events from the store after the last confirmed position, publishes each
+with publisher confirms, and only then records the new position, in the service's own
+database. Killed at any moment, it resumes from what was confirmed: a notification may be
+published twice (consumers ignore the copy), never lost. Nothing is published inline after
+``save()``; a command's only job is to commit its events.
+
+Run one per service: ``python -m runtime.relay <service>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from kombu import Connection, Producer
+
+from runtime import faults
+from runtime.bus import events_exchange
+from runtime.config import Settings
+from runtime.publication import Publication
+from runtime.store import ServiceApplication
+
+log = logging.getLogger("emulation.relay")
+
+BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError)
+try:  # the broker's own errors, when kombu and amqp are there
+    from amqp.exceptions import AMQPError
+    from kombu.exceptions import OperationalError
+
+    BROKER_ERRORS = BROKER_ERRORS + (AMQPError, OperationalError)
+except ImportError:  # pragma: no cover
+    pass
+
+
+class RelayPosition:
+    """The last confirmed position, kept in a one-row table beside the service's events."""
+
+    def __init__(self, engine: sa.Engine, service: str) -> None:
+        self.engine = engine
+        metadata = sa.MetaData()
+        self.table = sa.Table(
+            f"{service}_relay_position", metadata,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("position", sa.BigInteger, nullable=True),
+            sa.Column("last_published", sa.BigInteger, nullable=True),
+        )
+        metadata.create_all(engine, checkfirst=True)
+
+    def load(self) -> tuple[int | None, int | None]:
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(self.table).where(self.table.c.id == 1)).first()
+        return (row.position, row.last_published) if row else (None, None)
+
+    def save(self, position: int | None, last_published: int | None) -> None:
+        with self.engine.begin() as connection:
+            updated = connection.execute(
+                self.table.update().where(self.table.c.id == 1)
+                .values(position=position, last_published=last_published)).rowcount
+            if not updated:
+                connection.execute(self.table.insert().values(
+                    id=1, position=position, last_published=last_published))
+
+
+class Relay:
+    def __init__(self, app: ServiceApplication, publication: Publication, amqp_uri: str,
+                 batch_size: int = 200) -> None:
+        self.app = app
+        self.publication = publication
+        self.amqp_uri = amqp_uri
+        self.batch_size = batch_size
+        self.position = RelayPosition(app.engine, app.service)
+        self.exchange = events_exchange(publication.source)
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+        self._after, self._last_published = self.position.load()
+
+    def _ensure_producer(self) -> Producer:
+        if self._producer is None:
+            connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
+                                    heartbeat=0)
+            connection.ensure_connection(max_retries=1)
+            channel = connection.channel()
+            self.exchange(channel).declare()
+            self._connection, self._producer = connection, Producer(channel, exchange=self.exchange)
+        return self._producer
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except BROKER_ERRORS:
+                log.debug("closing a broken broker connection", exc_info=True)
+        self._connection = self._producer = None
+
+    def run_once(self) -> int:
+        """Publishes what is pending (one batch); returns how many envelopes went out."""
+        after, last_published = self._after, self._last_published
+        page = self.publication.page(self.app.recorder, self.app.mapper, after=after,
+                                     limit=self.batch_size, previous_id=last_published)
+        if page.scanned_to == after:
+            return 0
+        faults.point("relay.before_publish")
+        producer = self._ensure_producer()
+        for envelope in page.envelopes:
+            # With confirm_publish each publish returns only once the broker has the message.
+            producer.publish(
+                envelope.to_dict(), routing_key=envelope.name, serializer="json",
+                delivery_mode=2, message_id=envelope.event_id,
+                headers={"source": envelope.source, "notification_id": envelope.notification_id},
+            )
+        faults.point("relay.before_position_saved")
+        if page.envelopes:
+            last_published = page.envelopes[-1].notification_id
+        self.position.save(page.scanned_to, last_published)
+        self._after, self._last_published = page.scanned_to, last_published
+        return len(page.envelopes)
+
+    def run(self, stop: threading.Event, poll_interval: float) -> None:
+        backoff = 0.1
+        while not stop.is_set():
+            try:
+                published = self.run_once()
+                backoff = 0.1
+            except BROKER_ERRORS as exc:
+                log.warning("broker unavailable, retrying in %.1fs: %s", backoff, exc)
+                self.close()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if not published:
+                stop.wait(poll_interval)
+        self.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    from runtime.services import SERVICES
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("service", choices=sorted(SERVICES))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    spec = SERVICES[args.service]
+    app = spec.application_class()(settings)
+    relay = Relay(app, app.publication, settings.amqp_uri)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        log.info("relay %s stopping (signal %d)", args.service, signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    log.info("relay %s publishing to %s", args.service, relay.exchange.name)
+    started = time.monotonic()
+    relay.run(stop, settings.relay_poll_interval)
+    log.info("relay %s stopped after %.0fs", args.service, time.monotonic() - started)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""The event store of a service: eventsourcing + SQLAlchemy, with attributed metadata.
+
+Every service application subclasses ``ServiceApplication``. It owns:
+- the store, chosen by one URL (``<SERVICE>_DATABASE_URL``; SQLite file by default);
+- the metadata stamped on every stored event (actor, times, correlation, causation and, on
+  decisions, reason, evidence, rule-set version), taken from the ``CommandContext`` in force;
+  an event recorded with no context is refused (R4.5: nothing is recorded anonymously);
+- tracking records, written in the same transaction as the events a processed upstream
+  notification causes, so a notification has one effect however often it arrives.
+
+It never talks to the bus: publishing is the relay's job (``runtime.relay``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol, Snapshot
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    Tracking,
+    Transcoding,
+)
+from eventsourcing.projection import EventSourcedProjection
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
+from sqlalchemy.orm import Session
+
+from runtime.clock import Clock, SystemClock
+from runtime.config import Settings
+from runtime.context import current_context
+from runtime.contracts import Catalog
+
+if TYPE_CHECKING:
+    from runtime.publication import Publication
+from runtime.errors import ActorRequired
+
+META = "_meta"  # the key under which the metadata sits in each stored event's state
+
+
+class AttributedMapper(Mapper[UUID]):
+    """Stamps the command context on each aggregate event as it is stored."""
+
+    clock: Clock = SystemClock()
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        if not isinstance(domain_event, Snapshot) and META not in vars(domain_event):
+            object.__setattr__(domain_event, META, self._metadata())
+        return super().to_stored_event(domain_event)
+
+    def _metadata(self) -> dict[str, Any]:
+        context = current_context()
+        if context is None:
+            raise ActorRequired("an event cannot be recorded without an actor context")
+        recorded_at = self.clock.now()
+        data = context.to_dict()
+        data["recorded_at"] = recorded_at.isoformat()
+        data["effective_at"] = data["effective_at"] or data["recorded_at"]
+        return data
+
+
+def metadata_of(domain_event: object) -> dict[str, Any]:
+    """The metadata stored with an event (empty for one not yet stored)."""
+    return dict(vars(domain_event).get(META) or {})
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class LockingProcessRecorder(SQLAlchemyProcessRecorder):
+    """Locks the tracking row before checking it.
+
+    The library's check reads the position and then updates it; two instances of a service
+    on PostgreSQL can both pass that check and both record an effect (R5.3: no double
+    effect). ``SELECT ... FOR UPDATE`` makes the second wait and then see the first's
+    position, so it fails with ``IntegrityError`` and its transaction rolls back.
+    """
+
+    def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
+        record_cls = self.tracking_record_cls
+        existing = (
+            session.query(record_cls)
+            .filter_by(application_name=tracking.application_name)
+            .with_for_update()
+            .first()
+        )
+        if existing is None:
+            session.add(record_cls(application_name=tracking.application_name,
+                                   notification_id=tracking.notification_id))
+        elif existing.notification_id >= tracking.notification_id:
+            raise IntegrityError(f"{tracking} is already recorded")
+        else:
+            existing.notification_id = tracking.notification_id
+
+
+class Factory(SQLAlchemyFactory):
+    process_recorder_class = LockingProcessRecorder
+
+
+class ServiceApplication(EventSourcedProjection[UUID]):
+    """Base of every service's application: one method per command and per query.
+
+    Subclasses set ``service`` (the name used for the store, the bus and the RPC service)
+    and implement ``policy(message, processing_event)`` if they consume upstream events.
+    """
+
+    service: ClassVar[str]
+
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        settings = settings or Settings.from_env()
+        self.clock: Clock = clock or SystemClock()
+        self.settings = settings
+        config = {
+            "PERSISTENCE_MODULE": f"{Factory.__module__}:{Factory.__qualname__}",
+            "SQLALCHEMY_URL": settings.database_url(self.service),
+        }
+        config.update(env or {})
+        super().__init__(config)
+        self.catalog = Catalog.load()
+        self.publication = self.construct_publication()
+        self._inboxes: dict[str, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "service" in cls.__dict__:
+            cls.name = cls.service  # table names and tracking names follow the service
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(),
+                                     mapper_class=AttributedMapper)
+        mapper.clock = self.clock
+        return mapper
+
+    def construct_publication(self) -> Publication:
+        """What this service publishes (its rules map internal events to contracts)."""
+        from runtime.publication import Publication
+
+        return Publication(self.service, [], self.catalog)
+
+    def policy(self, domain_event: Any, processing_event: Any) -> None:
+        """Upstream events this service does not react to are tracked and have no effect."""
+
+    def receive(self, source: str, message: Any, pull: Any) -> str:
+        """Handles one message (or a catch-up) from an upstream service's published events."""
+        from runtime.inbox import Inbox
+
+        inbox = self._inboxes.get(source)
+        if inbox is None:
+            inbox = self._inboxes.setdefault(source, Inbox(self, source, self.catalog))
+        return inbox.handle(message, pull)
+
+    def published_page(self, after: int | None, stop: int | None = None,
+                       limit: int = 100) -> dict[str, Any]:
+        """This service's published events after a position, from its log (gap filling)."""
+        return self.publication.page(self.recorder, self.mapper, after=after, stop=stop,
+                                     limit=max(1, min(int(limit), 1000))).to_dict()
+
+    @property
+    def engine(self) -> Any:
+        return self.factory.datastore.engine
+
+    def last_processed(self, upstream: str) -> int | None:
+        return self.recorder.max_tracking_id(upstream)
+
+    @staticmethod
+    def id_for(*parts: str) -> UUID:
+        """A deterministic aggregate id from a natural key."""
+        return uuid.uuid5(uuid.NAMESPACE_URL, "emulation:" + "/".join(parts))

@@ -1,0 +1,1 @@
+"""Initiatives: ideas, registration, recognition, application, replication (R3.1–R3.8)."""
