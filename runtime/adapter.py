@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 import eventlet
+import eventlet.hubs
 from kombu import Connection
 from nameko.containers import WorkerContext
 from nameko.exceptions import ContainerBeingKilled, deserialize_to_instance
@@ -127,15 +128,22 @@ class EventsConsumer(Consumer):
         super().setup()
 
     def start(self) -> None:
+        self._running = True
         self.container.spawn_managed_thread(self._catch_up_loop)
 
+    def stop(self) -> None:
+        self._running = False
+        super().stop()
+
     def _catch_up_loop(self) -> None:
-        while True:
+        while self._running:
             try:
                 self.container.spawn_worker(self, (CATCH_UP,), {}, handle_result=self._caught_up)
             except ContainerBeingKilled:
                 return
-            eventlet.sleep(self.catch_up_interval)
+            deadline = eventlet.hubs.get_hub().clock() + self.catch_up_interval
+            while self._running and eventlet.hubs.get_hub().clock() < deadline:
+                eventlet.sleep(min(0.5, self.catch_up_interval))
 
     def _caught_up(self, worker_ctx: WorkerContext, result: Any, exc_info: Any) -> Any:
         if exc_info is not None:

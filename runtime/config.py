@@ -59,6 +59,18 @@ class Settings:
         raw = self.get("EMU_RETRY_DELAYS_MS", "200,1000,5000,30000")
         return tuple(int(part) for part in raw.split(",") if part.strip())
 
+    @property
+    def gateway_host(self) -> str:
+        return self.get("GATEWAY_HOST", "127.0.0.1")
+
+    @property
+    def gateway_port(self) -> int:
+        return int(self.get("GATEWAY_PORT", "8080"))
+
+    @property
+    def rpc_timeout(self) -> float:
+        return self.number("EMU_RPC_TIMEOUT", 10.0)
+
     def nameko_config(self) -> dict[str, object]:
         return {
             "AMQP_URI": self.amqp_uri,

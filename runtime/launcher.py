@@ -1,0 +1,130 @@
+"""``make run``: starts every service, its relay and the gateway as separate processes.
+
+RabbitMQ must answer first: if it is installed but stopped it is started; if it is not
+installed, the launcher says what to install and exits non-zero. Ctrl-C (or SIGTERM) stops
+every process: SIGTERM first, SIGKILL after a grace period. If any process dies, the others
+are stopped too, and the exit code says so: a half-running system is worse than none.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from typing import IO
+from urllib.parse import urlsplit
+
+from runtime.config import Settings
+from runtime.services import Process, processes
+
+GRACE_SECONDS = 10.0
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_rabbitmq(amqp_uri: str, wait_seconds: float = 60.0) -> None:
+    url = urlsplit(amqp_uri)
+    host, port = url.hostname or "127.0.0.1", url.port or 5672
+    if _answers(host, port):
+        return
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit(f"RabbitMQ does not answer at {host}:{port} (AMQP_URI); start it there.")
+    server = shutil.which("rabbitmq-server") or (
+        "/usr/sbin/rabbitmq-server" if os.path.exists("/usr/sbin/rabbitmq-server") else None)
+    if server is None:
+        sys.exit("RabbitMQ is not installed. Install it with:\n"
+                 "    sudo apt-get install rabbitmq-server\n"
+                 "or point AMQP_URI at a running broker, then run `make run` again.")
+    print(f"RabbitMQ is stopped; starting it ({server} -detached)", flush=True)
+    subprocess.run([server, "-detached"], check=False)
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if _answers(host, port):
+            return
+        time.sleep(0.5)
+    sys.exit(f"RabbitMQ was started but does not answer on {host}:{port} after {wait_seconds:.0f}s")
+
+
+def _copy_output(name: str, stream: IO[bytes]) -> None:
+    for line in iter(stream.readline, b""):
+        sys.stdout.write(f"{name:>18} | {line.decode('utf-8', 'replace')}")
+        sys.stdout.flush()
+
+
+class Supervisor:
+    def __init__(self, plan: list[Process]) -> None:
+        self.plan = plan
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.stopping = threading.Event()
+
+    def start(self) -> None:
+        for process in self.plan:
+            # Own session: Ctrl-C reaches the launcher only, which stops children in order.
+            child = subprocess.Popen(process.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+            self.children[process.name] = child
+            threading.Thread(target=_copy_output, args=(process.name, child.stdout),
+                             daemon=True).start()
+
+    def watch(self) -> int:
+        while not self.stopping.is_set():
+            for name, child in self.children.items():
+                code = child.poll()
+                if code is not None:
+                    print(f"{name} exited with code {code}; stopping the others", flush=True)
+                    self.stop()
+                    return 1
+            self.stopping.wait(0.5)
+        return 0
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + GRACE_SECONDS
+        for name, child in self.children.items():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop in {GRACE_SECONDS:.0f}s; killing it", flush=True)
+                child.kill()
+                child.wait()
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    ensure_rabbitmq(settings.amqp_uri)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(processes())
+    supervisor.start()
+    print(f"started {len(supervisor.children)} processes; stores under {settings.data_dir}; "
+          f"gateway on http://{settings.gateway_host}:{settings.gateway_port}/health; "
+          "Ctrl-C stops them all", flush=True)
+
+    def request_stop(signum: int, _frame: object) -> None:
+        print("\nstopping every process...", flush=True)
+        supervisor.stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    code = supervisor.watch()
+    if supervisor.stopping.is_set() and code == 0:
+        supervisor.stop()
+        print("all processes stopped", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

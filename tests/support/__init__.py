@@ -1,0 +1,1 @@
+"""Test support: infrastructure fixtures, a process harness and a test-only service."""

@@ -1,0 +1,47 @@
+"""The actor context that travels with calls, and errors that cross RPC typed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from runtime.context import Actor, CommandContext, Decision
+from runtime.errors import DomainError, InvalidInput, error_class
+from services.registry.domain import UnionNotFound
+
+
+def test_r4_5_context_round_trips_through_the_rpc_header() -> None:
+    context = CommandContext(
+        actor=Actor("u-7", "executive_committee_member", "union-1", on_behalf_of="bch-1"),
+        correlation_id="corr-1", causation_id="cmd-1",
+        effective_at=datetime(2025, 6, 30, tzinfo=timezone.utc),
+        decision=Decision(reason="Sáng kiến có hiệu quả cao", rule_set_version="999/QĐ-TLĐ@2024-05-29",
+                          evidence=("doc:bien-ban-1",), authority="union-1/executive-committee"))
+    assert CommandContext.from_header(context.to_header()) == context
+
+
+@pytest.mark.parametrize("raw", ["not json", "[]", '{"actor": {}}', '{"actor": {"user_id": "", "role": "x"}}',
+                                 '{"actor": {"user_id": "u", "role": "r"}, "effective_at": "yesterday"}'])
+def test_malformed_context_is_refused_with_a_stable_code(raw: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        CommandContext.from_header(raw)
+    assert caught.value.code == "INVALID_INPUT"
+
+
+def test_a_domain_error_rebuilt_from_the_wire_is_the_subclass_that_owns_its_code() -> None:
+    original = UnionNotFound("no union X", {"union_id": "X"})
+    rebuilt = DomainError(*original.args)  # what nameko does with exc_args on the caller's side
+    assert type(rebuilt) is UnionNotFound
+    assert (rebuilt.code, rebuilt.message, rebuilt.details) == ("UNION_NOT_FOUND", "no union X", {"union_id": "X"})
+
+
+def test_an_unknown_code_stays_a_domain_error_with_that_code() -> None:
+    rebuilt = DomainError("from a newer service", {}, "SOMETHING_NEW")
+    assert type(rebuilt) is DomainError and rebuilt.code == "SOMETHING_NEW"
+
+
+def test_error_codes_are_unique() -> None:
+    assert error_class("UNION_NOT_FOUND") is UnionNotFound
+    with pytest.raises(TypeError):
+        type("Impostor", (DomainError,), {"code": "UNION_NOT_FOUND"})
