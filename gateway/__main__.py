@@ -14,7 +14,7 @@ from typing import Any
 
 from runtime.config import Settings
 from runtime.services import SERVICES
-from gateway.rpc import services
+from runtime.client import services
 
 log = logging.getLogger("emulation.gateway")
 

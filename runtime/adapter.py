@@ -22,11 +22,12 @@ import eventlet
 import eventlet.hubs
 from kombu import Connection
 from nameko.containers import WorkerContext
-from nameko.exceptions import ContainerBeingKilled, deserialize_to_instance
+from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
-from nameko.messaging import Consumer
+from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc
 
+import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
 from runtime.bus import inbox_queue, parked_queue, retry_queue
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
@@ -34,8 +35,6 @@ from runtime.errors import DomainError, MalformedMessage, UnknownContract
 from runtime.inbox import CATCH_UP
 
 log = logging.getLogger("emulation.adapter")
-
-deserialize_to_instance(DomainError)  # callers rebuild DomainError, which becomes the subclass
 
 ATTEMPTS_HEADER = "x-emulation-attempts"
 ERROR_HEADER = "x-emulation-error"
@@ -87,7 +86,7 @@ class ActorContextProvider(DependencyProvider):
 def _wire(error: DomainError) -> DomainError:
     """The form a domain error travels in: the base class, carrying the subclass's code."""
     wire = Exception.__new__(DomainError)
-    DomainError.__init__(wire, error.message, error.details, error.code)
+    Exception.__init__(wire, *error.wire_args())
     return wire
 
 
@@ -105,8 +104,29 @@ class DomainRpc(Rpc):
 rpc = DomainRpc.decorator
 
 
+class EventsQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that an undecodable message is parked, not dropped.
+
+    kombu's default acknowledges a body it cannot decode (invalid JSON, a foreign content
+    type) after logging it: the message would be gone.
+    """
+
+    def on_decode_error(self, message: Any, exc: Exception) -> None:
+        tag = message.delivery_info.get("consumer_tag")
+        for provider, consumer in self._consumers.items():
+            if tag in getattr(consumer, "_active_tags", {}).values():
+                provider.handle_result(message, None, None,
+                                       (MalformedMessage, MalformedMessage(
+                                           f"the body cannot be decoded: {exc}"), None))
+                return
+        log.error("an undecodable message for no known consumer was requeued: %s", exc)
+        self.requeue_message(message)
+
+
 class EventsConsumer(Consumer):
     """Consumes one upstream's published events; a failure is retried, then parked."""
+
+    queue_consumer = EventsQueueConsumer()
 
     def __init__(self, source: str, **kwargs: Any) -> None:
         self.source = source

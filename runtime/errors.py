@@ -11,6 +11,7 @@ owns that code, so callers catch typed errors, not strings.
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated")
@@ -41,9 +42,16 @@ class DomainError(Exception):
     def __init__(self, message: str = "", details: Any = None, code: str | None = None) -> None:
         if code is not None:
             self.code = code  # type: ignore[misc]
+        if isinstance(details, str):
+            # On the wire details travel as JSON text: nameko turns every non-string value
+            # inside exception arguments into a string (None would arrive as 'None').
+            details = json.loads(details)
         self.message = message or self.code
         self.details = details if details is not None else {}
         super().__init__(self.message, self.details, self.code)
+
+    def wire_args(self) -> tuple[str, str, str]:
+        return (self.message, json.dumps(self.details, ensure_ascii=False, default=str), self.code)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

@@ -30,10 +30,11 @@ def test_malformed_context_is_refused_with_a_stable_code(raw: str) -> None:
 
 
 def test_a_domain_error_rebuilt_from_the_wire_is_the_subclass_that_owns_its_code() -> None:
-    original = UnionNotFound("no union X", {"union_id": "X"})
-    rebuilt = DomainError(*original.args)  # what nameko does with exc_args on the caller's side
+    original = UnionNotFound("no union X", {"union_id": "X", "parent": None, "depth": 2})
+    rebuilt = DomainError(*original.wire_args())  # what nameko does with exc_args on the caller's side
     assert type(rebuilt) is UnionNotFound
-    assert (rebuilt.code, rebuilt.message, rebuilt.details) == ("UNION_NOT_FOUND", "no union X", {"union_id": "X"})
+    assert (rebuilt.code, rebuilt.message, rebuilt.details) == (
+        "UNION_NOT_FOUND", "no union X", {"union_id": "X", "parent": None, "depth": 2})
 
 
 def test_an_unknown_code_stays_a_domain_error_with_that_code() -> None:

@@ -1,14 +1,22 @@
-"""Calling services from a plain-threads process, with the actor context attached."""
+"""Calling services over RPC from a plain-threads process (the gateway, tools, tests).
+
+Importing this module (or ``runtime.adapter``) registers ``DomainError`` with nameko, so a
+domain error raised in a service arrives here as the same typed error with its code.
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from nameko.exceptions import deserialize_to_instance
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext
+from runtime.errors import DomainError
+
+deserialize_to_instance(DomainError)  # DomainError(message, details, code) becomes the subclass
 
 
 @contextmanager

@@ -1,0 +1,158 @@
+"""The runtime's guarantees, proven with real processes, RabbitMQ and PostgreSQL (R5.3).
+
+Each test starts the processes it needs as an operator would (``runtime.serve``,
+``runtime.relay``), in a fresh RabbitMQ vhost and a fresh database, and attacks one
+mechanism. Catch-up runs only at start here (``EMU_CATCH_UP_INTERVAL`` is an hour), so what
+arrives, arrives through the bus or the gap-filling the test is about.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from runtime.bus import inbox_queue_name
+from runtime.context import Actor, CommandContext
+from runtime.errors import ActorRequired, DomainError
+from services.registry.domain import ParentLevelMismatch
+from tests.support import bus
+from tests.support.processes import Processes, eventually
+
+pytestmark = [pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
+
+ADMIN = CommandContext(actor=Actor("admin-1", "administrator", None))
+TALLY = "tests.support.tally:TallyService"
+TALLY_INBOX = inbox_queue_name("tally", "registry")
+
+
+def start_system(tmp_path: Path, amqp_uri: str, database_url: str | None) -> Processes:
+    env = {"AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(tmp_path / "data"),
+           "EMU_CATCH_UP_INTERVAL": "3600", "EMU_RETRY_DELAYS_MS": "300,600",
+           "EMU_RELAY_POLL_INTERVAL": "0.02"}
+    if database_url:  # otherwise each service keeps its default SQLite file under EMU_DATA_DIR
+        for service in ("registry", "initiatives", "tally"):
+            env[f"{service.upper()}_DATABASE_URL"] = database_url
+    return Processes(tmp_path, env)
+
+
+@pytest.fixture
+def system(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[Processes]:
+    processes = start_system(tmp_path, amqp_uri, pg_url)
+    yield processes
+    processes.stop_all()
+
+
+@pytest.fixture
+def sqlite_system(tmp_path: Path, amqp_uri: str) -> Iterator[Processes]:
+    processes = start_system(tmp_path, amqp_uri, None)
+    yield processes
+    processes.stop_all()
+
+
+def found_provinces(system: Processes, *codes: str) -> list[str]:
+    vn = system.call("registry", "found_union", "VN", "Tổng Liên đoàn Lao động Việt Nam",
+                     "confederation", "1929-07-28", context=ADMIN)
+    return [vn] + [system.call("registry", "found_union", code, f"Liên đoàn Lao động tỉnh {code}",
+                               "provincial_federation", "2000-01-01", parent_id=vn, context=ADMIN)
+                   for code in codes]
+
+
+def published(system: Processes) -> list[dict]:
+    return system.call("registry", "notifications")["envelopes"]
+
+
+@pytest.mark.parametrize("stores", ["postgresql", "sqlite"])
+def test_r5_3_a_command_in_one_service_causes_an_effect_in_another(stores: str, request) -> None:
+    system: Processes = request.getfixturevalue("system" if stores == "postgresql" else "sqlite_system")
+    system.service("registry"), system.relay("registry"), system.service("initiatives")
+    system.wait_ready("registry", "initiatives")
+    [vn] = found_provinces(system)
+    fact = eventually(lambda: system.call("initiatives", "known_union", vn), what="the fact")
+    assert fact["name"] == "Tổng Liên đoàn Lao động Việt Nam"
+    assert fact["recorded_by"]["actor"]["on_behalf_of"] == "admin-1"
+    assert fact["recorded_by"]["correlation_id"] == published(system)[0]["meta"]["correlation_id"]
+
+
+def test_domain_errors_cross_rpc_typed_and_commands_need_an_actor(system: Processes) -> None:
+    system.service("registry")
+    system.wait_ready("registry")
+    with pytest.raises(ParentLevelMismatch) as caught:
+        system.call("registry", "found_union", "CS", "Công đoàn cơ sở", "grassroots", "2020-01-01",
+                    context=ADMIN)
+    assert caught.value.details == {"level": "grassroots", "parent_level": None}
+    with pytest.raises(ActorRequired):
+        system.call("registry", "found_union", "VN", "Tổng Liên đoàn", "confederation", "1929-07-28")
+    with pytest.raises(DomainError) as unknown:
+        system.call("registry", "get_union", "not-a-uuid")
+    assert unknown.value.code == "INVALID_INPUT"
+    assert system.call("registry", "notifications")["envelopes"] == []  # nothing was recorded
+
+
+def test_r5_3_relay_killed_after_commit_before_publish_delivers_once_after_restart(system: Processes) -> None:
+    system.service("registry"), system.service("tally", TALLY)
+    system.wait_ready("registry", "tally")
+    bus.spy(system.settings.amqp_uri, "registry")
+    system.relay("registry", env={"EMU_FAULTS": "relay.before_publish"})
+    found_provinces(system)
+    assert system.wait_exit("registry-relay") == -signal.SIGKILL  # died with the event unpublished
+    time.sleep(1)
+    assert system.call("tally", "seen") == []
+    system.relay("registry")
+    [event_id] = [e["event_id"] for e in published(system)]
+    eventually(lambda: system.call("tally", "seen") == [event_id], what="the event after restart")
+    time.sleep(1)
+    assert [m["event_id"] for m in bus.drain(system.settings.amqp_uri, "spy")] == [event_id]
+    assert system.call("tally", "seen") == [event_id]
+
+
+def test_r5_3_the_same_notification_delivered_twice_has_one_effect(system: Processes) -> None:
+    system.service("registry"), system.service("tally", TALLY)
+    system.wait_ready("registry", "tally")
+    found_provinces(system)
+    [envelope] = published(system)
+    for _ in range(2):
+        bus.publish(system.settings.amqp_uri, "registry", envelope, routing_key=envelope["name"])
+    eventually(lambda: system.call("tally", "seen") == [envelope["event_id"]], what="one effect")
+    time.sleep(1)
+    assert system.call("tally", "seen") == [envelope["event_id"]]
+    assert bus.message_count(system.settings.amqp_uri, f"{TALLY_INBOX}.parked") == 0
+    assert "retrying" not in system.log("tally")
+
+
+def test_r5_3_a_dropped_notification_is_pulled_from_the_upstream_log(system: Processes) -> None:
+    system.service("registry"), system.service("tally", TALLY)
+    system.wait_ready("registry", "tally")
+    found_provinces(system, "TV", "HN")
+    first, dropped, last = published(system)
+    assert last["previous_id"] == dropped["notification_id"]
+    for envelope in (first, last):  # the relay's second message never arrives
+        bus.publish(system.settings.amqp_uri, "registry", envelope, routing_key=envelope["name"])
+    expected = [first["event_id"], dropped["event_id"], last["event_id"]]
+    eventually(lambda: system.call("tally", "seen") == expected, what="the gap filled in order")
+    assert "gap before" in system.log("tally")
+
+
+def test_r5_3_a_handler_that_fails_once_processes_the_event_on_retry(system: Processes) -> None:
+    system.service("registry"), system.relay("registry")
+    system.service("tally", TALLY, env={"TALLY_FAIL_FIRST_ATTEMPT": "1"})
+    system.wait_ready("registry", "tally")
+    found_provinces(system)
+    [envelope] = published(system)
+    eventually(lambda: system.call("tally", "seen") == [envelope["event_id"]], what="the retry")
+    assert "retrying registry event" in system.log("tally")
+    assert bus.message_count(system.settings.amqp_uri, f"{TALLY_INBOX}.parked") == 0
+
+
+def test_a_malformed_message_is_parked_and_the_inbox_keeps_going(system: Processes) -> None:
+    system.service("registry"), system.relay("registry"), system.service("tally", TALLY)
+    system.wait_ready("registry", "tally")
+    bus.publish(system.settings.amqp_uri, "registry", {"hello": "not an envelope"})
+    bus.publish(system.settings.amqp_uri, "registry", "plain text", content_type="text/plain")
+    eventually(lambda: bus.message_count(system.settings.amqp_uri, f"{TALLY_INBOX}.parked") == 2,
+               what="two parked messages")
+    found_provinces(system)
+    eventually(lambda: len(system.call("tally", "seen")) == 1, what="the next valid event")
