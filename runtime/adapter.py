@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 import eventlet
+import eventlet.event
 import eventlet.hubs
 from kombu import Connection
 from nameko.containers import WorkerContext
@@ -156,18 +157,34 @@ class EventsConsumer(Consumer):
         super().stop()
 
     def _catch_up_loop(self) -> None:
+        # Extensions start concurrently: pull only once RPC replies are being consumed, or the
+        # reply is lost and the pull waits out its timeout. A failed catch-up is retried with
+        # backoff until it succeeds once, then it runs every catch_up_interval.
+        self._wait_for_queue_consumers()
+        delay = 0.5
         while self._running:
+            done = eventlet.event.Event()
             try:
-                self.container.spawn_worker(self, (CATCH_UP,), {}, handle_result=self._caught_up)
+                self.container.spawn_worker(self, (CATCH_UP,), {},
+                                            handle_result=partial(self._caught_up, done))
             except ContainerBeingKilled:
                 return
-            deadline = eventlet.hubs.get_hub().clock() + self.catch_up_interval
+            succeeded = done.wait()
+            delay = self.catch_up_interval if succeeded else min(delay * 2, self.catch_up_interval)
+            deadline = eventlet.hubs.get_hub().clock() + delay
             while self._running and eventlet.hubs.get_hub().clock() < deadline:
-                eventlet.sleep(min(0.5, self.catch_up_interval))
+                eventlet.sleep(min(0.5, delay))
 
-    def _caught_up(self, worker_ctx: WorkerContext, result: Any, exc_info: Any) -> Any:
+    def _wait_for_queue_consumers(self, timeout: float = 30.0) -> None:
+        consumers = [ext for ext in self.container.subextensions if isinstance(ext, QueueConsumer)]
+        with eventlet.Timeout(timeout, False):
+            for consumer in consumers:
+                consumer._consumers_ready.wait()  # nameko 2.14's readiness event
+
+    def _caught_up(self, done: Any, worker_ctx: WorkerContext, result: Any, exc_info: Any) -> Any:
         if exc_info is not None:
-            log.error("catching up with %s failed: %s", self.source, exc_info[1])
+            log.warning("catching up with %s failed (will retry): %s", self.source, exc_info[1])
+        done.send(exc_info is None)
         return result, exc_info
 
     def handle_result(self, message: Any, worker_ctx: WorkerContext, result: Any = None,
@@ -223,10 +240,17 @@ class EventSourcedService:
         return {"service": self.name, "last_notification": self.app.recorder.max_notification_id()}
 
 
+class UpstreamTimeout(Exception):
+    """The upstream did not answer a pull in time; the delivery is retried later."""
+
+
 def receive(app: Any, source: str, proxy: Any, message: Any) -> str:
     """The body of every consumer method: hand the message to the application's inbox."""
-    return app.receive(source, message, pull=partial(_pull, proxy))
+    return app.receive(source, message, pull=partial(_pull, proxy, source,
+                                                         app.settings.pull_timeout))
 
 
-def _pull(proxy: Any, **kwargs: Any) -> dict[str, Any]:
-    return proxy.notifications(**kwargs)
+def _pull(proxy: Any, source: str, timeout: float, **kwargs: Any) -> dict[str, Any]:
+    # nameko 2's RpcProxy waits for ever; a lost reply must not hold the inbox for ever.
+    with eventlet.Timeout(timeout, UpstreamTimeout(f"{source} did not answer in {timeout}s")):
+        return proxy.notifications(**kwargs)

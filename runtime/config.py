@@ -54,6 +54,11 @@ class Settings:
         return self.number("EMU_CATCH_UP_INTERVAL", 10.0)
 
     @property
+    def pull_timeout(self) -> float:
+        """How long a consumer waits for an upstream's log when filling a gap."""
+        return self.number("EMU_PULL_TIMEOUT", 5.0)
+
+    @property
     def retry_delays_ms(self) -> tuple[int, ...]:
         """Delays before each redelivery of a failed event; after the last, it is parked."""
         raw = self.get("EMU_RETRY_DELAYS_MS", "200,1000,5000,30000")

@@ -25,7 +25,7 @@ from runtime import faults
 from runtime.bus import events_exchange
 from runtime.config import Settings
 from runtime.publication import Publication
-from runtime.store import ServiceApplication
+from runtime.store import ServiceApplication, schema_lock
 
 log = logging.getLogger("emulation.relay")
 
@@ -51,7 +51,8 @@ class RelayPosition:
             sa.Column("position", sa.BigInteger, nullable=True),
             sa.Column("last_published", sa.BigInteger, nullable=True),
         )
-        metadata.create_all(engine, checkfirst=True)
+        with schema_lock(engine):
+            metadata.create_all(engine, checkfirst=True)
 
     def load(self) -> tuple[int | None, int | None]:
         with self.engine.connect() as connection:

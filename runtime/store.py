@@ -14,8 +14,9 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol, Snapshot
@@ -30,6 +31,7 @@ from eventsourcing.persistence import (
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from runtime.clock import Clock, SystemClock
@@ -81,6 +83,28 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+_SCHEMA_LOCK = 0x656D7531  # one advisory lock key for every schema change of the platform
+
+
+@contextmanager
+def schema_lock(engine: Any) -> Iterator[None]:
+    """Serialises table creation across processes (a service and its relay start together).
+
+    PostgreSQL's ``CREATE TABLE IF NOT EXISTS`` is not safe against a concurrent one: the
+    loser fails on the catalog's unique index. SQLite serialises writers by itself.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+            connection.commit()
+
+
 class LockingProcessRecorder(SQLAlchemyProcessRecorder):
     """Locks the tracking row before checking it.
 
@@ -89,6 +113,10 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
     effect). ``SELECT ... FOR UPDATE`` makes the second wait and then see the first's
     position, so it fails with ``IntegrityError`` and its transaction rolls back.
     """
+
+    def create_table(self) -> None:
+        with schema_lock(self.datastore.engine):
+            super().create_table()
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
         record_cls = self.tracking_record_cls
