@@ -77,10 +77,14 @@ class Contract:
     name: str
     version: int
     schema: Mapping[str, Any]
+    validator: jsonschema.Draft202012Validator = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        jsonschema.Draft202012Validator.check_schema(self.schema)
+        object.__setattr__(self, "validator", jsonschema.Draft202012Validator(self.schema))
 
     def errors(self, payload: Any) -> list[str]:
-        validator = jsonschema.Draft202012Validator(self.schema)
-        return [e.message for e in sorted(validator.iter_errors(payload), key=lambda e: list(e.path))]
+        return [e.message for e in sorted(self.validator.iter_errors(payload), key=lambda e: list(e.path))]
 
 
 class Catalog:

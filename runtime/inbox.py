@@ -7,16 +7,20 @@ A message on the bus is a prompt; the upstream's log is the truth. For each enve
   upstream's log (over RPC) and processed first, in order;
 - otherwise it is upcast to the newest contract version and processed, and the tracking
   record is written in the same transaction as the events it causes.
-A catch-up (on start and periodically) pulls whatever the bus did not bring at all, e.g. a
-last message lost with nothing after it.
+Envelopes that queue up behind the one being committed are committed together in the
+next transaction (group commit), tracked at the last one: one commit for many under load.
+A catch-up (on start, then periodically while the bus is quiet) pulls whatever the bus did
+not bring at all, e.g. a last message lost with nothing after it. While messages flow, any
+loss shows as a gap in the next one, so a catch-up then would only race the bus.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, Sequence
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
@@ -39,6 +43,12 @@ class Processor(Protocol):
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None: ...
 
+    def process_batch(self, batch: Sequence[tuple[Any, CommandContext]], tracking: Tracking) -> None: ...
+
+
+class Blocked(Exception):
+    """An earlier event of the same source failed; this one must wait (it is retried)."""
+
 
 def context_for(envelope: Envelope, service: str) -> CommandContext:
     """Events caused by an upstream event are the system acting for that event's actor."""
@@ -53,7 +63,7 @@ def context_for(envelope: Envelope, service: str) -> CommandContext:
 
 class Inbox:
     def __init__(self, processor: Processor, source: str, catalog: Catalog,
-                 page_size: int = 100) -> None:
+                 page_size: int = 100, quiet_after: float = 1.0, batch_size: int = 100) -> None:
         self.processor = processor
         self.source = source
         self.catalog = catalog
@@ -61,26 +71,120 @@ class Inbox:
         # One envelope of a source at a time in a process; across instances the queue has a
         # single active consumer and the tracking row is locked (runtime.store).
         self._lock = threading.Lock()
+        # The last position this process saw recorded, to spare a read per message. It can
+        # only lag the store (another instance went further): the locked tracking row then
+        # refuses the duplicate, and the position is read again.
+        self._position: int | None = None
+        self._position_known = False
+        self.quiet_after = quiet_after
+        self._last_message_at: float | None = None
+        # Group commit: envelopes waiting for the lock, and what became of those another
+        # worker committed in its batch, for their own workers to report.
+        self.batch_size = batch_size
+        self._waiting: dict[int, Envelope] = {}
+        self._outcomes: dict[int, str] = {}
 
     def handle(self, message: Any, pull: Pull) -> str:
         if message == CATCH_UP:
+            if self._last_message_at is not None and \
+                    time.monotonic() - self._last_message_at < self.quiet_after:
+                return "not needed: the bus is flowing"
             with self._lock:
                 return f"caught up {self._pull(pull, after=self._last(), stop=None)}"
+        self._last_message_at = time.monotonic()
         envelope = Envelope.from_dict(message)
         if envelope.source != self.source:
             raise MalformedMessage(f"an event from {envelope.source} on the {self.source} inbox")
+        own = envelope.notification_id
+        self._waiting.setdefault(own, envelope)
         with self._lock:
+            done = self._outcomes.pop(own, None)
+            if done is not None:  # an earlier holder of the lock committed it in its batch
+                return done
             last = self._last()
-            if last is not None and envelope.notification_id <= last:
+            if last is not None and own <= last:
+                self._waiting.pop(own, None)
                 return "duplicate"
-            if envelope.previous_id is not None and (last is None or last < envelope.previous_id):
+            if envelope.previous_id is not None and (last is None or last < envelope.previous_id) \
+                    and not self._chain(last, own):
                 pulled = self._pull(pull, after=last, stop=envelope.previous_id)
                 log.warning("%s: gap before %s from %s, pulled %d from its log",
-                            self.processor.service, envelope.notification_id, self.source, pulled)
-            return self._process(envelope)
+                            self.processor.service, own, self.source, pulled)
+            chain = self._chain(self._last(), own) or [envelope]
+            return self._commit(chain, own)
+
+    def _chain(self, last: int | None, own: int) -> list[Envelope]:
+        """Waiting envelopes that continue the log from ``last`` without a gap, up to and
+        including ``own`` and beyond it (group commit); empty if ``own`` is not reached."""
+        chain: list[Envelope] = []
+        end = last
+        for position in sorted(self._waiting):
+            envelope = self._waiting[position]
+            if end is not None and position <= end:
+                continue
+            if envelope.previous_id is not None and (end is None or envelope.previous_id > end):
+                break
+            chain.append(envelope)
+            end = position
+            if len(chain) >= self.batch_size and position >= own:
+                break
+        return chain if end is not None and end >= own else []
+
+    def _commit(self, chain: list[Envelope], own: int) -> str:
+        if len(chain) > 1:
+            try:
+                self._process_batch(chain)
+            except Exception as exc:
+                # Nothing of the batch was recorded. One by one, in order, and stop at the first
+                # failure: the position is a high-water mark, nothing may pass a failed event.
+                log.info("%s: a batch of %d failed (%s); processing one by one",
+                         self.processor.service, len(chain), exc)
+            else:
+                for envelope in chain:
+                    self._waiting.pop(envelope.notification_id, None)
+                    if envelope.notification_id != own:
+                        self._outcomes[envelope.notification_id] = "processed"
+                return "processed"
+        outcome = None
+        for envelope in chain:
+            try:
+                result = self._process(envelope)
+            except Exception as exc:
+                self._waiting.pop(envelope.notification_id, None)  # its redelivery brings it back
+                if envelope.notification_id == own:
+                    raise
+                if outcome is not None:
+                    return outcome  # own is committed; the later ones wait for their turn
+                self._waiting.pop(own, None)
+                raise Blocked(f"{self.source} {own} waits for {envelope.notification_id}, "
+                              f"which failed: {exc}") from exc
+            self._waiting.pop(envelope.notification_id, None)
+            if envelope.notification_id == own:
+                outcome = result
+            else:
+                self._outcomes[envelope.notification_id] = result
+        assert outcome is not None  # the chain always reaches own
+        return outcome
+
+    def _process_batch(self, chain: list[Envelope]) -> None:
+        upcast = [self.catalog.upcast(envelope) for envelope in chain]
+        batch = [(envelope, context_for(envelope, self.processor.service)) for envelope in upcast]
+        try:
+            self.processor.process_batch(batch, Tracking(self.source, chain[-1].notification_id))
+        except BaseException:
+            self._position_known = False
+            raise
+        self._position = chain[-1].notification_id
 
     def _last(self) -> int | None:
-        return self.processor.last_processed(self.source)
+        if not self._position_known:
+            self._refresh()
+        return self._position
+
+    def _refresh(self) -> int | None:
+        self._position = self.processor.last_processed(self.source)
+        self._position_known = True
+        return self._position
 
     def _pull(self, pull: Pull, after: int | None, stop: int | None) -> int:
         count = 0
@@ -106,8 +210,12 @@ class Inbox:
                 self.processor.process_event(envelope, tracking)
             except (IntegrityError, SQLIntegrityError):
                 # Another instance recorded this position first: its effect stands alone.
-                last = self._last()
+                last = self._refresh()
                 if last is None or last < envelope.notification_id:
                     raise
                 return "duplicate"
+            except BaseException:
+                self._position_known = False  # whatever happened, read it again next time
+                raise
+        self._position = envelope.notification_id
         return "processed"

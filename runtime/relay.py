@@ -71,7 +71,7 @@ class RelayPosition:
 
 class Relay:
     def __init__(self, app: ServiceApplication, publication: Publication, amqp_uri: str,
-                 batch_size: int = 200) -> None:
+                 batch_size: int = 200, save_every: float = 0.2) -> None:
         self.app = app
         self.publication = publication
         self.amqp_uri = amqp_uri
@@ -81,6 +81,9 @@ class Relay:
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self._after, self._last_published = self.position.load()
+        self._saved = (self._after, self._last_published)
+        self._saved_at = time.monotonic()
+        self.save_every = save_every
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
@@ -106,6 +109,7 @@ class Relay:
         page = self.publication.page(self.app.recorder, self.app.mapper, after=after,
                                      limit=self.batch_size, previous_id=last_published)
         if page.scanned_to == after:
+            self._save_position(force=True)  # quiet: record what the last batches confirmed
             return 0
         faults.point("relay.before_publish")
         producer = self._ensure_producer()
@@ -119,9 +123,22 @@ class Relay:
         faults.point("relay.before_position_saved")
         if page.envelopes:
             last_published = page.envelopes[-1].notification_id
-        self.position.save(page.scanned_to, last_published)
         self._after, self._last_published = page.scanned_to, last_published
+        self._save_position(force=page.complete and not page.envelopes)
         return len(page.envelopes)
+
+    def _save_position(self, force: bool = False) -> None:
+        """Records what was confirmed, at most every ``save_every`` seconds under load.
+
+        Everything up to the recorded position was confirmed by the broker; what was
+        confirmed after it is published again after a crash, and consumers ignore the copies.
+        """
+        now = time.monotonic()
+        if self._saved == (self._after, self._last_published):
+            return
+        if force or now - self._saved_at >= self.save_every:
+            self.position.save(self._after, self._last_published)
+            self._saved, self._saved_at = (self._after, self._last_published), now
 
     def run(self, stop: threading.Event, poll_interval: float) -> None:
         backoff = 0.1
@@ -137,6 +154,7 @@ class Relay:
                 continue
             if not published:
                 stop.wait(poll_interval)
+        self._save_position(force=True)
         self.close()
 
 

@@ -6,6 +6,12 @@ import eventlet
 
 eventlet.monkey_patch()  # first, before anything imports socket or threading
 
+import os  # noqa: E402
+
+# psycopg waits in C (blocking the eventlet hub: one query at a time per process) unless it
+# sees gevent; select.select is green after monkey_patch, so wait with it instead.
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
 import argparse  # noqa: E402
 import logging  # noqa: E402
 import signal  # noqa: E402

@@ -2,7 +2,8 @@
 
 Its effect is not idempotent by nature (each processing appends a ``Counted`` event), so a
 duplicate that slipped through would show as a second count. With
-``TALLY_FAIL_FIRST_ATTEMPT=1`` its handler raises the first time it sees each event.
+``TALLY_FAIL_FIRST_ATTEMPT=1`` its handler raises the first time it sees each event;
+tests in the same process set ``fail_times`` instead.
 """
 
 from __future__ import annotations
@@ -38,15 +39,25 @@ class Counter(Aggregate):
 
 class Tally(ServiceApplication):
     service = "tally"
-    failed_once: set[str] = set()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.failures = {}
+    failures: dict[str, int] = {}  # event id -> attempts that have failed so far
+    fail_times: dict[str, int] | None = None  # event id -> how many attempts fail; None: env
 
     def policy(self, domain_event: Any, processing_event: Any) -> None:
         assert isinstance(domain_event, Envelope)
-        if os.environ.get("TALLY_FAIL_FIRST_ATTEMPT") == "1" and domain_event.event_id not in self.failed_once:
-            self.failed_once.add(domain_event.event_id)
-            raise RuntimeError(f"first attempt at {domain_event.event_id} fails on purpose")
+        if self.fail_times is None:
+            times = 1 if os.environ.get("TALLY_FAIL_FIRST_ATTEMPT") == "1" else 0
+        else:
+            times = self.fail_times.get(domain_event.event_id, 0)
+        failed = self.failures.get(domain_event.event_id, 0)
+        if failed < times:
+            self.failures[domain_event.event_id] = failed + 1
+            raise RuntimeError(f"attempt {failed + 1} at {domain_event.event_id} fails on purpose")
         try:
-            counter = self.repository.get(COUNTER_ID)
+            counter = self.aggregate_in(processing_event, COUNTER_ID)
         except AggregateNotFoundError:
             counter = Counter()
         counter.count(domain_event.event_id)

@@ -74,3 +74,63 @@ def test_r5_1_an_effect_records_its_cause(registry, store_url, settings_for) -> 
     assert recorded_by["correlation_id"] == first["meta"]["correlation_id"]
     assert recorded_by["actor"] == {"user_id": "system:initiatives", "role": "system",
                                     "union_id": None, "on_behalf_of": "admin"}
+
+
+def handle_concurrently(tally: Tally, registry: Registry, envelopes: list[dict[str, Any]]) -> dict[int, Any]:
+    """Every envelope handled by its own worker, all queued behind the inbox's lock first."""
+    import threading
+    import time
+
+    inbox = tally.inbox("registry")
+    outcomes: dict[int, Any] = {}
+
+    def work(envelope: dict[str, Any]) -> None:
+        try:
+            outcomes[envelope["notification_id"]] = inbox.handle(envelope, CountingPull(registry))
+        except Exception as exc:
+            outcomes[envelope["notification_id"]] = exc
+
+    inbox._lock.acquire()
+    workers = [threading.Thread(target=work, args=(e,)) for e in envelopes]
+    for worker in workers:
+        worker.start()
+    deadline = time.monotonic() + 5
+    while len(inbox._waiting) < len(envelopes) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    inbox._lock.release()
+    for worker in workers:
+        worker.join(10)
+    return outcomes
+
+
+def counting(method: Any, calls: list[str], name: str) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(name)
+        return method(*args, **kwargs)
+    return wrapper
+
+
+def test_r5_3_envelopes_queued_behind_the_lock_commit_together_in_order(registry, tally) -> None:
+    envelopes = found(registry, "TV", "HN", "HCM", "CT")
+    calls: list[str] = []
+    tally.process_batch = counting(tally.process_batch, calls, "batch")  # type: ignore[method-assign]
+    tally.process_event = counting(tally.process_event, calls, "single")  # type: ignore[method-assign]
+    outcomes = handle_concurrently(tally, registry, envelopes)
+    assert set(outcomes.values()) == {"processed"}
+    assert calls == ["batch"]  # one transaction for all five
+    assert tally.seen() == [e["event_id"] for e in envelopes]
+    assert tally.last_processed("registry") == envelopes[-1]["notification_id"]
+
+
+def test_a_failed_batch_goes_one_by_one_and_nothing_passes_the_failed_event(registry, tally) -> None:
+    envelopes = found(registry, "TV", "HN", "HCM", "CT")
+    failing = envelopes[2]
+    # It fails in the batch, in the one-by-one fallback, and at its own worker's attempt.
+    tally.fail_times = {failing["event_id"]: 3}
+    outcomes = handle_concurrently(tally, registry, envelopes)
+    # The failed delivery is not acknowledged: its worker raised, so the bus retries it.
+    assert isinstance(outcomes.pop(failing["notification_id"]), Exception)
+    # The later ones did not pass it: they pulled it from the log (second attempt) first.
+    assert set(outcomes.values()) == {"processed"}
+    assert tally.seen() == [e["event_id"] for e in envelopes]
+    assert tally.receive("registry", failing, CountingPull(registry)) == "duplicate"
