@@ -150,6 +150,7 @@ class EventsConsumer(Consumer):
 
     def start(self) -> None:
         self._running = True
+        self._caught_up_once = False
         self.container.spawn_managed_thread(self._catch_up_loop)
 
     def stop(self) -> None:
@@ -184,6 +185,9 @@ class EventsConsumer(Consumer):
     def _caught_up(self, done: Any, worker_ctx: WorkerContext, result: Any, exc_info: Any) -> Any:
         if exc_info is not None:
             log.warning("catching up with %s failed (will retry): %s", self.source, exc_info[1])
+        elif not self._caught_up_once:
+            self._caught_up_once = True
+            log.info("first catch-up with %s done: %s", self.source, result)
         done.send(exc_info is None)
         return result, exc_info
 

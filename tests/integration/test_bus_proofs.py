@@ -29,6 +29,11 @@ TALLY = "tests.support.tally:TallyService"
 TALLY_INBOX = inbox_queue_name("tally", "registry")
 
 
+def settled(system: Processes, consumer: str = "tally") -> None:
+    """The consumer's start-up catch-up is over: from now on only the bus brings events."""
+    system.wait_for_log(consumer, "first catch-up with registry done")
+
+
 def start_system(tmp_path: Path, amqp_uri: str, database_url: str | None) -> Processes:
     env = {"AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(tmp_path / "data"),
            "EMU_CATCH_UP_INTERVAL": "3600", "EMU_RETRY_DELAYS_MS": "300,600",
@@ -95,6 +100,7 @@ def test_domain_errors_cross_rpc_typed_and_commands_need_an_actor(system: Proces
 def test_r5_3_relay_killed_after_commit_before_publish_delivers_once_after_restart(system: Processes) -> None:
     system.service("registry"), system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
+    settled(system)
     bus.spy(system.settings.amqp_uri, "registry")
     system.relay("registry", env={"EMU_FAULTS": "relay.before_publish"})
     found_provinces(system)
@@ -112,13 +118,21 @@ def test_r5_3_relay_killed_after_commit_before_publish_delivers_once_after_resta
 def test_r5_3_the_same_notification_delivered_twice_has_one_effect(system: Processes) -> None:
     system.service("registry"), system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
+    settled(system)
     found_provinces(system)
     [envelope] = published(system)
     for _ in range(2):
         bus.publish(system.settings.amqp_uri, "registry", envelope, routing_key=envelope["name"])
     eventually(lambda: system.call("tally", "seen") == [envelope["event_id"]], what="one effect")
+    # Again after a crash: nothing in memory remembers it, only the stored tracking record.
+    system.kill("tally")
+    system.service("tally", TALLY)
+    system.wait_ready("tally")
+    bus.publish(system.settings.amqp_uri, "registry", envelope, routing_key=envelope["name"])
+    system.wait_for_log("tally", "first catch-up with registry done")
     time.sleep(1)
     assert system.call("tally", "seen") == [envelope["event_id"]]
+    assert bus.message_count(system.settings.amqp_uri, TALLY_INBOX) == 0  # consumed, not stuck
     assert bus.message_count(system.settings.amqp_uri, f"{TALLY_INBOX}.parked") == 0
     assert "retrying" not in system.log("tally")
 
@@ -126,6 +140,7 @@ def test_r5_3_the_same_notification_delivered_twice_has_one_effect(system: Proce
 def test_r5_3_a_dropped_notification_is_pulled_from_the_upstream_log(system: Processes) -> None:
     system.service("registry"), system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
+    settled(system)
     found_provinces(system, "TV", "HN")
     first, dropped, last = published(system)
     assert last["previous_id"] == dropped["notification_id"]
@@ -140,6 +155,7 @@ def test_r5_3_a_handler_that_fails_once_processes_the_event_on_retry(system: Pro
     system.service("registry"), system.relay("registry")
     system.service("tally", TALLY, env={"TALLY_FAIL_FIRST_ATTEMPT": "1"})
     system.wait_ready("registry", "tally")
+    settled(system)
     found_provinces(system)
     [envelope] = published(system)
     eventually(lambda: system.call("tally", "seen") == [envelope["event_id"]], what="the retry")

@@ -69,6 +69,9 @@ class Processes:
     def wait_exit(self, name: str, timeout: float = 20.0) -> int:
         return self.children[name].wait(timeout)
 
+    def wait_for_log(self, name: str, text: str, timeout: float = 30.0) -> None:
+        eventually(lambda: text in self.log(name), timeout, 0.1, f"{text!r} in {name}'s log")
+
     def log(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text("utf-8", "replace")
 
