@@ -33,15 +33,19 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
-def ensure_rabbitmq(amqp_uri: str, wait_seconds: float = 60.0) -> None:
+SBIN = "/usr/local/sbin:/usr/sbin:/sbin"  # where Debian puts rabbitmq-server, often off PATH
+
+
+def ensure_rabbitmq(amqp_uri: str, wait_seconds: float = 60.0,
+                    search_path: str | None = None) -> None:
     url = urlsplit(amqp_uri)
     host, port = url.hostname or "127.0.0.1", url.port or 5672
     if _answers(host, port):
         return
     if host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit(f"RabbitMQ does not answer at {host}:{port} (AMQP_URI); start it there.")
-    server = shutil.which("rabbitmq-server") or (
-        "/usr/sbin/rabbitmq-server" if os.path.exists("/usr/sbin/rabbitmq-server") else None)
+    path = search_path if search_path is not None else f"{os.environ.get('PATH', '')}:{SBIN}"
+    server = shutil.which("rabbitmq-server", path=path)
     if server is None:
         sys.exit("RabbitMQ is not installed. Install it with:\n"
                  "    sudo apt-get install rabbitmq-server\n"

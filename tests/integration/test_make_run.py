@@ -1,0 +1,99 @@
+"""``make run``: every service, relay and the gateway as real processes; Ctrl-C stops them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from runtime.launcher import ensure_rabbitmq
+from runtime.services import SERVICES, processes
+from tests.support.processes import eventually
+
+pytestmark = [pytest.mark.bus, pytest.mark.system]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes whose environment carries the marker (the launcher's children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_path: Path,
+                                                                           amqp_uri: str) -> None:
+    port = free_port()
+    data = tmp_path / "data"
+    env = {**os.environ, "AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(data), "GATEWAY_PORT": str(port)}
+    for service in SERVICES:
+        env.pop(f"{service.upper()}_DATABASE_URL", None)  # the defaults: SQLite files
+    launcher = subprocess.Popen([sys.executable, "-m", "runtime.launcher"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        def healthy() -> dict:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+                return json.load(response)
+
+        report = eventually(healthy, timeout=60, interval=0.5, what="gateway /health 200")
+        assert report["status"] == "ok"
+        assert set(report["services"]) == set(SERVICES)
+        children = [pid for pid in processes_with(str(data)) if pid != launcher.pid]
+        assert len(children) == len(processes())
+        assert sorted(p.name for p in data.glob("*.sqlite")) == sorted(f"{s}.sqlite" for s in SERVICES)
+    finally:
+        launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        output, _ = launcher.communicate(timeout=60)
+    assert launcher.returncode == 0, output.decode()
+    assert "all processes stopped" in output.decode()
+    assert processes_with(str(data)) == []
+
+
+def test_make_run_says_what_to_install_when_rabbitmq_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        ensure_rabbitmq(f"amqp://guest:guest@127.0.0.1:{free_port()}/", search_path=str(tmp_path))
+    assert "apt-get install rabbitmq-server" in str(exited.value.code)
+
+
+def test_make_run_starts_a_stopped_rabbitmq(tmp_path: Path) -> None:
+    """A stand-in ``rabbitmq-server`` that listens on the port once started with -detached."""
+    port = free_port()
+    fake = tmp_path / "rabbitmq-server"
+    fake.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import os, socket, sys, time
+        assert sys.argv[1:] == ["-detached"]
+        if os.fork() == 0:
+            s = socket.socket(); s.bind(("127.0.0.1", {port})); s.listen()
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                s.settimeout(0.5)
+                try:
+                    s.accept()[0].close()
+                except OSError:
+                    pass
+            os._exit(0)
+        """))
+    fake.chmod(0o755)
+    ensure_rabbitmq(f"amqp://guest:guest@127.0.0.1:{port}/", wait_seconds=10, search_path=str(tmp_path))
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
