@@ -2,8 +2,8 @@
 
 - ``<source>.events``: a durable topic exchange per publishing service; routing key = the
   published event's name (``registry.union_founded``).
-- ``<consumer>.from.<source>``: a durable quorum-free classic queue per consumer and source,
-  with a single active consumer, so a second instance of a service stands by and events of
+- ``<consumer>.from.<source>``: a durable queue per consumer and source, with a single
+  active consumer, so a second instance of a service stands by and events of
   one source are processed in order (R5.3).
 - ``<queue>.retry``: failed deliveries wait there (per-message TTL) and dead-letter back.
 - ``<queue>.parked``: deliveries that failed every retry, or that are not valid messages,

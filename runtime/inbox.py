@@ -91,27 +91,35 @@ class Inbox:
                 return "not needed: the bus is flowing"
             with self._lock:
                 return f"caught up {self._pull(pull, after=self._last(), stop=None)}"
-        self._last_message_at = time.monotonic()
         envelope = Envelope.from_dict(message)
         if envelope.source != self.source:
             raise MalformedMessage(f"an event from {envelope.source} on the {self.source} inbox")
+        self._last_message_at = time.monotonic()
         own = envelope.notification_id
         self._waiting.setdefault(own, envelope)
-        with self._lock:
-            done = self._outcomes.pop(own, None)
-            if done is not None:  # an earlier holder of the lock committed it in its batch
-                return done
-            last = self._last()
-            if last is not None and own <= last:
-                self._waiting.pop(own, None)
-                return "duplicate"
-            if envelope.previous_id is not None and (last is None or last < envelope.previous_id) \
-                    and not self._chain(last, own):
-                pulled = self._pull(pull, after=last, stop=envelope.previous_id)
-                log.warning("%s: gap before %s from %s, pulled %d from its log",
-                            self.processor.service, own, self.source, pulled)
-            chain = self._chain(self._last(), own) or [envelope]
-            return self._commit(chain, own)
+        try:
+            with self._lock:
+                return self._handle(envelope, pull)
+        except BaseException:
+            self._waiting.pop(own, None)  # only envelopes whose workers wait stay here
+            raise
+
+    def _handle(self, envelope: Envelope, pull: Pull) -> str:
+        own = envelope.notification_id
+        done = self._outcomes.pop(own, None)
+        if done is not None:  # an earlier holder of the lock committed it in its batch
+            return done
+        last = self._last()
+        if last is not None and own <= last:
+            self._waiting.pop(own, None)
+            return "duplicate"
+        if envelope.previous_id is not None and (last is None or last < envelope.previous_id) \
+                and not self._chain(last, own):
+            pulled = self._pull(pull, after=last, stop=envelope.previous_id)
+            log.warning("%s: gap before %s from %s, pulled %d from its log",
+                        self.processor.service, own, self.source, pulled)
+        chain = self._chain(self._last(), own) or [envelope]
+        return self._commit(chain, own)
 
     def _chain(self, last: int | None, own: int) -> list[Envelope]:
         """Waiting envelopes that continue the log from ``last`` without a gap, up to and
@@ -155,7 +163,6 @@ class Inbox:
                     raise
                 if outcome is not None:
                     return outcome  # own is committed; the later ones wait for their turn
-                self._waiting.pop(own, None)
                 raise Blocked(f"{self.source} {own} waits for {envelope.notification_id}, "
                               f"which failed: {exc}") from exc
             self._waiting.pop(envelope.notification_id, None)

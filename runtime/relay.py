@@ -124,7 +124,7 @@ class Relay:
         if page.envelopes:
             last_published = page.envelopes[-1].notification_id
         self._after, self._last_published = page.scanned_to, last_published
-        self._save_position(force=page.complete and not page.envelopes)
+        self._save_position()
         return len(page.envelopes)
 
     def _save_position(self, force: bool = False) -> None:
@@ -146,8 +146,8 @@ class Relay:
             try:
                 published = self.run_once()
                 backoff = 0.1
-            except BROKER_ERRORS as exc:
-                log.warning("broker unavailable, retrying in %.1fs: %s", backoff, exc)
+            except (*BROKER_ERRORS, sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+                log.warning("broker or store unavailable, retrying in %.1fs: %s", backoff, exc)
                 self.close()
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)

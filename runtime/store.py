@@ -43,7 +43,7 @@ from runtime.contracts import Catalog
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
-from runtime.errors import ActorRequired
+from runtime.errors import ActorRequired, InvalidInput
 
 META = "_meta"  # the key under which the metadata sits in each stored event's state
 
@@ -240,8 +240,13 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     def published_page(self, after: int | None, stop: int | None = None,
                        limit: int = 100) -> dict[str, Any]:
         """This service's published events after a position, from its log (gap filling)."""
+        positions = {"after": after, "stop": stop, "limit": limit}
+        for key, value in positions.items():
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                      or value < 0):
+                raise InvalidInput(f"{key} must be a non-negative whole number", {"field": key})
         return self.publication.page(self.recorder, self.mapper, after=after, stop=stop,
-                                     limit=max(1, min(int(limit), 1000))).to_dict()
+                                     limit=max(1, min(limit, 1000))).to_dict()
 
     @property
     def engine(self) -> Any:

@@ -134,3 +134,12 @@ def test_a_failed_batch_goes_one_by_one_and_nothing_passes_the_failed_event(regi
     assert set(outcomes.values()) == {"processed"}
     assert tally.seen() == [e["event_id"] for e in envelopes]
     assert tally.receive("registry", failing, CountingPull(registry)) == "duplicate"
+
+
+@pytest.mark.parametrize("args", [{"after": "1; drop table"}, {"after": -1}, {"limit": 1.5},
+                                  {"stop": True}])
+def test_bad_positions_for_the_log_get_a_clear_error(registry, args) -> None:
+    from runtime.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        registry.published_page(**{"after": None, **args})
