@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test bench lock clean
+.PHONY: run test lint bench lock clean
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
 $(READY): requirements.lock
@@ -17,8 +17,12 @@ $(READY): requirements.lock
 run: $(READY)
 	$(BIN)/python -m runtime.launcher
 
-test: $(READY)
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/mypy runtime services gateway contracts bench tests
 
 bench: $(READY)
 	$(BIN)/python -m bench

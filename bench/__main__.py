@@ -16,14 +16,14 @@ import json
 import os
 import platform
 import signal
-import statistics
 import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench.subjects import Counters, RawCounters
 from runtime.client import services
@@ -40,7 +40,7 @@ ACTOR = CommandContext(actor=Actor("bench", "administrator"))
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def rate(fn: Callable[[int], Any], n: int) -> tuple[float, list[float]]:
@@ -60,7 +60,7 @@ def bench_save(url: str, n: int) -> dict[str, Any]:
         with use_context(ACTOR):
             for i in range(50):
                 app.open(f"warm-{i}")
-    results = {}
+    results: dict[str, float] = {}
     for _round in range(3):  # interleave, keep each side's best, to damp noise
         raw_rate, _ = rate(lambda i: raw.open(f"r-{uuid.uuid4()}"), n)
         with use_context(ACTOR):
@@ -72,9 +72,7 @@ def bench_save(url: str, n: int) -> dict[str, Any]:
 
 
 def bench_rpc(processes: Processes, n: int, threads: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for label, call in (("echo", lambda s, i: s.bench.echo(i)),
-                        ("command", lambda s, i: s.bench.open_counter(f"rpc-{uuid.uuid4()}"))):
+    def measure(call: Callable[[Any, int], Any]) -> dict[str, float]:
         latencies: list[float] = []
         lock = threading.Lock()
 
@@ -82,7 +80,7 @@ def bench_rpc(processes: Processes, n: int, threads: int) -> dict[str, Any]:
             with services(processes.settings, ACTOR) as proxy:
                 for i in range(20):
                     call(proxy, i)  # warm-up
-                mine, _ = [], None
+                mine = []
                 for i in range(n // threads):
                     t0 = time.perf_counter()
                     call(proxy, i)
@@ -92,12 +90,18 @@ def bench_rpc(processes: Processes, n: int, threads: int) -> dict[str, Any]:
 
         started = time.perf_counter()
         pool = [threading.Thread(target=worker) for _ in range(threads)]
-        [t.start() for t in pool]
-        [t.join() for t in pool]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
         elapsed = time.perf_counter() - started
-        out[label] = {"per_s": len(latencies) / elapsed,
-                      "p50_ms": percentile(latencies, 50) * 1000,
-                      "p99_ms": percentile(latencies, 99) * 1000}
+        return {"per_s": len(latencies) / elapsed, "p50_ms": percentile(latencies, 50) * 1000,
+                "p99_ms": percentile(latencies, 99) * 1000}
+
+    out: dict[str, Any] = {
+        "echo": measure(lambda s, i: s.bench.echo(i)),
+        "command": measure(lambda s, i: s.bench.open_counter(f"rpc-{uuid.uuid4()}")),
+    }
     out["ratio_command_vs_echo"] = out["command"]["per_s"] / out["echo"]["per_s"]
     out["threads"], out["n"] = threads, n
     return out
@@ -141,7 +145,9 @@ def bench_propagation(url: str, per_second: int, seconds: float) -> dict[str, An
         latencies.append((t_effect - t_cause).total_seconds())
         first_cause = first_cause or t_cause
         by_second.setdefault(int((t_cause - first_cause).total_seconds()), []).append(latencies[-1])
-    return {"p99_ms_by_second": {k: round(percentile(v, 99) * 1000, 1) for k, v in sorted(by_second.items())},"target_per_s": per_second, "achieved_per_s": achieved, "commands": total,
+    return {"p99_ms_by_second": {k: round(percentile(v, 99) * 1000, 1)
+                                 for k, v in sorted(by_second.items())},
+            "target_per_s": per_second, "achieved_per_s": achieved, "commands": total,
             "late_commands": late, "effects": len(latencies),
             "p50_ms": percentile(latencies, 50) * 1000 if latencies else None,
             "p99_ms": percentile(latencies, 99) * 1000 if latencies else None,
@@ -168,7 +174,8 @@ def report(results: dict[str, Any]) -> str:
         f"| command RPC / echo RPC | {r['ratio_command_vs_echo']:.2f} | |",
         f"| propagation registry → initiatives at {p['target_per_s']}/s "
         f"(achieved {p['achieved_per_s']:.0f}/s, {p['effects']}/{p['commands']} effects) | "
-        f"p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, max {p['max_ms']:.1f} ms | {p['goal']} |",
+        f"p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, max {p['max_ms']:.1f} ms "
+        f"| {p['goal']} |",
     ]
     return "\n".join(lines) + "\n"
 
@@ -181,13 +188,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
     results: dict[str, Any] = {
-        "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
         "python": platform.python_version(),
     }
     with fresh_database() as url:
         results["save"] = bench_save(url, args.saves)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     logs = RESULTS / f"logs-{stamp}"
     logs.mkdir(parents=True)
     with fresh_database() as url, fresh_vhost() as amqp, tempfile.TemporaryDirectory() as tmp:
@@ -197,7 +204,9 @@ def main() -> None:
         processes = Processes(logs, env)
         try:
             processes.service("bench", "bench.subjects:BenchService")
-            processes.service("registry"), processes.relay("registry"), processes.service("initiatives")
+            processes.service("registry")
+            processes.relay("registry")
+            processes.service("initiatives")
             processes.wait_ready("bench", "registry", "initiatives")
             results["rpc"] = bench_rpc(processes, args.rpcs, threads=4)
             processes.kill("bench", signal.SIGTERM)  # idle from here on; keep the cores for the rest

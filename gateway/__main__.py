@@ -12,9 +12,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from runtime.client import services
 from runtime.config import Settings
 from runtime.services import SERVICES
-from runtime.client import services
 
 log = logging.getLogger("emulation.gateway")
 
@@ -32,7 +32,7 @@ def health(settings: Settings) -> tuple[int, dict[str, Any]]:
 
 def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        def do_GET(self) -> None:
             if self.path.rstrip("/") != "/health":
                 self._send(404, {"code": "NOT_FOUND", "message": "no such path"})
                 return

@@ -6,8 +6,9 @@ domain error raised in a service arrives here as the same typed error with its c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
 from nameko.standalone.rpc import ClusterRpcProxy

@@ -8,9 +8,9 @@ PostgreSQL URL (``postgresql+psycopg://...``) switches that service to PostgreSQ
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -20,7 +20,7 @@ class Settings:
     env: Mapping[str, str]
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         return cls(dict(os.environ if env is None else env))
 
     def get(self, key: str, default: str) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from runtime.errors import InvalidInput
 
@@ -28,7 +29,7 @@ class Actor:
     on_behalf_of: str | None = None  # the person or body the actor acts for, if not themself
 
     @classmethod
-    def system(cls, service: str, on_behalf_of: "Actor | None" = None) -> "Actor":
+    def system(cls, service: str, on_behalf_of: Actor | None = None) -> Actor:
         return cls(
             user_id=f"system:{service}",
             role="system",
@@ -55,7 +56,7 @@ class CommandContext:
     effective_at: datetime | None = None  # when it takes effect, if not when it is recorded
     decision: Decision | None = None
 
-    def with_decision(self, decision: Decision) -> "CommandContext":
+    def with_decision(self, decision: Decision) -> CommandContext:
         return replace(self, decision=decision)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,7 +67,7 @@ class CommandContext:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "CommandContext":
+    def from_dict(cls, data: Mapping[str, Any]) -> CommandContext:
         try:
             actor = Actor(**data["actor"])
             if not actor.user_id or not actor.role:
@@ -92,7 +93,7 @@ class CommandContext:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
-    def from_header(cls, raw: str) -> "CommandContext":
+    def from_header(cls, raw: str) -> CommandContext:
         try:
             data = json.loads(raw)
         except (TypeError, ValueError) as exc:

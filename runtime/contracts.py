@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import jsonschema
 
@@ -44,7 +45,7 @@ class Envelope:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Envelope":
+    def from_dict(cls, data: Any) -> Envelope:
         if isinstance(data, (bytes, str)):
             try:
                 data = json.loads(data)
@@ -99,7 +100,7 @@ class Catalog:
                 raise ValueError(f"upcaster from {name} v{version} has no v{version + 1} contract")
 
     @classmethod
-    def load(cls, directory: Path = CONTRACTS_DIR) -> "Catalog":
+    def load(cls, directory: Path = CONTRACTS_DIR) -> Catalog:
         from contracts.upcasters import UPCASTERS
 
         contracts = []

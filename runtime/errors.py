@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated")
 
-_BY_CODE: dict[str, type["DomainError"]] = {}
+_BY_CODE: dict[str, type[DomainError]] = {}
 
 
 class DomainError(Exception):

@@ -19,8 +19,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
@@ -37,7 +38,8 @@ Pull = Callable[..., dict[str, Any]]  # the upstream's ``notifications(after, st
 
 
 class Processor(Protocol):
-    service: str
+    @property
+    def service(self) -> str: ...
 
     def last_processed(self, upstream: str) -> int | None: ...
 

@@ -6,8 +6,9 @@ and the same position pulled from the log are identical.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic

@@ -19,7 +19,9 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from amqp.exceptions import AMQPError
 from kombu import Connection, Producer
+from kombu.exceptions import OperationalError
 
 from runtime import faults
 from runtime.bus import events_exchange
@@ -29,14 +31,10 @@ from runtime.store import ServiceApplication, schema_lock
 
 log = logging.getLogger("emulation.relay")
 
-BROKER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError)
-try:  # the broker's own errors, when kombu and amqp are there
-    from amqp.exceptions import AMQPError
-    from kombu.exceptions import OperationalError
-
-    BROKER_ERRORS = BROKER_ERRORS + (AMQPError, OperationalError)
-except ImportError:  # pragma: no cover
-    pass
+# Outages the relay waits out: the broker's, and the store's (PostgreSQL restarting).
+RETRYABLE: tuple[type[BaseException], ...] = (
+    ConnectionError, OSError, AMQPError, OperationalError,
+    sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 class RelayPosition:
@@ -99,7 +97,7 @@ class Relay:
         if self._connection is not None:
             try:
                 self._connection.release()
-            except BROKER_ERRORS:
+            except RETRYABLE:
                 log.debug("closing a broken broker connection", exc_info=True)
         self._connection = self._producer = None
 
@@ -146,7 +144,7 @@ class Relay:
             try:
                 published = self.run_once()
                 backoff = 0.1
-            except (*BROKER_ERRORS, sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            except RETRYABLE as exc:
                 log.warning("broker or store unavailable, retrying in %.1fs: %s", backoff, exc)
                 self.close()
                 stop.wait(backoff)

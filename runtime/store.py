@@ -14,11 +14,13 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID
 
+import sqlalchemy as sa
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol, Snapshot
 from eventsourcing.persistence import (
@@ -32,7 +34,6 @@ from eventsourcing.persistence import (
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
-import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -128,11 +129,11 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
         table = self.tracking_table
-        advanced = session.execute(
+        advanced = cast(Any, session.execute(
             table.update()
             .where(table.c.application_name == tracking.application_name,
                    table.c.notification_id < tracking.notification_id)
-            .values(notification_id=tracking.notification_id)).rowcount
+            .values(notification_id=tracking.notification_id))).rowcount
         if advanced:
             return
         exists = session.execute(sa.select(table.c.notification_id).where(
@@ -185,8 +186,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         transcoder.register(DateAsISO())
 
     def construct_mapper(self) -> Mapper[UUID]:
-        mapper = self.factory.mapper(transcoder=self.construct_transcoder(),
-                                     mapper_class=AttributedMapper)
+        mapper = cast(AttributedMapper, self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=AttributedMapper))
         mapper.clock = self.clock
         return mapper
 
@@ -250,7 +251,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
     @property
     def engine(self) -> Any:
-        return self.factory.datastore.engine
+        return cast(Factory, self.factory).datastore.engine
 
     def last_processed(self, upstream: str) -> int | None:
         return self.recorder.max_tracking_id(upstream)

@@ -31,7 +31,7 @@ class Initiatives(ServiceApplication):
 
     def known_union(self, union_id: str) -> dict[str, Any]:
         try:
-            fact = self.repository.get(UUID(str(union_id)))
+            fact: UnionFact = self.repository.get(UUID(str(union_id)))
         except ValueError:
             raise InvalidInput("union_id is not a valid id", {"field": "union_id"}) from None
         except AggregateNotFoundError:

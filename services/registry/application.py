@@ -53,7 +53,7 @@ class Registry(ServiceApplication):
 
     def _union(self, union_id: UUID) -> Union:
         try:
-            union = self.repository.get(union_id)
+            union: Union = self.repository.get(union_id)
         except AggregateNotFoundError:
             raise UnionNotFound(f"no union {union_id}", {"union_id": str(union_id)}) from None
         assert isinstance(union, Union)

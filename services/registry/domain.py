@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate, event
 from runtime.errors import Conflict, InvalidInput, NotFound
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     CONFEDERATION = "confederation"
     PROVINCIAL_FEDERATION = "provincial_federation"
     DIRECT_SUPERIOR = "direct_superior"
@@ -59,8 +59,8 @@ class Union(Aggregate):
         return uuid.uuid5(uuid.NAMESPACE_URL, f"emulation:union:{code}")
 
     @classmethod
-    def found(cls, code: str, name: str, level: str, parent: "Union | None",
-              founded_on: date) -> "Union":
+    def found(cls, code: str, name: str, level: str, parent: Union | None,
+              founded_on: date) -> Union:
         code = clean_text(code, "code", 64)
         name = clean_text(name, "name", 500)
         try:

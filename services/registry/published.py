@@ -15,4 +15,5 @@ def _union_founded(event: Any) -> dict[str, Any]:
             "founded_on": event.founded_on.isoformat()}
 
 
-RULES = [Rule(Union.Founded, "registry.union_founded", 1, _union_founded)]
+# Union.Founded is the event class that @event("Founded") made.
+RULES = [Rule(Union.Founded, "registry.union_founded", 1, _union_founded)]  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -73,7 +73,9 @@ def published(system: Processes) -> list[dict]:
 @pytest.mark.parametrize("stores", ["postgresql", "sqlite"])
 def test_r5_3_a_command_in_one_service_causes_an_effect_in_another(stores: str, request) -> None:
     system: Processes = request.getfixturevalue("system" if stores == "postgresql" else "sqlite_system")
-    system.service("registry"), system.relay("registry"), system.service("initiatives")
+    system.service("registry")
+    system.relay("registry")
+    system.service("initiatives")
     system.wait_ready("registry", "initiatives")
     [vn] = found_provinces(system)
     fact = eventually(lambda: system.call("initiatives", "known_union", vn), what="the fact")
@@ -98,7 +100,8 @@ def test_domain_errors_cross_rpc_typed_and_commands_need_an_actor(system: Proces
 
 
 def test_r5_3_relay_killed_after_commit_before_publish_delivers_once_after_restart(system: Processes) -> None:
-    system.service("registry"), system.service("tally", TALLY)
+    system.service("registry")
+    system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
     settled(system)
     bus.spy(system.settings.amqp_uri, "registry")
@@ -116,7 +119,8 @@ def test_r5_3_relay_killed_after_commit_before_publish_delivers_once_after_resta
 
 
 def test_r5_3_the_same_notification_delivered_twice_has_one_effect(system: Processes) -> None:
-    system.service("registry"), system.service("tally", TALLY)
+    system.service("registry")
+    system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
     settled(system)
     found_provinces(system)
@@ -138,7 +142,8 @@ def test_r5_3_the_same_notification_delivered_twice_has_one_effect(system: Proce
 
 
 def test_r5_3_a_dropped_notification_is_pulled_from_the_upstream_log(system: Processes) -> None:
-    system.service("registry"), system.service("tally", TALLY)
+    system.service("registry")
+    system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
     settled(system)
     found_provinces(system, "TV", "HN")
@@ -152,7 +157,8 @@ def test_r5_3_a_dropped_notification_is_pulled_from_the_upstream_log(system: Pro
 
 
 def test_r5_3_a_handler_that_fails_once_processes_the_event_on_retry(system: Processes) -> None:
-    system.service("registry"), system.relay("registry")
+    system.service("registry")
+    system.relay("registry")
     system.service("tally", TALLY, env={"TALLY_FAIL_FIRST_ATTEMPT": "1"})
     system.wait_ready("registry", "tally")
     settled(system)
@@ -164,7 +170,9 @@ def test_r5_3_a_handler_that_fails_once_processes_the_event_on_retry(system: Pro
 
 
 def test_a_malformed_message_is_parked_and_the_inbox_keeps_going(system: Processes) -> None:
-    system.service("registry"), system.relay("registry"), system.service("tally", TALLY)
+    system.service("registry")
+    system.relay("registry")
+    system.service("tally", TALLY)
     system.wait_ready("registry", "tally")
     bus.publish(system.settings.amqp_uri, "registry", {"hello": "not an envelope"})
     bus.publish(system.settings.amqp_uri, "registry", "plain text", content_type="text/plain")

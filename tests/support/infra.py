@@ -10,8 +10,8 @@ import os
 import socket
 import subprocess
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import psycopg
 import pytest

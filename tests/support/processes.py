@@ -7,8 +7,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from runtime.client import services
 from runtime.config import Settings
@@ -42,10 +44,10 @@ class Processes:
         self.children: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, *argv: str, env: dict[str, str] | None = None) -> None:
-        log = open(self.logs / f"{name}.log", "ab")
-        self.children[name] = subprocess.Popen(
-            [sys.executable, *argv], env={**self.env, **(env or {})}, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.children[name] = subprocess.Popen(
+                [sys.executable, *argv], env={**self.env, **(env or {})}, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)
 
     def service(self, name: str, target: str | None = None, env: dict[str, str] | None = None) -> None:
         self.start(name, "-m", "runtime.serve", target or name, env=env)
@@ -55,7 +57,7 @@ class Processes:
 
     def wait_ready(self, *names: str, timeout: float = 30.0) -> None:
         for name in names:
-            eventually(lambda: self.call(name, "health", timeout=2), timeout, 0.2, f"{name} ready")
+            eventually(partial(self.call, name, "health", timeout=2), timeout, 0.2, f"{name} ready")
 
     def call(self, service: str, method: str, *args: Any, context: CommandContext | None = None,
              timeout: float = 10.0, **kwargs: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ def test_r4_5_context_round_trips_through_the_rpc_header() -> None:
     context = CommandContext(
         actor=Actor("u-7", "executive_committee_member", "union-1", on_behalf_of="bch-1"),
         correlation_id="corr-1", causation_id="cmd-1",
-        effective_at=datetime(2025, 6, 30, tzinfo=timezone.utc),
+        effective_at=datetime(2025, 6, 30, tzinfo=UTC),
         decision=Decision(reason="Sáng kiến có hiệu quả cao", rule_set_version="999/QĐ-TLĐ@2024-05-29",
                           evidence=("doc:bien-ban-1",), authority="union-1/executive-committee"))
     assert CommandContext.from_header(context.to_header()) == context

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -12,18 +13,18 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from runtime.clock import FixedClock
 from runtime.context import Actor, CommandContext, Decision, use_context
 from runtime.errors import ActorRequired
-from runtime.store import metadata_of
+from runtime.store import LockingProcessRecorder, metadata_of
 from services.registry.application import Registry
 
 ACTOR = Actor("u-1", "administrator", "vn")
-AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def test_r4_5_every_stored_event_carries_who_when_why_and_links(store_url, settings_for) -> None:
     registry = Registry(settings_for(store_url), clock=FixedClock(AT))
     context = CommandContext(
         actor=ACTOR, correlation_id="corr-9", causation_id="cmd-9",
-        effective_at=datetime(2024, 12, 31, tzinfo=timezone.utc),
+        effective_at=datetime(2024, 12, 31, tzinfo=UTC),
         decision=Decision(reason="thành lập", rule_set_version="rules-2024", evidence=("qd-1",),
                           authority="vn/standing-committee"))
     with use_context(context):
@@ -69,8 +70,9 @@ def test_r5_3_two_instances_racing_on_one_notification_record_one_effect(pg_url,
     outcome: dict[str, object] = {}
 
     def run_first() -> None:
-        with first.recorder.transaction(commit=True) as session:
-            first.recorder._insert_tracking(session, Tracking("upstream", 5))
+        recorder = cast(LockingProcessRecorder, first.recorder)
+        with recorder.transaction(commit=True) as session:
+            recorder._insert_tracking(session, Tracking("upstream", 5))
             session.flush()
             first_holds_lock.set()
             release_first.wait(10)
@@ -90,6 +92,7 @@ def test_r5_3_two_instances_racing_on_one_notification_record_one_effect(pg_url,
     time.sleep(0.5)
     assert b.is_alive(), "the second processor must wait for the first's lock"
     release_first.set()
-    a.join(10), b.join(10)
+    a.join(10)
+    b.join(10)
     assert outcome == {"second": "refused"}
     assert first.recorder.max_tracking_id("upstream") == 5
