@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
 
-from runtime.context import Actor, CommandContext, use_context
+from runtime.context import Actor, CommandContext
 from runtime.contracts import Catalog, Envelope
 from runtime.errors import MalformedMessage
 
@@ -42,8 +42,6 @@ class Processor(Protocol):
     def service(self) -> str: ...
 
     def last_processed(self, upstream: str) -> int | None: ...
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None: ...
 
     def process_batch(self, batch: Sequence[tuple[Any, CommandContext]], tracking: Tracking) -> None: ...
 
@@ -143,7 +141,7 @@ class Inbox:
     def _commit(self, chain: list[Envelope], own: int) -> str:
         if len(chain) > 1:
             try:
-                self._process_batch(chain)
+                self._record(chain)
             except Exception as exc:
                 # Nothing of the batch was recorded. One by one, in order, and stop at the first
                 # failure: the position is a high-water mark, nothing may pass a failed event.
@@ -158,7 +156,7 @@ class Inbox:
         outcome = None
         for envelope in chain:
             try:
-                result = self._process(envelope)
+                result = self._record([envelope])
             except Exception as exc:
                 self._waiting.pop(envelope.notification_id, None)  # its redelivery brings it back
                 if envelope.notification_id == own:
@@ -175,16 +173,6 @@ class Inbox:
         assert outcome is not None  # the chain always reaches own
         return outcome
 
-    def _process_batch(self, chain: list[Envelope]) -> None:
-        upcast = [self.catalog.upcast(envelope) for envelope in chain]
-        batch = [(envelope, context_for(envelope, self.processor.service)) for envelope in upcast]
-        try:
-            self.processor.process_batch(batch, Tracking(self.source, chain[-1].notification_id))
-        except BaseException:
-            self._position_known = False
-            raise
-        self._position = chain[-1].notification_id
-
     def _last(self) -> int | None:
         if not self._position_known:
             self._refresh()
@@ -200,7 +188,7 @@ class Inbox:
         while True:
             page = pull(after=after, stop=stop, limit=self.page_size)
             for raw in page["envelopes"]:
-                if self._process(Envelope.from_dict(raw)) == "processed":
+                if self._record([Envelope.from_dict(raw)]) == "processed":
                     count += 1
             if page["complete"] or page["scanned_to"] is None or page["scanned_to"] == after:
                 return count
@@ -208,23 +196,25 @@ class Inbox:
             if stop is not None and after >= stop:
                 return count
 
-    def _process(self, envelope: Envelope) -> str:
+    def _record(self, chain: list[Envelope]) -> str:
+        """Processes consecutive envelopes in one transaction, tracked at the last one."""
         last = self._last()
-        if last is not None and envelope.notification_id <= last:
+        if last is not None and chain[-1].notification_id <= last:
             return "duplicate"
-        envelope = self.catalog.upcast(envelope)
-        tracking = Tracking(self.source, envelope.notification_id)
-        with use_context(context_for(envelope, self.processor.service)):
-            try:
-                self.processor.process_event(envelope, tracking)
-            except (IntegrityError, SQLIntegrityError):
-                # Another instance recorded this position first: its effect stands alone.
-                last = self._refresh()
-                if last is None or last < envelope.notification_id:
-                    raise
-                return "duplicate"
-            except BaseException:
-                self._position_known = False  # whatever happened, read it again next time
+        upcast = [self.catalog.upcast(envelope) for envelope in chain]
+        tracking = Tracking(self.source, chain[-1].notification_id)
+        try:
+            self.processor.process_batch(
+                [(envelope, context_for(envelope, self.processor.service)) for envelope in upcast],
+                tracking)
+        except (IntegrityError, SQLIntegrityError):
+            # Another instance recorded this position first: its effect stands alone.
+            last = self._refresh()
+            if last is None or last < tracking.notification_id:
                 raise
-        self._position = envelope.notification_id
+            return "duplicate"
+        except BaseException:
+            self._position_known = False  # whatever happened, read it again next time
+            raise
+        self._position = tracking.notification_id
         return "processed"

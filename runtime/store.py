@@ -13,7 +13,6 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -41,10 +40,10 @@ from runtime.clock import Clock, SystemClock
 from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
 from runtime.contracts import Catalog
+from runtime.errors import ActorRequired, InvalidInput
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
-from runtime.errors import ActorRequired, InvalidInput
 
 META = "_meta"  # the key under which the metadata sits in each stored event's state
 
@@ -201,7 +200,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         """Upstream events this service does not react to are tracked and have no effect."""
 
     def process_batch(self, batch: Sequence[tuple[Any, CommandContext]], tracking: Tracking) -> None:
-        """Processes consecutive upstream events in one transaction, tracked at the last one.
+        """Processes consecutive upstream events (one or more) in one transaction, tracked at
+        the last one.
 
         Each event's effects are stamped with that event's own context as they are made.
         Policies load aggregates with ``aggregate_in`` so they see what earlier events of the
@@ -255,8 +255,3 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
     def last_processed(self, upstream: str) -> int | None:
         return self.recorder.max_tracking_id(upstream)
-
-    @staticmethod
-    def id_for(*parts: str) -> UUID:
-        """A deterministic aggregate id from a natural key."""
-        return uuid.uuid5(uuid.NAMESPACE_URL, "emulation:" + "/".join(parts))

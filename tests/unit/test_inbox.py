@@ -103,21 +103,19 @@ def handle_concurrently(tally: Tally, registry: Registry, envelopes: list[dict[s
     return outcomes
 
 
-def counting(method: Any, calls: list[str], name: str) -> Any:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        calls.append(name)
-        return method(*args, **kwargs)
-    return wrapper
-
-
 def test_r5_3_envelopes_queued_behind_the_lock_commit_together_in_order(registry, tally) -> None:
     envelopes = found(registry, "TV", "HN", "HCM", "CT")
-    calls: list[str] = []
-    tally.process_batch = counting(tally.process_batch, calls, "batch")  # type: ignore[method-assign]
-    tally.process_event = counting(tally.process_event, calls, "single")  # type: ignore[method-assign]
+    transactions: list[int] = []
+    record = tally.process_batch
+
+    def counting(batch: Any, tracking: Any) -> None:
+        transactions.append(len(batch))
+        record(batch, tracking)
+
+    tally.process_batch = counting  # type: ignore[method-assign]
     outcomes = handle_concurrently(tally, registry, envelopes)
     assert set(outcomes.values()) == {"processed"}
-    assert calls == ["batch"]  # one transaction for all five
+    assert transactions == [5]  # one transaction for all five
     assert tally.seen() == [e["event_id"] for e in envelopes]
     assert tally.last_processed("registry") == envelopes[-1]["notification_id"]
 
