@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import fastjsonschema
 
 from runtime.errors import MalformedMessage, UnknownContract
 
@@ -51,10 +51,9 @@ class Envelope:
                 data = json.loads(data)
             except ValueError as exc:
                 raise MalformedMessage("the message is not JSON", {"error": str(exc)}) from exc
-        errors = sorted(_envelope_validator().iter_errors(data), key=lambda e: list(e.path))
+        errors = _errors(_envelope_validator(), data)
         if errors:
-            raise MalformedMessage("the message is not an event envelope",
-                                   {"errors": [e.message for e in errors[:5]]})
+            raise MalformedMessage("the message is not an event envelope", {"errors": errors})
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
     @staticmethod
@@ -62,14 +61,32 @@ class Envelope:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"emulation-event:{originator_id}:{originator_version}"))
 
 
-_envelope_schema_validator: jsonschema.Draft202012Validator | None = None
+# JSON Schema draft-07, compiled to Python by fastjsonschema (an order of magnitude faster than
+# interpreting the schema on every message). Formats are checked, uuid included.
+FORMATS = {"uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
+Validator = Callable[[Any], Any]
 
 
-def _envelope_validator() -> jsonschema.Draft202012Validator:
+def compile_schema(schema: Mapping[str, Any]) -> Validator:
+    return fastjsonschema.compile(dict(schema), formats=FORMATS)
+
+
+def _errors(validator: Validator, data: Any) -> list[str]:
+    try:
+        validator(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return [exc.message]
+    return []
+
+
+_envelope_schema_validator: Validator | None = None
+
+
+def _envelope_validator() -> Validator:
     global _envelope_schema_validator
     if _envelope_schema_validator is None:
         schema = json.loads((CONTRACTS_DIR / "envelope.schema.json").read_text("utf-8"))
-        _envelope_schema_validator = jsonschema.Draft202012Validator(schema)
+        _envelope_schema_validator = compile_schema(schema)
     return _envelope_schema_validator
 
 
@@ -78,14 +95,13 @@ class Contract:
     name: str
     version: int
     schema: Mapping[str, Any]
-    validator: jsonschema.Draft202012Validator = field(init=False, repr=False, compare=False)
+    validator: Validator = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        jsonschema.Draft202012Validator.check_schema(self.schema)
-        object.__setattr__(self, "validator", jsonschema.Draft202012Validator(self.schema))
+        object.__setattr__(self, "validator", compile_schema(self.schema))
 
     def errors(self, payload: Any) -> list[str]:
-        return [e.message for e in sorted(self.validator.iter_errors(payload), key=lambda e: list(e.path))]
+        return _errors(self.validator, payload)
 
 
 class Catalog:

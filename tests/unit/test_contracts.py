@@ -72,3 +72,13 @@ def test_the_shipped_catalog_loads_and_every_published_rule_has_its_contract() -
     catalog = Catalog.load()
     for rule in RULES:
         assert catalog.contract(rule.name, rule.version).schema["type"] == "object"
+
+
+def test_formats_in_contracts_are_enforced() -> None:
+    catalog = Catalog.load()
+    good = {"union_id": "0b7e1a3c-7f4f-4c1a-9d5e-2b1f9b0f6a11", "code": "VN", "name": "Tổng Liên đoàn",
+            "level": "confederation", "parent_id": None, "founded_on": "1929-07-28"}
+    catalog.check("registry.union_founded", 1, good)
+    for bad in ({"union_id": "not-a-uuid"}, {"founded_on": "28/07/1929"}, {"level": "village"}):
+        with pytest.raises(MalformedMessage):
+            catalog.check("registry.union_founded", 1, {**good, **bad})
