@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -55,9 +55,6 @@ class CommandContext:
     causation_id: str | None = None
     effective_at: datetime | None = None  # when it takes effect, if not when it is recorded
     decision: Decision | None = None
-
-    def with_decision(self, decision: Decision) -> CommandContext:
-        return replace(self, decision=decision)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

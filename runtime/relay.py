@@ -118,7 +118,6 @@ class Relay:
                 delivery_mode=2, message_id=envelope.event_id,
                 headers={"source": envelope.source, "notification_id": envelope.notification_id},
             )
-        faults.point("relay.before_position_saved")
         if page.envelopes:
             last_published = page.envelopes[-1].notification_id
         self._after, self._last_published = page.scanned_to, last_published

@@ -40,11 +40,12 @@ class Counter(Aggregate):
 class Tally(ServiceApplication):
     service = "tally"
 
+    failures: dict[str, int]  # event id -> attempts that have failed so far
+    fail_times: dict[str, int] | None = None  # event id -> how many attempts fail; None: env
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.failures = {}
-    failures: dict[str, int]  # event id -> attempts that have failed so far
-    fail_times: dict[str, int] | None = None  # event id -> how many attempts fail; None: env
 
     def policy(self, domain_event: Any, processing_event: Any) -> None:
         assert isinstance(domain_event, Envelope)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -78,9 +80,6 @@ def test_r5_1_an_effect_records_its_cause(registry, store_url, settings_for) -> 
 
 def handle_concurrently(tally: Tally, registry: Registry, envelopes: list[dict[str, Any]]) -> dict[int, Any]:
     """Every envelope handled by its own worker, all queued behind the inbox's lock first."""
-    import threading
-    import time
-
     inbox = tally.inbox("registry")
     outcomes: dict[int, Any] = {}
 
