@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -96,3 +97,30 @@ def test_r5_3_two_instances_racing_on_one_notification_record_one_effect(pg_url,
     b.join(10)
     assert outcome == {"second": "refused"}
     assert first.recorder.max_tracking_id("upstream") == 5
+
+
+def _start_registry_and_relay(url: str, barrier: Any, errors: Any) -> None:
+    from runtime.config import Settings
+    from runtime.relay import RelayPosition
+
+    barrier.wait()
+    try:
+        RelayPosition(Registry(Settings({"REGISTRY_DATABASE_URL": url})).engine, "registry")
+    except Exception as exc:
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+@pytest.mark.postgres
+def test_services_and_relays_starting_together_create_the_schema_once(pg_url) -> None:
+    """Services and relays start at the same moment on an empty database; without the
+    advisory lock PostgreSQL fails all but one CREATE TABLE on its catalog's unique index."""
+    spawn = multiprocessing.get_context("spawn")
+    barrier, errors = spawn.Barrier(6), spawn.Queue()
+    processes = [spawn.Process(target=_start_registry_and_relay, args=(pg_url, barrier, errors))
+                 for _ in range(6)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    assert [process.exitcode for process in processes] == [0] * 6
+    assert errors.empty(), errors.get()
