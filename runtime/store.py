@@ -44,6 +44,7 @@ from runtime.errors import ActorRequired, InvalidInput
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
+    from runtime.readmodel import ReadModel
 
 META = "_meta"  # the key under which the metadata sits in each stored event's state
 
@@ -159,6 +160,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     """
 
     service: ClassVar[str]
+    read_model_class: ClassVar[type[ReadModel] | None] = None
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -174,6 +176,9 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self.catalog = Catalog.load()
         self.publication = self.construct_publication()
         self._inboxes: dict[str, Any] = {}
+        self.read_model = self.read_model_class(self.engine) if self.read_model_class else None
+        if self.read_model is not None:
+            self.read_model.create()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -219,6 +224,26 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             recordings = self._record(processing_event)
             self._take_snapshots(processing_event)
             self._notify(recordings)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        """Stores the events, their tracking record and the read model's rows in one
+        transaction. (No aggregate cache: a second instance would leave it stale.)"""
+        if self.read_model is None:
+            return super()._record(processing_event)
+        with cast(Any, self.recorder).transaction(commit=True) as session:
+            recordings = self.events.put(processing_event.events, tracking=processing_event.tracking,
+                                         session=session, **processing_event.saved_kwargs)
+            self.read_model.apply(session.connection(), processing_event.events)
+        return recordings
+
+    def rebuild_read_model(self, page_size: int = 1000) -> int:
+        """Drops the read model and replays it from the whole log (it is derived data)."""
+        if self.read_model is None:
+            return 0
+        return self.read_model.rebuild(
+            lambda after: self.recorder.select_notifications(
+                start=after, limit=page_size, inclusive_of_start=False),
+            self.mapper.to_domain_event)
 
     def aggregate_in(self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID) -> Any:
         """An aggregate as the events being processed left it (raises if it does not exist)."""

@@ -1,0 +1,93 @@
+"""Read models: SQL tables a service keeps from its own events, for lists, search and reports.
+
+A read model is written in the same transaction as the events it reflects
+(``ServiceApplication._record``), so a query never sees a half-applied command and a command
+that the read model refuses (for example a broken database constraint) stores nothing. It is
+derived data: ``rebuild`` drops the tables and replays the whole notification log.
+
+Handlers are methods marked ``@handles(SomeAggregate.SomeEvent)`` that write through a
+``Writer``. Inserts are buffered and sent as one executemany per table, which is what makes
+bulk imports fast; any other statement sends the buffer first, so order is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from runtime.store import schema_lock
+
+Handler = Callable[[Any, Any, "Writer"], None]
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    def mark(method: Handler) -> Handler:
+        method._handles = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+class Writer:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._table: sa.Table | None = None
+        self._rows: list[dict[str, Any]] = []
+
+    def insert(self, table: sa.Table, **row: Any) -> None:
+        if self._table is not table:
+            self.flush()
+            self._table = table
+        self._rows.append(row)
+
+    def execute(self, statement: Any, parameters: Any = None) -> Any:
+        self.flush()
+        return self.connection.execute(statement, parameters)
+
+    def flush(self) -> None:
+        if self._rows:
+            assert self._table is not None
+            self.connection.execute(self._table.insert(), self._rows)
+        self._table, self._rows = None, []
+
+
+class ReadModel:
+    metadata: ClassVar[sa.MetaData]
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._handlers: dict[type, Handler] = {}
+        for klass in reversed(type(self).__mro__):
+            for attribute in vars(klass).values():
+                for event_class in getattr(attribute, "_handles", ()):
+                    self._handlers[event_class] = attribute
+
+    def create(self) -> None:
+        with schema_lock(self.engine):
+            self.metadata.create_all(self.engine)
+
+    def apply(self, connection: Connection, events: Iterable[Any]) -> None:
+        writer = Writer(connection)
+        for domain_event in events:
+            handler = self._handlers.get(type(domain_event))
+            if handler is not None:
+                handler(self, domain_event, writer)
+        writer.flush()
+
+    def rebuild(self, notifications: Callable[[int | None], Sequence[Any]],
+                to_event: Callable[[Any], Any]) -> int:
+        """Drops the tables and replays the log; returns how many notifications were read."""
+        with schema_lock(self.engine):
+            self.metadata.drop_all(self.engine)
+            self.metadata.create_all(self.engine)
+        position, count = None, 0
+        while True:
+            page = notifications(position)
+            if not page:
+                return count
+            with self.engine.begin() as connection:
+                self.apply(connection, (to_event(n) for n in page))
+            position, count = page[-1].id, count + len(page)

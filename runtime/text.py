@@ -1,0 +1,82 @@
+"""Vietnamese text, first-class: validation, NFC storage and diacritics-insensitive search.
+
+Every service stores names NFC-normalised and searches them through ``search_key``, so
+"lien doan tra vinh" finds "Liên đoàn Lao động tỉnh Trà Vinh". Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from runtime.errors import InvalidInput
+
+
+class InvalidText(InvalidInput):
+    code = "INVALID_TEXT"
+
+
+class InvalidCode(InvalidInput):
+    code = "INVALID_CODE"
+
+
+class InvalidDate(InvalidInput):
+    code = "INVALID_DATE"
+
+
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Control characters (Cc) other than ordinary whitespace, and the Unicode "format" and
+# "unassigned/private/surrogate" categories: none of these belongs in a name.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def clean_text(value: object, field: str, max_length: int) -> str:
+    """A required piece of text: trimmed, NFC, valid Unicode, at most ``max_length`` characters."""
+    if not isinstance(value, str):
+        raise InvalidText(f"{field} must be text", {"field": field})
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: text that was never valid UTF-8
+        raise InvalidText(f"{field} is not valid Unicode text", {"field": field}) from None
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
+    if not text:
+        raise InvalidText(f"{field} is required", {"field": field})
+    if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in text):
+        raise InvalidText(f"{field} contains control or unassigned characters", {"field": field})
+    if len(text) > max_length:
+        raise InvalidText(f"{field} is longer than {max_length} characters",
+                          {"field": field, "max_length": max_length})
+    return text
+
+
+def clean_code(value: object, field: str = "code") -> str:
+    """A natural key such as a union or member code: letters, digits, '.', '_', '-'."""
+    if not isinstance(value, str) or not _CODE.fullmatch(value.strip()):
+        raise InvalidCode(f"{field} must be 1–64 letters, digits, '.', '_' or '-'",
+                          {"field": field})
+    return value.strip()
+
+
+def parse_date(value: object, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidDate(f"{field} is not a date (YYYY-MM-DD)", {"field": field}) from None
+
+
+def search_key(text: str) -> str:
+    """Lower-case ASCII words: diacritics, case and punctuation removed ("Đoàn" -> "doan")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(re.findall(r"[a-z0-9]+", stripped.casefold()))
+
+
+def search_terms(query: object, field: str = "q") -> list[str]:
+    """The words of a search query, each matched as part of a word of the ``search_key``."""
+    terms = search_key(clean_text(query, field, 200)).split()
+    if not terms:
+        raise InvalidText(f"{field} has no letters or digits to search for", {"field": field})
+    return terms
