@@ -1,18 +1,40 @@
-"""Registry commands and queries on the registry's event store."""
+"""Registry commands and queries on the registry's event store (R1.1–R1.5).
+
+Commands load the aggregates they touch, let the domain decide, and save every changed
+aggregate in one transaction: a merge that moves fifty members is all or nothing. Queries
+read the dated read model (``readmodel.py``), answering as of any date (today by default,
+from the injected clock).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
-from runtime.errors import InvalidInput
+from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
-from services.registry.domain import Union, UnionCodeTaken, UnionNotFound, clean_text
+from runtime.text import parse_date, search_terms
+from services.registry.domain import (
+    AllocationIncomplete,
+    Body,
+    BodyExists,
+    BodyKind,
+    BodyNotFound,
+    Person,
+    PersonCodeTaken,
+    PersonNotFound,
+    Union,
+    UnionCodeTaken,
+    UnionNotFound,
+)
 from services.registry.published import RULES
+from services.registry.readmodel import RegistryQueries, RegistryReadModel
 
 
 def parse_uuid(value: object, field: str) -> UUID:
@@ -22,42 +44,396 @@ def parse_uuid(value: object, field: str) -> UUID:
         raise InvalidInput(f"{field} is not a valid id", {"field": field}) from None
 
 
-def parse_date(value: object, field: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(f"{field} is not a date (YYYY-MM-DD)", {"field": field}) from None
+def parse_flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{field} must be true or false", {"field": field})
+    return value
+
+
+def parse_page(offset: object, limit: object, max_limit: int = 500) -> tuple[int, int]:
+    for name, value in (("offset", offset), ("limit", limit)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InvalidInput(f"{name} must be a non-negative whole number", {"field": name})
+    return int(offset), max(1, min(int(limit), max_limit))  # type: ignore[call-overload]
+
+
+def _ids(values: object, field: str) -> list[UUID]:
+    if not isinstance(values, list | tuple):
+        raise InvalidInput(f"{field} must be a list of ids", {"field": field})
+    return [parse_uuid(v, field) for v in values]
+
+
+def _body_kind(kind: object) -> str | None:
+    if kind is None:
+        return None
+    if kind not in set(BodyKind):
+        raise InvalidInput(f"unknown kind {kind!r}",
+                           {"field": "kind", "allowed": [k.value for k in BodyKind]})
+    return str(kind)
 
 
 class Registry(ServiceApplication):
     service = "registry"
+    read_model_class = RegistryReadModel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queries = RegistryQueries(self.engine)
 
     def construct_publication(self) -> Publication:
         return Publication(self.service, RULES, self.catalog)
 
+    # --- unions (R1.1, R1.5) --------------------------------------------------------------
+
     def found_union(self, code: str, name: str, level: str, parent_id: str | None,
                     founded_on: str) -> UUID:
-        union_id = Union.create_id(clean_text(code, "code", 64))
+        union_id = Union.create_id(str(code).strip())
         if union_id in self.repository:
             raise UnionCodeTaken(f"a union with code {code} exists", {"code": code})
-        parent = self._union(parse_uuid(parent_id, "parent_id")) if parent_id else None
+        parent = self.union(parent_id, "parent_id") if parent_id else None
         union = Union.found(code, name, level, parent, parse_date(founded_on, "founded_on"))
         self.save(union)
         return union.id
 
-    def get_union(self, union_id: str) -> dict[str, Any]:
-        union = self._union(parse_uuid(union_id, "union_id"))
-        return {"id": str(union.id), "code": union.code, "name": union.name,
-                "level": union.level, "parent_id": str(union.parent_id) if union.parent_id else None,
-                "founded_on": union.founded_on.isoformat(), "version": union.version}
+    def rename_union(self, union_id: str, name: str, effective_on: str) -> None:
+        union = self.union(union_id)
+        union.rename(name, parse_date(effective_on, "effective_on"))
+        self.save(union)
 
-    def _union(self, union_id: UUID) -> Union:
+    def move_union(self, union_id: str, parent_id: str, effective_on: str) -> None:
+        union, parent = self.union(union_id), self.union(parent_id, "parent_id")
+        on = parse_date(effective_on, "effective_on")
+        self._move(union, parent, on)
+        self.save(union)
+
+    def _move(self, union: Union, parent: Union, on: date) -> None:
+        ancestors = self.queries.ancestors(parent.id, on) or []
+        union.move(parent, on, [UUID(a["id"]) for a in ancestors])  # R1.1, no cycles
+
+    def dissolve_union(self, union_id: str, effective_on: str) -> None:
+        union = self.union(union_id)
+        on = parse_date(effective_on, "effective_on")
+        union.dissolve(on, self.queries.active_children(union.id, on))
+        changed: list[Aggregate] = [union]
+        for person in self._people(self.queries.current_member_ids(union.id)):
+            person.leave(on, reason="union_dissolved")
+            changed.append(person)
+        changed.extend(self._end_bodies(union.id, on, "union_dissolved"))
+        self.save(*changed)
+
+    def merge_unions(self, union_ids: Sequence[str], effective_on: str,
+                     into_union_id: str | None = None,
+                     new_union: dict[str, Any] | None = None) -> UUID:
+        """Merges unions into an existing one or into a new one founded on the day (R1.5)."""
+        on = parse_date(effective_on, "effective_on")
+        merged = [self.union(str(u)) for u in _ids(union_ids, "union_ids")]
+        if len({u.id for u in merged}) != len(merged) or not merged:
+            raise InvalidInput("union_ids must name each merging union once",
+                               {"field": "union_ids"})
+        if (into_union_id is None) == (new_union is None):
+            raise InvalidInput("give either into_union_id or new_union", {"field": "into_union_id"})
+        if into_union_id is not None:
+            successor = self.union(into_union_id, "into_union_id")
+            successor.absorb([u.id for u in merged], on)
+        else:
+            if len(merged) < 2:
+                raise InvalidInput("a new union needs at least two unions to merge",
+                                   {"field": "union_ids"})
+            successor = self._new_successor(new_union, merged, on)
+        changed: list[Aggregate] = [successor]
+        for union in merged:
+            union.merge_into(successor, on)
+            changed.append(union)
+            changed.extend(self._hand_over(union, successor, on, "union_merged"))
+        self.save(*changed)
+        return successor.id
+
+    def split_union(self, union_id: str, effective_on: str,
+                    parts: Sequence[dict[str, Any]]) -> list[UUID]:
+        """Splits a union into new ones; every member and child union goes to one part (R1.5)."""
+        union = self.union(union_id)
+        on = parse_date(effective_on, "effective_on")
+        if not isinstance(parts, list | tuple) or not all(isinstance(p, dict) for p in parts):
+            raise InvalidInput("parts must be a list of objects", {"field": "parts"})
+        current_parent = union.as_of(on)
+        default_parent = str(current_parent.parent_id) if current_parent and \
+            current_parent.parent_id else None
+        new_parts = [self._new_union(p, default_parent, on, [union.id]) for p in parts]
+        union.split_into(new_parts, on)
+        members = self._allocate(parts, "members", set(self.queries.current_member_ids(union.id)))
+        children = self._allocate(parts, "children", set(self.queries.active_children(union.id, on)))
+        changed: list[Aggregate] = [union, *new_parts]
+        for part, part_members, part_children in zip(new_parts, members, children, strict=True):
+            for person in self._people(part_members):
+                person.transfer(part, on, reason="union_split")
+                changed.append(person)
+            for child in (self.union(str(c)) for c in part_children):
+                self._move(child, part, on)
+                changed.append(child)
+        changed.extend(self._end_bodies(union.id, on, "union_split"))
+        self.save(*changed)
+        return [p.id for p in new_parts]
+
+    def _hand_over(self, union: Union, successor: Union, on: date, reason: str) -> list[Aggregate]:
+        """Members and child unions go to the successor; the union's bodies end."""
+        changed: list[Aggregate] = []
+        for person in self._people(self.queries.current_member_ids(union.id)):
+            person.transfer(successor, on, reason=reason)
+            changed.append(person)
+        for child_id in self.queries.active_children(union.id, on):
+            child = self.union(str(child_id))
+            self._move(child, successor, on)
+            changed.append(child)
+        changed.extend(self._end_bodies(union.id, on, reason))
+        return changed
+
+    def _allocate(self, parts: Sequence[dict[str, Any]], key: str,
+                  current: set[UUID]) -> list[list[UUID]]:
+        allocation = [_ids(p.get(key, []), f"parts.{key}") for p in parts]
+        given = [i for ids in allocation for i in ids]
+        missing = current - set(given)
+        strangers = set(given) - current
+        twice = {i for i in given if given.count(i) > 1} if len(given) != len(set(given)) else set()
+        if missing or strangers or twice:
+            raise AllocationIncomplete(
+                f"every current {key[:-1]} must go to exactly one part",
+                {"field": f"parts.{key}", "missing": sorted(map(str, missing))[:20],
+                 "not_current": sorted(map(str, strangers))[:20],
+                 "allocated_twice": sorted(map(str, twice))[:20]})
+        return allocation
+
+    def _new_successor(self, spec: object, merged: list[Union], on: date) -> Union:
+        parents = {p.parent_id for p in (u.as_of(on) for u in merged) if p is not None}
+        default_parent = str(parents.pop()) if len(parents) == 1 and None not in parents else None
+        return self._new_union(spec, default_parent, on, [u.id for u in merged],
+                               level=merged[0].level)
+
+    def _new_union(self, spec: object, default_parent: str | None, on: date,
+                   predecessors: list[UUID], level: str | None = None) -> Union:
+        if not isinstance(spec, dict):
+            raise InvalidInput("a new union is an object with code and name", {"field": "new_union"})
+        code = str(spec.get("code", "")).strip()
+        if Union.create_id(code) in self.repository:
+            raise UnionCodeTaken(f"a union with code {code} exists", {"code": code})
+        parent_id = spec.get("parent_id") or default_parent
+        parent = self.union(parent_id, "parent_id") if parent_id else None
+        if level is None:
+            predecessor = self.union(str(predecessors[0]))
+            level = predecessor.level
+        return Union.found(code, spec.get("name", ""), level, parent, on, predecessors)
+
+    # --- people (R1.3) --------------------------------------------------------------------
+
+    def register_person(self, code: str, full_name: str, registered_on: str,
+                        union_id: str | None = None, birth_date: str | None = None,
+                        gender: str | None = None, is_official: bool = False,
+                        is_full_time: bool = False) -> UUID:
+        person_id = Person.create_id(str(code).strip())
+        if person_id in self.repository:
+            raise PersonCodeTaken(f"a person with code {code} exists", {"code": code})
+        person = Person.register(
+            code, full_name, parse_date(birth_date, "birth_date") if birth_date else None,
+            gender, parse_flag(is_official, "is_official"),
+            parse_flag(is_full_time, "is_full_time"), parse_date(registered_on, "registered_on"),
+            self.union(union_id) if union_id else None)
+        self.save(person)
+        return person.id
+
+    def join_union(self, person_id: str, union_id: str, effective_on: str) -> None:
+        person = self.person(person_id)
+        person.join(self.union(union_id), parse_date(effective_on, "effective_on"))
+        self.save(person)
+
+    def transfer_person(self, person_id: str, union_id: str, effective_on: str) -> None:
+        person = self.person(person_id)
+        person.transfer(self.union(union_id), parse_date(effective_on, "effective_on"))
+        self.save(person)
+
+    def leave_union(self, person_id: str, effective_on: str) -> None:
+        person = self.person(person_id)
+        person.leave(parse_date(effective_on, "effective_on"))
+        self.save(person)
+
+    def set_official_status(self, person_id: str, is_official: bool, is_full_time: bool,
+                            effective_on: str) -> None:
+        person = self.person(person_id)
+        person.set_official_status(parse_flag(is_official, "is_official"),
+                                   parse_flag(is_full_time, "is_full_time"),
+                                   parse_date(effective_on, "effective_on"))
+        self.save(person)
+
+    # --- bodies and teams (R1.2, R1.4) -----------------------------------------------------
+
+    def constitute_body(self, union_id: str, kind: str, name: str, term_start: str,
+                        term_end: str | None = None, department: str | None = None,
+                        decision: dict[str, Any] | None = None) -> UUID:
+        """A new committee term, department or team; it succeeds the one of the same kind."""
+        body = self.new_body(self.union(union_id), kind, name, parse_date(term_start, "term_start"),
+                             parse_date(term_end, "term_end") if term_end else None,
+                             department, decision)
+        predecessors = self._end_bodies(body.union_id, body.term_start, "succeeded",
+                                        kind=body.kind, department=body.department)
+        self.save(body, *predecessors)
+        return body.id
+
+    def new_body(self, union: Union, kind: str, name: str, term_start: date,
+                 term_end: date | None, department: str | None,
+                 decision: dict[str, Any] | None, established_by: Body | None = None) -> Body:
+        department = department.lower() if isinstance(department, str) else department
+        if str(kind) in (BodyKind.IDEA_INCUBATION_TEAM, BodyKind.INITIATIVE_SUPPORT_TEAM) \
+                and established_by is None and isinstance(decision, dict):
+            signed_on = parse_date(decision.get("signed_on"), "decision.signed_on")
+            established_by = self._executive_committee(union.id, signed_on)
+        body = Body.constitute(union, kind, name, term_start, term_end, department, decision,
+                               established_by)
+        if body.id in self.repository:
+            raise BodyExists(f"this {kind} of {union.code} from {term_start} is recorded",
+                             {"body_id": str(body.id)})
+        return body
+
+    def appoint(self, body_id: str, person_id: str, position: str, effective_on: str) -> None:
+        body, person = self.body(body_id), self.person(person_id)
+        on = parse_date(effective_on, "effective_on")
+        executive = (self._executive_committee(body.union_id, on)
+                     if body.kind == BodyKind.STANDING_COMMITTEE else None)
+        body.appoint(person, position, on, executive)
+        self.save(body)
+
+    def relieve(self, body_id: str, person_id: str, effective_on: str) -> None:
+        body = self.body(body_id)
+        body.relieve(parse_uuid(person_id, "person_id"), parse_date(effective_on, "effective_on"))
+        self.save(body)
+
+    def end_body(self, body_id: str, effective_on: str, reason: str = "term_ended") -> None:
+        body = self.body(body_id)
+        body.end(parse_date(effective_on, "effective_on"), str(reason)[:64])
+        self.save(body)
+
+    def _executive_committee(self, union_id: UUID, on: date) -> Body | None:
+        ids = self.queries.body_ids(union_id, on, kind=BodyKind.EXECUTIVE_COMMITTEE)
+        return self.body(str(ids[-1])) if ids else None
+
+    def _end_bodies(self, union_id: UUID, on: date, reason: str, kind: str | None = None,
+                    department: str | None = None) -> list[Body]:
+        ended = []
+        for body in (self.body(str(b)) for b in self.queries.open_body_ids(union_id)):
+            if kind is not None and (body.kind != kind or body.department != department):
+                continue
+            body.end(on, reason)
+            ended.append(body)
+        return ended
+
+    # --- loading ------------------------------------------------------------------------
+
+    def union(self, union_id: object, field: str = "union_id") -> Union:
+        return self._get(parse_uuid(union_id, field), Union, UnionNotFound, "union")
+
+    def person(self, person_id: object, field: str = "person_id") -> Person:
+        return self._get(parse_uuid(person_id, field), Person, PersonNotFound, "person")
+
+    def body(self, body_id: object, field: str = "body_id") -> Body:
+        return self._get(parse_uuid(body_id, field), Body, BodyNotFound, "body")
+
+    def _get(self, aggregate_id: UUID, kind: type[Any], missing: type[DomainError],
+             noun: str) -> Any:
+        aggregate: Any
         try:
-            union: Union = self.repository.get(union_id)
+            aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise UnionNotFound(f"no union {union_id}", {"union_id": str(union_id)}) from None
-        assert isinstance(union, Union)
-        return union
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            raise missing(f"no {noun} {aggregate_id}", {f"{noun}_id": str(aggregate_id)})
+        return aggregate
+
+    def _people(self, ids: Iterable[UUID]) -> list[Person]:
+        return [self.person(str(i)) for i in ids]
+
+    # --- queries (as of a date; today by default) ------------------------------------------
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    def _on(self, as_of: object) -> date:
+        return parse_date(as_of, "as_of") if as_of else self.today()
+
+    def get_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
+        uid, on = parse_uuid(union_id, "union_id"), self._on(as_of)
+        found = self.queries.union(uid, on)
+        if found is None:
+            self.union(union_id)  # raises if it never existed
+            raise UnionNotFound(f"union {union_id} did not exist on {on}",
+                                {"union_id": union_id, "as_of": on.isoformat()})
+        return found
+
+    def union_history(self, union_id: str) -> dict[str, Any]:
+        union = self.union(union_id)
+        return {"id": str(union.id), "code": union.code, "level": union.level,
+                **self.queries.history(union.id)}
+
+    def tree(self, as_of: str | None = None, root_id: str | None = None) -> list[dict[str, Any]]:
+        return self.queries.tree(self._on(as_of), parse_uuid(root_id, "root_id") if root_id else None)
+
+    def ancestors(self, union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
+        on = self._on(as_of)
+        chain = self.queries.ancestors(parse_uuid(union_id, "union_id"), on)
+        if chain is None:
+            self.get_union(union_id, on.isoformat())
+        return chain or []
+
+    def descendants(self, union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
+        on = self._on(as_of)
+        self.get_union(union_id, on.isoformat())
+        return self.queries.descendants(parse_uuid(union_id, "union_id"), on)
+
+    def direct_superior(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
+        """The union directly above on the date (R1.1; authority is judged by it, R1.5)."""
+        chain = self.ancestors(union_id, as_of)
+        return chain[0] if chain else None
+
+    def held_positions(self, person_id: str, union_id: str | None = None,
+                       as_of: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The positions a person held on a date (in one union's bodies, of one kind)."""
+        return self.queries.positions_held(
+            parse_uuid(person_id, "person_id"), self._on(as_of),
+            parse_uuid(union_id, "union_id") if union_id else None, _body_kind(kind))
+
+    def members(self, union_id: str, as_of: str | None = None, offset: int = 0,
+                limit: int = 100) -> dict[str, Any]:
+        on = self._on(as_of)
+        self.get_union(union_id, on.isoformat())
+        start, size = parse_page(offset, limit)
+        return self.queries.members(parse_uuid(union_id, "union_id"), on, start, size)
+
+    def get_person(self, person_id: str, as_of: str | None = None) -> dict[str, Any]:
+        found = self.queries.person(parse_uuid(person_id, "person_id"), self._on(as_of))
+        if found is None:
+            raise PersonNotFound(f"no person {person_id}", {"person_id": person_id})
+        return found
+
+    def bodies(self, union_id: str, as_of: str | None = None,
+               kind: str | None = None) -> list[dict[str, Any]]:
+        on = self._on(as_of)
+        self.get_union(union_id, on.isoformat())
+        return self.queries.bodies(parse_uuid(union_id, "union_id"), on, _body_kind(kind))
+
+    def department(self, union_id: str, department: str,
+                   as_of: str | None = None) -> dict[str, Any] | None:
+        """A federation's department on a date, e.g. ``policy_law`` (R1.2, R2.8)."""
+        on = self._on(as_of)
+        found = self.queries.bodies(parse_uuid(union_id, "union_id"), on, BodyKind.DEPARTMENT,
+                                    str(department).lower())
+        return found[-1] if found else None
+
+    def search_unions(self, q: str, as_of: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        _, size = parse_page(0, limit, 100)
+        return self.queries.search_unions(search_terms(q), self._on(as_of), size)
+
+    def search_people(self, q: str, union_id: str | None = None, as_of: str | None = None,
+                      limit: int = 20) -> list[dict[str, Any]]:
+        _, size = parse_page(0, limit, 100)
+        return self.queries.search_people(
+            search_terms(q), parse_uuid(union_id, "union_id") if union_id else None,
+            self._on(as_of), size)
 
 
 APPLICATION = Registry
