@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class Settings:
     @property
     def data_dir(self) -> Path:
         return Path(self.get("EMU_DATA_DIR", "data")).resolve()
+
+    @property
+    def demo_data(self) -> Path | None:
+        """The file ``make run`` loads into the registry before starting (``none``: nothing)."""
+        value = self.get("EMU_DEMO_DATA", str(REPOSITORY / "deploy" / "demo" / "tra-vinh.json"))
+        return None if value.lower() == "none" else Path(value)
 
     @property
     def amqp_uri(self) -> str:

@@ -1,5 +1,8 @@
 """``make run``: starts every service, its relay and the gateway as separate processes.
 
+Before they start, the demo province is loaded into the registry (``EMU_DEMO_DATA``; set it
+to ``none`` to start empty); a refused file stops the launch.
+
 RabbitMQ must answer first: if it is installed but stopped it is started; if it is not
 installed, the launcher says what to install and exits non-zero. Ctrl-C (or SIGTERM) stops
 every process: SIGTERM first, SIGKILL after a grace period. If any process dies, the others
@@ -20,7 +23,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from runtime.config import Settings
-from runtime.services import Process, processes
+from runtime.services import Process, processes, setup_steps
 
 GRACE_SECONDS = 10.0
 
@@ -111,6 +114,11 @@ def main() -> int:
     settings = Settings.from_env()
     ensure_rabbitmq(settings.amqp_uri)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for step in setup_steps(settings.demo_data):
+        print(f"{step.name}: {' '.join(step.argv[1:])}", flush=True)
+        if subprocess.run(step.argv, check=False).returncode != 0:
+            print(f"{step.name} failed; nothing was started", flush=True)
+            return 1
     supervisor = Supervisor(processes())
     supervisor.start()
     print(f"started {len(supervisor.children)} processes; stores under {settings.data_dir}; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -29,7 +30,6 @@ class ServiceSpec:
         return resolve(f"{self.package}.service:SERVICE")
 
 
-
 SERVICES: dict[str, ServiceSpec] = {
     name: ServiceSpec(name, f"services.{name}")
     for name in ("registry", "initiatives", "reviews", "awards")
@@ -40,6 +40,14 @@ SERVICES: dict[str, ServiceSpec] = {
 class Process:
     name: str
     argv: tuple[str, ...]
+
+
+def setup_steps(demo_data: Path | None, python: str = sys.executable) -> list[Process]:
+    """One-off steps run to completion before the processes start: loading the demo data.
+    The importer skips what is already loaded, so this runs on every start."""
+    if demo_data is None:
+        return []
+    return [Process("registry-import", (python, "-m", "services.registry.importer", str(demo_data)))]
 
 
 def processes(python: str = sys.executable) -> list[Process]:

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from runtime.client import services
+from runtime.config import Settings
+from runtime.errors import DomainError
 from runtime.launcher import ensure_rabbitmq
 from runtime.services import SERVICES, processes
 from tests.support.processes import eventually
@@ -60,12 +63,31 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
         children = [pid for pid in processes_with(str(data)) if pid != launcher.pid]
         assert len(children) == len(processes())
         assert sorted(p.name for p in data.glob("*.sqlite")) == sorted(f"{s}.sqlite" for s in SERVICES)
+        # The demo province was loaded first, and its events reached the other services.
+        settings = Settings(env)
+        with services(settings, None) as rpc:
+            found = rpc.registry.search_unions("lien doan lao dong tinh tra vinh")[0]
+            assert found["code"] == "TV"
+            assert rpc.registry.members(found["id"])["total"] == 0  # members are at grassroots
+            assert sum(rpc.registry.members(u["id"])["total"]
+                       for u in rpc.registry.descendants(found["id"])) > 300
+        fact = eventually(lambda: _known_union(settings, found["id"]), timeout=30,
+                          what="initiatives knows the demo province")
+        assert fact is not None and fact["code"] == "TV"
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends
         output, _ = launcher.communicate(timeout=60)
     assert launcher.returncode == 0, output.decode()
     assert "all processes stopped" in output.decode()
     assert processes_with(str(data)) == []
+
+
+def _known_union(settings: Settings, union_id: str) -> dict | None:
+    with services(settings, None) as rpc:
+        try:
+            return rpc.initiatives.known_union(union_id)
+        except DomainError:
+            return None
 
 
 def test_make_run_says_what_to_install_when_rabbitmq_is_missing(tmp_path: Path) -> None:

@@ -1,0 +1,113 @@
+"""The importer: the demo province loads under the registry's rules (R1.1–R1.4), twice without
+duplicates, and a bad record is refused by its place in the file with nothing stored."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runtime.context import Actor, CommandContext, use_context
+from runtime.errors import DomainError
+from runtime.store import metadata_of
+from services.registry.application import Registry
+from services.registry.demo import province
+from services.registry.domain import Union
+from services.registry.importer import app_import, main, read
+
+DEMO = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "tra-vinh.json"
+OPERATOR = CommandContext(Actor("op-1", "operator"))
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict[str, Any]:
+    return json.loads(DEMO.read_text("utf-8"))
+
+
+def load(app: Registry, data: Any) -> Any:
+    with use_context(OPERATOR):
+        return app_import(app, data, "test")
+
+
+def test_r1_1_r1_4_the_demo_province_loads_with_its_bodies_and_members(store_url: str, settings_for: Any,
+                                                                     demo: dict[str, Any]) -> None:
+    assert demo == province()  # the committed file is what the generator makes
+    app = Registry(settings_for(store_url))
+    report = load(app, demo)
+    assert (report.unions, report.people, report.bodies) == (69, 431, 104)
+    tv = str(Union.create_id("TV"))
+    province_node = app.tree(root_id=tv)[0]
+    levels = {child["level"] for child in province_node["children"]}
+    assert levels == {"direct_superior", "grassroots"}  # R1.1: grassroots directly under TV too
+    assert sum(app.members(u["id"])["total"] for u in app.descendants(tv)) == 431
+    assert (app.department(tv, "policy_law") or {}).get("name") == "Ban Chính sách – Pháp luật"
+    [standing] = app.bodies(tv, kind="standing_committee")
+    [executive] = app.bodies(tv, kind="executive_committee")
+    assert {m["person_id"] for m in standing["members"]} <= {m["person_id"] for m in executive["members"]}
+    assert app.search_unions("lien doan tra vinh")[0]["code"] == "TV"
+    again = load(app, demo)  # idempotent: make run loads it on every start
+    assert (again.unions, again.people, again.bodies) == (0, 0, 0)
+    assert again.skipped == {"unions": 69, "people": 431, "bodies": 104}
+
+
+def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path: Path,
+                                                                      settings_for: Any) -> None:
+    app = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    data, digest = read([DEMO])
+    with use_context(OPERATOR):
+        app_import(app, data, "tra-vinh.json", digest)
+    [founded] = app.events.get(Union.create_id("VN"))
+    meta = metadata_of(founded)
+    assert meta["actor"]["user_id"] == "system:registry-importer"
+    assert meta["decision"]["evidence"] == [f"sha256:{digest}"]
+    assert meta["decision"]["reason"] == "import of tra-vinh.json"
+
+
+@pytest.mark.parametrize("break_it,code,where", [
+    (lambda d: d["unions"][5].update(level="confederation"), "PARENT_LEVEL_MISMATCH", "unions[5]"),
+    (lambda d: d["unions"].append(dict(d["unions"][3])), "INVALID_INPUT", f"unions[{69}]"),
+    (lambda d: d["people"][7].update(union_code="TV"), "MEMBERSHIP_NOT_GRASSROOTS", "people[7]"),
+    (lambda d: d["people"][9].update(full_name="x" * 201), "INVALID_TEXT", "people[9]"),
+    (lambda d: d["people"][9].update(is_official=False, is_full_time=True),
+     "FULL_TIME_REQUIRES_OFFICIAL", "people[9]"),
+    (lambda d: d["bodies"][-1]["members"].append(dict(d["bodies"][-1]["members"][0])),
+     "PERSON_ALREADY_IN_BODY", f"bodies[{103}]"),
+    (lambda d: d["bodies"][6].update(decision=None), "INVALID_INPUT", "bodies[6]"),
+    (lambda d: d["unions"][4].update(founded_on="2020-02-30"), "INVALID_DATE", "unions[4]"),
+])
+def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
+        tmp_path: Path, settings_for: Any, demo: dict[str, Any], break_it: Any, code: str,
+        where: str) -> None:
+    app = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    data = copy.deepcopy(demo)
+    break_it(data)
+    with pytest.raises(DomainError) as caught:
+        load(app, data)
+    assert caught.value.code == code
+    assert caught.value.details["record"] == where
+    assert caught.value.message.startswith(where)
+    assert app.recorder.max_notification_id() is None
+
+
+def test_unions_and_people_load_from_csv_and_a_bad_file_is_refused(tmp_path: Path, settings_for: Any,
+                                                                 monkeypatch: Any, capsys: Any) -> None:
+    (tmp_path / "unions.csv").write_text(
+        "code,name,level,parent_code,founded_on\n"
+        "VN,Tổng Liên đoàn Lao động Việt Nam,confederation,,1929-07-28\n"
+        "TV,Liên đoàn Lao động tỉnh Trà Vinh,provincial_federation,VN,1990-01-01\n"
+        "CS,Công đoàn cơ quan LĐLĐ tỉnh,grassroots,TV,1995-01-01\n", encoding="utf-8-sig")
+    (tmp_path / "people.csv").write_text(
+        "code,full_name,union_code,joined_on,is_official,is_full_time\n"
+        "P1,Sơn Thị Diệu,CS,2001-01-01,true,true\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", url)
+    assert main([str(tmp_path / "unions.csv"), str(tmp_path / "people.csv")]) == 0
+    app = Registry(settings_for(url))
+    [person] = app.search_people("son thi dieu")
+    assert person["is_full_time"] is True
+    (tmp_path / "bad.json").write_text('{"format": "something else"}', encoding="utf-8")
+    assert main([str(tmp_path / "bad.json")]) == 1
+    assert "import refused" in capsys.readouterr().err
