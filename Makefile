@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench bench-registry lock clean
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
 $(READY): requirements.lock
@@ -26,6 +26,9 @@ lint: $(READY)
 
 bench: $(READY)
 	$(BIN)/python -m bench
+
+bench-registry: $(READY)
+	$(BIN)/python -m bench.registry $(BENCH_ARGS)
 
 # Re-pin after editing requirements.in: a fresh environment, then freeze it.
 lock:
