@@ -7,7 +7,7 @@ derived data: ``rebuild`` drops the tables and replays the whole notification lo
 
 Handlers are methods marked ``@handles(SomeAggregate.SomeEvent)`` that write through a
 ``Writer``. Inserts are buffered and sent as one executemany per table, which is what makes
-bulk imports fast; any other statement sends the buffer first, so order is kept.
+bulk imports fast; any other statement sends the buffers first, so it sees every earlier row.
 """
 
 from __future__ import annotations
@@ -32,26 +32,24 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
 
 
 class Writer:
+    """Buffers inserts per table (sent as one executemany each); any other statement sends
+    them first, so it sees every row written before it."""
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self._table: sa.Table | None = None
-        self._rows: list[dict[str, Any]] = []
+        self._rows: dict[sa.Table, list[dict[str, Any]]] = {}
 
     def insert(self, table: sa.Table, **row: Any) -> None:
-        if self._table is not table:
-            self.flush()
-            self._table = table
-        self._rows.append(row)
+        self._rows.setdefault(table, []).append(row)
 
     def execute(self, statement: Any, parameters: Any = None) -> Any:
         self.flush()
         return self.connection.execute(statement, parameters)
 
     def flush(self) -> None:
-        if self._rows:
-            assert self._table is not None
-            self.connection.execute(self._table.insert(), self._rows)
-        self._table, self._rows = None, []
+        rows, self._rows = self._rows, {}
+        for table, batch in rows.items():
+            self.connection.execute(table.insert(), batch)
 
 
 class ReadModel:

@@ -63,12 +63,17 @@ class AttributedMapper(Mapper[UUID]):
         if not isinstance(domain_event, Snapshot) and META not in vars(domain_event):
             object.__setattr__(domain_event, META, self._metadata())
 
+    _last: tuple[CommandContext, dict[str, Any]] | None = None
+
     def _metadata(self) -> dict[str, Any]:
         context = current_context()
         if context is None:
             raise ActorRequired("an event cannot be recorded without an actor context")
         recorded_at = self.clock.now()
-        data = context.to_dict()
+        last = self._last  # a command's events share its context: convert it once
+        if last is None or last[0] is not context:
+            last = self._last = (context, context.to_dict())
+        data = dict(last[1])
         data["recorded_at"] = recorded_at.isoformat()
         data["effective_at"] = data["effective_at"] or data["recorded_at"]
         return data

@@ -105,6 +105,7 @@ class Importer:
     def __init__(self, app: Registry, batch_size: int = 2000) -> None:
         self.app = app
         self.batch_size = batch_size
+        self._stored: dict[str, Union] = {}
 
     def run(self, data: object, source: str, digest: str,
             actor: Actor | None = None) -> Report:
@@ -123,7 +124,7 @@ class Importer:
             bodies = self._bodies(_records(data, "bodies"), unions, people, report)
             # The whole file is checked: now store it.
             self._save(list(unions.values()), "unions", report)
-            self._save_people(people, report)
+            self._save_people(people, unions, report)
             self._save(bodies, "bodies", report)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -160,10 +161,13 @@ class Importer:
         return new
 
     def _union(self, code: object, unions: dict[str, Union], where: str) -> Union:
-        if str(code) in unions:
-            return unions[str(code)]
-        with located(where):
-            return self.app.union(Union.create_id(str(code)), "union_code")
+        """A union of the file, or one already in the registry (loaded once per import)."""
+        found = unions.get(str(code)) or self._stored.get(str(code))
+        if found is None:
+            with located(where):
+                found = self.app.union(Union.create_id(str(code)), "union_code")
+            self._stored[str(code)] = found
+        return found
 
     # --- people -----------------------------------------------------------------------------
 
@@ -201,8 +205,8 @@ class Importer:
                 _flag(record.get("is_full_time", False), "is_full_time", where),
                 parse_date(joined, "joined_on"), union)
 
-    def _save_people(self, records: list[dict[str, Any]], report: Report) -> None:
-        unions: dict[str, Union] = {}
+    def _save_people(self, records: list[dict[str, Any]], unions: dict[str, Union],
+                     report: Report) -> None:
         for chunk in _chunks(records, self.batch_size):
             people = [self._person(r, unions, r["_where"]) for r in chunk]
             self._save(people, "people", report)
