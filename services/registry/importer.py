@@ -137,28 +137,33 @@ class Importer:
 
     def _unions(self, records: list[dict[str, Any]], report: Report) -> dict[str, Union]:
         """The file's new unions by code (parents before children), each checked (R1.1)."""
-        existing = self._existing(unions_table, "code")
         new: dict[str, Union] = {}
+        for where, code, record in self._new_records(records, "unions", unions_table, report):
+            parent_code = record.get("parent_code")
+            parent = self._union(parent_code, new, where) if parent_code else None
+            with located(where):
+                new[code] = Union.found(code, _field(record, "name", where),
+                                        _field(record, "level", where), parent,
+                                        parse_date(_field(record, "founded_on", where), "founded_on"))
+        return new
+
+    def _new_records(self, records: list[dict[str, Any]], key: str, table: sa.Table,
+                     report: Report) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(place, code, record) of each record not yet in the registry; a code may appear
+        once in a file."""
+        existing = self._existing(table, "code")
         seen: set[str] = set()
         for index, record in enumerate(records):
-            where = f"unions[{index}]"
+            where = f"{key}[{index}]"
             code = str(_field(record, "code", where)).strip()
             if code in seen:
                 raise InvalidInput(f"{where}: code {code} appears twice in the file",
                                    {"record": where, "code": code})
             seen.add(code)
             if code in existing:
-                report.skipped["unions"] += 1
-                continue
-            parent_code = record.get("parent_code")
-            parent = None
-            if parent_code:
-                parent = new.get(parent_code) or self._union(parent_code, new, where)
-            with located(where):
-                new[code] = Union.found(code, _field(record, "name", where),
-                                        _field(record, "level", where), parent,
-                                        parse_date(_field(record, "founded_on", where), "founded_on"))
-        return new
+                report.skipped[key] += 1
+            else:
+                yield where, code, record
 
     def _union(self, code: object, unions: dict[str, Union], where: str) -> Union:
         """A union of the file, or one already in the registry (loaded once per import)."""
@@ -175,19 +180,8 @@ class Importer:
                 report: Report) -> list[dict[str, Any]]:
         """Checks every person (R1.3); returns the new ones' records, not aggregates, to keep
         memory flat: they are rebuilt batch by batch when saved."""
-        existing = self._existing(people_table, "code")
-        seen: set[str] = set()
         new: list[dict[str, Any]] = []
-        for index, record in enumerate(records):
-            where = f"people[{index}]"
-            code = str(_field(record, "code", where)).strip()
-            if code in seen:
-                raise InvalidInput(f"{where}: code {code} appears twice in the file",
-                                   {"record": where, "code": code})
-            seen.add(code)
-            if code in existing:
-                report.skipped["people"] += 1
-                continue
+        for where, _, record in self._new_records(records, "people", people_table, report):
             self._person(record, unions, where)
             new.append({**record, "_where": where})
         return new
