@@ -8,6 +8,7 @@ from the injected clock).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -66,7 +67,7 @@ def _ids(values: object, field: str) -> list[UUID]:
 def _body_kind(kind: object) -> str | None:
     if kind is None:
         return None
-    if kind not in set(BodyKind):
+    if not isinstance(kind, str) or kind not in set(BodyKind):
         raise InvalidInput(f"unknown kind {kind!r}",
                            {"field": "kind", "allowed": [k.value for k in BodyKind]})
     return str(kind)
@@ -115,7 +116,7 @@ class Registry(ServiceApplication):
         on = parse_date(effective_on, "effective_on")
         union.dissolve(on, self.queries.active_children(union.id, on))
         changed: list[Aggregate] = [union]
-        for person in self._people(self.queries.current_member_ids(union.id)):
+        for person in self._people(self.queries.member_ids_from(union.id, on)):
             person.leave(on, reason="union_dissolved")
             changed.append(person)
         changed.extend(self._end_bodies(union.id, on, "union_dissolved"))
@@ -160,7 +161,10 @@ class Registry(ServiceApplication):
             current_parent.parent_id else None
         new_parts = [self._new_union(p, default_parent, on, [union.id]) for p in parts]
         union.split_into(new_parts, on)
-        members = self._allocate(parts, "members", set(self.queries.current_member_ids(union.id)))
+        codes = [str(p.get("code", "")).strip() for p in parts]
+        if len(set(codes)) != len(codes):
+            raise UnionCodeTaken("each part of a split needs its own code", {"codes": codes})
+        members = self._allocate(parts, "members", set(self.queries.member_ids_from(union.id, on)))
         children = self._allocate(parts, "children", set(self.queries.active_children(union.id, on)))
         changed: list[Aggregate] = [union, *new_parts]
         for part, part_members, part_children in zip(new_parts, members, children, strict=True):
@@ -177,7 +181,7 @@ class Registry(ServiceApplication):
     def _hand_over(self, union: Union, successor: Union, on: date, reason: str) -> list[Aggregate]:
         """Members and child unions go to the successor; the union's bodies end."""
         changed: list[Aggregate] = []
-        for person in self._people(self.queries.current_member_ids(union.id)):
+        for person in self._people(self.queries.member_ids_from(union.id, on)):
             person.transfer(successor, on, reason=reason)
             changed.append(person)
         for child_id in self.queries.active_children(union.id, on):
@@ -190,10 +194,10 @@ class Registry(ServiceApplication):
     def _allocate(self, parts: Sequence[dict[str, Any]], key: str,
                   current: set[UUID]) -> list[list[UUID]]:
         allocation = [_ids(p.get(key, []), f"parts.{key}") for p in parts]
-        given = [i for ids in allocation for i in ids]
+        given = Counter(i for ids in allocation for i in ids)
         missing = current - set(given)
         strangers = set(given) - current
-        twice = {i for i in given if given.count(i) > 1} if len(given) != len(set(given)) else set()
+        twice = {i for i, times in given.items() if times > 1}
         if missing or strangers or twice:
             raise AllocationIncomplete(
                 f"every current {key[:-1]} must go to exactly one part",
@@ -245,14 +249,28 @@ class Registry(ServiceApplication):
         self.save(person)
 
     def transfer_person(self, person_id: str, union_id: str, effective_on: str) -> None:
-        person = self.person(person_id)
-        person.transfer(self.union(union_id), parse_date(effective_on, "effective_on"))
-        self.save(person)
+        person, on = self.person(person_id), parse_date(effective_on, "effective_on")
+        left = person.union_id
+        person.transfer(self.union(union_id), on)
+        self.save(person, *self._relieve_everywhere(person.id, left, on))
 
     def leave_union(self, person_id: str, effective_on: str) -> None:
-        person = self.person(person_id)
-        person.leave(parse_date(effective_on, "effective_on"))
-        self.save(person)
+        person, on = self.person(person_id), parse_date(effective_on, "effective_on")
+        left = person.union_id
+        person.leave(on)
+        self.save(person, *self._relieve_everywhere(person.id, left, on))
+
+    def _relieve_everywhere(self, person_id: UUID, union_id: UUID | None, on: date) -> list[Body]:
+        """A grassroots body is drawn from the union's members (R1.3): who leaves the union
+        leaves its bodies on the same day."""
+        if union_id is None:
+            return []
+        relieved = []
+        for body_id in self.queries.position_body_ids_from(person_id, union_id, on):
+            body = self.body(str(body_id))
+            body.relieve(person_id, on)
+            relieved.append(body)
+        return relieved
 
     def set_official_status(self, person_id: str, is_official: bool, is_full_time: bool,
                             effective_on: str) -> None:
@@ -271,10 +289,27 @@ class Registry(ServiceApplication):
         body = self.new_body(self.union(union_id), kind, name, parse_date(term_start, "term_start"),
                              parse_date(term_end, "term_end") if term_end else None,
                              department, decision)
-        predecessors = self._end_bodies(body.union_id, body.term_start, "succeeded",
-                                        kind=body.kind, department=body.department)
-        self.save(body, *predecessors)
+        self.save(body, *self.succession(body))
         return body.id
+
+    def succession(self, body: Body, pending: Sequence[Body] = ()) -> list[Body]:
+        """Ends the bodies a new one succeeds, stored or ``pending`` (not yet stored): the one
+        of the same kind in office on its first day and, for an executive committee, the
+        standing committee too, since a new executive committee elects its own (R1.2). One
+        already ended after that day is refused: two committees are never in office at once."""
+        kinds = [(body.kind, body.department)]
+        if body.kind == BodyKind.EXECUTIVE_COMMITTEE:
+            kinds.append((BodyKind.STANDING_COMMITTEE.value, None))
+        ended: list[Body] = []
+        for kind, department in kinds:
+            same = [b for b in pending if b.union_id == body.union_id and b.kind == kind
+                    and b.department == department
+                    and (b.ended_on is None or b.ended_on > body.term_start)]
+            for predecessor in same + self._bodies_from(body.union_id, body.term_start, kind,
+                                                        department):
+                predecessor.end(body.term_start, "succeeded")
+                ended.append(predecessor)
+        return ended
 
     def new_body(self, union: Union, kind: str, name: str, term_start: date,
                  term_end: date | None, department: str | None,
@@ -300,9 +335,16 @@ class Registry(ServiceApplication):
         self.save(body)
 
     def relieve(self, body_id: str, person_id: str, effective_on: str) -> None:
-        body = self.body(body_id)
-        body.relieve(parse_uuid(person_id, "person_id"), parse_date(effective_on, "effective_on"))
-        self.save(body)
+        body, on = self.body(body_id), parse_date(effective_on, "effective_on")
+        person = parse_uuid(person_id, "person_id")
+        body.relieve(person, on)
+        changed = [body]
+        if body.kind == BodyKind.EXECUTIVE_COMMITTEE:  # R1.2: the BTV sits within the BCH
+            for standing in self._bodies_from(body.union_id, on, BodyKind.STANDING_COMMITTEE):
+                if standing.position_on(person, on) is not None:
+                    standing.relieve(person, on)
+                    changed.append(standing)
+        self.save(*changed)
 
     def end_body(self, body_id: str, effective_on: str, reason: str = "term_ended") -> None:
         body = self.body(body_id)
@@ -315,13 +357,19 @@ class Registry(ServiceApplication):
 
     def _end_bodies(self, union_id: UUID, on: date, reason: str, kind: str | None = None,
                     department: str | None = None) -> list[Body]:
+        """Ends the union's bodies (of one kind) in office on the date; one already ended
+        after it is refused rather than overlapped (two committees are never in office)."""
         ended = []
-        for body in (self.body(str(b)) for b in self.queries.open_body_ids(union_id)):
-            if kind is not None and (body.kind != kind or body.department != department):
-                continue
+        for body in self._bodies_from(union_id, on, kind, department):
             body.end(on, reason)
             ended.append(body)
         return ended
+
+    def _bodies_from(self, union_id: UUID, on: date, kind: str | None = None,
+                     department: str | None = None) -> list[Body]:
+        found = (self.body(str(b)) for b in self.queries.body_ids_from(union_id, on))
+        return [b for b in found
+                if kind is None or (b.kind == kind and b.department == department)]
 
     # --- loading ------------------------------------------------------------------------
 
@@ -420,6 +468,7 @@ class Registry(ServiceApplication):
                    as_of: str | None = None) -> dict[str, Any] | None:
         """A federation's department on a date, e.g. ``policy_law`` (R1.2, R2.8)."""
         on = self._on(as_of)
+        self.get_union(union_id, on.isoformat())
         found = self.queries.bodies(parse_uuid(union_id, "union_id"), on, BodyKind.DEPARTMENT,
                                     str(department).lower())
         return found[-1] if found else None

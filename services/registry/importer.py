@@ -216,38 +216,55 @@ class Importer:
         new_people = {str(p["code"]): p for p in people}
         executives: dict[UUID, list[Body]] = defaultdict(list)
         built: list[Body] = []
+        succeeded: list[Body] = []  # bodies already stored that a term in the file succeeds
+        seen: set[UUID] = set()
         order = {kind.value: rank for rank, kind in enumerate(BODY_ORDER)}
-        for index, record in sorted(enumerate(records),
-                                    key=lambda item: order.get(str(item[1].get("kind")), -1)):
+        for index, record in sorted(enumerate(records), key=lambda item: (
+                order.get(str(item[1].get("kind")), -1), str(item[1].get("term_start")))):
             where = f"bodies[{index}]"
-            union = self._union(_field(record, "union_code", where), unions, where)
-            start = parse_date(_field(record, "term_start", where), "term_start")
-            decision = record.get("decision")
-            signed = parse_date(decision.get("signed_on"), "decision.signed_on") \
-                if isinstance(decision, dict) else start
             with located(where):
-                body = Body.constitute(
-                    union, _field(record, "kind", where), _field(record, "name", where), start,
-                    parse_date(record["term_end"], "term_end") if record.get("term_end") else None,
-                    record.get("department"), decision, self._executive(executives, union, signed))
-            if body.id in existing:
-                report.skipped["bodies"] += 1
-                continue
-            members = record.get("members", [])
-            if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
-                raise InvalidInput(f"{where}: members must be a list of objects", {"record": where})
-            for member in members:
-                person = self._member(member.get("person_code"), new_people, unions, where)
-                on = parse_date(member.get("from") or start, "from")
-                executive = (self._executive(executives, union, on)
-                             if body.kind == BodyKind.STANDING_COMMITTEE else None)
-                with located(where):
-                    body.appoint(person, member.get("position", "member"), on, executive)
-                report.appointments += 1
+                union = self._union(_field(record, "union_code", where), unions, where)
+                start = parse_date(_field(record, "term_start", where), "term_start")
+                department = record.get("department")
+                body_id = Body.create_id(union.id, str(record.get("kind")),
+                                         department.strip().lower()
+                                         if isinstance(department, str) else None, start)
+                if body_id in existing:  # before any rule: the union may have ended since
+                    report.skipped["bodies"] += 1
+                    continue
+                if body_id in seen:
+                    raise InvalidInput(f"{where}: this body appears twice in the file",
+                                       {"record": where})
+                seen.add(body_id)
+                body = self._body(record, where, union, start, executives, new_people, unions,
+                                  report)
+                succeeded += [b for b in self.app.succession(body, built) if b not in built]
             if body.kind == BodyKind.EXECUTIVE_COMMITTEE:
                 executives[union.id].append(body)
             built.append(body)
-        return built
+        return built + succeeded
+
+    def _body(self, record: dict[str, Any], where: str, union: Union, start: date,
+              executives: dict[UUID, list[Body]], new_people: dict[str, dict[str, Any]],
+              unions: dict[str, Union], report: Report) -> Body:
+        decision = record.get("decision")
+        signed = parse_date(decision.get("signed_on"), "decision.signed_on") \
+            if isinstance(decision, dict) else start
+        body = Body.constitute(
+            union, _field(record, "kind", where), _field(record, "name", where), start,
+            parse_date(record["term_end"], "term_end") if record.get("term_end") else None,
+            record.get("department"), decision, self._executive(executives, union, signed))
+        members = record.get("members", [])
+        if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+            raise InvalidInput("members must be a list of objects")
+        for member in members:
+            person = self._member(member.get("person_code"), new_people, unions, where)
+            on = parse_date(member.get("from") or start, "from")
+            executive = (self._executive(executives, union, on)
+                         if body.kind == BodyKind.STANDING_COMMITTEE else None)
+            body.appoint(person, member.get("position", "member"), on, executive)
+            report.appointments += 1
+        return body
 
     def _executive(self, executives: dict[UUID, list[Body]], union: Union, on: date) -> Body | None:
         for body in reversed(executives.get(union.id, [])):

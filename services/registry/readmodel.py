@@ -475,12 +475,28 @@ class RegistryQueries:
         with self.engine.connect() as c:
             return list(c.execute(query.order_by(bodies.c.term_start)).scalars())
 
-    def current_member_ids(self, union_id: UUID) -> list[UUID]:
+    def member_ids_from(self, union_id: UUID, on: date) -> list[UUID]:
+        """People who are members of the union on the date or at any time after it."""
         with self.engine.connect() as c:
-            return list(c.execute(sa.select(memberships.c.person_id).where(
-                memberships.c.union_id == union_id, memberships.c.valid_to.is_(None))).scalars())
+            return list(c.execute(sa.select(memberships.c.person_id.distinct()).where(
+                memberships.c.union_id == union_id,
+                sa.or_(memberships.c.valid_to.is_(None), memberships.c.valid_to > on))
+                .order_by(memberships.c.person_id)).scalars())
 
-    def open_body_ids(self, union_id: UUID) -> list[UUID]:
+    def body_ids_from(self, union_id: UUID, on: date) -> list[UUID]:
+        """The union's bodies in office on the date or at any time after it."""
         with self.engine.connect() as c:
             return list(c.execute(sa.select(bodies.c.body_id).where(
-                bodies.c.union_id == union_id, bodies.c.ended_on.is_(None))).scalars())
+                bodies.c.union_id == union_id,
+                sa.or_(bodies.c.ended_on.is_(None), bodies.c.ended_on > on))
+                .order_by(bodies.c.term_start)).scalars())
+
+    def position_body_ids_from(self, person_id: UUID, union_id: UUID, on: date) -> list[UUID]:
+        """The union's bodies in which the person holds a position on or after the date."""
+        with self.engine.connect() as c:
+            return list(c.execute(sa.select(positions.c.body_id.distinct())
+                                  .join(bodies, bodies.c.body_id == positions.c.body_id)
+                                  .where(positions.c.person_id == person_id,
+                                         bodies.c.union_id == union_id,
+                                         sa.or_(positions.c.valid_to.is_(None),
+                                                positions.c.valid_to > on))).scalars())

@@ -153,6 +153,48 @@ def test_r1_5_dissolving_ends_memberships_and_bodies_and_needs_no_children(regis
     assert changed.value.code == "UNION_NOT_ACTIVE"
 
 
+def test_r1_5_a_union_cannot_end_before_what_is_recorded_after_that_date(registry: Registry) -> None:
+    ids = province(registry)
+    member = str(registry.register_person("DV-1", "Lâm Văn Hải", "2005-01-01", ids["school"]))
+    registry.transfer_person(member, ids["office"], "2015-01-01")
+    before = snapshot(registry)
+    with pytest.raises(DomainError) as caught:
+        registry.dissolve_union(ids["school"], "2010-01-01")  # they were a member until 2015
+    assert caught.value.code == "DATES_OUT_OF_ORDER"
+    assert snapshot(registry) == before
+
+
+def test_r1_2_two_executive_committees_are_never_in_office_at_once(registry: Registry) -> None:
+    ids = province(registry)
+    first = str(registry.constitute_body(ids["school"], "executive_committee", "BCH khóa 1",
+                                         "2002-01-01"))
+    registry.end_body(first, "2025-01-01")
+    with pytest.raises(DomainError) as caught:
+        registry.constitute_body(ids["school"], "executive_committee", "BCH khóa 2", "2023-01-01")
+    assert caught.value.code == "BODY_NOT_ACTIVE"
+    assert [b["id"] for b in registry.bodies(ids["school"], "2024-01-01")] == [first]
+
+
+def test_r1_2_r1_3_who_leaves_a_union_or_its_committee_leaves_what_hangs_on_it(registry: Registry) -> None:
+    ids = province(registry)
+    chair = str(registry.register_person("DV-1", "Mai Văn Phúc", "2005-01-01", ids["school"]))
+    executive = str(registry.constitute_body(ids["school"], "executive_committee", "BCH", "2020-01-01"))
+    registry.appoint(executive, chair, "chairman", "2020-01-01")
+    registry.transfer_person(chair, ids["office"], "2024-06-01")
+    assert registry.held_positions(chair, as_of="2024-05-31")[0]["position"] == "chairman"
+    assert registry.held_positions(chair, as_of="2024-06-01") == []
+    official = str(registry.register_person("CB-1", "Đỗ Thị Lan", "2005-01-01", ids["office"],
+                                            is_official=True))
+    bch = str(registry.constitute_body(ids["tv"], "executive_committee", "BCH", "2020-01-01"))
+    btv = str(registry.constitute_body(ids["tv"], "standing_committee", "BTV", "2020-01-01"))
+    registry.appoint(bch, official, "member", "2020-01-01")
+    registry.appoint(btv, official, "member", "2020-01-01")
+    registry.relieve(bch, official, "2022-01-01")
+    assert registry.held_positions(official, ids["tv"], "2022-01-01") == []  # out of the BTV too
+    registry.constitute_body(ids["tv"], "executive_committee", "BCH khóa mới", "2023-01-01")
+    assert registry.bodies(ids["tv"], "2023-01-01", "standing_committee") == []  # elected anew
+
+
 def test_r1_2_r1_3_positions_held_on_a_date_and_the_policy_law_department(registry: Registry) -> None:
     ids = province(registry)
     chair = str(registry.register_person("CB-1", "Trần Quốc Tuấn", "2005-01-01", ids["office"],
@@ -213,22 +255,30 @@ def test_bad_input_is_refused_with_a_stable_code_and_changes_nothing(registry: R
     ids = province(registry)
     person = str(registry.register_person("DV-1", "Phạm Văn Đồng", "2010-01-01", ids["school"]))
     before = snapshot(registry)
-    refusals = {
-        "PARENT_LEVEL_MISMATCH": lambda: registry.found_union("X", "X", "grassroots", ids["vn"],
-                                                              "2020-01-01"),
-        "UNION_CYCLE": lambda: registry.move_union(ids["tv"], ids["tv"], "2020-01-01"),
-        "UNION_CODE_TAKEN": lambda: registry.found_union("TV", "Trùng", "provincial_federation",
-                                                         ids["vn"], "2020-01-01"),
-        "DATES_OUT_OF_ORDER": lambda: registry.leave_union(person, "2009-12-31"),
-        "PERSON_ALREADY_MEMBER": lambda: registry.join_union(person, ids["office"], "2020-01-01"),
-        "PERSON_CODE_TAKEN": lambda: registry.register_person("DV-1", "Ai đó", "2020-01-01"),
-        "INVALID_TEXT": lambda: registry.rename_union(ids["tv"], "\udcff", "2021-01-01"),
-        "INVALID_DATE": lambda: registry.rename_union(ids["tv"], "Tên", "31/12/2021"),
-        "UNION_NOT_FOUND": lambda: registry.get_union("8b0a5f5e-0000-4000-8000-000000000000"),
-        "INVALID_INPUT": lambda: registry.members(ids["tv"], limit=-1),
-        "MEMBERSHIP_NOT_GRASSROOTS": lambda: registry.transfer_person(person, ids["cl"], "2021-01-01"),
-    }
-    for code, attempt in refusals.items():
+    refusals = [
+        ("PARENT_LEVEL_MISMATCH",
+         lambda: registry.found_union("X", "X", "grassroots", ids["vn"], "2020-01-01")),
+        ("UNION_CYCLE", lambda: registry.move_union(ids["tv"], ids["tv"], "2020-01-01")),
+        ("UNION_CODE_TAKEN",
+         lambda: registry.found_union("TV", "Trùng", "provincial_federation", ids["vn"], "2020-01-01")),
+        ("DATES_OUT_OF_ORDER", lambda: registry.leave_union(person, "2009-12-31")),
+        ("PERSON_ALREADY_MEMBER", lambda: registry.join_union(person, ids["office"], "2020-01-01")),
+        ("PERSON_CODE_TAKEN", lambda: registry.register_person("DV-1", "Ai đó", "2020-01-01")),
+        ("INVALID_TEXT", lambda: registry.rename_union(ids["tv"], "\udcff", "2021-01-01")),
+        ("INVALID_DATE", lambda: registry.rename_union(ids["tv"], "Tên", "31/12/2021")),
+        ("UNION_NOT_FOUND", lambda: registry.get_union("8b0a5f5e-0000-4000-8000-000000000000")),
+        ("INVALID_INPUT", lambda: registry.members(ids["tv"], limit=-1)),
+        ("MEMBERSHIP_NOT_GRASSROOTS",
+         lambda: registry.transfer_person(person, ids["cl"], "2021-01-01")),
+        ("UNION_CODE_TAKEN", lambda: registry.split_union(ids["school"], "2021-01-01", [
+            {"code": "P", "name": "P", "members": [person]}, {"code": "P", "name": "P"}])),
+    ]
+    wrong_types: list[Any] = [[], {}, 7]
+    for wrong_type in wrong_types:
+        with pytest.raises(DomainError) as caught:
+            registry.bodies(ids["tv"], None, wrong_type)
+        assert caught.value.code == "INVALID_INPUT"
+    for code, attempt in refusals:
         with pytest.raises(DomainError) as caught:
             attempt()
         assert caught.value.code == code, (code, caught.value)

@@ -77,6 +77,8 @@ def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path:
      "PERSON_ALREADY_IN_BODY", f"bodies[{103}]"),
     (lambda d: d["bodies"][6].update(decision=None), "INVALID_INPUT", "bodies[6]"),
     (lambda d: d["unions"][4].update(founded_on="2020-02-30"), "INVALID_DATE", "unions[4]"),
+    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "INVALID_INPUT", "bodies[104]"),
+    (lambda d: d["bodies"][6].update(term_start="soon"), "INVALID_DATE", "bodies[6]"),
 ])
 def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
         tmp_path: Path, settings_for: Any, demo: dict[str, Any], break_it: Any, code: str,
@@ -90,6 +92,32 @@ def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
     assert caught.value.details["record"] == where
     assert caught.value.message.startswith(where)
     assert app.recorder.max_notification_id() is None
+
+
+def test_r1_5_loading_again_after_the_tree_changed_skips_what_is_there(tmp_path: Path, settings_for: Any,
+                                                                    demo: dict[str, Any]) -> None:
+    app = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    load(app, demo)
+    grassroots = [u for u in demo["unions"] if u["level"] == "grassroots"]
+    with use_context(OPERATOR):
+        app.dissolve_union(str(Union.create_id(grassroots[0]["code"])), "2026-01-01")
+    assert load(app, demo).skipped == {"unions": 69, "people": 431, "bodies": 104}
+
+
+def test_r1_2_an_earlier_term_in_the_file_is_succeeded_by_the_later_one(tmp_path: Path,
+                                                                      settings_for: Any) -> None:
+    app = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    data = {"format": "emulation.registry.import/v1", "unions": [
+        {"code": "VN", "name": "Tổng Liên đoàn", "level": "confederation", "founded_on": "1929-07-28"},
+        {"code": "TV", "name": "LĐLĐ tỉnh Trà Vinh", "level": "provincial_federation",
+         "parent_code": "VN", "founded_on": "1990-01-01"}], "people": [], "bodies": [
+        {"union_code": "TV", "kind": "executive_committee", "name": f"BCH khóa {n}",
+         "term_start": start, "members": []}
+        for n, start in (("X", "2023-07-20"), ("IX", "2018-07-20"))]}
+    load(app, data)
+    tv = str(Union.create_id("TV"))
+    assert [b["name"] for b in app.bodies(tv, "2020-01-01")] == ["BCH khóa IX"]
+    assert [b["name"] for b in app.bodies(tv, "2024-01-01")] == ["BCH khóa X"]
 
 
 def test_unions_and_people_load_from_csv_and_a_bad_file_is_refused(tmp_path: Path, settings_for: Any,
