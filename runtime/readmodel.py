@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from runtime.store import schema_lock
+from runtime.store import create_tables, schema_lock
 
 Handler = Callable[[Any, Any, "Writer"], None]
 
@@ -64,8 +64,7 @@ class ReadModel:
                     self._handlers[event_class] = attribute
 
     def create(self) -> None:
-        with schema_lock(self.engine):
-            self.metadata.create_all(self.engine)
+        create_tables(self.engine, lambda: self.metadata.create_all(self.engine))
 
     def apply(self, connection: Connection, events: Iterable[Any]) -> None:
         writer = Writer(connection)

@@ -13,7 +13,7 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -26,6 +26,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    OperationalError,
     StoredEvent,
     Tracking,
     Transcoding,
@@ -117,6 +118,21 @@ def schema_lock(engine: Any) -> Iterator[None]:
             connection.commit()
 
 
+def create_tables(engine: Any, create: Callable[[], None]) -> None:
+    """Runs table creation once across processes that start together (a service and its
+    relay). PostgreSQL serialises it with the advisory lock; SQLite has none, so two
+    processes may both find a table missing and one loses the race to create it: it then
+    looks again and finds it there."""
+    with schema_lock(engine):
+        for attempt in range(3):
+            try:
+                create()
+                return
+            except (sa.exc.OperationalError, OperationalError) as error:
+                if "already exists" not in str(error) or attempt == 2:
+                    raise
+
+
 class LockingProcessRecorder(SQLAlchemyProcessRecorder):
     """Advances the tracking position with one guarded UPDATE, and no NOTIFY.
 
@@ -129,8 +145,7 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
     """
 
     def create_table(self) -> None:
-        with schema_lock(self.datastore.engine):
-            super().create_table()
+        create_tables(self.datastore.engine, super().create_table)
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
         table = self.tracking_table
