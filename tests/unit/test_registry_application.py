@@ -288,16 +288,25 @@ def test_bad_input_is_refused_with_a_stable_code_and_changes_nothing(registry: R
 
 def test_the_read_model_rebuilds_from_the_log(registry: Registry) -> None:
     ids = province(registry)
-    registry.register_person("DV-1", "Sơn Thị Mỹ", "2010-01-01", ids["school"])
+    person = str(registry.register_person("DV-1", "Sơn Thị Mỹ", "2010-01-01", ids["school"]))
+    body = str(registry.constitute_body(ids["school"], "executive_committee", "BCH", "2020-01-01"))
+    registry.appoint(body, person, "chairman", "2020-01-01")
+    registry.set_official_status(person, True, False, "2021-01-01")
     registry.move_union(ids["school"], ids["ck"], "2022-07-01")
     registry.merge_unions([ids["cl"], ids["ck"]], "2024-01-01", into_union_id=None,
                           new_union={"code": "M", "name": "Liên đoàn Lao động liên huyện"})
-    before = (registry.tree("2023-01-01"), registry.tree("2025-01-01"),
-              registry.union_history(ids["school"]), registry.members(ids["school"]))
+
+    def answers() -> tuple[Any, ...]:
+        return (registry.tree("2023-01-01"), registry.tree("2025-01-01"),
+                registry.union_history(ids["school"]), registry.members(ids["school"]),
+                registry.bodies(ids["school"], "2021-06-01"), registry.get_person(person, "2020-06-01"),
+                registry.get_person(person, "2021-06-01"))
+
+    before = answers()
+    assert before[4][0]["members"][0]["position"] == "chairman"
+    assert (before[5]["is_official"], before[6]["is_official"]) == (False, True)
     assert registry.rebuild_read_model(page_size=3) == registry.recorder.max_notification_id()
-    after = (registry.tree("2023-01-01"), registry.tree("2025-01-01"),
-             registry.union_history(ids["school"]), registry.members(ids["school"]))
-    assert after == before
+    assert answers() == before
 
 
 def test_every_registry_event_is_published_under_its_contract(registry: Registry) -> None:
