@@ -124,12 +124,13 @@ def create_tables(engine: Any, create: Callable[[], None]) -> None:
     processes may both find a table missing and one loses the race to create it: it then
     looks again and finds it there."""
     with schema_lock(engine):
-        for attempt in range(3):
+        attempts = 10  # each attempt creates at least one more table, or finds it made
+        for attempt in range(attempts):
             try:
                 create()
                 return
             except (sa.exc.OperationalError, OperationalError) as error:
-                if "already exists" not in str(error) or attempt == 2:
+                if "already exists" not in str(error) or attempt == attempts - 1:
                     raise
 
 

@@ -111,11 +111,9 @@ def _start_registry_and_relay(url: str, barrier: Any, errors: Any) -> None:
 
 
 @pytest.mark.postgres
-def test_services_and_relays_starting_together_create_the_schema_once(store_url) -> None:
+def test_services_and_relays_starting_together_create_the_schema_once(pg_url) -> None:
     """Services and relays start at the same moment on an empty database; without the
-    advisory lock PostgreSQL fails all but one CREATE TABLE on its catalog's unique index,
-    and on SQLite the loser of a race finds the table there and must look again."""
-    pg_url = store_url
+    advisory lock PostgreSQL fails all but one CREATE TABLE on its catalog's unique index."""
     spawn = multiprocessing.get_context("spawn")
     barrier, errors = spawn.Barrier(6), spawn.Queue()
     processes = [spawn.Process(target=_start_registry_and_relay, args=(pg_url, barrier, errors))
