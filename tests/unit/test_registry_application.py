@@ -330,3 +330,20 @@ def test_every_registry_event_is_published_under_its_contract(registry: Registry
         "registry.member_transferred", "registry.member_left", "registry.union_split",
         "registry.body_ended"}
     assert len(page["envelopes"]) == registry.recorder.max_notification_id()  # none internal
+
+
+def test_events_and_read_model_rows_are_stored_together_or_not_at_all(registry: Registry,
+                                                                      monkeypatch: Any) -> None:
+    ids = province(registry)
+    before = snapshot(registry)
+
+    def broken(connection: Any, events: Any) -> None:
+        raise RuntimeError("the read model could not be written")
+
+    assert registry.read_model is not None
+    monkeypatch.setattr(registry.read_model, "apply", broken)
+    with pytest.raises(RuntimeError):
+        registry.rename_union(ids["tv"], "Tên mới", "2024-01-01")
+    monkeypatch.undo()
+    assert snapshot(registry) == before  # the event was rolled back with the rows
+    assert registry.union(ids["tv"]).name == "Liên đoàn Lao động tỉnh Trà Vinh"
