@@ -63,13 +63,17 @@ class ReadModel:
                 for event_class in getattr(attribute, "_handles", ()):
                     self._handlers[event_class] = attribute
 
+    def key(self, domain_event: Any) -> Any:
+        """What a handler is registered under for this event (its class, by default)."""
+        return type(domain_event)
+
     def create(self) -> None:
         create_tables(self.engine, lambda: self.metadata.create_all(self.engine))
 
     def apply(self, connection: Connection, events: Iterable[Any]) -> None:
         writer = Writer(connection)
         for domain_event in events:
-            handler = self._handlers.get(type(domain_event))
+            handler = self._handlers.get(self.key(domain_event))
             if handler is not None:
                 handler(self, domain_event, writer)
         writer.flush()

@@ -182,6 +182,9 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
     service: ClassVar[str]
     read_model_class: ClassVar[type[ReadModel] | None] = None
+    # Views of upstream services' published events (e.g. the registry's facts), written in
+    # the same transaction as the tracking record of the notifications that brought them.
+    upstream_views: ClassVar[tuple[type[ReadModel], ...]] = ()
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -198,8 +201,10 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self.publication = self.construct_publication()
         self._inboxes: dict[str, Any] = {}
         self.read_model = self.read_model_class(self.engine) if self.read_model_class else None
-        if self.read_model is not None:
-            self.read_model.create()
+        self.views = [view(self.engine) for view in self.upstream_views]
+        for model in [self.read_model, *self.views]:
+            if model is not None:
+                model.create()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -235,6 +240,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         roll back whole, and the inbox would process the events one by one instead.
         """
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
+        processing_event.upstream = [event for event, _ in batch]  # type: ignore[attr-defined]
         for domain_event, context in batch:
             start = len(processing_event.events)
             with use_context(context):
@@ -247,14 +253,20 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             self._notify(recordings)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        """Stores the events, their tracking record and the read model's rows in one
-        transaction. (No aggregate cache: a second instance would leave it stale.)"""
-        if self.read_model is None:
+        """Stores the events, their tracking record, the read model's rows and the upstream
+        views' rows in one transaction. (No aggregate cache: a second instance would leave it
+        stale.)"""
+        upstream = getattr(processing_event, "upstream", ())
+        if self.read_model is None and not (self.views and upstream):
             return super()._record(processing_event)
         with cast(Any, self.recorder).transaction(commit=True) as session:
             recordings = self.events.put(processing_event.events, tracking=processing_event.tracking,
                                          session=session, **processing_event.saved_kwargs)
-            self.read_model.apply(session.connection(), processing_event.events)
+            connection = session.connection()
+            if self.read_model is not None:
+                self.read_model.apply(connection, processing_event.events)
+            for view in self.views:
+                view.apply(connection, upstream)
         return recordings
 
     def rebuild_read_model(self, page_size: int = 1000) -> int:
@@ -294,6 +306,16 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                 raise InvalidInput(f"{key} must be a non-negative whole number", {"field": key})
         return self.publication.page(self.recorder, self.mapper, after=after, stop=stop,
                                      limit=max(1, min(limit, 1000))).to_dict()
+
+    def today(self) -> date:
+        """The date now, by the injected clock (deadlines and "as of" default to it)."""
+        return self.clock.now().date()
+
+    def as_of(self, value: object, field: str = "as_of") -> date:
+        """A date argument of a query or command; today when none is given."""
+        from runtime.text import parse_date
+
+        return parse_date(value, field) if value else self.today()
 
     @property
     def engine(self) -> Any:

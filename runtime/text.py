@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from uuid import UUID
 
 from runtime.errors import InvalidInput
 
@@ -80,3 +81,23 @@ def search_terms(query: object, field: str = "q") -> list[str]:
     if not terms:
         raise InvalidText(f"{field} has no letters or digits to search for", {"field": field})
     return terms
+
+
+def parse_uuid(value: object, field: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidInput(f"{field} is not a valid id", {"field": field}) from None
+
+
+def parse_flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{field} must be true or false", {"field": field})
+    return value
+
+
+def parse_page(offset: object, limit: object, max_limit: int = 500) -> tuple[int, int]:
+    for name, value in (("offset", offset), ("limit", limit)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InvalidInput(f"{name} must be a non-negative whole number", {"field": name})
+    return int(offset), max(1, min(int(limit), max_limit))  # type: ignore[call-overload]

@@ -1,17 +1,13 @@
-"""Initiatives commands, queries and the policy for upstream events."""
+"""Initiatives commands, queries and the registry facts they are judged by."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-
-from runtime.contracts import Envelope
-from runtime.errors import InvalidInput, NotFound
+from runtime.errors import NotFound
 from runtime.store import ServiceApplication
-from services.initiatives.domain import UnionFact
+from runtime.text import parse_uuid
+from services.registry.facts import Authority, RegistryFacts
 
 
 class UnknownUnion(NotFound):
@@ -20,27 +16,20 @@ class UnknownUnion(NotFound):
 
 class Initiatives(ServiceApplication):
     service = "initiatives"
+    upstream_views = (RegistryFacts,)
 
-    def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
-        if isinstance(domain_event, Envelope) and domain_event.name == "registry.union_founded":
-            p = domain_event.payload
-            processing_event.collect_events(UnionFact(
-                union_id=UUID(p["union_id"]), code=p["code"], name=p["name"], level=p["level"],
-                parent_id=UUID(p["parent_id"]) if p["parent_id"] else None,
-                founded_on=date.fromisoformat(p["founded_on"])))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = Authority(self.engine)
 
-    def known_union(self, union_id: str) -> dict[str, Any]:
-        try:
-            fact: UnionFact = self.repository.get(UUID(str(union_id)))
-        except ValueError:
-            raise InvalidInput("union_id is not a valid id", {"field": "union_id"}) from None
-        except AggregateNotFoundError:
-            raise UnknownUnion(f"no union {union_id} is known here", {"union_id": union_id}) from None
-        return {"id": str(fact.id), "code": fact.code, "name": fact.name, "level": fact.level,
-                "recorded_by": dict(vars(self._first_event(fact.id)).get("_meta") or {})}
-
-    def _first_event(self, aggregate_id: UUID) -> Any:
-        return next(iter(self.events.get(aggregate_id, lte=1)))
+    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
+        """A union as this service knows it from the registry's events, as of a date."""
+        on = self.as_of(as_of)
+        union = self.authority.union(parse_uuid(union_id, "union_id"), on)
+        if union is None:
+            raise UnknownUnion(f"no union {union_id} is known here on {on}",
+                               {"union_id": union_id, "as_of": on.isoformat()})
+        return union
 
 
 APPLICATION = Initiatives

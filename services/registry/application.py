@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
-from runtime.text import parse_date, search_terms
+from runtime.text import parse_date, parse_flag, parse_page, parse_uuid, search_terms
 from services.registry.domain import (
     AllocationIncomplete,
     Body,
@@ -36,26 +36,6 @@ from services.registry.domain import (
 )
 from services.registry.published import RULES
 from services.registry.readmodel import RegistryQueries, RegistryReadModel
-
-
-def parse_uuid(value: object, field: str) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise InvalidInput(f"{field} is not a valid id", {"field": field}) from None
-
-
-def parse_flag(value: object, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{field} must be true or false", {"field": field})
-    return value
-
-
-def parse_page(offset: object, limit: object, max_limit: int = 500) -> tuple[int, int]:
-    for name, value in (("offset", offset), ("limit", limit)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise InvalidInput(f"{name} must be a non-negative whole number", {"field": name})
-    return int(offset), max(1, min(int(limit), max_limit))  # type: ignore[call-overload]
 
 
 def _ids(values: object, field: str) -> list[UUID]:
@@ -398,11 +378,8 @@ class Registry(ServiceApplication):
 
     # --- queries (as of a date; today by default) ------------------------------------------
 
-    def today(self) -> date:
-        return self.clock.now().date()
-
     def _on(self, as_of: object) -> date:
-        return parse_date(as_of, "as_of") if as_of else self.today()
+        return self.as_of(as_of)
 
     def get_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
         uid, on = parse_uuid(union_id, "union_id"), self._on(as_of)

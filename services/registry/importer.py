@@ -39,9 +39,7 @@ from runtime.errors import DomainError, InvalidInput
 from runtime.text import parse_date
 from services.registry.application import Registry
 from services.registry.domain import Body, BodyKind, Person, Union
-from services.registry.readmodel import bodies as bodies_table
-from services.registry.readmodel import people as people_table
-from services.registry.readmodel import unions as unions_table
+from services.registry.readmodel import OWN
 
 FORMAT = "emulation.registry.import/v1"
 RULES = "registry-import/v1"
@@ -138,7 +136,7 @@ class Importer:
     def _unions(self, records: list[dict[str, Any]], report: Report) -> dict[str, Union]:
         """The file's new unions by code (parents before children), each checked (R1.1)."""
         new: dict[str, Union] = {}
-        for where, code, record in self._new_records(records, "unions", unions_table, report):
+        for where, code, record in self._new_records(records, "unions", OWN.unions, report):
             parent_code = record.get("parent_code")
             parent = self._union(parent_code, new, where) if parent_code else None
             with located(where):
@@ -181,7 +179,7 @@ class Importer:
         """Checks every person (R1.3); returns the new ones' records, not aggregates, to keep
         memory flat: they are rebuilt batch by batch when saved."""
         new: list[dict[str, Any]] = []
-        for where, _, record in self._new_records(records, "people", people_table, report):
+        for where, _, record in self._new_records(records, "people", OWN.people, report):
             self._person(record, unions, where)
             new.append({**record, "_where": where})
         return new
@@ -212,7 +210,7 @@ class Importer:
         """Builds and checks every body and appointment (R1.2, R1.4) before anything is
         stored: committees first, so a standing committee finds its executive committee and a
         team the committee that established it."""
-        existing = self._existing(bodies_table, "body_id")
+        existing = self._existing(OWN.bodies, "body_id")
         new_people = {str(p["code"]): p for p in people}
         executives: dict[UUID, list[Body]] = defaultdict(list)
         built: list[Body] = []

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from runtime.context import Actor, CommandContext, use_context
 from runtime.inbox import CATCH_UP
-from services.initiatives.application import Initiatives
+from runtime.store import metadata_of
+from services.initiatives.application import Initiatives, UnknownUnion
 from services.registry.application import Registry
-from tests.support.tally import Tally
+from tests.support.tally import COUNTER_ID, Tally
 
 ADMIN = CommandContext(actor=Actor("admin", "administrator"))
 
@@ -67,15 +70,27 @@ def test_catch_up_pulls_what_the_bus_never_brought(registry, tally) -> None:
     assert tally.seen() == [e["event_id"] for e in envelopes]
 
 
-def test_r5_1_an_effect_records_its_cause(registry, store_url, settings_for) -> None:
-    initiatives = Initiatives(settings_for(store_url))
+def test_r5_1_an_effect_records_its_cause(registry, tally) -> None:
     [first] = found(registry)
-    initiatives.receive("registry", first, CountingPull(registry))
-    recorded_by = initiatives.known_union(first["payload"]["union_id"])["recorded_by"]
+    tally.receive("registry", first, CountingPull(registry))
+    *_, counted = tally.events.get(COUNTER_ID)
+    recorded_by = metadata_of(counted)
     assert recorded_by["causation_id"] == first["event_id"]
     assert recorded_by["correlation_id"] == first["meta"]["correlation_id"]
-    assert recorded_by["actor"] == {"user_id": "system:initiatives", "role": "system",
+    assert recorded_by["actor"] == {"user_id": "system:tally", "role": "system",
                                     "union_id": None, "on_behalf_of": "admin"}
+
+
+def test_r1_5_another_service_keeps_the_registry_facts_once(registry, store_url, settings_for) -> None:
+    initiatives = Initiatives(settings_for(store_url))
+    envelopes = found(registry, "TV")
+    for envelope in envelopes + envelopes:  # every one delivered twice
+        initiatives.receive("registry", envelope, CountingPull(registry))
+    tv = initiatives.known_union(envelopes[1]["payload"]["union_id"], as_of="2000-01-01")
+    assert (tv["code"], tv["parent_id"]) == ("TV", envelopes[0]["payload"]["union_id"])
+    assert len(initiatives.authority.descendants(UUID(tv["parent_id"]), date(2001, 1, 1))) == 1
+    with pytest.raises(UnknownUnion):
+        initiatives.known_union(tv["id"], as_of="1999-12-31")  # not founded yet
 
 
 def handle_concurrently(tally: Tally, registry: Registry, envelopes: list[dict[str, Any]]) -> dict[int, Any]:
