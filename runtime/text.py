@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from runtime.errors import InvalidInput
@@ -101,3 +103,12 @@ def parse_page(offset: object, limit: object, max_limit: int = 500) -> tuple[int
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise InvalidInput(f"{name} must be a non-negative whole number", {"field": name})
     return int(offset), max(1, min(int(limit), max_limit))  # type: ignore[call-overload]
+
+
+def parse_choice(kind: type[StrEnum], value: object, field: str) -> Any:
+    """One of an enumeration's values; anything else is refused with the allowed values."""
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise InvalidInput(f"unknown {field} {value!r}",
+                           {"field": field, "allowed": [m.value for m in kind]}) from None

@@ -26,7 +26,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, InvalidInput, NotFound
-from runtime.text import clean_code, clean_text
+from runtime.text import clean_code, clean_text, parse_choice
 
 NAME_MAX = 500
 
@@ -188,14 +188,6 @@ class AllocationIncomplete(InvalidInput):
     code = "ALLOCATION_INCOMPLETE"
 
 
-def _enum(kind: type[StrEnum], value: object, field: str) -> Any:
-    try:
-        return kind(str(value))
-    except ValueError:
-        raise InvalidInput(f"unknown {field} {value!r}",
-                           {"field": field, "allowed": [m.value for m in kind]}) from None
-
-
 def _check_order(last: date, on: date, what: str) -> None:
     """R1.5: history is appended to, never rewritten: no change may predate the last one."""
     if on < last:
@@ -223,7 +215,7 @@ class Union(Aggregate):
               predecessor_ids: Sequence[UUID] = ()) -> Union:
         code = clean_code(code)
         name = clean_text(name, "name", NAME_MAX)
-        union_level: Level = _enum(Level, level, "level")
+        union_level: Level = parse_choice(Level, level, "level")
         check_nesting(union_level, parent)
         if parent is not None:
             parent.require_active(founded_on, "found a union under")
@@ -530,7 +522,7 @@ class Body(Aggregate):
                    term_end: date | None, department: str | None = None,
                    decision: dict[str, Any] | None = None,
                    established_by: Body | None = None) -> Body:
-        body_kind: BodyKind = _enum(BodyKind, kind, "kind")
+        body_kind: BodyKind = parse_choice(BodyKind, kind, "kind")
         level = Level(union.level)
         if level not in BODY_LEVELS[body_kind]:  # R1.2, R1.4
             raise BodyNotAllowed(
