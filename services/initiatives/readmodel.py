@@ -1,0 +1,161 @@
+"""The initiative tracking book (R3.5) and the lists it feeds: derived from the initiatives'
+events, written in the same transaction, rebuildable from the log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from runtime.readmodel import ReadModel, Writer, handles
+from runtime.text import search_key
+from services.initiatives.domain import Initiative, Scope, Status
+
+metadata = sa.MetaData()
+
+book = sa.Table(
+    "initiatives_book", metadata,
+    sa.Column("initiative_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("reference", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("search_key", sa.Text, nullable=False),
+    sa.Column("authors", sa.Text, nullable=False),  # JSON: name, share, official, full-time
+    sa.Column("any_official", sa.Boolean, nullable=False),
+    sa.Column("any_full_time", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("registered_on", sa.Date, nullable=False),
+    sa.Column("decide_by", sa.Date, nullable=False),
+    sa.Column("decided_on", sa.Date),
+    sa.Column("decision_number", sa.String(64)),
+    sa.Column("scope", sa.String(32)),  # the highest level it is recognised at
+    sa.Column("value_saved_vnd", sa.BigInteger, nullable=False),
+    sa.Column("replications", sa.Integer, nullable=False),
+    sa.Index("initiatives_book_union", "union_id", "registered_on"),
+    sa.Index("initiatives_book_open", "status", "decide_by"),
+)
+
+# R3.5: the columns of the book, as exported (Vietnamese headings).
+BOOK_COLUMNS = (
+    ("reference", "Số đăng ký"), ("name", "Tên sáng kiến, đề tài"), ("kind", "Loại"),
+    ("authors", "Tác giả (tỷ lệ đóng góp)"), ("status", "Tình trạng"),
+    ("registered_on", "Ngày đăng ký"), ("decide_by", "Hạn quyết định"),
+    ("decided_on", "Ngày quyết định"), ("decision_number", "Số quyết định"),
+    ("scope", "Cấp công nhận"), ("value_saved_vnd", "Giá trị làm lợi (đồng)"),
+    ("replications", "Số đơn vị nhân rộng"),
+)
+OPEN = (Status.REGISTERED.value, Status.EVALUATED.value, Status.ACCEPTED.value)
+
+
+class InitiativesReadModel(ReadModel):
+    metadata = metadata
+
+    @handles(Initiative.Registered)  # type: ignore[attr-defined]
+    def _registered(self, e: Any, w: Writer) -> None:
+        w.insert(book, initiative_id=e.originator_id, union_id=e.union_id, reference=e.reference,
+                 kind=e.kind, name=e.fields["name"], search_key=search_key(e.fields["name"]),
+                 authors=json.dumps(e.authors, ensure_ascii=False),
+                 any_official=any(a["is_official"] for a in e.authors),
+                 any_full_time=any(a["is_full_time"] for a in e.authors),
+                 status=Status.REGISTERED.value, registered_on=e.registered_on,
+                 decide_by=e.decide_by, decided_on=None, decision_number=None, scope=None,
+                 value_saved_vnd=0, replications=0)
+
+    def _set(self, w: Writer, e: Any, **values: Any) -> None:
+        w.execute(book.update().where(book.c.initiative_id == e.originator_id).values(**values))
+
+    @handles(Initiative.Evaluated)  # type: ignore[attr-defined]
+    def _evaluated(self, e: Any, w: Writer) -> None:
+        self._set(w, e, status=Status.EVALUATED.value)
+
+    @handles(Initiative.TopicAccepted)  # type: ignore[attr-defined]
+    def _accepted(self, e: Any, w: Writer) -> None:
+        self._set(w, e, status=Status.ACCEPTED.value)
+
+    @handles(Initiative.Recognised)  # type: ignore[attr-defined]
+    def _recognised(self, e: Any, w: Writer) -> None:
+        self._set(w, e, status=Status.RECOGNISED.value, scope=Scope.GRASSROOTS.value,
+                  decided_on=date.fromisoformat(e.decision["decided_on"]),
+                  decision_number=e.decision["number"])
+
+    @handles(Initiative.RecognisedAtLevel)  # type: ignore[attr-defined]
+    def _recognised_at_level(self, e: Any, w: Writer) -> None:
+        self._set(w, e, scope=e.scope)
+
+    @handles(Initiative.Refused)  # type: ignore[attr-defined]
+    def _refused(self, e: Any, w: Writer) -> None:
+        self._set(w, e, status=Status.REFUSED.value,
+                  decided_on=date.fromisoformat(e.decision["decided_on"]),
+                  decision_number=e.decision["number"])
+
+    @handles(Initiative.Revoked)  # type: ignore[attr-defined]
+    def _revoked(self, e: Any, w: Writer) -> None:
+        self._set(w, e, status=Status.REVOKED.value)
+
+    @handles(Initiative.ApplicationReported)  # type: ignore[attr-defined]
+    def _applied(self, e: Any, w: Writer) -> None:
+        self._set(w, e, value_saved_vnd=book.c.value_saved_vnd + e.report["value_saved_vnd"])
+
+    @handles(Initiative.Adopted)  # type: ignore[attr-defined]
+    def _adopted(self, e: Any, w: Writer) -> None:
+        self._set(w, e, replications=book.c.replications + 1)
+
+
+def _entry(row: Any) -> dict[str, Any]:
+    authors = json.loads(row.authors)
+    return {"initiative_id": str(row.initiative_id), "union_id": str(row.union_id),
+            "reference": row.reference, "name": row.name, "kind": row.kind,
+            "authors": [f"{a['full_name']} ({a['share']}%)" for a in authors],
+            "author_details": authors, "status": row.status,
+            "registered_on": row.registered_on.isoformat(), "decide_by": row.decide_by.isoformat(),
+            "decided_on": row.decided_on.isoformat() if row.decided_on else None,
+            "decision_number": row.decision_number, "scope": row.scope,
+            "value_saved_vnd": int(row.value_saved_vnd), "replications": row.replications}
+
+
+class InitiativesQueries:
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def book(self, union_id: UUID, start: date | None, end: date | None, status: str | None,
+             offset: int, limit: int) -> dict[str, Any]:
+        where = [book.c.union_id == union_id]
+        if start is not None:
+            where.append(book.c.registered_on >= start)
+        if end is not None:
+            where.append(book.c.registered_on <= end)
+        if status is not None:
+            where.append(book.c.status == status)
+        with self.engine.connect() as c:
+            total = c.execute(sa.select(sa.func.count()).select_from(book).where(*where)).scalar_one()
+            rows = c.execute(sa.select(book).where(*where)
+                             .order_by(book.c.registered_on, book.c.reference)
+                             .offset(offset).limit(limit))
+            return {"total": total, "offset": offset, "entries": [_entry(r) for r in rows]}
+
+    def overdue(self, union_id: UUID | None, on: date) -> list[dict[str, Any]]:
+        """R3.7: undecided after the limit (a decision due by ``decide_by``)."""
+        query = sa.select(book).where(book.c.status.in_(OPEN), book.c.decide_by < on)
+        if union_id is not None:
+            query = query.where(book.c.union_id == union_id)
+        with self.engine.connect() as c:
+            return [{**_entry(r), "days_overdue": (on - r.decide_by).days}
+                    for r in c.execute(query.order_by(book.c.decide_by, book.c.reference))]
+
+    def registrants(self, union_id: UUID, year: int) -> dict[str, Any]:
+        """R3.3: how many registrations had an official, a full-time official, among their
+        authors, out of all registered in the year."""
+        where = (book.c.union_id == union_id,
+                 book.c.registered_on >= date(year, 1, 1), book.c.registered_on <= date(year, 12, 31))
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(
+                sa.func.count(),
+                sa.func.count().filter(book.c.any_official),
+                sa.func.count().filter(book.c.any_full_time),
+                sa.func.count().filter(book.c.kind == "topic")).where(*where)).one()
+        return {"union_id": str(union_id), "year": year, "registered": row[0],
+                "with_official": row[1], "with_full_time_official": row[2], "topics": row[3]}
