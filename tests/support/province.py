@@ -41,8 +41,8 @@ def build(registry: Any) -> Province:
     p = Province()
     with use_context(ADMIN):
         def union(code: str, name: str, level: str, parent: str | None) -> None:
-            p.unions[code] = str(registry.found_union(code, name, level,
-                                                      p.unions[parent] if parent else None, TERM))
+            p.unions[code] = str(registry.found_union(
+                code, name, level, parent_id=p.unions[parent] if parent else None, founded_on=TERM))
 
         union("VN", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None)
         union("TV", "Liên đoàn Lao động tỉnh Trà Vinh", "provincial_federation", "VN")
