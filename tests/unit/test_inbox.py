@@ -108,7 +108,7 @@ def handle_concurrently(tally: Tally, registry: Registry, envelopes: list[dict[s
     workers = [threading.Thread(target=work, args=(e,)) for e in envelopes]
     for worker in workers:
         worker.start()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # leaves as soon as every worker waits; slack for a loaded machine
     while len(inbox._waiting) < len(envelopes) and time.monotonic() < deadline:
         time.sleep(0.01)
     inbox._lock.release()
