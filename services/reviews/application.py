@@ -1,12 +1,616 @@
-"""Reviews commands and queries (the skeleton: a store, no commands yet)."""
+"""Reviews commands and queries: the movement's yearly cycle at every union (R2.1–R2.8).
+
+Each command validates all of its input, judges authority from the registry's facts as of
+its own date (``Authority``), takes the rule set in force on that date, and only then makes
+and saves its aggregates in one ``save``: a refused command changes nothing. Every decision
+stores ``decision_record`` (who, on what authority, when, why, under which rules).
+
+Dates: a review or classification may not be for a period that has not started, or dated
+after today (the injected clock), or for a union that did not exist on its date.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from runtime.clock import Clock, FixedClock
+from runtime.config import Settings
+from runtime.context import Actor, CommandContext, current_context, use_context
+from runtime.errors import ActorRequired, DomainError, InvalidInput
+from runtime.publication import Publication
+from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
+from runtime.text import clean_text, parse_date, parse_uuid, search_key
+from services.registry.domain import POLICY_LAW, BodyKind, Level
+from services.registry.facts import Authority, RegistryFacts
+from services.reviews.domain import (
+    AlreadyLaunched,
+    AnnualReview,
+    Classification,
+    ClassificationExists,
+    ClassificationNotFound,
+    DateInFuture,
+    DateOutsidePeriod,
+    Difficulty,
+    DifficultyNotFound,
+    Dissemination,
+    DisseminationKind,
+    FindingsRequired,
+    HalfYearReview,
+    InvalidNumber,
+    InvalidPeriod,
+    Launch,
+    NoProvincialFederation,
+    NotDirectSuperior,
+    NoUpperUnion,
+    Overdue,
+    Period,
+    PeriodNotStarted,
+    Pledge,
+    PledgeExists,
+    PledgeWithoutMovementContent,
+    ReviewExists,
+    ReviewKind,
+    choice,
+    score_on_scale,
+)
+from services.reviews.published import RULES
+from services.reviews.readmodel import ReviewsReadModel
+
+TEXT_MAX = 4000
+ITEMS_MAX = 200
+# Upper levels act through their standing committee or their executive committee (R1.2).
+ACTING_BODIES = (BodyKind.STANDING_COMMITTEE, BodyKind.EXECUTIVE_COMMITTEE)
+SWEEP_BATCH = 500
+
+
+def fixed_clock(settings: Settings) -> Clock | None:
+    """A clock stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its offset), if set: how
+    a test injects time into the service running as its own process. (Belongs in the
+    runtime's ``ApplicationProvider``; kept here until it moves.)"""
+    value = settings.get("EMU_FIXED_CLOCK", "")
+    return FixedClock(datetime.fromisoformat(value)) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _texts(values: object, field: str, max_length: int = TEXT_MAX) -> list[str]:
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple) or len(values) > ITEMS_MAX:
+        raise InvalidInput(f"{field} must be a list of at most {ITEMS_MAX} texts", {"field": field})
+    return [clean_text(v, field, max_length) for v in values]
+
+
+def _rewards(values: object, field: str) -> list[dict[str, str]]:
+    """R2.5: rewards given or proposed upward, each to whom, in which form and why."""
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple) or len(values) > ITEMS_MAX:
+        raise InvalidInput(f"{field} must be a list of at most {ITEMS_MAX} rewards", {"field": field})
+    rewards = []
+    for index, item in enumerate(values):
+        where = f"{field}[{index}]"
+        if not isinstance(item, dict) or set(item) - {"recipient", "form", "reason"}:
+            raise InvalidInput(f"{where} must have recipient, form and reason", {"field": where})
+        rewards.append({name: clean_text(item.get(name), f"{where}.{name}", 1000)
+                        for name in ("recipient", "form", "reason")})
+    return rewards
+
+
+def _reach(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidNumber("reach must be a non-negative whole number", {"field": "reach"})
+    return value
 
 
 class Reviews(ServiceApplication):
     service = "reviews"
+    read_model_class = ReviewsReadModel
+    upstream_views = (RegistryFacts,)
+
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        settings = settings or Settings.from_env()
+        super().__init__(settings, clock or fixed_clock(settings), env)
+        self.authority = Authority(self.engine)
+        self.rules = RuleBook.load("reviews")
+        self.grading = RuleBook.load("classification")
+
+    @property
+    def reviews_model(self) -> ReviewsReadModel:
+        assert isinstance(self.read_model, ReviewsReadModel)
+        return self.read_model
+
+    def construct_publication(self) -> Publication:
+        return Publication(self.service, RULES, self.catalog)
+
+    # --- shared checks --------------------------------------------------------------------
+
+    def _actor(self) -> str:
+        context = current_context()
+        if context is None:
+            raise ActorRequired("a command needs an actor context")
+        return context.actor.user_id
+
+    def _past(self, value: object, field: str) -> date:
+        """A date a thing happened on: it cannot be after today (the injected clock)."""
+        on = parse_date(value, field)
+        if on > self.today():
+            raise DateInFuture(f"{field} {on} is after today ({self.today()})",
+                               {"field": field, "value": on.isoformat(),
+                                "today": self.today().isoformat()})
+        return on
+
+    def _period(self, value: object, kind: ReviewKind | None = None) -> Period:
+        """A period that has started by today (a review of a future period is refused)."""
+        period = Period.parse(value)
+        if kind is not None and period.kind != kind:
+            expected = "a half-year (2025-H1)" if kind == ReviewKind.HALF_YEAR else "a year (2025)"
+            raise InvalidPeriod(f"a {kind.value.replace('_', '-')} review is for {expected}",
+                                {"field": "period", "value": str(period)})
+        if period.start > self.today():
+            raise PeriodNotStarted(f"the period {period} starts on {period.start}",
+                                   {"period": str(period), "starts_on": period.start.isoformat(),
+                                    "today": self.today().isoformat()})
+        return period
+
+    @staticmethod
+    def _within(on: date, period: Period, field: str, earliest: date | None = None) -> None:
+        """A review is held after its period starts and within the next year."""
+        start = earliest or period.start
+        if not start <= on <= date(period.year + 1, 12, 31):
+            raise DateOutsidePeriod(f"{field} {on} does not fall in the time of {period}",
+                                    {"field": field, "value": on.isoformat(),
+                                     "period": str(period)})
+
+    def _seat(self, union_id: UUID, on: date, kinds: Iterable[BodyKind]) -> dict[str, Any]:
+        """The actor's seat on the first of the union's acting bodies they sat on that day."""
+        actor, refusal = self._actor(), None
+        for kind in kinds:
+            try:
+                return self.authority.seat(actor, union_id, kind, on)
+            except DomainError as exc:
+                refusal = refusal or exc
+        assert refusal is not None
+        raise refusal
+
+    def _acting_bodies(self, union: dict[str, Any]) -> tuple[BodyKind, ...]:
+        if union["level"] == Level.GRASSROOTS.value:
+            return (BodyKind.EXECUTIVE_COMMITTEE,)
+        return ACTING_BODIES
+
+    def _rules(self, on: date) -> RuleSet:
+        return self.rules.in_force(on)
+
+    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
+        """A union as this service knows it from the registry's facts, as of a date."""
+        return self.authority.union(parse_uuid(union_id, "union_id"), self.as_of(as_of))
+
+    # --- R2.1 launch --------------------------------------------------------------------------
+
+    def launch(self, union_id: str, year: object, launched_on: str, title: str, plan: str,
+               evidence: list[str] | None = None, number: str | None = None) -> str:
+        """R2.1: every level launches the movement for a year, with its plan."""
+        uid, on = parse_uuid(union_id, "union_id"), self._past(launched_on, "launched_on")
+        period = Period.parse(year, "year")
+        if period.half is not None:
+            raise InvalidPeriod("a launch is for a year (2025)", {"field": "year"})
+        self._within(on, period, "launched_on", earliest=date(period.year - 1, 1, 1))
+        title, plan = clean_text(title, "title", 500), clean_text(plan, "plan", TEXT_MAX)
+        union = self.authority.active_union(uid, on)
+        launch_id = Launch.create_id(uid, period.year)
+        if launch_id in self.repository:
+            raise AlreadyLaunched(f"{union['name']} has launched the movement for {period}",
+                                  {"union_id": union_id, "year": period.year})
+        decision = decision_record(self._seat(uid, on, self._acting_bodies(union)), on,
+                                   f"Phát động phong trào năm {period.year}: {title}",
+                                   self._rules(on), evidence, number)
+        launch = Launch(uid, period.year, on, title, plan, decision)
+        self.save(launch)
+        return str(launch.id)
+
+    # --- R2.2 dissemination -------------------------------------------------------------------
+
+    def record_dissemination(self, union_id: str, year: object, kind: str, held_on: str,
+                             title: str, audience: str, reach: int) -> str:
+        """R2.2: one dissemination activity, by kind, with its date, audience and reach."""
+        uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
+        period = self._period(year, ReviewKind.ANNUAL)
+        kind_ = choice(DisseminationKind, kind, "kind")
+        title, audience = clean_text(title, "title", 500), clean_text(audience, "audience", 1000)
+        count = _reach(reach)
+        self._within(on, period, "held_on")
+        union = self.authority.active_union(uid, on)
+        seat = self._seat(uid, on, self._acting_bodies(union))
+        activity = Dissemination(uid, period.year, kind_.value, on, title, audience, count, seat)
+        self.save(activity)
+        return str(activity.id)
+
+    # --- R2.3 pledge --------------------------------------------------------------------------
+
+    def sign_pledge(self, union_id: str, year: object, signed_on: str, content: str,
+                    commitments: list[str] | None = None, evidence: list[str] | None = None) -> str:
+        """R2.3: a grassroots executive committee signs an emulation pledge for a year; the
+        pledge must contain the movement's content, or it is refused saying what is missing."""
+        uid, on = parse_uuid(union_id, "union_id"), self._past(signed_on, "signed_on")
+        period = Period.parse(year, "year")
+        if period.half is not None:
+            raise InvalidPeriod("a pledge is for a year (2025)", {"field": "year"})
+        self._within(on, period, "signed_on", earliest=date(period.year - 1, 1, 1))
+        text = clean_text(content, "content", TEXT_MAX * 4)
+        items = _texts(commitments, "commitments")
+        rules = self._rules(on)
+        missing = Pledge.missing_content(text, list(rules["pledge_required_terms"]),
+                                         search_key(" ".join([text, *items])))
+        if missing:  # R2.3
+            raise PledgeWithoutMovementContent(
+                "the pledge does not contain the movement's content "
+                f"(\"{rules['movement_title']}\"): missing {', '.join(missing)}",
+                {"missing": missing, "movement": rules["movement_title"]})
+        union = self.authority.grassroots_union(uid, on)
+        pledge_id = Pledge.create_id(uid, period.year)
+        if pledge_id in self.repository:
+            raise PledgeExists(f"{union['name']} has signed its pledge for {period}",
+                               {"union_id": union_id, "year": period.year})
+        seat = self.authority.seat(self._actor(), uid, BodyKind.EXECUTIVE_COMMITTEE, on)
+        decision = decision_record(seat, on, f"Ký giao ước thi đua năm {period.year}", rules,
+                                   evidence)
+        pledge = Pledge(uid, period.year, on, text, items, decision)
+        self.save(pledge)
+        return str(pledge.id)
+
+    # --- R2.4 half-year review with self-inspection -------------------------------------------
+
+    def hold_half_year_review(self, union_id: str, period: str, held_on: str, summary: str,
+                              findings: list[str], evidence: list[str] | None = None) -> str:
+        """R2.4: each level inspects and supervises its own implementation every six months,
+        folded into its half-year review, and records what it found."""
+        uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
+        half = self._period(period, ReviewKind.HALF_YEAR)
+        self._within(on, half, "held_on")
+        summary = clean_text(summary, "summary", TEXT_MAX)
+        found = _texts(findings, "findings")
+        if not found:  # R2.4
+            raise FindingsRequired("the self-inspection states its findings", {"field": "findings"})
+        union = self.authority.active_union(uid, on)
+        review_id = HalfYearReview.create_id(uid, half)
+        self._no_review(review_id, union, half)
+        decision = decision_record(self._seat(uid, on, self._acting_bodies(union)), on,
+                                   f"Sơ kết {half}: {summary}", self._rules(half.start), evidence)
+        review = HalfYearReview(uid, str(half), on, summary, found, decision)
+        self.save(review)
+        return str(review.id)
+
+    def _no_review(self, review_id: UUID, union: dict[str, Any], period: Period) -> None:
+        if review_id in self.repository:
+            raise ReviewExists(f"{union['name']} has held its review of {period}",
+                               {"union_id": union["id"], "period": str(period)})
+
+    # --- R2.5, R2.7 annual review -------------------------------------------------------------
+
+    def hold_annual_review(self, union_id: str, year: object, held_on: str, results: str,
+                           self_score: float, rewards_given: list[dict[str, str]] | None = None,
+                           rewards_proposed: list[dict[str, str]] | None = None,
+                           evidence: list[str] | None = None) -> str:
+        """R2.5, R2.7: each level evaluates the movement for the year, with its results, its
+        self-assessed score, the rewards it gave and the rewards it proposes upward."""
+        uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
+        period = self._period(year, ReviewKind.ANNUAL)
+        self._within(on, period, "held_on")
+        results = clean_text(results, "results", TEXT_MAX)
+        score = score_on_scale(self_score, "self_score", self.grading.in_force(on)["scale"])
+        given, proposed = _rewards(rewards_given, "rewards_given"), _rewards(
+            rewards_proposed, "rewards_proposed")
+        union = self.authority.active_union(uid, on)
+        review_id = AnnualReview.create_id(uid, period)
+        self._no_review(review_id, union, period)
+        decision = decision_record(self._seat(uid, on, self._acting_bodies(union)), on,
+                                   f"Tổng kết năm {period.year}: {results}",
+                                   self._rules(period.start), evidence)
+        review = AnnualReview(uid, str(period), on, results, score, given, proposed, decision)
+        self.save(review)
+        return str(review.id)
+
+    # --- R2.6 inspection and classification ---------------------------------------------------
+
+    def _grade(self, rules: RuleSet, score: float) -> str:
+        return str(next(g["code"] for g in rules["grades"] if score >= g["min"]))
+
+    def _classifier(self, lower: UUID, upper: UUID, on: date) -> dict[str, Any]:
+        """R2.6: only the direct upper union as of the date classifies, through a member of
+        its standing committee in office that day."""
+        superior = self.authority.direct_superior(lower, on)
+        if superior is None:
+            raise NoUpperUnion("the union has no upper union", {"union_id": str(lower)})
+        if superior["id"] != str(upper):
+            raise NotDirectSuperior(
+                f"only {superior['name']}, the direct upper union on {on}, may classify this union",
+                {"union_id": str(lower), "upper_union_id": str(upper),
+                 "direct_superior_id": superior["id"], "on": on.isoformat()})
+        return self.authority.seat(self._actor(), upper, BodyKind.STANDING_COMMITTEE, on)
+
+    def classify(self, union_id: str, year: object, upper_union_id: str, classified_on: str,
+                 appraised_score: float, findings: list[str] | None = None,
+                 reason: str | None = None, evidence: list[str] | None = None,
+                 number: str | None = None) -> dict[str, Any]:
+        """R2.6: the upper union inspects a lower union at the annual inspection and grades it
+        by the rule set in force on the date; the lower union's own score is kept beside."""
+        lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
+        on = self._past(classified_on, "classified_on")
+        period = self._period(year, ReviewKind.ANNUAL)
+        self._within(on, period, "classified_on")
+        rules = self.grading.in_force(on)
+        score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
+        found = _texts(findings, "findings")
+        self.authority.active_union(lower, on)
+        classification_id = Classification.create_id(lower, period.year)
+        if classification_id in self.repository:
+            raise ClassificationExists(
+                f"the union is classified for {period}; a change is a correction with a reason",
+                {"union_id": union_id, "year": period.year})
+        grade = self._grade(rules, score)
+        decision = decision_record(self._classifier(lower, upper, on), on,
+                                   reason or f"Kiểm tra, xếp loại năm {period.year}", rules,
+                                   evidence, number)
+        review = self._annual_review(lower, period)
+        classification = Classification(lower, period.year, upper, on,
+                                        review.self_score if review else None, score, grade,
+                                        found, decision)
+        self.save(classification)
+        return self.get_classification(union_id, period.year)
+
+    def correct_classification(self, union_id: str, year: object, upper_union_id: str,
+                               corrected_on: str, appraised_score: float, reason: str,
+                               findings: list[str] | None = None, evidence: list[str] | None = None,
+                               number: str | None = None) -> dict[str, Any]:
+        """R2.6: a classification changes only by an explicit correction stating its reason;
+        it supersedes the grade and keeps what it corrected."""
+        lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
+        on = self._past(corrected_on, "corrected_on")
+        period = self._period(year, ReviewKind.ANNUAL)
+        rules = self.grading.in_force(on)
+        score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
+        found = _texts(findings, "findings")
+        classification = self._classification(lower, period.year)
+        decision = decision_record(self._classifier(lower, upper, on), on, reason, rules,
+                                   evidence, number)
+        classification.correct(upper, on, score, self._grade(rules, score), found, decision)
+        self.save(classification)
+        return self.get_classification(union_id, period.year)
+
+    def _annual_review(self, union_id: UUID, period: Period) -> AnnualReview | None:
+        review_id = AnnualReview.create_id(union_id, period)
+        return self.repository.get(review_id) if review_id in self.repository else None
+
+    def _classification(self, union_id: UUID, year: int) -> Classification:
+        classification_id = Classification.create_id(union_id, year)
+        if classification_id not in self.repository:
+            raise ClassificationNotFound(f"the union is not classified for {year}",
+                                         {"union_id": str(union_id), "year": year})
+        found: Classification = self.repository.get(classification_id)
+        return found
+
+    def get_classification(self, union_id: str, year: object) -> dict[str, Any]:
+        period = Period.parse(year, "year")
+        c = self._classification(parse_uuid(union_id, "union_id"), period.year)
+        return {"id": str(c.id), "union_id": str(c.union_id), "year": c.year,
+                "upper_union_id": str(c.upper_union_id), "classified_on": _iso(c.classified_on),
+                "self_score": c.self_score, "appraised_score": c.appraised_score,
+                "grade": c.grade, "findings": list(c.findings), "decision": c.decision,
+                "superseded": list(c.history)}
+
+    # --- R2.8 difficulties --------------------------------------------------------------------
+
+    def _federation(self, union_id: UUID, on: date) -> dict[str, Any]:
+        union = self.authority.active_union(union_id, on)
+        if union["level"] == Level.PROVINCIAL_FEDERATION.value:
+            return union
+        for ancestor in self.authority.ancestors(union_id, on) or []:
+            if ancestor["level"] == Level.PROVINCIAL_FEDERATION.value:
+                return ancestor
+        raise NoProvincialFederation("the union is under no provincial federation",
+                                     {"union_id": str(union_id)})
+
+    def report_difficulty(self, union_id: str, reported_on: str, subject: str,
+                          description: str) -> str:
+        """R2.8: a union reports a difficulty upward to its provincial federation's
+        Policy–Law department (which must be in office to receive it)."""
+        uid, on = parse_uuid(union_id, "union_id"), self._past(reported_on, "reported_on")
+        subject = clean_text(subject, "subject", 500)
+        description = clean_text(description, "description", TEXT_MAX)
+        union = self.authority.active_union(uid, on)
+        federation = self._federation(uid, on)
+        self.authority.body_in_office(UUID(federation["id"]), BodyKind.DEPARTMENT, on, POLICY_LAW)
+        seat = self._seat(uid, on, self._acting_bodies(union))
+        difficulty = Difficulty(uid, UUID(federation["id"]), on, subject, description, seat)
+        self.save(difficulty)
+        return str(difficulty.id)
+
+    def _difficulty(self, difficulty_id: str) -> Difficulty:
+        did = parse_uuid(difficulty_id, "difficulty_id")
+        if did not in self.repository:
+            raise DifficultyNotFound(f"no difficulty {difficulty_id}",
+                                     {"difficulty_id": difficulty_id})
+        found: Difficulty = self.repository.get(did)
+        return found
+
+    def answer_difficulty(self, difficulty_id: str, answered_on: str, answer: str) -> None:
+        """R2.8: a member of the federation's Policy–Law department in office answers."""
+        difficulty = self._difficulty(difficulty_id)
+        on = self._past(answered_on, "answered_on")
+        text = clean_text(answer, "answer", TEXT_MAX)
+        seat = self.authority.seat(self._actor(), difficulty.federation_id, BodyKind.DEPARTMENT,
+                                   on, POLICY_LAW)
+        difficulty.answer(on, text, seat)
+        self.save(difficulty)
+
+    def follow_up_difficulty(self, difficulty_id: str, on: str, text: str) -> None:
+        """R2.8: the reporting union continues the thread."""
+        difficulty = self._difficulty(difficulty_id)
+        day = self._past(on, "on")
+        message = clean_text(text, "text", TEXT_MAX)
+        union = self.authority.active_union(difficulty.union_id, day)
+        seat = self._seat(difficulty.union_id, day, self._acting_bodies(union))
+        difficulty.follow_up(day, message, seat)
+        self.save(difficulty)
+
+    def get_difficulty(self, difficulty_id: str) -> dict[str, Any]:
+        d = self._difficulty(difficulty_id)
+        return {"id": str(d.id), "union_id": str(d.union_id), "federation_id": str(d.federation_id),
+                "subject": d.subject, "reported_on": _iso(d.reported_on),
+                "thread": list(d.thread)}
+
+    # --- schedules and the overdue list --------------------------------------------------------
+
+    def _due_on(self, period: Period) -> date | None:
+        """The review's due date from the rule set in force when the period starts."""
+        try:
+            rules = self._rules(period.start)
+        except NoRuleSetInForce:
+            return None
+        due = rules["due"]["annual" if period.half is None else f"H{period.half}"]
+        return date(period.year + due["year_offset"], due["month"], due["day"])
+
+    @staticmethod
+    def _periods(year: int) -> list[Period]:
+        return [Period(year, 1), Period(year, 2), Period(year)]
+
+    def _entries(self, union_id: UUID, years: Iterable[int], on: date,
+                 held: dict[tuple[UUID, str], date], flagged: set[tuple[UUID, str]]
+                 ) -> list[dict[str, Any]]:
+        """Each review of the years: due, held (on time or late), overdue or not started."""
+        entries = []
+        for year in years:
+            for period in self._periods(year):
+                due = self._due_on(period)
+                if due is None:
+                    continue
+                held_on = held.get((union_id, str(period)))
+                if held_on is not None and held_on > on:
+                    held_on = None  # as of the date, it had not been held yet
+                if held_on is not None:
+                    status = "held"
+                elif on < period.start:
+                    status = "not_started"
+                elif self.authority.union(union_id, min(period.end, on)) is None:
+                    status = "not_expected"  # the union did not exist then
+                else:
+                    status = "overdue" if on > due else "due"
+                entries.append({"union_id": str(union_id), "period": str(period),
+                                "kind": period.kind.value, "due_on": due.isoformat(),
+                                "status": status, "held_on": _iso(held_on),
+                                "late": bool(held_on and held_on > due),
+                                "flagged": (union_id, str(period)) in flagged})
+        return entries
+
+    def _held(self, union_ids: list[UUID], years: list[int]) -> tuple[
+            list[dict[str, Any]], dict[tuple[UUID, str], date]]:
+        rows = self.reviews_model.activities_of(union_ids, years)
+        held = {(r["union_id"], r["period"]): r["on"] for r in rows
+                if r["kind"] in (ReviewKind.HALF_YEAR.value, ReviewKind.ANNUAL.value)}
+        return rows, held
+
+    def schedule(self, union_id: str, year: object, as_of: str | None = None) -> dict[str, Any]:
+        """Which reviews of a union's year are due, held or overdue as of a date (today by
+        default), with the launch, pledge and dissemination of that year."""
+        uid, on = parse_uuid(union_id, "union_id"), self.as_of(as_of)
+        period = Period.parse(year, "year")
+        rows, held = self._held([uid], [period.year])
+        reviews = self._entries(uid, [period.year], on, held, self.reviews_model.flagged([uid]))
+        first = {kind: next((r["on"] for r in rows if r["kind"] == kind), None)
+                 for kind in ("launch", "pledge")}
+        return {"union_id": union_id, "year": period.year, "as_of": on.isoformat(),
+                "launched_on": _iso(first["launch"]), "pledge_signed_on": _iso(first["pledge"]),
+                "disseminations": sum(1 for r in rows if r["kind"].startswith("dissemination")),
+                "reviews": reviews}
+
+    def _years(self, on: date) -> list[int]:
+        """The years whose reviews can be overdue on a date (annual reviews fall due in the
+        next January): this year and the last."""
+        return [on.year - 1, on.year]
+
+    def overdue(self, upper_union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
+        """The direct lower unions (as of the date) with overdue reviews, for the upper union."""
+        upper, on = parse_uuid(upper_union_id, "upper_union_id"), self.as_of(as_of)
+        self.authority.active_union(upper, on)
+        with self.engine.connect() as connection:
+            children = self.authority.children(connection, [upper], on)
+        ids = [UUID(c["id"]) for c in children]
+        years = self._years(on)
+        _, held = self._held(ids, years)
+        flagged = self.reviews_model.flagged(ids)
+        found = []
+        for child in children:
+            for entry in self._entries(UUID(child["id"]), years, on, held, flagged):
+                if entry["status"] == "overdue":
+                    found.append({**entry, "code": child["code"], "name": child["name"]})
+        return found
+
+    def _active_unions(self, on: date) -> list[dict[str, Any]]:
+        found, stack = [], list(self.authority.tree(on))
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(node["children"])
+        return found
+
+    def flag_overdue(self) -> int:
+        """Records one ``ReviewOverdue`` event per union and review not held by its due date
+        (run periodically by the service, and over RPC); idempotent by its derived id."""
+        on = self.today()
+        context = current_context() or CommandContext(Actor.system(self.service))
+        unions = self._active_unions(on)
+        years = self._years(on)
+        count = 0
+        with use_context(context):
+            for start in range(0, len(unions), SWEEP_BATCH):
+                batch = unions[start:start + SWEEP_BATCH]
+                ids = [UUID(u["id"]) for u in batch]
+                _, held = self._held(ids, years)
+                flagged = self.reviews_model.flagged(ids)
+                new = [Overdue(UUID(u["id"]), e["period"], e["kind"],
+                               date.fromisoformat(e["due_on"]), on,
+                               UUID(u["parent_id"]) if u["parent_id"] else None)
+                       for u in batch
+                       for e in self._entries(UUID(u["id"]), years, on, held, flagged)
+                       if e["status"] == "overdue" and not e["flagged"]]
+                new = [o for o in new if o.id not in self.repository]
+                if new:
+                    self.save(*new)
+                    count += len(new)
+        return count
+
+    # --- analytics ----------------------------------------------------------------------------
+
+    def score_gap(self, year: object, union_id: str | None = None,
+                  upper_union_id: str | None = None) -> dict[str, Any]:
+        """Per union and year: the self-assessed score against the appraised one, so that a
+        lenient self-assessment shows (gap at or above the rule book's ``lenient_gap``)."""
+        period = Period.parse(year, "year")
+        if (union_id is None) == (upper_union_id is None):
+            raise InvalidInput("give either union_id or upper_union_id", {"field": "union_id"})
+        rows = self.reviews_model.classifications_of(
+            period.year, parse_uuid(union_id, "union_id") if union_id else None,
+            parse_uuid(upper_union_id, "upper_union_id") if upper_union_id else None)
+        lenient_gap = self.grading.in_force(period.end)["lenient_gap"]
+        unions = []
+        for row in sorted(rows, key=lambda r: str(r["union_id"])):
+            gap = (row["self_score"] - row["appraised_score"]
+                   if row["self_score"] is not None else None)
+            unions.append({"union_id": str(row["union_id"]), "grade": row["grade"],
+                           "self_score": row["self_score"],
+                           "appraised_score": row["appraised_score"], "gap": gap,
+                           "lenient": gap is not None and gap >= lenient_gap})
+        gaps = [u["gap"] for u in unions if u["gap"] is not None]
+        return {"year": period.year, "lenient_gap": lenient_gap, "unions": unions,
+                "mean_gap": sum(gaps) / len(gaps) if gaps else None,
+                "lenient": sum(1 for u in unions if u["lenient"])}
 
 
 APPLICATION = Reviews

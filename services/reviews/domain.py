@@ -1,0 +1,375 @@
+"""The movement's yearly cycle at each union (R2.1–R2.8).
+
+Pure Python: no I/O, no clock, no nameko. The application judges authority and dates from
+the registry's facts and the rule books, then calls these aggregates, which keep the
+invariants that need only their own history:
+- ``Launch``: a union launches the movement for a year, with its plan (R2.1);
+- ``Dissemination``: one dissemination activity, by kind (R2.2);
+- ``Pledge``: a grassroots executive committee's emulation pledge for a year (R2.3);
+- ``HalfYearReview``: a half-year review with its self-inspection (R2.4);
+- ``AnnualReview``: an annual review with its results, self-assessed score and rewards
+  (R2.5, R2.7);
+- ``Classification``: the upper union's inspection and grade of a lower union for a year,
+  corrections kept beside what they supersede (R2.6);
+- ``Overdue``: a review that was not held by its due date (schedules);
+- ``Difficulty``: a difficulty reported to the Policy–Law department and its thread (R2.8).
+
+Ids are derived from natural keys (union and period) where there is one, so a second launch,
+pledge, review or classification of the same period conflicts instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from runtime.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+NAMESPACE = uuid.UUID("5b0a6b47-3a5e-4f7e-9d53-2f1c0e6e2a10")  # the reviews service's ids
+
+
+# --- errors: each refusal has a stable code ------------------------------------------------
+
+class InvalidPeriod(InvalidInput):
+    code = "INVALID_PERIOD"
+
+
+class PeriodNotStarted(Conflict):
+    code = "PERIOD_NOT_STARTED"
+
+
+class DateOutsidePeriod(InvalidInput):
+    code = "DATE_OUTSIDE_PERIOD"
+
+
+class DateInFuture(InvalidInput):
+    code = "DATE_IN_FUTURE"
+
+
+class UnknownKind(InvalidInput):
+    code = "UNKNOWN_KIND"
+
+
+class InvalidNumber(InvalidInput):
+    code = "INVALID_NUMBER"
+
+
+class AlreadyLaunched(Conflict):
+    code = "ALREADY_LAUNCHED"
+
+
+class PledgeExists(Conflict):
+    code = "PLEDGE_EXISTS"
+
+
+class PledgeWithoutMovementContent(InvalidInput):
+    """R2.3: a pledge that does not contain the movement's content."""
+
+    code = "PLEDGE_WITHOUT_MOVEMENT_CONTENT"
+
+
+class ReviewExists(Conflict):
+    code = "REVIEW_EXISTS"
+
+
+class ScoreOutOfScale(InvalidInput):
+    code = "SCORE_OUT_OF_SCALE"
+
+
+class ClassificationExists(Conflict):
+    code = "CLASSIFICATION_EXISTS"
+
+
+class ClassificationNotFound(NotFound):
+    code = "CLASSIFICATION_NOT_FOUND"
+
+
+class NotDirectSuperior(Forbidden):
+    """R2.6: only the direct upper union, as of the date, classifies a union."""
+
+    code = "NOT_DIRECT_SUPERIOR"
+
+
+class NoUpperUnion(Conflict):
+    code = "NO_UPPER_UNION"
+
+
+class DifficultyNotFound(NotFound):
+    code = "DIFFICULTY_NOT_FOUND"
+
+
+class NoProvincialFederation(Conflict):
+    code = "NO_PROVINCIAL_FEDERATION"
+
+
+class DatesOutOfOrderInThread(Conflict):
+    code = "THREAD_DATES_OUT_OF_ORDER"
+
+
+# --- periods -------------------------------------------------------------------------------
+
+class ReviewKind(StrEnum):
+    HALF_YEAR = "half_year"  # sơ kết 6 tháng, with the self-inspection (R2.4)
+    ANNUAL = "annual"  # tổng kết năm (R2.5)
+
+
+class DisseminationKind(StrEnum):
+    """R2.2: the kinds of dissemination the guide names."""
+
+    CONFERENCE = "conference"  # hội nghị quán triệt
+    SEMINAR = "seminar"  # tọa đàm
+    UNION_MEDIA = "union_media"  # phương tiện thông tin của công đoàn
+    AGENCY_MEDIA = "agency_media"  # phương tiện thông tin của cơ quan, đơn vị
+    LEAFLET = "leaflet"  # tờ rơi
+    BANNER = "banner"  # băng rôn
+    SLOGAN = "slogan"  # khẩu hiệu
+    OTHER = "other"
+
+
+_PERIOD = re.compile(r"^(?P<year>[0-9]{4})(-H(?P<half>[12]))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year (``2025``) or a half of it (``2025-H1``, ``2025-H2``)."""
+
+    year: int
+    half: int | None = None
+
+    @classmethod
+    def parse(cls, value: object, field: str = "period") -> Period:
+        match = _PERIOD.match(str(value).strip()) if isinstance(value, str | int) else None
+        if match is None or not 1900 <= int(match["year"]) <= 2999:
+            raise InvalidPeriod(f"{field} must be a year (2025) or a half-year (2025-H1, 2025-H2)",
+                                {"field": field, "value": str(value)})
+        return cls(int(match["year"]), int(match["half"]) if match["half"] else None)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 7 if self.half == 2 else 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+    @property
+    def kind(self) -> ReviewKind:
+        return ReviewKind.ANNUAL if self.half is None else ReviewKind.HALF_YEAR
+
+    def __str__(self) -> str:
+        return f"{self.year}" if self.half is None else f"{self.year}-H{self.half}"
+
+
+def choice(kind: type[StrEnum], value: object, field: str) -> Any:
+    """One of an enumeration's values; anything else is refused with the allowed values."""
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise UnknownKind(f"unknown {field} {value!r}",
+                          {"field": field, "allowed": [m.value for m in kind]}) from None
+
+
+def score_on_scale(value: object, field: str, scale: int) -> float:
+    """A score on the rule set's scale (0..scale); anything else is refused (R2.6)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidNumber(f"{field} must be a number", {"field": field})
+    if not 0 <= value <= scale:
+        raise ScoreOutOfScale(f"{field} {value} is outside the scale 0–{scale}",
+                              {"field": field, "value": value, "scale": scale})
+    return float(value)
+
+
+def key(*parts: object) -> UUID:
+    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts))
+
+
+# --- aggregates ------------------------------------------------------------------------------
+
+class Launch(Aggregate):
+    """R2.1: a union launches (phát động) the movement for a year, with its plan."""
+
+    @staticmethod
+    def create_id(union_id: UUID, year: int) -> UUID:
+        return key("launch", union_id, year)
+
+    @event("Launched")
+    def __init__(self, union_id: UUID, year: int, launched_on: date, title: str, plan: str,
+                 decision: dict[str, Any]) -> None:
+        self.union_id, self.year, self.launched_on = union_id, year, launched_on
+        self.title, self.plan, self.decision = title, plan, decision
+
+
+class Dissemination(Aggregate):
+    """R2.2: one dissemination activity of the movement, by kind, with audience and reach."""
+
+    @event("Recorded")
+    def __init__(self, union_id: UUID, year: int, kind: str, held_on: date, title: str,
+                 audience: str, reach: int, recorded_by: dict[str, Any]) -> None:
+        self.union_id, self.year, self.kind, self.held_on = union_id, year, kind, held_on
+        self.title, self.audience, self.reach = title, audience, reach
+        self.recorded_by = recorded_by
+
+
+class Pledge(Aggregate):
+    """R2.3: a grassroots executive committee's emulation pledge (giao ước thi đua)."""
+
+    @staticmethod
+    def create_id(union_id: UUID, year: int) -> UUID:
+        return key("pledge", union_id, year)
+
+    @staticmethod
+    def missing_content(content: str, required: list[str], folded: str) -> list[str]:
+        """R2.3: which of the movement's required terms the pledge text does not contain
+        (``folded`` is the text folded for diacritics-insensitive comparison)."""
+        return [term for term in required if term not in folded]
+
+    @event("Signed")
+    def __init__(self, union_id: UUID, year: int, signed_on: date, content: str,
+                 commitments: list[str], decision: dict[str, Any]) -> None:
+        self.union_id, self.year, self.signed_on = union_id, year, signed_on
+        self.content, self.commitments, self.decision = content, commitments, decision
+
+
+class HalfYearReview(Aggregate):
+    """R2.4: a union's half-year review (sơ kết), into which its inspection and supervision
+    of its own implementation is folded, with the findings."""
+
+    @staticmethod
+    def create_id(union_id: UUID, period: Period) -> UUID:
+        return key("review", union_id, period)
+
+    @event("Held")
+    def __init__(self, union_id: UUID, period: str, held_on: date, summary: str,
+                 findings: list[str], decision: dict[str, Any]) -> None:
+        self.union_id, self.period, self.held_on = union_id, period, held_on
+        self.summary, self.findings, self.decision = summary, findings, decision
+
+
+class AnnualReview(Aggregate):
+    """R2.5, R2.7: a union's annual review (tổng kết): its results, its self-assessed score,
+    the rewards it gave on its own authority and those it proposes upward."""
+
+    @staticmethod
+    def create_id(union_id: UUID, period: Period) -> UUID:
+        return key("review", union_id, period)
+
+    @event("Held")
+    def __init__(self, union_id: UUID, period: str, held_on: date, results: str,
+                 self_score: float, rewards_given: list[dict[str, Any]],
+                 rewards_proposed: list[dict[str, Any]], decision: dict[str, Any]) -> None:
+        self.union_id, self.period, self.held_on = union_id, period, held_on
+        self.results, self.self_score, self.decision = results, self_score, decision
+        self.rewards_given, self.rewards_proposed = rewards_given, rewards_proposed
+
+
+class Classification(Aggregate):
+    """R2.6: the direct upper union's inspection and grade of a lower union for a year.
+
+    Both scores are kept: the lower union's own (from its annual review) and the upper
+    union's appraisal. A correction supersedes the grade and keeps what it corrected."""
+
+    @staticmethod
+    def create_id(union_id: UUID, year: int) -> UUID:
+        return key("classification", union_id, year)
+
+    @event("Classified")
+    def __init__(self, union_id: UUID, year: int, upper_union_id: UUID, classified_on: date,
+                 self_score: float | None, appraised_score: float, grade: str,
+                 findings: list[str], decision: dict[str, Any]) -> None:
+        self.union_id, self.year, self.upper_union_id = union_id, year, upper_union_id
+        self.classified_on, self.self_score = classified_on, self_score
+        self.appraised_score, self.grade = appraised_score, grade
+        self.findings, self.decision = findings, decision
+        self.history: list[dict[str, Any]] = []
+
+    def correct(self, upper_union_id: UUID, corrected_on: date, appraised_score: float,
+                grade: str, findings: list[str], decision: dict[str, Any]) -> None:
+        if corrected_on < self.classified_on:
+            raise DatesOutOfOrderInThread(
+                f"a correction on {corrected_on} cannot precede the classification it corrects "
+                f"({self.classified_on})",
+                {"classified_on": self.classified_on.isoformat(),
+                 "corrected_on": corrected_on.isoformat()})
+        self._corrected(union_id=self.union_id, year=self.year, upper_union_id=upper_union_id,
+                        corrected_on=corrected_on,
+                        appraised_score=appraised_score, grade=grade, findings=findings,
+                        decision=decision, superseded={
+                            "appraised_score": self.appraised_score, "grade": self.grade,
+                            "classified_on": self.classified_on.isoformat(),
+                            "upper_union_id": str(self.upper_union_id)})
+
+    @event("Corrected")
+    def _corrected(self, union_id: UUID, year: int, upper_union_id: UUID, corrected_on: date,
+                   appraised_score: float, grade: str, findings: list[str], decision: dict[str, Any],
+                   superseded: dict[str, Any]) -> None:
+        self.history.append(superseded)
+        self.upper_union_id, self.classified_on = upper_union_id, corrected_on
+        self.appraised_score, self.grade = appraised_score, grade
+        self.findings, self.decision = findings, decision
+
+
+class Overdue(Aggregate):
+    """A review not held by its due date; recorded once per union and period."""
+
+    @staticmethod
+    def create_id(union_id: UUID, period: Period) -> UUID:
+        return key("overdue", union_id, period)
+
+    @event("ReviewOverdue")
+    def __init__(self, union_id: UUID, period: str, kind: str, due_on: date,
+                 flagged_on: date, upper_union_id: UUID | None) -> None:
+        self.union_id, self.period, self.kind = union_id, period, kind
+        self.due_on, self.flagged_on, self.upper_union_id = due_on, flagged_on, upper_union_id
+
+
+class Difficulty(Aggregate):
+    """R2.8: a difficulty a union reports to the provincial federation's Policy–Law
+    department, and the thread of answers and follow-ups that it keeps."""
+
+    @event("Reported")
+    def __init__(self, union_id: UUID, federation_id: UUID, reported_on: date, subject: str,
+                 description: str, reported_by: dict[str, Any]) -> None:
+        self.union_id, self.federation_id = union_id, federation_id
+        self.subject, self.reported_on = subject, reported_on
+        self.thread: list[dict[str, Any]] = [{
+            "kind": "report", "on": reported_on.isoformat(), "text": description,
+            "by": reported_by}]
+        self.last_on = reported_on
+
+    def _after_last(self, on: date) -> None:
+        if on < self.last_on:
+            raise DatesOutOfOrderInThread(
+                f"a message on {on} cannot precede the thread's last one ({self.last_on})",
+                {"on": on.isoformat(), "last_on": self.last_on.isoformat()})
+
+    def answer(self, answered_on: date, text: str, answered_by: dict[str, Any]) -> None:
+        self._after_last(answered_on)
+        self._answered(answered_on=answered_on, text=text, answered_by=answered_by)
+
+    @event("Answered")
+    def _answered(self, answered_on: date, text: str, answered_by: dict[str, Any]) -> None:
+        self.thread.append({"kind": "answer", "on": answered_on.isoformat(), "text": text,
+                            "by": answered_by})
+        self.last_on = answered_on
+
+    def follow_up(self, on: date, text: str, by: dict[str, Any]) -> None:
+        self._after_last(on)
+        self._followed_up(on=on, text=text, by=by)
+
+    @event("FollowedUp")
+    def _followed_up(self, on: date, text: str, by: dict[str, Any]) -> None:
+        self.thread.append({"kind": "follow_up", "on": on.isoformat(), "text": text, "by": by})
+        self.last_on = on
+
+
+class FindingsRequired(InvalidInput):
+    """R2.4: a self-inspection states what it found."""
+
+    code = "FINDINGS_REQUIRED"

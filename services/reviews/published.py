@@ -1,0 +1,95 @@
+"""What the reviews service publishes, under which contract (``contracts/events/reviews.*``).
+
+Awards judges a collective by these facts (R4.1 a, b, e): it launched the movement,
+disseminated it, signed its pledge, held its reviews, and how its upper union classified it.
+The texts of plans, pledges and findings stay here; a published event carries what a
+criterion needs and the decision record of decisions (R4.5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.publication import Rule
+from services.reviews.domain import (
+    AnnualReview,
+    Classification,
+    Dissemination,
+    HalfYearReview,
+    Launch,
+    Overdue,
+    Pledge,
+)
+
+
+def _day(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _launched(e: Any) -> dict[str, Any]:
+    return {"launch_id": str(e.originator_id), "union_id": str(e.union_id), "year": e.year,
+            "launched_on": _day(e.launched_on), "title": e.title, "decision": e.decision}
+
+
+def _disseminated(e: Any) -> dict[str, Any]:
+    return {"dissemination_id": str(e.originator_id), "union_id": str(e.union_id),
+            "year": e.year, "kind": e.kind, "held_on": _day(e.held_on), "title": e.title,
+            "audience": e.audience, "reach": e.reach}
+
+
+def _pledged(e: Any) -> dict[str, Any]:
+    return {"pledge_id": str(e.originator_id), "union_id": str(e.union_id), "year": e.year,
+            "signed_on": _day(e.signed_on), "decision": e.decision}
+
+
+def _half_year(e: Any) -> dict[str, Any]:
+    return {"review_id": str(e.originator_id), "union_id": str(e.union_id), "period": e.period,
+            "held_on": _day(e.held_on), "findings": list(e.findings), "decision": e.decision}
+
+
+def _annual(e: Any) -> dict[str, Any]:
+    return {"review_id": str(e.originator_id), "union_id": str(e.union_id),
+            "year": int(e.period), "held_on": _day(e.held_on), "self_score": e.self_score,
+            "rewards_given": list(e.rewards_given), "rewards_proposed": list(e.rewards_proposed),
+            "decision": e.decision}
+
+
+def _classified(e: Any) -> dict[str, Any]:
+    return {"classification_id": str(e.originator_id), "union_id": str(e.union_id),
+            "year": e.year, "upper_union_id": str(e.upper_union_id),
+            "classified_on": _day(e.classified_on), "self_score": e.self_score,
+            "appraised_score": e.appraised_score, "grade": e.grade, "decision": e.decision}
+
+
+def _corrected(e: Any) -> dict[str, Any]:
+    return {"classification_id": str(e.originator_id), "union_id": str(e.union_id),
+            "year": e.year, "upper_union_id": str(e.upper_union_id),
+            "corrected_on": _day(e.corrected_on), "appraised_score": e.appraised_score,
+            "grade": e.grade, "superseded": e.superseded, "decision": e.decision}
+
+
+def _overdue(e: Any) -> dict[str, Any]:
+    return {"overdue_id": str(e.originator_id), "union_id": str(e.union_id),
+            "upper_union_id": _id(e.upper_union_id), "period": e.period, "kind": e.kind,
+            "due_on": _day(e.due_on), "flagged_on": _day(e.flagged_on)}
+
+
+# The event classes are made by @event("...") on the aggregates.
+RULES = [
+    Rule(Launch.Launched, "reviews.movement_launched", 1, _launched),  # type: ignore[attr-defined]
+    Rule(Dissemination.Recorded, "reviews.dissemination_recorded", 1,  # type: ignore[attr-defined]
+         _disseminated),
+    Rule(Pledge.Signed, "reviews.pledge_signed", 1, _pledged),  # type: ignore[attr-defined]
+    Rule(HalfYearReview.Held, "reviews.half_year_review_held", 1,  # type: ignore[attr-defined]
+         _half_year),
+    Rule(AnnualReview.Held, "reviews.annual_review_held", 1, _annual),  # type: ignore[attr-defined]
+    Rule(Classification.Classified, "reviews.union_classified", 1,  # type: ignore[attr-defined]
+         _classified),
+    Rule(Classification.Corrected, "reviews.classification_corrected", 1,  # type: ignore[attr-defined]
+         _corrected),
+    Rule(Overdue.ReviewOverdue, "reviews.review_overdue", 1, _overdue),  # type: ignore[attr-defined]
+]

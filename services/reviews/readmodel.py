@@ -1,0 +1,140 @@
+"""The reviews read model: what each union did in each period, for schedules, the overdue
+list and the score analytics (which would otherwise scan every aggregate).
+
+Written in the same transaction as the events (``runtime.readmodel``) and rebuilt from the
+log when dropped. It never holds a rule: due dates and grades come from the rule books.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from runtime.readmodel import ReadModel, Writer, handles
+from services.reviews.domain import (
+    AnnualReview,
+    Classification,
+    Dissemination,
+    HalfYearReview,
+    Launch,
+    Overdue,
+    Pledge,
+)
+
+metadata = sa.MetaData()
+
+activities = sa.Table(
+    "reviews_activities", metadata,  # launches, disseminations, pledges and reviews held
+    sa.Column("activity_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("on", sa.Date, nullable=False),
+    sa.Column("self_score", sa.Float),
+    sa.Index("reviews_activities_union", "union_id", "year"),
+)
+
+classifications = sa.Table(
+    "reviews_classifications", metadata,
+    sa.Column("classification_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("upper_union_id", sa.Uuid, nullable=False),
+    sa.Column("classified_on", sa.Date, nullable=False),
+    sa.Column("self_score", sa.Float),
+    sa.Column("appraised_score", sa.Float, nullable=False),
+    sa.Column("grade", sa.String(32), nullable=False),
+    sa.Column("corrections", sa.Integer, nullable=False),
+    sa.Index("reviews_classifications_upper", "upper_union_id", "year"),
+)
+
+overdue = sa.Table(
+    "reviews_overdue", metadata,
+    sa.Column("overdue_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("flagged_on", sa.Date, nullable=False),
+)
+
+
+class ReviewsReadModel(ReadModel):
+    metadata = metadata
+
+    @handles(Launch.Launched)  # type: ignore[attr-defined]
+    def _launched(self, e: Any, w: Writer) -> None:
+        w.insert(activities, activity_id=e.originator_id, union_id=e.union_id, year=e.year,
+                 period=str(e.year), kind="launch", on=e.launched_on, self_score=None)
+
+    @handles(Dissemination.Recorded)  # type: ignore[attr-defined]
+    def _disseminated(self, e: Any, w: Writer) -> None:
+        w.insert(activities, activity_id=e.originator_id, union_id=e.union_id, year=e.year,
+                 period=str(e.year), kind=f"dissemination:{e.kind}", on=e.held_on,
+                 self_score=None)
+
+    @handles(Pledge.Signed)  # type: ignore[attr-defined]
+    def _pledged(self, e: Any, w: Writer) -> None:
+        w.insert(activities, activity_id=e.originator_id, union_id=e.union_id, year=e.year,
+                 period=str(e.year), kind="pledge", on=e.signed_on, self_score=None)
+
+    @handles(HalfYearReview.Held)  # type: ignore[attr-defined]
+    def _half_year(self, e: Any, w: Writer) -> None:
+        w.insert(activities, activity_id=e.originator_id, union_id=e.union_id,
+                 year=int(e.period[:4]), period=e.period, kind="half_year", on=e.held_on,
+                 self_score=None)
+
+    @handles(AnnualReview.Held)  # type: ignore[attr-defined]
+    def _annual(self, e: Any, w: Writer) -> None:
+        w.insert(activities, activity_id=e.originator_id, union_id=e.union_id,
+                 year=int(e.period), period=e.period, kind="annual", on=e.held_on,
+                 self_score=e.self_score)
+
+    @handles(Classification.Classified)  # type: ignore[attr-defined]
+    def _classified(self, e: Any, w: Writer) -> None:
+        w.insert(classifications, classification_id=e.originator_id, union_id=e.union_id,
+                 year=e.year, upper_union_id=e.upper_union_id, classified_on=e.classified_on,
+                 self_score=e.self_score, appraised_score=e.appraised_score, grade=e.grade,
+                 corrections=0)
+
+    @handles(Classification.Corrected)  # type: ignore[attr-defined]
+    def _corrected(self, e: Any, w: Writer) -> None:
+        w.execute(classifications.update()
+                  .where(classifications.c.classification_id == e.originator_id)
+                  .values(upper_union_id=e.upper_union_id, classified_on=e.corrected_on,
+                          appraised_score=e.appraised_score, grade=e.grade,
+                          corrections=classifications.c.corrections + 1))
+
+    @handles(Overdue.ReviewOverdue)  # type: ignore[attr-defined]
+    def _overdue(self, e: Any, w: Writer) -> None:
+        w.insert(overdue, overdue_id=e.originator_id, union_id=e.union_id, period=e.period,
+                 kind=e.kind, due_on=e.due_on, flagged_on=e.flagged_on)
+
+    # --- queries ----------------------------------------------------------------------------
+
+    def activities_of(self, union_ids: Iterable[UUID], years: Iterable[int]) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(activities).where(
+                activities.c.union_id.in_(list(union_ids)), activities.c.year.in_(list(years)))
+                .order_by(activities.c.on))
+            return [dict(r._mapping) for r in rows]
+
+    def flagged(self, union_ids: Iterable[UUID]) -> set[tuple[UUID, str]]:
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(overdue.c.union_id, overdue.c.period)
+                             .where(overdue.c.union_id.in_(list(union_ids))))
+            return {(r.union_id, r.period) for r in rows}
+
+    def classifications_of(self, year: int, union_id: UUID | None = None,
+                           upper_union_id: UUID | None = None) -> list[dict[str, Any]]:
+        query = sa.select(classifications).where(classifications.c.year == year)
+        if union_id is not None:
+            query = query.where(classifications.c.union_id == union_id)
+        if upper_union_id is not None:
+            query = query.where(classifications.c.upper_union_id == upper_union_id)
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(query)]
