@@ -1,0 +1,89 @@
+"""A small province for the reviews tests, built with the registry's own commands.
+
+Liên đoàn Lao động tỉnh Trà Vinh (standing committee, Policy–Law department) over two
+district federations (each with a standing committee) and two grassroots unions under Càng
+Long: a school that does its year, and a clinic that falls behind. Each body has one person
+who acts for it, so tests can act as them. ``World.feed`` gives the registry's published
+facts to a reviews application, as the bus would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from runtime.context import Actor, CommandContext, use_context
+from services.registry.application import Registry
+
+ADMIN = CommandContext(Actor("admin-1", "administrator"))
+
+
+def acting(person_id: str, union_id: str | None = None) -> CommandContext:
+    """The context of a person acting in a union's name."""
+    return CommandContext(Actor(person_id, "official", union_id))
+
+
+@dataclass
+class World:
+    registry: Registry
+    unions: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)
+
+    def feed(self, app: Any) -> None:
+        """Delivers every registry fact published so far to the reviews application."""
+        page = self.registry.published_page(None, limit=1000)
+        for envelope in page["envelopes"]:
+            app.receive("registry", envelope, lambda **kw: self.registry.published_page(**kw))
+
+    def as_(self, person: str) -> CommandContext:
+        return acting(self.people[person])
+
+
+def _committee(registry: Registry, union_id: str, code: str, name: str,
+               standing: bool) -> str:
+    """An executive committee (and a standing committee drawn from it) with one chairman."""
+    person = str(registry.register_person(code, name, "2019-06-01"))
+    executive = str(registry.constitute_body(union_id, "executive_committee", f"BCH {code}",
+                                             "2020-01-01"))
+    registry.appoint(executive, person, "chairman", "2020-01-01")
+    if standing:
+        body = str(registry.constitute_body(union_id, "standing_committee", f"BTV {code}",
+                                            "2020-01-01"))
+        registry.appoint(body, person, "chairman", "2020-01-01")
+    return person
+
+
+def build(registry: Registry) -> World:
+    """The province, founded and staffed in 2020 (before the years the tests review)."""
+    world = World(registry)
+    u, p = world.unions, world.people
+    with use_context(ADMIN):
+        u["vn"] = str(registry.found_union("VN", "Tổng Liên đoàn Lao động Việt Nam",
+                                           "confederation", None, "1929-07-28"))
+        u["tv"] = str(registry.found_union("TV", "Liên đoàn Lao động tỉnh Trà Vinh",
+                                           "provincial_federation", u["vn"], "1990-01-01"))
+        u["cl"] = str(registry.found_union("TV-CL", "Liên đoàn Lao động huyện Càng Long",
+                                           "direct_superior", u["tv"], "1995-01-01"))
+        u["ck"] = str(registry.found_union("TV-CK", "Liên đoàn Lao động huyện Cầu Kè",
+                                           "direct_superior", u["tv"], "1995-01-01"))
+        u["school"] = str(registry.found_union("CS-1", "Công đoàn cơ sở Trường THCS Càng Long",
+                                               "grassroots", u["cl"], "2000-01-01"))
+        u["clinic"] = str(registry.found_union("CS-2", "Công đoàn cơ sở Trạm Y tế Càng Long",
+                                               "grassroots", u["cl"], "2001-01-01"))
+        p["tv"] = _committee(registry, u["tv"], "CB-TV", "Kim Thị Sô Phia", True)
+        p["cl"] = _committee(registry, u["cl"], "CB-CL", "Nguyễn Văn Long", True)
+        p["ck"] = _committee(registry, u["ck"], "CB-CK", "Thạch Sa Rinh", True)
+        for key, code, name in [("school", "DV-1", "Trần Thị Hồng"),
+                                ("clinic", "DV-2", "Lê Văn Tâm")]:
+            p[key] = str(registry.register_person(code, name, "2019-06-01", u[key]))
+            body = str(registry.constitute_body(u[key], "executive_committee", f"BCH {code}",
+                                                "2020-01-01"))
+            registry.appoint(body, p[key], "chairman", "2020-01-01")
+        p["school_member"] = str(registry.register_person("DV-3", "Phạm Văn Nam", "2019-06-01",
+                                                          u["school"]))
+        p["policy_law"] = str(registry.register_person("CB-CSPL", "Võ Thị Lan", "2019-06-01"))
+        department = str(registry.constitute_body(u["tv"], "department",
+                                                  "Ban Chính sách – Pháp luật", "2020-01-01",
+                                                  department="policy_law"))
+        registry.appoint(department, p["policy_law"], "head", "2020-01-01")
+    return world
