@@ -482,9 +482,10 @@ class Reviews(ServiceApplication):
         return [Period(year, 1), Period(year, 2), Period(year)]
 
     def _entries(self, union_id: UUID, years: Iterable[int], on: date,
-                 held: dict[tuple[UUID, str], date], flagged: set[tuple[UUID, str]]
-                 ) -> list[dict[str, Any]]:
-        """Each review of the years: due, held (on time or late), overdue or not started."""
+                 held: dict[tuple[UUID, str], date], flagged: set[tuple[UUID, str]],
+                 founded_on: date | None = None) -> list[dict[str, Any]]:
+        """Each review of the years: due, held (on time or late), overdue or not started.
+        ``founded_on``, for a union known to be active on ``on``, spares a query per period."""
         entries = []
         for year in years:
             for period in self._periods(year):
@@ -498,7 +499,7 @@ class Reviews(ServiceApplication):
                     status = "held"
                 elif on < period.start:
                     status = "not_started"
-                elif self.authority.union(union_id, min(period.end, on)) is None:
+                elif not self._existed(union_id, min(period.end, on), founded_on):
                     status = "not_expected"  # the union did not exist then
                 else:
                     status = "overdue" if on > due else "due"
@@ -508,6 +509,11 @@ class Reviews(ServiceApplication):
                                 "late": bool(held_on and held_on > due),
                                 "flagged": (union_id, str(period)) in flagged})
         return entries
+
+    def _existed(self, union_id: UUID, on: date, founded_on: date | None) -> bool:
+        if founded_on is not None:
+            return founded_on <= on
+        return self.authority.union(union_id, on) is not None
 
     def _held(self, union_ids: list[UUID], years: list[int]) -> tuple[
             list[dict[str, Any]], dict[tuple[UUID, str], date]]:
@@ -531,9 +537,13 @@ class Reviews(ServiceApplication):
                 "reviews": reviews}
 
     def _years(self, on: date) -> list[int]:
-        """The years whose reviews can be overdue on a date (annual reviews fall due in the
-        next January): this year and the last."""
-        return [on.year - 1, on.year]
+        """The years whose reviews are followed up on a date: this year and as many before it
+        as the rule book says (annual reviews fall due in the next January)."""
+        try:
+            lookback = int(self._rules(on)["overdue_lookback_years"])
+        except NoRuleSetInForce:
+            lookback = 1
+        return list(range(on.year - lookback, on.year + 1))
 
     def overdue(self, upper_union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
         """The direct lower unions (as of the date) with overdue reviews, for the upper union."""
@@ -547,7 +557,8 @@ class Reviews(ServiceApplication):
         flagged = self.reviews_model.flagged(ids)
         found = []
         for child in children:
-            for entry in self._entries(UUID(child["id"]), years, on, held, flagged):
+            for entry in self._entries(UUID(child["id"]), years, on, held, flagged,
+                                       date.fromisoformat(child["founded_on"])):
                 if entry["status"] == "overdue":
                     found.append({**entry, "code": child["code"], "name": child["name"]})
         return found
@@ -578,7 +589,8 @@ class Reviews(ServiceApplication):
                                date.fromisoformat(e["due_on"]), on,
                                UUID(u["parent_id"]) if u["parent_id"] else None)
                        for u in batch
-                       for e in self._entries(UUID(u["id"]), years, on, held, flagged)
+                       for e in self._entries(UUID(u["id"]), years, on, held, flagged,
+                                              date.fromisoformat(u["founded_on"]))
                        if e["status"] == "overdue" and not e["flagged"]]
                 new = [o for o in new if o.id not in self.repository]
                 if new:

@@ -132,6 +132,11 @@ class ReviewsService(EventSourcedService):
         return self.app.score_gap(year, union_id, upper_union_id)
 
     @rpc
+    def registry_position(self) -> int | None:
+        """The registry's last log position whose facts this service has processed."""
+        return self.app.last_processed("registry")
+
+    @rpc
     def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
         """The union as this service knows it from the registry's facts (None if unknown)."""
         return self.app.known_union(union_id, as_of)
