@@ -25,7 +25,7 @@ def acting(person_id: str, union_id: str | None = None) -> CommandContext:
 
 @dataclass
 class World:
-    registry: Registry
+    registry: Any  # the Registry application, or RpcRegistry
     unions: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)
 
@@ -39,7 +39,7 @@ class World:
         return acting(self.people[person])
 
 
-def _committee(registry: Registry, union_id: str, code: str, name: str,
+def _committee(registry: Any, union_id: str, code: str, name: str,
                standing: bool) -> str:
     """An executive committee (and a standing committee drawn from it) with one chairman."""
     person = str(registry.register_person(code, name, "2019-06-01"))
@@ -53,23 +53,40 @@ def _committee(registry: Registry, union_id: str, code: str, name: str,
     return person
 
 
-def build(registry: Registry) -> World:
-    """The province, founded and staffed in 2020 (before the years the tests review)."""
+UNIONS = [
+    ("vn", "VN", "Tổng Liên đoàn Lao động Việt Nam", "confederation", None, "1929-07-28"),
+    ("tv", "TV", "Liên đoàn Lao động tỉnh Trà Vinh", "provincial_federation", "vn", "1990-01-01"),
+    ("cl", "TV-CL", "Liên đoàn Lao động huyện Càng Long", "direct_superior", "tv", "1995-01-01"),
+    ("ck", "TV-CK", "Liên đoàn Lao động huyện Cầu Kè", "direct_superior", "tv", "1995-01-01"),
+    ("school", "CS-1", "Công đoàn cơ sở Trường THCS Càng Long", "grassroots", "cl", "2000-01-01"),
+    ("clinic", "CS-2", "Công đoàn cơ sở Trạm Y tế Càng Long", "grassroots", "cl", "2001-01-01"),
+]
+
+
+class RpcRegistry:
+    """The registry over RPC with the administrator's context, in the application's shape
+    (the commands ``build`` uses take the same arguments by name)."""
+
+    def __init__(self, processes: Any) -> None:
+        self.processes = processes
+
+    def __getattr__(self, method: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self.processes.call("registry", method, *args, context=ADMIN, **kwargs)
+
+        return call
+
+
+def build(registry: Registry | RpcRegistry) -> World:
+    """The province, founded and staffed in 2020 (before the years the tests review), by the
+    registry application or over RPC."""
     world = World(registry)
     u, p = world.unions, world.people
     with use_context(ADMIN):
-        u["vn"] = str(registry.found_union("VN", "Tổng Liên đoàn Lao động Việt Nam",
-                                           "confederation", None, "1929-07-28"))
-        u["tv"] = str(registry.found_union("TV", "Liên đoàn Lao động tỉnh Trà Vinh",
-                                           "provincial_federation", u["vn"], "1990-01-01"))
-        u["cl"] = str(registry.found_union("TV-CL", "Liên đoàn Lao động huyện Càng Long",
-                                           "direct_superior", u["tv"], "1995-01-01"))
-        u["ck"] = str(registry.found_union("TV-CK", "Liên đoàn Lao động huyện Cầu Kè",
-                                           "direct_superior", u["tv"], "1995-01-01"))
-        u["school"] = str(registry.found_union("CS-1", "Công đoàn cơ sở Trường THCS Càng Long",
-                                               "grassroots", u["cl"], "2000-01-01"))
-        u["clinic"] = str(registry.found_union("CS-2", "Công đoàn cơ sở Trạm Y tế Càng Long",
-                                               "grassroots", u["cl"], "2001-01-01"))
+        for key, code, name, level, parent, founded_on in UNIONS:
+            u[key] = str(registry.found_union(code=code, name=name, level=level,
+                                              parent_id=u[parent] if parent else None,
+                                              founded_on=founded_on))
         p["tv"] = _committee(registry, u["tv"], "CB-TV", "Kim Thị Sô Phia", True)
         p["cl"] = _committee(registry, u["cl"], "CB-CL", "Nguyễn Văn Long", True)
         p["ck"] = _committee(registry, u["ck"], "CB-CK", "Thạch Sa Rinh", True)
