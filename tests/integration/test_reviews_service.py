@@ -25,17 +25,31 @@ TODAY = "2027-01-20T09:00:00+00:00"
 PLEDGE = "Giao ước thi đua thực hiện phong trào \"Đổi mới, sáng tạo, hiệu quả\" năm 2025"
 
 
-@pytest.fixture
-def system(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[Processes]:
+def start(tmp_path: Path, amqp_uri: str, pg_url: str, **reviews_env: str) -> Processes:
+    """Registry, reviews and their relays as processes on one PostgreSQL database."""
     processes = Processes(tmp_path, {"AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(tmp_path / "data"),
                                      "REGISTRY_DATABASE_URL": pg_url,
                                      "REVIEWS_DATABASE_URL": pg_url,
                                      "EMU_CATCH_UP_INTERVAL": "1"})
     processes.service("registry")
     processes.relay("registry")
-    processes.service("reviews", env={"EMU_FIXED_CLOCK": TODAY})
+    processes.service("reviews", env={"EMU_FIXED_CLOCK": TODAY, **reviews_env})
     processes.relay("reviews")
     processes.wait_ready("registry", "reviews")
+    return processes
+
+
+@pytest.fixture
+def system(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[Processes]:
+    processes = start(tmp_path, amqp_uri, pg_url)
+    yield processes
+    processes.stop_all()
+
+
+@pytest.fixture
+def sweeping(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[Processes]:
+    """The same, with the service's overdue sweep every half second."""
+    processes = start(tmp_path, amqp_uri, pg_url, EMU_OVERDUE_SWEEP_INTERVAL="0.5")
     yield processes
     processes.stop_all()
 
@@ -140,3 +154,23 @@ def test_r2_6_r2_7_a_move_changes_who_classifies_and_the_overdue_list_over_rpc(
     assert reviews("flag_overdue") > 0
     assert reviews("flag_overdue") == 0  # once per union and review
     assert all(r["flagged"] for r in reviews("overdue", u["ck"]))
+
+
+def test_r2_7_the_service_sweeps_overdue_reviews_by_itself_and_publishes_them(
+        sweeping: Processes) -> None:
+    spy = bus.spy(sweeping.settings.amqp_uri, "reviews")
+    world: World = build(RpcRegistry(sweeping))
+    synced(sweeping)
+    clinic = world.unions["clinic"]
+    messages: list[dict[str, Any]] = []
+
+    def clinic_flagged() -> bool:
+        messages.extend(m for m in bus.drain(sweeping.settings.amqp_uri, spy.name)
+                        if m["name"] == "reviews.review_overdue")
+        return {"2026-H1", "2026-H2"} <= {m["payload"]["period"] for m in messages
+                                          if m["payload"]["union_id"] == clinic}
+
+    eventually(clinic_flagged, what="the clinic's overdue reviews on the bus")
+    assert {m["meta"]["actor"]["user_id"] for m in messages} == {"system:reviews"}
+    ids = [m["payload"]["overdue_id"] for m in messages]
+    assert len(ids) == len(set(ids))  # each once, however many sweeps ran

@@ -173,6 +173,8 @@ def test_r2_4_a_review_for_a_period_that_has_not_started_is_refused(reviews: Rev
         assert error.details["starts_on"] == "2027-01-01"
         refused(reviews, "DATE_IN_FUTURE", reviews.hold_half_year_review, world.unions["school"],
                 "2026-H2", "2026-12-20", "Sơ kết", ["x"])
+        refused(reviews, "DATE_OUTSIDE_PERIOD", reviews.hold_half_year_review,
+                world.unions["school"], "2025-H2", "2025-06-30", "Sơ kết", ["x"])
 
 
 def test_r2_4_a_review_by_a_union_that_did_not_exist_then_is_refused(reviews: Reviews,
