@@ -23,7 +23,7 @@ from runtime.errors import ActorRequired, DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_date, parse_uuid, search_key
+from runtime.text import clean_text, parse_choice, parse_date, parse_uuid, search_key
 from services.registry.domain import POLICY_LAW, BodyKind, Level
 from services.registry.facts import Authority, RegistryFacts
 from services.reviews.domain import (
@@ -54,7 +54,6 @@ from services.reviews.domain import (
     PledgeWithoutMovementContent,
     ReviewExists,
     ReviewKind,
-    choice,
     score_on_scale,
 )
 from services.reviews.published import RULES
@@ -171,14 +170,14 @@ class Reviews(ServiceApplication):
 
     def _seat(self, union_id: UUID, on: date, kinds: Iterable[BodyKind]) -> dict[str, Any]:
         """The actor's seat on the first of the union's acting bodies they sat on that day."""
-        actor, refusal = self._actor(), None
+        actor, refusals = self._actor(), []
         for kind in kinds:
             try:
                 return self.authority.seat(actor, union_id, kind, on)
             except DomainError as exc:
-                refusal = refusal or exc
-        assert refusal is not None
-        raise refusal
+                refusals.append(exc)
+        # "Not on the body" says more than "no such body" when one of them was in office.
+        raise next((r for r in refusals if r.code == "NO_AUTHORITY"), refusals[0])
 
     def _acting_bodies(self, union: dict[str, Any]) -> tuple[BodyKind, ...]:
         if union["level"] == Level.GRASSROOTS.value:
@@ -222,7 +221,7 @@ class Reviews(ServiceApplication):
         """R2.2: one dissemination activity, by kind, with its date, audience and reach."""
         uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
         period = self._period(year, ReviewKind.ANNUAL)
-        kind_ = choice(DisseminationKind, kind, "kind")
+        kind_ = parse_choice(DisseminationKind, kind, "kind")
         title, audience = clean_text(title, "title", 500), clean_text(audience, "audience", 1000)
         count = _reach(reach)
         self._within(on, period, "held_on")

@@ -53,10 +53,6 @@ class DateInFuture(InvalidInput):
     code = "DATE_IN_FUTURE"
 
 
-class UnknownKind(InvalidInput):
-    code = "UNKNOWN_KIND"
-
-
 class InvalidNumber(InvalidInput):
     code = "INVALID_NUMBER"
 
@@ -165,15 +161,6 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year}" if self.half is None else f"{self.year}-H{self.half}"
-
-
-def choice(kind: type[StrEnum], value: object, field: str) -> Any:
-    """One of an enumeration's values; anything else is refused with the allowed values."""
-    try:
-        return kind(str(value))
-    except ValueError:
-        raise UnknownKind(f"unknown {field} {value!r}",
-                          {"field": field, "allowed": [m.value for m in kind]}) from None
 
 
 def score_on_scale(value: object, field: str, scale: int) -> float:

@@ -94,6 +94,9 @@ def test_r2_1_every_level_launches_the_movement_for_a_year(reviews: Reviews, wor
     with use_context(world.as_("school_member")):  # not on the executive committee
         refused(reviews, "NO_AUTHORITY", reviews.launch, world.unions["school"], 2026,
                 "2026-01-05", "Phát động", "Kế hoạch")
+    with use_context(world.as_("school")):  # on neither committee of the district federation
+        refused(reviews, "NO_AUTHORITY", reviews.launch, world.unions["ck"], 2025,
+                "2025-01-05", "Phát động", "Kế hoạch")
     published = reviews.published_page(None)["envelopes"]
     assert [e["name"] for e in published] == ["reviews.movement_launched"] * 3
     assert published[0]["payload"]["decision"]["rule_set"]["book"] == "reviews"
@@ -105,7 +108,7 @@ def test_r2_2_dissemination_is_recorded_by_kind(reviews: Reviews, world: World) 
         for kind in ("seminar", "union_media", "banner"):
             reviews.record_dissemination(school, 2025, kind, "2025-03-01", f"Tuyên truyền {kind}",
                                          "Đoàn viên", 40)
-        error = refused(reviews, "UNKNOWN_KIND", reviews.record_dissemination, school, 2025,
+        error = refused(reviews, "INVALID_INPUT", reviews.record_dissemination, school, 2025,
                         "poster", "2025-03-01", "Áp phích", "Đoàn viên", 40)
         assert "leaflet" in error.details["allowed"]
         refused(reviews, "INVALID_NUMBER", reviews.record_dissemination, school, 2025, "leaflet",
