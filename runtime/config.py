@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from runtime.clock import Clock, FixedClock, SystemClock
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -48,6 +51,18 @@ class Settings:
             return url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir / (service + '.sqlite')}"
+
+    def clock(self) -> Clock:
+        """The system clock, or one stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its
+        offset): how a test injects time into a service running as its own process."""
+        value = self.get("EMU_FIXED_CLOCK", "")
+        if not value:
+            return SystemClock()
+        try:
+            return FixedClock(datetime.fromisoformat(value))
+        except ValueError as exc:
+            raise ValueError(f"EMU_FIXED_CLOCK={value!r} is not an ISO date-time with an "
+                             f"offset: {exc}") from exc
 
     def number(self, key: str, default: float) -> float:
         return float(self.get(key, str(default)))

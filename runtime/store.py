@@ -189,7 +189,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
         settings = settings or Settings.from_env()
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or settings.clock()
         self.settings = settings
         config = {
             "PERSISTENCE_MODULE": f"{Factory.__module__}:{Factory.__qualname__}",

@@ -12,11 +12,11 @@ after today (the injected clock), or for a union that did not exist on its date.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from runtime.clock import Clock, FixedClock
+from runtime.clock import Clock
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, current_context, use_context
 from runtime.errors import ActorRequired, DomainError, InvalidInput
@@ -66,14 +66,6 @@ ACTING_BODIES = (BodyKind.STANDING_COMMITTEE, BodyKind.EXECUTIVE_COMMITTEE)
 SWEEP_BATCH = 500
 
 
-def fixed_clock(settings: Settings) -> Clock | None:
-    """A clock stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its offset), if set: how
-    a test injects time into the service running as its own process. (Belongs in the
-    runtime's ``ApplicationProvider``; kept here until it moves.)"""
-    value = settings.get("EMU_FIXED_CLOCK", "")
-    return FixedClock(datetime.fromisoformat(value)) if value else None
-
-
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -115,8 +107,7 @@ class Reviews(ServiceApplication):
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
-        settings = settings or Settings.from_env()
-        super().__init__(settings, clock or fixed_clock(settings), env)
+        super().__init__(settings, clock, env)
         self.authority = Authority(self.engine)
         self.rules = RuleBook.load("reviews")
         self.grading = RuleBook.load("classification")

@@ -46,3 +46,16 @@ def test_error_codes_are_unique() -> None:
     assert error_class("UNION_NOT_FOUND") is UnionNotFound
     with pytest.raises(TypeError):
         type("Impostor", (DomainError,), {"code": "UNION_NOT_FOUND"})
+
+
+def test_a_fixed_clock_is_injected_into_every_service_by_its_setting() -> None:
+    from datetime import UTC, datetime
+
+    from runtime.clock import SystemClock
+    from runtime.config import Settings
+
+    stopped = Settings({"EMU_FIXED_CLOCK": "2027-01-20T09:00:00+07:00"}).clock()
+    assert stopped.now() == datetime(2027, 1, 20, 2, 0, tzinfo=UTC)
+    assert isinstance(Settings({}).clock(), SystemClock)
+    with pytest.raises(ValueError, match="EMU_FIXED_CLOCK"):
+        Settings({"EMU_FIXED_CLOCK": "2027-01-20T09:00:00"}).clock()  # no offset
