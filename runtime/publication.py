@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
@@ -91,3 +93,25 @@ class Publication:
                 previous_id = notification.id
         scanned_to = notifications[-1].id if notifications else after
         return Page(envelopes, scanned_to, complete=len(notifications) < limit)
+
+
+def plain(value: Any) -> Any:
+    """An event attribute as JSON carries it: ids and dates as text, lists item by item."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def fields(*names: str, key: str) -> Callable[[Any], dict[str, Any]]:
+    """A payload of the originator's id (as ``key``) and the named event attributes."""
+
+    def payload(event: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {key: str(event.originator_id)}
+        data.update({name: plain(getattr(event, name)) for name in names})
+        return data
+
+    return payload

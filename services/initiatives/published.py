@@ -7,25 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from runtime.publication import Rule
+from runtime.publication import Rule, fields
 from services.initiatives.domain import Initiative, Replication
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "hex") and not isinstance(value, bytes | str):  # a UUID
-        return str(value)
-    return value
-
-
 def _fields(*names: str, key: str = "initiative_id") -> Callable[[Any], dict[str, Any]]:
-    def payload(event: Any) -> dict[str, Any]:
-        data = {key: str(event.originator_id)}
-        data.update({name: _plain(getattr(event, name)) for name in names})
-        return data
-
-    return payload
+    return fields(*names, key=key)
 
 
 def _registered(event: Any) -> dict[str, Any]:

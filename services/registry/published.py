@@ -7,75 +7,43 @@ Personal details (birth date, gender) stay in the registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from runtime.publication import Rule
+from runtime.publication import Rule, fields
 from services.registry.domain import Body, Person, Union
-
-
-def _id(value: Any) -> str | None:
-    return str(value) if value is not None else None
-
-
-def _day(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _fields(*names: str, key: str) -> Callable[[Any], dict[str, Any]]:
-    """A payload of the originator's id (as ``key``) and the named event attributes."""
-
-    def payload(event: Any) -> dict[str, Any]:
-        data: dict[str, Any] = {key: str(event.originator_id)}
-        for name in names:
-            value = getattr(event, name)
-            if name.endswith("_ids"):
-                data[name] = [str(v) for v in value]
-            elif name.endswith("_id"):
-                data[name] = _id(value)
-            elif name.endswith(("_on", "_start", "_end", "_date")):
-                data[name] = _day(value)
-            else:
-                data[name] = value
-        return data
-
-    return payload
-
 
 UNION, PERSON, BODY = "union_id", "person_id", "body_id"
 
 # The event classes are made by @event("...") on the aggregates.
 RULES = [
     Rule(Union.Founded, "registry.union_founded", 1,  # type: ignore[attr-defined]
-         _fields("code", "name", "level", "parent_id", "founded_on", key=UNION)),
+         fields("code", "name", "level", "parent_id", "founded_on", key=UNION)),
     Rule(Union.Renamed, "registry.union_renamed", 1,  # type: ignore[attr-defined]
-         _fields("name", "effective_on", key=UNION)),
+         fields("name", "effective_on", key=UNION)),
     Rule(Union.Moved, "registry.union_moved", 1,  # type: ignore[attr-defined]
-         _fields("parent_id", "effective_on", key=UNION)),
+         fields("parent_id", "effective_on", key=UNION)),
     Rule(Union.MergedInto, "registry.union_merged", 1,  # type: ignore[attr-defined]
-         _fields("successor_id", "effective_on", key=UNION)),
+         fields("successor_id", "effective_on", key=UNION)),
     Rule(Union.SplitInto, "registry.union_split", 1,  # type: ignore[attr-defined]
-         _fields("successor_ids", "effective_on", key=UNION)),
+         fields("successor_ids", "effective_on", key=UNION)),
     Rule(Union.Dissolved, "registry.union_dissolved", 1,  # type: ignore[attr-defined]
-         _fields("effective_on", key=UNION)),
+         fields("effective_on", key=UNION)),
     Rule(Person.Registered, "registry.person_registered", 1,  # type: ignore[attr-defined]
-         _fields("code", "full_name", "is_official", "is_full_time", "union_id", "effective_on",
+         fields("code", "full_name", "is_official", "is_full_time", "union_id", "effective_on",
                  key=PERSON)),
     Rule(Person.Joined, "registry.member_joined", 1,  # type: ignore[attr-defined]
-         _fields("union_id", "effective_on", key=PERSON)),
+         fields("union_id", "effective_on", key=PERSON)),
     Rule(Person.Transferred, "registry.member_transferred", 1,  # type: ignore[attr-defined]
-         _fields("from_union_id", "to_union_id", "effective_on", "reason", key=PERSON)),
+         fields("from_union_id", "to_union_id", "effective_on", "reason", key=PERSON)),
     Rule(Person.Left, "registry.member_left", 1,  # type: ignore[attr-defined]
-         _fields("union_id", "effective_on", "reason", key=PERSON)),
+         fields("union_id", "effective_on", "reason", key=PERSON)),
     Rule(Person.OfficialStatusChanged, "registry.official_status_changed", 1,  # type: ignore[attr-defined]
-         _fields("is_official", "is_full_time", "effective_on", key=PERSON)),
+         fields("is_official", "is_full_time", "effective_on", key=PERSON)),
     Rule(Body.Constituted, "registry.body_constituted", 1,  # type: ignore[attr-defined]
-         _fields("union_id", "kind", "name", "department", "term_start", "term_end", "decision",
+         fields("union_id", "kind", "name", "department", "term_start", "term_end", "decision",
                  key=BODY)),
     Rule(Body.Appointed, "registry.body_member_appointed", 1,  # type: ignore[attr-defined]
-         _fields("person_id", "position", "effective_on", key=BODY)),
+         fields("person_id", "position", "effective_on", key=BODY)),
     Rule(Body.Relieved, "registry.body_member_relieved", 1,  # type: ignore[attr-defined]
-         _fields("person_id", "effective_on", key=BODY)),
+         fields("person_id", "effective_on", key=BODY)),
     Rule(Body.Ended, "registry.body_ended", 1,  # type: ignore[attr-defined]
-         _fields("effective_on", "reason", key=BODY)),
+         fields("effective_on", "reason", key=BODY)),
 ]
