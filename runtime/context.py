@@ -107,6 +107,17 @@ def current_context() -> CommandContext | None:
     return _current.get()
 
 
+def acting_user() -> str:
+    """The user id of whoever the command in force acts for; a command without a context is
+    refused (R4.5: nothing is decided anonymously)."""
+    from runtime.errors import ActorRequired
+
+    context = _current.get()
+    if context is None:
+        raise ActorRequired("a command needs an actor context")
+    return context.actor.user_id
+
+
 def set_context(context: CommandContext | None) -> Token[CommandContext | None]:
     return _current.set(context)
 

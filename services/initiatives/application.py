@@ -24,8 +24,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from runtime.context import current_context
-from runtime.errors import ActorRequired, InvalidInput, NotFound
+from runtime.context import acting_user
+from runtime.errors import InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
@@ -101,15 +101,17 @@ class Initiatives(ServiceApplication):
 
     # --- who acts -------------------------------------------------------------------------
 
-    @staticmethod
-    def actor_id() -> str:
-        context = current_context()
-        if context is None:
-            raise ActorRequired("a command needs an actor context")
-        return context.actor.user_id
-
     def _seat(self, union_id: UUID, kind: BodyKind, on: date) -> dict[str, Any]:
-        return self.authority.seat(self.actor_id(), union_id, kind, on)
+        return self.authority.seat(acting_user(), union_id, kind, on)
+
+    def _committee_decision(self, initiative: Initiative, day: date, reason: object,
+                            evidence: object = None, number: object = None,
+                            ) -> tuple[dict[str, Any], RuleSet]:
+        """A decision of the initiative's own executive committee (R3.4): the union active and
+        the actor on the committee in office on the date."""
+        self.authority.active_union(initiative.union_id, day)
+        seat = self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day)
+        return self._decision(seat, day, reason, evidence, number)
 
     def _decision(self, seat: Mapping[str, Any], on: date, reason: object, evidence: object = None,
                   number: object = None) -> tuple[dict[str, Any], RuleSet]:
@@ -136,7 +138,7 @@ class Initiatives(ServiceApplication):
         idea.require_open()
         not_before(day, idea.raised_on, "coaching")
         seat = self._seat(idea.union_id, BodyKind.IDEA_INCUBATION_TEAM, day)
-        idea.coach(by=self.actor_id(), team_id=UUID(seat["body_id"]),
+        idea.coach(by=acting_user(), team_id=UUID(seat["body_id"]),
                    text=clean_text(text, "text", TEXT_MAX), on=day)
         self.save(idea)
 
@@ -144,7 +146,7 @@ class Initiatives(ServiceApplication):
         idea, day = self.idea(idea_id), parse_date(on, "on")
         idea.require_open()
         not_before(day, idea.raised_on, "the withdrawal")
-        if self.actor_id() != str(idea.author_id):
+        if acting_user() != str(idea.author_id):
             self._seat(idea.union_id, BodyKind.IDEA_INCUBATION_TEAM, day)
         idea.withdraw(reason=clean_reason(reason), on=day)
         self.save(idea)
@@ -209,7 +211,7 @@ class Initiatives(ServiceApplication):
             listed.append({"person_id": str(person), "full_name": member["full_name"],
                            "share": str(share), "is_official": member["is_official"],
                            "is_full_time": member["is_full_time"]})
-        actor = self.actor_id()
+        actor = acting_user()
         if actor not in {a["person_id"] for a in listed}:
             try:
                 self._seat(union, BodyKind.EXECUTIVE_COMMITTEE, on)
@@ -247,10 +249,7 @@ class Initiatives(ServiceApplication):
         union's executive committee sits on it as the union's representative."""
         initiative, day = self.initiative(initiative_id), parse_date(on, "on")
         initiative.check_council(day)
-        self.authority.active_union(initiative.union_id, day)
-        decision, rules = self._decision(
-            self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day), day, reason,
-            number=number)
+        decision, rules = self._committee_decision(initiative, day, reason, number=number)
         if not isinstance(members, list | tuple) or len(set(map(str, members))) != len(members):
             raise CouncilInvalid("members must be a list of different people", {"field": "members"})
         people = [parse_uuid(m, "members") for m in members]
@@ -285,10 +284,10 @@ class Initiatives(ServiceApplication):
         rules = self.rules.in_force(day)
         criteria = rules["criteria"]
         initiative.check_evaluation(day, scores, votes, criteria)
-        if initiative.council and self.actor_id() not in \
+        if initiative.council and acting_user() not in \
                 {m["person_id"] for m in initiative.council["members"]}:
             raise NoAuthority("only a member of the evaluation council records its evaluation",
-                              {"actor": self.actor_id()})
+                              {"actor": acting_user()})
         cast_votes = {str(k): parse_choice(Vote, v, "vote").value for k, v in votes.items()}
         averages = {c["code"]: round(sum(s[c["code"]] for s in scores.values()) / len(scores), 2)
                     if scores else 0.0 for c in criteria}
@@ -303,10 +302,7 @@ class Initiatives(ServiceApplication):
         """R3.7: a topic's results are accepted (nghiệm thu) by the executive committee."""
         initiative, day = self.initiative(initiative_id), parse_date(on, "on")
         initiative.check_acceptance(day)
-        self.authority.active_union(initiative.union_id, day)
-        decision, _ = self._decision(
-            self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day), day, reason,
-            number=number)
+        decision, _ = self._committee_decision(initiative, day, reason, number=number)
         initiative.accept_topic(on=day, result=clean_text(result, "result", TEXT_MAX),
                                 decision=decision)
         self.save(initiative)
@@ -330,9 +326,7 @@ class Initiatives(ServiceApplication):
         """R3.7: a refusal states its reasons."""
         initiative, day = self.initiative(initiative_id), parse_date(decided_on, "decided_on")
         initiative.check_refusal(day)
-        self.authority.active_union(initiative.union_id, day)
-        seat = self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day)
-        decision, _ = self._decision(seat, day, reasons, evidence, number)
+        decision, _ = self._committee_decision(initiative, day, reasons, evidence, number)
         initiative.refuse(decision=decision)
         self.save(initiative)
         return decision
@@ -356,7 +350,7 @@ class Initiatives(ServiceApplication):
         report = {"applied_from": start.isoformat(), "applied_to": end.isoformat() if end else None,
                   "benefit": clean_text(benefit, "benefit", TEXT_MAX),
                   "value_saved_vnd": vnd(value_saved_vnd), "reported_on": day.isoformat(),
-                  "reported_by": self.actor_id(),
+                  "reported_by": acting_user(),
                   "trial": initiative.status != Status.RECOGNISED}
         initiative.report_application(report=report)
         self.save(initiative)
@@ -456,7 +450,7 @@ class Initiatives(ServiceApplication):
         day = parse_date(reported_on, "reported_on")
         not_before(day, replication.adopted_on, "a result")
         result = {"reported_on": day.isoformat(), "benefit": clean_text(benefit, "benefit", TEXT_MAX),
-                  "value_saved_vnd": vnd(value_saved_vnd), "reported_by": self.actor_id()}
+                  "value_saved_vnd": vnd(value_saved_vnd), "reported_by": acting_user()}
         replication.report(result=result)
         self.save(replication)
         return result

@@ -18,8 +18,8 @@ from uuid import UUID
 
 from runtime.clock import Clock
 from runtime.config import Settings
-from runtime.context import Actor, CommandContext, current_context, use_context
-from runtime.errors import ActorRequired, DomainError, InvalidInput
+from runtime.context import Actor, CommandContext, acting_user, current_context, use_context
+from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
@@ -122,12 +122,6 @@ class Reviews(ServiceApplication):
 
     # --- shared checks --------------------------------------------------------------------
 
-    def _actor(self) -> str:
-        context = current_context()
-        if context is None:
-            raise ActorRequired("a command needs an actor context")
-        return context.actor.user_id
-
     def _past(self, value: object, field: str) -> date:
         """A date a thing happened on: it cannot be after today (the injected clock)."""
         on = parse_date(value, field)
@@ -161,7 +155,7 @@ class Reviews(ServiceApplication):
 
     def _seat(self, union_id: UUID, on: date, kinds: Iterable[BodyKind]) -> dict[str, Any]:
         """The actor's seat on the first of the union's acting bodies they sat on that day."""
-        actor, refusals = self._actor(), []
+        actor, refusals = acting_user(), []
         for kind in kinds:
             try:
                 return self.authority.seat(actor, union_id, kind, on)
@@ -248,7 +242,7 @@ class Reviews(ServiceApplication):
         if pledge_id in self.repository:
             raise PledgeExists(f"{union['name']} has signed its pledge for {period}",
                                {"union_id": union_id, "year": period.year})
-        seat = self.authority.seat(self._actor(), uid, BodyKind.EXECUTIVE_COMMITTEE, on)
+        seat = self.authority.seat(acting_user(), uid, BodyKind.EXECUTIVE_COMMITTEE, on)
         decision = decision_record(seat, on, f"Ký giao ước thi đua năm {period.year}", rules,
                                    evidence)
         pledge = Pledge(uid, period.year, on, text, items, decision)
@@ -323,7 +317,7 @@ class Reviews(ServiceApplication):
                 f"only {superior['name']}, the direct upper union on {on}, may classify this union",
                 {"union_id": str(lower), "upper_union_id": str(upper),
                  "direct_superior_id": superior["id"], "on": on.isoformat()})
-        return self.authority.seat(self._actor(), upper, BodyKind.STANDING_COMMITTEE, on)
+        return self.authority.seat(acting_user(), upper, BodyKind.STANDING_COMMITTEE, on)
 
     def classify(self, union_id: str, year: object, upper_union_id: str, classified_on: str,
                  appraised_score: float, findings: list[str] | None = None,
@@ -435,7 +429,7 @@ class Reviews(ServiceApplication):
         difficulty = self._difficulty(difficulty_id)
         on = self._past(answered_on, "answered_on")
         text = clean_text(answer, "answer", TEXT_MAX)
-        seat = self.authority.seat(self._actor(), difficulty.federation_id, BodyKind.DEPARTMENT,
+        seat = self.authority.seat(acting_user(), difficulty.federation_id, BodyKind.DEPARTMENT,
                                    on, POLICY_LAW)
         difficulty.answer(on, text, seat)
         self.save(difficulty)
