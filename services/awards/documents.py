@@ -1,0 +1,367 @@
+"""The award documents a union office prints, signs and files, as DOCX: the submission letter
+(tờ trình, R4.4 item 1), the award decision (quyết định khen thưởng, R4.5) and the list of
+awardees attached to a decision.
+
+They follow the Vietnamese administrative form of Decree 30/2020/NĐ-CP: A4 portrait, margins
+20/20/30/15 mm, Times New Roman, the two-column header (issuing body | national motto), the
+document type and its subject centred, the "Nơi nhận" | signature block at the foot.
+
+Pure functions from a mapping to bytes: nothing here reads a store, a clock or a file, and the
+same input gives the same bytes (the core properties and the zip entries carry fixed dates), so
+a rendered document can be compared and its digest recorded. The callers check the input; this
+module only lays it out.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+FONT = "Times New Roman"
+BODY_PT = 14
+HEADER_PT = 12  # the issuing body and the national name (12–13 pt); 12 keeps each on one line
+MOTTO_PT = 13
+TABLE_PT = 12
+RECIPIENTS_PT = 11
+RULES_PT = 10
+# Zip entries otherwise carry the time of saving; 1980-01-01 is the earliest a zip can hold.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+# (heading, width in mm) of the nominee tables. Every table is 165 mm wide: the A4 210 mm less
+# the left 30 and right 15 mm margins.
+LETTER_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 40), ("Đơn vị", 35),
+                  ("Hình thức đề nghị", 35), ("Thành tích", 45))
+LIST_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 45), ("Đơn vị", 45), ("Thành tích", 65))
+SECTIONS = (("collective", "Tập thể"), ("individual", "Cá nhân"))
+ROMAN = ("I", "II")
+
+Container = DocxDocument | _Cell
+Lines = list[tuple[str, bool]]  # (text, italic) for each line of a table cell
+
+
+def submission_letter(data: Mapping[str, Any]) -> bytes:
+    """R4.4 (1): the proposing BCH/BTV's letter with the collectives and individuals it proposes."""
+    doc = _new_document(data, data["subject"])
+    _header(doc, data)
+    _title(doc, "TỜ TRÌNH", data["subject"])
+    _line(doc, f"Kính gửi: {data['recipient']}", size=BODY_PT, before=6, after=6)
+    for text in data["body"]:
+        _body(doc, text)
+    _nominee_table(doc, LETTER_COLUMNS, data["nominees"], _letter_row)
+    if attachments := data.get("attachments") or []:
+        _body(doc, "Hồ sơ kèm theo:", bold=True)
+        for item in attachments:
+            _body(doc, f"- {item}")
+    _body(doc, f"Kính đề nghị {data['recipient']} xem xét, quyết định.")
+    _signature(doc, data)
+    return _bytes(doc)
+
+
+def award_decision(data: Mapping[str, Any]) -> bytes:
+    """R4.5: the decision, naming its authority, its grounds, its signer and its rule version."""
+    doc = _new_document(data, data["subject"])
+    _header(doc, data)
+    _title(doc, "QUYẾT ĐỊNH", data["subject"])
+    _line(doc, data["deciding_body"], bold=True, size=BODY_PT, before=6, after=6)
+    for basis in data["legal_basis"]:
+        _body(doc, basis, italic=True)
+    if proposal := data.get("proposal"):
+        _body(doc, proposal, italic=True)
+    _line(doc, "QUYẾT ĐỊNH:", bold=True, size=BODY_PT, before=6, after=6)
+    _article(doc, 1, f"Tặng {data['form_title']} cho {_counts(data['awardees'])} (có danh sách kèm "
+                     f"theo) đã có thành tích {_merit(data)}.")
+    _article(doc, 2, data["article_2"])
+    _article(doc, 3, data["article_3"])
+    _signature(doc, data)
+    rules = data["rule_set"]
+    _line(doc, f"Áp dụng bộ quy tắc: {rules['version']} (hiệu lực từ "
+               f"{_dmy(date.fromisoformat(rules['in_force_from']))})",
+          align=LEFT, italic=True, size=RULES_PT, before=12)
+    return _bytes(doc)
+
+
+def award_list(data: Mapping[str, Any]) -> bytes:
+    """The list of awardees attached to a decision (the decision's Điều 1 counts them)."""
+    doc = _new_document(data, data["title"])
+    _header(doc, data)
+    _line(doc, data["title"], bold=True, size=BODY_PT, before=12)
+    _line(doc, data["reference"], italic=True, size=BODY_PT, after=6)
+    _nominee_table(doc, LIST_COLUMNS, data["rows"], _list_row)
+    return _bytes(doc)
+
+
+def text_of(docx: bytes) -> str:
+    """The text of a rendered document, paragraph by paragraph and cell by cell in document
+    order, one line each (empty paragraphs left out)."""
+    return "\n".join(text for text in _texts(Document(io.BytesIO(docx))) if text)
+
+
+def _texts(container: Container) -> Iterator[str]:
+    for item in container.iter_inner_content():
+        if isinstance(item, Paragraph):
+            yield item.text
+            continue
+        for row in item.rows:
+            previous: _Cell | None = None
+            for cell in row.cells:
+                if cell is not previous:  # a merged cell is listed once per column it spans
+                    yield from _texts(cell)
+                previous = cell
+
+
+# -- the document and its parts
+
+
+def _new_document(data: Mapping[str, Any], title: str) -> DocxDocument:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    _set_fonts(doc)
+    moment = _moment(data)
+    props = doc.core_properties
+    props.author = props.last_modified_by = data["issuer"]["name"]
+    props.title = title
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = moment
+    return doc
+
+
+def _set_fonts(doc: DocxDocument) -> None:
+    """Times New Roman for every script: the template's theme fonts would otherwise win for the
+    East Asian and complex-script ranges, where Word may look for Vietnamese glyphs. The text
+    is marked Vietnamese so that Word's proofing does not flag every word as misspelt English."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr.find(qn("w:lang")).set(qn("w:val"), "vi-VN")
+    for element in (rpr, doc.styles["Normal"].element.get_or_add_rPr()):
+        fonts = element.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            element.insert(0, fonts)
+        fonts.attrib.clear()
+        for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{script}"), FONT)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+
+
+def _header(doc: DocxDocument, data: Mapping[str, Any]) -> None:
+    """Issuing body and number on the left, national motto and place-date on the right."""
+    table = _layout_table(doc, rows=2, widths=(65, 100))
+    issuer, motto = table.rows[0].cells
+    if parent := data["issuer"].get("parent_name"):
+        _line(issuer, parent.upper(), size=HEADER_PT)
+    _line(issuer, data["issuer"]["name"].upper(), bold=True, size=HEADER_PT)
+    _line(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=HEADER_PT)
+    _line(motto, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=MOTTO_PT)
+    number, place = table.rows[1].cells
+    _line(number, _number(data), size=HEADER_PT, before=6)
+    _line(place, f"{data['place']}, {_date_line(data)}", italic=True, size=BODY_PT, before=6)
+
+
+def _title(doc: DocxDocument, kind: str, subject: str) -> None:
+    _line(doc, kind, bold=True, size=BODY_PT, before=18)
+    _line(doc, subject, bold=True, size=BODY_PT)
+
+
+def _article(doc: DocxDocument, number: int, text: str) -> None:
+    paragraph = _body(doc, f"Điều {number}. ", bold=True)
+    _run(paragraph, text, bold=False, italic=False, underline=False, size=BODY_PT)
+
+
+def _signature(doc: DocxDocument, data: Mapping[str, Any]) -> None:
+    """"Nơi nhận" on the left; on the right the authority, the signer's position, room for the
+    signature and seal, and the signer's name."""
+    table = _layout_table(doc, rows=1, widths=(75, 90))
+    recipients, signer = table.rows[0].cells
+    _line(recipients, "Nơi nhận:", align=LEFT, bold=True, italic=True, size=TABLE_PT, before=12)
+    for recipient in data.get("recipients") or []:
+        _line(recipients, f"- {recipient}", align=LEFT, size=RECIPIENTS_PT)
+    who = data["signer"]
+    if on_behalf := who.get("on_behalf"):
+        _line(signer, on_behalf.upper(), bold=True, size=BODY_PT, before=12)
+    _line(signer, who["position"].upper(), bold=True, size=BODY_PT)
+    for _ in range(4):  # room for the signature and the seal
+        signer.add_paragraph()
+    _line(signer, who["name"], bold=True, size=BODY_PT)
+
+
+def _nominee_table(doc: DocxDocument, columns: Sequence[tuple[str, int]],
+                   rows: Sequence[Mapping[str, Any]],
+                   cells: Callable[[Mapping[str, Any]], list[Lines]]) -> None:
+    """The bordered list: collectives first, then individuals, each section numbered from 1.
+    ``cells(row)`` gives the texts of a row after its number (a cell may hold several lines)."""
+    table = doc.add_table(rows=1, cols=len(columns), style="Table Grid")
+    _widths(table, [width for _, width in columns])
+    for cell, (heading, _) in zip(table.rows[0].cells, columns, strict=True):
+        _line(cell, heading, bold=True, size=TABLE_PT)
+    _repeat_as_header(table)
+    for roman, (label, section) in zip(ROMAN, _sections(rows), strict=False):
+        heading = table.add_row().cells
+        _line(heading[0].merge(heading[-1]), f"{roman}. {label}", align=LEFT, bold=True, size=TABLE_PT)
+        for number, row in enumerate(section, start=1):
+            number_cell, *rest = table.add_row().cells
+            _line(number_cell, str(number), size=TABLE_PT)
+            for cell, lines in zip(rest, cells(row), strict=True):
+                for text, italic in lines:
+                    _line(cell, text, align=LEFT, italic=italic, size=TABLE_PT)
+
+
+def _letter_row(row: Mapping[str, Any]) -> list[Lines]:
+    achievement: Lines = [(row["achievement"], False)]
+    if recognition := row.get("recognition"):
+        achievement.append((recognition, True))
+    return [[(row["name"], False)], [(row["unit"], False)], [(row["form_title"], False)],
+            achievement]
+
+
+def _list_row(row: Mapping[str, Any]) -> list[Lines]:
+    return [[(row["name"], False)], [(row["unit"], False)], [(row["achievement"], False)]]
+
+
+# -- paragraphs, runs and tables
+
+
+def _line(container: Container, text: str, *, align: WD_ALIGN_PARAGRAPH = CENTER,
+          bold: bool = False, italic: bool = False, underline: bool = False,
+          size: int = BODY_PT, before: int = 0, after: int = 0) -> Paragraph:
+    """One paragraph of one run; a fresh table cell's own empty paragraph is used first."""
+    paragraph = _fresh_paragraph(container)
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.space_after = Pt(after)
+    _run(paragraph, text, bold=bold, italic=italic, underline=underline, size=size)
+    return paragraph
+
+
+def _body(doc: DocxDocument, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:
+    """A body paragraph: justified, first line indented, 6 pt apart."""
+    paragraph = _line(doc, text, align=JUSTIFY, bold=bold, italic=italic, before=6)
+    paragraph.paragraph_format.first_line_indent = Mm(10)
+    return paragraph
+
+
+def _run(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, underline: bool,
+         size: int) -> None:
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
+    run.font.size = Pt(size)
+
+
+def _fresh_paragraph(container: Container) -> Paragraph:
+    if isinstance(container, _Cell):
+        paragraphs = container.paragraphs
+        if len(paragraphs) == 1 and not paragraphs[0].runs:
+            return paragraphs[0]
+    return container.add_paragraph()
+
+
+def _layout_table(doc: DocxDocument, rows: int, widths: Sequence[int]) -> Table:
+    """A borderless table used only to place blocks side by side (the default table style has
+    no borders)."""
+    table = doc.add_table(rows=rows, cols=len(widths))
+    _widths(table, widths)
+    return table
+
+
+def _widths(table: Table, widths_mm: Sequence[int]) -> None:
+    """Fixed column widths: Word reads them from the cells, LibreOffice from the grid."""
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _repeat_as_header(table: Table) -> None:
+    """The heading row repeats at the top of every page a long list runs onto."""
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(marker)
+
+
+def _bytes(doc: DocxDocument) -> bytes:
+    """The saved package, its zip entries rewritten in the same order with one fixed time (the
+    zip module would stamp each with the time of saving)."""
+    saved = io.BytesIO()
+    doc.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 0  # otherwise it depends on the platform that saved it
+            target.writestr(fixed, source.read(entry))
+    return out.getvalue()
+
+
+# -- words
+
+
+def _number(data: Mapping[str, Any]) -> str:
+    if number := data.get("number"):
+        return f"Số: {number}"
+    return f"Số:      /{data.get('number_suffix', '')}"  # blank, numbered by hand when issued
+
+
+def _date_line(data: Mapping[str, Any]) -> str:
+    """"ngày 05 tháng 03 năm 2025"; with no date, blanks to fill in by hand when it is signed."""
+    if day := data.get("date"):
+        on = date.fromisoformat(day)
+        return f"ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+    return f"ngày    tháng    năm {data.get('year') or '      '}"
+
+
+def _moment(data: Mapping[str, Any]) -> datetime:
+    on = date.fromisoformat(data["date"]) if data.get("date") else date(2000, 1, 1)
+    return datetime(on.year, on.month, on.day, tzinfo=UTC)
+
+
+def _dmy(on: date) -> str:
+    return f"{on.day:02d}/{on.month:02d}/{on.year}"
+
+
+def _sections(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """The rows by kind, collectives first, empty kinds left out. An unknown kind is refused
+    rather than dropped: a list that leaves someone out must not be printed."""
+    if unknown := {str(row["kind"]) for row in rows} - {kind for kind, _ in SECTIONS}:
+        raise ValueError(f"unknown kind of nominee: {', '.join(sorted(unknown))}")
+    grouped = [(label, [row for row in rows if row["kind"] == kind]) for kind, label in SECTIONS]
+    return [(label, section) for label, section in grouped if section]
+
+
+def _counts(awardees: Sequence[Mapping[str, Any]]) -> str:
+    """"1 tập thể và 2 cá nhân", or "2 cá nhân" when there is no collective."""
+    counts = [f"{len(section)} {label.lower()}" for label, section in _sections(awardees)]
+    return " và ".join(counts or [f"0 {label.lower()}" for _, label in SECTIONS])
+
+
+def _merit(data: Mapping[str, Any]) -> str:
+    return data.get("merit") or (
+        f"xuất sắc trong phong trào thi đua “Đổi mới, sáng tạo, hiệu quả” năm {data['year']}")
