@@ -92,3 +92,14 @@ class ReadModel:
             with self.engine.begin() as connection:
                 self.apply(connection, (to_event(n) for n in page))
             position, count = page[-1].id, count + len(page)
+
+
+class UpstreamView(ReadModel):
+    """A consumer's view of an upstream service's published envelopes (for example the
+    registry's facts), under the consumer's own table names, so services that share one
+    database keep separate views. Written in the same transaction as the tracking record of
+    the notifications that brought the envelopes (``ServiceApplication.upstream_views``)."""
+
+    def __init__(self, engine: Any, consumer: str) -> None:
+        super().__init__(engine)
+        self.consumer = consumer

@@ -45,7 +45,7 @@ from runtime.errors import ActorRequired, InvalidInput
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
-    from runtime.readmodel import ReadModel
+    from runtime.readmodel import ReadModel, UpstreamView
 
 META = "_meta"  # the key under which the metadata sits in each stored event's state
 
@@ -184,7 +184,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     read_model_class: ClassVar[type[ReadModel] | None] = None
     # Views of upstream services' published events (e.g. the registry's facts), written in
     # the same transaction as the tracking record of the notifications that brought them.
-    upstream_views: ClassVar[tuple[type[ReadModel], ...]] = ()
+    upstream_views: ClassVar[tuple[type[UpstreamView], ...]] = ()
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -201,7 +201,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self.publication = self.construct_publication()
         self._inboxes: dict[str, Any] = {}
         self.read_model = self.read_model_class(self.engine) if self.read_model_class else None
-        self.views = [view(self.engine) for view in self.upstream_views]
+        self.views = [view(self.engine, self.service) for view in self.upstream_views]
         for model in [self.read_model, *self.views]:
             if model is not None:
                 model.create()
@@ -316,6 +316,17 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         from runtime.text import parse_date
 
         return parse_date(value, field) if value else self.today()
+
+    def past(self, value: object, field: str) -> date:
+        """The date a thing happened on (a decision, a meeting): not after today."""
+        from runtime.text import DateInFuture, parse_date
+
+        on = parse_date(value, field)
+        if on > self.today():
+            raise DateInFuture(f"{field} {on} is after today ({self.today()})",
+                               {"field": field, "value": on.isoformat(),
+                                "today": self.today().isoformat()})
+        return on
 
     @property
     def engine(self) -> Any:

@@ -92,7 +92,7 @@ class Initiatives(ServiceApplication):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.authority = Authority(self.engine)
+        self.authority = Authority(self.engine, self.service)
         self.queries = InitiativesQueries(self.engine)
         self.rules = RuleBook.load("initiatives")
 

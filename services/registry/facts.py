@@ -8,7 +8,7 @@ as dated rows in their own database, written in the same transaction as the trac
 of the notification that brought them, so a fact is kept once however often it arrives.
 
 The rows and the queries are the registry's own read model (``readmodel.py``) under the
-``registry_facts`` prefix, fed from envelope payloads instead of domain events: one
+``<consumer>_registry_facts`` prefix, fed from envelope payloads instead of domain events: one
 implementation of "as of date D" for every service. A service names this view in its
 application's ``upstream_views``.
 
@@ -24,6 +24,7 @@ from uuid import UUID
 
 from runtime.contracts import Envelope
 from runtime.errors import Forbidden
+from runtime.readmodel import UpstreamView
 from services.registry.domain import (
     BodyKind,
     Level,
@@ -34,7 +35,7 @@ from services.registry.domain import (
     UnionNotFound,
 )
 from services.registry.published import RULES
-from services.registry.readmodel import FACTS, RegistryQueries, RegistryReadModel
+from services.registry.readmodel import RegistryQueries, RegistryReadModel, facts_tables
 
 # Which domain event each published contract mirrors, and which payload key names the
 # aggregate it happened to (the payload's other keys are the event's own attribute names).
@@ -71,11 +72,13 @@ def fact(envelope: Envelope) -> SimpleNamespace | None:
                            **attributes)
 
 
-class RegistryFacts(RegistryReadModel):
+class RegistryFacts(RegistryReadModel, UpstreamView):
     """The registry's read model, kept by another service from the registry's envelopes."""
 
-    t = FACTS
-    metadata = FACTS.metadata
+    def __init__(self, engine: Any, consumer: str) -> None:
+        self.t = facts_tables(consumer)
+        self.metadata = self.t.metadata  # type: ignore[misc]
+        super().__init__(engine, consumer)
 
     def key(self, domain_event: Any) -> Any:
         return domain_event.event_class
@@ -102,8 +105,8 @@ class NotGrassroots(Forbidden):
 class Authority(RegistryQueries):
     """Questions a decision asks of the registry's facts, each as of the decision's date."""
 
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine, FACTS)
+    def __init__(self, engine: Any, consumer: str) -> None:
+        super().__init__(engine, facts_tables(consumer))
 
     def active_union(self, union_id: UUID, on: date) -> dict[str, Any]:
         """The union as it stood on the date; refused if it was not there or not active."""

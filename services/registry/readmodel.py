@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -29,8 +30,8 @@ def _period_columns() -> list[sa.Column[Any]]:
 
 class RegistryTables:
     """The read model's tables under a name prefix: ``registry`` in the registry's own store,
-    ``registry_facts`` where another service keeps the registry's published facts (so every
-    service may share one database without a clash)."""
+    ``<consumer>_registry_facts`` where another service keeps the registry's published facts
+    (so the services may share one database without a clash)."""
 
     def __init__(self, prefix: str) -> None:
         self.metadata = metadata = sa.MetaData()
@@ -113,8 +114,13 @@ class RegistryTables:
 
 
 OWN = RegistryTables("registry")  # the registry's own read model
-FACTS = RegistryTables("registry_facts")  # the registry as other services know it
 metadata = OWN.metadata
+
+
+@cache
+def facts_tables(consumer: str) -> RegistryTables:
+    """The registry as another service knows it, in that service's own tables."""
+    return RegistryTables(f"{consumer}_registry_facts")
 
 
 def valid_on(table: sa.Table, on: date) -> sa.ColumnElement[bool]:

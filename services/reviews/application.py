@@ -23,7 +23,7 @@ from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_choice, parse_date, parse_uuid, search_key
+from runtime.text import clean_text, parse_choice, parse_uuid, search_key
 from services.registry.domain import POLICY_LAW, BodyKind, Level
 from services.registry.facts import Authority, RegistryFacts
 from services.reviews.domain import (
@@ -32,7 +32,6 @@ from services.reviews.domain import (
     Classification,
     ClassificationExists,
     ClassificationNotFound,
-    DateInFuture,
     DateOutsidePeriod,
     Difficulty,
     DifficultyNotFound,
@@ -108,7 +107,7 @@ class Reviews(ServiceApplication):
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
         super().__init__(settings, clock, env)
-        self.authority = Authority(self.engine)
+        self.authority = Authority(self.engine, self.service)
         self.rules = RuleBook.load("reviews")
         self.grading = RuleBook.load("classification")
 
@@ -121,15 +120,6 @@ class Reviews(ServiceApplication):
         return Publication(self.service, RULES, self.catalog)
 
     # --- shared checks --------------------------------------------------------------------
-
-    def _past(self, value: object, field: str) -> date:
-        """A date a thing happened on: it cannot be after today (the injected clock)."""
-        on = parse_date(value, field)
-        if on > self.today():
-            raise DateInFuture(f"{field} {on} is after today ({self.today()})",
-                               {"field": field, "value": on.isoformat(),
-                                "today": self.today().isoformat()})
-        return on
 
     def _period(self, value: object, kind: ReviewKind | None = None) -> Period:
         """A period that has started by today (a review of a future period is refused)."""
@@ -181,7 +171,7 @@ class Reviews(ServiceApplication):
     def launch(self, union_id: str, year: object, launched_on: str, title: str, plan: str,
                evidence: list[str] | None = None, number: str | None = None) -> str:
         """R2.1: every level launches the movement for a year, with its plan."""
-        uid, on = parse_uuid(union_id, "union_id"), self._past(launched_on, "launched_on")
+        uid, on = parse_uuid(union_id, "union_id"), self.past(launched_on, "launched_on")
         period = Period.parse(year, "year")
         if period.half is not None:
             raise InvalidPeriod("a launch is for a year (2025)", {"field": "year"})
@@ -204,7 +194,7 @@ class Reviews(ServiceApplication):
     def record_dissemination(self, union_id: str, year: object, kind: str, held_on: str,
                              title: str, audience: str, reach: int) -> str:
         """R2.2: one dissemination activity, by kind, with its date, audience and reach."""
-        uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
+        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
         period = self._period(year, ReviewKind.ANNUAL)
         kind_ = parse_choice(DisseminationKind, kind, "kind")
         title, audience = clean_text(title, "title", 500), clean_text(audience, "audience", 1000)
@@ -222,7 +212,7 @@ class Reviews(ServiceApplication):
                     commitments: list[str] | None = None, evidence: list[str] | None = None) -> str:
         """R2.3: a grassroots executive committee signs an emulation pledge for a year; the
         pledge must contain the movement's content, or it is refused saying what is missing."""
-        uid, on = parse_uuid(union_id, "union_id"), self._past(signed_on, "signed_on")
+        uid, on = parse_uuid(union_id, "union_id"), self.past(signed_on, "signed_on")
         period = Period.parse(year, "year")
         if period.half is not None:
             raise InvalidPeriod("a pledge is for a year (2025)", {"field": "year"})
@@ -255,7 +245,7 @@ class Reviews(ServiceApplication):
                               findings: list[str], evidence: list[str] | None = None) -> str:
         """R2.4: each level inspects and supervises its own implementation every six months,
         folded into its half-year review, and records what it found."""
-        uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
+        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
         half = self._period(period, ReviewKind.HALF_YEAR)
         self._within(on, half, "held_on")
         summary = clean_text(summary, "summary", TEXT_MAX)
@@ -284,7 +274,7 @@ class Reviews(ServiceApplication):
                            evidence: list[str] | None = None) -> str:
         """R2.5, R2.7: each level evaluates the movement for the year, with its results, its
         self-assessed score, the rewards it gave and the rewards it proposes upward."""
-        uid, on = parse_uuid(union_id, "union_id"), self._past(held_on, "held_on")
+        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
         period = self._period(year, ReviewKind.ANNUAL)
         self._within(on, period, "held_on")
         results = clean_text(results, "results", TEXT_MAX)
@@ -326,7 +316,7 @@ class Reviews(ServiceApplication):
         """R2.6: the upper union inspects a lower union at the annual inspection and grades it
         by the rule set in force on the date; the lower union's own score is kept beside."""
         lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
-        on = self._past(classified_on, "classified_on")
+        on = self.past(classified_on, "classified_on")
         period = self._period(year, ReviewKind.ANNUAL)
         self._within(on, period, "classified_on")
         rules = self.grading.in_force(on)
@@ -356,7 +346,7 @@ class Reviews(ServiceApplication):
         """R2.6: a classification changes only by an explicit correction stating its reason;
         it supersedes the grade and keeps what it corrected."""
         lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
-        on = self._past(corrected_on, "corrected_on")
+        on = self.past(corrected_on, "corrected_on")
         period = self._period(year, ReviewKind.ANNUAL)
         rules = self.grading.in_force(on)
         score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
@@ -405,7 +395,7 @@ class Reviews(ServiceApplication):
                           description: str) -> str:
         """R2.8: a union reports a difficulty upward to its provincial federation's
         Policy–Law department (which must be in office to receive it)."""
-        uid, on = parse_uuid(union_id, "union_id"), self._past(reported_on, "reported_on")
+        uid, on = parse_uuid(union_id, "union_id"), self.past(reported_on, "reported_on")
         subject = clean_text(subject, "subject", 500)
         description = clean_text(description, "description", TEXT_MAX)
         union = self.authority.active_union(uid, on)
@@ -427,7 +417,7 @@ class Reviews(ServiceApplication):
     def answer_difficulty(self, difficulty_id: str, answered_on: str, answer: str) -> None:
         """R2.8: a member of the federation's Policy–Law department in office answers."""
         difficulty = self._difficulty(difficulty_id)
-        on = self._past(answered_on, "answered_on")
+        on = self.past(answered_on, "answered_on")
         text = clean_text(answer, "answer", TEXT_MAX)
         seat = self.authority.seat(acting_user(), difficulty.federation_id, BodyKind.DEPARTMENT,
                                    on, POLICY_LAW)
@@ -437,7 +427,7 @@ class Reviews(ServiceApplication):
     def follow_up_difficulty(self, difficulty_id: str, on: str, text: str) -> None:
         """R2.8: the reporting union continues the thread."""
         difficulty = self._difficulty(difficulty_id)
-        day = self._past(on, "on")
+        day = self.past(on, "on")
         message = clean_text(text, "text", TEXT_MAX)
         union = self.authority.active_union(difficulty.union_id, day)
         seat = self._seat(difficulty.union_id, day, self._acting_bodies(union))
