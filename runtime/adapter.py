@@ -32,7 +32,7 @@ import runtime.client  # noqa: F401  (registers DomainError for calls made from 
 from runtime.bus import inbox_queue, parked_queue, retry_queue
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
-from runtime.errors import DomainError, MalformedMessage, UnknownContract
+from runtime.errors import DomainError, InvalidInput, MalformedMessage, UnknownContract
 from runtime.inbox import CATCH_UP
 
 log = logging.getLogger("emulation.adapter")
@@ -238,6 +238,14 @@ class EventSourcedService:
     def notifications(self, after: int | None = None, stop: int | None = None,
                       limit: int = 100) -> dict[str, Any]:
         return self.app.published_page(after, stop, limit)
+
+    @rpc
+    def processed(self, source: str) -> int | None:
+        """The last log position of an upstream service this one has processed (None if
+        nothing yet): how far its view of that service's facts has come."""
+        if not isinstance(source, str) or source == self.name:
+            raise InvalidInput("source names an upstream service", {"field": "source"})
+        return self.app.last_processed(source)
 
     @rpc
     def health(self) -> dict[str, Any]:

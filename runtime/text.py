@@ -61,6 +61,12 @@ def clean_code(value: object, field: str = "code") -> str:
     return value.strip()
 
 
+class DateInFuture(InvalidInput):
+    """A thing that happened (a decision, a meeting) dated after today."""
+
+    code = "DATE_IN_FUTURE"
+
+
 def parse_date(value: object, field: str) -> date:
     if isinstance(value, date):
         return value

@@ -49,10 +49,6 @@ class DateOutsidePeriod(InvalidInput):
     code = "DATE_OUTSIDE_PERIOD"
 
 
-class DateInFuture(InvalidInput):
-    code = "DATE_IN_FUTURE"
-
-
 class InvalidNumber(InvalidInput):
     code = "INVALID_NUMBER"
 
