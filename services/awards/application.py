@@ -1,12 +1,883 @@
-"""Awards commands and queries (the skeleton: a store, no commands yet)."""
+"""Awards commands and queries (R4.1–R4.5).
+
+Every decision is judged by the registry's facts as of its own date (``Authority``): the
+actor must sit, on that date, on the body that confers the form (the grassroots executive
+committee, or the standing committee of a direct-superior union or of the provincial
+federation, R4.3), and the subject must be in that union's subtree then. Eligibility is
+judged from the initiatives' and reviews' published events as of the date (``Criteria``,
+R4.1, R4.2). The forms, who confers them, the criteria, the dossier and the revocation
+grounds are the awards rule book (``contracts/rules/awards.json``) in force on the date, and
+each decision records which version it applied (R4.5). Every command checks everything
+before it saves, and saves every aggregate it changes in one transaction: a refused command
+changes nothing.
+"""
 
 from __future__ import annotations
 
+import base64
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from runtime.context import acting_user
+from runtime.errors import Forbidden, InvalidInput, NotFound
+from runtime.publication import Publication
+from runtime.rules import RuleBook, RuleSet, clean_evidence, clean_reason, decision_record
 from runtime.store import ServiceApplication
+from runtime.text import clean_text, parse_choice, parse_date, parse_uuid
+from services.awards import documents
+from services.awards.domain import (
+    NAME_MAX,
+    TEXT_MAX,
+    AboveAuthority,
+    Achievement,
+    AlreadyRewarded,
+    Attestation,
+    Award,
+    DecisionNumberTaken,
+    Document,
+    DocumentKind,
+    DossierIncomplete,
+    EvidenceRequired,
+    FormNotForSubject,
+    FormUnknown,
+    GroundInvalid,
+    Nomination,
+    NotEligible,
+    NotSelected,
+    NotSubmitted,
+    OutsideScope,
+    SelectionMeeting,
+    Subject,
+    Submission,
+    SubmissionStatus,
+    achievement_key,
+    clean_recovery,
+    document_content,
+    media_type,
+    not_before,
+    tally,
+)
+from services.awards.facts import Criteria, MovementFacts
+from services.awards.published import RULES
+from services.awards.readmodel import AwardsQueries, AwardsReadModel
+from services.registry.domain import BodyKind
+from services.registry.facts import Authority, RegistryFacts
+
+
+class AwardNotFound(NotFound):
+    code = "AWARD_NOT_FOUND"
+
+
+class NominationNotFound(NotFound):
+    code = "NOMINATION_NOT_FOUND"
+
+
+class SubmissionNotFound(NotFound):
+    code = "SUBMISSION_NOT_FOUND"
+
+
+class DocumentNotFound(NotFound):
+    code = "DOCUMENT_NOT_FOUND"
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput("year must be a year such as 2025", {"field": "year"})
+    try:
+        year = int(value)
+    except ValueError:
+        raise InvalidInput("year must be a year such as 2025", {"field": "year"}) from None
+    if not 1900 <= year <= 2999:
+        raise InvalidInput("year must be a year such as 2025", {"field": "year"})
+    return year
+
+
+def _ids(values: object, field: str) -> list[str]:
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple):
+        raise InvalidInput(f"{field} must be a list of ids", {"field": field})
+    found = [str(parse_uuid(v, field)) for v in values]
+    if len(set(found)) != len(found):
+        raise InvalidInput(f"{field} lists an id twice", {"field": field})
+    return found
 
 
 class Awards(ServiceApplication):
     service = "awards"
+    read_model_class = AwardsReadModel
+    upstream_views = (RegistryFacts, MovementFacts)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = Authority(self.engine, self.service)
+        self.queries = AwardsQueries(self.engine)
+        self.rules = RuleBook.load("awards")
+        self.criteria = Criteria(self.engine, self.authority, self._attested)
+
+    def construct_publication(self) -> Publication:
+        return Publication(self.service, RULES, self.catalog)
+
+    # --- rules and authority ----------------------------------------------------------------
+
+    def _form(self, rules: RuleSet, code: object, subject: Subject | None = None) -> dict[str, Any]:
+        """A form of the catalogue in force (R4.3: who confers it, for whom)."""
+        form = next((f for f in rules["forms"] if f["code"] == code), None)
+        if form is None:
+            raise FormUnknown(f"no award form {code!r} in {rules.version}",
+                              {"field": "form", "forms": [f["code"] for f in rules["forms"]]})
+        if subject is not None and subject.value not in form["subjects"]:
+            raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
+                                    {"field": "form", "subjects": form["subjects"]})
+        return dict(form)
+
+    def _seat(self, union: Mapping[str, Any], on: date, rules: RuleSet) -> dict[str, Any]:
+        """R4.3: the actor sits, on the date, on the union's deciding body (the executive
+        committee of a grassroots union, the standing committee above)."""
+        kind = BodyKind(rules["deciding_bodies"][union["level"]])
+        return self.authority.seat(acting_user(), UUID(union["id"]), kind, on)
+
+    def _decision(self, union: Mapping[str, Any], on: date, reason: object, evidence: object = None,
+                  number: object = None) -> tuple[dict[str, Any], RuleSet]:
+        rules = self.rules.in_force(on)
+        return decision_record(self._seat(union, on, rules), on, reason, rules, evidence,
+                               number), rules
+
+    def _within(self, union: Mapping[str, Any], subject: Subject, subject_id: UUID, on: date,
+                itself: bool) -> dict[str, Any]:
+        """R4.3: the subject is in the union's subtree on the date (the union itself only when
+        it proposes itself upward); returns who or what the subject is."""
+        units = {union["id"]} | {u["id"] for u in self.authority.descendants(UUID(union["id"]), on)}
+        if subject == Subject.INDIVIDUAL:
+            person = self.authority.person(subject_id, on)
+            where = person["union_id"] if person else None
+            if where not in units:
+                raise OutsideScope(f"the person was not a member of {union['name']} or a union "
+                                   f"under it on {on}", {"subject_id": str(subject_id),
+                                                         "member_of": where})
+            unit = self.authority.union(UUID(where), on) if where else None
+            return {"name": person["full_name"] if person else "", "unit": unit["name"] if unit else ""}
+        target = self.authority.active_union(subject_id, on)
+        if target["id"] not in units or (target["id"] == union["id"] and not itself):
+            raise OutsideScope(f"{target['name']} is not a union under {union['name']} on {on}",
+                               {"subject_id": str(subject_id)})
+        return {"name": target["name"], "unit": target["name"]}
+
+    def _attested(self, subject: Subject, subject_id: UUID, year: int, criterion: str,
+                  on: date) -> dict[str, Any] | None:
+        """The attestation standing on the date (the latest made by then)."""
+        attestation_id = Attestation.create_id(subject, subject_id, year, criterion)
+        try:
+            attestation: Attestation = self.repository.get(attestation_id)
+        except AggregateNotFoundError:
+            return None
+        standing = [h for h in attestation.history if h["on"] <= on.isoformat()]
+        if not standing:
+            return None
+        last = standing[-1]
+        return {"attestation_id": str(attestation_id), "attested_on": last["on"],
+                "met": last["met"], "statement": last["statement"],
+                "evidence": last["decision"]["evidence"]}
+
+    def _evaluate(self, subject: Subject, subject_id: UUID, year: int, on: date, rules: RuleSet,
+                  form: Mapping[str, Any] | None, initiative_ids: list[str] | None) -> dict[str, Any]:
+        result = self.criteria.evaluate(subject, subject_id, year, on, rules.values,
+                                        form.get("reach") if form else None, initiative_ids)
+        result["rule_set"] = rules.ref()
+        result["form"] = form["code"] if form else None
+        return result
+
+    def _eligible(self, *args: Any) -> dict[str, Any]:
+        evaluation = self._evaluate(*args)
+        if not evaluation["eligible"]:
+            raise NotEligible(
+                "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
+                                             for c in evaluation["criteria"] if not c["met"]),
+                {"failed": evaluation["failed"], "evaluation": evaluation})
+        return evaluation
+
+    # --- attestations (R4.1 d, R4.2 b) ------------------------------------------------------
+
+    def attest(self, union_id: str, subject: str, subject_id: str, year: object,
+               attested_on: str, statement: str, evidence: list[str], met: bool = True) -> str:
+        """What no event shows (internal unity; compliance with Party, State and union rules)
+        is attested by the deciding body of the subject's union or a union above it, with
+        its evidence (R4.1 d, R4.2 b)."""
+        kind = parse_choice(Subject, subject, "subject")
+        sid, uid, y = parse_uuid(subject_id, "subject_id"), parse_uuid(union_id, "union_id"), _year(year)
+        on = self.past(attested_on, "attested_on")
+        if not isinstance(met, bool):
+            raise InvalidInput("met is true or false", {"field": "met"})
+        union = self.authority.active_union(uid, on)
+        self._within(union, kind, sid, on, itself=kind == Subject.INDIVIDUAL)
+        if not clean_evidence(evidence):
+            raise EvidenceRequired("an attestation names its evidence", {"field": "evidence"})
+        decision, rules = self._decision(union, on, statement, evidence)
+        criterion = rules["attestations"][kind.value]
+        text = clean_text(statement, "statement", TEXT_MAX)
+        attestation_id = Attestation.create_id(kind, sid, y, criterion)
+        try:
+            attestation: Attestation = self.repository.get(attestation_id)
+        except AggregateNotFoundError:
+            attestation = Attestation(kind.value, sid, y, criterion, on, met, text, decision)
+        else:
+            not_before(on, attestation.attested_on, "an attestation")
+            attestation.reattest(attested_on=on, met=met, statement=text, decision=decision)
+        self.save(attestation)
+        return str(attestation.id)
+
+    def evaluate(self, subject: str, subject_id: str, year: object, form: str | None = None,
+                 as_of: str | None = None, initiative_ids: list[str] | None = None) -> dict[str, Any]:
+        """R4.1, R4.2 (and R4.3's province-wide reach for a provincial form): criterion by
+        criterion, met or not, why, and the events that are the evidence."""
+        kind = parse_choice(Subject, subject, "subject")
+        on = self.as_of(as_of)
+        rules = self.rules.in_force(on)
+        chosen = self._form(rules, form, kind) if form else None
+        return self._evaluate(kind, parse_uuid(subject_id, "subject_id"), _year(year), on, rules,
+                              chosen, _ids(initiative_ids, "initiative_ids") or None)
+
+    # --- nominations (R4.3) -----------------------------------------------------------------
+
+    def _next_up(self, union: Mapping[str, Any], form: Mapping[str, Any], on: date) -> dict[str, Any]:
+        """The union a nomination goes to: its own (a form of its own level) or the one
+        directly above it, which must confer the form (R4.3: grassroots → direct superior →
+        province; a grassroots union under the province goes to the province)."""
+        if form["level"] == union["level"]:
+            return dict(union)
+        parent = self.authority.direct_superior(UUID(union["id"]), on)
+        if parent is None or parent["level"] != form["level"]:
+            above = parent["level"] if parent else None
+            raise AboveAuthority(
+                f"{union['name']} proposes only to the union directly above it "
+                f"({above or 'none'}); {form['title']} is conferred at {form['level']} level",
+                {"form": form["code"], "form_level": form["level"], "level_above": above})
+        return parent
+
+    def nominate(self, union_id: str, subject: str, subject_id: str, year: object, form: str,
+                 achievement: str, nominated_on: str, initiative_ids: list[str] | None = None,
+                 carries: str | None = None, reason: str | None = None,
+                 evidence: list[str] | None = None) -> dict[str, Any]:
+        """R4.3: a union's deciding body nominates a collective or an individual of its
+        subtree for a form, for its own decision or proposed one level up; the nominee must
+        meet the form's criteria on the date (R4.1, R4.2), and the refusal says which fails."""
+        kind = parse_choice(Subject, subject, "subject")
+        uid, sid, y = parse_uuid(union_id, "union_id"), parse_uuid(subject_id, "subject_id"), _year(year)
+        on = self.past(nominated_on, "nominated_on")
+        initiatives = _ids(initiative_ids, "initiative_ids")
+        text = clean_text(achievement, "achievement", TEXT_MAX)
+        union = self.authority.active_union(uid, on)
+        rules = self.rules.in_force(on)
+        chosen = self._form(rules, form, kind)
+        to_union = self._next_up(union, chosen, on)
+        upward = to_union["id"] != union["id"]
+        who = self._within(union, kind, sid, on, itself=upward)
+        decision = decision_record(self._seat(union, on, rules), on,
+                                   reason or f"Đề nghị {chosen['title']} năm {y}", rules, evidence)
+        lower = self._carried(carries, union, kind, sid, y) if carries else None
+        evaluation = self._eligible(kind, sid, y, on, rules, chosen,
+                                    initiatives or (lower.initiative_ids if lower else None) or None)
+        relies_on = sorted({a["award_id"] for a in self.queries.awards(
+            subject_id=sid, year=y, status="awarded")} | set(lower.relies_on if lower else ()))
+        nomination = Nomination(UUID(union["id"]), UUID(to_union["id"]), y, kind.value, sid,
+                                who["name"], chosen["code"], text,
+                                initiatives or (lower.initiative_ids if lower else []),
+                                lower.id if lower else None, relies_on, evaluation, on, decision)
+        self.save(nomination)
+        return self.get_nomination(str(nomination.id))
+
+    def _carried(self, carries: str, union: Mapping[str, Any], subject: Subject, subject_id: UUID,
+                 year: int) -> Nomination:
+        """The lower union's nomination this one takes up: proposed to this union, for the
+        same subject and year, and before it on a submission."""
+        lower = self.nomination(carries)
+        if str(lower.to_union_id) != union["id"] or lower.subject != subject.value \
+                or lower.subject_id != subject_id or lower.year != year:
+            raise InvalidInput("the nomination carried must be proposed to this union, for the "
+                               "same subject and year", {"field": "carries"})
+        lower.require_open()
+        self._on_submission(lower)
+        return lower
+
+    def nomination(self, nomination_id: str) -> Nomination:
+        try:
+            found: Nomination = self.repository.get(parse_uuid(nomination_id, "nomination_id"))
+        except AggregateNotFoundError:
+            raise NominationNotFound("no such nomination", {"nomination_id": nomination_id}) from None
+        if not isinstance(found, Nomination):
+            raise NominationNotFound("no such nomination", {"nomination_id": nomination_id})
+        return found
+
+    def get_nomination(self, nomination_id: str) -> dict[str, Any]:
+        n = self.nomination(nomination_id)
+        return {"nomination_id": str(n.id), "union_id": str(n.union_id),
+                "to_union_id": str(n.to_union_id), "year": n.year, "subject": n.subject,
+                "subject_id": str(n.subject_id), "subject_name": n.subject_name, "form": n.form,
+                "achievement": n.achievement, "initiative_ids": n.initiative_ids,
+                "carries": str(n.carries) if n.carries else None, "relies_on": n.relies_on,
+                "evaluation": n.evaluation, "nominated_on": n.nominated_on.isoformat(),
+                "decision": n.decision, "award_id": str(n.award_id) if n.award_id else None,
+                "withdrawn": n.withdrawn}
+
+    # --- selection meetings (R4.4 item 3) ---------------------------------------------------
+
+    def hold_selection(self, union_id: str, held_on: str, attendees: list[str],
+                       votes: Mapping[str, Mapping[str, int]], minutes: str,
+                       evidence: list[str] | None = None) -> dict[str, Any]:
+        """The nominating body meets: attendance against its members in office on the date,
+        votes on its open nominations, results by the rule set's quorum and majority."""
+        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
+        present = _ids(attendees, "attendees")
+        if not isinstance(votes, Mapping) or not votes:
+            raise InvalidInput("votes name each nomination voted on", {"field": "votes"})
+        union = self.authority.active_union(uid, on)
+        text = clean_text(minutes, "minutes", TEXT_MAX)
+        decision, rules = self._decision(union, on, f"Họp bình xét khen thưởng ngày {_vn(on.isoformat())}",
+                                         evidence)
+        for nomination_id in votes:
+            nomination = self.nomination(nomination_id)
+            if str(nomination.union_id) != union["id"]:
+                raise InvalidInput("a body votes only on its own union's nominations",
+                                   {"nomination_id": nomination_id})
+            nomination.require_open()
+            not_before(on, nomination.nominated_on, "the selection")
+        body = self.authority.body_in_office(uid, BodyKind(rules["deciding_bodies"][union["level"]]), on)
+        members = [m["person_id"] for m in body["members"]]
+        selection = rules["selection"]
+        results = tally(members, present, votes, selection["quorum"],
+                        selection["majority_of_members"])
+        meeting = SelectionMeeting(uid, UUID(body["id"]), on, members, present,
+                                   {k: dict(v) for k, v in votes.items()}, results,
+                                   text, decision)
+        self.save(meeting)
+        return {"meeting_id": str(meeting.id), "results": results,
+                "attended": len(present), "members": len(members)}
+
+    # --- submissions and dossiers (R4.4) ----------------------------------------------------
+
+    def draft_submission(self, union_id: str, year: object, nomination_ids: list[str],
+                         drafted_on: str) -> str:
+        """The proposing body lists its nominations going to the union above (tờ trình)."""
+        uid, y, on = parse_uuid(union_id, "union_id"), _year(year), self.past(drafted_on, "drafted_on")
+        listed = _ids(nomination_ids, "nomination_ids")
+        if not listed:
+            raise InvalidInput("a submission lists at least one nomination",
+                               {"field": "nomination_ids"})
+        union = self.authority.active_union(uid, on)
+        self._seat(union, on, self.rules.in_force(on))
+        nominations = [self.nomination(n) for n in listed]
+        targets = {str(n.to_union_id) for n in nominations}
+        for n in nominations:
+            n.require_open()
+            if str(n.union_id) != union["id"] or not n.upward or n.year != y:
+                raise InvalidInput("a submission lists the union's own upward nominations for "
+                                   "the year", {"nomination_id": str(n.id)})
+        if len(targets) != 1:
+            raise InvalidInput("a submission goes to one union", {"field": "nomination_ids"})
+        submission = Submission(uid, UUID(targets.pop()), y, listed, on)
+        self.save(submission)
+        return str(submission.id)
+
+    def submission(self, submission_id: str) -> Submission:
+        try:
+            found: Submission = self.repository.get(parse_uuid(submission_id, "submission_id"))
+        except AggregateNotFoundError:
+            raise SubmissionNotFound("no such submission", {"submission_id": submission_id}) from None
+        if not isinstance(found, Submission):
+            raise SubmissionNotFound("no such submission", {"submission_id": submission_id})
+        return found
+
+    def attach_document(self, submission_id: str, kind: str, filename: str, media: str,
+                        content_base64: str, attached_on: str,
+                        nomination_id: str | None = None, title: str | None = None) -> dict[str, Any]:
+        """R4.4: a document of the dossier, stored once by its SHA-256 (the hash is kept with
+        the dossier, so any later change of the bytes shows)."""
+        submission, on = self.submission(submission_id), self.past(attached_on, "attached_on")
+        document_kind = parse_choice(DocumentKind, kind, "kind")
+        submission.require_editable()
+        not_before(on, submission.drafted_on, "a document")
+        union = self.authority.active_union(submission.union_id, on)
+        self._seat(union, on, self.rules.in_force(on))
+        if nomination_id is not None and str(parse_uuid(nomination_id, "nomination_id")) \
+                not in submission.nomination_ids:
+            raise InvalidInput("that nomination is not on this submission",
+                               {"field": "nomination_id"})
+        if document_kind in (DocumentKind.ACHIEVEMENT_SUMMARY, DocumentKind.INITIATIVE_SUMMARY,
+                             DocumentKind.RECOGNITION_DECISION) and nomination_id is None:
+            raise InvalidInput(f"a {document_kind.value} is about one nominee: name its nomination",
+                               {"field": "nomination_id"})
+        content = document_content(content_base64)
+        digest = Document.digest(content)
+        kind_of_file = media_type(media)
+        changed: list[Aggregate] = [submission]
+        if Document.create_id(digest) not in self.repository:
+            changed.append(Document(digest, len(content), kind_of_file,
+                                    base64.b64encode(content).decode("ascii")))
+        record = {"kind": document_kind.value, "sha256": digest, "size": len(content),
+                  "filename": clean_text(filename, "filename", 255),
+                  "media_type": kind_of_file,
+                  "title": clean_text(title, "title", NAME_MAX) if title else None,
+                  "nomination_id": str(parse_uuid(nomination_id, "nomination_id"))
+                  if nomination_id else None, "attached_on": on.isoformat(),
+                  "attached_by": acting_user()}
+        submission.attach(document=record)
+        self.save(*changed)
+        return record
+
+    def get_document(self, sha256: str) -> dict[str, Any]:
+        """A stored document's bytes, and their hash recomputed (an auditor's check)."""
+        digest = sha256.strip().lower() if isinstance(sha256, str) else ""
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise InvalidInput("sha256 is 64 hexadecimal digits", {"field": "sha256"})
+        try:
+            document: Document = self.repository.get(Document.create_id(digest))
+        except AggregateNotFoundError:
+            raise DocumentNotFound("no such document", {"sha256": digest}) from None
+        content = base64.b64decode(document.content_base64)
+        return {"sha256": document.sha256, "size": document.size,
+                "media_type": document.media_type, "content_base64": document.content_base64,
+                "verified": Document.digest(content) == document.sha256}
+
+    def dossier_check(self, submission_id: str, as_of: str | None = None) -> dict[str, Any]:
+        """R4.4: what the dossier holds and what it is missing, item by item."""
+        submission = self.submission(submission_id)
+        on = self.as_of(as_of)
+        return {"submission_id": submission_id, "missing": self._missing(submission, on)}
+
+    def _missing(self, submission: Submission, on: date) -> list[dict[str, Any]]:
+        """R4.4's items: (1) the submission letter with the list; (2) each collective's
+        achievement summary, each individual's initiative summary and the initiative's
+        recognition decision; (3) the minutes extract with the selection results of the
+        proposing body, which selected every nominee."""
+        missing: list[dict[str, Any]] = []
+        if not submission.documents_of(DocumentKind.SUBMISSION_LETTER):
+            missing.append({"item": DocumentKind.SUBMISSION_LETTER.value})
+        for nomination_id in submission.nomination_ids:
+            n = self.nomination(nomination_id)
+            summary = DocumentKind.ACHIEVEMENT_SUMMARY if n.subject == Subject.COLLECTIVE \
+                else DocumentKind.INITIATIVE_SUMMARY
+            if not submission.documents_of(summary, nomination_id):
+                missing.append({"item": summary.value, "nomination_id": nomination_id})
+            if n.subject == Subject.INDIVIDUAL:
+                for initiative_id in n.initiative_ids or ["(none named)"]:
+                    if self.criteria.recognition(initiative_id, on) is None:
+                        missing.append({"item": DocumentKind.RECOGNITION_DECISION.value,
+                                        "nomination_id": nomination_id,
+                                        "initiative_id": initiative_id})
+        if not submission.documents_of(DocumentKind.MINUTES_EXTRACT):
+            missing.append({"item": DocumentKind.MINUTES_EXTRACT.value})
+        selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
+        missing.extend({"item": "selection_result", "nomination_id": n}
+                       for n in submission.nomination_ids if n not in selected)
+        return missing
+
+    def submit(self, submission_id: str, submitted_on: str, number: str | None = None,
+               reason: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
+        """R4.4: the proposing body submits; to the province, an incomplete dossier is
+        refused with the list of what is missing. Each round is kept."""
+        submission, on = self.submission(submission_id), self.past(submitted_on, "submitted_on")
+        submission.require_editable()
+        not_before(on, submission.last_on, "the submission")
+        union = self.authority.active_union(submission.union_id, on)
+        receiver = self.authority.active_union(submission.to_union_id, on)
+        decision, rules = self._decision(union, on, reason or "Tờ trình đề nghị khen thưởng",
+                                         evidence, number)
+        for nomination_id in submission.nomination_ids:
+            self.nomination(nomination_id).require_open()
+        selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
+        if receiver["level"] in rules["dossier_required_levels"]:
+            missing = self._missing(submission, on)
+            if missing:
+                raise DossierIncomplete(
+                    f"the dossier misses {len(missing)} item(s): "
+                    + ", ".join(sorted({m['item'] for m in missing})), {"missing": missing})
+        elif len(selected) != len(submission.nomination_ids):
+            raise NotSelected("every nomination submitted must be selected by a meeting of the "
+                              "proposing body", {"not_selected": [
+                                  n for n in submission.nomination_ids if n not in selected]})
+        submission.submit(on=on, number=decision["number"],
+                          meeting_ids=sorted(set(selected.values())), decision=decision)
+        self.save(submission)
+        return self.get_submission(submission_id)
+
+    def return_submission(self, submission_id: str, returned_on: str, reason: str,
+                          missing: list[str], evidence: list[str] | None = None) -> dict[str, Any]:
+        """R4.4: the receiving body returns a submission for supplements, saying what to add;
+        the proposer attaches it and submits again."""
+        submission, on = self.submission(submission_id), self.past(returned_on, "returned_on")
+        submission.require_submitted()
+        not_before(on, submission.last_on, "the return")
+        if not isinstance(missing, list | tuple) or not missing:
+            raise InvalidInput("say what the dossier must be supplemented with",
+                               {"field": "missing"})
+        items = [clean_text(m, "missing", 500) for m in missing]
+        receiver = self.authority.active_union(submission.to_union_id, on)
+        decision, _ = self._decision(receiver, on, clean_reason(reason), evidence)
+        submission.return_for_supplements(on=on, missing=items, decision=decision)
+        self.save(submission)
+        return self.get_submission(submission_id)
+
+    def get_submission(self, submission_id: str) -> dict[str, Any]:
+        s = self.submission(submission_id)
+        return {"submission_id": str(s.id), "union_id": str(s.union_id),
+                "to_union_id": str(s.to_union_id), "year": s.year,
+                "nomination_ids": s.nomination_ids, "status": str(s.status),
+                "drafted_on": s.drafted_on.isoformat(), "documents": s.documents,
+                "rounds": s.rounds}
+
+    def _on_submission(self, nomination: Nomination) -> Submission:
+        """R4.3: an upward nomination is decided on a submission before the receiver."""
+        for row in self.queries.submissions(to_union_id=nomination.to_union_id,
+                                            union_id=nomination.union_id,
+                                            status=SubmissionStatus.SUBMITTED.value):
+            submission = self.submission(row["submission_id"])
+            if str(nomination.id) in submission.nomination_ids:
+                return submission
+        raise NotSubmitted("the nomination is not before this union on a submitted dossier",
+                           {"nomination_id": str(nomination.id)})
+
+    # --- decisions (R4.3, R4.5) -------------------------------------------------------------
+
+    def decide_award(self, union_id: str, form: str, decided_on: str, number: str,
+                     nomination_ids: list[str], reason: str, signer_id: str | None = None,
+                     evidence: list[str] | None = None) -> dict[str, Any]:
+        """R4.5: the body entitled to the form (R4.3), as of the decision's date, confers it
+        on nominees before it, each for the achievement nominated, once; the decision stores
+        its number, date, signer, awardees, authority, reason, evidence and rule set."""
+        uid, on = parse_uuid(union_id, "union_id"), self.past(decided_on, "decided_on")
+        code = clean_text(number, "number", 64)
+        listed = _ids(nomination_ids, "nomination_ids")
+        if not listed:
+            raise InvalidInput("a decision names at least one nominee", {"field": "nomination_ids"})
+        union = self.authority.active_union(uid, on)
+        rules = self.rules.in_force(on)
+        chosen = self._form(rules, form)
+        if chosen["level"] != union["level"]:
+            raise AboveAuthority(
+                f"{chosen['title']} is conferred at {chosen['level']} level, not by "
+                f"{union['name']} ({union['level']})",
+                {"form": chosen["code"], "form_level": chosen["level"], "level": union["level"]})
+        seat = self._seat(union, on, rules)
+        signer = self._signer(signer_id, seat, on)
+        award_id = Award.create_id(uid, code)
+        if award_id in self.repository:
+            raise DecisionNumberTaken(f"{union['name']} already has decision {code}",
+                                      {"number": code})
+        years = {self.nomination(n).year for n in listed}
+        if len(years) != 1:
+            raise InvalidInput("a decision rewards the achievements of one year",
+                               {"field": "nomination_ids"})
+        awardees: list[dict[str, Any]] = []
+        nominations: list[Nomination] = []
+        achievements: list[Achievement] = []
+        submissions: dict[UUID, Submission] = {}
+        for nomination_id in listed:
+            awardee, nomination, submission = self._awardee(nomination_id, union, chosen, rules, on)
+            awardees.append(awardee)
+            nominations.append(nomination)
+            if submission is not None:
+                submissions[submission.id] = submission
+            key_id = Achievement.create_id(awardee["achievement_key"])
+            if any(a.id == key_id for a in achievements):
+                raise AlreadyRewarded(f"{awardee['name']} is listed twice for one achievement",
+                                      {"subject_id": awardee["subject_id"]})
+            if key_id in self.repository:  # Law 06/2022: an achievement is rewarded once
+                rewarded: Achievement = self.repository.get(key_id)
+                raise AlreadyRewarded(
+                    f"{awardee['name']}'s achievement was already rewarded ({rewarded.form})",
+                    {"subject_id": awardee["subject_id"], "award_id": str(rewarded.award_id),
+                     "revoked": rewarded.revoked})
+            achievements.append(Achievement(awardee["achievement_key"], award_id, chosen["code"]))
+        decision = decision_record({**seat, "signer": signer}, on, reason, rules, evidence, code)
+        award = Award(uid, years.pop(), chosen, code, on, signer, awardees,
+                      next(iter(submissions), None), decision)
+        for nomination in nominations:
+            nomination.awarded(award_id=award_id)
+        for submission in submissions.values():
+            if all(n in listed or self.nomination(n).award_id for n in submission.nomination_ids):
+                submission.close(award_id=award_id)
+        try:
+            self.save(award, *nominations, *achievements, *submissions.values())
+        except IntegrityError:
+            # Another decision was saved first (another request, another instance): the ids
+            # derived from the number and the achievements collide, and nothing of this one
+            # is stored. Say which.
+            if award_id in self.repository:
+                raise DecisionNumberTaken(f"{union['name']} already has decision {code}",
+                                          {"number": code}) from None
+            raise AlreadyRewarded("an achievement of this decision was rewarded meanwhile",
+                                  {"nomination_ids": listed}) from None
+        return self.get_award(str(award_id))
+
+    def _signer(self, signer_id: str | None, seat: Mapping[str, Any], on: date) -> dict[str, Any]:
+        """The person who signs for the body: a member of it in office on the date."""
+        person_id = str(parse_uuid(signer_id, "signer_id")) if signer_id else acting_user()
+        body = self.authority.body_in_office(UUID(seat["union_id"]), BodyKind(seat["kind"]), on)
+        position = next((m["position"] for m in body["members"] if m["person_id"] == person_id), None)
+        if position is None:
+            raise InvalidInput("the signer must sit on the deciding body on the date",
+                               {"field": "signer_id"})
+        person = self.authority.person(UUID(person_id), on)
+        return {"person_id": person_id, "name": person["full_name"] if person else person_id,
+                "position": position}
+
+    def _awardee(self, nomination_id: str, union: Mapping[str, Any], form: Mapping[str, Any],
+                 rules: RuleSet, on: date) -> tuple[dict[str, Any], Nomination, Submission | None]:
+        nomination = self.nomination(nomination_id)
+        nomination.require_open()
+        not_before(on, nomination.nominated_on, "the decision")
+        if str(nomination.to_union_id) != union["id"]:
+            raise NotSubmitted(f"the nomination is not before {union['name']}",
+                               {"nomination_id": nomination_id})
+        subject = Subject(nomination.subject)
+        if subject.value not in form["subjects"]:
+            raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
+                                    {"nomination_id": nomination_id})
+        submission = None
+        if nomination.upward:
+            submission = self._on_submission(nomination)
+        elif union["level"] in rules["on_submission_levels"]:
+            raise NotSubmitted(f"{union['name']} decides on submission from the unions below it",
+                               {"nomination_id": nomination_id})
+        who = self._within(union, subject, nomination.subject_id, on, itself=False)
+        evaluation = self._eligible(subject, nomination.subject_id, nomination.year, on, rules,
+                                    form, nomination.initiative_ids or None)
+        key = achievement_key(subject, nomination.subject_id, nomination.year, form["level"],
+                              nomination.initiative_ids)
+        return ({"subject": subject.value, "subject_id": str(nomination.subject_id),
+                 "name": who["name"], "unit": who["unit"], "achievement": nomination.achievement,
+                 "initiative_ids": nomination.initiative_ids, "nomination_id": nomination_id,
+                 "achievement_key": key, "relies_on": nomination.relies_on,
+                 "evidence": [e for c in evaluation["criteria"] for e in c["evidence"]]},
+                nomination, submission)
+
+    def award(self, award_id: str) -> Award:
+        try:
+            found: Award = self.repository.get(parse_uuid(award_id, "award_id"))
+        except AggregateNotFoundError:
+            raise AwardNotFound("no such award", {"award_id": award_id}) from None
+        if not isinstance(found, Award):
+            raise AwardNotFound("no such award", {"award_id": award_id})
+        return found
+
+    def get_award(self, award_id: str) -> dict[str, Any]:
+        a = self.award(award_id)
+        return {"award_id": str(a.id), "union_id": str(a.union_id), "year": a.year,
+                "form": a.form, "number": a.number, "decided_on": a.decided_on.isoformat(),
+                "signer": a.signer, "submission_id": str(a.submission_id) if a.submission_id else None,
+                "awardees": [{**x, "status": str(a.status_of(x["subject_id"]))} for x in a.awardees],
+                "decision": a.decision, "revocations": a.revocations}
+
+    # --- revocation -------------------------------------------------------------------------
+
+    def revoke_award(self, award_id: str, revoked_on: str, ground: str, reason: str,
+                     recovery: Mapping[str, Any], subject_id: str | None = None,
+                     number: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
+        """An award obtained by false declaration, forged documents, an unlawful procedure or
+        without meeting the standards is revoked by the body that conferred it or one above
+        it, with what is to be recovered; the awards in force that relied on it are listed
+        (Law 06/2022/QH15; R4.5)."""
+        award, on = self.award(award_id), self.past(revoked_on, "revoked_on")
+        awardee = award.awardee(str(parse_uuid(subject_id, "subject_id")) if subject_id else None)
+        award.check_revocation(awardee["subject_id"], on)
+        rules = self.rules.in_force(on)
+        grounds = {g["code"]: g for g in rules["revocation_grounds"]}
+        if ground not in grounds:
+            raise GroundInvalid("a revocation states one of the law's grounds",
+                                {"field": "ground", "grounds": sorted(grounds)})
+        recovered = clean_recovery(recovery)
+        decider = self._revoker(award, on, rules)
+        decision = decision_record(self._seat(decider, on, rules), on, reason, rules, evidence,
+                                   number)
+        dependents = [{"award_id": d["award_id"], "number": d["number"], "form": d["form"],
+                       "union_id": d["union_id"], "decided_on": d["decided_on"]}
+                      for d in self.queries.relying_on(award.id, awardee["subject_id"])]
+        award.revoke(subject_id=awardee["subject_id"], ground=ground, recovery=recovered,
+                     dependents=dependents, decision=decision)
+        achievement: Achievement = self.repository.get(Achievement.create_id(awardee["achievement_key"]))
+        achievement.revoke(award_id=award.id)
+        self.save(award, achievement)
+        return {"award_id": str(award.id), "subject_id": awardee["subject_id"], "ground": ground,
+                "ground_title": grounds[ground]["title"], "recovery": recovered,
+                "dependents": dependents, "decision": decision}
+
+    def _revoker(self, award: Award, on: date, rules: RuleSet) -> dict[str, Any]:
+        """The union that conferred the award, or the one above it whose body the actor sits
+        on (a superior revokes what was wrongly given below it)."""
+        union = self.authority.active_union(award.union_id, on)
+        chain = [union] + (self.authority.ancestors(award.union_id, on) or [])
+        for candidate in (u for u in chain if u["level"] in rules["deciding_bodies"]):
+            try:
+                self._seat(candidate, on, rules)
+            except Forbidden:  # not on this body: try the one above
+                continue
+            return candidate
+        self._seat(union, on, rules)  # raises NO_AUTHORITY naming the conferring body
+        return union
+
+    # --- lists and documents ----------------------------------------------------------------
+
+    def awards(self, union_id: str | None = None, year: object = None,
+               subject_id: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        return self.queries.awards(parse_uuid(union_id, "union_id") if union_id else None,
+                                   _year(year) if year is not None else None,
+                                   parse_uuid(subject_id, "subject_id") if subject_id else None,
+                                   status)
+
+    def nominations(self, union_id: str | None = None, to_union_id: str | None = None,
+                    year: object = None, status: str | None = None) -> list[dict[str, Any]]:
+        return self.queries.nominations(
+            parse_uuid(union_id, "union_id") if union_id else None,
+            parse_uuid(to_union_id, "to_union_id") if to_union_id else None,
+            _year(year) if year is not None else None, status)
+
+    def submissions(self, to_union_id: str | None = None, union_id: str | None = None,
+                    status: str | None = None) -> list[dict[str, Any]]:
+        return self.queries.submissions(
+            parse_uuid(to_union_id, "to_union_id") if to_union_id else None,
+            parse_uuid(union_id, "union_id") if union_id else None, status)
+
+    def forms(self, as_of: str | None = None) -> dict[str, Any]:
+        """The catalogue of forms in force on a date (R4.3), with the rule set's version."""
+        rules = self.rules.in_force(self.as_of(as_of))
+        return {"rule_set": rules.ref(), "basis": list(rules.basis), "forms": rules["forms"],
+                "criteria": rules["criteria"], "revocation_grounds": rules["revocation_grounds"]}
+
+    def _issuer(self, union_id: UUID, on: date) -> dict[str, Any]:
+        union = self.authority.union(union_id, on) or {"name": str(union_id), "parent_id": None}
+        parent = self.authority.union(UUID(union["parent_id"]), on) if union.get("parent_id") else None
+        return {"parent_name": parent["name"] if parent else None, "name": union["name"]}
+
+    def _file(self, name: str, content: bytes) -> dict[str, Any]:
+        return {"filename": name, "media_type": documents.DOCX_MEDIA_TYPE,
+                "sha256": Document.digest(content),
+                "content_base64": base64.b64encode(content).decode("ascii")}
+
+    def render_submission_letter(self, submission_id: str, place: str,
+                                 signer_id: str | None = None) -> dict[str, Any]:
+        """R4.4 (1): the submission letter with the list, as a DOCX the office signs."""
+        s = self.submission(submission_id)
+        on = s.last_on
+        receiver = self.authority.union(s.to_union_id, on)
+        nominations = [self.nomination(n) for n in s.nomination_ids]
+        rules = self.rules.in_force(on)
+        titles = {f["code"]: f["title"] for f in rules["forms"]}
+        rows = []
+        for n in nominations:
+            recognised = [self.criteria.recognition(i, on) for i in n.initiative_ids]
+            rows.append({"kind": n.subject, "name": n.subject_name,
+                         "unit": self._unit(n, on), "form_title": titles.get(n.form, n.form),
+                         "achievement": n.achievement,
+                         "recognition": "; ".join(
+                             f"Quyết định số {r['number']} ngày {_vn(r['decided_on'])}"
+                             for r in recognised if r) or None})
+        union = self.authority.union(s.union_id, on)
+        signer = self._signature(union, signer_id, on, rules)
+        last_number = s.rounds[-1]["number"] if s.rounds else None
+        to_name = receiver["name"] if receiver else ""
+        content = documents.submission_letter({
+            "issuer": self._issuer(s.union_id, on), "number": last_number,
+            "number_suffix": "TTr-CĐ", "place": clean_text(place, "place", 100),
+            "date": s.rounds[-1]["submitted_on"] if s.rounds else None, "year": s.year,
+            "recipient": f"Ban Thường vụ {to_name}",
+            "subject": f"Về việc đề nghị khen thưởng phong trào thi đua “Đổi mới, sáng tạo, "
+                       f"hiệu quả” năm {s.year}",
+            "body": [f"Căn cứ kết quả thực hiện phong trào thi đua “Đổi mới, sáng tạo, hiệu "
+                     f"quả trong hoạt động Công đoàn” năm {s.year}; căn cứ kết quả bình xét "
+                     f"của {union['name'] if union else ''},",
+                     f"{union['name'] if union else ''} kính đề nghị {to_name} xem xét, khen "
+                     f"thưởng cho {sum(1 for n in nominations if n.subject == 'collective')} "
+                     f"tập thể và {sum(1 for n in nominations if n.subject == 'individual')} "
+                     f"cá nhân có thành tích xuất sắc như sau:"],
+            "nominees": rows,
+            "attachments": [d["title"] or d["filename"] for d in s.documents
+                            if d["kind"] != DocumentKind.SUBMISSION_LETTER.value],
+            "signer": signer, "recipients": ["Như trên;", "Lưu: VT."]})
+        return self._file(f"to-trinh-{s.year}.docx", content)
+
+    def _unit(self, nomination: Nomination, on: date) -> str:
+        if nomination.subject == Subject.COLLECTIVE:
+            return nomination.subject_name
+        person = self.authority.person(nomination.subject_id, on)
+        unit = self.authority.union(UUID(person["union_id"]), on) if person and person["union_id"] else None
+        return unit["name"] if unit else ""
+
+    def _signature(self, union: Mapping[str, Any] | None, signer_id: str | None, on: date,
+                   rules: RuleSet) -> dict[str, Any]:
+        kind = rules["deciding_bodies"][union["level"]] if union else "executive_committee"
+        on_behalf = "TM. Ban Chấp hành" if kind == "executive_committee" else "TM. Ban Thường vụ"
+        person = self.authority.person(UUID(signer_id), on) if signer_id else None
+        return {"name": person["full_name"] if person else "", "position": "Chủ tịch",
+                "on_behalf": on_behalf}
+
+    def render_decision(self, award_id: str, place: str) -> dict[str, Any]:
+        """R4.5: the award decision, as a DOCX in administrative form."""
+        a = self.award(award_id)
+        union = self.authority.union(a.union_id, a.decided_on)
+        name = union["name"] if union else ""
+        proposal = None
+        if a.submission_id:
+            s = self.submission(str(a.submission_id))
+            proposer = self.authority.union(s.union_id, a.decided_on)
+            last = s.rounds[-1] if s.rounds else {}
+            proposal = (f"Xét đề nghị của {proposer['name'] if proposer else ''} tại Tờ trình số "
+                        f"{last.get('number') or '…'} ngày {_vn(last.get('submitted_on'))},")
+        position = {"chairman": "Chủ tịch", "vice_chairman": "Phó Chủ tịch"}.get(
+            a.signer["position"], a.signer["position"])
+        content = documents.award_decision({
+            "issuer": self._issuer(a.union_id, a.decided_on), "number": a.number,
+            "number_suffix": "QĐ-CĐ", "place": clean_text(place, "place", 100),
+            "date": a.decided_on.isoformat(), "year": a.year, "form_title": a.form["title"],
+            "subject": f"Về việc tặng {a.form['title']}",
+            "deciding_body": (("Ban Chấp hành " if a.decision["authority"]["kind"] ==
+                               "executive_committee" else "Ban Thường vụ ") + name).upper(),
+            "legal_basis": [f"Căn cứ {basis};" for basis in
+                            self.rules.version(a.decision["rule_set"]["version"]).basis],
+            "proposal": proposal,
+            "awardees": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
+                          "achievement": x["achievement"]} for x in a.awardees],
+            "article_2": "Kèm theo quyết định là hiện vật và tiền thưởng theo quy định.",
+            "article_3": "Các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
+                         "Quyết định này.",
+            "rule_set": a.decision["rule_set"],
+            "signer": {"name": a.signer["name"], "position": position,
+                       "on_behalf": "TM. Ban Chấp hành" if a.decision["authority"]["kind"] ==
+                       "executive_committee" else "TM. Ban Thường vụ"},
+            "recipients": ["Như Điều 3;", "Lưu: VT."]})
+        return self._file(f"quyet-dinh-{a.number.replace('/', '-')}.docx", content)
+
+    def render_award_list(self, award_id: str) -> dict[str, Any]:
+        """The list of awardees attached to a decision, as a DOCX."""
+        a = self.award(award_id)
+        union = self.authority.union(a.union_id, a.decided_on)
+        content = documents.award_list({
+            "issuer": self._issuer(a.union_id, a.decided_on), "number": None,
+            "number_suffix": "DS", "place": "", "date": a.decided_on.isoformat(), "year": a.year,
+            "title": f"DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {a.form['title'].upper()}",
+            "reference": f"(Kèm theo Quyết định số {a.number} ngày {_vn(a.decided_on.isoformat())}"
+                         f" của {union['name'] if union else ''})",
+            "rows": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
+                      "achievement": x["achievement"]} for x in a.awardees]})
+        return self._file(f"danh-sach-{a.number.replace('/', '-')}.docx", content)
+
+    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
+        """The union as this service knows it from the registry's facts (None if unknown)."""
+        return self.authority.union(parse_uuid(union_id, "union_id"), self.as_of(as_of))
+
+
+def _vn(day: str | None) -> str:
+    """A date as Vietnamese documents write it: 20/11/2025."""
+    if not day:
+        return "…"
+    parsed = parse_date(day, "date")
+    return f"{parsed.day:02d}/{parsed.month:02d}/{parsed.year}"
 
 
 APPLICATION = Awards

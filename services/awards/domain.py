@@ -1,0 +1,522 @@
+"""Attestations, nominations, selection meetings, dossiers, award decisions and revocations
+(R4.1–R4.5).
+
+Pure Python: no I/O, no clock, no nameko. Who may decide, and whether a subject meets the
+criteria, is judged by the application from the facts of the other services as of the
+decision's date; what is stored here is the outcome, with the decision record
+(``runtime.rules.decision_record``) inside each decision event. Invariants that need only an
+aggregate's own history are enforced here, with stable codes.
+
+An achievement is rewarded once, in one form ("thành tích đến đâu khen thưởng đến đó", Law
+06/2022/QH15): ``Achievement`` is keyed by what was achieved (the subject, the year, the reach
+of the award's level and, for an individual, the initiatives it rests on), so a second award
+of the same achievement collides on the same id, in any process.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from runtime.errors import Conflict, InvalidInput
+from runtime.text import clean_text
+
+TEXT_MAX = 20_000
+NAME_MAX = 300
+DOCUMENT_MAX_BYTES = 5 * 1024 * 1024  # a scanned, signed letter or minutes extract
+
+
+class Subject(StrEnum):
+    INDIVIDUAL = "individual"  # cá nhân
+    COLLECTIVE = "collective"  # tập thể
+
+
+class DocumentKind(StrEnum):
+    """The items of a dossier (R4.4)."""
+
+    SUBMISSION_LETTER = "submission_letter"  # (1) tờ trình, with the list
+    ACHIEVEMENT_SUMMARY = "achievement_summary"  # (2) a collective's outstanding achievements
+    INITIATIVE_SUMMARY = "initiative_summary"  # (2) an individual's initiative
+    RECOGNITION_DECISION = "recognition_decision"  # (2) a copy of its recognition decision
+    MINUTES_EXTRACT = "minutes_extract"  # (3) the meeting minutes and selection results
+    OTHER = "other"
+
+
+class SubmissionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"  # for supplements; the proposer attaches more and submits again
+    DECIDED = "decided"
+
+
+class AwardStatus(StrEnum):
+    AWARDED = "awarded"
+    REVOKED = "revoked"
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+class NotEligible(Conflict):
+    """R4.1, R4.2: the subject does not meet the form's criteria; the details say which."""
+
+    code = "NOT_ELIGIBLE"
+
+
+class FormUnknown(InvalidInput):
+    code = "FORM_UNKNOWN"
+
+
+class FormNotForSubject(InvalidInput):
+    code = "FORM_NOT_FOR_SUBJECT"
+
+
+class AboveAuthority(Conflict):
+    """R4.3: a body decides only the forms of its own level, for those under it."""
+
+    code = "ABOVE_AUTHORITY"
+
+
+class OutsideScope(Conflict):
+    """R4.3: the subject is not in the deciding or nominating union's own subtree."""
+
+    code = "OUTSIDE_SCOPE"
+
+
+class AlreadyRewarded(Conflict):
+    """Law 06/2022: an achievement is rewarded once, in one form."""
+
+    code = "ACHIEVEMENT_ALREADY_REWARDED"
+
+
+class DecisionNumberTaken(Conflict):
+    code = "DECISION_NUMBER_TAKEN"
+
+
+class NotSubmitted(Conflict):
+    """R4.3: the province decides on submission; the nomination is not before it."""
+
+    code = "NOT_ON_SUBMISSION"
+
+
+class DossierIncomplete(Conflict):
+    """R4.4: a dossier missing an item cannot be submitted; the details list what is missing."""
+
+    code = "DOSSIER_INCOMPLETE"
+
+
+class SubmissionState(Conflict):
+    code = "SUBMISSION_STATE"
+
+
+class NominationClosed(Conflict):
+    code = "NOMINATION_CLOSED"
+
+
+class NotSelected(Conflict):
+    """R4.4 (3): only nominations the proposing body selected in a meeting go up."""
+
+    code = "NOT_SELECTED"
+
+
+class MeetingInvalid(InvalidInput):
+    code = "MEETING_INVALID"
+
+
+class NoQuorum(Conflict):
+    code = "NO_QUORUM"
+
+
+class GroundInvalid(InvalidInput):
+    """A revocation states one of the law's grounds (Law 06/2022, art. 8 and 79)."""
+
+    code = "REVOCATION_GROUND_INVALID"
+
+
+class RecoveryRequired(InvalidInput):
+    code = "RECOVERY_REQUIRED"
+
+
+class AlreadyRevoked(Conflict):
+    code = "ALREADY_REVOKED"
+
+
+class DocumentInvalid(InvalidInput):
+    code = "DOCUMENT_INVALID"
+
+
+class EvidenceRequired(InvalidInput):
+    code = "EVIDENCE_REQUIRED"
+
+
+class DateBeforeRecord(InvalidInput):
+    code = "DATE_BEFORE_RECORD"
+
+
+def not_before(day: date, earliest: date, what: str) -> None:
+    if day < earliest:
+        raise DateBeforeRecord(f"{what} cannot be dated before {earliest}",
+                               {"date": day.isoformat(), "earliest": earliest.isoformat()})
+
+
+def _id(*parts: object) -> UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, "emulation:awards:" + ":".join(str(p) for p in parts))
+
+
+# --- attestations (R4.1 d, R4.2 b) -------------------------------------------------------------
+
+class Attestation(Aggregate):
+    """What no event shows (internal unity, compliance with Party, State and union rules),
+    attested by a union body with its evidence; a later attestation supersedes it."""
+
+    @staticmethod
+    def create_id(subject: str, subject_id: UUID, year: int, criterion: str) -> UUID:
+        return _id("attestation", str(subject), subject_id, year, criterion)
+
+    @event("Attested")
+    def __init__(self, subject: str, subject_id: UUID, year: int, criterion: str,
+                 attested_on: date, met: bool, statement: str, decision: dict[str, Any]) -> None:
+        self.subject = subject
+        self.subject_id = subject_id
+        self.year = year
+        self.criterion = criterion
+        self.history: list[dict[str, Any]] = []
+        self._take(attested_on, met, statement, decision)
+
+    def _take(self, on: date, met: bool, statement: str, decision: dict[str, Any]) -> None:
+        self.attested_on, self.met, self.statement, self.decision = on, met, statement, decision
+        self.history.append({"on": on.isoformat(), "met": met, "statement": statement,
+                             "decision": decision})
+
+    @event("Reattested")
+    def reattest(self, attested_on: date, met: bool, statement: str,
+                 decision: dict[str, Any]) -> None:
+        self._take(attested_on, met, statement, decision)
+
+
+# --- nominations (R4.3) -----------------------------------------------------------------------
+
+class Nomination(Aggregate):
+    """A body's nomination of a collective or an individual for a form, for a year: for its
+    own decision (``to_union_id`` is its own union) or proposed one level up the tree."""
+
+    @event("Nominated")
+    def __init__(self, union_id: UUID, to_union_id: UUID, year: int, subject: str,
+                 subject_id: UUID, subject_name: str, form: str, achievement: str,
+                 initiative_ids: list[str], carries: UUID | None, relies_on: list[str],
+                 evaluation: dict[str, Any], nominated_on: date,
+                 decision: dict[str, Any]) -> None:
+        self.union_id = union_id
+        self.to_union_id = to_union_id
+        self.year = year
+        self.subject = subject
+        self.subject_id = subject_id
+        self.subject_name = subject_name
+        self.form = form
+        self.achievement = achievement
+        self.initiative_ids = initiative_ids
+        self.carries = carries  # the lower union's nomination this one takes up the tree
+        self.relies_on = relies_on  # awards already given for lower reaches of the same work
+        self.evaluation = evaluation  # R4.1/R4.2: criterion by criterion, with the evidence
+        self.nominated_on = nominated_on
+        self.decision = decision
+        self.award_id: UUID | None = None
+        self.withdrawn = False
+
+    @property
+    def upward(self) -> bool:
+        return self.to_union_id != self.union_id
+
+    def require_open(self) -> None:
+        if self.award_id is not None or self.withdrawn:
+            raise NominationClosed("the nomination was already decided or withdrawn",
+                                   {"nomination_id": str(self.id)})
+
+    @event("Awarded")
+    def awarded(self, award_id: UUID) -> None:
+        self.award_id = award_id
+
+    @event("Withdrawn")
+    def withdraw(self, on: date, reason: str) -> None:
+        self.withdrawn = True
+
+
+# --- selection meetings (R4.4 item 3) ----------------------------------------------------------
+
+def ratio_reached(count: int, of: int, ratio: Mapping[str, int], strictly: bool = False) -> bool:
+    """``count / of`` reaches numerator/denominator, in whole numbers (no rounding)."""
+    left, right = count * ratio["denominator"], of * ratio["numerator"]
+    return left > right if strictly else left >= right
+
+
+class SelectionMeeting(Aggregate):
+    """A meeting of the nominating body: who attended, the votes on each nomination, the
+    results, the minutes (R4.4 item 3: the extract of the minutes and the selection results)."""
+
+    @event("Held")
+    def __init__(self, union_id: UUID, body_id: UUID, held_on: date, members: list[str],
+                 attendees: list[str], votes: dict[str, dict[str, int]],
+                 results: dict[str, bool], minutes: str, decision: dict[str, Any]) -> None:
+        self.union_id = union_id
+        self.body_id = body_id
+        self.held_on = held_on
+        self.members = members
+        self.attendees = attendees
+        self.votes = votes
+        self.results = results
+        self.minutes = minutes
+        self.decision = decision
+
+    def selected(self, nomination_id: UUID) -> bool:
+        return bool(self.results.get(str(nomination_id)))
+
+
+def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, Mapping[str, Any]],
+          quorum: Mapping[str, int], majority: Mapping[str, int]) -> dict[str, bool]:
+    """R4.4 (3): the meeting has its quorum of the body's members, and a nomination is
+    selected when the votes for it are more than the majority of all the body's members."""
+    if set(attendees) - set(members):
+        raise MeetingInvalid("only the body's members attend its selection meeting",
+                             {"not_members": sorted(set(attendees) - set(members))})
+    if len(set(attendees)) != len(attendees):
+        raise MeetingInvalid("an attendee is listed twice", {"field": "attendees"})
+    if not ratio_reached(len(attendees), len(members), quorum):
+        raise NoQuorum(f"{len(attendees)} of {len(members)} members attended; the quorum is "
+                       f"{quorum['numerator']}/{quorum['denominator']}",
+                       {"attended": len(attendees), "members": len(members)})
+    results = {}
+    for nomination, count in votes.items():
+        cast = [count.get(k, 0) for k in ("for", "against", "abstain")]
+        if set(count) - {"for", "against", "abstain"} or any(
+                isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in cast):
+            raise MeetingInvalid("votes are whole numbers for, against and abstain",
+                                 {"nomination_id": nomination})
+        if sum(cast) > len(attendees):
+            raise MeetingInvalid("more votes than attendees", {"nomination_id": nomination})
+        results[nomination] = ratio_reached(cast[0], len(members), majority, strictly=True)
+    return results
+
+
+# --- documents and dossiers (R4.4) ---------------------------------------------------------------
+
+def document_content(content_base64: object) -> bytes:
+    if not isinstance(content_base64, str) or not content_base64:
+        raise DocumentInvalid("a document's content is base64 text", {"field": "content_base64"})
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise DocumentInvalid("a document's content is not valid base64",
+                              {"field": "content_base64"}) from None
+    if not content or len(content) > DOCUMENT_MAX_BYTES:
+        raise DocumentInvalid(f"a document holds 1 byte to {DOCUMENT_MAX_BYTES} bytes",
+                              {"field": "content_base64", "size": len(content)})
+    return content
+
+
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
+
+
+def media_type(value: object) -> str:
+    """A document's media type (``application/pdf``), as its recipient will open it."""
+    if not isinstance(value, str) or not _MEDIA_TYPE.fullmatch(value.strip().lower()):
+        raise DocumentInvalid("media_type is a type such as application/pdf",
+                              {"field": "media_type"})
+    return value.strip().lower()
+
+
+class Document(Aggregate):
+    """A stored file, addressed by the SHA-256 of its content: the same bytes are one document,
+    and the hash an auditor recomputes from the content proves it was not altered."""
+
+    @staticmethod
+    def create_id(sha256: str) -> UUID:
+        return _id("document", sha256)
+
+    @event("Stored")
+    def __init__(self, sha256: str, size: int, media_type: str, content_base64: str) -> None:
+        self.sha256 = sha256
+        self.size = size
+        self.media_type = media_type
+        self.content_base64 = content_base64
+
+    @staticmethod
+    def digest(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
+
+
+class Submission(Aggregate):
+    """The proposing body's submission (tờ trình) of its nominations to the union above, with
+    its dossier; returned for supplements and submitted again, every round kept (R4.4)."""
+
+    @event("Drafted")
+    def __init__(self, union_id: UUID, to_union_id: UUID, year: int, nomination_ids: list[str],
+                 drafted_on: date) -> None:
+        self.union_id = union_id
+        self.to_union_id = to_union_id
+        self.year = year
+        self.nomination_ids = nomination_ids
+        self.drafted_on = drafted_on
+        self.documents: list[dict[str, Any]] = []
+        self.rounds: list[dict[str, Any]] = []  # each submission and what became of it
+        self.status = SubmissionStatus.DRAFT
+        self.last_on = drafted_on
+
+    def require_editable(self) -> None:
+        if self.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+            raise SubmissionState(f"a {self.status} submission cannot be changed",
+                                  {"status": str(self.status)})
+
+    @event("DocumentAttached")
+    def attach(self, document: dict[str, Any]) -> None:
+        self.documents.append(document)
+
+    def documents_of(self, kind: DocumentKind, nomination_id: str | None = None) -> list[dict[str, Any]]:
+        return [d for d in self.documents if d["kind"] == kind.value
+                and (nomination_id is None or d.get("nomination_id") == nomination_id)]
+
+    def submit(self, on: date, number: str | None, meeting_ids: list[str],
+               decision: dict[str, Any]) -> None:
+        self._submitted(on=on, number=number, meeting_ids=meeting_ids, decision=decision,
+                        union_id=self.union_id, to_union_id=self.to_union_id, year=self.year,
+                        nomination_ids=self.nomination_ids, round=len(self.rounds) + 1,
+                        documents=[{k: d[k] for k in ("kind", "sha256", "nomination_id")}
+                                   for d in self.documents])
+
+    @event("Submitted")
+    def _submitted(self, on: date, number: str | None, meeting_ids: list[str],
+                   decision: dict[str, Any], union_id: UUID, to_union_id: UUID, year: int,
+                   nomination_ids: list[str], round: int, documents: list[dict[str, Any]]) -> None:
+        self.rounds.append({"round": round, "submitted_on": on.isoformat(), "number": number,
+                            "meeting_ids": meeting_ids, "documents": [d["sha256"] for d in documents],
+                            "decision": decision, "returned": None})
+        self.status = SubmissionStatus.SUBMITTED
+        self.last_on = on
+
+    def require_submitted(self) -> None:
+        if self.status != SubmissionStatus.SUBMITTED:
+            raise SubmissionState(f"the submission is {self.status}, not before the receiver",
+                                  {"status": str(self.status)})
+
+    def return_for_supplements(self, on: date, missing: list[str],
+                               decision: dict[str, Any]) -> None:
+        self._returned(on=on, missing=missing, decision=decision, union_id=self.union_id,
+                       to_union_id=self.to_union_id, round=len(self.rounds))
+
+    @event("Returned")
+    def _returned(self, on: date, missing: list[str], decision: dict[str, Any], union_id: UUID,
+                  to_union_id: UUID, round: int) -> None:
+        self.rounds[-1]["returned"] = {"on": on.isoformat(), "missing": missing,
+                                       "decision": decision}
+        self.status = SubmissionStatus.RETURNED
+        self.last_on = on
+
+    @event("Closed")
+    def close(self, award_id: UUID) -> None:
+        self.status = SubmissionStatus.DECIDED
+
+
+# --- awards (R4.5) and what they reward --------------------------------------------------------
+
+def achievement_key(subject: str, subject_id: UUID, year: int, level: str,
+                    initiative_ids: Iterable[str]) -> str:
+    """What was achieved: by whom, in which year, at which reach and, for an individual, on
+    which initiatives. The same key is the same achievement, rewarded once."""
+    basis = ",".join(sorted(initiative_ids)) if subject == Subject.INDIVIDUAL else "-"
+    return f"{subject}:{subject_id}:{year}:{level}:{basis}"
+
+
+class Achievement(Aggregate):
+    @staticmethod
+    def create_id(key: str) -> UUID:
+        return _id("achievement", key)
+
+    @event("Rewarded")
+    def __init__(self, key: str, award_id: UUID, form: str) -> None:
+        self.key = key
+        self.award_id = award_id
+        self.form = form
+        self.revoked = False
+
+    @event("RewardRevoked")
+    def revoke(self, award_id: UUID) -> None:
+        self.revoked = True
+
+
+class Award(Aggregate):
+    """A decision conferring one form on one or more awardees: number, date, signer, the
+    achievement each is for, and the decision record (authority, reason, evidence, rules)."""
+
+    @staticmethod
+    def create_id(union_id: UUID, number: str) -> UUID:
+        return _id("award", union_id, number.casefold())
+
+    @event("Decided")
+    def __init__(self, union_id: UUID, year: int, form: dict[str, Any], number: str,
+                 decided_on: date, signer: dict[str, Any], awardees: list[dict[str, Any]],
+                 submission_id: UUID | None, decision: dict[str, Any]) -> None:
+        self.union_id = union_id
+        self.year = year
+        self.form = form
+        self.number = number
+        self.decided_on = decided_on
+        self.signer = signer
+        self.awardees = awardees
+        self.submission_id = submission_id
+        self.decision = decision
+        self.revocations: dict[str, dict[str, Any]] = {}  # subject_id -> revocation
+
+    def awardee(self, subject_id: str | None) -> dict[str, Any]:
+        if subject_id is None:
+            if len(self.awardees) != 1:
+                raise InvalidInput("name the awardee whose award is revoked",
+                                   {"field": "subject_id"})
+            return self.awardees[0]
+        for awardee in self.awardees:
+            if awardee["subject_id"] == subject_id:
+                return awardee
+        raise InvalidInput("that subject is not an awardee of this decision",
+                           {"field": "subject_id", "subject_id": subject_id})
+
+    def check_revocation(self, subject_id: str, on: date) -> None:
+        if subject_id in self.revocations:
+            raise AlreadyRevoked("this award was already revoked",
+                                 {"award_id": str(self.id), "subject_id": subject_id})
+        not_before(on, self.decided_on, "a revocation")
+
+    @event("Revoked")
+    def revoke(self, subject_id: str, ground: str, recovery: dict[str, Any],
+               dependents: list[dict[str, Any]], decision: dict[str, Any]) -> None:
+        self.revocations[subject_id] = {"ground": ground, "recovery": recovery,
+                                        "dependents": dependents, "decision": decision}
+
+    def status_of(self, subject_id: str) -> AwardStatus:
+        return AwardStatus.REVOKED if subject_id in self.revocations else AwardStatus.AWARDED
+
+
+def clean_recovery(recovery: object) -> dict[str, Any]:
+    """What is to be recovered on revocation (Law 06/2022): the certificate or insignia and
+    the money given, in đồng, and any other note."""
+    if not isinstance(recovery, Mapping):
+        raise RecoveryRequired("a revocation states what is recovered", {"field": "recovery"})
+    unknown = set(recovery) - {"certificate", "money_vnd", "note"}
+    if unknown:
+        raise InvalidInput("unknown recovery items", {"field": "recovery",
+                                                      "unknown": sorted(unknown)})
+    money = recovery.get("money_vnd", 0)
+    if isinstance(money, bool) or not isinstance(money, int) or not 0 <= money <= 10 ** 15:
+        raise InvalidInput("money_vnd is a whole number of đồng", {"field": "recovery.money_vnd"})
+    certificate = recovery.get("certificate", True)
+    if not isinstance(certificate, bool):
+        raise InvalidInput("certificate is true or false", {"field": "recovery.certificate"})
+    note = recovery.get("note")
+    return {"certificate": certificate, "money_vnd": money,
+            "note": clean_text(note, "recovery.note", 2000) if note is not None else None}

@@ -1,0 +1,107 @@
+"""A year of the movement in the small province (``tests.support.province``), made with the
+real commands of the reviews and initiatives services, for the awards tests: the facts an
+award is judged by are those services' published events, never rows written by hand.
+
+In 2025 the grassroots union CS-1 launches the movement, disseminates it, signs its pledge,
+holds its half-year and annual reviews, and is classified "vững mạnh" by Càng Long (TV-CL).
+Two initiatives are registered, recognised and applied there: SK-01 by D (60 %) and A (40 %),
+which goes on to be recognised by Càng Long and by the province; SK-02 by E alone. CS-2 does
+nothing all year. ``Call`` runs a command of a service as a person, on the applications in a
+unit test or over RPC in a system test, so one script serves both.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.support.province import Province
+
+Call = Callable[..., Any]  # call(service, method, person_letter, *args, **kwargs)
+
+PLEDGE = ("Giao ước thi đua năm 2025 thực hiện phong trào \"Đổi mới, sáng tạo, hiệu quả trong "
+          "hoạt động của tổ chức Công đoàn\": mỗi đoàn viên một sáng kiến.")
+FIELDS = {"objective": "Giảm thời gian tra cứu hồ sơ", "implementation_steps": "Khảo sát; xây dựng; áp dụng",
+          "scope_feasibility_time": "Toàn đơn vị, từ quý I/2025",
+          "expected_effectiveness": "Tiết kiệm 200 giờ công mỗi năm"}
+MARKS = {"new_within_unit": 8, "applied_with_benefit": 8, "effectiveness": 8}
+
+
+@dataclass
+class Movement:
+    province: Province
+    initiatives: dict[str, str] = field(default_factory=dict)  # reference -> id
+
+    def person(self, letter: str) -> str:
+        return self.province.people[letter]
+
+    def union(self, code: str) -> str:
+        return self.province.unions[code]
+
+
+def _initiative(call: Call, w: Province, reference: str, name: str,
+                authors: list[tuple[str, int]], value_saved: int) -> str:
+    """Registered in January 2025, evaluated by a council of A, B, C, recognised in February,
+    applied and reported in May with the value it saved."""
+    initiative = call("initiatives", "register", authors[0][0], w.unions["CS-1"], reference,
+                      "initiative", {"name": name, **FIELDS},
+                      [{"person_id": w.people[p], "share": s} for p, s in authors], "2025-01-10")
+    council = [w.people[x] for x in "ABC"]
+    call("initiatives", "constitute_council", "A", initiative, council, "2025-01-20",
+         "Thành lập hội đồng xét sáng kiến", "05/QĐ-CĐCS")
+    call("initiatives", "record_evaluation", "A", initiative, "2025-02-01",
+         dict.fromkeys(council, MARKS), dict.fromkeys(council, "for"), "BB-01")
+    call("initiatives", "recognise", "A", initiative, "2025-02-10", "Hội đồng tán thành",
+         f"12/QĐ-CĐCS-{reference}", ["bien-ban-hoi-dong.pdf"])
+    call("initiatives", "report_application", "A", initiative, "2025-02-15",
+         "Giảm 60% thời gian tra cứu", value_saved, "2025-05-01")
+    return str(initiative)
+
+
+def movement_year(call: Call, w: Province) -> Movement:
+    """CS-1's year 2025, its classification and its two initiatives (see the module)."""
+    cs1, m = w.unions["CS-1"], Movement(w)
+    call("reviews", "launch", "A", cs1, 2025, "2025-01-05", "Phát động phong trào năm 2025",
+         "Kế hoạch: mỗi tổ công đoàn đăng ký ít nhất một sáng kiến")
+    call("reviews", "record_dissemination", "A", cs1, 2025, "conference", "2025-01-15",
+         "Hội nghị quán triệt", "Toàn thể đoàn viên", 40)
+    call("reviews", "sign_pledge", "A", cs1, 2025, "2025-01-20", PLEDGE)
+    call("reviews", "hold_half_year_review", "A", cs1, "2025-H1", "2025-07-05",
+         "Sơ kết 6 tháng đầu năm", ["Hai sáng kiến được công nhận"])
+    call("reviews", "hold_half_year_review", "A", cs1, "2025-H2", "2026-01-08",
+         "Sơ kết 6 tháng cuối năm", ["Nhân rộng sáng kiến SK-01"])
+    call("reviews", "hold_annual_review", "A", cs1, 2025, "2026-01-20", "Tổng kết năm 2025", 95)
+    call("reviews", "classify", "G", cs1, 2025, w.unions["TV-CL"], "2026-02-10", 95)
+    m.initiatives["SK-01"] = _initiative(call, w, "SK-01", "Sổ theo dõi đoàn viên điện tử",
+                                         [("D", 60), ("A", 40)], 12_500_000)
+    m.initiatives["SK-02"] = _initiative(call, w, "SK-02", "Quy trình tiếp nhận ý kiến đoàn viên",
+                                         [("E", 100)], 15_000_000)
+    sk01 = m.initiatives["SK-01"]
+    call("initiatives", "propose", "A", sk01, "2025-05-02", "Hiệu quả cao")
+    call("initiatives", "recognise_at_level", "G", sk01, "direct_superior", "2025-05-20",
+         "Hiệu quả trong toàn huyện", "30/QĐ-LĐLĐ")
+    call("initiatives", "propose", "G", sk01, "2025-06-01", "Đề nghị LĐLĐ tỉnh")
+    call("initiatives", "recognise_at_level", "H", sk01, "province", "2025-06-20",
+         "Phạm vi ảnh hưởng toàn tỉnh", "99/QĐ-LĐLĐ")
+    return m
+
+
+def pdf(text: str) -> str:
+    """A small document's content, base64 (the bytes stand for a scanned, signed paper)."""
+    return base64.b64encode(f"%PDF-1.4\n% {text}\n".encode()).decode("ascii")
+
+
+def full_dossier(call: Call, letter: str, submission: str, nominations: dict[str, str],
+                 on: str) -> None:
+    """Every item of R4.4 for the listed nominations: the letter, each nominee's summary
+    (``nominations``: nomination id -> individual | collective), the minutes extract."""
+    call("awards", "attach_document", letter, submission, "submission_letter", "to-trinh.pdf",
+         "application/pdf", pdf("Tờ trình"), on)
+    for nomination, subject in nominations.items():
+        kind = "initiative_summary" if subject == "individual" else "achievement_summary"
+        call("awards", "attach_document", letter, submission, kind, f"{kind}.pdf",
+             "application/pdf", pdf(f"{kind} {nomination}"), on, nomination)
+    call("awards", "attach_document", letter, submission, "minutes_extract", "trich-bien-ban.pdf",
+         "application/pdf", pdf("Trích biên bản họp bình xét"), on)
