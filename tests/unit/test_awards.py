@@ -22,7 +22,7 @@ from services.initiatives.application import Initiatives
 from services.registry.application import Registry
 from services.reviews.application import Reviews
 from tests.support.awards_world import Movement, full_dossier, movement_year, pdf
-from tests.support.province import acting, build, deliver
+from tests.support.province import ADMIN, acting, build, deliver
 
 YEAR = 2025
 
@@ -218,6 +218,57 @@ def test_r4_3_the_province_decides_only_on_submission(w: World) -> None:
     with refused(w, "NOT_ON_SUBMISSION"):  # proposed, but never submitted
         w.call("awards", "decide_award", "G", w.u("TV-CL"), "giay_khen_cap_tren", "2026-04-01",
                "40/QĐ-LĐLĐ", [up["nomination_id"]], "Thành tích")
+    w.call("awards", "hold_selection", "A", w.u("CS-1"), "2026-03-07", [w.p(x) for x in "AB"],
+           {up["nomination_id"]: {"for": 2}}, "Họp BCH")
+    submission = w.call("awards", "draft_submission", "A", w.u("CS-1"), YEAR,
+                        [up["nomination_id"]], "2026-03-08")
+    w.call("awards", "submit", "A", submission, "2026-03-08")
+    # the direct-superior standing committee rewards at its own level, on the submission
+    award = w.call("awards", "decide_award", "G", w.u("TV-CL"), "giay_khen_cap_tren",
+                   "2026-04-01", "40/QĐ-LĐLĐ", [up["nomination_id"]], "Thành tích")
+    assert award["submission_id"] == submission and award["form"]["level"] == "direct_superior"
+
+
+def test_r4_3_authority_is_judged_as_of_the_decision_date(w: World) -> None:
+    """G leaves Càng Long's standing committee on 1 April 2026: a decision dated the day
+    before is G's to make, one dated that day is not."""
+    attest(w, "collective", w.u("CS-1"))
+    with use_context(ADMIN):
+        w.registry.relieve(w.m.province.bodies["TV-CL/standing_committee"], w.p("G"), "2026-04-01")
+    w.sync()
+    first = nominate(w, "G", "TV-CL", "collective", w.u("CS-1"), "giay_khen_cap_tren")
+    second = nominate(w, "G", "TV-CL", "collective", w.u("CS-1"), "bieu_duong_cap_tren")
+    with refused(w, "NO_AUTHORITY") as caught:  # the committee sits on, without G
+        w.call("awards", "decide_award", "G", w.u("TV-CL"), "bieu_duong_cap_tren", "2026-04-01",
+               "41/QĐ-LĐLĐ", [second["nomination_id"]], "Biểu dương")
+    assert caught.value.details["on"] == "2026-04-01"
+    award = w.call("awards", "decide_award", "G", w.u("TV-CL"), "giay_khen_cap_tren",
+                   "2026-03-31", "40/QĐ-LĐLĐ", [first["nomination_id"]], "Thành tích")
+    assert award["decision"]["authority"]["as_of"] == "2026-03-31"
+
+
+def test_r4_5_a_concurrent_decision_on_the_same_achievement_stores_nothing_and_says_why(
+        w: World, store_url: str, settings_for: Any) -> None:
+    """Two instances of the service check, then save: the second to save collides on the
+    achievement's id and is refused with the code, not a raw database error (R5.3)."""
+    attest(w, "individual", w.p("D"), "A", "CS-1")
+    first = nominate(w, "A", "CS-1", "individual", w.p("D"), "giay_khen_cdcs")
+    second = nominate(w, "A", "CS-1", "individual", w.p("D"), "bieu_duong_cdcs")
+    other = Awards(settings_for(store_url), clock=w.awards.clock)
+    save = other.save
+
+    def racing_save(*aggregates: Any, **kwargs: Any) -> Any:
+        w.call("awards", "decide_award", "A", w.u("CS-1"), "giay_khen_cdcs", "2026-03-10",
+               "05/QĐ-CĐCS", [first["nomination_id"]], "Thành tích năm 2025")
+        return save(*aggregates, **kwargs)
+
+    other.save = racing_save  # type: ignore[method-assign]
+    with use_context(acting(w.p("A"))), pytest.raises(DomainError) as caught:
+        other.decide_award(w.u("CS-1"), "bieu_duong_cdcs", "2026-03-10", "06/QĐ-CĐCS",
+                           [second["nomination_id"]], "Biểu dương")
+    assert caught.value.code == "ACHIEVEMENT_ALREADY_REWARDED"
+    assert [a["number"] for a in w.awards.awards(w.u("CS-1"))] == ["05/QĐ-CĐCS"]
+    assert w.awards.get_nomination(second["nomination_id"])["award_id"] is None
 
 
 # --- R4.3, R4.4, R4.5: the full path ---------------------------------------------------------
