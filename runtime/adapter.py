@@ -102,7 +102,15 @@ class DomainRpc(Rpc):
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
+class QueryRpc(DomainRpc):
+    """An RPC that changes nothing: the gateway serves it as a GET, read-only roles may call
+    it, and it is never retried for its effect (R5.2)."""
+
+    changes_nothing = True
+
+
 rpc = DomainRpc.decorator
+query = QueryRpc.decorator
 
 
 class EventsQueueConsumer(QueueConsumer):
@@ -234,12 +242,12 @@ class EventSourcedService:
     app: Any
     context = ActorContextProvider()
 
-    @rpc
+    @query
     def notifications(self, after: int | None = None, stop: int | None = None,
                       limit: int = 100) -> dict[str, Any]:
         return self.app.published_page(after, stop, limit)
 
-    @rpc
+    @query
     def processed(self, source: str) -> int | None:
         """The last log position of an upstream service this one has processed (None if
         nothing yet): how far its view of that service's facts has come."""
@@ -247,7 +255,13 @@ class EventSourcedService:
             raise InvalidInput("source names an upstream service", {"field": "source"})
         return self.app.last_processed(source)
 
-    @rpc
+    @query
+    def version(self, aggregate_id: str) -> int | None:
+        """The version of one of this service's records (None if there is none): what an
+        ETag carries, so an update can say which version it expects."""
+        return self.app.version_of(aggregate_id)
+
+    @query
     def health(self) -> dict[str, Any]:
         return {"service": self.name, "last_notification": self.app.recorder.max_notification_id()}
 

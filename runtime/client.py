@@ -6,18 +6,24 @@ domain error raised in a service arrives here as the same typed error with its c
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from nameko.exceptions import deserialize_to_instance
-from nameko.standalone.rpc import ClusterRpcProxy
+from amqp.exceptions import AMQPError
+from kombu.exceptions import KombuError
+from nameko.exceptions import RpcTimeout, UnknownService, deserialize_to_instance
+from nameko.rpc import ServiceProxy
+from nameko.standalone.rpc import ClusterRpcProxy, StandaloneProxyBase
 
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext
 from runtime.errors import DomainError
 
 deserialize_to_instance(DomainError)  # DomainError(message, details, code) becomes the subclass
+log = logging.getLogger("emulation.client")
 
 
 @contextmanager
@@ -28,3 +34,91 @@ def services(settings: Settings, context: CommandContext | None = None,
     with ClusterRpcProxy(settings.nameko_config(), context_data=context_data,
                          timeout=timeout or settings.rpc_timeout) as proxy:
         yield proxy
+
+
+class ServiceUnavailable(DomainError):
+    """A service did not answer in time, or is not running: the caller may try again later
+    (the request expired unconsumed, so it never runs late)."""
+
+    code = "SERVICE_UNAVAILABLE"
+    kind = "unavailable"
+
+
+class _Proxy(StandaloneProxyBase):
+    """One connection and reply queue; requests expire in the service's queue when the
+    caller stops waiting, so a call that timed out is never executed afterwards."""
+
+    def __init__(self, config: dict[str, Any], timeout: float) -> None:
+        super().__init__(config, timeout=timeout)
+        self.timeout = timeout
+        self._services: dict[str, ServiceProxy] = {}
+
+    def call(self, context: CommandContext | None, service: str, method: str,
+             args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self._worker_ctx.data = {HEADER_KEY: context.to_header()} if context else {}
+        proxy = self._services.get(service)
+        if proxy is None:
+            proxy = self._services[service] = ServiceProxy(
+                self._worker_ctx, service, self._reply_listener, expiration=self.timeout)
+        return getattr(proxy, method)(*args, **kwargs)
+
+
+class RpcPool:
+    """RPC clients shared by the threads of one process (the gateway): each call borrows a
+    started proxy, so a call costs one round trip, not a new connection. A proxy that failed
+    at the transport level is dropped and a fresh one made on the next call, so the caller
+    recovers by itself when a service or the broker comes back."""
+
+    def __init__(self, settings: Settings, timeout: float | None = None) -> None:
+        self.config = settings.nameko_config()
+        self.timeout = timeout or settings.rpc_timeout
+        self._idle: list[_Proxy] = []
+        self._lock = threading.Lock()
+
+    def call(self, service: str, method: str, *args: Any, context: CommandContext | None = None,
+             **kwargs: Any) -> Any:
+        proxy = self._borrow()
+        try:
+            result = proxy.call(context, service, method, args, kwargs)
+        except DomainError:
+            self._give_back(proxy)
+            raise
+        except (RpcTimeout, UnknownService, OSError, ConnectionError, KombuError,
+                AMQPError) as exc:
+            self._drop(proxy)
+            raise ServiceUnavailable(f"{service} did not answer", {
+                "service": service, "error": type(exc).__name__}) from None
+        except BaseException:
+            self._drop(proxy)
+            raise
+        self._give_back(proxy)
+        return result
+
+    def _borrow(self) -> _Proxy:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        proxy = _Proxy(self.config, self.timeout)
+        try:
+            proxy.start()
+        except (OSError, ConnectionError, KombuError, AMQPError) as exc:
+            raise ServiceUnavailable("the message broker does not answer",
+                                     {"error": type(exc).__name__}) from None
+        return proxy
+
+    def _give_back(self, proxy: _Proxy) -> None:
+        with self._lock:
+            self._idle.append(proxy)
+
+    @staticmethod
+    def _drop(proxy: _Proxy) -> None:
+        try:
+            proxy.stop()
+        except Exception:  # the connection is already broken: nothing to keep
+            log.debug("dropping a broken RPC proxy", exc_info=True)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for proxy in idle:
+            self._drop(proxy)

@@ -55,6 +55,9 @@ class CommandContext:
     causation_id: str | None = None
     effective_at: datetime | None = None  # when it takes effect, if not when it is recorded
     decision: Decision | None = None
+    # Optimistic concurrency: record id -> the version the caller last read (If-Match). A
+    # command that changes one of these records from another version is refused (R5.2).
+    expected_versions: dict[str, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -82,6 +85,7 @@ class CommandContext:
                     evidence=tuple(decision.get("evidence") or ()),
                     authority=decision.get("authority"),
                 ) if decision else None,
+                expected_versions=_versions(data.get("expected_versions")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInput("the actor context is malformed", {"error": str(exc)}) from exc
@@ -98,6 +102,16 @@ class CommandContext:
         if not isinstance(data, dict):
             raise InvalidInput("the actor context must be a JSON object")
         return cls.from_dict(data)
+
+
+def _versions(value: object) -> dict[str, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            for k, v in value.items()):
+        raise ValueError("expected_versions maps record ids to versions")
+    return dict(value)
 
 
 _current: ContextVar[CommandContext | None] = ContextVar("emulation_command_context", default=None)

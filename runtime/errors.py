@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated")
+KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated", "unavailable")
 
 _BY_CODE: dict[str, type[DomainError]] = {}
 

@@ -41,13 +41,19 @@ from runtime.clock import Clock, SystemClock
 from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
 from runtime.contracts import Catalog
-from runtime.errors import ActorRequired, InvalidInput
+from runtime.errors import ActorRequired, Conflict, InvalidInput
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
     from runtime.readmodel import ReadModel, UpstreamView
 
 META = "_meta"  # the key under which the metadata sits in each stored event's state
+
+
+class VersionConflict(Conflict):
+    """The caller expected another version of the record (a stale If-Match)."""
+
+    code = "VERSION_CONFLICT"
 
 
 class AttributedMapper(Mapper[UUID]):
@@ -268,6 +274,29 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             for view in self.views:
                 view.apply(connection, upstream)
         return recordings
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Saves, after checking the versions the caller said it expects (R5.2, If-Match):
+        a record changed since the caller read it is refused with its current version."""
+        context = current_context()
+        expected = context.expected_versions if context else None
+        if expected:
+            for obj in objs:
+                pending = len(getattr(obj, "pending_events", ()) or ())
+                wanted = expected.get(str(getattr(obj, "id", "")))
+                if pending and wanted is not None and obj.version - pending != wanted:
+                    raise VersionConflict(
+                        "the record changed since it was read; read it again",
+                        {"id": str(obj.id), "expected": wanted, "current": obj.version - pending})
+        return super().save(*objs, **kwargs)
+
+    def version_of(self, aggregate_id: object) -> int | None:
+        """The current version of one of this service's records, or None."""
+        from runtime.text import parse_uuid
+
+        uid = parse_uuid(aggregate_id, "aggregate_id")
+        events = self.recorder.select_events(uid, desc=True, limit=1)
+        return events[0].originator_version if events else None
 
     def rebuild_read_model(self, page_size: int = 1000) -> int:
         """Drops the read model and replays it from the whole log (it is derived data)."""

@@ -12,7 +12,14 @@ from typing import Any
 
 from nameko.rpc import RpcProxy
 
-from runtime.adapter import ApplicationProvider, EventSourcedService, consume_events, receive, rpc
+from runtime.adapter import (
+    ApplicationProvider,
+    EventSourcedService,
+    consume_events,
+    query,
+    receive,
+    rpc,
+)
 from services.awards.application import Awards
 
 
@@ -95,64 +102,64 @@ class AwardsService(EventSourcedService):
 
     # --- queries ------------------------------------------------------------------------------
 
-    @rpc
+    @query
     def evaluate(self, subject: str, subject_id: str, year: Any, form: str | None = None,
                  as_of: str | None = None, initiative_ids: list[str] | None = None) -> dict[str, Any]:
         return self.app.evaluate(subject, subject_id, year, form, as_of, initiative_ids)
 
-    @rpc
+    @query
     def forms(self, as_of: str | None = None) -> dict[str, Any]:
         return self.app.forms(as_of)
 
-    @rpc
+    @query
     def get_nomination(self, nomination_id: str) -> dict[str, Any]:
         return self.app.get_nomination(nomination_id)
 
-    @rpc
+    @query
     def nominations(self, union_id: str | None = None, to_union_id: str | None = None,
                     year: Any = None, status: str | None = None) -> list[dict[str, Any]]:
         return self.app.nominations(union_id, to_union_id, year, status)
 
-    @rpc
+    @query
     def get_submission(self, submission_id: str) -> dict[str, Any]:
         return self.app.get_submission(submission_id)
 
-    @rpc
+    @query
     def submissions(self, to_union_id: str | None = None, union_id: str | None = None,
                     status: str | None = None) -> list[dict[str, Any]]:
         return self.app.submissions(to_union_id, union_id, status)
 
-    @rpc
+    @query
     def dossier_check(self, submission_id: str, as_of: str | None = None) -> dict[str, Any]:
         return self.app.dossier_check(submission_id, as_of)
 
-    @rpc
+    @query
     def get_document(self, sha256: str) -> dict[str, Any]:
         return self.app.get_document(sha256)
 
-    @rpc
+    @query
     def get_award(self, award_id: str) -> dict[str, Any]:
         return self.app.get_award(award_id)
 
-    @rpc
+    @query
     def awards(self, union_id: str | None = None, year: Any = None,
                subject_id: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
         return self.app.awards(union_id, year, subject_id, status)
 
-    @rpc
+    @query
     def render_submission_letter(self, submission_id: str, place: str,
                                  signer_id: str | None = None) -> dict[str, Any]:
         return self.app.render_submission_letter(submission_id, place, signer_id)
 
-    @rpc
+    @query
     def render_decision(self, award_id: str, place: str) -> dict[str, Any]:
         return self.app.render_decision(award_id, place)
 
-    @rpc
+    @query
     def render_award_list(self, award_id: str) -> dict[str, Any]:
         return self.app.render_award_list(award_id)
 
-    @rpc
+    @query
     def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
         return self.app.known_union(union_id, as_of)
 

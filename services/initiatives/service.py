@@ -7,7 +7,14 @@ from typing import Any
 
 from nameko.rpc import RpcProxy
 
-from runtime.adapter import ApplicationProvider, EventSourcedService, consume_events, receive, rpc
+from runtime.adapter import (
+    ApplicationProvider,
+    EventSourcedService,
+    consume_events,
+    query,
+    receive,
+    rpc,
+)
 from services.initiatives.application import Initiatives
 
 
@@ -33,7 +40,7 @@ class InitiativesService(EventSourcedService):
     def withdraw_idea(self, idea_id: str, reason: str, on: str) -> None:
         return self.app.withdraw_idea(idea_id, reason, on)
 
-    @rpc
+    @query
     def get_idea(self, idea_id: str) -> dict[str, Any]:
         return self.app.get_idea(idea_id)
 
@@ -42,7 +49,7 @@ class InitiativesService(EventSourcedService):
                     reason: str, number: str | None = None) -> int:
         return self.app.design_form(union_id, fields, effective_on, reason, number=number)
 
-    @rpc
+    @query
     def get_form(self, union_id: str, version: int | None = None,
                  as_of: str | None = None) -> dict[str, Any]:
         return self.app.get_form(union_id, version=version, as_of=as_of)
@@ -118,36 +125,36 @@ class InitiativesService(EventSourcedService):
                evidence: list[str] | None = None, number: str | None = None) -> dict[str, Any]:
         return self.app.revoke(initiative_id, decided_on, ground, reason, evidence=evidence, number=number)
 
-    @rpc
+    @query
     def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
         return self.app.known_union(union_id, as_of=as_of)
 
-    @rpc
+    @query
     def get_initiative(self, initiative_id: str) -> dict[str, Any]:
         return self.app.get_initiative(initiative_id)
 
-    @rpc
+    @query
     def get_replication(self, initiative_id: str, union_id: str) -> dict[str, Any]:
         return self.app.get_replication(initiative_id, union_id)
 
-    @rpc
+    @query
     def overdue(self, union_id: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
         return self.app.overdue(union_id=union_id, as_of=as_of)
 
-    @rpc
+    @query
     def tracking_book(self, union_id: str, period_from: str | None = None,
                       period_to: str | None = None, status: str | None = None,
                       offset: int = 0, limit: int = 100) -> dict[str, Any]:
         return self.app.tracking_book(union_id, period_from=period_from, period_to=period_to, status=status,
                                       offset=offset, limit=limit)
 
-    @rpc
+    @query
     def export_book(self, union_id: str, format: str = "csv", period_from: str | None = None,
                     period_to: str | None = None, status: str | None = None) -> dict[str, Any]:
         return self.app.export_book(union_id, format=format, period_from=period_from, period_to=period_to,
                                     status=status)
 
-    @rpc
+    @query
     def registrants(self, union_id: str, year: int) -> dict[str, Any]:
         return self.app.registrants(union_id, year)
 

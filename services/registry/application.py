@@ -359,6 +359,16 @@ class Registry(ServiceApplication):
     def person(self, person_id: object, field: str = "person_id") -> Person:
         return self._get(parse_uuid(person_id, field), Person, PersonNotFound, "person")
 
+    def get_body(self, body_id: str) -> dict[str, Any]:
+        """One body: its union, kind, name, term and members over time (R1.2, R1.4)."""
+        body = self.body(body_id)
+        return {"body_id": str(body.id), "union_id": str(body.union_id), "kind": body.kind,
+                "name": body.name, "department": body.department,
+                "term_start": body.term_start.isoformat(),
+                "term_end": body.term_end.isoformat() if body.term_end else None,
+                "ended_on": body.ended_on.isoformat() if body.ended_on else None,
+                "decision": body.decision}
+
     def body(self, body_id: object, field: str = "body_id") -> Body:
         return self._get(parse_uuid(body_id, field), Body, BodyNotFound, "body")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.adapter import ApplicationProvider, EventSourcedService, rpc
+from runtime.adapter import ApplicationProvider, EventSourcedService, query, rpc
 from services.registry.application import Registry
 
 
@@ -45,31 +45,31 @@ class RegistryService(EventSourcedService):
     def dissolve_union(self, union_id: str, effective_on: str) -> None:
         self.app.dissolve_union(union_id, effective_on)
 
-    @rpc
+    @query
     def get_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
         return self.app.get_union(union_id, as_of)
 
-    @rpc
+    @query
     def union_history(self, union_id: str) -> dict[str, Any]:
         return self.app.union_history(union_id)
 
-    @rpc
+    @query
     def tree(self, as_of: str | None = None, root_id: str | None = None) -> list[dict[str, Any]]:
         return self.app.tree(as_of, root_id)
 
-    @rpc
+    @query
     def ancestors(self, union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
         return self.app.ancestors(union_id, as_of)
 
-    @rpc
+    @query
     def descendants(self, union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
         return self.app.descendants(union_id, as_of)
 
-    @rpc
+    @query
     def direct_superior(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
         return self.app.direct_superior(union_id, as_of)
 
-    @rpc
+    @query
     def search_unions(self, q: str, as_of: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         return self.app.search_unions(q, as_of, limit)
 
@@ -100,16 +100,16 @@ class RegistryService(EventSourcedService):
                             effective_on: str) -> None:
         self.app.set_official_status(person_id, is_official, is_full_time, effective_on)
 
-    @rpc
+    @query
     def get_person(self, person_id: str, as_of: str | None = None) -> dict[str, Any]:
         return self.app.get_person(person_id, as_of)
 
-    @rpc
+    @query
     def members(self, union_id: str, as_of: str | None = None, offset: int = 0,
                 limit: int = 100) -> dict[str, Any]:
         return self.app.members(union_id, as_of, offset, limit)
 
-    @rpc
+    @query
     def search_people(self, q: str, union_id: str | None = None, as_of: str | None = None,
                       limit: int = 20) -> list[dict[str, Any]]:
         return self.app.search_people(q, union_id, as_of, limit)
@@ -135,17 +135,21 @@ class RegistryService(EventSourcedService):
     def end_body(self, body_id: str, effective_on: str, reason: str = "term_ended") -> None:
         self.app.end_body(body_id, effective_on, reason)
 
-    @rpc
+    @query
+    def get_body(self, body_id: str) -> dict[str, Any]:
+        return self.app.get_body(body_id)
+
+    @query
     def bodies(self, union_id: str, as_of: str | None = None,
                kind: str | None = None) -> list[dict[str, Any]]:
         return self.app.bodies(union_id, as_of, kind)
 
-    @rpc
+    @query
     def held_positions(self, person_id: str, union_id: str | None = None,
                        as_of: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
         return self.app.held_positions(person_id, union_id, as_of, kind)
 
-    @rpc
+    @query
     def department(self, union_id: str, department: str,
                    as_of: str | None = None) -> dict[str, Any] | None:
         return self.app.department(union_id, department, as_of)

@@ -11,7 +11,14 @@ from typing import Any
 from nameko.rpc import RpcProxy
 from nameko.timer import Timer
 
-from runtime.adapter import ApplicationProvider, EventSourcedService, consume_events, receive, rpc
+from runtime.adapter import (
+    ApplicationProvider,
+    EventSourcedService,
+    consume_events,
+    query,
+    receive,
+    rpc,
+)
 from runtime.config import Settings
 from services.reviews.application import Reviews
 
@@ -110,33 +117,33 @@ class ReviewsService(EventSourcedService):
 
     # --- queries ------------------------------------------------------------------------------
 
-    @rpc
+    @query
     def get_classification(self, union_id: str, year: Any) -> dict[str, Any]:
         return self.app.get_classification(union_id, year)
 
-    @rpc
+    @query
     def get_difficulty(self, difficulty_id: str) -> dict[str, Any]:
         return self.app.get_difficulty(difficulty_id)
 
-    @rpc
+    @query
     def schedule(self, union_id: str, year: Any, as_of: str | None = None) -> dict[str, Any]:
         return self.app.schedule(union_id, year, as_of)
 
-    @rpc
+    @query
     def overdue(self, upper_union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
         return self.app.overdue(upper_union_id, as_of)
 
-    @rpc
+    @query
     def score_gap(self, year: Any, union_id: str | None = None,
                   upper_union_id: str | None = None) -> dict[str, Any]:
         return self.app.score_gap(year, union_id, upper_union_id)
 
-    @rpc
+    @query
     def registry_position(self) -> int | None:
         """The registry's last log position whose facts this service has processed."""
         return self.app.last_processed("registry")
 
-    @rpc
+    @query
     def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
         """The union as this service knows it from the registry's facts (None if unknown)."""
         return self.app.known_union(union_id, as_of)
