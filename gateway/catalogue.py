@@ -1,0 +1,114 @@
+"""Every command and query the gateway serves, read from the services' own RPC entrypoints.
+
+The nameko service classes are the index of what each service does (``services/*/service.py``):
+``@rpc`` marks a command, ``@query`` a query. The gateway reads their signatures once, so the
+HTTP routes, the OpenAPI document and the gRPC contracts cannot drift from the services: a
+new entrypoint appears everywhere, a removed one disappears (R5.2). What is internal to the
+system (the notification log, the catch-up position) is left out.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Union, get_args, get_origin
+
+from runtime.services import SERVICES
+
+# What stays inside the system: the log and positions (relays, consumers), liveness (the
+# gateway's own /ready) and record versions (the gateway's ETags).
+INTERNAL = {"notifications", "processed", "registry_position", "known_union", "health", "version"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # text | integer | number | boolean | texts | object | objects | any
+    required: bool
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str
+    method: str
+    command: bool
+    params: tuple[Param, ...]
+    summary: str
+    returns_list: bool = False
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}.{self.method}"
+
+    @property
+    def path(self) -> str:
+        return f"/v1/{self.service}/{self.method.replace('_', '-')}"
+
+
+def _kind(annotation: Any) -> tuple[str, bool]:
+    """The JSON kind of a parameter's annotation, and whether None is allowed."""
+    optional = False
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        optional = len(members) != len(get_args(annotation))
+        annotation = members[0] if len(members) == 1 else Any
+        origin = get_origin(annotation)
+    if annotation is str:
+        return "text", optional
+    if annotation is bool:
+        return "boolean", optional
+    if annotation is int:
+        return "integer", optional
+    if annotation is float:
+        return "number", optional
+    if origin in (list, tuple):
+        (item,) = get_args(annotation)[:1] or (Any,)
+        return ("texts" if item is str else "objects"), optional
+    if origin in (dict, Mapping) or annotation in (dict, Mapping):
+        return "object", optional
+    return "any", optional
+
+
+def _summary(spec: Any, method: str) -> str:
+    """The first paragraph of the application method's docstring (the requirement it serves)."""
+    doc = inspect.getdoc(getattr(spec.application_class(), method, None)) or ""
+    return " ".join(doc.split("\n\n")[0].split()) or method.replace("_", " ")
+
+
+@cache
+def operations() -> tuple[Operation, ...]:
+    from runtime.adapter import DomainRpc, QueryRpc  # the nameko side, imported on demand
+
+    found = []
+    for name, spec in SERVICES.items():
+        service_class = spec.service_class()
+        for method, function in inspect.getmembers(service_class, inspect.isfunction):
+            entrypoints = getattr(function, "nameko_entrypoints", ())
+            rpc = next((e for e in entrypoints if isinstance(e, DomainRpc)), None)
+            if rpc is None or method in INTERNAL:
+                continue
+            hints = typing.get_type_hints(function)
+            params = []
+            for parameter in list(inspect.signature(function).parameters.values())[1:]:
+                kind, optional = _kind(hints.get(parameter.name, Any))
+                required = parameter.default is inspect.Parameter.empty
+                params.append(Param(parameter.name, kind, required and not optional,
+                                    None if required else parameter.default))
+            returns = hints.get("return")
+            found.append(Operation(name, method, not isinstance(rpc, QueryRpc), tuple(params),
+                                   _summary(spec, method),
+                                   get_origin(returns) is list or returns is list))
+    return tuple(sorted(found, key=lambda o: (o.service, o.method)))
+
+
+def operation(service: str, method: str) -> Operation | None:
+    return next((o for o in operations() if o.service == service and o.method == method), None)

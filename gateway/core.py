@@ -1,0 +1,192 @@
+"""The one path every call takes through the gateway, whatever its front (HTTP or gRPC):
+who is calling, whether they may, the actor context the services record, the idempotency
+key, the expected version, and the call itself with a bounded wait (R5.2).
+
+A service is never trusted to be up: a call that gets no answer in ``GATEWAY_RPC_TIMEOUT``
+seconds is ``SERVICE_UNAVAILABLE``, and the request expires unconsumed in the service's queue
+so it cannot run later. Domain errors keep their codes; the fronts map their kinds to HTTP
+statuses and gRPC codes in one table each.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.accounts import Accounts, Tokens, Unauthenticated
+from gateway.catalogue import Operation, operations
+from gateway.policy import Principal, Role, Scope, authorize, within
+from runtime.client import RpcPool, ServiceUnavailable
+from runtime.config import Settings
+from runtime.context import Actor, CommandContext
+from runtime.errors import DomainError, Forbidden, InvalidInput
+
+log = logging.getLogger("emulation.gateway")
+
+SYSTEM = CommandContext(actor=Actor("system:gateway", "system"))
+
+
+class PreconditionInvalid(InvalidInput):
+    code = "PRECONDITION_INVALID"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Any
+    etag: str | None = None
+    replayed: bool = False
+
+
+def etag(record_id: str, version: int) -> str:
+    return f'"{record_id}:{version}"'
+
+
+def expected_versions(if_match: str | None) -> dict[str, int] | None:
+    """``If-Match: "<record id>:<version>"`` (one or more, comma-separated) as the versions
+    a command expects of the records it changes."""
+    if not if_match:
+        return None
+    found: dict[str, int] = {}
+    for tag in if_match.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        record, _, version = tag.rpartition(":")
+        try:
+            uuid.UUID(record)
+            found[record] = int(version)
+        except ValueError:
+            raise PreconditionInvalid("If-Match carries the ETag of the record, as read",
+                                      {"field": "If-Match"}) from None
+    return found
+
+
+class Gateway:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = RpcPool(settings, timeout=settings.number("GATEWAY_RPC_TIMEOUT", 10.0))
+        self.accounts = Accounts(settings)
+        self.tokens = Tokens.from_settings(settings)
+        self.scope = Scope(self.system_call)
+        self.operations = {op.name: op for op in operations()}
+        self._provision()
+
+    def _provision(self) -> None:
+        """The first administrator, from ``GATEWAY_ADMIN_PASSWORD`` (never from the
+        repository); without it, no one can sign in until one is made with the CLI."""
+        password = self.settings.get("GATEWAY_ADMIN_PASSWORD", "")
+        if password:
+            self.accounts.ensure_user("admin", password,
+                                      [{"role": Role.ADMINISTRATOR.value, "union_id": None}])
+
+    def close(self) -> None:
+        self.pool.close()
+        self.accounts.close()
+
+    def system_call(self, service: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """A read the gateway makes for itself (scopes, versions), as the system."""
+        return self.pool.call(service, method, *args, context=SYSTEM, **kwargs)
+
+    # --- who is calling -------------------------------------------------------------------
+
+    def sign_in(self, username: object, password: object) -> dict[str, Any]:
+        principal = self.accounts.sign_in(username, password)
+        return {**self.tokens.issue(principal.username), "username": principal.username,
+                "person_id": principal.person_id,
+                "roles": [g.to_dict() for g in principal.grants]}
+
+    def principal(self, authorization: str | None) -> Principal:
+        """The caller of a ``Bearer`` token (read again from the store at each request)."""
+        if not authorization:
+            raise Unauthenticated("sign in first: send Authorization: Bearer <token>")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("send Authorization: Bearer <token>")
+        return self.accounts.principal(self.tokens.subject(token.strip()))
+
+    def create_user(self, principal: Principal, body: Mapping[str, Any]) -> dict[str, Any]:
+        """An administrator makes a user with roles inside the administrator's own scope."""
+        grants = body.get("roles")
+        for grant in grants if isinstance(grants, list) else []:
+            union = grant.get("union_id") if isinstance(grant, Mapping) else None
+            if not any(g.role == Role.ADMINISTRATOR and (
+                    g.union_id is None or (union is not None and g.union_id in self.scope.chain(union)))
+                    for g in principal.grants):
+                raise Forbidden("an administrator grants roles inside their own scope only",
+                                {"union_id": union})
+        if not any(g.role == Role.ADMINISTRATOR for g in principal.grants):
+            raise Forbidden("only an administrator makes users")
+        return self.accounts.create_user(body.get("username"), body.get("password"), grants,  # type: ignore[arg-type]
+                                         body.get("person_id"))
+
+    # --- the call -------------------------------------------------------------------------
+
+    def execute(self, op: Operation, args: Mapping[str, Any], principal: Principal, *,
+                idempotency_key: str | None = None, if_match: str | None = None,
+                correlation_id: str | None = None) -> Outcome:
+        grant = authorize(self.scope, op, args, principal)
+        context = CommandContext(
+            actor=Actor(principal.user_id, grant.role.value, grant.union_id),
+            correlation_id=correlation_id or str(uuid.uuid4()),
+            expected_versions=expected_versions(if_match) if op.command else None)
+        if not op.command:
+            result = self.pool.call(op.service, op.method, context=context, **args)
+            self._check_result_scope(principal, result)
+            return Outcome(result, self._etag(op, args))
+        if idempotency_key is None:
+            return Outcome(self.pool.call(op.service, op.method, context=context, **args))
+        request = self.accounts.fingerprint(op.name, args)
+        first = self.accounts.begin(principal.username, idempotency_key, request)
+        if first is not None:
+            if "error" in first:
+                raise DomainError(first["error"]["message"], first["error"]["details"],
+                                  first["error"]["code"])
+            return Outcome(first["result"], replayed=True)
+        try:
+            result = self.pool.call(op.service, op.method, context=context, **args)
+        except ServiceUnavailable:
+            self.accounts.release(principal.username, idempotency_key)
+            raise
+        except DomainError as error:  # a refusal is an outcome too: the same key repeats it
+            self.accounts.finish(principal.username, idempotency_key, {"error": {
+                "code": error.code, "message": error.message, "details": error.details}})
+            raise
+        except BaseException:
+            self.accounts.release(principal.username, idempotency_key)
+            raise
+        self.accounts.finish(principal.username, idempotency_key, {"result": result})
+        return Outcome(result)
+
+    def _check_result_scope(self, principal: Principal, result: Any) -> None:
+        """A record read by id must belong to a union inside the caller's scope."""
+        if isinstance(result, Mapping) and isinstance(result.get("union_id"), str) \
+                and not within(self.scope, principal, result["union_id"]):
+            from gateway.policy import OutsideYourScope
+
+            raise OutsideYourScope("this record belongs to a union outside your roles",
+                                   {"union_id": result["union_id"]})
+
+    def _etag(self, op: Operation, args: Mapping[str, Any]) -> str | None:
+        """The version of the one record a ``get_*`` query read, as an ETag."""
+        ids = [p.name for p in op.params if p.name.endswith("_id")]
+        if not op.method.startswith("get_") or len(ids) != 1 or not isinstance(args.get(ids[0]), str):
+            return None
+        version = self.system_call(op.service, "version", args[ids[0]])
+        return etag(args[ids[0]], version) if version is not None else None
+
+    def ready(self) -> tuple[bool, dict[str, Any]]:
+        """Which services and which stores answer (each service's health reads its store)."""
+        report: dict[str, Any] = {}
+        for name in sorted({op.service for op in self.operations.values()}):
+            try:
+                report[name] = {"ok": True, **self.system_call(name, "health")}
+            except DomainError as exc:
+                report[name] = {"ok": False, "code": exc.code}
+        try:
+            with self.accounts.engine.connect() as c:
+                c.exec_driver_sql("SELECT 1")
+            report["gateway_store"] = {"ok": True}
+        except Exception as exc:  # the gateway's own store is down: say so, do not crash
+            report["gateway_store"] = {"ok": False, "error": type(exc).__name__}
+        return all(r["ok"] for r in report.values()), report

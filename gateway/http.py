@@ -1,0 +1,333 @@
+"""The HTTP/JSON front of the gateway (R5.2), on FastAPI: one route per command (POST, JSON
+body) and per query (GET, query parameters) of every service, built from the services' own
+entrypoints (``gateway.catalogue``), validated by pydantic models made from their signatures
+(unknown fields refused, lengths bounded), described by the OpenAPI document at
+``/openapi.json`` and browsable at ``/docs`` (Swagger UI served from the package, no CDN).
+
+Errors are problem details (``application/problem+json``, RFC 9457) with the stable code and
+a message in Vietnamese, or in English when the request's Accept-Language prefers it.
+"""
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from swagger_ui_bundle import swagger_ui_path
+
+from gateway.catalogue import Operation, Param
+from gateway.core import Gateway
+from gateway.messages import language_from, message
+from gateway.policy import Principal
+from runtime.errors import DomainError
+
+log = logging.getLogger("emulation.gateway")
+
+STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403,
+          "unauthenticated": 401, "unavailable": 503}
+TEXT_MAX = 20_000
+LIST_MAX = 1_000
+PAGE_MAX = 200
+LONG_TEXT = {"content_base64": 7_000_000}  # a dossier document of up to 5 MB, as base64
+MAX_BODY = 8 * 1024 * 1024
+
+
+def problem(request: Request | None, status: int, code: str, detail: str = "",
+            details: Any = None, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """A problem details response: the code, the message in the caller's language, the
+    field at fault when there is one."""
+    language = language_from(request.headers.get("accept-language") if request else None)
+    body: dict[str, Any] = {"type": f"urn:emulation:error:{code}", "title": message(code, language),
+                            "status": status, "code": code, "detail": detail or code,
+                            "details": details if details is not None else {}}
+    if isinstance(details, Mapping) and isinstance(details.get("field"), str):
+        body["field"] = details["field"]
+    if request is not None:
+        body["correlation_id"] = request.state.correlation_id \
+            if hasattr(request.state, "correlation_id") else None
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}),
+                        media_type="application/problem+json")
+
+
+class Limits:
+    """Pure ASGI: refuses a body over the limit (413), and a body that is not JSON (415),
+    before anything reads it."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        length = headers.get("content-length", "")
+        if length and (not length.isdigit() or int(length) > self.max_body):
+            await _send(scope, receive, send, 413, "PAYLOAD_TOO_LARGE",
+                        {"max_bytes": self.max_body})
+            return
+        media = headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/json":
+            await _send(scope, receive, send, 415, "UNSUPPORTED_MEDIA_TYPE",
+                        {"expected": "application/json"})
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            event = await receive()
+            seen += len(event.get("body", b""))
+            if seen > self.max_body:
+                raise _TooLarge()
+            return event
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _send(scope, receive, send, 413, "PAYLOAD_TOO_LARGE", {"max_bytes": self.max_body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _send(scope: Scope, receive: Receive, send: Send, status: int, code: str,
+                details: dict[str, Any]) -> None:
+    await problem(Request(scope, receive), status, code, code, details)(scope, receive, send)
+
+
+# --- models made from the services' signatures ----------------------------------------------
+
+def _type(op: Operation, param: Param) -> Any:
+    text = Annotated[str, StringConstraints(max_length=LONG_TEXT.get(param.name, TEXT_MAX))]
+    kinds: dict[str, Any] = {
+        "text": text, "integer": int, "number": float, "boolean": bool,
+        "texts": Annotated[list[text], Field(max_length=LIST_MAX)],  # type: ignore[valid-type]
+        "object": dict[str, Any],
+        "objects": Annotated[list[dict[str, Any]], Field(max_length=LIST_MAX)],
+        "any": Any}
+    if param.name == "limit":
+        return Annotated[int, Field(ge=1, le=PAGE_MAX)]
+    if param.name == "offset":
+        return Annotated[int, Field(ge=0, le=10_000_000)]
+    return kinds[param.kind]
+
+
+def _model(op: Operation, suffix: str, extra: Mapping[str, Any] | None = None) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for param in op.params:
+        kind = _type(op, param)
+        if param.required:
+            fields[param.name] = (kind, ...)
+        else:
+            fields[param.name] = (kind | None, param.default)
+    fields.update(extra or {})
+    name = "".join(part.title() for part in f"{op.service}_{op.method}_{suffix}".split("_"))
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+class Result(BaseModel):
+    result: Any = None
+
+
+class Page(BaseModel):
+    items: list[Any]
+    total: int
+    offset: int
+    limit: int
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    details: Any = None
+    field: str | None = None
+    correlation_id: str | None = None
+
+
+class SignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: Annotated[str, StringConstraints(max_length=64)]
+    password: Annotated[str, StringConstraints(max_length=200)]
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: Annotated[str, StringConstraints(max_length=64)]
+    password: Annotated[str, StringConstraints(max_length=200)]
+    person_id: Annotated[str, StringConstraints(max_length=36)] | None = None
+    roles: Annotated[list[dict[str, Any]], Field(max_length=50)]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {"application/problem+json": {}}}
+    for status in (401, 403, 404, 409, 413, 415, 422, 503)}
+bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
+def _caller(gateway: Gateway) -> Any:
+    """A dependency: the caller, resolved before the body is validated (no token: 401).
+    The bearer scheme is declared too, so the OpenAPI document says how to sign in."""
+    def caller(request: Request, credentials: Credentials) -> Principal:
+        return gateway.principal(request.headers.get("authorization"))
+
+    return Depends(caller)
+
+
+def _paginate(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
+    return {"items": items[offset:offset + limit], "total": len(items), "offset": offset,
+            "limit": limit}
+
+
+# --- the application ------------------------------------------------------------------------
+
+def build(gateway: Gateway) -> FastAPI:
+    app = FastAPI(title="Đổi mới, sáng tạo, hiệu quả — API", version="1",
+                  description="Every command and query of the registry, initiatives, reviews "
+                              "and awards services (R5.2). Sign in at POST /v1/auth/token and "
+                              "send `Authorization: Bearer <token>`.",
+                  docs_url=None, redoc_url=None)
+    app.add_middleware(Limits)
+    _errors(app)
+
+    @app.middleware("http")
+    async def correlation(request: Request,
+                          call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        given = request.headers.get("x-correlation-id", "")
+        request.state.correlation_id = given if 0 < len(given) <= 64 and given.isprintable() \
+            else str(uuid.uuid4())
+        response = await call_next(request)
+        response.headers["X-Correlation-Id"] = request.state.correlation_id
+        return response
+
+    app.mount("/docs/static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="API — tài liệu",
+                                   swagger_js_url="/docs/static/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs/static/swagger-ui.css",
+                                   swagger_favicon_url="/docs/static/favicon-32x32.png")
+
+    @app.get("/health", tags=["system"], summary="The gateway process is alive")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["system"], responses={503: {"model": dict[str, Any]}},
+             summary="Which services and which stores answer")
+    def ready() -> JSONResponse:
+        ok, report = gateway.ready()
+        return JSONResponse({"status": "ready" if ok else "degraded", "checks": report},
+                            status_code=200 if ok else 503)
+
+    @app.post("/v1/auth/token", tags=["auth"], responses=ERRORS,
+              summary="Sign in: a signed token that expires")
+    def sign_in(body: SignIn) -> dict[str, Any]:
+        return gateway.sign_in(body.username, body.password)
+
+    caller = _caller(gateway)
+
+    @app.get("/v1/me", tags=["auth"], responses=ERRORS, summary="Who the token is for")
+    def me(principal: Principal = caller) -> dict[str, Any]:
+        return {"username": principal.username, "person_id": principal.person_id,
+                "roles": [g.to_dict() for g in principal.grants]}
+
+    @app.post("/v1/users", tags=["auth"], responses=ERRORS, status_code=201,
+              summary="An administrator makes a user with roles in their own scope")
+    def create_user(body: NewUser, principal: Principal = caller) -> dict[str, Any]:
+        return gateway.create_user(principal, body.model_dump())
+
+    for op in gateway.operations.values():
+        (_command if op.command else _query)(app, gateway, op, caller)
+    return app
+
+
+def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
+    model = _model(op, "request")
+
+    def endpoint(request: Request, response: Response,
+                 body: Annotated[model, Body()],  # type: ignore[valid-type]
+                 principal: Principal = caller,
+                 idempotency_key: Annotated[str | None, Header(
+                     alias="Idempotency-Key", max_length=128,
+                     description="Repeat a request with the same key: the first outcome, "
+                                 "no second effect")] = None,
+                 if_match: Annotated[str | None, Header(
+                     alias="If-Match", max_length=2000,
+                     description="The ETag of the record as read: refused 409 if it changed "
+                                 "since")] = None) -> Result:
+        outcome = gateway.execute(op, body.model_dump(exclude_unset=True), principal,  # type: ignore[attr-defined]
+                                  idempotency_key=idempotency_key, if_match=if_match,
+                                  correlation_id=request.state.correlation_id)
+        if outcome.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return Result(result=outcome.result)
+
+    app.post(op.path, tags=[op.service], summary=op.summary, operation_id=op.name,
+             responses=ERRORS, response_model=Result)(endpoint)
+
+
+def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
+    paged = op.returns_list and op.param("limit") is None
+    extra = {"offset": (Annotated[int, Field(ge=0, le=10_000_000)], 0),
+             "limit": (Annotated[int, Field(ge=1, le=PAGE_MAX)], 50)} if paged else None
+    model = _model(op, "query", extra)
+
+    def endpoint(request: Request, response: Response,
+                 params: Annotated[model, Query()],  # type: ignore[valid-type]
+                 principal: Principal = caller) -> Any:
+        args = params.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        offset, limit = (args.pop("offset", 0), args.pop("limit", 50)) if paged else (0, 0)
+        outcome = gateway.execute(op, args, principal, correlation_id=request.state.correlation_id)
+        if outcome.etag:
+            response.headers["ETag"] = outcome.etag
+        if paged:
+            return _paginate(list(outcome.result or []), offset, limit)
+        return {"result": outcome.result}
+
+    app.get(op.path, tags=[op.service], summary=op.summary, operation_id=op.name,
+            responses=ERRORS, response_model=Page if paged else Result)(endpoint)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain(request: Request, error: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.kind == "unauthenticated" else {}
+        return problem(request, STATUS.get(error.kind, 422), error.code, error.message,
+                       error.details, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [{"field": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
+                     "problem": e["type"], "message": e["msg"]} for e in error.errors()]
+        if any(p["problem"] == "json_invalid" for p in problems):
+            return problem(request, 400, "MALFORMED_JSON", "the body is not valid JSON")
+        code = "UNKNOWN_FIELD" if all(p["problem"] == "extra_forbidden" for p in problems) \
+            else "VALIDATION_FAILED"
+        return problem(request, 422, code, "; ".join(f"{p['field']}: {p['message']}"
+                                                     for p in problems)[:2000],
+                       {"field": problems[0]["field"] if problems else None, "errors": problems})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "VALIDATION_FAILED")
+        return problem(request, error.status_code, code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(request, 500, "INTERNAL_ERROR", "an unexpected error; it was logged")

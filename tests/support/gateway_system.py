@@ -1,0 +1,153 @@
+"""The whole system behind its gateway, for tests that drive it as a front end would: every
+service and relay as its own process on PostgreSQL and RabbitMQ, the gateway process serving
+HTTP and gRPC, a real HTTP client, and the small province of ``tests.support.province``
+built through the API by an administrator, with a login for each person who acts.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gateway.catalogue import operation
+from tests.support.processes import Processes, eventually
+from tests.support.province import Province, build
+
+SERVICES = ("registry", "initiatives", "reviews", "awards")
+ADMIN_PASSWORD = "quản-trị-viên-2026"
+PASSWORD = "mật-khẩu-thử-nghiệm"
+SECRET = "a-test-signing-secret-that-is-long-enough-1234567890"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ApiError(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        self.status = response.status_code
+        self.body = response.json() if response.content else {}
+        self.code = self.body.get("code")
+        super().__init__(f"{self.status} {self.code}: {self.body.get('detail')}")
+
+
+@dataclass
+class System:
+    processes: Processes
+    base_url: str
+    grpc_port: int
+    tokens: dict[str, str] = field(default_factory=dict)  # login -> token
+    province: Province | None = None
+
+    def http(self, token: str | None = None, **headers: str) -> httpx.Client:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> str:
+        with self.http() as client:
+            response = client.post("/v1/auth/token", json={"username": username,
+                                                            "password": password})
+        if response.status_code != 200:
+            raise ApiError(response)
+        token = str(response.json()["access_token"])
+        self.tokens[username] = token
+        return token
+
+    def call(self, login: str, service: str, method: str, *args: Any,
+             headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """A command (POST) or query (GET) through the API as a signed-in user; positional
+        arguments are named from the service's signature."""
+        op = operation(service, method)
+        assert op is not None, f"no operation {service}.{method}"
+        kwargs.update({p.name: a for p, a in zip(op.params, args, strict=False)})
+        with self.http(self.tokens[login], **(headers or {})) as client:
+            if op.command:
+                response = client.post(op.path, json=kwargs)
+            else:
+                response = client.get(op.path, params={k: v for k, v in kwargs.items()
+                                                       if v is not None})
+        if response.status_code >= 300:
+            raise ApiError(response)
+        body = response.json()
+        return body.get("result", body)
+
+    def make_user(self, username: str, roles: list[tuple[str, str | None]],
+                  person_id: str | None = None) -> str:
+        with self.http(self.tokens["admin"]) as client:
+            response = client.post("/v1/users", json={
+                "username": username, "password": PASSWORD, "person_id": person_id,
+                "roles": [{"role": r, "union_id": u} for r, u in roles]})
+        if response.status_code != 201:
+            raise ApiError(response)
+        return self.sign_in(username)
+
+
+class AsAdministrator:
+    """The registry through the API as the administrator, in the application's shape, so
+    ``tests.support.province.build`` drives it."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+
+    def __getattr__(self, method: str) -> Any:
+        return lambda *args, **kwargs: self.system.call("admin", "registry", method, *args,
+                                                        **kwargs)
+
+
+@contextmanager
+def running(tmp_path: Path, amqp_uri: str, pg_url: str,
+            env: dict[str, str] | None = None) -> Iterator[System]:
+    port, grpc_port = free_port(), free_port()
+    settings = {"AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(tmp_path / "data"),
+                "EMU_FIXED_CLOCK": "2026-06-30T12:00:00+07:00",
+                "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
+                "GATEWAY_GRPC_PORT": str(grpc_port), "GATEWAY_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                "GATEWAY_TOKEN_SECRET": SECRET, "GATEWAY_RPC_TIMEOUT": "5",
+                **{f"{s.upper()}_DATABASE_URL": pg_url for s in (*SERVICES, "gateway")},
+                **(env or {})}
+    processes = Processes(tmp_path, settings)
+    for name in SERVICES:
+        processes.service(name)
+        processes.relay(name)
+    processes.start("gateway", "-m", "gateway")
+    system = System(processes, f"http://127.0.0.1:{port}", grpc_port)
+    try:
+        processes.wait_ready(*SERVICES)
+        eventually(lambda: httpx.get(f"{system.base_url}/ready", timeout=5).status_code == 200,
+                   timeout=30, what="the gateway is ready")
+        system.sign_in("admin", ADMIN_PASSWORD)
+        yield system
+    finally:
+        processes.stop_all()
+
+
+def _caught_up(system: System, consumer: str, position: int) -> bool:
+    return (system.processes.call(consumer, "processed", "registry") or 0) >= position
+
+
+def with_province(system: System) -> Province:
+    """The province built through the API, each consumer caught up, and a login per person
+    who acts: ``a`` (CS-1 executive), ``d`` (CS-1 member), ``f`` (CS-2 executive), ``g``
+    (TV-CL standing), ``h`` (TV standing), ``auditor`` (auditor of TV-CL's subtree)."""
+    w = build(AsAdministrator(system))
+    system.province = w
+    last = system.processes.call("registry", "health")["last_notification"]
+    for consumer in ("initiatives", "reviews", "awards"):
+        eventually(partial(_caught_up, system, consumer, last),
+                   what=f"{consumer} has the registry's facts")
+    for login, letter, role, code in (("a", "A", "executive", "CS-1"), ("d", "D", "member", "CS-1"),
+                                      ("f", "F", "executive", "CS-2"),
+                                      ("g", "G", "standing", "TV-CL"), ("h", "H", "standing", "TV")):
+        system.make_user(login, [(role, w.unions[code])], w.people[letter])
+    system.make_user("auditor", [("auditor", w.unions["TV-CL"])])
+    return w
