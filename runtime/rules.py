@@ -34,6 +34,12 @@ class NoRuleSetInForce(Conflict):
     code = "NO_RULE_SET_IN_FORCE"
 
 
+class ScoreOutOfScale(InvalidInput):
+    """A score outside the scale its rule set gives (a council's marks, a classification)."""
+
+    code = "SCORE_OUT_OF_SCALE"
+
+
 class ReasonRequired(InvalidInput):
     code = "REASON_REQUIRED"
 

@@ -67,6 +67,18 @@ class DateInFuture(InvalidInput):
     code = "DATE_IN_FUTURE"
 
 
+class DateBeforeRecord(InvalidInput):
+    """A decision, report or document dated before what it rests on was recorded."""
+
+    code = "DATE_BEFORE_RECORD"
+
+
+def not_before(on: date, earliest: date | None, what: str) -> None:
+    if earliest is not None and on < earliest:
+        raise DateBeforeRecord(f"{what} cannot be dated {on}, before {earliest}",
+                               {"on": on.isoformat(), "earliest": earliest.isoformat()})
+
+
 def parse_date(value: object, field: str) -> date:
     if isinstance(value, date):
         return value

@@ -30,7 +30,7 @@ from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_evidence, clean_reason, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_choice, parse_date, parse_uuid
+from runtime.text import clean_text, not_before, parse_choice, parse_date, parse_uuid
 from services.awards import documents
 from services.awards.domain import (
     NAME_MAX,
@@ -61,7 +61,6 @@ from services.awards.domain import (
     clean_recovery,
     document_content,
     media_type,
-    not_before,
     tally,
 )
 from services.awards.facts import Criteria, MovementFacts

@@ -29,7 +29,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, InvalidInput
-from runtime.text import clean_text
+from runtime.text import clean_text, not_before
 
 TEXT_MAX = 20_000
 NAME_MAX = 300
@@ -156,16 +156,6 @@ class DocumentInvalid(InvalidInput):
 
 class EvidenceRequired(InvalidInput):
     code = "EVIDENCE_REQUIRED"
-
-
-class DateBeforeRecord(InvalidInput):
-    code = "DATE_BEFORE_RECORD"
-
-
-def not_before(day: date, earliest: date, what: str) -> None:
-    if day < earliest:
-        raise DateBeforeRecord(f"{what} cannot be dated before {earliest}",
-                               {"date": day.isoformat(), "earliest": earliest.isoformat()})
 
 
 def _id(*parts: object) -> UUID:

@@ -29,7 +29,15 @@ from runtime.errors import InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_code, clean_text, parse_choice, parse_date, parse_page, parse_uuid
+from runtime.text import (
+    clean_code,
+    clean_text,
+    not_before,
+    parse_choice,
+    parse_date,
+    parse_page,
+    parse_uuid,
+)
 from services.initiatives.domain import (
     NAME_MAX,
     TEXT_MAX,
@@ -48,7 +56,6 @@ from services.initiatives.domain import (
     clean_authors,
     clean_form_fields,
     fill,
-    not_before,
     vnd,
 )
 from services.initiatives.published import RULES

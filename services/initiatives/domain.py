@@ -19,7 +19,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, InvalidInput
-from runtime.text import clean_code, clean_text
+from runtime.rules import ScoreOutOfScale
+from runtime.text import clean_code, clean_text, not_before
 
 NAME_MAX = 300
 TEXT_MAX = 20_000
@@ -121,10 +122,6 @@ class EvaluationInvalid(InvalidInput):
     code = "EVALUATION_INVALID"
 
 
-class ScoreOutOfScale(InvalidInput):
-    code = "SCORE_OUT_OF_SCALE"
-
-
 class NotEvaluated(Conflict):
     code = "NOT_EVALUATED"
 
@@ -171,12 +168,6 @@ class ScopeNotAllowed(InvalidInput):
     code = "SCOPE_NOT_ALLOWED"
 
 
-class DateBeforeRecord(InvalidInput):
-    """A decision or report dated before what it rests on was recorded."""
-
-    code = "DATE_BEFORE_RECORD"
-
-
 class AlreadyAdopted(Conflict):
     code = "ALREADY_ADOPTED"
 
@@ -190,12 +181,6 @@ class AmountInvalid(InvalidInput):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def not_before(on: date, earliest: date | None, what: str) -> None:
-    if earliest is not None and on < earliest:
-        raise DateBeforeRecord(f"{what} cannot be dated {on}, before {earliest}",
-                               {"on": on.isoformat(), "earliest": earliest.isoformat()})
-
 
 def vnd(value: object, field: str = "value_saved_vnd") -> int:
     """An amount of Vietnamese đồng: a whole, non-negative number."""

@@ -31,6 +31,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, Forbidden, InvalidInput, NotFound
+from runtime.rules import ScoreOutOfScale
 
 NAMESPACE = uuid.UUID("5b0a6b47-3a5e-4f7e-9d53-2f1c0e6e2a10")  # the reviews service's ids
 
@@ -69,10 +70,6 @@ class PledgeWithoutMovementContent(InvalidInput):
 
 class ReviewExists(Conflict):
     code = "REVIEW_EXISTS"
-
-
-class ScoreOutOfScale(InvalidInput):
-    code = "SCORE_OUT_OF_SCALE"
 
 
 class ClassificationExists(Conflict):
