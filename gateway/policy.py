@@ -134,13 +134,15 @@ class Scope:
         return chain
 
     def targets(self, op: Operation, args: Mapping[str, Any]) -> list[str] | None:
-        """The unions a call acts on (None: it names none, e.g. a catalogue query)."""
+        """The unions a call acts on (None: it names none, e.g. a catalogue query). A query
+        of one record by its id is not looked up first: what it returns is checked instead
+        (``within``), which spares a round trip."""
         for name in UNION_ARGUMENTS:
             if isinstance(args.get(name), str):
                 return [args[name]]
         if isinstance(args.get("union_ids"), list):
             return [u for u in args["union_ids"] if isinstance(u, str)]
-        for name, (service, query) in RECORDS.items():
+        for name, (service, query) in RECORDS.items() if op.command else ():
             if isinstance(args.get(name), str):
                 try:
                     record = self.call(service, query, args[name])

@@ -12,6 +12,7 @@ are stopped too, and the exit code says so: a half-running system is worse than 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -110,10 +111,27 @@ class Supervisor:
                 child.wait()
 
 
+def local_secret(settings: Settings, name: str) -> str:
+    """A secret for a one-machine run, made once and kept under the data folder (mode 0600),
+    never in the repository. Operators set the variable instead (compose, Kubernetes)."""
+    given = os.environ.get(name)
+    if given:
+        return given
+    path = settings.data_dir / ".secrets" / name.lower()
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24 if "PASSWORD" in name else 48))
+        path.chmod(0o600)
+    os.environ[name] = path.read_text().strip()  # the children inherit it
+    return os.environ[name]
+
+
 def main() -> int:
     settings = Settings.from_env()
     ensure_rabbitmq(settings.amqp_uri)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    local_secret(settings, "GATEWAY_TOKEN_SECRET")
+    password = local_secret(settings, "GATEWAY_ADMIN_PASSWORD")
     for step in setup_steps(settings.demo_data):
         print(f"{step.name}: {' '.join(step.argv[1:])}", flush=True)
         if subprocess.run(step.argv, check=False).returncode != 0:
@@ -121,9 +139,10 @@ def main() -> int:
             return 1
     supervisor = Supervisor(processes())
     supervisor.start()
+    base = f"http://{settings.gateway_host}:{settings.gateway_port}"
     print(f"started {len(supervisor.children)} processes; stores under {settings.data_dir}; "
-          f"gateway on http://{settings.gateway_host}:{settings.gateway_port}/health; "
-          "Ctrl-C stops them all", flush=True)
+          f"API on {base} (documentation: {base}/docs; sign in as admin with password "
+          f"{password}, or set GATEWAY_ADMIN_PASSWORD); Ctrl-C stops them all", flush=True)
 
     def request_stop(signum: int, _frame: object) -> None:
         print("\nstopping every process...", flush=True)

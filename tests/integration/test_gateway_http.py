@@ -36,3 +36,195 @@ def test_r5_2_a_member_raises_an_idea_through_the_api_and_reads_it_back(system: 
         system.call("f", "initiatives", "raise_idea", w.unions["CS-1"], w.people["F"],
                     "Ý tưởng", "Mô tả", "2026-01-05")
     assert (outside.value.status, outside.value.code) == (403, "OUTSIDE_YOUR_SCOPE")
+
+
+def test_r5_2_sign_in_gives_an_expiring_token_and_refuses_the_rest(system: System) -> None:
+    import time
+
+    import jwt
+
+    from tests.support.gateway_system import SECRET
+
+    with system.http() as client:
+        wrong = client.post("/v1/auth/token", json={"username": "a", "password": "không đúng"})
+        assert (wrong.status_code, wrong.json()["code"]) == (401, "LOGIN_FAILED")
+        signed = client.post("/v1/auth/token", json={"username": "a",
+                                                     "password": "mật-khẩu-thử-nghiệm"}).json()
+        assert signed["token_type"] == "Bearer" and signed["expires_in"] > 0
+        missing = client.get("/v1/me")
+        assert (missing.status_code, missing.json()["code"]) == (401, "UNAUTHENTICATED")
+        assert missing.headers["WWW-Authenticate"] == "Bearer"
+        now = int(time.time())
+        forged = jwt.encode({"sub": "admin", "exp": now + 600, "iss": "emulation-gateway"},
+                            "another-key-another-key-another-key-1234", algorithm="HS256")
+        expired = jwt.encode({"sub": "a", "iat": now - 7200, "exp": now - 60,
+                              "iss": "emulation-gateway"}, SECRET, algorithm="HS256")
+        for token, code in ((forged, "TOKEN_INVALID"), (expired, "TOKEN_EXPIRED"),
+                            ("not.a.token", "TOKEN_INVALID")):
+            response = client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert (response.status_code, response.json()["code"]) == (401, code)
+    with system.http(signed["access_token"]) as client:
+        me = client.get("/v1/me").json()
+    assert me["username"] == "a" and me["roles"][0]["role"] == "executive"
+
+
+def test_r5_2_problem_details_name_the_field_in_vietnamese_or_english(system: System) -> None:
+    w = system.province
+    assert w is not None
+    body = {"union_id": w.unions["CS-1"], "author_id": w.people["D"], "title": "Ý tưởng",
+            "description": "Mô tả", "raised_on": "2026-01-05"}
+    with system.http(system.tokens["d"]) as client:
+        long = client.post("/v1/initiatives/raise-idea", json={**body, "title": "ý" * 20_001})
+        assert long.status_code == 422 and long.json()["field"] == "title"
+        assert long.headers["content-type"] == "application/problem+json"
+        assert "hợp lệ" in long.json()["title"]  # Vietnamese by default
+        unknown = client.post("/v1/initiatives/raise-idea", json={**body, "extra": 1},
+                              headers={"Accept-Language": "en-GB, vi;q=0.5"})
+        assert (unknown.status_code, unknown.json()["code"]) == (422, "UNKNOWN_FIELD")
+        assert unknown.json()["field"] == "extra" and "field" in unknown.json()["title"].lower()
+        wrong_type = client.post("/v1/initiatives/raise-idea", json={**body, "union_id": 5})
+        assert (wrong_type.status_code, wrong_type.json()["field"]) == (422, "union_id")
+        malformed = client.post("/v1/initiatives/raise-idea", content=b'{"union_id": ',
+                                headers={"Content-Type": "application/json"})
+        assert (malformed.status_code, malformed.json()["code"]) == (400, "MALFORMED_JSON")
+        not_utf8 = client.post("/v1/initiatives/raise-idea", content=b'{"title": "\xff\xfe"}',
+                               headers={"Content-Type": "application/json"})
+        assert not_utf8.status_code == 400
+        surrogate = client.post("/v1/initiatives/raise-idea",
+                                content=b'{"union_id": "%s", "author_id": "%s", "title": "\\ud800",'
+                                        b' "description": "x", "raised_on": "2026-01-05"}'
+                                        % (w.unions["CS-1"].encode(), w.people["D"].encode()),
+                                headers={"Content-Type": "application/json"})
+        assert surrogate.status_code == 422
+        huge = client.post("/v1/initiatives/raise-idea", content=b"x" * (9 * 1024 * 1024),
+                           headers={"Content-Type": "application/json"})
+        assert (huge.status_code, huge.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+        text = client.post("/v1/initiatives/raise-idea", content=b"title=x",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert text.status_code == 415
+        domain = client.post("/v1/initiatives/raise-idea", json={**body, "raised_on": "2026-13-01"})
+        assert (domain.status_code, domain.json()["code"]) == (422, "INVALID_DATE")
+        assert domain.json()["field"] == "raised_on"
+
+
+def test_r5_2_an_idempotency_key_repeats_the_first_outcome_and_has_no_second_effect(
+        system: System) -> None:
+    w = system.province
+    assert w is not None
+    body = {"union_id": w.unions["CS-1"], "reference": "SK-IDEM", "kind": "initiative",
+            "fields": {"name": "Sổ điện tử", "objective": "Nhanh", "implementation_steps": "Làm",
+                       "scope_feasibility_time": "Toàn trường",
+                       "expected_effectiveness": "Tiết kiệm"},
+            "authors": [{"person_id": w.people["D"], "share": 100}], "registered_on": "2026-01-10"}
+    before = system.processes.call("initiatives", "health")["last_notification"]
+    with system.http(system.tokens["d"], **{"Idempotency-Key": "dang-ky-1"}) as client:
+        first = client.post("/v1/initiatives/register", json=body)
+        again = client.post("/v1/initiatives/register", json=body)
+        other = client.post("/v1/initiatives/register", json={**body, "reference": "SK-OTHER"})
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert (other.status_code, other.json()["code"]) == (409, "IDEMPOTENCY_KEY_REUSED")
+    after = system.processes.call("initiatives", "health")["last_notification"]
+    assert after == before + 1  # one registration, one event
+    with system.http(system.tokens["d"]) as client:  # without a key, a repeat is refused
+        twice = client.post("/v1/initiatives/register", json=body)
+    assert (twice.status_code, twice.json()["code"]) == (409, "INITIATIVE_EXISTS")
+
+
+def test_r5_2_a_stale_if_match_is_refused_with_the_current_version(system: System) -> None:
+    w = system.province
+    assert w is not None
+    system.make_user("b", [("official", w.unions["CS-1"])], w.people["B"])
+    idea = system.call("d", "initiatives", "raise_idea", w.unions["CS-1"], w.people["D"],
+                       "Hộp thư góp ý điện tử", "Thay hộp giấy", "2026-02-01")
+    with system.http(system.tokens["d"]) as client:
+        tag = client.get("/v1/initiatives/get-idea", params={"idea_id": idea}).headers["ETag"]
+    system.call("b", "initiatives", "coach_idea", idea, "Thêm bước khảo sát", "2026-02-02")
+    with system.http(system.tokens["d"], **{"If-Match": tag}) as client:
+        stale = client.post("/v1/initiatives/withdraw-idea",
+                            json={"idea_id": idea, "reason": "Trùng", "on": "2026-02-03"})
+    assert (stale.status_code, stale.json()["code"]) == (409, "VERSION_CONFLICT")
+    assert stale.json()["details"]["current"] == 2
+    with system.http(system.tokens["d"], **{"If-Match": f'"{idea}:2"'}) as client:
+        fresh = client.post("/v1/initiatives/withdraw-idea",
+                            json={"idea_id": idea, "reason": "Trùng", "on": "2026-02-03"})
+    assert fresh.status_code == 200
+    assert system.call("d", "initiatives", "get_idea", idea)["status"] == "withdrawn"
+
+
+def test_r5_2_roles_and_subtrees_through_the_api(system: System) -> None:
+    w = system.province
+    assert w is not None
+    with pytest.raises(ApiError) as auditor:
+        system.call("auditor", "reviews", "launch", w.unions["CS-1"], 2026, "2026-01-05",
+                    "Phát động", "Kế hoạch")
+    assert (auditor.value.status, auditor.value.code) == (403, "READ_ONLY_ROLE")
+    with pytest.raises(ApiError) as member:
+        system.call("d", "reviews", "launch", w.unions["CS-1"], 2026, "2026-01-05", "Phát động",
+                    "Kế hoạch")
+    assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
+    with pytest.raises(ApiError) as sideways:  # CS-2's committee on CS-1
+        system.call("f", "reviews", "launch", w.unions["CS-1"], 2026, "2026-01-05", "Phát động",
+                    "Kế hoạch")
+    assert (sideways.value.status, sideways.value.code) == (403, "OUTSIDE_YOUR_SCOPE")
+    # inside the scope the service judges the rest: H sits on no committee of CS-1
+    with pytest.raises(ApiError) as service:
+        system.call("h", "reviews", "launch", w.unions["CS-1"], 2026, "2026-01-05", "Phát động",
+                    "Kế hoạch")
+    assert (service.value.status, service.value.code) == (403, "NO_AUTHORITY")
+    assert system.call("a", "reviews", "launch", w.unions["CS-1"], 2026, "2026-01-05",
+                       "Phát động phong trào", "Kế hoạch năm 2026")
+    # an auditor reads inside its subtree, not outside
+    assert system.call("auditor", "registry", "get_union", w.unions["CS-1"])["code"] == "CS-1"
+    with pytest.raises(ApiError) as elsewhere:
+        system.call("auditor", "registry", "get_union", w.unions["CS-VP"])
+    assert elsewhere.value.code == "OUTSIDE_YOUR_SCOPE"
+
+
+def test_r5_2_lists_are_paginated_and_search_ignores_diacritics(system: System) -> None:
+    w = system.province
+    assert w is not None
+    page = system.call("h", "registry", "descendants", w.unions["TV"], limit=2, offset=1)
+    assert page["total"] == 5 and len(page["items"]) == 2 and page["offset"] == 1
+    with pytest.raises(ApiError) as too_big:
+        system.call("h", "registry", "descendants", w.unions["TV"], limit=1000)
+    assert (too_big.value.status, too_big.value.field if hasattr(too_big.value, "field") else
+            too_big.value.body["field"]) == (422, "limit")
+    found = system.call("h", "registry", "search_people", "nguyen van an")
+    assert [p["full_name"] for p in found] == ["Nguyễn Văn An"]
+
+
+def test_r5_2_the_document_and_readiness(system: System) -> None:
+    with system.http() as client:
+        document = client.get("/openapi.json").json()
+        docs = client.get("/docs")
+        ready = client.get("/ready").json()
+    assert "/v1/awards/decide-award" in document["paths"]
+    assert "bearerAuth" in str(document["components"]["securitySchemes"]) or \
+        document["components"]["securitySchemes"]
+    assert docs.status_code == 200 and "swagger-ui" in docs.text
+    assert ready["status"] == "ready" and set(ready["checks"]) == {
+        "registry", "initiatives", "reviews", "awards", "gateway_store"}
+
+
+def test_r5_2_a_stopped_service_is_unavailable_quickly_and_the_gateway_recovers(
+        system: System) -> None:
+    """Last in the module: it stops a service."""
+    import time
+
+    from tests.support.processes import eventually
+
+    w = system.province
+    assert w is not None
+    system.processes.kill("reviews")
+    started = time.monotonic()
+    with pytest.raises(ApiError) as down:
+        system.call("g", "reviews", "schedule", w.unions["CS-1"], 2026)
+    assert (down.value.status, down.value.code) == (503, "SERVICE_UNAVAILABLE")
+    assert time.monotonic() - started < 5 + 3  # GATEWAY_RPC_TIMEOUT is 5 s in these tests
+    with system.http() as client:
+        assert client.get("/ready").status_code == 503
+    system.processes.service("reviews")
+    schedule = eventually(lambda: system.call("g", "reviews", "schedule", w.unions["CS-1"], 2026),
+                          timeout=30, what="reviews answers through the gateway again")
+    assert schedule

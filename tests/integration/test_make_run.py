@@ -53,16 +53,17 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
     launcher = subprocess.Popen([sys.executable, "-m", "runtime.launcher"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        def healthy() -> dict:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+        def ready() -> dict:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as response:
                 return json.load(response)
 
-        report = eventually(healthy, timeout=60, interval=0.5, what="gateway /health 200")
-        assert report["status"] == "ok"
-        assert set(report["services"]) == set(SERVICES)
+        report = eventually(ready, timeout=60, interval=0.5, what="gateway /ready 200")
+        assert report["status"] == "ready"
+        assert set(report["checks"]) == {*SERVICES, "gateway_store"}
         children = [pid for pid in processes_with(str(data)) if pid != launcher.pid]
         assert len(children) == len(processes())
-        assert sorted(p.name for p in data.glob("*.sqlite")) == sorted(f"{s}.sqlite" for s in SERVICES)
+        assert sorted(p.name for p in data.glob("*.sqlite")) == sorted(
+            f"{s}.sqlite" for s in (*SERVICES, "gateway"))
         # The demo province was loaded first, and its events reached the other services.
         settings = Settings(env)
         with services(settings, None) as rpc:
