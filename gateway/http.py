@@ -174,7 +174,7 @@ class NewUser(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (401, 403, 404, 409, 413, 415, 422, 503)}
+    for status in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
 bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from runtime.context import current_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
@@ -34,6 +35,7 @@ from services.registry.domain import (
     UnionCodeTaken,
     UnionNotFound,
 )
+from services.registry.facts import NoAuthority
 from services.registry.published import RULES
 from services.registry.readmodel import RegistryQueries, RegistryReadModel
 
@@ -63,6 +65,43 @@ class Registry(ServiceApplication):
 
     def construct_publication(self) -> Publication:
         return Publication(self.service, RULES, self.catalog)
+
+    # R1.5, R5.2: the registry's records are kept by administrators (and the importer run by
+    # an operator). The gateway lets only them through; the registry checks again here, for
+    # every change it saves: the actor's role, and, for an administrator of one union, that
+    # every union the change touches lies in that union's subtree today.
+    KEEPERS = frozenset({"administrator", "operator", "system"})
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        context = current_context()
+        if context is not None:  # no context at all: refused when the events are stamped
+            actor = context.actor
+            if actor.role not in self.KEEPERS:
+                raise NoAuthority("only an administrator changes the registry",
+                                  {"role": actor.role})
+            if actor.role == "administrator" and actor.union_id:
+                for union_id in self._touched(objs):
+                    if not self._administers(actor.union_id, union_id):
+                        raise NoAuthority("this union is outside the unions you administer",
+                                          {"union_id": str(union_id),
+                                           "administers": actor.union_id})
+        return super().save(*objs, **kwargs)
+
+    def _touched(self, objs: Any) -> set[UUID]:
+        touched: set[UUID] = set()
+        for obj in objs:
+            if not getattr(obj, "pending_events", None):
+                continue
+            if isinstance(obj, Union):  # a union founded now is judged by its parent
+                known = self.queries.union(obj.id, self.today()) is not None
+                touched.add(obj.id if known or obj.parent_id is None else obj.parent_id)
+            elif isinstance(obj, Body | Person) and obj.union_id is not None:
+                touched.add(obj.union_id)
+        return touched
+
+    def _administers(self, scope: str, union_id: UUID) -> bool:
+        chain = self.queries.ancestors(union_id, self.today()) or []
+        return str(union_id) == scope or any(u["id"] == scope for u in chain)
 
     # --- unions (R1.1, R1.5) --------------------------------------------------------------
 

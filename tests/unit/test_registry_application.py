@@ -347,3 +347,25 @@ def test_events_and_read_model_rows_are_stored_together_or_not_at_all(registry: 
     monkeypatch.undo()
     assert snapshot(registry) == before  # the event was rolled back with the rows
     assert registry.union(ids["tv"]).name == "Liên đoàn Lao động tỉnh Trà Vinh"
+
+
+def test_r5_2_the_registry_itself_refuses_changes_by_others_than_its_administrators(
+        registry: Registry) -> None:
+    """The gateway is not the only guard: an official's change, or an administrator of Càng
+    Long changing Cầu Kè, is refused by the registry, and nothing is recorded."""
+    ids = province(registry)
+    before = snapshot(registry)
+    for actor, code, parent in ((Actor("u-1", "official", ids["cl"]), "CS-9", ids["cl"]),
+                                (Actor("u-2", "administrator", ids["cl"]), "CS-8", ids["ck"])):
+        with use_context(CommandContext(actor)), pytest.raises(DomainError) as refused:
+            registry.found_union(code, "Công đoàn cơ sở mới", "grassroots", parent, "2026-01-01")
+        assert refused.value.code == "NO_AUTHORITY"
+    with use_context(CommandContext(Actor("u-2", "administrator", ids["cl"]))), \
+            pytest.raises(DomainError) as renamed:
+        registry.rename_union(ids["ck"], "Liên đoàn Lao động huyện Cầu Kè mới", "2026-01-01")
+    assert renamed.value.code == "NO_AUTHORITY"
+    assert snapshot(registry) == before
+    with use_context(CommandContext(Actor("u-2", "administrator", ids["cl"]))):
+        registry.found_union("CS-7", "Công đoàn cơ sở Trường Tiểu học", "grassroots", ids["cl"],
+                             "2026-01-01")
+    assert codes(registry.descendants(ids["cl"])) == ["CS-1", "CS-7"]
