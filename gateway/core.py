@@ -18,7 +18,7 @@ from typing import Any
 
 from gateway.accounts import Accounts, Tokens, Unauthenticated
 from gateway.catalogue import Operation, operations
-from gateway.policy import Principal, Role, Scope, authorize, within
+from gateway.policy import OutsideYourScope, Principal, Role, Scope, authorize, within
 from runtime.client import RpcPool, ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
@@ -132,7 +132,11 @@ class Gateway:
             expected_versions=expected_versions(if_match) if op.command else None)
         if not op.command:
             result = self.pool.call(op.service, op.method, context=context, **args)
-            self._check_result_scope(principal, result)
+            if isinstance(result, list):  # rows of unions outside the caller's roles are left out
+                result = [row for row in result if self._in_scope(principal, row)]
+            elif not self._in_scope(principal, result):
+                raise OutsideYourScope("this record belongs to a union outside your roles",
+                                       {"union_id": result["union_id"]})
             return Outcome(result, self._etag(op, args))
         if idempotency_key is None:
             return Outcome(self.pool.call(op.service, op.method, context=context, **args))
@@ -158,14 +162,12 @@ class Gateway:
         self.accounts.finish(principal.username, idempotency_key, {"result": result})
         return Outcome(result)
 
-    def _check_result_scope(self, principal: Principal, result: Any) -> None:
-        """A record read by id must belong to a union inside the caller's scope."""
-        if isinstance(result, Mapping) and isinstance(result.get("union_id"), str) \
-                and not within(self.scope, principal, result["union_id"]):
-            from gateway.policy import OutsideYourScope
-
-            raise OutsideYourScope("this record belongs to a union outside your roles",
-                                   {"union_id": result["union_id"]})
+    def _in_scope(self, principal: Principal, record: Any) -> bool:
+        """A record read (or a row of a list) that names its union must lie in the caller's
+        scope; one that names none is public within the system (the form catalogue, say)."""
+        if not isinstance(record, Mapping) or not isinstance(record.get("union_id"), str):
+            return True
+        return within(self.scope, principal, record["union_id"])
 
     def _etag(self, op: Operation, args: Mapping[str, Any]) -> str | None:
         """The version of the one record a ``get_*`` query read, as an ETag."""
