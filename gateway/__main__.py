@@ -9,6 +9,7 @@ import logging
 import uvicorn
 
 from gateway.core import Gateway
+from gateway.grpc_server import start as start_grpc
 from gateway.http import build
 from runtime.config import Settings
 
@@ -19,21 +20,14 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
     gateway = Gateway(settings)
-    grpc_server = None
-    try:
-        from gateway.grpc_server import start as start_grpc  # the gRPC front, when present
-    except ImportError:
-        start_grpc = None
-    if start_grpc is not None:
-        grpc_server = start_grpc(gateway, settings)
+    grpc_server = start_grpc(gateway, settings)
     config = uvicorn.Config(build(gateway), host=settings.gateway_host, port=settings.gateway_port,
                             log_level="info", access_log=False, timeout_graceful_shutdown=5)
     log.info("gateway listening on http://%s:%d", settings.gateway_host, settings.gateway_port)
     try:
         uvicorn.Server(config).run()  # handles SIGTERM and SIGINT itself
     finally:
-        if grpc_server is not None:
-            grpc_server.stop(grace=5).wait()
+        grpc_server.stop(grace=5).wait()
         gateway.close()
 
 
