@@ -42,7 +42,17 @@ from gateway import protos
 from gateway.catalogue import Operation, Param
 from gateway.core import Gateway, Outcome
 from gateway.grpc_generated import auth_pb2, common_pb2
-from gateway.http import LIST_MAX, LONG_TEXT, MAX_BODY, PAGE_MAX, TEXT_MAX
+from gateway.limits import (
+    IDEMPOTENCY_KEY_MAX,
+    IF_MATCH_MAX,
+    LIST_MAX,
+    LONG_TEXT,
+    MAX_BODY,
+    OFFSET_MAX,
+    PAGE_DEFAULT,
+    PAGE_MAX,
+    TEXT_MAX,
+)
 from gateway.messages import language_from, message
 from gateway.policy import Principal
 from runtime.config import Settings
@@ -58,8 +68,7 @@ STATUS = {"invalid": StatusCode.INVALID_ARGUMENT, "not_found": StatusCode.NOT_FO
 ABORTED = frozenset({"VERSION_CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_IN_PROGRESS"})
 DOMAIN = "emulation"
 AUTH_SERVICE = f"{protos.PACKAGE}.Auth"
-METADATA_MAX = {"idempotency-key": 128, "if-match": 2000}  # as the HTTP headers
-OFFSET_MAX = 10_000_000
+METADATA_MAX = {"idempotency-key": IDEMPOTENCY_KEY_MAX, "if-match": IF_MATCH_MAX}  # as over HTTP
 SAFE_INTEGER = 2 ** 53  # a double holds every whole number below it exactly
 
 
@@ -168,7 +177,7 @@ def arguments(op: Operation, request: Message) -> dict[str, Any]:
 def page(request: Message) -> tuple[int, int]:
     """The page a paged query asks for: (offset, limit)."""
     offset = _bounded(request.offset, "offset") if request.HasField("offset") else 0
-    limit = _bounded(request.limit, "limit") if request.HasField("limit") else protos.PAGE_DEFAULT
+    limit = _bounded(request.limit, "limit") if request.HasField("limit") else PAGE_DEFAULT
     return offset, limit
 
 

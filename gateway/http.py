@@ -10,6 +10,7 @@ a message in Vietnamese, or in English when the request's Accept-Language prefer
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 
@@ -26,19 +27,26 @@ from swagger_ui_bundle import swagger_ui_path
 
 from gateway.catalogue import Operation, Param
 from gateway.core import Gateway
+from gateway.limits import (
+    IDEMPOTENCY_KEY_MAX,
+    IF_MATCH_MAX,
+    LIST_MAX,
+    LONG_TEXT,
+    MAX_BODY,
+    MAX_QUERY,
+    OFFSET_MAX,
+    PAGE_DEFAULT,
+    PAGE_MAX,
+    TEXT_MAX,
+)
 from gateway.messages import language_from, message
 from gateway.policy import Principal
-from runtime.errors import DomainError
+from runtime.errors import DomainError, InvalidInput
 
 log = logging.getLogger("emulation.gateway")
 
 STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403,
           "unauthenticated": 401, "unavailable": 503}
-TEXT_MAX = 20_000
-LIST_MAX = 1_000
-PAGE_MAX = 200
-LONG_TEXT = {"content_base64": 7_000_000}  # a dossier document of up to 5 MB, as base64
-MAX_BODY = 8 * 1024 * 1024
 
 
 def problem(request: Request | None, status: int, code: str, detail: str = "",
@@ -59,14 +67,18 @@ def problem(request: Request | None, status: int, code: str, detail: str = "",
 
 
 class Limits:
-    """Pure ASGI: refuses a body over the limit (413), and a body that is not JSON (415),
-    before anything reads it."""
+    """Pure ASGI: refuses a query string (414) or a body (413) over the limit, and a body
+    that is not JSON (415), before anything reads it. (A request line past what the HTTP
+    parser takes, about 256 KB, is refused by the server itself with a bare 400.)"""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
         self.app = app
         self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and len(scope.get("query_string", b"")) > MAX_QUERY:
+            await _send(scope, receive, send, 414, "URI_TOO_LONG", {"max_bytes": MAX_QUERY})
+            return
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
@@ -119,7 +131,7 @@ def _type(op: Operation, param: Param) -> Any:
     if param.name == "limit":
         return Annotated[int, Field(ge=1, le=PAGE_MAX)]
     if param.name == "offset":
-        return Annotated[int, Field(ge=0, le=10_000_000)]
+        return Annotated[int, Field(ge=0, le=OFFSET_MAX)]
     return kinds[param.kind]
 
 
@@ -174,7 +186,7 @@ class NewUser(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
+    for status in (400, 401, 403, 404, 409, 413, 414, 415, 422, 503)}
 bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
@@ -263,11 +275,11 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
                  body: Annotated[model, Body()],  # type: ignore[valid-type]
                  principal: Principal = caller,
                  idempotency_key: Annotated[str | None, Header(
-                     alias="Idempotency-Key", max_length=128,
+                     alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX,
                      description="Repeat a request with the same key: the first outcome, "
                                  "no second effect")] = None,
                  if_match: Annotated[str | None, Header(
-                     alias="If-Match", max_length=2000,
+                     alias="If-Match", max_length=IF_MATCH_MAX,
                      description="The ETag of the record as read: refused 409 if it changed "
                                  "since")] = None) -> Result:
         outcome = gateway.execute(op, body.model_dump(exclude_unset=True), principal,  # type: ignore[attr-defined]
@@ -283,15 +295,20 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
 
 def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
     paged = op.returns_list and op.param("limit") is None
-    extra = {"offset": (Annotated[int, Field(ge=0, le=10_000_000)], 0),
-             "limit": (Annotated[int, Field(ge=1, le=PAGE_MAX)], 50)} if paged else None
+    extra = {"offset": (Annotated[int, Field(ge=0, le=OFFSET_MAX)], 0),
+             "limit": (Annotated[int, Field(ge=1, le=PAGE_MAX)], PAGE_DEFAULT)} if paged else None
     model = _model(op, "query", extra)
+    lists = {p.name for p in op.params if p.kind == "texts"}
 
     def endpoint(request: Request, response: Response,
                  params: Annotated[model, Query()],  # type: ignore[valid-type]
                  principal: Principal = caller) -> Any:
+        given = Counter(name for name, _ in request.query_params.multi_items())
+        repeated = [name for name, count in given.items() if count > 1 and name not in lists]
+        if repeated:  # one value per parameter, unless it is a list
+            raise InvalidInput(f"{repeated[0]} is given more than once", {"field": repeated[0]})
         args = params.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        offset, limit = (args.pop("offset", 0), args.pop("limit", 50)) if paged else (0, 0)
+        offset, limit = (args.pop("offset", 0), args.pop("limit", PAGE_DEFAULT)) if paged else (0, 0)
         outcome = gateway.execute(op, args, principal, correlation_id=request.state.correlation_id)
         if outcome.etag:
             response.headers["ETag"] = outcome.etag

@@ -38,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 
 from gateway.catalogue import Operation, Param, operations
-from gateway.http import LIST_MAX, LONG_TEXT, PAGE_MAX, TEXT_MAX
+from gateway.limits import LIST_MAX, LONG_TEXT, PAGE_DEFAULT, PAGE_MAX, TEXT_MAX
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PACKAGE = "emulation.v1"
@@ -47,7 +47,6 @@ PROTO_DIR = PROTO_ROOT / "emulation" / "v1"
 CODE_DIR = Path("gateway/grpc_generated")
 CODE_PACKAGE = "gateway.grpc_generated"
 
-PAGE_DEFAULT = 50  # the page size when a paged query gives no limit, as over HTTP
 
 TYPES = {  # catalogue kind -> proto field type
     "text": "optional string",

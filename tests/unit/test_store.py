@@ -17,7 +17,7 @@ from runtime.errors import ActorRequired
 from runtime.store import LockingProcessRecorder, metadata_of
 from services.registry.application import Registry
 
-ACTOR = Actor("u-1", "administrator", "vn")
+ACTOR = Actor("u-1", "operator", "vn")
 AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
@@ -32,7 +32,7 @@ def test_r4_5_every_stored_event_carries_who_when_why_and_links(store_url, setti
         union_id = registry.found_union("VN", "Tổng Liên đoàn", "confederation", None, "1929-07-28")
     [stored] = list(registry.events.get(union_id))
     meta = metadata_of(stored)
-    assert meta["actor"] == {"user_id": "u-1", "role": "administrator", "union_id": "vn",
+    assert meta["actor"] == {"user_id": "u-1", "role": "operator", "union_id": "vn",
                              "on_behalf_of": None}
     assert meta["recorded_at"] == AT.isoformat()
     assert meta["effective_at"] == "2024-12-31T00:00:00+00:00"
