@@ -96,14 +96,18 @@ class Gateway:
                 "person_id": principal.person_id,
                 "roles": [g.to_dict() for g in principal.grants]}
 
-    def principal(self, authorization: str | None) -> Principal:
-        """The caller of a ``Bearer`` token (read again from the store at each request)."""
+    def subject(self, authorization: str | None) -> str:
+        """Who a ``Bearer`` token was issued to, if it is genuine and unexpired (no I/O)."""
         if not authorization:
             raise Unauthenticated("sign in first: send Authorization: Bearer <token>")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("send Authorization: Bearer <token>")
-        return self.accounts.principal(self.tokens.subject(token.strip()))
+        return self.tokens.subject(token.strip())
+
+    def principal(self, authorization: str | None) -> Principal:
+        """The caller of a ``Bearer`` token, with the roles the store holds for them now."""
+        return self.accounts.principal(self.subject(authorization))
 
     def create_user(self, principal: Principal, body: Mapping[str, Any]) -> dict[str, Any]:
         """An administrator makes a user with roles inside the administrator's own scope."""
