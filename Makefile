@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lint bench bench-registry lock clean
+.PHONY: run test lint bench bench-registry bench-gateway lock clean
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
 $(READY): requirements.lock
@@ -29,6 +29,9 @@ bench: $(READY)
 
 bench-registry: $(READY)
 	$(BIN)/python -m bench.registry $(BENCH_ARGS)
+
+bench-gateway: $(READY)
+	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
 
 # Re-pin after editing requirements.in: a fresh environment, then freeze it.
 lock:
