@@ -13,6 +13,7 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -37,6 +38,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from runtime.chain import Chain
 from runtime.clock import Clock, SystemClock
 from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
@@ -46,6 +48,8 @@ from runtime.errors import ActorRequired, Conflict, InvalidInput
 if TYPE_CHECKING:
     from runtime.publication import Publication
     from runtime.readmodel import ReadModel, UpstreamView
+
+log = logging.getLogger("emulation.store")
 
 META = "_meta"  # the key under which the metadata sits in each stored event's state
 
@@ -153,6 +157,28 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
 
     def create_table(self) -> None:
         create_tables(self.datastore.engine, super().create_table)
+        engine = cast(sa.Engine, self.datastore.engine)
+        with schema_lock(engine), engine.begin() as connection:
+            self.chain.create(connection)
+            linked = self.chain.backfill(connection)
+        if linked:
+            log.warning("linked %d events stored before the hash chain existed", linked)
+
+    @property
+    def chain(self) -> Chain:
+        """R5.1: the hash chain over this store's log (``runtime.chain``)."""
+        found: Chain | None = getattr(self, "_chain", None)
+        if found is None:
+            found = self._chain = Chain(self.events_record_cls.__table__)
+        return found
+
+    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> Sequence[int]:
+        """Inserts the events and their links in one transaction, under the events table's
+        lock (PostgreSQL) or the single writer (SQLite), so the links follow the log."""
+        positions = super()._insert_stored_events(session, stored_events, **kwargs)
+        self.chain.append(session, positions, stored_events)
+        return positions
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
         table = self.tracking_table
@@ -297,6 +323,17 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         uid = parse_uuid(aggregate_id, "aggregate_id")
         events = self.recorder.select_events(uid, desc=True, limit=1)
         return events[0].originator_version if events else None
+
+    def verify_chain(self, checkpoints: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+        """R5.1: recomputes this store's hash chain; the first break, if any, by position,
+        and whether the log still leads to each checkpoint an auditor kept."""
+        with self.engine.connect() as connection:
+            return cast(LockingProcessRecorder, self.recorder).chain.verify(connection, checkpoints)
+
+    def chain_checkpoint(self) -> dict[str, Any]:
+        """The chain's head (position and link), for an auditor to keep outside the system."""
+        with self.engine.connect() as connection:
+            return cast(LockingProcessRecorder, self.recorder).chain.checkpoint(connection)
 
     def rebuild_read_model(self, page_size: int = 1000) -> int:
         """Drops the read model and replays it from the whole log (it is derived data)."""
