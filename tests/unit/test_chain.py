@@ -74,9 +74,13 @@ def _swap(app: Registry, c: Any, rng: random.Random) -> tuple[int, str, Undo]:
     def put(c: Any, a: Any, b: Any) -> None:  # a's content at b's place and back
         c.execute(events.update().where(events.c.id == b.id).values(topic=a.topic, state=a.state))
 
+    def back(c: Any) -> None:
+        put(c, first, first)
+        put(c, second, second)
+
     put(c, first, second)
     put(c, second, first)
-    return first.id, "altered", lambda c: (put(c, first, first), put(c, second, second))
+    return first.id, "altered", back
 
 
 def _forge(app: Registry, c: Any, rng: random.Random) -> tuple[int, str, Undo]:
