@@ -74,11 +74,14 @@ OFFICIAL_TIER = {"initiatives.coach_idea", "initiatives.report_application",
                  "initiatives.report_replication", "reviews.answer_difficulty",
                  "reviews.follow_up_difficulty", "reviews.report_difficulty"}
 COMMITTEE = frozenset({Role.EXECUTIVE, Role.STANDING})
+AUDIT = {"verify_chain", "chain_checkpoint"}  # R5.1: the integrity proofs of every store
 READ_ONLY = frozenset({Role.AUDITOR})
 
 
 def roles_for(op: Operation) -> frozenset[Role]:
     """The roles that may make a call (R5.2); the services check the rest."""
+    if op.method in AUDIT:
+        return frozenset({Role.AUDITOR, Role.ADMINISTRATOR})
     if not op.command:
         return frozenset(Role)
     if op.service == "registry":

@@ -256,6 +256,23 @@ class EventSourcedService:
         return self.app.last_processed(source)
 
     @query
+    def verify_chain(self, position: int | None = None, link: str | None = None) -> dict[str, Any]:
+        """R5.1: recomputes this service's hash chain over its whole log: the first position
+        where it breaks, if any, and, given the auditor's checkpoint (position and link),
+        whether the log still leads to it."""
+        if (position is None) != (link is None) or (position is not None and (
+                isinstance(position, bool) or not isinstance(position, int) or position < 0
+                or not isinstance(link, str) or len(link) != 64)):
+            raise InvalidInput("a checkpoint is a position and its 64-digit link",
+                               {"field": "position" if link is not None else "link"})
+        return self.app.verify_chain([{"position": position, "link": link}] if link else [])
+
+    @query
+    def chain_checkpoint(self) -> dict[str, Any]:
+        """R5.1: the head of this service's hash chain, for an auditor to keep outside."""
+        return self.app.chain_checkpoint()
+
+    @query
     def version(self, aggregate_id: str) -> int | None:
         """The version of one of this service's records (None if there is none): what an
         ETag carries, so an update can say which version it expects."""

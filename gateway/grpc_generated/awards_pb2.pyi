@@ -66,6 +66,10 @@ class AwardsAwardsRequest(_message.Message):
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., subject_id: _Optional[str] = ..., status: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class AwardsChainCheckpointRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class AwardsDecideAwardRequest(_message.Message):
     __slots__ = ("union_id", "form", "decided_on", "number", "nomination_ids", "reason", "signer_id", "evidence")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -295,3 +299,11 @@ class AwardsSubmitRequest(_message.Message):
     reason: str
     evidence: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, submission_id: _Optional[str] = ..., submitted_on: _Optional[str] = ..., number: _Optional[str] = ..., reason: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AwardsVerifyChainRequest(_message.Message):
+    __slots__ = ("position", "link")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    position: int
+    link: str
+    def __init__(self, position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...

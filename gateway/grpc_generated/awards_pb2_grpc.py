@@ -61,6 +61,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsAwardsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ChainCheckpoint = channel.unary_unary(
+                '/emulation.v1.Awards/ChainCheckpoint',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.DecideAward = channel.unary_unary(
                 '/emulation.v1.Awards/DecideAward',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsDecideAwardRequest.SerializeToString,
@@ -156,6 +161,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsSubmitRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.VerifyChain = channel.unary_unary(
+                '/emulation.v1.Awards/VerifyChain',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsVerifyChainRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
 
 
 class AwardsServicer:
@@ -190,6 +200,14 @@ class AwardsServicer:
 
     def Awards(self, request, context):
         """Query, paged by offset and limit (Reply.total). awards. As HTTP: GET /v1/awards/awards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChainCheckpoint(self, request, context):
+        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
+        HTTP: GET /v1/awards/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -353,6 +371,15 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyChain(self, request, context):
+        """Query. R5.1: recomputes this store's hash chain; the first break, if any, by position, and
+        whether the log still leads to each checkpoint an auditor kept. As HTTP: GET
+        /v1/awards/verify-chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AwardsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -369,6 +396,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'Awards': grpc.unary_unary_rpc_method_handler(
                     servicer.Awards,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsAwardsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChainCheckpoint,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'DecideAward': grpc.unary_unary_rpc_method_handler(
@@ -466,6 +498,11 @@ def add_AwardsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsSubmitRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'VerifyChain': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyChain,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsVerifyChainRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'emulation.v1.Awards', rpc_method_handlers)
@@ -556,6 +593,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/Awards',
             emulation_dot_v1_dot_awards__pb2.AwardsAwardsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChainCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/ChainCheckpoint',
+            emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1069,6 +1133,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/Submit',
             emulation_dot_v1_dot_awards__pb2.AwardsSubmitRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyChain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/VerifyChain',
+            emulation_dot_v1_dot_awards__pb2.AwardsVerifyChainRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -38,6 +38,10 @@ class InitiativesAdoptRequest(_message.Message):
     note: str
     def __init__(self, initiative_id: _Optional[str] = ..., union_id: _Optional[str] = ..., adopted_on: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
+class InitiativesChainCheckpointRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class InitiativesCoachIdeaRequest(_message.Message):
     __slots__ = ("idea_id", "text", "on")
     IDEA_ID_FIELD_NUMBER: _ClassVar[int]
@@ -321,6 +325,14 @@ class InitiativesTrackingBookRequest(_message.Message):
     offset: int
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., period_from: _Optional[str] = ..., period_to: _Optional[str] = ..., status: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class InitiativesVerifyChainRequest(_message.Message):
+    __slots__ = ("position", "link")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    position: int
+    link: str
+    def __init__(self, position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
 
 class InitiativesWithdrawIdeaRequest(_message.Message):
     __slots__ = ("idea_id", "reason", "on")

@@ -56,6 +56,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesAdoptRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ChainCheckpoint = channel.unary_unary(
+                '/emulation.v1.Initiatives/ChainCheckpoint',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesChainCheckpointRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.CoachIdea = channel.unary_unary(
                 '/emulation.v1.Initiatives/CoachIdea',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesCoachIdeaRequest.SerializeToString,
@@ -166,6 +171,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesTrackingBookRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.VerifyChain = channel.unary_unary(
+                '/emulation.v1.Initiatives/VerifyChain',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesVerifyChainRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.WithdrawIdea = channel.unary_unary(
                 '/emulation.v1.Initiatives/WithdrawIdea',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesWithdrawIdeaRequest.SerializeToString,
@@ -196,6 +206,14 @@ class InitiativesServicer:
     def Adopt(self, request, context):
         """Command. R3.8: another union's executive committee adopts a recognised initiative. As HTTP:
         POST /v1/initiatives/adopt.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChainCheckpoint(self, request, context):
+        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
+        HTTP: GET /v1/initiatives/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -379,6 +397,15 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyChain(self, request, context):
+        """Query. R5.1: recomputes this store's hash chain; the first break, if any, by position, and
+        whether the log still leads to each checkpoint an auditor kept. As HTTP: GET
+        /v1/initiatives/verify-chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WithdrawIdea(self, request, context):
         """Command. withdraw idea. As HTTP: POST /v1/initiatives/withdraw-idea.
         """
@@ -397,6 +424,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Adopt': grpc.unary_unary_rpc_method_handler(
                     servicer.Adopt,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesAdoptRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChainCheckpoint,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesChainCheckpointRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'CoachIdea': grpc.unary_unary_rpc_method_handler(
@@ -509,6 +541,11 @@ def add_InitiativesServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesTrackingBookRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'VerifyChain': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyChain,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesVerifyChainRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'WithdrawIdea': grpc.unary_unary_rpc_method_handler(
                     servicer.WithdrawIdea,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesWithdrawIdeaRequest.FromString,
@@ -577,6 +614,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Adopt',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesAdoptRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChainCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/ChainCheckpoint',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesChainCheckpointRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1171,6 +1235,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/TrackingBook',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesTrackingBookRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyChain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/VerifyChain',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesVerifyChainRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

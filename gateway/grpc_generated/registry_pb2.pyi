@@ -48,6 +48,10 @@ class RegistryBodiesRequest(_message.Message):
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., as_of: _Optional[str] = ..., kind: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class RegistryChainCheckpointRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class RegistryConstituteBodyRequest(_message.Message):
     __slots__ = ("union_id", "kind", "name", "term_start", "term_end", "department", "decision")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -329,3 +333,11 @@ class RegistryUnionHistoryRequest(_message.Message):
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
     union_id: str
     def __init__(self, union_id: _Optional[str] = ...) -> None: ...
+
+class RegistryVerifyChainRequest(_message.Message):
+    __slots__ = ("position", "link")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    position: int
+    link: str
+    def __init__(self, position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...

@@ -61,6 +61,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryBodiesRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ChainCheckpoint = channel.unary_unary(
+                '/emulation.v1.Registry/ChainCheckpoint',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryChainCheckpointRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ConstituteBody = channel.unary_unary(
                 '/emulation.v1.Registry/ConstituteBody',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryConstituteBodyRequest.SerializeToString,
@@ -191,6 +196,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryUnionHistoryRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.VerifyChain = channel.unary_unary(
+                '/emulation.v1.Registry/VerifyChain',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryVerifyChainRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
 
 
 class RegistryServicer:
@@ -222,6 +232,14 @@ class RegistryServicer:
 
     def Bodies(self, request, context):
         """Query, paged by offset and limit (Reply.total). bodies. As HTTP: GET /v1/registry/bodies.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChainCheckpoint(self, request, context):
+        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
+        HTTP: GET /v1/registry/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -417,6 +435,15 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyChain(self, request, context):
+        """Query. R5.1: recomputes this store's hash chain; the first break, if any, by position, and
+        whether the log still leads to each checkpoint an auditor kept. As HTTP: GET
+        /v1/registry/verify-chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -433,6 +460,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'Bodies': grpc.unary_unary_rpc_method_handler(
                     servicer.Bodies,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryBodiesRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChainCheckpoint,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryChainCheckpointRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ConstituteBody': grpc.unary_unary_rpc_method_handler(
@@ -565,6 +597,11 @@ def add_RegistryServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryUnionHistoryRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'VerifyChain': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyChain,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryVerifyChainRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'emulation.v1.Registry', rpc_method_handlers)
@@ -655,6 +692,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/Bodies',
             emulation_dot_v1_dot_registry__pb2.RegistryBodiesRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChainCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ChainCheckpoint',
+            emulation_dot_v1_dot_registry__pb2.RegistryChainCheckpointRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1357,6 +1421,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/UnionHistory',
             emulation_dot_v1_dot_registry__pb2.RegistryUnionHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyChain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/VerifyChain',
+            emulation_dot_v1_dot_registry__pb2.RegistryVerifyChainRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

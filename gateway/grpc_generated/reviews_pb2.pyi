@@ -20,6 +20,10 @@ class ReviewsAnswerDifficultyRequest(_message.Message):
     answer: str
     def __init__(self, difficulty_id: _Optional[str] = ..., answered_on: _Optional[str] = ..., answer: _Optional[str] = ...) -> None: ...
 
+class ReviewsChainCheckpointRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ReviewsClassifyRequest(_message.Message):
     __slots__ = ("union_id", "year", "upper_union_id", "classified_on", "appraised_score", "findings", "reason", "evidence", "number")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -223,3 +227,11 @@ class ReviewsSignPledgeRequest(_message.Message):
     commitments: _containers.RepeatedScalarFieldContainer[str]
     evidence: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., signed_on: _Optional[str] = ..., content: _Optional[str] = ..., commitments: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReviewsVerifyChainRequest(_message.Message):
+    __slots__ = ("position", "link")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    position: int
+    link: str
+    def __init__(self, position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...

@@ -51,6 +51,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsAnswerDifficultyRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ChainCheckpoint = channel.unary_unary(
+                '/emulation.v1.Reviews/ChainCheckpoint',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsChainCheckpointRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Classify = channel.unary_unary(
                 '/emulation.v1.Reviews/Classify',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsClassifyRequest.SerializeToString,
@@ -126,6 +131,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.VerifyChain = channel.unary_unary(
+                '/emulation.v1.Reviews/VerifyChain',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsVerifyChainRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
 
 
 class ReviewsServicer:
@@ -143,6 +153,14 @@ class ReviewsServicer:
     def AnswerDifficulty(self, request, context):
         """Command. R2.8: a member of the federation's Policy–Law department in office answers. As
         HTTP: POST /v1/reviews/answer-difficulty.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChainCheckpoint(self, request, context):
+        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
+        HTTP: GET /v1/reviews/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -275,12 +293,26 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyChain(self, request, context):
+        """Query. R5.1: recomputes this store's hash chain; the first break, if any, by position, and
+        whether the log still leads to each checkpoint an auditor kept. As HTTP: GET
+        /v1/reviews/verify-chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReviewsServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'AnswerDifficulty': grpc.unary_unary_rpc_method_handler(
                     servicer.AnswerDifficulty,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsAnswerDifficultyRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChainCheckpoint,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsChainCheckpointRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Classify': grpc.unary_unary_rpc_method_handler(
@@ -358,6 +390,11 @@ def add_ReviewsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'VerifyChain': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyChain,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsVerifyChainRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'emulation.v1.Reviews', rpc_method_handlers)
@@ -394,6 +431,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/AnswerDifficulty',
             emulation_dot_v1_dot_reviews__pb2.ReviewsAnswerDifficultyRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChainCheckpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/ChainCheckpoint',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsChainCheckpointRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -799,6 +863,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/SignPledge',
             emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyChain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/VerifyChain',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsVerifyChainRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -207,6 +207,21 @@ def test_r5_2_the_document_and_readiness(system: System) -> None:
         "registry", "initiatives", "reviews", "awards", "gateway_store"}
 
 
+def test_r5_1_an_auditor_verifies_every_store_through_the_api_and_a_member_cannot(
+        system: System) -> None:
+    for service in ("registry", "initiatives", "reviews", "awards"):
+        head = system.call("auditor", service, "chain_checkpoint")
+        report = system.call("auditor", service, "verify_chain", head["position"], head["link"])
+        assert report["ok"], (service, report)
+        assert report["head"]["position"] >= head["position"]
+    registry = system.call("auditor", "registry", "chain_checkpoint")
+    forged = system.call("auditor", "registry", "verify_chain", registry["position"], "0" * 64)
+    assert forged["break"]["kind"] in ("checkpoint_mismatch", "truncated")
+    with pytest.raises(ApiError) as member:
+        system.call("d", "registry", "verify_chain")
+    assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
+
+
 def test_r5_2_a_stopped_service_is_unavailable_quickly_and_the_gateway_recovers(
         system: System) -> None:
     """Last in the module: it stops a service."""

@@ -144,3 +144,34 @@ def test_r5_1_a_rewritten_chain_or_a_cut_tail_is_caught_by_the_auditors_checkpoi
     assert registry.verify_chain()["ok"]  # consistent in itself…
     assert registry.verify_chain([early])["break"] == {  # …but not with what was kept outside
         "position": early["position"], "kind": "checkpoint_mismatch"}
+
+
+def test_r5_1_the_auditors_command_line_keeps_checkpoints_and_verifies(
+        registry: Registry, store_url: str, settings_for: Any, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from runtime import audit
+
+    for key, value in settings_for(store_url).env.items():
+        monkeypatch.setenv(key, value)
+    assert audit.main(["checkpoint", "registry"]) == 0
+    kept = tmp_path / "checkpoints.json"
+    kept.write_text(capsys.readouterr().out)
+    assert json.loads(kept.read_text())["registry"] == registry.chain_checkpoint()
+    assert audit.main(["verify", "registry", "--checkpoints", str(kept)]) == 0
+    capsys.readouterr()
+    with registry.engine.begin() as c:
+        _byte(registry, c, random.Random(7))
+    assert audit.main(["verify", "registry", "--checkpoints", str(kept)]) == 1
+    assert json.loads(capsys.readouterr().out)["registry"]["break"]["kind"] == "altered"
+
+
+def test_r5_1_an_empty_store_verifies_against_its_empty_checkpoint(
+        store_url: str, settings_for: Any) -> None:
+    from services.awards.application import Awards
+
+    awards = Awards(settings_for(store_url))
+    head = awards.chain_checkpoint()
+    assert head["position"] == 0
+    assert awards.verify_chain([head]) == {"ok": True, "checked": 0, "head": head}
