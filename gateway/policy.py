@@ -74,7 +74,7 @@ OFFICIAL_TIER = {"initiatives.coach_idea", "initiatives.report_application",
                  "initiatives.report_replication", "reviews.answer_difficulty",
                  "reviews.follow_up_difficulty", "reviews.report_difficulty"}
 COMMITTEE = frozenset({Role.EXECUTIVE, Role.STANDING})
-AUDIT = {"verify_chain", "chain_checkpoint"}  # R5.1: the integrity proofs of every store
+AUDIT = {"verify_chain", "chain_checkpoint", "replay_check"}  # R5.1: every store's proofs
 READ_ONLY = frozenset({Role.AUDITOR})
 
 

@@ -268,6 +268,11 @@ class EventSourcedService:
         return self.app.verify_chain([{"position": position, "link": link}] if link else [])
 
     @query
+    def replay_check(self) -> dict[str, Any]:
+        """R5.1: this service's read model rebuilt from its log, aside, against the live one."""
+        return self.app.replay_check()
+
+    @query
     def chain_checkpoint(self) -> dict[str, Any]:
         """R5.1: the head of this service's hash chain, for an auditor to keep outside."""
         return self.app.chain_checkpoint()

@@ -2,11 +2,14 @@
 
     python -m runtime.audit checkpoint [service ...]          > checkpoints.json
     python -m runtime.audit verify [service ...] [--checkpoints checkpoints.json]
+    python -m runtime.audit replay [service ...]
 
 ``checkpoint`` prints the head of each store's hash chain (position and link) for the auditor
 to keep somewhere the system cannot write; ``verify`` recomputes every chain over the whole
 log, checks the log still leads to each kept checkpoint, prints the report and exits 1 if any
-store is broken, naming the first position where it breaks. It reads the stores named by the
+store is broken, naming the first position where it breaks; ``replay`` rebuilds each
+service's read model from its log, aside, compares it with the live one and exits 1 on a
+difference. It reads the stores named by the
 same settings as the services (``<SERVICE>_DATABASE_URL``).
 """
 
@@ -40,7 +43,7 @@ def verify(names: list[str], settings: Settings,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runtime.audit",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["checkpoint", "verify"])
+    parser.add_argument("command", choices=["checkpoint", "verify", "replay"])
     parser.add_argument("services", nargs="*",
                         help=f"the stores to read, of {', '.join(sorted(SERVICES))} (all by default)")
     parser.add_argument("--checkpoints", type=Path, default=None,
@@ -54,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "checkpoint":
         print(json.dumps(checkpoints(names, settings), indent=2))
         return 0
+    if args.command == "replay":
+        replays = {name: app.replay_check() for name, app in _apps(names, settings).items()}
+        print(json.dumps(replays, indent=2, ensure_ascii=False))
+        return 0 if all(r["ok"] for r in replays.values()) else 1
     kept = json.loads(args.checkpoints.read_text("utf-8")) if args.checkpoints else None
     report = verify(names, settings, kept)
     print(json.dumps(report, indent=2))

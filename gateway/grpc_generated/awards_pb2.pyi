@@ -238,6 +238,10 @@ class AwardsRenderSubmissionLetterRequest(_message.Message):
     signer_id: str
     def __init__(self, submission_id: _Optional[str] = ..., place: _Optional[str] = ..., signer_id: _Optional[str] = ...) -> None: ...
 
+class AwardsReplayCheckRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class AwardsReturnSubmissionRequest(_message.Message):
     __slots__ = ("submission_id", "returned_on", "reason", "missing", "evidence")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -141,6 +141,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderSubmissionLetterRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ReplayCheck = channel.unary_unary(
+                '/emulation.v1.Awards/ReplayCheck',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsReplayCheckRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ReturnSubmission = channel.unary_unary(
                 '/emulation.v1.Awards/ReturnSubmission',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsReturnSubmissionRequest.SerializeToString,
@@ -336,6 +341,15 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReplayCheck(self, request, context):
+        """Query. R5.1: rebuilds this service's read model from its log, aside (in memory), and
+        compares it with the live one, table by table; a difference is reported. As HTTP: GET
+        /v1/awards/replay-check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReturnSubmission(self, request, context):
         """Command. R4.4: the receiving body returns a submission for supplements, saying what to add;
         the proposer attaches it and submits again. As HTTP: POST /v1/awards/return-submission.
@@ -476,6 +490,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'RenderSubmissionLetter': grpc.unary_unary_rpc_method_handler(
                     servicer.RenderSubmissionLetter,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderSubmissionLetterRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ReplayCheck': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplayCheck,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsReplayCheckRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ReturnSubmission': grpc.unary_unary_rpc_method_handler(
@@ -1025,6 +1044,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/RenderSubmissionLetter',
             emulation_dot_v1_dot_awards__pb2.AwardsRenderSubmissionLetterRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplayCheck(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/ReplayCheck',
+            emulation_dot_v1_dot_awards__pb2.AwardsReplayCheckRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

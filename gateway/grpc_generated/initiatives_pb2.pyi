@@ -264,6 +264,10 @@ class InitiativesRegistrantsRequest(_message.Message):
     year: int
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[int] = ...) -> None: ...
 
+class InitiativesReplayCheckRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class InitiativesReportApplicationRequest(_message.Message):
     __slots__ = ("initiative_id", "applied_from", "benefit", "value_saved_vnd", "reported_on", "applied_to")
     INITIATIVE_ID_FIELD_NUMBER: _ClassVar[int]

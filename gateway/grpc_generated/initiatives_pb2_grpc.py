@@ -151,6 +151,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRegistrantsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ReplayCheck = channel.unary_unary(
+                '/emulation.v1.Initiatives/ReplayCheck',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ReportApplication = channel.unary_unary(
                 '/emulation.v1.Initiatives/ReportApplication',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReportApplicationRequest.SerializeToString,
@@ -363,6 +368,15 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReplayCheck(self, request, context):
+        """Query. R5.1: rebuilds this service's read model from its log, aside (in memory), and
+        compares it with the live one, table by table; a difference is reported. As HTTP: GET
+        /v1/initiatives/replay-check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReportApplication(self, request, context):
         """Command. R3.6: the initiative applied in practice, with its measured benefit in đồng. As
         HTTP: POST /v1/initiatives/report-application.
@@ -519,6 +533,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Registrants': grpc.unary_unary_rpc_method_handler(
                     servicer.Registrants,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRegistrantsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ReplayCheck': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplayCheck,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ReportApplication': grpc.unary_unary_rpc_method_handler(
@@ -1127,6 +1146,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Registrants',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesRegistrantsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplayCheck(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/ReplayCheck',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -262,6 +262,10 @@ class RegistryRenameUnionRequest(_message.Message):
     effective_on: str
     def __init__(self, union_id: _Optional[str] = ..., name: _Optional[str] = ..., effective_on: _Optional[str] = ...) -> None: ...
 
+class RegistryReplayCheckRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class RegistrySearchPeopleRequest(_message.Message):
     __slots__ = ("q", "union_id", "as_of", "limit")
     Q_FIELD_NUMBER: _ClassVar[int]

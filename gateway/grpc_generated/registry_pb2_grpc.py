@@ -161,6 +161,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryRenameUnionRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ReplayCheck = channel.unary_unary(
+                '/emulation.v1.Registry/ReplayCheck',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryReplayCheckRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.SearchPeople = channel.unary_unary(
                 '/emulation.v1.Registry/SearchPeople',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistrySearchPeopleRequest.SerializeToString,
@@ -385,6 +390,15 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReplayCheck(self, request, context):
+        """Query. R5.1: rebuilds this service's read model from its log, aside (in memory), and
+        compares it with the live one, table by table; a difference is reported. As HTTP: GET
+        /v1/registry/replay-check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SearchPeople(self, request, context):
         """Query. search people. As HTTP: GET /v1/registry/search-people.
         """
@@ -560,6 +574,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'RenameUnion': grpc.unary_unary_rpc_method_handler(
                     servicer.RenameUnion,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryRenameUnionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ReplayCheck': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplayCheck,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryReplayCheckRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'SearchPeople': grpc.unary_unary_rpc_method_handler(
@@ -1232,6 +1251,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/RenameUnion',
             emulation_dot_v1_dot_registry__pb2.RegistryRenameUnionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplayCheck(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ReplayCheck',
+            emulation_dot_v1_dot_registry__pb2.RegistryReplayCheckRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -180,6 +180,10 @@ class ReviewsRecordDisseminationRequest(_message.Message):
     reach: int
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., kind: _Optional[str] = ..., held_on: _Optional[str] = ..., title: _Optional[str] = ..., audience: _Optional[str] = ..., reach: _Optional[int] = ...) -> None: ...
 
+class ReviewsReplayCheckRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ReviewsReportDifficultyRequest(_message.Message):
     __slots__ = ("union_id", "reported_on", "subject", "description")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]

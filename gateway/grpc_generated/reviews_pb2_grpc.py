@@ -111,6 +111,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsRecordDisseminationRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ReplayCheck = channel.unary_unary(
+                '/emulation.v1.Reviews/ReplayCheck',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReplayCheckRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ReportDifficulty = channel.unary_unary(
                 '/emulation.v1.Reviews/ReportDifficulty',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReportDifficultyRequest.SerializeToString,
@@ -257,6 +262,15 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReplayCheck(self, request, context):
+        """Query. R5.1: rebuilds this service's read model from its log, aside (in memory), and
+        compares it with the live one, table by table; a difference is reported. As HTTP: GET
+        /v1/reviews/replay-check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReportDifficulty(self, request, context):
         """Command. R2.8: a union reports a difficulty upward to its provincial federation's
         Policy–Law department (which must be in office to receive it). As HTTP: POST
@@ -368,6 +382,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'RecordDissemination': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordDissemination,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsRecordDisseminationRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ReplayCheck': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplayCheck,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReplayCheckRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ReportDifficulty': grpc.unary_unary_rpc_method_handler(
@@ -755,6 +774,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/RecordDissemination',
             emulation_dot_v1_dot_reviews__pb2.ReviewsRecordDisseminationRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplayCheck(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/ReplayCheck',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsReplayCheckRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -217,6 +217,8 @@ def test_r5_1_an_auditor_verifies_every_store_through_the_api_and_a_member_canno
     registry = system.call("auditor", "registry", "chain_checkpoint")
     forged = system.call("auditor", "registry", "verify_chain", registry["position"], "0" * 64)
     assert forged["break"]["kind"] in ("checkpoint_mismatch", "truncated")
+    replay = system.call("auditor", "registry", "replay_check")
+    assert replay["ok"] and replay["replayed"] > 0, replay["differences"]
     with pytest.raises(ApiError) as member:
         system.call("d", "registry", "verify_chain")
     assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
