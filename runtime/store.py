@@ -158,11 +158,18 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
     def create_table(self) -> None:
         create_tables(self.datastore.engine, super().create_table)
         engine = cast(sa.Engine, self.datastore.engine)
-        with schema_lock(engine), engine.begin() as connection:
-            self.chain.create(connection)
-            linked = self.chain.backfill(connection)
+        create_tables(engine, lambda: self._create_chain(engine))
+        try:
+            with schema_lock(engine), engine.begin() as connection:
+                linked = self.chain.backfill(connection)
+        except sa.exc.IntegrityError:  # a process started alongside (SQLite) linked it first
+            linked = 0
         if linked:
             log.warning("linked %d events stored before the hash chain existed", linked)
+
+    def _create_chain(self, engine: sa.Engine) -> None:
+        with engine.begin() as connection:
+            self.chain.create(connection)
 
     @property
     def chain(self) -> Chain:

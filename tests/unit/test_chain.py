@@ -175,3 +175,14 @@ def test_r5_1_an_empty_store_verifies_against_its_empty_checkpoint(
     head = awards.chain_checkpoint()
     assert head["position"] == 0
     assert awards.verify_chain([head]) == {"ok": True, "checked": 0, "head": head}
+
+
+def test_r5_1_a_store_written_before_the_chain_is_linked_at_the_next_start(
+        registry: Registry, store_url: str, settings_for: Any) -> None:
+    _, chain = tables(registry)
+    with registry.engine.begin() as c:
+        c.execute(chain.delete())
+    assert registry.verify_chain()["break"]["kind"] == "inserted"
+    again = Registry(settings_for(store_url))  # the next start links the whole log once
+    assert again.verify_chain()["ok"]
+    assert Registry(settings_for(store_url)).verify_chain() == again.verify_chain()
