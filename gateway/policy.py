@@ -74,7 +74,8 @@ OFFICIAL_TIER = {"initiatives.coach_idea", "initiatives.report_application",
                  "initiatives.report_replication", "reviews.answer_difficulty",
                  "reviews.follow_up_difficulty", "reviews.report_difficulty"}
 COMMITTEE = frozenset({Role.EXECUTIVE, Role.STANDING})
-AUDIT = {"verify_chain", "chain_checkpoint", "replay_check"}  # R5.1: every store's proofs
+# R5.1: every store's proofs and any record's history: auditors' and administrators' reads
+AUDIT = {"verify_chain", "chain_checkpoint", "replay_check", "history", "state_as_of"}
 READ_ONLY = frozenset({Role.AUDITOR})
 
 

@@ -268,6 +268,17 @@ class EventSourcedService:
         return self.app.verify_chain([{"position": position, "link": link}] if link else [])
 
     @query
+    def history(self, aggregate_id: str) -> list[dict[str, Any]]:
+        """R5.1: every event of one record, with who, when, why and what led to it."""
+        return self.app.history(aggregate_id)
+
+    @query
+    def state_as_of(self, aggregate_id: str, version: int | None = None,
+                    on: str | None = None) -> dict[str, Any]:
+        """R5.1: one record as it stood at a version or on a date."""
+        return self.app.state_as_of(aggregate_id, version, on)
+
+    @query
     def replay_check(self) -> dict[str, Any]:
         """R5.1: this service's read model rebuilt from its log, aside, against the live one."""
         return self.app.replay_check()

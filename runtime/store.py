@@ -13,6 +13,7 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID
 
 import sqlalchemy as sa
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol, Snapshot
 from eventsourcing.persistence import (
     IntegrityError,
@@ -342,6 +343,49 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         with self.engine.connect() as connection:
             return cast(LockingProcessRecorder, self.recorder).chain.checkpoint(connection)
 
+    def history(self, aggregate_id: object) -> list[dict[str, Any]]:
+        """R4.5, R5.1: every event of one record, oldest first: what happened, when (recorded
+        and effective), who acted under which role and union, the correlation and causation
+        ids that link it to what led to it, and the decision record when it is a decision."""
+        from runtime.text import parse_uuid
+
+        found = []
+        for stored in self.recorder.select_events(parse_uuid(aggregate_id, "aggregate_id")):
+            event = self.mapper.to_domain_event(stored)
+            meta = metadata_of(event)
+            found.append(_plain({
+                "version": stored.originator_version, "event": stored.topic.rsplit(".", 1)[-1],
+                "recorded_at": meta.get("recorded_at"), "effective_at": meta.get("effective_at"),
+                "actor": meta.get("actor"), "correlation_id": meta.get("correlation_id"),
+                "causation_id": meta.get("causation_id"),
+                "decision": getattr(event, "decision", None) or meta.get("decision")}))
+        return found
+
+    def state_as_of(self, aggregate_id: object, version: object = None,
+                    on: object = None) -> dict[str, Any]:
+        """R5.1: one record as it stood at a version, or on a date (its last event effective
+        by the end of that day)."""
+        from runtime.text import parse_date, parse_uuid
+
+        uid = parse_uuid(aggregate_id, "aggregate_id")
+        if on is not None:
+            day = parse_date(on, "on").isoformat()
+            versions = [e["version"] for e in self.history(uid)
+                        if str(e["effective_at"] or "")[:10] <= day]
+            if not versions:
+                raise InvalidInput("the record did not exist on that date", {"field": "on"})
+            version = versions[-1]
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)
+                                    or version < 1):
+            raise InvalidInput("version is a whole number from 1", {"field": "version"})
+        try:
+            aggregate: Any = self.repository.get(uid, version=version)
+        except AggregateNotFoundError:
+            raise InvalidInput("no such record, or not at that version",
+                               {"field": "aggregate_id"}) from None
+        state = {k: v for k, v in vars(aggregate).items() if not k.startswith("_")}
+        return _plain({"id": str(uid), "version": aggregate.version, "state": state})
+
     def replay_check(self, page_size: int = 1000) -> dict[str, Any]:
         """R5.1: rebuilds this service's read model from its log, aside (in memory), and
         compares it with the live one, table by table; a difference is reported."""
@@ -425,3 +469,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
     def last_processed(self, upstream: str) -> int | None:
         return self.recorder.max_tracking_id(upstream)
+
+
+def _plain(value: Any) -> Any:
+    """A record's state or history as JSON carries it (ids, dates, enums as text)."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))

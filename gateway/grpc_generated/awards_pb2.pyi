@@ -156,6 +156,16 @@ class AwardsGetSubmissionRequest(_message.Message):
     submission_id: str
     def __init__(self, submission_id: _Optional[str] = ...) -> None: ...
 
+class AwardsHistoryRequest(_message.Message):
+    __slots__ = ("aggregate_id", "offset", "limit")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    offset: int
+    limit: int
+    def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class AwardsHoldSelectionRequest(_message.Message):
     __slots__ = ("union_id", "held_on", "attendees", "votes", "minutes", "evidence")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -275,6 +285,16 @@ class AwardsRevokeAwardRequest(_message.Message):
     number: str
     evidence: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, award_id: _Optional[str] = ..., revoked_on: _Optional[str] = ..., ground: _Optional[str] = ..., reason: _Optional[str] = ..., recovery: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., subject_id: _Optional[str] = ..., number: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AwardsStateAsOfRequest(_message.Message):
+    __slots__ = ("aggregate_id", "version", "on")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    version: int
+    on: str
+    def __init__(self, aggregate_id: _Optional[str] = ..., version: _Optional[int] = ..., on: _Optional[str] = ...) -> None: ...
 
 class AwardsSubmissionsRequest(_message.Message):
     __slots__ = ("to_union_id", "union_id", "status", "offset", "limit")

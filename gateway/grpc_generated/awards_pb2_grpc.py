@@ -111,6 +111,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsGetSubmissionRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.History = channel.unary_unary(
+                '/emulation.v1.Awards/History',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsHistoryRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.HoldSelection = channel.unary_unary(
                 '/emulation.v1.Awards/HoldSelection',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsHoldSelectionRequest.SerializeToString,
@@ -154,6 +159,11 @@ class AwardsStub:
         self.RevokeAward = channel.unary_unary(
                 '/emulation.v1.Awards/RevokeAward',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRevokeAwardRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.StateAsOf = channel.unary_unary(
+                '/emulation.v1.Awards/StateAsOf',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsStateAsOfRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.Submissions = channel.unary_unary(
@@ -290,6 +300,16 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def History(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
+        oldest first: what happened, when (recorded and effective), who acted under which role and
+        union, the correlation and causation ids that link it to what led to it, and the decision
+        record when it is a decision. As HTTP: GET /v1/awards/history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def HoldSelection(self, request, context):
         """Command. The nominating body meets: attendance against its members in office on the date,
         votes on its open nominations, results by the rule set's quorum and majority. As HTTP: POST
@@ -363,6 +383,14 @@ class AwardsServicer:
         without meeting the standards is revoked by the body that conferred it or one above it,
         with what is to be recovered; the awards in force that relied on it are listed (Law
         06/2022/QH15; R4.5). As HTTP: POST /v1/awards/revoke-award.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StateAsOf(self, request, context):
+        """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
+        the end of that day). As HTTP: GET /v1/awards/state-as-of.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -462,6 +490,11 @@ def add_AwardsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsGetSubmissionRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'History': grpc.unary_unary_rpc_method_handler(
+                    servicer.History,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'HoldSelection': grpc.unary_unary_rpc_method_handler(
                     servicer.HoldSelection,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsHoldSelectionRequest.FromString,
@@ -505,6 +538,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'RevokeAward': grpc.unary_unary_rpc_method_handler(
                     servicer.RevokeAward,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRevokeAwardRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StateAsOf': grpc.unary_unary_rpc_method_handler(
+                    servicer.StateAsOf,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsStateAsOfRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Submissions': grpc.unary_unary_rpc_method_handler(
@@ -894,6 +932,33 @@ class Awards:
             _registered_method=True)
 
     @staticmethod
+    def History(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/History',
+            emulation_dot_v1_dot_awards__pb2.AwardsHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def HoldSelection(request,
             target,
             options=(),
@@ -1125,6 +1190,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/RevokeAward',
             emulation_dot_v1_dot_awards__pb2.AwardsRevokeAwardRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StateAsOf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/StateAsOf',
+            emulation_dot_v1_dot_awards__pb2.AwardsStateAsOfRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -138,6 +138,16 @@ class InitiativesGetReplicationRequest(_message.Message):
     union_id: str
     def __init__(self, initiative_id: _Optional[str] = ..., union_id: _Optional[str] = ...) -> None: ...
 
+class InitiativesHistoryRequest(_message.Message):
+    __slots__ = ("aggregate_id", "offset", "limit")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    offset: int
+    limit: int
+    def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class InitiativesOverdueRequest(_message.Message):
     __slots__ = ("union_id", "as_of", "offset", "limit")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -313,6 +323,16 @@ class InitiativesRevokeRequest(_message.Message):
     evidence: _containers.RepeatedScalarFieldContainer[str]
     number: str
     def __init__(self, initiative_id: _Optional[str] = ..., decided_on: _Optional[str] = ..., ground: _Optional[str] = ..., reason: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ..., number: _Optional[str] = ...) -> None: ...
+
+class InitiativesStateAsOfRequest(_message.Message):
+    __slots__ = ("aggregate_id", "version", "on")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    version: int
+    on: str
+    def __init__(self, aggregate_id: _Optional[str] = ..., version: _Optional[int] = ..., on: _Optional[str] = ...) -> None: ...
 
 class InitiativesTrackingBookRequest(_message.Message):
     __slots__ = ("union_id", "period_from", "period_to", "status", "offset", "limit")

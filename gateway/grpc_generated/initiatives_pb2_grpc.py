@@ -106,6 +106,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesGetReplicationRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.History = channel.unary_unary(
+                '/emulation.v1.Initiatives/History',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesHistoryRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Overdue = channel.unary_unary(
                 '/emulation.v1.Initiatives/Overdue',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOverdueRequest.SerializeToString,
@@ -169,6 +174,11 @@ class InitiativesStub:
         self.Revoke = channel.unary_unary(
                 '/emulation.v1.Initiatives/Revoke',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRevokeRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.StateAsOf = channel.unary_unary(
+                '/emulation.v1.Initiatives/StateAsOf',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.TrackingBook = channel.unary_unary(
@@ -292,6 +302,16 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def History(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
+        oldest first: what happened, when (recorded and effective), who acted under which role and
+        union, the correlation and causation ids that link it to what led to it, and the decision
+        record when it is a decision. As HTTP: GET /v1/initiatives/history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Overdue(self, request, context):
         """Query, paged by offset and limit (Reply.total). R3.7: registrations still undecided past
         the 3-month limit on the date. As HTTP: GET /v1/initiatives/overdue.
@@ -403,6 +423,14 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StateAsOf(self, request, context):
+        """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
+        the end of that day). As HTTP: GET /v1/initiatives/state-as-of.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def TrackingBook(self, request, context):
         """Query. R3.5: the union's initiative tracking book, by registration period and status. As
         HTTP: GET /v1/initiatives/tracking-book.
@@ -490,6 +518,11 @@ def add_InitiativesServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesGetReplicationRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'History': grpc.unary_unary_rpc_method_handler(
+                    servicer.History,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
                     servicer.Overdue,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOverdueRequest.FromString,
@@ -553,6 +586,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Revoke': grpc.unary_unary_rpc_method_handler(
                     servicer.Revoke,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRevokeRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StateAsOf': grpc.unary_unary_rpc_method_handler(
+                    servicer.StateAsOf,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'TrackingBook': grpc.unary_unary_rpc_method_handler(
@@ -915,6 +953,33 @@ class Initiatives:
             _registered_method=True)
 
     @staticmethod
+    def History(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/History',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Overdue(request,
             target,
             options=(),
@@ -1254,6 +1319,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Revoke',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesRevokeRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StateAsOf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/StateAsOf',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

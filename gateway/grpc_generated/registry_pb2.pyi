@@ -170,6 +170,16 @@ class RegistryHeldPositionsRequest(_message.Message):
     limit: int
     def __init__(self, person_id: _Optional[str] = ..., union_id: _Optional[str] = ..., as_of: _Optional[str] = ..., kind: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class RegistryHistoryRequest(_message.Message):
+    __slots__ = ("aggregate_id", "offset", "limit")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    offset: int
+    limit: int
+    def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class RegistryJoinUnionRequest(_message.Message):
     __slots__ = ("person_id", "union_id", "effective_on")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
@@ -309,6 +319,16 @@ class RegistrySplitUnionRequest(_message.Message):
     effective_on: str
     parts: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
     def __init__(self, union_id: _Optional[str] = ..., effective_on: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+
+class RegistryStateAsOfRequest(_message.Message):
+    __slots__ = ("aggregate_id", "version", "on")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    version: int
+    on: str
+    def __init__(self, aggregate_id: _Optional[str] = ..., version: _Optional[int] = ..., on: _Optional[str] = ...) -> None: ...
 
 class RegistryTransferPersonRequest(_message.Message):
     __slots__ = ("person_id", "union_id", "effective_on")

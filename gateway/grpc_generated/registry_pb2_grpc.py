@@ -121,6 +121,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryHeldPositionsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.History = channel.unary_unary(
+                '/emulation.v1.Registry/History',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.JoinUnion = channel.unary_unary(
                 '/emulation.v1.Registry/JoinUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryJoinUnionRequest.SerializeToString,
@@ -184,6 +189,11 @@ class RegistryStub:
         self.SplitUnion = channel.unary_unary(
                 '/emulation.v1.Registry/SplitUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistrySplitUnionRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.StateAsOf = channel.unary_unary(
+                '/emulation.v1.Registry/StateAsOf',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryStateAsOfRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.TransferPerson = channel.unary_unary(
@@ -333,6 +343,16 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def History(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
+        oldest first: what happened, when (recorded and effective), who acted under which role and
+        union, the correlation and causation ids that link it to what led to it, and the decision
+        record when it is a decision. As HTTP: GET /v1/registry/history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def JoinUnion(self, request, context):
         """Command. join union. As HTTP: POST /v1/registry/join-union.
         """
@@ -423,6 +443,14 @@ class RegistryServicer:
     def SplitUnion(self, request, context):
         """Command. Splits a union into new ones; every member and child union goes to one part
         (R1.5). As HTTP: POST /v1/registry/split-union.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StateAsOf(self, request, context):
+        """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
+        the end of that day). As HTTP: GET /v1/registry/state-as-of.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -536,6 +564,11 @@ def add_RegistryServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryHeldPositionsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'History': grpc.unary_unary_rpc_method_handler(
+                    servicer.History,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'JoinUnion': grpc.unary_unary_rpc_method_handler(
                     servicer.JoinUnion,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryJoinUnionRequest.FromString,
@@ -599,6 +632,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'SplitUnion': grpc.unary_unary_rpc_method_handler(
                     servicer.SplitUnion,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistrySplitUnionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StateAsOf': grpc.unary_unary_rpc_method_handler(
+                    servicer.StateAsOf,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryStateAsOfRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'TransferPerson': grpc.unary_unary_rpc_method_handler(
@@ -1047,6 +1085,33 @@ class Registry:
             _registered_method=True)
 
     @staticmethod
+    def History(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/History',
+            emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def JoinUnion(request,
             target,
             options=(),
@@ -1386,6 +1451,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/SplitUnion',
             emulation_dot_v1_dot_registry__pb2.RegistrySplitUnionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StateAsOf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/StateAsOf',
+            emulation_dot_v1_dot_registry__pb2.RegistryStateAsOfRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -96,6 +96,16 @@ class ReviewsGetDifficultyRequest(_message.Message):
     difficulty_id: str
     def __init__(self, difficulty_id: _Optional[str] = ...) -> None: ...
 
+class ReviewsHistoryRequest(_message.Message):
+    __slots__ = ("aggregate_id", "offset", "limit")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    offset: int
+    limit: int
+    def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class ReviewsHoldAnnualReviewRequest(_message.Message):
     __slots__ = ("union_id", "year", "held_on", "results", "self_score", "rewards_given", "rewards_proposed", "evidence")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -231,6 +241,16 @@ class ReviewsSignPledgeRequest(_message.Message):
     commitments: _containers.RepeatedScalarFieldContainer[str]
     evidence: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., signed_on: _Optional[str] = ..., content: _Optional[str] = ..., commitments: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReviewsStateAsOfRequest(_message.Message):
+    __slots__ = ("aggregate_id", "version", "on")
+    AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    aggregate_id: str
+    version: int
+    on: str
+    def __init__(self, aggregate_id: _Optional[str] = ..., version: _Optional[int] = ..., on: _Optional[str] = ...) -> None: ...
 
 class ReviewsVerifyChainRequest(_message.Message):
     __slots__ = ("position", "link")

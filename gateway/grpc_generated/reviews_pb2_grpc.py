@@ -86,6 +86,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsGetDifficultyRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.History = channel.unary_unary(
+                '/emulation.v1.Reviews/History',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsHistoryRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.HoldAnnualReview = channel.unary_unary(
                 '/emulation.v1.Reviews/HoldAnnualReview',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsHoldAnnualReviewRequest.SerializeToString,
@@ -134,6 +139,11 @@ class ReviewsStub:
         self.SignPledge = channel.unary_unary(
                 '/emulation.v1.Reviews/SignPledge',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.StateAsOf = channel.unary_unary(
+                '/emulation.v1.Reviews/StateAsOf',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsStateAsOfRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.VerifyChain = channel.unary_unary(
@@ -215,6 +225,16 @@ class ReviewsServicer:
 
     def GetDifficulty(self, request, context):
         """Query. get difficulty. As HTTP: GET /v1/reviews/get-difficulty.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def History(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
+        oldest first: what happened, when (recorded and effective), who acted under which role and
+        union, the correlation and causation ids that link it to what led to it, and the decision
+        record when it is a decision. As HTTP: GET /v1/reviews/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -307,6 +327,14 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StateAsOf(self, request, context):
+        """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
+        the end of that day). As HTTP: GET /v1/reviews/state-as-of.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def VerifyChain(self, request, context):
         """Query. R5.1: recomputes this store's hash chain; the first break, if any, by position, and
         whether the log still leads to each checkpoint an auditor kept. As HTTP: GET
@@ -359,6 +387,11 @@ def add_ReviewsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsGetDifficultyRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'History': grpc.unary_unary_rpc_method_handler(
+                    servicer.History,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'HoldAnnualReview': grpc.unary_unary_rpc_method_handler(
                     servicer.HoldAnnualReview,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsHoldAnnualReviewRequest.FromString,
@@ -407,6 +440,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'SignPledge': grpc.unary_unary_rpc_method_handler(
                     servicer.SignPledge,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StateAsOf': grpc.unary_unary_rpc_method_handler(
+                    servicer.StateAsOf,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsStateAsOfRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'VerifyChain': grpc.unary_unary_rpc_method_handler(
@@ -639,6 +677,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/GetDifficulty',
             emulation_dot_v1_dot_reviews__pb2.ReviewsGetDifficultyRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def History(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/History',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsHistoryRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -909,6 +974,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/SignPledge',
             emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StateAsOf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/StateAsOf',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsStateAsOfRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

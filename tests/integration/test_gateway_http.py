@@ -217,6 +217,13 @@ def test_r5_1_an_auditor_verifies_every_store_through_the_api_and_a_member_canno
     registry = system.call("auditor", "registry", "chain_checkpoint")
     forged = system.call("auditor", "registry", "verify_chain", registry["position"], "0" * 64)
     assert forged["break"]["kind"] in ("checkpoint_mismatch", "truncated")
+    w = system.province
+    assert w is not None
+    founded = system.call("auditor", "registry", "history", w.unions["CS-1"])
+    first = founded["items"][0]  # a list comes back a page at a time
+    assert first["event"] == "Founded" and first["actor"]["role"] == "administrator"
+    as_of = system.call("auditor", "registry", "state_as_of", w.unions["CS-1"], 1)
+    assert as_of["state"]["code"] == "CS-1"
     replay = system.call("auditor", "registry", "replay_check")
     assert replay["ok"] and replay["replayed"] > 0, replay["differences"]
     with pytest.raises(ApiError) as member:

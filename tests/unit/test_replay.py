@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from runtime.errors import DomainError
 from services.registry.application import Registry
 from services.registry.readmodel import OWN
 from tests.support.province import build
@@ -52,3 +53,31 @@ def test_r5_1_the_auditors_command_line_replays_every_store(
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"registry", "initiatives", "reviews", "awards"}
     assert report["registry"]["rows"][OWN.unions.name] == 7
+
+
+def test_r5_1_a_records_history_and_its_state_at_a_version_or_on_a_date(
+        store_url: str, settings_for: Any) -> None:
+    from runtime.context import use_context
+    from tests.support.province import ADMIN
+
+    registry = Registry(settings_for(store_url))
+    w = build(registry)
+    union = w.unions["CS-1"]
+    with use_context(ADMIN):
+        registry.rename_union(union, "Công đoàn cơ sở Trường Tiểu học thị trấn Càng Long",
+                              "2024-09-01")
+    events = registry.history(union)
+    assert [e["event"] for e in events] == ["Founded", "Renamed"]
+    assert events[1]["actor"]["role"] == "administrator" and events[1]["correlation_id"]
+    assert registry.state_as_of(union, version=1)["state"]["name"] == \
+        "Công đoàn cơ sở Trường Tiểu học Càng Long"
+    latest = registry.state_as_of(union)
+    assert latest["version"] == 2 and latest["state"]["name"].endswith("thị trấn Càng Long")
+    recorded_on = events[1]["effective_at"][:10]
+    assert registry.state_as_of(union, on=recorded_on)["version"] == 2
+    try:
+        registry.state_as_of(union, on="1999-01-01")
+    except DomainError as refused:
+        assert refused.details["field"] == "on"
+    else:
+        raise AssertionError("a date before the record was accepted")
