@@ -194,5 +194,6 @@ class Gateway:
                 c.exec_driver_sql("SELECT 1")
             report["gateway_store"] = {"ok": True}
         except Exception as exc:  # the gateway's own store is down: say so, do not crash
+            log.warning("the gateway's store does not answer: %s", exc)
             report["gateway_store"] = {"ok": False, "error": type(exc).__name__}
         return all(r["ok"] for r in report.values()), report

@@ -14,23 +14,11 @@ import pytest
 from runtime.errors import DomainError
 from tests.support.awards_world import full_dossier, movement_year
 from tests.support.processes import Processes, eventually
-from tests.support.province import ADMIN, acting, build
+from tests.support.province import RpcRegistry, acting, build
 
 pytestmark = [pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
 
 UPSTREAM = ("registry", "initiatives", "reviews")
-
-
-class Registry:
-    """The registry's RPC interface with the administrator's context, shaped like the
-    application so ``tests.support.province.build`` drives it."""
-
-    def __init__(self, system: Processes) -> None:
-        self.system = system
-
-    def __getattr__(self, method: str) -> Any:
-        return lambda *args, **kwargs: self.system.call("registry", method, *args,
-                                                        context=ADMIN, **kwargs)
 
 
 @pytest.fixture
@@ -68,7 +56,7 @@ def _reached(system: Processes, consumer: str, source: str, position: int) -> bo
 
 def test_r4_1_to_r4_5_the_full_path_over_rpc_from_real_events_of_the_other_services(
         system: Processes) -> None:
-    w = build(Registry(system))
+    w = build(RpcRegistry(system))
     caught_up(system, "initiatives", "reviews", "awards")
 
     def call(service: str, method: str, letter: str, *args: Any, **kwargs: Any) -> Any:

@@ -13,25 +13,13 @@ import pytest
 from runtime.context import CommandContext
 from runtime.errors import DomainError
 from tests.support.processes import Processes, eventually
-from tests.support.province import ADMIN, Province, acting, build
+from tests.support.province import Province, RpcRegistry, acting, build
 
 pytestmark = [pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
 
 FIELDS = {"name": "Số hóa sổ theo dõi đoàn viên", "objective": "Tra cứu nhanh",
           "implementation_steps": "Khảo sát; xây dựng; áp dụng", "scope_feasibility_time": "Toàn đơn vị",
           "expected_effectiveness": "Tiết kiệm 200 giờ công mỗi năm"}
-
-
-class Registry:
-    """The registry's RPC interface with the administrator's context, shaped like the
-    application so ``tests.support.province.build`` drives it."""
-
-    def __init__(self, system: Processes) -> None:
-        self.system = system
-
-    def __getattr__(self, method: str) -> Any:
-        return lambda *args, **kwargs: self.system.call("registry", method, *args,
-                                                        context=ADMIN, **kwargs)
 
 
 @pytest.fixture
@@ -49,7 +37,7 @@ def system(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[Processes]:
 
 def test_r3_1_to_r3_8_from_idea_to_province_recognition_and_replication_over_rpc(
         system: Processes) -> None:
-    w = build(Registry(system))
+    w = build(RpcRegistry(system))
     eventually(lambda: system.call("initiatives", "known_union", w.unions["CS-VP"]),
                what="initiatives knows the province from the registry's events")
 
@@ -107,7 +95,7 @@ def test_r3_1_to_r3_8_from_idea_to_province_recognition_and_replication_over_rpc
 
 def test_r1_5_r3_6_a_move_in_the_registry_changes_who_decides_after_not_before(
         system: Processes) -> None:
-    registry = Registry(system)
+    registry = RpcRegistry(system)
     w: Province = build(registry)
     eventually(lambda: system.call("initiatives", "known_union", w.unions["CS-VP"]),
                what="initiatives knows the province")

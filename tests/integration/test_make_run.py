@@ -19,15 +19,9 @@ from runtime.config import Settings
 from runtime.errors import DomainError
 from runtime.launcher import ensure_rabbitmq
 from runtime.services import SERVICES, processes
-from tests.support.processes import eventually
+from tests.support.processes import eventually, free_port
 
 pytestmark = [pytest.mark.bus, pytest.mark.system]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def processes_with(marker: str) -> list[int]:

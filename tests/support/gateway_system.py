@@ -6,7 +6,6 @@ built through the API by an administrator, with a login for each person who acts
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,19 +16,13 @@ from typing import Any
 import httpx
 
 from gateway.catalogue import operation
-from tests.support.processes import Processes, eventually
+from tests.support.processes import Processes, eventually, free_port
 from tests.support.province import Province, build
 
 SERVICES = ("registry", "initiatives", "reviews", "awards")
 ADMIN_PASSWORD = "quản-trị-viên-2026"
 PASSWORD = "mật-khẩu-thử-nghiệm"
 SECRET = "a-test-signing-secret-that-is-long-enough-1234567890"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ApiError(Exception):

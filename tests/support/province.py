@@ -89,6 +89,18 @@ def build(registry: Any) -> Province:
     return p
 
 
+class RpcRegistry:
+    """The registry's RPC interface with the administrator's context, shaped like the
+    application so ``build`` drives it (``processes`` is a ``tests.support.processes.Processes``)."""
+
+    def __init__(self, processes: Any) -> None:
+        self.processes = processes
+
+    def __getattr__(self, method: str) -> Any:
+        return lambda *args, **kwargs: self.processes.call("registry", method, *args,
+                                                           context=ADMIN, **kwargs)
+
+
 def deliver(registry: Registry, *consumers: Any) -> None:
     """Hands every registry envelope not yet seen to each consumer, as its inbox would."""
     def pull(**kwargs: Any) -> dict[str, Any]:
