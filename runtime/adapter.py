@@ -24,9 +24,9 @@ import eventlet.hubs
 from kombu import Connection
 from nameko.containers import WorkerContext
 from nameko.exceptions import ContainerBeingKilled
-from nameko.extensions import DependencyProvider
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
-from nameko.rpc import Rpc
+from nameko.rpc import Rpc, ServiceProxy
 
 import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
 from runtime.bus import inbox_queue, parked_queue, retry_queue
@@ -280,8 +280,16 @@ class EventSourcedService:
 
     @query
     def replay_check(self) -> dict[str, Any]:
-        """R5.1: this service's read model rebuilt from its log, aside, against the live one."""
-        return self.app.replay_check()
+        """R5.1: every read model of this service rebuilt aside against the live one: its own
+        from its log, and each view of an upstream from that upstream's published events
+        (its ``notifications``, over RPC with the pull timeout), up to where this service
+        has processed them. A view whose upstream does not answer is reported not checked."""
+        readers = {}
+        for source in upstream_sources(type(self)):
+            proxy = getattr(self, source, None)
+            if isinstance(proxy, ServiceProxy):
+                readers[source] = partial(_pull, proxy, source, self.app.settings.pull_timeout)
+        return self.app.replay_check(readers)
 
     @query
     def chain_checkpoint(self) -> dict[str, Any]:
@@ -297,6 +305,17 @@ class EventSourcedService:
     @query
     def health(self) -> dict[str, Any]:
         return {"service": self.name, "last_notification": self.app.recorder.max_notification_id()}
+
+
+def upstream_sources(service_class: type) -> list[str]:
+    """The upstreams a service class consumes (its ``consume_events`` entrypoints)."""
+    sources = set()
+    for klass in service_class.__mro__:
+        for attribute in vars(klass).values():
+            for entrypoint in getattr(attribute, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+                if isinstance(entrypoint, EventsConsumer):
+                    sources.add(entrypoint.source)
+    return sorted(sources)
 
 
 class UpstreamTimeout(Exception):

@@ -7,9 +7,10 @@
 ``checkpoint`` prints the head of each store's hash chain (position and link) for the auditor
 to keep somewhere the system cannot write; ``verify`` recomputes every chain over the whole
 log, checks the log still leads to each kept checkpoint, prints the report and exits 1 if any
-store is broken, naming the first position where it breaks; ``replay`` rebuilds each
-service's read model from its log, aside, compares it with the live one and exits 1 on a
-difference. It reads the stores named by the
+store is broken, naming the first position where it breaks; ``replay`` rebuilds every read model
+of each service aside (its own from its log, each view of an upstream from that upstream's
+published events up to where the service has processed them), compares it with the live one
+and exits 1 on a difference or a view it could not check. It reads the stores named by the
 same settings as the services (``<SERVICE>_DATABASE_URL``).
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,25 @@ def verify(names: list[str], settings: Settings,
             for name, app in _apps(names, settings).items()}
 
 
+def replay(names: list[str], settings: Settings) -> dict[str, Any]:
+    """Every read model of each named service rebuilt aside and compared with the live one:
+    its own from its log, and each view it keeps of an upstream from that upstream's
+    published events, read from the upstream's store (built on first use)."""
+    built: dict[str, Any] = {}
+
+    def app(name: str) -> Any:
+        if name not in built:
+            built[name] = SERVICES[name].application_class()(settings)
+        return built[name]
+
+    def reader(source: str) -> Callable[..., Any]:
+        return lambda **page: app(source).published_page(**page)
+
+    return {name: app(name).replay_check({source: reader(source) for source in SERVICES
+                                          if source != name})
+            for name in names}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runtime.audit",
                                      description=__doc__.splitlines()[0])
@@ -58,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(checkpoints(names, settings), indent=2))
         return 0
     if args.command == "replay":
-        replays = {name: app.replay_check() for name, app in _apps(names, settings).items()}
+        replays = replay(names, settings)
         print(json.dumps(replays, indent=2, ensure_ascii=False))
         return 0 if all(r["ok"] for r in replays.values()) else 1
     kept = json.loads(args.checkpoints.read_text("utf-8")) if args.checkpoints else None

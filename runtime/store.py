@@ -43,7 +43,7 @@ from runtime.chain import Chain
 from runtime.clock import Clock, SystemClock
 from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
-from runtime.contracts import Catalog
+from runtime.contracts import Catalog, Envelope
 from runtime.errors import ActorRequired, Conflict, InvalidInput
 
 if TYPE_CHECKING:
@@ -353,8 +353,11 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         for stored in self.recorder.select_events(parse_uuid(aggregate_id, "aggregate_id")):
             event = self.mapper.to_domain_event(stored)
             meta = metadata_of(event)
+            record, _, name = stored.topic.rpartition(":")[2].rpartition(".")
             found.append(_plain({
-                "version": stored.originator_version, "event": stored.topic.rsplit(".", 1)[-1],
+                "version": stored.originator_version, "record": record, "event": name,
+                # the id the event is published under, as evidence elsewhere cites it
+                "event_id": Envelope.event_id_for(stored.originator_id, stored.originator_version),
                 "recorded_at": meta.get("recorded_at"), "effective_at": meta.get("effective_at"),
                 "actor": meta.get("actor"), "correlation_id": meta.get("correlation_id"),
                 "causation_id": meta.get("causation_id"),
@@ -386,23 +389,145 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         state = {k: v for k, v in vars(aggregate).items() if not k.startswith("_")}
         return _plain({"id": str(uid), "version": aggregate.version, "state": state})
 
-    def replay_check(self, page_size: int = 1000) -> dict[str, Any]:
-        """R5.1: rebuilds this service's read model from its log, aside (in memory), and
-        compares it with the live one, table by table; a difference is reported."""
-        from runtime.readmodel import compare
+    def replay_check(self, upstreams: Mapping[str, Callable[..., Mapping[str, Any]]] | None = None,
+                     page_size: int = 1000) -> dict[str, Any]:
+        """R5.1: rebuilds every read model of this service aside (in memory) and compares it
+        with the live one, table by table; a difference is reported, not hidden.
 
-        if self.read_model is None:
-            return {"ok": True, "rows": {}, "differences": {}, "replayed": 0}
+        - ``own``: the service's read model, from its own log up to its last position;
+        - each upstream view (``upstream_views``, by class name): from the published envelopes
+          of each upstream this service processes, up to the position it has processed
+          (its tracking record), fed as the inbox feeds them. ``upstreams`` maps a source to
+          a reader of its published pages, ``read(after=, stop=, limit=)`` (the upstream's
+          ``published_page``, or its ``notifications`` RPC). A view whose upstream cannot be
+          read is reported not checked, with the reason, and is not ok.
+
+        The live tables are read with the positions they reflect, in one snapshot, so events
+        processed while the check runs are not reported as differences.
+
+        ``ok``, ``rows``, ``differences`` and ``replayed`` keep their meaning for the own read
+        model, with every view's tables added to ``rows`` and ``differences`` (table names
+        are the consumer's own); ``read_models`` has each read model's report and
+        ``not_checked`` each view that could not be checked, with why.
+        """
+        reports: dict[str, dict[str, Any]] = {}
+        if self.read_model is not None:
+            reports["own"] = self._replay_own(page_size)
+        if self.views:
+            reports.update(self._replay_views(dict(upstreams or {}), page_size))
+        rows: dict[str, int] = {}
+        differences: dict[str, Any] = {}
+        for report in reports.values():
+            rows.update(report.get("rows", {}))
+            differences.update(report.get("differences", {}))
+        return {"ok": all(r["ok"] for r in reports.values()), "rows": rows,
+                "differences": differences,
+                "replayed": reports["own"]["replayed"] if "own" in reports else 0,
+                "read_models": reports,
+                "not_checked": {name: r["reason"] for name, r in reports.items()
+                                if not r["checked"]}}
+
+    def _live(self, metadata: Sequence[sa.MetaData],
+              positions: Callable[[Any], Any]) -> tuple[Any, dict[str, Any]]:
+        """The live tables of a read model and the log positions they reflect, read together:
+        in one REPEATABLE READ transaction on PostgreSQL; on SQLite, read again until the
+        positions did not move while the tables were read."""
+        from runtime.readmodel import snapshot
+
+        engine = self.engine
+        options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" \
+            else {}
+        for _ in range(20):
+            with engine.connect().execution_options(**options) as connection:
+                before = positions(connection)
+                tables = {name: rows for m in metadata
+                          for name, rows in snapshot(connection, m).items()}
+                if positions(connection) == before:
+                    return before, tables
+        raise _Moving("the read model kept changing while it was read; check again")
+
+    def _replay_own(self, page_size: int) -> dict[str, Any]:
+        from runtime.readmodel import compare_rows, snapshot
+
+        assert self.read_model is not None
+        log_table = cast(Any, self.recorder).events_record_cls.__table__
+        try:
+            head, live = self._live([self.read_model.metadata], lambda c: c.execute(
+                sa.select(sa.func.max(log_table.c.id))).scalar())
+        except _Moving as busy:
+            return {"ok": False, "checked": False, "reason": str(busy), "rows": {},
+                    "differences": {}, "replayed": 0}
         aside = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
         try:
             shadow = type(self.read_model)(aside)
             replayed = shadow.rebuild(
-                lambda after: self.recorder.select_notifications(
-                    start=after, limit=page_size, inclusive_of_start=False),
+                lambda after: [] if head is None else self.recorder.select_notifications(
+                    start=after, limit=page_size, stop=head, inclusive_of_start=False),
                 self.mapper.to_domain_event)
-            return {**compare(self.engine, aside, self.read_model.metadata), "replayed": replayed}
+            with aside.connect() as connection:
+                rebuilt = snapshot(connection, self.read_model.metadata)
         finally:
             aside.dispose()
+        return {**compare_rows(live, rebuilt), "checked": True, "replayed": replayed,
+                "position": head}
+
+    def _replay_views(self, upstreams: dict[str, Callable[..., Mapping[str, Any]]],
+                      page_size: int) -> dict[str, dict[str, Any]]:
+        """Every upstream view rebuilt aside from its upstreams' published pages (see
+        ``replay_check``)."""
+        from runtime.readmodel import compare_rows, replay_upstream, snapshot
+
+        tracking = cast(Any, self.recorder).tracking_table
+
+        def processed(connection: Any) -> dict[str, int]:
+            return {name: position for name, position in connection.execute(
+                sa.select(tracking.c.application_name, sa.func.max(tracking.c.notification_id))
+                .group_by(tracking.c.application_name))}
+
+        names = [type(view).__name__ for view in self.views]
+        try:
+            positions, live = self._live([view.metadata for view in self.views], processed)
+        except _Moving as busy:
+            return {name: {"ok": False, "checked": False, "reason": str(busy), "rows": {},
+                           "differences": {}, "replayed": 0, "sources": {}} for name in names}
+        aside = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+        try:
+            shadows = [type(view)(aside, self.service) for view in self.views]
+            for shadow in shadows:
+                shadow.create()
+            sources: dict[str, dict[str, Any]] = {}
+            for source in sorted(set(upstreams) | set(positions)):
+                stop = positions.get(source)
+                entry: dict[str, Any] = {"processed_to": stop, "replayed": 0}
+                sources[source] = entry
+                read = upstreams.get(source)
+                if read is None:
+                    if stop is not None:
+                        entry["error"] = f"no way to read {source}'s published events was given"
+                    continue
+                try:
+                    entry["replayed"] = replay_upstream(aside, shadows, source, read,
+                                                        self.catalog.upcast, stop, page_size)
+                except Exception as exc:  # reported, never raised: the others are still checked
+                    log.warning("replay of %s's views from %s failed: %s", self.service, source, exc)
+                    entry["error"] = f"{source} could not be replayed: {type(exc).__name__}: {exc}"
+            reports: dict[str, dict[str, Any]] = {}
+            with aside.connect() as connection:
+                for name, view in zip(names, self.views, strict=True):
+                    fed = {s: e for s, e in sources.items() if view.fed_by(s)}
+                    failed = [e["error"] for e in fed.values() if "error" in e]
+                    report: dict[str, Any] = {
+                        "replayed": sum(e["replayed"] for e in fed.values()), "sources": fed}
+                    if failed:
+                        reports[name] = {"ok": False, "checked": False, "reason": "; ".join(failed),
+                                         "rows": {}, "differences": {}, **report}
+                        continue
+                    rebuilt = snapshot(connection, view.metadata)
+                    reports[name] = {**compare_rows(
+                        {t: live[t] for t in rebuilt}, rebuilt), "checked": True, **report}
+        finally:
+            aside.dispose()
+        return reports
 
     def rebuild_read_model(self, page_size: int = 1000) -> int:
         """Drops the read model and replays it from the whole log (it is derived data)."""
@@ -469,6 +594,10 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
     def last_processed(self, upstream: str) -> int | None:
         return self.recorder.max_tracking_id(upstream)
+
+
+class _Moving(Exception):
+    """A read model changed under every attempt to read it with its position."""
 
 
 def _plain(value: Any) -> Any:
