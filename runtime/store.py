@@ -358,6 +358,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                 "version": stored.originator_version, "record": record, "event": name,
                 # the id the event is published under, as evidence elsewhere cites it
                 "event_id": Envelope.event_id_for(stored.originator_id, stored.originator_version),
+                "on": business_date(event),
                 "recorded_at": meta.get("recorded_at"), "effective_at": meta.get("effective_at"),
                 "actor": meta.get("actor"), "correlation_id": meta.get("correlation_id"),
                 "causation_id": meta.get("causation_id"),
@@ -598,6 +599,23 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
 class _Moving(Exception):
     """A read model changed under every attempt to read it with its position."""
+
+
+def business_date(event: object) -> str | None:
+    """The date an event says it happened on (a decision's date, ``registered_on``, a
+    document's ``attached_on``…), which can precede the day it was recorded."""
+    decision = getattr(event, "decision", None)
+    if isinstance(decision, Mapping) and decision.get("decided_on"):
+        return str(decision["decided_on"])
+    for name, value in vars(event).items():
+        if type(value) is date and (name == "on" or name.endswith("_on")):
+            return value.isoformat()
+    for value in vars(event).values():
+        if isinstance(value, Mapping):
+            found = next((str(v) for k, v in value.items() if k.endswith("_on") and v), None)
+            if found:
+                return found[:10]
+    return None
 
 
 def _plain(value: Any) -> Any:

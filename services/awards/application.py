@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
@@ -63,9 +64,9 @@ from services.awards.domain import (
     media_type,
     tally,
 )
-from services.awards.facts import Criteria, MovementFacts
+from services.awards.facts import FACTS, Criteria, MovementFacts
 from services.awards.published import RULES
-from services.awards.readmodel import AwardsQueries, AwardsReadModel
+from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
 from services.registry.domain import BodyKind
 from services.registry.facts import Authority, RegistryFacts
 
@@ -232,6 +233,21 @@ class Awards(ServiceApplication):
         self.save(attestation)
         return str(attestation.id)
 
+    def cited_events(self, event_ids: list[str]) -> list[dict[str, Any]]:
+        """R4.5, R5.1: the initiatives' and reviews' published events this service judged by,
+        found by the ids its evaluations and decisions cite as evidence: which service, which
+        event, which record it is about, and its date."""
+        ids = _ids(event_ids, "event_ids")
+        if len(ids) > 500:
+            raise InvalidInput("ask for at most 500 events at a time", {"field": "event_ids"})
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(FACTS.c.event_id, FACTS.c.name, FACTS.c.subject_id,
+                                       FACTS.c.union_id, FACTS.c.on)
+                             .where(FACTS.c.event_id.in_(ids))).all()
+        return [{"event_id": r.event_id, "source": r.name.split(".", 1)[0], "name": r.name,
+                 "record_id": r.subject_id, "union_id": r.union_id, "on": r.on.isoformat()}
+                for r in rows]
+
     def evaluate(self, subject: str, subject_id: str, year: object, form: str | None = None,
                  as_of: str | None = None, initiative_ids: list[str] | None = None) -> dict[str, Any]:
         """R4.1, R4.2 (and R4.3's province-wide reach for a provincial form): criterion by
@@ -326,6 +342,23 @@ class Awards(ServiceApplication):
                 "withdrawn": n.withdrawn}
 
     # --- selection meetings (R4.4 item 3) ---------------------------------------------------
+
+    def proceedings(self, nomination_id: str) -> dict[str, Any]:
+        """R4.4, R5.1: what a nomination went through: the selection meetings that voted on
+        it and the submissions (dossiers) that carried it, oldest first."""
+        n = self.nomination(nomination_id)
+        with self.engine.connect() as c:
+            meetings = c.execute(sa.select(SELECTIONS.c.meeting_id)
+                                 .where(SELECTIONS.c.nomination_id == str(n.id))
+                                 .order_by(SELECTIONS.c.held_on)).scalars().all()
+            drafted = c.execute(sa.select(SUBMISSIONS.c.submission_id)
+                                .where(SUBMISSIONS.c.union_id == str(n.union_id),
+                                       SUBMISSIONS.c.year == n.year)
+                                .order_by(SUBMISSIONS.c.last_on)).scalars().all()
+        return {"nomination_id": str(n.id), "union_id": str(n.union_id),
+                "meetings": list(meetings),
+                "submissions": [s for s in drafted
+                                if str(n.id) in self.submission(s).nomination_ids]}
 
     def hold_selection(self, union_id: str, held_on: str, attendees: list[str],
                        votes: Mapping[str, Mapping[str, int]], minutes: str,

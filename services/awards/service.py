@@ -108,6 +108,10 @@ class AwardsService(EventSourcedService):
         return self.app.evaluate(subject, subject_id, year, form, as_of, initiative_ids)
 
     @query
+    def cited_events(self, event_ids: list[str]) -> list[dict[str, Any]]:
+        return self.app.cited_events(event_ids)
+
+    @query
     def forms(self, as_of: str | None = None) -> dict[str, Any]:
         return self.app.forms(as_of)
 
@@ -119,6 +123,10 @@ class AwardsService(EventSourcedService):
     def nominations(self, union_id: str | None = None, to_union_id: str | None = None,
                     year: Any = None, status: str | None = None) -> list[dict[str, Any]]:
         return self.app.nominations(union_id, to_union_id, year, status)
+
+    @query
+    def proceedings(self, nomination_id: str) -> dict[str, Any]:
+        return self.app.proceedings(nomination_id)
 
     @query
     def get_submission(self, submission_id: str) -> dict[str, Any]:

@@ -7,66 +7,23 @@ import base64
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from docx import Document as Docx
 
-from runtime.clock import FixedClock
 from runtime.context import use_context
 from runtime.errors import DomainError
 from services.awards.application import Awards
-from services.initiatives.application import Initiatives
-from services.registry.application import Registry
-from services.reviews.application import Reviews
-from tests.support.awards_world import Movement, full_dossier, movement_year, pdf
-from tests.support.province import ADMIN, acting, build, deliver
+from tests.support.awards_world import World, full_dossier, pdf, world
+from tests.support.province import ADMIN, acting
 
 YEAR = 2025
 
 
-@dataclass
-class World:
-    registry: Registry
-    initiatives: Initiatives
-    reviews: Reviews
-    awards: Awards
-    m: Movement
-
-    def call(self, service: str, method: str, letter: str, *args: Any, **kwargs: Any) -> Any:
-        with use_context(acting(self.m.person(letter))):
-            return getattr(getattr(self, service), method)(*args, **kwargs)
-
-    def sync(self) -> None:
-        """Delivers every upstream event published so far to awards, as its inboxes would."""
-        for source in (self.registry, self.initiatives, self.reviews):
-            self.awards.receive(source.service, "catch-up", source.published_page)
-
-    def p(self, letter: str) -> str:
-        return self.m.person(letter)
-
-    def u(self, code: str) -> str:
-        return self.m.union(code)
-
-
 @pytest.fixture
 def w(store_url: str, settings_for: Any) -> World:
-    settings = settings_for(store_url)
-    clock = FixedClock(datetime(2026, 6, 30, tzinfo=UTC))
-    registry = Registry(settings)
-    province = build(registry)
-    initiatives, reviews = Initiatives(settings, clock=clock), Reviews(settings, clock=clock)
-    deliver(registry, initiatives, reviews)
-    world = World(registry, initiatives, reviews, Awards(settings, clock=clock), Movement(province))
-
-    def call(service: str, method: str, letter: str, *args: Any, **kwargs: Any) -> Any:
-        return world.call(service, method, letter, *args, **kwargs)
-
-    world.m = movement_year(call, province)
-    world.sync()
-    return world
+    return world(settings_for(store_url))
 
 
 def position(app: Awards) -> int:
