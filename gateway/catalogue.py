@@ -18,6 +18,9 @@ from functools import cache
 from typing import Any, Union, get_args, get_origin
 
 from runtime.services import SERVICES
+from runtime.trail import AuditQueries
+
+AUDIT_SERVICE = "audit"  # served by the gateway itself, over the services' audit queries
 
 # What stays inside the system: the log and positions (relays, consumers), liveness (the
 # gateway's own /ready) and record versions (the gateway's ETags).
@@ -78,9 +81,9 @@ def _kind(annotation: Any) -> tuple[str, bool]:
     return "any", optional
 
 
-def _summary(spec: Any, method: str) -> str:
-    """The first paragraph of the application method's docstring (the requirement it serves)."""
-    doc = inspect.getdoc(getattr(spec.application_class(), method, None)) or ""
+def _summary(owner: Any, method: str) -> str:
+    """The first paragraph of the method's docstring (the requirement it serves)."""
+    doc = inspect.getdoc(getattr(owner, method, None)) or ""
     return " ".join(doc.split("\n\n")[0].split()) or method.replace("_", " ")
 
 
@@ -96,18 +99,29 @@ def operations() -> tuple[Operation, ...]:
             rpc = next((e for e in entrypoints if isinstance(e, DomainRpc)), None)
             if rpc is None or method in INTERNAL:
                 continue
-            hints = typing.get_type_hints(function)
-            params = []
-            for parameter in list(inspect.signature(function).parameters.values())[1:]:
-                kind, optional = _kind(hints.get(parameter.name, Any))
-                required = parameter.default is inspect.Parameter.empty
-                params.append(Param(parameter.name, kind, required and not optional,
-                                    None if required else parameter.default))
-            returns = hints.get("return")
-            found.append(Operation(name, method, not isinstance(rpc, QueryRpc), tuple(params),
-                                   _summary(spec, method),
-                                   get_origin(returns) is list or returns is list))
+            found.append(_operation(name, method, function, not isinstance(rpc, QueryRpc),
+                                    _summary(spec.application_class(), method)))
+    # The audit functions that span the services run in the gateway itself (runtime.trail).
+    for method, function in inspect.getmembers(AuditQueries, inspect.isfunction):
+        if not method.startswith("_"):
+            found.append(_operation(AUDIT_SERVICE, method, function, False,
+                                    _summary(AuditQueries, method)))
     return tuple(sorted(found, key=lambda o: (o.service, o.method)))
+
+
+def _operation(service: str, method: str, function: Any, command: bool,
+               summary: str) -> Operation:
+    """An operation from a function's signature and type hints (the first argument is self)."""
+    hints = typing.get_type_hints(function)
+    params = []
+    for parameter in list(inspect.signature(function).parameters.values())[1:]:
+        kind, optional = _kind(hints.get(parameter.name, Any))
+        required = parameter.default is inspect.Parameter.empty
+        params.append(Param(parameter.name, kind, required and not optional,
+                            None if required else parameter.default))
+    returns = hints.get("return")
+    return Operation(service, method, command, tuple(params), summary,
+                     get_origin(returns) is list or returns is list)
 
 
 def operation(service: str, method: str) -> Operation | None:

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.accounts import Accounts, Tokens, Unauthenticated
-from gateway.catalogue import Operation, operations
+from gateway.catalogue import AUDIT_SERVICE, Operation, operations
 from gateway.policy import OutsideYourScope, Principal, Role, Scope, authorize, within
 from runtime.client import RpcPool, ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
 from runtime.errors import DomainError, Forbidden, InvalidInput
+from runtime.trail import AuditQueries
 
 log = logging.getLogger("emulation.gateway")
 
@@ -134,6 +135,8 @@ class Gateway:
             actor=Actor(principal.user_id, grant.role.value, grant.union_id),
             correlation_id=correlation_id or str(uuid.uuid4()),
             expected_versions=expected_versions(if_match) if op.command else None)
+        if op.service == AUDIT_SERVICE:
+            return Outcome(self._audit(op, args, principal, context))
         if not op.command:
             result = self.pool.call(op.service, op.method, context=context, **args)
             if isinstance(result, list):  # rows of unions outside the caller's roles are left out
@@ -166,6 +169,23 @@ class Gateway:
         self.accounts.finish(principal.username, idempotency_key, {"result": result})
         return Outcome(result)
 
+    def _audit(self, op: Operation, args: Mapping[str, Any], principal: Principal,
+               context: CommandContext) -> Any:
+        """R5.1: an audit function that spans the services, run here over their audit
+        queries, each call under the auditor's own context; records of unions outside the
+        auditor's scope appear as their ids only, and a decision outside it is refused."""
+
+        def call(service: str, method: str, **kwargs: Any) -> Any:
+            return self.pool.call(service, method, context=context, **kwargs)
+
+        queries = AuditQueries(call, visible=lambda union: union is None
+                               or within(self.scope, principal, union))
+        result = getattr(queries, op.method)(**args)
+        if not self._in_scope(principal, result):
+            raise OutsideYourScope("this decision belongs to a union outside your roles",
+                                   {"union_id": result["union_id"]})
+        return result
+
     def _in_scope(self, principal: Principal, record: Any) -> bool:
         """A record read (or a row of a list) that names its union must lie in the caller's
         scope; one that names none is public within the system (the form catalogue, say)."""
@@ -184,7 +204,7 @@ class Gateway:
     def ready(self) -> tuple[bool, dict[str, Any]]:
         """Which services and which stores answer (each service's health reads its store)."""
         report: dict[str, Any] = {}
-        for name in sorted({op.service for op in self.operations.values()}):
+        for name in sorted({op.service for op in self.operations.values()} - {AUDIT_SERVICE}):
             try:
                 report[name] = {"ok": True, **self.system_call(name, "health")}
             except DomainError as exc:

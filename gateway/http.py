@@ -283,7 +283,27 @@ def build(gateway: Gateway) -> FastAPI:
 
     for op in gateway.operations.values():
         (_command if op.command else _query)(app, gateway, op, caller)
+    _document(app, gateway, gateway.operations["audit.audit_report"], caller)
     return app
+
+
+def _document(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
+    """R5.1: the audit report itself (HTML to read and print, or JSON to keep), not wrapped."""
+    model = _model(op, "query")
+
+    def endpoint(request: Request, params: Annotated[model, Query()],  # type: ignore[valid-type]
+                 subject: str = caller) -> Response:
+        outcome = gateway.execute(op, params.model_dump(exclude_unset=True),  # type: ignore[attr-defined]
+                                  gateway.accounts.principal(subject),
+                                  correlation_id=request.state.correlation_id)
+        report = outcome.result
+        return Response(report["content"], media_type=report["media_type"], headers={
+            "Content-Disposition": f'inline; filename="{report["filename"]}"'})
+
+    app.get(f"{op.path}/document", tags=[op.service], operation_id=f"{op.name}.document",
+            summary="The audit report as a document (HTML or JSON), for a person or an archive",
+            responses={**ERRORS, 200: {"content": {"text/html": {}, "application/json": {}}}},
+            response_class=Response)(endpoint)
 
 
 def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:

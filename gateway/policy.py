@@ -75,7 +75,8 @@ OFFICIAL_TIER = {"initiatives.coach_idea", "initiatives.report_application",
                  "reviews.follow_up_difficulty", "reviews.report_difficulty"}
 COMMITTEE = frozenset({Role.EXECUTIVE, Role.STANDING})
 # R5.1: every store's proofs and any record's history: auditors' and administrators' reads
-AUDIT = {"verify_chain", "chain_checkpoint", "replay_check", "history", "state_as_of"}
+AUDIT = {"verify_chain", "chain_checkpoint", "replay_check", "history", "state_as_of",
+         "decision_trail", "audit_report"}
 READ_ONLY = frozenset({Role.AUDITOR})
 
 

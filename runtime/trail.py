@@ -129,9 +129,11 @@ class DecisionTrail:
     under then. ``max_records`` bounds the walk (a collective's evidence can cite hundreds of
     events); a trail cut short says so."""
 
-    def __init__(self, call: Call, max_records: int = 200) -> None:
+    def __init__(self, call: Call, max_records: int = 200,
+                 visible: Callable[[str | None], bool] | None = None) -> None:
         self.call = call
         self.max_records = max_records
+        self.visible = visible or (lambda union_id: True)
 
     # --- where a record lives -------------------------------------------------------------
 
@@ -198,6 +200,10 @@ class DecisionTrail:
             return None
         kind = steps[0]["record"]
         state = current["state"]
+        if not self.visible(state.get("union_id")):  # outside the auditor's scope: its id only
+            return {"service": service, "id": record_id, "record": kind, "version": None,
+                    "union_id": state.get("union_id"), "why": why, "hidden": True, "state": {},
+                    "steps": [], "cites": [], "_links": []}
         links = [(target, found) for path, target in LINKS.get(service, {}).get(kind, {}).items()
                  for found in walk(state, path)] + self._named_by(service, kind, record_id)
         cites = set(cited(state)) | {e for s in steps for e in cited(s.get("decision") or {})}
@@ -320,15 +326,19 @@ class AuditQueries:
 
     FORMATS = ("json", "html")
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, visible: Callable[[str | None], bool] | None = None) -> None:
         self.call = call
+        self.visible = visible
+
+    def _trail(self, record_id: str, service: str | None) -> dict[str, Any]:
+        return DecisionTrail(self.call, visible=self.visible).trail(record_id, service)
 
     def decision_trail(self, record_id: str, service: str | None = None) -> dict[str, Any]:
         """R4.5, R5.1: a decision's causal chain across the services (idea, registration,
         evaluation, recognition, application, proposal, dossier, decision), each step with
         actor, authority, time, reason, evidence and rule-set version, and the union tree and
         deciding body as they stood on each decision's date."""
-        return DecisionTrail(self.call).trail(record_id, service)
+        return self._trail(record_id, service)
 
     def audit_report(self, record_id: str, service: str | None = None, format: str = "html",
                      verify: bool = True) -> dict[str, Any]:
@@ -336,7 +346,7 @@ class AuditQueries:
         (HTML), with the verification of the hash chain of every store it draws on."""
         if format not in self.FORMATS:
             raise InvalidInput(f"format is one of {', '.join(self.FORMATS)}", {"field": "format"})
-        trail = DecisionTrail(self.call).trail(record_id, service)
+        trail = self._trail(record_id, service)
         integrity = {name: self.call(name, "verify_chain")
                      for name in sorted({r["service"] for r in trail["records"]} | {"registry"})
                      } if verify else {}

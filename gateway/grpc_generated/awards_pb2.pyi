@@ -70,6 +70,16 @@ class AwardsChainCheckpointRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class AwardsCitedEventsRequest(_message.Message):
+    __slots__ = ("event_ids", "offset", "limit")
+    EVENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    event_ids: _containers.RepeatedScalarFieldContainer[str]
+    offset: int
+    limit: int
+    def __init__(self, event_ids: _Optional[_Iterable[str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class AwardsDecideAwardRequest(_message.Message):
     __slots__ = ("union_id", "form", "decided_on", "number", "nomination_ids", "reason", "signer_id", "evidence")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -223,6 +233,12 @@ class AwardsNominationsRequest(_message.Message):
     offset: int
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., to_union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., status: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class AwardsProceedingsRequest(_message.Message):
+    __slots__ = ("nomination_id",)
+    NOMINATION_ID_FIELD_NUMBER: _ClassVar[int]
+    nomination_id: str
+    def __init__(self, nomination_id: _Optional[str] = ...) -> None: ...
 
 class AwardsRenderAwardListRequest(_message.Message):
     __slots__ = ("award_id",)

@@ -66,6 +66,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.CitedEvents = channel.unary_unary(
+                '/emulation.v1.Awards/CitedEvents',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsCitedEventsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.DecideAward = channel.unary_unary(
                 '/emulation.v1.Awards/DecideAward',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsDecideAwardRequest.SerializeToString,
@@ -129,6 +134,11 @@ class AwardsStub:
         self.Nominations = channel.unary_unary(
                 '/emulation.v1.Awards/Nominations',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsNominationsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.Proceedings = channel.unary_unary(
+                '/emulation.v1.Awards/Proceedings',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsProceedingsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.RenderAwardList = channel.unary_unary(
@@ -223,6 +233,16 @@ class AwardsServicer:
     def ChainCheckpoint(self, request, context):
         """Query. The chain's head (position and link), for an auditor to keep outside the system. As
         HTTP: GET /v1/awards/chain-checkpoint.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CitedEvents(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: the initiatives' and reviews'
+        published events this service judged by, found by the ids its evaluations and decisions
+        cite as evidence: which service, which event, which record it is about, and its date. As
+        HTTP: GET /v1/awards/cited-events.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -337,6 +357,15 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Proceedings(self, request, context):
+        """Query. R4.4, R5.1: what a nomination went through: the selection meetings that voted on it
+        and the submissions (dossiers) that carried it, oldest first. As HTTP: GET
+        /v1/awards/proceedings.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RenderAwardList(self, request, context):
         """Query. The list of awardees attached to a decision, as a DOCX. As HTTP: GET
         /v1/awards/render-award-list.
@@ -362,8 +391,8 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReplayCheck(self, request, context):
-        """Query. R5.1: rebuilds this service's read model from its log, aside (in memory), and
-        compares it with the live one, table by table; a difference is reported. As HTTP: GET
+        """Query. R5.1: rebuilds every read model of this service aside (in memory) and compares it
+        with the live one, table by table; a difference is reported, not hidden. As HTTP: GET
         /v1/awards/replay-check.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -445,6 +474,11 @@ def add_AwardsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'CitedEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.CitedEvents,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsCitedEventsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'DecideAward': grpc.unary_unary_rpc_method_handler(
                     servicer.DecideAward,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsDecideAwardRequest.FromString,
@@ -508,6 +542,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'Nominations': grpc.unary_unary_rpc_method_handler(
                     servicer.Nominations,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsNominationsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'Proceedings': grpc.unary_unary_rpc_method_handler(
+                    servicer.Proceedings,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsProceedingsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'RenderAwardList': grpc.unary_unary_rpc_method_handler(
@@ -677,6 +716,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/ChainCheckpoint',
             emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CitedEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/CitedEvents',
+            emulation_dot_v1_dot_awards__pb2.AwardsCitedEventsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1028,6 +1094,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/Nominations',
             emulation_dot_v1_dot_awards__pb2.AwardsNominationsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Proceedings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/Proceedings',
+            emulation_dot_v1_dot_awards__pb2.AwardsProceedingsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -283,8 +283,8 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReplayCheck(self, request, context):
-        """Query. R5.1: rebuilds this service's read model from its log, aside (in memory), and
-        compares it with the live one, table by table; a difference is reported. As HTTP: GET
+        """Query. R5.1: rebuilds every read model of this service aside (in memory) and compares it
+        with the live one, table by table; a difference is reported, not hidden. As HTTP: GET
         /v1/reviews/replay-check.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -235,6 +235,55 @@ def test_r5_1_an_auditor_verifies_every_store_through_the_api_and_a_member_canno
     assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
 
 
+def test_r4_5_r5_1_an_auditor_opens_a_recognition_whole_through_http_and_grpc(
+        system: System) -> None:
+    """An idea developed into an initiative, evaluated and recognised by CS-1's committee,
+    all through the API; the auditor of Càng Long's subtree reads the decision's trail (HTTP
+    JSON, the printable report, gRPC), a member cannot."""
+    import grpc
+
+    from gateway.grpc_generated import audit_pb2, audit_pb2_grpc
+    from tests.support.awards_world import FIELDS, MARKS
+
+    w = system.province
+    assert w is not None
+    cs1, council = w.unions["CS-1"], [w.people[x] for x in "ABC"]
+    idea = system.call("d", "initiatives", "raise_idea", cs1, w.people["D"], "Sổ theo dõi",
+                       "Ý tưởng: sổ theo dõi đoàn viên điện tử", "2026-01-05")
+    initiative = system.call("a", "initiatives", "register", cs1, "SK-AUDIT", "initiative",
+                             {"name": "Sổ theo dõi đoàn viên điện tử", **FIELDS},
+                             [{"person_id": w.people["D"], "share": 100}], "2026-01-10",
+                             idea_id=idea)
+    system.call("a", "initiatives", "constitute_council", initiative, council, "2026-01-20",
+                "Thành lập hội đồng", "07/QĐ-CĐCS")
+    system.call("a", "initiatives", "record_evaluation", initiative, "2026-02-01",
+                dict.fromkeys(council, MARKS), dict.fromkeys(council, "for"), "BB-07")
+    system.call("a", "initiatives", "recognise", initiative, "2026-02-10", "Hội đồng tán thành",
+                "19/QĐ-CĐCS")
+    trail = system.call("auditor", "audit", "decision_trail", initiative)
+    assert trail["stages"] == ["idea", "registration", "evaluation", "recognition"]
+    recognised = next(s for s in trail["timeline"] if s["event"] == "Recognised")
+    assert recognised["actor"]["user_id"] == w.people["A"] and recognised["number"] == "19/QĐ-CĐCS"
+    assert recognised["actor"]["role"] == "executive" and recognised["rule_set"]["version"]
+    assert all(a["held"] for a in trail["authority"]) and trail["authority"]
+    with system.http(system.tokens["auditor"]) as client:
+        page = client.get("/v1/audit/audit-report/document", params={"record_id": initiative})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "19/QĐ-CĐCS" in page.text and "initiatives: ✔ nguyên vẹn" in page.text
+    assert 'filename="audit-initiative-' in page.headers["content-disposition"]
+    with pytest.raises(ApiError) as member:
+        system.call("d", "audit", "decision_trail", initiative)
+    assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
+    with pytest.raises(ApiError) as unknown:
+        system.call("auditor", "audit", "decision_trail", "00000000-0000-4000-8000-000000000000")
+    assert (unknown.value.status, unknown.value.code) == (404, "RECORD_NOT_FOUND")
+    with grpc.insecure_channel(f"127.0.0.1:{system.grpc_port}") as channel:
+        reply = audit_pb2_grpc.AuditStub(channel).DecisionTrail(
+            audit_pb2.AuditDecisionTrailRequest(record_id=initiative),
+            metadata=[("authorization", f"Bearer {system.tokens['auditor']}")], timeout=30)
+    assert reply.result.struct_value["record_id"] == initiative
+
+
 def test_r5_2_a_stopped_service_is_unavailable_quickly_and_the_gateway_recovers(
         system: System) -> None:
     """Last in the module: it stops a service."""

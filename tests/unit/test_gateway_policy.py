@@ -95,7 +95,7 @@ def test_r5_2_authority_matrix_each_call_each_role_inside_and_outside_the_scope(
     grant = Grant(role, "TV-CL" if inside else "CS-VP")  # CS-1 is under TV-CL, not CS-VP
     principal = Principal("someone", "person-1", (grant,))
     audit = op.method in {"verify_chain", "chain_checkpoint", "replay_check", "history",
-                          "state_as_of"}  # auditors' and administrators' reads
+                          "state_as_of", "decision_trail", "audit_report"}  # auditors' reads
     allowed_role = (role in (Role.AUDITOR, Role.ADMINISTRATOR)) if audit else \
         not op.command or op.name in MAY[role]
     expected_ok = allowed_role and (inside or (not op.command and not names_a_union(op)))

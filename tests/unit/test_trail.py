@@ -154,3 +154,20 @@ def test_r5_1_bad_audit_requests_are_refused_with_a_code(w: World) -> None:
             call()
         assert refused.value.code == code
     assert DecisionTrail(queries.call).locate(w.m.initiatives["SK-01"]) == "initiatives"
+
+
+def test_r5_1_records_of_unions_outside_the_auditors_scope_appear_as_their_ids_only(
+        w: World) -> None:
+    """Whoever may read the province's decision but not Càng Long's records follows the chain:
+    Càng Long's nomination and dossier show only which records they are, and nothing is
+    followed through them; CS-1's records the award names directly are read."""
+    ids = to_the_province(w.call, w.m)
+    scoped = AuditQueries(audit(w).call, visible=lambda union: union != w.u("TV-CL"))
+    trail = scoped.decision_trail(ids["award"])
+    hidden = {r["id"] for r in trail["records"] if r.get("hidden")}
+    assert hidden == {ids["nominations"][2], ids["submissions"][1]}
+    assert all(r["state"] == {} for r in trail["records"] if r.get("hidden"))
+    assert not any(s["record_id"] in hidden for s in trail["timeline"])
+    read = {r["id"] for r in trail["records"] if not r.get("hidden")}
+    assert {ids["award"], ids["grassroots_award"], ids["initiative"]} <= read
+    assert ids["nominations"][1] not in read | hidden  # only Càng Long's nomination names it
