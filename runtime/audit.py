@@ -1,8 +1,13 @@
-"""The auditors' command line (R5.1): the integrity of every store, from outside the system.
+"""The auditors' command line (R5.1): the integrity of every store, and the story of any
+decision, read from the stores themselves, from outside the running system.
 
     python -m runtime.audit checkpoint [service ...]          > checkpoints.json
     python -m runtime.audit verify [service ...] [--checkpoints checkpoints.json]
     python -m runtime.audit replay [service ...]
+    python -m runtime.audit history <record id> [--service S]
+    python -m runtime.audit as-of <record id> [--version N | --on YYYY-MM-DD] [--service S]
+    python -m runtime.audit trail <record id> [--service S]
+    python -m runtime.audit export <record id> [--format html|json] [--out FILE]
 
 ``checkpoint`` prints the head of each store's hash chain (position and link) for the auditor
 to keep somewhere the system cannot write; ``verify`` recomputes every chain over the whole
@@ -10,8 +15,12 @@ log, checks the log still leads to each kept checkpoint, prints the report and e
 store is broken, naming the first position where it breaks; ``replay`` rebuilds every read model
 of each service aside (its own from its log, each view of an upstream from that upstream's
 published events up to where the service has processed them), compares it with the live one
-and exits 1 on a difference or a view it could not check. It reads the stores named by the
-same settings as the services (``<SERVICE>_DATABASE_URL``).
+and exits 1 on a difference or a view it could not check. ``history`` and ``as-of`` print
+one record's events, or its state at a version or on a date; ``trail`` a decision's causal
+chain across the services with the registry as it stood then (``runtime.trail``); ``export``
+the audit report, a page to read and print or JSON to keep, exiting 1 if a store it draws on
+fails verification. It reads the stores named by the same settings as the services
+(``<SERVICE>_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -61,20 +70,56 @@ def replay(names: list[str], settings: Settings) -> dict[str, Any]:
             for name in names}
 
 
+def _trail_call(settings: Settings) -> Callable[..., Any]:
+    from runtime.trail import over_applications
+
+    return over_applications(_apps(sorted(SERVICES), settings))
+
+
+def _record_service(call: Callable[..., Any], record_id: str, service: str | None) -> str:
+    from runtime.trail import DecisionTrail
+
+    return service if service == "registry" else DecisionTrail(call).locate(record_id, service)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runtime.audit",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["checkpoint", "verify", "replay"])
-    parser.add_argument("services", nargs="*",
-                        help=f"the stores to read, of {', '.join(sorted(SERVICES))} (all by default)")
-    parser.add_argument("--checkpoints", type=Path, default=None,
-                        help="a file written by `checkpoint`, kept outside the system")
+    commands = parser.add_subparsers(dest="command", required=True)
+    stores = f"the stores to read, of {', '.join(sorted(SERVICES))} (all by default)"
+    for name, help_text in (("checkpoint", "print the head of each store's hash chain"),
+                            ("verify", "recompute each store's chain; exit 1 on a break"),
+                            ("replay", "rebuild every read model aside and compare; exit 1 on a "
+                                       "difference")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("services", nargs="*", help=stores)
+        if name == "verify":
+            command.add_argument("--checkpoints", type=Path, default=None,
+                                 help="a file written by `checkpoint`, kept outside the system")
+    for name, help_text in (("history", "every event of one record, with who, when and why"),
+                            ("as-of", "one record at a version or on a date"),
+                            ("trail", "a decision's causal chain across the services (JSON)"),
+                            ("export", "a decision's audit report, JSON or HTML")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("record_id")
+        command.add_argument("--service", choices=sorted(SERVICES), default=None,
+                             help="the service that holds it (found if not given)")
+        if name == "as-of":
+            when = command.add_mutually_exclusive_group()
+            when.add_argument("--version", type=int, default=None)
+            when.add_argument("--on", default=None, help="a date, YYYY-MM-DD")
+        if name == "export":
+            command.add_argument("--format", choices=["json", "html"], default="html")
+            command.add_argument("--out", type=Path, default=None,
+                                 help="write the report here (default: standard output)")
     args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command in ("history", "as-of", "trail", "export"):
+        return _record_command(args, settings)
     names = args.services or sorted(SERVICES)
     unknown = sorted(set(names) - set(SERVICES))
     if unknown:
         parser.error(f"no service {', '.join(unknown)}")
-    settings = Settings.from_env()
     if args.command == "checkpoint":
         print(json.dumps(checkpoints(names, settings), indent=2))
         return 0
@@ -86,6 +131,38 @@ def main(argv: list[str] | None = None) -> int:
     report = verify(names, settings, kept)
     print(json.dumps(report, indent=2))
     return 0 if all(r["ok"] for r in report.values()) else 1
+
+
+def _record_command(args: argparse.Namespace, settings: Settings) -> int:
+    """history, as-of, trail, export: one record (or decision), read from the stores; a bad
+    id or an unknown record is said on standard error with its code (exit 2)."""
+    from runtime.errors import DomainError
+    from runtime.trail import AuditQueries
+
+    call = _trail_call(settings)
+    try:
+        if args.command == "trail":
+            result: Any = AuditQueries(call).decision_trail(args.record_id, args.service)
+        elif args.command == "export":
+            report = AuditQueries(call).audit_report(args.record_id, args.service, args.format)
+            if args.out is not None:
+                args.out.write_text(report["content"], "utf-8")
+                print(f"{args.out}: {report['filename']}, stores verified: {report['verified']}")
+            else:
+                sys.stdout.write(report["content"])
+            return 0 if report["verified"] else 1
+        else:
+            service = _record_service(call, args.record_id, args.service)
+            result = call(service, "history", aggregate_id=args.record_id) \
+                if args.command == "history" else \
+                call(service, "state_as_of", aggregate_id=args.record_id, version=args.version,
+                     on=args.on)
+    except DomainError as error:
+        print(json.dumps({"code": error.code, "message": error.message, "details": error.details},
+                         ensure_ascii=False), file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
 
 
 if __name__ == "__main__":

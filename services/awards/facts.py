@@ -73,6 +73,7 @@ class MovementFacts(UpstreamView):
     """The initiatives' and reviews' published events as dated rows (an upstream view)."""
 
     metadata = metadata
+    sources = ("initiatives", "reviews")
 
     def apply(self, connection: Any, events: Iterable[Any]) -> None:
         writer = Writer(connection)

@@ -75,6 +75,8 @@ def fact(envelope: Envelope) -> SimpleNamespace | None:
 class RegistryFacts(RegistryReadModel, UpstreamView):
     """The registry's read model, kept by another service from the registry's envelopes."""
 
+    sources = ("registry",)
+
     def __init__(self, engine: Any, consumer: str) -> None:
         self.t = facts_tables(consumer)
         self.metadata = self.t.metadata  # type: ignore[misc]

@@ -171,3 +171,30 @@ def test_r5_1_records_of_unions_outside_the_auditors_scope_appear_as_their_ids_o
     read = {r["id"] for r in trail["records"] if not r.get("hidden")}
     assert {ids["award"], ids["grassroots_award"], ids["initiative"]} <= read
     assert ids["nominations"][1] not in read | hidden  # only Càng Long's nomination names it
+
+
+def test_r5_1_the_auditors_command_line_history_as_of_trail_and_export(
+        w: World, store_url: str, settings_for: Any, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from runtime import audit as cli
+
+    ids = to_the_province(w.call, w.m)
+    for key, value in settings_for(store_url).env.items():
+        monkeypatch.setenv(key, value)
+    assert cli.main(["history", ids["initiative"]]) == 0
+    events = json.loads(capsys.readouterr().out)
+    assert [e["event"] for e in events[:3]] == ["Registered", "CouncilConstituted", "Evaluated"]
+    assert cli.main(["as-of", ids["initiative"], "--version", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["state"]["status"] == "registered"
+    assert cli.main(["as-of", w.u("CS-1"), "--service", "registry", "--version", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["state"]["code"] == "CS-1"
+    assert cli.main(["trail", ids["award"]]) == 0
+    assert json.loads(capsys.readouterr().out)["stages"] == list(STAGE_ORDER[:8])
+    page = tmp_path / "report.html"
+    assert cli.main(["export", ids["award"], "--out", str(page)]) == 0
+    assert "99/QĐ-LĐLĐ" in page.read_text("utf-8") and "stores verified: True" in \
+        capsys.readouterr().out
+    assert cli.main(["export", ids["award"], "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["integrity"]["awards"]["ok"]
+    assert cli.main(["trail", "00000000-0000-4000-8000-000000000000"]) == 2
+    assert json.loads(capsys.readouterr().err)["code"] == "RECORD_NOT_FOUND"
