@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lint bench bench-registry bench-gateway lock clean
+.PHONY: run test lint bench bench-registry bench-gateway bench-audit lock clean
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
 $(READY): requirements.lock
@@ -33,6 +33,9 @@ bench-registry: $(READY)
 bench-gateway: $(READY)
 	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
 
+bench-audit: $(READY)
+	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
 # Re-pin after editing requirements.in: a fresh environment, then freeze it.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -44,3 +47,12 @@ lock:
 
 clean:
 	rm -rf $(VENV) data
+
+# docker-compose.yml, deploy/postgres-init.sql and deploy/k8s/ are written by deploy/render.py
+# from runtime/services.py: `deploy-check` fails if they drift, `deploy-render` rewrites them.
+.PHONY: deploy-check deploy-render
+deploy-check: $(READY)
+	$(BIN)/python deploy/render.py --check
+
+deploy-render: $(READY)
+	$(BIN)/python deploy/render.py

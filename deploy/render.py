@@ -1,0 +1,524 @@
+"""Writes the deployment files from the one list of processes (``runtime.services``).
+
+    python deploy/render.py           # (re)write docker-compose.yml, deploy/postgres-init.sql, deploy/k8s/
+    python deploy/render.py --check   # write nothing; exit 1 and show a diff if any file differs
+
+``make run`` starts ``runtime.services.processes()`` after ``setup_steps()``; the files written
+here run exactly those processes with exactly those commands, in containers (compose) and on
+Kubernetes. Adding a service to ``SERVICES`` and running this script gives it its database,
+its container, its relay, its Deployment, Service and HorizontalPodAutoscaler.
+``tests/unit/test_deploy.py`` fails when the files on disk are not what this script renders.
+
+A process is one of three kinds, told by its command: a service (``runtime.serve <name>``), a
+relay (``runtime.relay <name>``) or the gateway (``gateway``). A process of any other kind
+stops the script: how to run it (ports, probes, scaling) has to be decided here first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: the repository's packages are importable
+    sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from runtime.services import Process, processes, setup_steps  # noqa: E402
+
+IMAGE = "emulation-platform"
+IMAGE_TAG = "local"
+APP_DIR = "/app"  # WORKDIR of deploy/Dockerfile
+DEMO_DATA = "deploy/demo/tra-vinh.json"  # copied into the image by deploy/Dockerfile
+METRICS_PORT = 9100  # EMU_METRICS_PORT: /healthz and /metrics of every service and relay
+HTTP_PORT = 8080  # the gateway: HTTP/JSON, /health, /ready, /metrics
+GRPC_PORT = 50051  # the gateway: gRPC
+RUN_AS = 10001  # the image's user (numeric, so Kubernetes can verify runAsNonRoot)
+CONFIG_MAP = "emulation-config"
+SECRET = "emulation-secrets"
+PART_OF = "emulation-platform"
+
+COMPOSE_FILE = "docker-compose.yml"
+POSTGRES_INIT = "deploy/postgres-init.sql"
+K8S_DIR = "deploy/k8s"
+
+# Values an operator must give (compose reads them from the environment or `.env`): never
+# written into a file of the repository. deploy/compose.env.example lists them.
+REQUIRED = "see deploy/compose.env.example"
+POSTGRES_PASSWORD = f"${{POSTGRES_PASSWORD:?set POSTGRES_PASSWORD, {REQUIRED}}}"
+RABBITMQ_PASSWORD = f"${{RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD, {REQUIRED}}}"
+TOKEN_SECRET = f"${{GATEWAY_TOKEN_SECRET:?set GATEWAY_TOKEN_SECRET, {REQUIRED}}}"
+ADMIN_PASSWORD = f"${{GATEWAY_ADMIN_PASSWORD:?set GATEWAY_ADMIN_PASSWORD, {REQUIRED}}}"
+RABBITMQ_USER = "emulation"
+
+# Settings an operator may tune without editing the file (empty: the process's default).
+TUNABLES = {
+    "service": ("EMU_LOG_LEVEL", "EMU_MAX_WORKERS", "EMU_RPC_TIMEOUT", "EMU_RETRY_DELAYS_MS",
+                "EMU_CATCH_UP_INTERVAL", "EMU_PULL_TIMEOUT"),
+    "relay": ("EMU_LOG_LEVEL", "EMU_RELAY_POLL_INTERVAL"),
+    "gateway": ("EMU_LOG_LEVEL", "GATEWAY_TOKEN_TTL", "GATEWAY_RPC_TIMEOUT", "GATEWAY_GRPC_WORKERS"),
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One process of ``processes()`` with what deploying it needs."""
+
+    process: Process
+    kind: str  # service | relay | gateway
+    store: str  # whose database it opens: <STORE>_DATABASE_URL
+
+    @property
+    def name(self) -> str:
+        return self.process.name
+
+    @property
+    def command(self) -> list[str]:
+        return list(self.process.argv)
+
+
+def classify(process: Process) -> Unit:
+    argv = process.argv
+    if argv[1:3] == ("-m", "runtime.serve") and len(argv) == 4:
+        return Unit(process, "service", argv[3])
+    if argv[1:3] == ("-m", "runtime.relay") and len(argv) == 4:
+        return Unit(process, "relay", argv[3])
+    if argv[1:] == ("-m", "gateway"):
+        return Unit(process, "gateway", "gateway")
+    raise SystemExit(f"deploy/render.py does not know how to deploy {process.name!r} "
+                     f"({' '.join(argv)}): teach classify() its kind first")
+
+
+def units(plan: Iterable[Process] | None = None) -> list[Unit]:
+    return [classify(p) for p in (processes(python="python") if plan is None else plan)]
+
+
+def import_steps() -> list[Process]:
+    """The one-off steps ``make run`` runs first, as the container runs them."""
+    return setup_steps(Path(APP_DIR) / DEMO_DATA, python="python")
+
+
+def stores(plan: list[Unit]) -> list[str]:
+    return list(dict.fromkeys(u.store for u in plan))
+
+
+# --- YAML with comments -------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, except a short list of scalars (a command, a probe) on one line."""
+
+
+def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
+    flow = (all(isinstance(i, str | int) for i in items)
+            and sum(len(str(i)) + 2 for i in items) <= 60)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
+
+
+_Dumper.add_representer(list, _list)
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=200)
+
+
+def _comment(text: str, indent: str = "") -> str:
+    """Comment lines; a paragraph longer than a line is wrapped, a line starting with spaces
+    (an example command) is kept as it is."""
+    out = []
+    for line in text.strip("\n").splitlines():
+        wrapped = [line] if line.startswith(" ") or not line else textwrap.wrap(
+            line, 96 - len(indent), break_on_hyphens=False)
+        out += [f"{indent}# {part}".rstrip() + "\n" for part in wrapped]
+    return "".join(out)
+
+
+def _indented(data: Any, indent: str) -> str:
+    return "".join(indent + line if line.strip() else line
+                   for line in _dump(data).splitlines(keepends=True))
+
+
+GENERATED = "Generated by `python deploy/render.py` from runtime/services.py: do not edit by hand."
+
+
+# --- docker-compose.yml -------------------------------------------------------------------
+
+def _python_probe(url: str) -> list[str]:
+    """A health check with the image's own Python (the slim image has no curl): exits non-zero
+    on a refused connection, a timeout or any status but 2xx (urlopen raises on 503)."""
+    return ["CMD", "python", "-c", f"import urllib.request; urllib.request.urlopen('{url}', timeout=4)"]
+
+
+def _database_url(store: str) -> str:
+    return f"postgresql+psycopg://postgres:{POSTGRES_PASSWORD}@postgres:5432/{store}"
+
+
+def _compose_environment(unit: Unit) -> dict[str, str]:
+    env = {
+        "AMQP_URI": f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@rabbitmq:5672/",
+        f"{unit.store.upper()}_DATABASE_URL": _database_url(unit.store),
+    }
+    if unit.kind == "gateway":
+        env |= {"GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": str(HTTP_PORT),
+                "GATEWAY_GRPC_PORT": str(GRPC_PORT), "GATEWAY_TOKEN_SECRET": TOKEN_SECRET,
+                "GATEWAY_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    else:
+        env["EMU_METRICS_PORT"] = str(METRICS_PORT)
+    for key in TUNABLES[unit.kind]:
+        env[key] = f"${{{key}:-}}"
+    return env
+
+
+def _app(command: list[str], environment: dict[str, str]) -> dict[str, Any]:
+    return {
+        "image": f"${{EMU_IMAGE:-{IMAGE}:{IMAGE_TAG}}}",
+        "build": {"context": ".", "dockerfile": "deploy/Dockerfile"},
+        "command": command,
+        "environment": environment,
+    }
+
+
+def compose(plan: list[Unit]) -> str:
+    steps = import_steps()
+    infra = {"rabbitmq": {"condition": "service_healthy"},
+             "postgres": {"condition": "service_healthy"}}
+    services: dict[str, tuple[str, dict[str, Any]]] = {
+        "rabbitmq": ("The message broker: nameko RPC and the published events.", {
+            "image": "rabbitmq:3.13-management",
+            "restart": "unless-stopped",
+            "environment": {"RABBITMQ_DEFAULT_USER": RABBITMQ_USER,
+                            "RABBITMQ_DEFAULT_PASS": RABBITMQ_PASSWORD},
+            "volumes": ["rabbitmq:/var/lib/rabbitmq"],
+            "healthcheck": {"test": ["CMD", "rabbitmq-diagnostics", "-q", "ping"],
+                            "interval": "10s", "timeout": "10s", "retries": 12,
+                            "start_period": "30s"},
+        }),
+        "postgres": (f"One database per service and one for the gateway ({POSTGRES_INIT}).", {
+            "image": "postgres:16",
+            "restart": "unless-stopped",
+            "environment": {"POSTGRES_PASSWORD": POSTGRES_PASSWORD},
+            "volumes": ["postgres:/var/lib/postgresql/data",
+                        f"./{POSTGRES_INIT}:/docker-entrypoint-initdb.d/init.sql:ro"],
+            "healthcheck": {"test": ["CMD", "pg_isready", "-U", "postgres"],
+                            "interval": "5s", "timeout": "5s", "retries": 20},
+        }),
+    }
+    waits = dict(infra)
+    for step in steps:
+        unit_env = {"REGISTRY_DATABASE_URL": _database_url("registry")}
+        services[step.name] = (
+            "One-off, as `make run` does first: loads the demo province into the registry "
+            "(skipping what is already there) and exits; every process waits for it to succeed.",
+            _app(list(step.argv), unit_env) | {
+                "restart": "no", "depends_on": {"postgres": {"condition": "service_healthy"}}})
+        waits[step.name] = {"condition": "service_completed_successfully"}
+    for unit in plan:
+        spec = _app(unit.command, _compose_environment(unit)) | {"restart": "unless-stopped"}
+        if unit.kind == "gateway":
+            spec["depends_on"] = waits | {u.name: {"condition": "service_healthy"}
+                                          for u in plan if u.kind == "service"}
+            spec["ports"] = [f"${{HOST_HTTP_PORT:-{HTTP_PORT}}}:{HTTP_PORT}",
+                             f"${{HOST_GRPC_PORT:-{GRPC_PORT}}}:{GRPC_PORT}"]
+            spec["healthcheck"] = {"test": _python_probe(f"http://127.0.0.1:{HTTP_PORT}/ready"),
+                                   "interval": "10s", "timeout": "5s", "retries": 6,
+                                   "start_period": "30s"}
+            note = ("The API: HTTP/JSON on 8080 (/docs, /health, /ready, /metrics), gRPC on 50051. "
+                    "Healthy when /ready says every service and store answers.")
+        else:
+            spec["depends_on"] = dict(waits)
+            spec["expose"] = [str(METRICS_PORT)]
+            spec["healthcheck"] = {
+                "test": _python_probe(f"http://127.0.0.1:{METRICS_PORT}/healthz"),
+                "interval": "10s", "timeout": "5s", "retries": 6, "start_period": "20s"}
+            note = (f"The {unit.store} service (nameko RPC over RabbitMQ); /healthz and /metrics on "
+                    f"{METRICS_PORT}. Scale with --scale {unit.name}=N."
+                    if unit.kind == "service" else
+                    f"The {unit.store} relay: publishes the {unit.store} store's events in order. "
+                    "One is the normal state (a second is harmless: consumers dedupe).")
+        services[unit.name] = (note, spec)
+
+    out = [_comment(f"""
+{GENERATED}
+
+The whole system as operators run it: RabbitMQ, PostgreSQL (one database per service and one
+for the gateway), the demo import, and the processes `make run` starts, one container each.
+
+    cp deploy/compose.env.example .env    # then put real secrets in .env (never commit it)
+    docker compose up -d --build
+    docker compose ps                     # every container healthy; the API on :8080
+
+Scale a service on its own (R5.3): `docker compose up -d --scale initiatives=3`. Instances
+share the service's RPC queue and its event consumers; the tracking records make a second
+instance's work harmless (no double effect). Relays stay at one, the gateway at one (it
+publishes host ports). More in deploy/README.md.
+""")]
+    out.append(_dump({"name": PART_OF}))
+    out.append("\nservices:\n")
+    for name, (note, spec) in services.items():
+        out.append(_comment(note, "  "))
+        out.append(_indented({name: spec}, "  "))
+        out.append("\n")
+    out.append(_dump({"volumes": {"postgres": {}, "rabbitmq": {}}}))
+    return "".join(out)
+
+
+def postgres_init(plan: list[Unit]) -> str:
+    lines = [f"-- {GENERATED}",
+             "-- One database per service and one for the gateway (each owns its store).",
+             *(f"CREATE DATABASE {store};" for store in stores(plan))]
+    return "\n".join(lines) + "\n"
+
+
+# --- Kubernetes ---------------------------------------------------------------------------
+
+def _labels(unit: Unit) -> dict[str, str]:
+    return {"app.kubernetes.io/name": unit.name, "app.kubernetes.io/component": unit.kind,
+            "app.kubernetes.io/part-of": PART_OF}
+
+
+def _selector(unit: Unit) -> dict[str, str]:
+    return {"app.kubernetes.io/name": unit.name, "app.kubernetes.io/part-of": PART_OF}
+
+
+def _probe(path: str, port: str, period: int, failures: int) -> dict[str, Any]:
+    return {"httpGet": {"path": path, "port": port}, "periodSeconds": period,
+            "timeoutSeconds": 3, "failureThreshold": failures}
+
+
+def _secret_env(keys: Iterable[str]) -> list[dict[str, Any]]:
+    return [{"name": key, "valueFrom": {"secretKeyRef": {"name": SECRET, "key": key}}}
+            for key in keys]
+
+
+def secret_keys(unit: Unit) -> list[str]:
+    keys = ["AMQP_URI", f"{unit.store.upper()}_DATABASE_URL"]
+    if unit.kind == "gateway":
+        keys += ["GATEWAY_TOKEN_SECRET", "GATEWAY_ADMIN_PASSWORD"]
+    return keys
+
+
+def deployment(unit: Unit) -> dict[str, Any]:
+    if unit.kind == "gateway":
+        ports = [{"name": "http", "containerPort": HTTP_PORT},
+                 {"name": "grpc", "containerPort": GRPC_PORT}]
+        readiness, liveness = _probe("/ready", "http", 10, 3), _probe("/health", "http", 10, 6)
+        startup = _probe("/health", "http", 2, 30)
+        scrape, resources = str(HTTP_PORT), {"requests": {"cpu": "250m", "memory": "256Mi"},
+                                             "limits": {"cpu": "2", "memory": "1Gi"}}
+    else:
+        ports = [{"name": "metrics", "containerPort": METRICS_PORT}]
+        readiness, liveness = _probe("/healthz", "metrics", 10, 3), _probe("/healthz", "metrics", 10, 6)
+        startup = _probe("/healthz", "metrics", 2, 60)
+        scrape = str(METRICS_PORT)
+        resources = ({"requests": {"cpu": "200m", "memory": "256Mi"},
+                      "limits": {"cpu": "1", "memory": "768Mi"}} if unit.kind == "service" else
+                     {"requests": {"cpu": "50m", "memory": "128Mi"},
+                      "limits": {"cpu": "500m", "memory": "256Mi"}})
+    spec: dict[str, Any] = {"selector": {"matchLabels": _selector(unit)}}
+    if unit.kind == "relay":
+        spec = {"replicas": 1, "strategy": {"type": "Recreate"}} | spec
+    else:  # replicas are the HorizontalPodAutoscaler's to set
+        spec["strategy"] = {"type": "RollingUpdate",
+                            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+    spec["template"] = {
+        "metadata": {"labels": _labels(unit),
+                     "annotations": {"prometheus.io/scrape": "true", "prometheus.io/port": scrape,
+                                     "prometheus.io/path": "/metrics"}},
+        "spec": {
+            "automountServiceAccountToken": False,
+            "terminationGracePeriodSeconds": 30,
+            "securityContext": {"runAsNonRoot": True, "runAsUser": RUN_AS, "runAsGroup": RUN_AS,
+                                "fsGroup": RUN_AS, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{
+                "name": unit.name,
+                "image": f"{IMAGE}:{IMAGE_TAG}",
+                "imagePullPolicy": "IfNotPresent",
+                "command": unit.command,
+                "ports": ports,
+                "envFrom": [{"configMapRef": {"name": CONFIG_MAP}}],
+                "env": _secret_env(secret_keys(unit)),
+                "startupProbe": startup,
+                "readinessProbe": readiness,
+                "livenessProbe": liveness,
+                "resources": resources,
+                "securityContext": {"runAsNonRoot": True, "allowPrivilegeEscalation": False,
+                                    "readOnlyRootFilesystem": True,
+                                    "capabilities": {"drop": ["ALL"]}},
+                "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"},
+                                 {"name": "data", "mountPath": "/data"}],
+            }],
+            "volumes": [{"name": "tmp", "emptyDir": {}}, {"name": "data", "emptyDir": {}}],
+        },
+    }
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": unit.name, "labels": _labels(unit)}, "spec": spec}
+
+
+def service(unit: Unit) -> dict[str, Any]:
+    ports = ([{"name": "http", "port": HTTP_PORT, "targetPort": "http"},
+              {"name": "grpc", "port": GRPC_PORT, "targetPort": "grpc"}]
+             if unit.kind == "gateway" else
+             [{"name": "metrics", "port": METRICS_PORT, "targetPort": "metrics"}])
+    return {"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": unit.name, "labels": _labels(unit)},
+            "spec": {"type": "ClusterIP", "selector": _selector(unit), "ports": ports}}
+
+
+def autoscaler(unit: Unit) -> dict[str, Any]:
+    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": unit.name, "labels": _labels(unit)},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                        "name": unit.name},
+                     "minReplicas": 2, "maxReplicas": 10,
+                     "metrics": [{"type": "Resource", "resource": {
+                         "name": "cpu", "target": {"type": "Utilization",
+                                                   "averageUtilization": 70}}}]}}
+
+
+def config_map(plan: list[Unit]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": CONFIG_MAP, "labels": {"app.kubernetes.io/part-of": PART_OF}},
+            "data": {"EMU_METRICS_PORT": str(METRICS_PORT), "EMU_DATA_DIR": "/data",
+                     "GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": str(HTTP_PORT),
+                     "GATEWAY_GRPC_PORT": str(GRPC_PORT), "EMU_LOG_FORMAT": "json",
+                     "EMU_LOG_LEVEL": "INFO"}}
+
+
+def all_secret_keys(plan: list[Unit]) -> list[str]:
+    return list(dict.fromkeys(key for unit in plan for key in secret_keys(unit)))
+
+
+def secret_example(plan: list[Unit]) -> dict[str, Any]:
+    data = {}
+    for key in all_secret_keys(plan):
+        if key == "AMQP_URI":
+            data[key] = "amqp://USER:PASSWORD@RABBITMQ-HOST:5672/VHOST"
+        elif key.endswith("_DATABASE_URL"):
+            store = key.removesuffix("_DATABASE_URL").lower()
+            data[key] = f"postgresql+psycopg://USER:PASSWORD@POSTGRES-HOST:5432/{store}?sslmode=require"
+        else:
+            data[key] = "REPLACE-ME"
+    return {"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": SECRET, "labels": {"app.kubernetes.io/part-of": PART_OF}},
+            "type": "Opaque", "stringData": data}
+
+
+def _documents(docs: list[tuple[str, dict[str, Any]]], header: str) -> str:
+    parts = [_comment(f"{GENERATED}\n{header}")]
+    for i, (note, doc) in enumerate(docs):
+        if i:
+            parts.append("---\n")
+        if note:
+            parts.append(_comment(note))
+        parts.append(_dump(doc))
+    return "".join(parts)
+
+
+RELAY_NOTE = """\
+One relay per service is the normal state: replicas 1 and strategy Recreate (the old pod stops
+before the new one starts). A second relay for a moment would be harmless: it publishes the
+same notifications again and every consumer dedupes them by its tracking records. No HPA."""
+
+
+def k8s(plan: list[Unit]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for unit in plan:
+        if unit.kind == "relay":
+            docs = [(RELAY_NOTE, deployment(unit))]
+            header = f"The {unit.store} relay: reads the {unit.store} store's log and publishes it."
+        elif unit.kind == "service":
+            docs = [("", deployment(unit)),
+                    ("The metrics port, for Prometheus; nameko RPC itself goes over RabbitMQ.",
+                     service(unit)),
+                    ("Instances share the RPC queue and the consumers' work (R5.3).",
+                     autoscaler(unit))]
+            header = f"The {unit.store} service."
+        else:
+            docs = [("Ready (/ready) when every service and the gateway's store answer; alive "
+                     "(/health) while the process serves.", deployment(unit)),
+                    ("HTTP/JSON (also /metrics) and gRPC.", service(unit)),
+                    ("", autoscaler(unit))]
+            header = "The gateway: the API front ends use."
+        files[f"{K8S_DIR}/{unit.name}.yaml"] = _documents(docs, header)
+    files[f"{K8S_DIR}/configmap.yaml"] = _documents(
+        [("", config_map(plan))],
+        "Settings that are not secret; any EMU_* or GATEWAY_* setting of runtime/config.py may be "
+        "added here.")
+    files[f"{K8S_DIR}/secret.example.yaml"] = _documents(
+        [("", secret_example(plan))],
+        "A TEMPLATE, not applied by kustomization.yaml: placeholders only. Create the real Secret\n"
+        "yourself (deploy/README.md), e.g. kubectl create secret generic emulation-secrets "
+        "--from-env-file=secrets.env")
+    resources = ["configmap.yaml", *(f"{unit.name}.yaml" for unit in plan)]
+    files[f"{K8S_DIR}/kustomization.yaml"] = _comment(
+        f"{GENERATED}\nThe Secret {SECRET} is not here: the operator creates it (secret.example.yaml "
+        "shows its keys).\nSet the image with: kustomize edit set image "
+        f"{IMAGE}=REGISTRY/{IMAGE}:TAG") + _dump(
+        {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+         "resources": resources})
+    return files
+
+
+def render(plan: list[Unit] | None = None) -> dict[str, str]:
+    """Every generated file: its path under the repository and its text."""
+    plan = units() if plan is None else plan
+    return {COMPOSE_FILE: compose(plan), POSTGRES_INIT: postgres_init(plan), **k8s(plan)}
+
+
+def drift(rendered: dict[str, str], root: Path | None = None) -> dict[str, str]:
+    """The files that differ from what would be rendered (path -> a unified diff); a file in
+    deploy/k8s that the script does not render counts too."""
+    root = ROOT if root is None else root
+    out = {}
+    for path, text in rendered.items():
+        target = root / path
+        current = target.read_text("utf-8") if target.exists() else ""
+        if current != text:
+            out[path] = "".join(difflib.unified_diff(
+                current.splitlines(keepends=True), text.splitlines(keepends=True),
+                f"{path} (on disk)", f"{path} (rendered)"))
+    k8s_dir = root / K8S_DIR
+    for extra in sorted(k8s_dir.glob("*.yaml")) if k8s_dir.exists() else []:
+        rel = extra.relative_to(root).as_posix()
+        if rel not in rendered:
+            out[rel] = f"{rel}: not rendered by deploy/render.py (remove it)\n"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python deploy/render.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a file differs from what would be rendered")
+    args = parser.parse_args(argv)
+    rendered = render()
+    differences = drift(rendered)
+    if args.check:
+        for diff in differences.values():
+            sys.stdout.write(diff)
+        if differences:
+            print(f"deploy files out of date: {', '.join(differences)}; "
+                  "run `python deploy/render.py`", file=sys.stderr)
+            return 1
+        print(f"deploy files match runtime/services.py ({len(rendered)} files)")
+        return 0
+    for path in differences:
+        target = ROOT / path
+        if path in rendered:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(rendered[path], "utf-8")
+            print(f"wrote {path}")
+        else:
+            print(f"{path} is not rendered by this script; remove it", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
