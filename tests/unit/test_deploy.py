@@ -1,25 +1,299 @@
-"""Compose runs exactly the processes ``make run`` starts: one definition, no drift."""
+"""The deployment files run exactly the processes ``make run`` starts (R5.3): one definition,
+``runtime.services``, rendered by ``deploy/render.py``; no drift, and no secret in a file.
+
+``docker compose`` is not installed on the development and CI machines, so compose is checked
+against the Compose Specification's schema (``deploy/schemas/``) and the rules below; the
+Kubernetes manifests against the Kubernetes schemas that ``kubernetes-validate`` bundles, in
+strict mode (an unknown field is an error).
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
+import jsonschema
+import kubernetes_validate
+import pytest
 import yaml
 
-from runtime.services import SERVICES, processes
+from deploy import render
+from runtime.services import SERVICES, Process, processes
 
 ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
+KUBERNETES_VERSIONS = ("1.30.0", "1.37.0")  # the oldest we claim to support, and the newest bundled
+REQUIRED_VAR = re.compile(r"^\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}$")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|_PASS$|_KEY$")
 
 
-def test_compose_runs_the_processes_make_run_starts() -> None:
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))["services"]
-    app = {name: spec["command"] for name, spec in compose.items() if "command" in spec}
-    expected = {p.name: list(p.argv) for p in processes(python="python")}
-    assert app == expected
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
 
 
-def test_compose_gives_every_service_its_own_database() -> None:
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))["services"]
-    for name in SERVICES:
-        url = compose[name]["environment"][f"{name.upper()}_DATABASE_URL"]
-        assert url.startswith("postgresql+psycopg://") and url.endswith(f"/{name}")
+def manifests() -> list[tuple[str, dict[str, Any]]]:
+    """Every Kubernetes document under deploy/k8s/, with its file name."""
+    docs = []
+    for path in sorted(K8S.glob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        docs += [(path.name, doc) for doc in yaml.safe_load_all(path.read_text("utf-8")) if doc]
+    return docs
+
+
+def of_kind(kind: str) -> dict[str, dict[str, Any]]:
+    return {doc["metadata"]["name"]: doc for _, doc in manifests() if doc["kind"] == kind}
+
+
+def kinds() -> dict[str, str]:
+    return {unit.name: unit.kind for unit in render.units()}
+
+
+# --- one definition, no drift --------------------------------------------------------------
+
+def test_r5_3_the_deploy_files_are_what_render_writes_from_runtime_services() -> None:
+    differences = render.drift(render.render())
+    assert not differences, ("deploy files out of date: run `python deploy/render.py`\n"
+                             + "".join(differences.values()))
+
+
+def test_render_check_fails_on_a_hand_edit_and_on_a_new_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    rendered = render.render()
+    for path, text in rendered.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, "utf-8")
+    monkeypatch.setattr(render, "ROOT", tmp_path)
+    assert render.main(["--check"]) == 0
+
+    compose_file = tmp_path / "docker-compose.yml"
+    compose_file.write_text(compose_file.read_text("utf-8").replace(
+        "runtime.serve, awards]", "runtime.serve, award]"), "utf-8")
+    assert render.main(["--check"]) == 1
+    assert "-    command: [python, -m, runtime.serve, award]" in capsys.readouterr().out
+    assert render.main([]) == 0 and render.main(["--check"]) == 0  # rewritten
+
+    (tmp_path / "deploy/k8s/stray.yaml").write_text("kind: ConfigMap\n", "utf-8")
+    assert "deploy/k8s/stray.yaml" in render.drift(render.render(), tmp_path)
+    (tmp_path / "deploy/k8s/stray.yaml").unlink()
+
+    # A service added to runtime/services.py: every file that must change is out of date.
+    more = [*processes(python="python"),
+            Process("payments", ("python", "-m", "runtime.serve", "payments")),
+            Process("payments-relay", ("python", "-m", "runtime.relay", "payments"))]
+    stale = render.drift(render.render(render.units(more)), tmp_path)
+    assert {"docker-compose.yml", "deploy/postgres-init.sql", "deploy/k8s/payments.yaml",
+            "deploy/k8s/payments-relay.yaml", "deploy/k8s/kustomization.yaml",
+            "deploy/k8s/secret.example.yaml"} <= set(stale)
+
+
+def test_a_process_of_an_unknown_kind_stops_the_renderer() -> None:
+    with pytest.raises(SystemExit, match="teach classify"):
+        render.classify(Process("worker", ("python", "-m", "runtime.worker")))
+
+
+# --- docker-compose.yml -------------------------------------------------------------------
+
+def test_compose_is_valid_by_the_compose_specification_schema() -> None:
+    schema = json.loads((ROOT / "deploy" / "schemas" / "compose-spec.json").read_text("utf-8"))
+    jsonschema.Draft7Validator(schema).validate(compose())
+    with pytest.raises(jsonschema.ValidationError):  # the schema does catch a mistake
+        broken = compose()
+        broken["services"]["gateway"]["healthcheck"]["intervall"] = "5s"
+        jsonschema.Draft7Validator(schema).validate(broken)
+
+
+def test_r5_3_compose_runs_the_processes_make_run_starts_after_its_setup_steps() -> None:
+    services = compose()["services"]
+    steps = {step.name: list(step.argv) for step in render.import_steps()}
+    running = {name: spec["command"] for name, spec in services.items()
+               if "command" in spec and name not in steps}
+    assert running == {p.name: list(p.argv) for p in processes(python="python")}
+    assert steps and {name: services[name]["command"] for name in steps} == steps
+    for name in running:
+        for step in steps:
+            assert services[name]["depends_on"][step] == {"condition": "service_completed_successfully"}
+    for step in steps:
+        assert services[step]["restart"] == "no"
+
+
+def test_compose_demo_data_is_in_the_image() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
+    copied = re.findall(r"^COPY (\S+) (\S+)$", dockerfile, re.M)
+    for step in render.import_steps():
+        data = Path(step.argv[-1])
+        assert any(data.is_relative_to(Path("/app") / Path(target)) and (ROOT / source).is_dir()
+                   and (ROOT / source / data.relative_to(Path("/app") / Path(target))).is_file()
+                   for source, target in copied), f"{data} is not copied into the image"
+
+
+def test_compose_gives_every_service_and_the_gateway_its_own_database() -> None:
+    services = compose()["services"]
+    created = re.findall(r"^CREATE DATABASE (\w+);$",
+                         (ROOT / "deploy" / "postgres-init.sql").read_text("utf-8"), re.M)
+    assert sorted(created) == sorted([*SERVICES, "gateway"])
+    for name, kind in kinds().items():
+        store = "gateway" if kind == "gateway" else name.removesuffix("-relay")
+        urls = {k: v for k, v in services[name]["environment"].items() if k.endswith("_DATABASE_URL")}
+        assert list(urls) == [f"{store.upper()}_DATABASE_URL"]  # its own store only
+        assert urls[f"{store.upper()}_DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert urls[f"{store.upper()}_DATABASE_URL"].endswith(f"@postgres:5432/{store}")
+
+
+def test_compose_health_checks_restarts_and_scaling() -> None:
+    services = compose()["services"]
+    for name, spec in services.items():
+        if name in {s.name for s in render.import_steps()}:
+            continue
+        assert spec["restart"] == "unless-stopped", name
+        assert spec["healthcheck"]["test"][0] == "CMD", name
+    for name, kind in kinds().items():
+        spec = services[name]
+        test = spec["healthcheck"]["test"]
+        assert test[1:3] == ["python", "-c"] and "curl" not in " ".join(test)  # the image has no curl
+        url = (f"http://127.0.0.1:{render.HTTP_PORT}/ready" if kind == "gateway"
+               else f"http://127.0.0.1:{render.METRICS_PORT}/healthz")
+        assert url in test[3]
+        compile(test[3], "healthcheck", "exec")
+        if kind != "gateway":
+            assert spec["environment"]["EMU_METRICS_PORT"] == str(render.METRICS_PORT)
+            # `--scale name=N` needs no fixed name and no host port
+            assert "ports" not in spec and "container_name" not in spec
+        for dependency in ("rabbitmq", "postgres"):
+            assert spec["depends_on"][dependency] == {"condition": "service_healthy"}
+    assert "--scale" in (ROOT / "docker-compose.yml").read_text("utf-8")
+
+
+def _is_secret_reference(value: str) -> bool:
+    return bool(REQUIRED_VAR.fullmatch(value))
+
+
+def test_compose_takes_every_secret_from_the_operators_environment() -> None:
+    example = (ROOT / "deploy" / "compose.env.example").read_text("utf-8")
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", example, re.M))
+    required = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):\?",
+                              (ROOT / "docker-compose.yml").read_text("utf-8")))
+    optional = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):-", (ROOT / "docker-compose.yml").read_text("utf-8")))
+    assert required and required | optional <= documented
+    for line in example.splitlines():
+        key, _, value = line.partition("=")
+        if key in required:
+            assert value == "REPLACE-ME", line  # placeholders only
+    for name, spec in compose()["services"].items():
+        for key, value in spec.get("environment", {}).items():
+            if SECRET_NAME.search(key):
+                assert _is_secret_reference(value), f"{name}: {key} must come from the environment"
+            for password in re.findall(r"://[^:/@]+:([^@]+)@", str(value)):
+                assert _is_secret_reference(password), f"{name}: {key} has a literal password"
+
+
+def test_the_image_runs_as_a_numeric_non_root_user_with_the_pinned_packages() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
+    assert re.search(r"^RUN pip install --no-cache-dir -r requirements\.lock$", dockerfile, re.M)
+    user = re.findall(r"^USER (\S+)$", dockerfile, re.M)
+    assert user and re.fullmatch(r"[1-9]\d*(:\d+)?", user[-1]), "USER must be numeric, not root"
+    assert user[-1].split(":")[0] == str(render.RUN_AS)
+    ignored = (ROOT / ".dockerignore").read_text("utf-8").split()
+    assert {".git", ".venv", "data", ".env"} <= set(ignored)
+
+
+# --- Kubernetes ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_every_manifest_is_valid_by_the_kubernetes_schemas_strict(version: str) -> None:
+    docs = manifests()
+    assert len(docs) >= 3 * len(SERVICES)
+    for name, doc in docs:
+        try:
+            kubernetes_validate.validate(doc, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            where = ".".join(str(part) for part in error.path)
+            pytest.fail(f"{name}: {doc['kind']} {doc['metadata']['name']}: {where}: {error.message}")
+    broken = of_kind("Deployment")["gateway"]
+    broken["spec"]["template"]["spec"]["containers"][0]["readinessprobe"] = {}
+    with pytest.raises(kubernetes_validate.ValidationError):  # strict: an unknown field fails
+        kubernetes_validate.validate(broken, version, strict=True)
+
+
+def test_kustomization_lists_every_manifest_but_the_secret_template() -> None:
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text("utf-8"))
+    files = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
+    assert sorted(kustomization["resources"]) == sorted(files)
+
+
+def _container(deployment: dict[str, Any]) -> dict[str, Any]:
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def _port(container: dict[str, Any], port: int | str) -> int:
+    named = {p["name"]: p["containerPort"] for p in container["ports"]}
+    return named[port] if isinstance(port, str) else port
+
+
+def test_r5_3_kubernetes_runs_every_process_with_its_command_and_scales_each_service() -> None:
+    deployments, autoscalers, services = (of_kind("Deployment"), of_kind("HorizontalPodAutoscaler"),
+                                          of_kind("Service"))
+    plan = processes(python="python")
+    assert set(deployments) == {p.name for p in plan}
+    for process in plan:
+        assert _container(deployments[process.name])["command"] == list(process.argv)
+    for name, kind in kinds().items():
+        deployment = deployments[name]
+        if kind == "relay":
+            assert deployment["spec"]["replicas"] == 1
+            assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+            assert name not in autoscalers
+            continue
+        hpa = autoscalers[name]
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
+                                                 "name": name}
+        assert [m["resource"]["name"] for m in hpa["spec"]["metrics"]] == ["cpu"]
+        assert "replicas" not in deployment["spec"]  # the autoscaler's to set
+        ports = {p["name"]: p["port"] for p in services[name]["spec"]["ports"]}
+        assert services[name]["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+        assert ports == ({"http": 8080, "grpc": 50051} if kind == "gateway"
+                         else {"metrics": render.METRICS_PORT})
+
+
+def test_every_container_has_probes_limits_and_runs_as_non_root() -> None:
+    config = of_kind("ConfigMap")[render.CONFIG_MAP]["data"]
+    for name, kind in kinds().items():
+        deployment = of_kind("Deployment")[name]
+        pod, container = deployment["spec"]["template"]["spec"], _container(deployment)
+        expected = ({"readinessProbe": ("/ready", 8080), "livenessProbe": ("/health", 8080)}
+                    if kind == "gateway" else
+                    {"readinessProbe": ("/healthz", 9100), "livenessProbe": ("/healthz", 9100)})
+        for probe, (path, port) in expected.items():
+            get = container[probe]["httpGet"]
+            assert (get["path"], _port(container, get["port"])) == (path, port), (name, probe)
+        if kind != "gateway":
+            assert config["EMU_METRICS_PORT"] == str(render.METRICS_PORT)
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert container["securityContext"]["runAsNonRoot"] is True
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False
+        assert {"cpu", "memory"} <= set(container["resources"]["requests"])
+        assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+        assert [e["configMapRef"]["name"] for e in container["envFrom"]] == [render.CONFIG_MAP]
+
+
+def test_no_literal_secret_in_the_manifests() -> None:
+    for name, doc in manifests():
+        if doc["kind"] == "Deployment":
+            for entry in _container(doc)["env"]:
+                assert "value" not in entry, f"{name}: {entry['name']} is literal"
+                assert entry["valueFrom"]["secretKeyRef"]["name"] == render.SECRET
+        if doc["kind"] == "ConfigMap":
+            for key, value in doc["data"].items():
+                assert not SECRET_NAME.search(key) and "@" not in value, f"{name}: {key}"
+        if doc["kind"] == "Secret":
+            assert name == "secret.example.yaml"
+            for key, value in doc["stringData"].items():
+                assert "REPLACE-ME" in value or "USER:PASSWORD@" in value, f"{key} is not a placeholder"
+    secrets = of_kind("Secret")[render.SECRET]["stringData"]
+    wanted = {entry["valueFrom"]["secretKeyRef"]["key"]
+              for doc in of_kind("Deployment").values() for entry in _container(doc)["env"]}
+    assert set(secrets) == wanted  # the template names every key a Deployment reads
