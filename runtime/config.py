@@ -98,6 +98,29 @@ class Settings:
     def rpc_timeout(self) -> float:
         return self.number("EMU_RPC_TIMEOUT", 10.0)
 
+    @property
+    def log_format(self) -> str:
+        """``json`` (one object per line, the default) or ``text`` (for people)."""
+        value = self.get("EMU_LOG_FORMAT", "json").lower()
+        if value not in ("json", "text"):
+            raise ValueError(f"EMU_LOG_FORMAT={value!r}: json or text")
+        return value
+
+    @property
+    def log_level(self) -> str:
+        return self.get("EMU_LOG_LEVEL", "INFO").upper()
+
+    @property
+    def metrics_port(self) -> int:
+        """Where a service or relay serves /metrics and /healthz; 0 (the default): nowhere."""
+        return int(self.get("EMU_METRICS_PORT", "0"))
+
+    @property
+    def metrics_port_base(self) -> int:
+        """``make run``: the first of the consecutive metrics ports of the services and
+        relays, in the order of ``runtime.services.processes()``; 0: none."""
+        return int(self.get("EMU_METRICS_PORT_BASE", "9100"))
+
     def nameko_config(self) -> dict[str, object]:
         return {
             "AMQP_URI": self.amqp_uri,
