@@ -8,6 +8,7 @@ application calls. What every service needs comes from here:
 - ``rpc``: nameko's RPC entrypoint, sending domain errors as typed errors with their codes;
 - ``consume_events``: an upstream's published events, with retries and a parking queue
   (nameko's own consumer acknowledges a failed message and it is gone);
+- ``CommandMetrics``: every RPC call counted, timed and logged by outcome (issue 9);
 - ``EventSourcedService``: the base class, with ``notifications`` (the log others pull gaps
   from) and ``health``.
 """
@@ -15,6 +16,7 @@ application calls. What every service needs comes from here:
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from typing import Any
 
@@ -29,6 +31,7 @@ from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, ServiceProxy
 
 import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
+from runtime import observability
 from runtime.bus import inbox_queue, parked_queue, retry_queue
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
@@ -82,6 +85,46 @@ class ActorContextProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx: WorkerContext) -> CommandContext | None:
         return current_context()
+
+
+class CommandMetrics(DependencyProvider):
+    """Counts, times and logs every RPC call a service handles (issue 9): commands and
+    queries by method and outcome (ok, or the error's stable code). The log line is written
+    while the caller's context is still in force, so it carries the correlation id."""
+
+    def __init__(self) -> None:
+        self._started: dict[WorkerContext, float] = {}
+
+    def worker_setup(self, worker_ctx: WorkerContext) -> None:
+        if isinstance(worker_ctx.entrypoint, Rpc):
+            self._started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx: WorkerContext, result: Any = None,
+                      exc_info: Any = None) -> None:
+        started = self._started.pop(worker_ctx, None)
+        if started is None:
+            return
+        seconds = time.perf_counter() - started
+        entrypoint = worker_ctx.entrypoint
+        kind = "query" if getattr(entrypoint, "changes_nothing", False) else "command"
+        error = exc_info[1] if exc_info is not None else None
+        outcome = observability.outcome_of(error)
+        service, method = self.container.service_name, entrypoint.method_name
+        observability.command_handled(service, method, kind, outcome, seconds)
+        extra = {"service": service, "method": method, "kind": kind, "outcome": outcome,
+                 "duration_ms": round(seconds * 1000, 3)}
+        if outcome == "INTERNAL_ERROR":
+            log.error("%s %s.%s failed", kind, service, method, extra=extra, exc_info=exc_info)
+        elif kind == "command" or outcome != "ok":
+            log.info("%s %s.%s %s", kind, service, method, outcome, extra=extra)
+        else:  # the gateway's scope checks and readiness probes: many, and dull
+            log.debug("%s %s.%s %s", kind, service, method, outcome, extra=extra)
+
+    def worker_teardown(self, worker_ctx: WorkerContext) -> None:
+        self._started.pop(worker_ctx, None)
+
+    def get_dependency(self, worker_ctx: WorkerContext) -> None:
+        return None
 
 
 def _wire(error: DomainError) -> DomainError:
@@ -192,6 +235,7 @@ class EventsConsumer(Consumer):
 
     def _caught_up(self, done: Any, worker_ctx: WorkerContext, result: Any, exc_info: Any) -> Any:
         if exc_info is not None:
+            observability.error(self.container.service_name, observability.outcome_of(exc_info[1]))
             log.warning("catching up with %s failed (will retry): %s", self.source, exc_info[1])
         elif not self._caught_up_once:
             self._caught_up_once = True
@@ -217,6 +261,8 @@ class EventsConsumer(Consumer):
         attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
         headers.update({ATTEMPTS_HEADER: attempts, ERROR_HEADER: f"{type(error).__name__}: {error}"[:1000]})
         hopeless = isinstance(error, (MalformedMessage, UnknownContract))
+        service = self.container.service_name
+        observability.error(service, observability.outcome_of(error))
         if hopeless or attempts > len(self.delays_ms):
             target, expiration = self.parked, None
             log.error("PARKED %s event after %d attempt(s) in %s: %s", self.source, attempts,
@@ -230,6 +276,10 @@ class EventsConsumer(Consumer):
                 message.body, exchange="", routing_key=target.name, headers=headers,
                 content_type=message.content_type, content_encoding=message.content_encoding,
                 delivery_mode=2, expiration=expiration)
+        if expiration is None:  # counted once the broker has it (R5.3: parked, not lost)
+            observability.parked(service, self.source)
+        else:
+            observability.retried(service, self.source)
 
 
 consume_events = EventsConsumer.decorator
@@ -241,6 +291,7 @@ class EventSourcedService:
     name: str
     app: Any
     context = ActorContextProvider()
+    observed = CommandMetrics()
 
     @query
     def notifications(self, after: int | None = None, stop: int | None = None,

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
 
+from runtime import observability
 from runtime.context import Actor, CommandContext
 from runtime.contracts import Catalog, Envelope
 from runtime.errors import MalformedMessage
@@ -83,8 +84,24 @@ class Inbox:
         self.batch_size = batch_size
         self._waiting: dict[int, Envelope] = {}
         self._outcomes: dict[int, str] = {}
+        # Consumer lag (issue 9): the highest upstream position seen on the bus or pulled.
+        self._seen: int | None = None
+
+    def _see(self, position: int) -> None:
+        if self._seen is None or position > self._seen:
+            self._seen = position
+
+    def _observe(self) -> None:
+        observability.consumer_position(self.processor.service, self.source, self._seen,
+                                        self._position)
 
     def handle(self, message: Any, pull: Pull) -> str:
+        try:
+            return self._handle_message(message, pull)
+        finally:
+            self._observe()
+
+    def _handle_message(self, message: Any, pull: Pull) -> str:
         if message == CATCH_UP:
             if self._last_message_at is not None and \
                     time.monotonic() - self._last_message_at < self.quiet_after:
@@ -96,6 +113,7 @@ class Inbox:
             raise MalformedMessage(f"an event from {envelope.source} on the {self.source} inbox")
         self._last_message_at = time.monotonic()
         own = envelope.notification_id
+        self._see(own)
         self._waiting.setdefault(own, envelope)
         try:
             with self._lock:
@@ -112,6 +130,7 @@ class Inbox:
         last = self._last()
         if last is not None and own <= last:
             self._waiting.pop(own, None)
+            observability.inbox_events(self.processor.service, self.source, "duplicate")
             return "duplicate"
         if envelope.previous_id is not None and (last is None or last < envelope.previous_id) \
                 and not self._chain(last, own):
@@ -188,7 +207,9 @@ class Inbox:
         while True:
             page = pull(after=after, stop=stop, limit=self.page_size)
             for raw in page["envelopes"]:
-                if self._record([Envelope.from_dict(raw)]) == "processed":
+                pulled = Envelope.from_dict(raw)
+                self._see(pulled.notification_id)
+                if self._record([pulled]) == "processed":
                     count += 1
             if page["complete"] or page["scanned_to"] is None or page["scanned_to"] == after:
                 return count
@@ -199,7 +220,9 @@ class Inbox:
     def _record(self, chain: list[Envelope]) -> str:
         """Processes consecutive envelopes in one transaction, tracked at the last one."""
         last = self._last()
+        service = self.processor.service
         if last is not None and chain[-1].notification_id <= last:
+            observability.inbox_events(service, self.source, "duplicate", len(chain))
             return "duplicate"
         upcast = [self.catalog.upcast(envelope) for envelope in chain]
         tracking = Tracking(self.source, chain[-1].notification_id)
@@ -212,9 +235,11 @@ class Inbox:
             last = self._refresh()
             if last is None or last < tracking.notification_id:
                 raise
+            observability.inbox_events(service, self.source, "duplicate", len(chain))
             return "duplicate"
         except BaseException:
             self._position_known = False  # whatever happened, read it again next time
             raise
         self._position = tracking.notification_id
+        observability.inbox_events(service, self.source, "processed", len(chain))
         return "processed"

@@ -6,7 +6,9 @@ database. Killed at any moment, it resumes from what was confirmed: a notificati
 published twice (consumers ignore the copy), never lost. Nothing is published inline after
 ``save()``; a command's only job is to commit its events.
 
-Run one per service: ``python -m runtime.relay <service>``.
+Run one per service: ``python -m runtime.relay <service>``. It logs JSON lines and, with
+``EMU_METRICS_PORT`` set, serves ``/metrics`` (events published, position, lag) and
+``/healthz`` (while its loop runs) on that port (issue 9).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from amqp.exceptions import AMQPError
 from kombu import Connection, Producer
 from kombu.exceptions import OperationalError
 
-from runtime import faults
+from runtime import faults, observability
 from runtime.bus import events_exchange
 from runtime.config import Settings
+from runtime.observability import Heartbeat, serve_metrics, setup_logging
 from runtime.publication import Publication
 from runtime.store import ServiceApplication, schema_lock
 
@@ -82,6 +85,9 @@ class Relay:
         self._saved = (self._after, self._last_published)
         self._saved_at = time.monotonic()
         self.save_every = save_every
+        self.heartbeat = Heartbeat()
+        self.lag_every = 0.5
+        self._lag_at: float | None = None
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
@@ -118,11 +124,23 @@ class Relay:
                 delivery_mode=2, message_id=envelope.event_id,
                 headers={"source": envelope.source, "notification_id": envelope.notification_id},
             )
+        observability.relay_published(self.app.service, len(page.envelopes))
         if page.envelopes:
             last_published = page.envelopes[-1].notification_id
         self._after, self._last_published = page.scanned_to, last_published
         self._save_position()
         return len(page.envelopes)
+
+    def observe_lag(self, force: bool = False) -> int | None:
+        """Relay lag (issue 9): notifications stored but not yet confirmed published, i.e.
+        the log's highest notification id - the relay's position; read at most every
+        ``lag_every`` seconds (one cheap ``max`` query)."""
+        now = time.monotonic()
+        if not force and self._lag_at is not None and now - self._lag_at < self.lag_every:
+            return None
+        self._lag_at = now
+        return observability.relay_lag(self.app.service, self._after,
+                                       self.app.recorder.max_notification_id())
 
     def _save_position(self, force: bool = False) -> None:
         """Records what was confirmed, at most every ``save_every`` seconds under load.
@@ -140,8 +158,10 @@ class Relay:
     def run(self, stop: threading.Event, poll_interval: float) -> None:
         backoff = 0.1
         while not stop.is_set():
+            self.heartbeat.beat()  # /healthz: the loop is alive
             try:
                 published = self.run_once()
+                self.observe_lag()
                 backoff = 0.1
             except RETRYABLE as exc:
                 log.warning("broker or store unavailable, retrying in %.1fs: %s", backoff, exc)
@@ -151,6 +171,7 @@ class Relay:
                 continue
             if not published:
                 stop.wait(poll_interval)
+        self.heartbeat.stopped()
         self._save_position(force=True)
         self.close()
 
@@ -161,11 +182,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("service", choices=sorted(SERVICES))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
+    setup_logging(f"{args.service}-relay", settings)
     spec = SERVICES[args.service]
     app = spec.application_class()(settings)
     relay = Relay(app, app.publication, settings.amqp_uri)
+    metrics = serve_metrics(settings.metrics_port, relay.heartbeat)
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:
@@ -176,7 +198,11 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGINT, request_stop)
     log.info("relay %s publishing to %s", args.service, relay.exchange.name)
     started = time.monotonic()
-    relay.run(stop, settings.relay_poll_interval)
+    try:
+        relay.run(stop, settings.relay_poll_interval)
+    finally:
+        if metrics is not None:
+            metrics.stop()
     log.info("relay %s stopped after %.0fs", args.service, time.monotonic() - started)
 
 

@@ -1,8 +1,16 @@
-"""Runs one service as its own process: ``python -m runtime.serve <service>``."""
+"""Runs one service as its own process: ``python -m runtime.serve <service>``.
+
+Logs are JSON lines on stderr (``runtime.observability``); with ``EMU_METRICS_PORT`` set,
+``/metrics`` and ``/healthz`` are served on that port (issue 9).
+"""
 
 from __future__ import annotations
 
-import eventlet
+import warnings
+
+with warnings.catch_warnings(record=True) as _early:  # logged once logging is set up
+    warnings.simplefilter("always")
+    import eventlet
 
 eventlet.monkey_patch()  # first, before anything imports socket or threading
 
@@ -15,32 +23,50 @@ os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 import argparse  # noqa: E402
 import logging  # noqa: E402
 import signal  # noqa: E402
+from typing import Any  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from runtime.config import Settings  # noqa: E402
+from runtime.observability import serve_metrics, setup_logging  # noqa: E402
 from runtime.services import SERVICES, resolve  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("service", help=f"one of {', '.join(SERVICES)}, or module:Class")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.from_env()
+    setup_logging(args.service, settings)
+    for early in _early:
+        warnings.showwarning(early.message, early.category, early.filename, early.lineno)
+    log = logging.getLogger("emulation.serve")
     runner = ServiceRunner(settings.nameko_config())
     spec = SERVICES.get(args.service)
     runner.add_service(spec.service_class() if spec else resolve(args.service))
+    state = {"started": False, "stopping": False}
+
+    def health() -> tuple[bool, dict[str, Any]]:
+        # Ready once the nameko runner has started its containers, until it is told to stop.
+        return state["started"] and not state["stopping"], {"service": args.service, **state}
+
+    metrics = serve_metrics(settings.metrics_port, health)
 
     def stop(signum: int, _frame: object) -> None:
-        logging.getLogger("emulation.serve").info("%s stopping (signal %d)", args.service, signum)
+        log.info("%s stopping (signal %d)", args.service, signum)
+        state["stopping"] = True
         eventlet.spawn(runner.stop)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     runner.start()
-    logging.getLogger("emulation.serve").info("%s ready", args.service)
-    runner.wait()
+    state["started"] = True
+    log.info("%s ready", args.service)
+    try:
+        runner.wait()
+    finally:
+        if metrics is not None:
+            metrics.stop()
 
 
 if __name__ == "__main__":
