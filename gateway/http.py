@@ -9,6 +9,7 @@ a message in Vietnamese, or in English when the request's Accept-Language prefer
 """
 
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ from gateway.limits import (
     TEXT_MAX,
 )
 from gateway.messages import language_from, message
+from runtime import observability
 from runtime.errors import DomainError, InvalidInput
 
 log = logging.getLogger("emulation.gateway")
@@ -231,6 +233,35 @@ class Correlation:
         await self.app(scope, receive, send_with_id)
 
 
+class Observed:
+    """Pure ASGI, inside ``Correlation``: every request counted and timed by route template
+    and status (issue 9), with the request's correlation id in force for what is logged
+    while it is answered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            with observability.correlated(scope.get("state", {}).get("correlation_id")):
+                await self.app(scope, receive, send_observed)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            observability.http_request(route, scope["method"], status,
+                                       time.perf_counter() - started)
+
+
 # --- the application ------------------------------------------------------------------------
 
 def build(gateway: Gateway) -> FastAPI:
@@ -240,6 +271,7 @@ def build(gateway: Gateway) -> FastAPI:
                               "send `Authorization: Bearer <token>`.",
                   docs_url=None, redoc_url=None)
     app.add_middleware(Limits)
+    app.add_middleware(Observed)
     app.add_middleware(Correlation)  # outermost: every answer, a refusal too, carries the id
     _errors(app)
 
@@ -255,6 +287,12 @@ def build(gateway: Gateway) -> FastAPI:
     @app.get("/health", tags=["system"], summary="The gateway process is alive")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """This process's metrics, Prometheus text format (issue 9)."""
+        body, content_type = observability.metrics_text()
+        return Response(body, media_type=content_type)
 
     @app.get("/ready", tags=["system"], responses={503: {"model": dict[str, Any]}},
              summary="Which services and which stores answer")

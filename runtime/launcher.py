@@ -7,6 +7,10 @@ RabbitMQ must answer first: if it is installed but stopped it is started; if it 
 installed, the launcher says what to install and exits non-zero. Ctrl-C (or SIGTERM) stops
 every process: SIGTERM first, SIGKILL after a grace period. If any process dies, the others
 are stopped too, and the exit code says so: a half-running system is worse than none.
+
+Each service and relay gets its own metrics port (``/metrics``, ``/healthz``), consecutive
+from ``EMU_METRICS_PORT_BASE`` (9100) in the order of ``processes()``; 0 turns them off. The
+gateway serves ``/metrics`` on its HTTP port. Every child logs JSON lines (issue 9).
 """
 
 from __future__ import annotations
@@ -70,17 +74,31 @@ def _copy_output(name: str, stream: IO[bytes]) -> None:
         sys.stdout.flush()
 
 
+def metrics_ports(plan: list[Process], base: int) -> dict[str, int]:
+    """Each service's and relay's metrics port: consecutive from ``base``, in the plan's
+    order; the gateway has ``/metrics`` on its HTTP port. ``base`` 0: none."""
+    if base <= 0:
+        return {}
+    served = [p.name for p in plan if p.name != "gateway"]
+    return {name: base + i for i, name in enumerate(served)}
+
+
 class Supervisor:
-    def __init__(self, plan: list[Process]) -> None:
+    def __init__(self, plan: list[Process], metrics: dict[str, int] | None = None) -> None:
         self.plan = plan
+        self.metrics = metrics or {}
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = threading.Event()
 
     def start(self) -> None:
         for process in self.plan:
+            # Never one port for all: each child its own, or none.
+            env = {k: v for k, v in os.environ.items() if k != "EMU_METRICS_PORT"}
+            if process.name in self.metrics:
+                env["EMU_METRICS_PORT"] = str(self.metrics[process.name])
             # Own session: Ctrl-C reaches the launcher only, which stops children in order.
             child = subprocess.Popen(process.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=env)
             self.children[process.name] = child
             threading.Thread(target=_copy_output, args=(process.name, child.stdout),
                              daemon=True).start()
@@ -137,9 +155,15 @@ def main() -> int:
         if subprocess.run(step.argv, check=False).returncode != 0:
             print(f"{step.name} failed; nothing was started", flush=True)
             return 1
-    supervisor = Supervisor(processes())
+    plan = processes()
+    ports = metrics_ports(plan, settings.metrics_port_base)
+    supervisor = Supervisor(plan, ports)
     supervisor.start()
     base = f"http://{settings.gateway_host}:{settings.gateway_port}"
+    for name, port in ports.items():
+        print(f"{name:>18} metrics on http://127.0.0.1:{port}/metrics (health: /healthz)",
+              flush=True)
+    print(f"{'gateway':>18} metrics on {base}/metrics", flush=True)
     print(f"started {len(supervisor.children)} processes; stores under {settings.data_dir}; "
           f"API on {base} (documentation: {base}/docs; sign in as admin with password "
           f"{password}, or set GATEWAY_ADMIN_PASSWORD); Ctrl-C stops them all", flush=True)
