@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lint bench bench-registry bench-gateway bench-audit lock clean
+.PHONY: run test lint bench bench-registry bench-gateway bench-scaling bench-audit lock clean
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
 $(READY): requirements.lock
@@ -32,6 +32,9 @@ bench-registry: $(READY)
 
 bench-gateway: $(READY)
 	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
+
+bench-scaling: $(READY)
+	$(BIN)/python -m bench.scaling $(BENCH_ARGS)
 
 bench-audit: $(READY)
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
