@@ -108,7 +108,7 @@ class CommandMetrics(DependencyProvider):
         entrypoint = worker_ctx.entrypoint
         kind = "query" if getattr(entrypoint, "changes_nothing", False) else "command"
         error = exc_info[1] if exc_info is not None else None
-        outcome = observability.outcome_of(error)
+        outcome = _wire_code(error) or observability.outcome_of(error)
         service, method = self.container.service_name, entrypoint.method_name
         observability.command_handled(service, method, kind, outcome, seconds)
         extra = {"service": service, "method": method, "kind": kind, "outcome": outcome,
@@ -125,6 +125,14 @@ class CommandMetrics(DependencyProvider):
 
     def get_dependency(self, worker_ctx: WorkerContext) -> None:
         return None
+
+
+def _wire_code(error: BaseException | None) -> str | None:
+    """The stable code a domain error in its wire form (``_wire``: the base class, the code
+    as its last argument) carries; what worker_result sees after ``DomainRpc``."""
+    if type(error) is DomainError and len(error.args) == 3 and isinstance(error.args[2], str):
+        return error.args[2]
+    return None
 
 
 def _wire(error: DomainError) -> DomainError:

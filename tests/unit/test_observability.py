@@ -146,6 +146,14 @@ def test_outcome_is_ok_a_stable_code_or_internal_error() -> None:
     assert observability.outcome_of(RuntimeError("boom")) == "INTERNAL_ERROR"
 
 
+def test_a_refusal_is_counted_by_its_own_code_though_it_travels_as_the_base_class() -> None:
+    from runtime.adapter import _wire, _wire_code
+
+    wire = _wire(NotFound("không có", {"id": "x"}))
+    assert type(wire) is not NotFound and _wire_code(wire) == "NOT_FOUND"
+    assert _wire_code(RuntimeError("boom")) is None and _wire_code(None) is None
+
+
 def test_r5_3_relay_lag_is_the_log_head_minus_the_relay_position() -> None:
     assert observability.relay_lag("unit-relay", 7, 10) == 3
     assert sample("emulation_relay_lag", service="unit-relay") == 3
