@@ -10,10 +10,12 @@ statuses and gRPC codes in one table each.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gateway.accounts import Accounts, Tokens, Unauthenticated
@@ -23,6 +25,7 @@ from runtime.client import RpcPool, ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
 from runtime.errors import DomainError, Forbidden, InvalidInput
+from runtime.requests import DeadlinePassed
 from runtime.trail import AuditQueries
 
 log = logging.getLogger("emulation.gateway")
@@ -61,6 +64,14 @@ def expected_versions(if_match: str | None) -> dict[str, int] | None:
             raise PreconditionInvalid("If-Match carries the ETag of the record, as read",
                                       {"field": "If-Match"}) from None
     return found
+
+
+def request_id(username: str, idempotency_key: str | None) -> str:
+    """The id of a command request: the same for every repeat of one idempotency key by one
+    user (so the service carries it out once), new otherwise."""
+    if idempotency_key is None:
+        return str(uuid.uuid4())
+    return hashlib.sha256(f"{username}\0{idempotency_key}".encode()).hexdigest()
 
 
 class Gateway:
@@ -134,7 +145,12 @@ class Gateway:
         context = CommandContext(
             actor=Actor(principal.user_id, grant.role.value, grant.union_id),
             correlation_id=correlation_id or str(uuid.uuid4()),
-            expected_versions=expected_versions(if_match) if op.command else None)
+            expected_versions=expected_versions(if_match) if op.command else None,
+            # R5.3: one effect per request, however often it reaches the service, and none
+            # after the gateway stopped waiting for it (runtime.requests).
+            request_id=request_id(principal.username, idempotency_key) if op.command else None,
+            deadline=datetime.now(UTC) + timedelta(seconds=self.pool.timeout)
+            if op.command else None)
         if op.service == AUDIT_SERVICE:
             return Outcome(self._audit(op, args, principal, context))
         if not op.command:
@@ -156,7 +172,7 @@ class Gateway:
             return Outcome(first["result"], replayed=True)
         try:
             result = self.pool.call(op.service, op.method, context=context, **args)
-        except ServiceUnavailable:
+        except (ServiceUnavailable, DeadlinePassed):  # not carried out: the key may be used again
             self.accounts.release(principal.username, idempotency_key)
             raise
         except DomainError as error:  # a refusal is an outcome too: the same key repeats it

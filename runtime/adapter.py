@@ -15,17 +15,20 @@ application calls. What every service needs comes from here:
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import eventlet
 import eventlet.event
 import eventlet.hubs
 from kombu import Connection
 from nameko.containers import WorkerContext
-from nameko.exceptions import ContainerBeingKilled
+from nameko.exceptions import ContainerBeingKilled, IncorrectSignature
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, ServiceProxy
@@ -160,7 +163,24 @@ class QueryRpc(DomainRpc):
     changes_nothing = True
 
 
-rpc = DomainRpc.decorator
+def rpc(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A command: nameko's RPC entrypoint, run once per request (R5.3): the service's
+    application records the request with the command's events, and a request delivered again
+    (its instance died before replying) or repeated after the caller gave up answers with the
+    first run's outcome (``ServiceApplication.run_command``, ``runtime.requests``)."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def command(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:  # nameko checks the wrapper's (*args, **kwargs): check the command's own
+            signature.bind(self, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None
+        return self.app.run_command(partial(function, self, *args, **kwargs))
+
+    return cast(Callable[..., Any], DomainRpc.decorator(command))
+
+
 query = QueryRpc.decorator
 
 

@@ -58,10 +58,15 @@ class CommandContext:
     # Optimistic concurrency: record id -> the version the caller last read (If-Match). A
     # command that changes one of these records from another version is refused (R5.2).
     expected_versions: dict[str, int] | None = None
+    # R5.3: the command request this is (the same on every delivery and every repeat with the
+    # same idempotency key), and when its caller stops waiting (runtime.requests).
+    request_id: str | None = None
+    deadline: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["effective_at"] = self.effective_at.isoformat() if self.effective_at else None
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
         if self.decision is not None:
             data["decision"]["evidence"] = list(self.decision.evidence)
         return data
@@ -86,6 +91,8 @@ class CommandContext:
                     authority=decision.get("authority"),
                 ) if decision else None,
                 expected_versions=_versions(data.get("expected_versions")),
+                request_id=_request_id(data.get("request_id")),
+                deadline=_aware(data["deadline"]) if data.get("deadline") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInput("the actor context is malformed", {"error": str(exc)}) from exc
@@ -102,6 +109,21 @@ class CommandContext:
         if not isinstance(data, dict):
             raise InvalidInput("the actor context must be a JSON object")
         return cls.from_dict(data)
+
+
+def _request_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 100 or not value.isprintable():
+        raise ValueError("request_id is printable text of at most 100 characters")
+    return value
+
+
+def _aware(value: str) -> datetime:
+    found = datetime.fromisoformat(value)
+    if found.tzinfo is None:
+        raise ValueError("deadline needs a time zone")
+    return found
 
 
 def _versions(value: object) -> dict[str, int] | None:

@@ -61,6 +61,14 @@ class RelayPosition:
         return (row.position, row.last_published) if row else (None, None)
 
     def save(self, position: int | None, last_published: int | None) -> None:
+        try:
+            self._save(position, last_published)
+        except sa.exc.IntegrityError:
+            # Another relay of the service made the row first (both found none): update it.
+            # Two relays may run at once (duplicates are harmless, R5.3); neither dies here.
+            self._save(position, last_published)
+
+    def _save(self, position: int | None, last_published: int | None) -> None:
         with self.engine.begin() as connection:
             updated = connection.execute(
                 self.table.update().where(self.table.c.id == 1)

@@ -45,6 +45,7 @@ from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
 from runtime.contracts import Catalog, Envelope
 from runtime.errors import ActorRequired, Conflict, InvalidInput
+from runtime.requests import RequestLedger
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
@@ -171,6 +172,7 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
     def _create_chain(self, engine: sa.Engine) -> None:
         with engine.begin() as connection:
             self.chain.create(connection)
+            self.requests.create(connection)
 
     @property
     def chain(self) -> Chain:
@@ -180,10 +182,21 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
             found = self._chain = Chain(self.events_record_cls.__table__)
         return found
 
+    @property
+    def requests(self) -> RequestLedger:
+        """R5.3: the command requests this store carried out (``runtime.requests``)."""
+        found: RequestLedger | None = getattr(self, "_requests", None)
+        if found is None:
+            found = self._requests = RequestLedger(self.events_record_cls.__table__)
+        return found
+
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> Sequence[int]:
         """Inserts the events and their links in one transaction, under the events table's
-        lock (PostgreSQL) or the single writer (SQLite), so the links follow the log."""
+        lock (PostgreSQL) or the single writer (SQLite), so the links follow the log; and the
+        command request they carry out, once (R5.3)."""
+        if stored_events:
+            self.requests.record(session)
         positions = super()._insert_stored_events(session, stored_events, **kwargs)
         self.chain.append(session, positions, stored_events)
         return positions
@@ -323,6 +336,18 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                         "the record changed since it was read; read it again",
                         {"id": str(obj.id), "expected": wanted, "current": obj.version - pending})
         return super().save(*objs, **kwargs)
+
+    def run_command(self, command: Callable[[], Any]) -> Any:
+        """R5.3: runs a command once per request (the context's ``request_id``): a request
+        delivered again, or repeated after its caller gave up, answers with the first run's
+        outcome and records nothing more; a command past its caller's deadline records
+        nothing (``runtime.requests``)."""
+        context = current_context()
+        if context is None or not context.request_id:
+            return command()
+        recorder = cast(LockingProcessRecorder, self.recorder)
+        deadline = context.deadline.timestamp() if context.deadline else None
+        return recorder.requests.run(self.engine, context.request_id, deadline, command)
 
     def version_of(self, aggregate_id: object) -> int | None:
         """The current version of one of this service's records, or None."""
