@@ -6,13 +6,18 @@ that the read model refuses (for example a broken database constraint) stores no
 derived data: ``rebuild`` drops the tables and replays the whole notification log.
 
 Handlers are methods marked ``@handles(SomeAggregate.SomeEvent)`` that write through a
-``Writer``. Inserts are buffered and sent as one executemany per table, which is what makes
-bulk imports fast; any other statement sends the buffers first, so it sees every earlier row.
+``Writer``. Inserts are buffered and sent as one executemany per table, and updates of one row
+by its key are folded and sent as one executemany per table and set of columns, which is what
+makes bulk imports and rebuilds fast; any other statement sends the buffers first, so it sees
+every earlier write.
 """
 
 from __future__ import annotations
 
+import functools
+import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -31,25 +36,186 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
     return mark
 
 
+@dataclass(frozen=True)
+class Add:
+    """A value for ``Writer.update``: the column plus ``n`` (``SET col = col + n``)."""
+
+    n: Any
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def _folded(old: Any, new: Any) -> tuple[bool, Any]:
+    """``new`` written over ``old`` as one value, as SQL would leave it: (False, None) when it
+    cannot be worked out here (then the earlier change is sent first)."""
+    if not isinstance(new, Add):
+        return True, new
+    if old is None:
+        return True, None  # NULL + n is NULL
+    if not (_number(old) or isinstance(old, Add)):
+        return False, None
+    try:
+        return True, Add(old.n + new.n) if isinstance(old, Add) else old + new.n
+    except TypeError:  # for example a float and a Decimal
+        return False, None
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyed(table: sa.Table) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The table's primary key columns, and the columns ``Writer.update`` may not change (the
+    key and every column of a unique constraint or index: rows sent out of their order could
+    then clash where the statements in order would not)."""
+    key = tuple(c.name for c in table.primary_key.columns)
+    fixed = set(key)
+    fixed.update(c.name for c in table.columns if c.unique)
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint):
+            fixed.update(c.name for c in constraint.columns)
+    for index in table.indexes:
+        if index.unique:
+            fixed.update(c.name for c in index.columns if isinstance(c, sa.Column))
+    return key, frozenset(fixed)
+
+
+@functools.lru_cache(maxsize=1024)
+def _update_statement(table: sa.Table, shape: tuple[tuple[str, bool], ...]) -> Any:
+    """``UPDATE table SET col = :v0, other = other + :v1 ... WHERE pk = :k0 ...``."""
+    key, _ = _keyed(table)
+    values: dict[str, Any] = {}
+    for i, (name, add) in enumerate(shape):
+        column = table.c[name]
+        parameter = sa.bindparam(f"_v{i}", type_=column.type)
+        values[name] = column + parameter if add else parameter
+    return table.update().where(*[
+        table.c[name] == sa.bindparam(f"_k{i}", type_=table.c[name].type)
+        for i, name in enumerate(key)]).values(values)
+
+
 class Writer:
-    """Buffers inserts per table (sent as one executemany each); any other statement sends
-    them first, so it sees every row written before it."""
+    """Buffers a transaction's writes to the read model and sends them in batches.
+
+    ``insert`` buffers a row per table (sent as one executemany each). ``update`` changes one
+    row by its primary key: a row still waiting to be inserted is changed in place; otherwise
+    every change to that row is folded into one pending change (a later value overrides an
+    earlier one, ``Add`` amounts add up), sent after the inserts as one executemany per table
+    and set of columns. ``execute`` sends everything pending first, so a statement (a read, a
+    delete, an update by any other condition) sees every write made before it, in order.
+
+    What is sent is what the statements one by one would have left: an update only ever
+    reaches a row already in the table or one of the pending inserts (an insert of a row with
+    a change pending sends that change first, as it would have been), and ``update`` refuses
+    the key and unique columns, so sending different rows' writes grouped cannot clash where
+    the statements in order would not. Key values must be given as the inserts give them
+    (the same Python types), so a pending row is recognised; a change of a row not recognised
+    is sent after the inserts, as it would have been had the row been flushed."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self._rows: dict[sa.Table, list[dict[str, Any]]] = {}
+        # The pending inserts of the tables updated since the last flush, by key.
+        self._index: dict[sa.Table, dict[tuple[Any, ...], dict[str, Any]]] = {}
+        # The pending changes of rows not among the pending inserts, by table and key.
+        self._changes: dict[sa.Table, dict[tuple[Any, ...], dict[str, Any]]] = {}
+
+    @staticmethod
+    def _key(table: sa.Table, row: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        names, _ = _keyed(table)
+        try:
+            return tuple(row[name] for name in names)
+        except KeyError:
+            return None  # a key the database will number: no update by key can name it yet
 
     def insert(self, table: sa.Table, **row: Any) -> None:
+        changes, index = self._changes.get(table), self._index.get(table)
+        if changes is not None or index is not None:
+            key = self._key(table, row)
+            if key is not None and changes is not None and key in changes:
+                self.flush()  # that change came first: it must not reach this row
+                index = None
+            if key is not None and index is not None:
+                index[key] = row
         self._rows.setdefault(table, []).append(row)
+
+    def update(self, table: sa.Table, key: Sequence[Any], **values: Any) -> None:
+        """``UPDATE table SET col = value, other = other + n ... WHERE pk = key`` (``key``: the
+        primary key's values in its columns' order; ``Add(n)`` for ``other + n``), folded
+        with the other pending writes of the row and sent at the next flush."""
+        names, fixed = _keyed(table)
+        key = tuple(key)
+        if len(key) != len(names):
+            raise ValueError(f"{table.name}'s key is {names}, not {key!r}")
+        if not values:
+            raise ValueError("an update must set at least one column")
+        for name, value in values.items():
+            if name not in table.c:
+                raise ValueError(f"{table.name} has no column {name!r}")
+            if name in fixed:
+                raise ValueError(f"{table.name}.{name} is a key or unique column: change it "
+                                 "with execute")
+            if isinstance(value, sa.ClauseElement) or (
+                    isinstance(value, Add) and not _number(value.n)):
+                raise TypeError(f"{table.name}.{name}: a value or Add(number), not {value!r} "
+                                "(send a statement with execute)")
+        index = self._index.get(table)
+        if index is None:
+            index = self._index[table] = {}
+            for pending in self._rows.get(table, ()):
+                pending_key = self._key(table, pending)
+                if pending_key is not None:
+                    index[pending_key] = pending
+        row = index.get(key)
+        if row is not None:
+            folded = {}
+            for name, value in values.items():
+                if name not in row:
+                    break  # the insert leaves it to a default: change it once inserted
+                ok, folded[name] = _folded(row[name], value)
+                if not ok:
+                    break
+            else:
+                row.update(folded)
+                return
+            self.flush()
+        changes = self._changes.setdefault(table, {})
+        change = changes.get(key)
+        if change is None:
+            changes[key] = dict(values)
+            return
+        folded = {}
+        for name, value in values.items():
+            ok, folded[name] = _folded(change[name], value) if name in change else (True, value)
+            if not ok:
+                self.flush()
+                self._changes.setdefault(table, {})[key] = dict(values)
+                return
+        change.update(folded)
 
     def execute(self, statement: Any, parameters: Any = None) -> Any:
         self.flush()
         return self.connection.execute(statement, parameters)
 
     def flush(self) -> None:
+        """Sends the pending inserts (one executemany per table), then the pending changes
+        (one executemany per table and set of columns)."""
         rows, self._rows = self._rows, {}
+        changes, self._changes = self._changes, {}
+        self._index = {}
         for table, batch in rows.items():
             self.connection.execute(table.insert(), batch)
+        for table, by_key in changes.items():
+            groups: dict[tuple[tuple[str, bool], ...], list[dict[str, Any]]] = {}
+            for key, change in by_key.items():
+                shape = tuple(sorted((name, isinstance(value, Add))
+                                     for name, value in change.items()))
+                parameters = {f"_k{i}": value for i, value in enumerate(key)}
+                for i, (name, add) in enumerate(shape):
+                    value = change[name]
+                    parameters[f"_v{i}"] = value.n if add else value
+                groups.setdefault(shape, []).append(parameters)
+            for shape, batch in groups.items():
+                self.connection.execute(_update_statement(table, shape), batch)
 
 
 class ReadModel:
