@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from runtime.readmodel import ReadModel, Writer, handles
+from runtime.readmodel import Add, ReadModel, Writer, handles
 from services.awards.domain import (
     Attestation,
     Award,
@@ -100,8 +100,7 @@ class AwardsReadModel(ReadModel):
                  nominated_on=e.nominated_on, status="nominated", award_id=None)
 
     def _nomination(self, w: Writer, nomination_id: Any, **values: Any) -> None:
-        w.execute(NOMINATIONS.update().where(NOMINATIONS.c.nomination_id == str(nomination_id))
-                  .values(**values))
+        w.update(NOMINATIONS, (str(nomination_id),), **values)
 
     @handles(Nomination.Awarded)  # type: ignore[attr-defined]
     def nomination_awarded(self, e: Any, w: Writer) -> None:
@@ -124,13 +123,12 @@ class AwardsReadModel(ReadModel):
                  rounds=0, last_on=e.drafted_on)
 
     def _submission(self, w: Writer, e: Any, **values: Any) -> None:
-        w.execute(SUBMISSIONS.update().where(
-            SUBMISSIONS.c.submission_id == str(e.originator_id)).values(**values))
+        w.update(SUBMISSIONS, (str(e.originator_id),), **values)
 
     @handles(Submission.Submitted)  # type: ignore[attr-defined]
     def submitted(self, e: Any, w: Writer) -> None:
         self._submission(w, e, status=SubmissionStatus.SUBMITTED.value,
-                         rounds=SUBMISSIONS.c.rounds + 1, last_on=e.on)
+                         rounds=Add(1), last_on=e.on)
 
     @handles(Submission.Returned)  # type: ignore[attr-defined]
     def returned(self, e: Any, w: Writer) -> None:
@@ -154,9 +152,8 @@ class AwardsReadModel(ReadModel):
 
     @handles(Award.Revoked)  # type: ignore[attr-defined]
     def revoked(self, e: Any, w: Writer) -> None:
-        w.execute(AWARDEES.update().where(AWARDEES.c.award_id == str(e.originator_id),
-                                          AWARDEES.c.subject_id == e.subject_id)
-                  .values(status=AwardStatus.REVOKED.value, ground=e.ground))
+        w.update(AWARDEES, (str(e.originator_id), e.subject_id),
+                 status=AwardStatus.REVOKED.value, ground=e.ground)
 
     @handles(Attestation.Attested)  # type: ignore[attr-defined]
     def attested(self, e: Any, w: Writer) -> None:
@@ -167,10 +164,8 @@ class AwardsReadModel(ReadModel):
 
     @handles(Attestation.Reattested)  # type: ignore[attr-defined]
     def reattested(self, e: Any, w: Writer) -> None:
-        w.execute(ATTESTATIONS.update().where(
-            ATTESTATIONS.c.attestation_id == str(e.originator_id)).values(
-                met=e.met, attested_on=e.attested_on, statement=e.statement,
-                evidence=e.decision["evidence"]))
+        w.update(ATTESTATIONS, (str(e.originator_id),), met=e.met, attested_on=e.attested_on,
+                 statement=e.statement, evidence=e.decision["evidence"])
 
 
 def _row(row: Any) -> dict[str, Any]:

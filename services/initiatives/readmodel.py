@@ -10,7 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from runtime.readmodel import ReadModel, Writer, handles
+from runtime.readmodel import Add, ReadModel, Writer, handles
 from runtime.text import search_key
 from services.initiatives.domain import Initiative, Scope, Status
 
@@ -66,7 +66,7 @@ class InitiativesReadModel(ReadModel):
                  value_saved_vnd=0, replications=0)
 
     def _set(self, w: Writer, e: Any, **values: Any) -> None:
-        w.execute(book.update().where(book.c.initiative_id == e.originator_id).values(**values))
+        w.update(book, (e.originator_id,), **values)
 
     @handles(Initiative.Evaluated)  # type: ignore[attr-defined]
     def _evaluated(self, e: Any, w: Writer) -> None:
@@ -98,11 +98,11 @@ class InitiativesReadModel(ReadModel):
 
     @handles(Initiative.ApplicationReported)  # type: ignore[attr-defined]
     def _applied(self, e: Any, w: Writer) -> None:
-        self._set(w, e, value_saved_vnd=book.c.value_saved_vnd + e.report["value_saved_vnd"])
+        self._set(w, e, value_saved_vnd=Add(e.report["value_saved_vnd"]))
 
     @handles(Initiative.Adopted)  # type: ignore[attr-defined]
     def _adopted(self, e: Any, w: Writer) -> None:
-        self._set(w, e, replications=book.c.replications + 1)
+        self._set(w, e, replications=Add(1))
 
 
 def _entry(row: Any) -> dict[str, Any]:

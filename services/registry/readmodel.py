@@ -252,8 +252,7 @@ class RegistryReadModel(ReadModel):
     @handles(Body.Ended)  # type: ignore[attr-defined]
     def _body_ended(self, e: Any, w: Writer) -> None:
         t = self.t
-        w.execute(t.bodies.update().where(t.bodies.c.body_id == e.originator_id)
-                  .values(ended_on=e.effective_on))
+        w.update(t.bodies, (e.originator_id,), ended_on=e.effective_on)
         _close(w, t.positions, e.effective_on, t.positions.c.body_id == e.originator_id)
 
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from runtime.readmodel import ReadModel, Writer, handles
+from runtime.readmodel import Add, ReadModel, Writer, handles
 from services.reviews.domain import (
     AnnualReview,
     Classification,
@@ -103,11 +103,9 @@ class ReviewsReadModel(ReadModel):
 
     @handles(Classification.Corrected)  # type: ignore[attr-defined]
     def _corrected(self, e: Any, w: Writer) -> None:
-        w.execute(classifications.update()
-                  .where(classifications.c.classification_id == e.originator_id)
-                  .values(upper_union_id=e.upper_union_id, classified_on=e.corrected_on,
-                          appraised_score=e.appraised_score, grade=e.grade,
-                          corrections=classifications.c.corrections + 1))
+        w.update(classifications, (e.originator_id,), upper_union_id=e.upper_union_id,
+                 classified_on=e.corrected_on, appraised_score=e.appraised_score,
+                 grade=e.grade, corrections=Add(1))
 
     @handles(Overdue.ReviewOverdue)  # type: ignore[attr-defined]
     def _overdue(self, e: Any, w: Writer) -> None:
