@@ -194,11 +194,12 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
                               **kwargs: Any) -> Sequence[int]:
         """Inserts the events and their links in one transaction, under the events table's
         lock (PostgreSQL) or the single writer (SQLite), so the links follow the log; and the
-        command request they carry out, once (R5.3)."""
-        if stored_events:
-            self.requests.record(session)
+        command request they carry out, once (R5.3) — last, once the lock is held, so a
+        command that waited for it past its caller's deadline is refused then."""
         positions = super()._insert_stored_events(session, stored_events, **kwargs)
         self.chain.append(session, positions, stored_events)
+        if stored_events:
+            self.requests.record(session)
         return positions
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
