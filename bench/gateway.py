@@ -198,6 +198,19 @@ def idea(union_id: str, author_id: str, tag: str) -> dict[str, str]:
             "raised_on": "2026-06-01"}
 
 
+def begin_run(name: str) -> tuple[str, Path, dict[str, Any]]:
+    """A run's time stamp, the folder for its processes' logs, and its results so far: when,
+    on what machine, under what load."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    logs = RESULTS / f"logs-{name}-{stamp}"
+    logs.mkdir(parents=True)
+    return stamp, logs, {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+        "python": platform.python_version(),
+        "load_before": ", ".join(f"{x:.2f}" for x in os.getloadavg()), "phases_s": {},
+    }
+
+
 def machine() -> str:
     model = ""
     with contextlib.suppress(OSError):  # not Linux: the model goes unnamed
@@ -402,14 +415,7 @@ def main() -> None:
                         help="sample the gateway with py-spy during one more pass of commands")
     args = parser.parse_args()
     began = time.monotonic()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    logs = RESULTS / f"logs-gateway-{stamp}"
-    logs.mkdir(parents=True)
-    results: dict[str, Any] = {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-        "python": platform.python_version(),
-        "load_before": ", ".join(f"{x:.2f}" for x in os.getloadavg()), "phases_s": {},
-    }
+    stamp, logs, results = begin_run("gateway")
     with fresh_database() as pg, fresh_vhost() as amqp, \
             running(logs, amqp, pg, {"BENCH_DATABASE_URL": pg}) as system:
         processes = system.processes

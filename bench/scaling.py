@@ -25,16 +25,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import signal
 import sys
 import time
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from bench.__main__ import RESULTS
-from bench.gateway import Pass, idea, machine, measure
+from bench.gateway import Pass, begin_run, idea, measure
 from tests.support.gateway_system import System, running, with_province
 from tests.support.infra import fresh_database, fresh_vhost
 
@@ -162,14 +160,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of (one, two) instances")
     args = parser.parse_args()
     began = time.monotonic()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    logs = RESULTS / f"logs-scaling-{stamp}"
-    logs.mkdir(parents=True)
-    results: dict[str, Any] = {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-        "python": platform.python_version(),
-        "load_before": ", ".join(f"{x:.2f}" for x in os.getloadavg()), "phases_s": {},
-    }
+    stamp, logs, results = begin_run("scaling")
     with fresh_database() as pg, fresh_vhost() as amqp, \
             running(logs, amqp, pg, {"EMU_LOG_FORMAT": "text"}) as system:
         with_province(system)

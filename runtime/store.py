@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID
 
@@ -174,21 +175,15 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
             self.chain.create(connection)
             self.requests.create(connection)
 
-    @property
+    @cached_property
     def chain(self) -> Chain:
         """R5.1: the hash chain over this store's log (``runtime.chain``)."""
-        found: Chain | None = getattr(self, "_chain", None)
-        if found is None:
-            found = self._chain = Chain(self.events_record_cls.__table__)
-        return found
+        return Chain(self.events_record_cls.__table__)
 
-    @property
+    @cached_property
     def requests(self) -> RequestLedger:
         """R5.3: the command requests this store carried out (``runtime.requests``)."""
-        found: RequestLedger | None = getattr(self, "_requests", None)
-        if found is None:
-            found = self._requests = RequestLedger(self.events_record_cls.__table__)
-        return found
+        return RequestLedger(self.events_record_cls.__table__)
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> Sequence[int]:

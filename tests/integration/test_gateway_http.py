@@ -274,6 +274,12 @@ def test_r4_5_r5_1_an_auditor_opens_a_recognition_whole_through_http_and_grpc(
     with pytest.raises(ApiError) as member:
         system.call("d", "audit", "decision_trail", initiative)
     assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
+    # the province's own launch lies outside the auditor's subtree (Càng Long's): refused
+    launch = system.call("h", "reviews", "launch", w.unions["TV"], 2026, "2026-01-06",
+                         "Phát động phong trào toàn tỉnh", "Kế hoạch của Liên đoàn Lao động tỉnh")
+    with pytest.raises(ApiError) as outside:
+        system.call("auditor", "audit", "decision_trail", launch)
+    assert (outside.value.status, outside.value.code) == (403, "OUTSIDE_YOUR_SCOPE")
     with pytest.raises(ApiError) as unknown:
         system.call("auditor", "audit", "decision_trail", "00000000-0000-4000-8000-000000000000")
     assert (unknown.value.status, unknown.value.code) == (404, "RECORD_NOT_FOUND")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support.gateway_system import ADMIN_PASSWORD, SECRET, SERVICES, ApiError, System
+from tests.support.gateway_system import SERVICES, ApiError, System, running
 from tests.support.processes import Processes, eventually, free_port
 
 pytestmark = [pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
@@ -49,30 +49,11 @@ def json_lines(processes: Processes, name: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def system(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[tuple[System, dict[str, int]]]:
-    port, grpc_port = free_port(), free_port()
-    settings = {"AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(tmp_path / "data"),
-                "EMU_FIXED_CLOCK": "2026-06-30T12:00:00+07:00",
-                "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
-                "GATEWAY_GRPC_PORT": str(grpc_port), "GATEWAY_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                "GATEWAY_TOKEN_SECRET": SECRET, "GATEWAY_RPC_TIMEOUT": "5",
-                "EMU_LOG_FORMAT": "json", "EMU_LOG_LEVEL": "INFO",
-                **{f"{s.upper()}_DATABASE_URL": pg_url for s in (*SERVICES, "gateway")}}
-    processes = Processes(tmp_path, settings)
-    ports: dict[str, int] = {}
-    for name in SERVICES:  # each service and relay its own metrics port, as make run does
-        ports[name], ports[f"{name}-relay"] = free_port(), free_port()
-        processes.service(name, env={"EMU_METRICS_PORT": str(ports[name])})
-        processes.relay(name, env={"EMU_METRICS_PORT": str(ports[f"{name}-relay"])})
-    processes.start("gateway", "-m", "gateway")
-    system = System(processes, f"http://127.0.0.1:{port}", grpc_port)
-    try:
-        processes.wait_ready(*SERVICES)
-        eventually(lambda: httpx.get(f"{system.base_url}/ready", timeout=5).status_code == 200,
-                   timeout=30, what="the gateway is ready")
-        system.sign_in("admin", ADMIN_PASSWORD)
-        yield system, ports
-    finally:
-        processes.stop_all()
+    # each service and relay its own metrics port, as make run does
+    ports = {name: free_port() for s in SERVICES for name in (s, f"{s}-relay")}
+    with running(tmp_path, amqp_uri, pg_url, {"EMU_LOG_FORMAT": "json", "EMU_LOG_LEVEL": "INFO"},
+                 {name: {"EMU_METRICS_PORT": str(p)} for name, p in ports.items()}) as started:
+        yield started, ports
 
 
 def test_r5_3_every_process_logs_json_with_the_correlation_id_and_serves_its_metrics(

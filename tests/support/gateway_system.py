@@ -6,7 +6,7 @@ built through the API by an administrator, with a login for each person who acts
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -98,8 +98,11 @@ class AsAdministrator:
 
 
 @contextmanager
-def running(tmp_path: Path, amqp_uri: str, pg_url: str,
-            env: dict[str, str] | None = None) -> Iterator[System]:
+def running(tmp_path: Path, amqp_uri: str, pg_url: str, env: dict[str, str] | None = None,
+            process_env: Mapping[str, Mapping[str, str]] | None = None) -> Iterator[System]:
+    """The whole system as processes; ``process_env`` adds settings to one process by name
+    (``initiatives``, ``initiatives-relay``…), such as its own metrics port."""
+    process_env = process_env or {}
     port, grpc_port = free_port(), free_port()
     settings = {"AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(tmp_path / "data"),
                 "EMU_FIXED_CLOCK": "2026-06-30T12:00:00+07:00",
@@ -110,8 +113,8 @@ def running(tmp_path: Path, amqp_uri: str, pg_url: str,
                 **(env or {})}
     processes = Processes(tmp_path, settings)
     for name in SERVICES:
-        processes.service(name)
-        processes.relay(name)
+        processes.service(name, env=dict(process_env.get(name, {})))
+        processes.relay(name, env=dict(process_env.get(f"{name}-relay", {})))
     processes.start("gateway", "-m", "gateway")
     system = System(processes, f"http://127.0.0.1:{port}", grpc_port)
     try:
