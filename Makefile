@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: run test lint bench bench-registry bench-gateway bench-scaling bench-audit lock clean
+.PHONY: run test lint bench bench-registry bench-gateway bench-scaling bench-audit soak reliability lock clean
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
 $(READY): requirements.lock
@@ -38,6 +38,15 @@ bench-scaling: $(READY)
 
 bench-audit: $(READY)
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
+# Issue 10: a steady command rate for 10 minutes, memory and latency per process over time.
+soak: $(READY)
+	$(BIN)/python -m bench.soak $(BENCH_ARGS)
+
+# Issue 10: runs the fault, bad-input and security suites and writes docs/reliability.md
+# with their figures and the latest soak's.
+reliability: $(READY)
+	$(BIN)/python -m bench.reliability $(BENCH_ARGS)
 
 # Re-pin after editing requirements.in: a fresh environment, then freeze it.
 lock:
