@@ -37,6 +37,7 @@ from runtime.text import (
     parse_date,
     parse_page,
     parse_uuid,
+    search_terms,
 )
 from services.initiatives.domain import (
     NAME_MAX,
@@ -582,6 +583,14 @@ class Initiatives(ServiceApplication):
         wanted = parse_choice(Status, status, "status").value if status else None
         first, count = parse_page(offset, limit)
         return self.queries.book(union, start, end, wanted, first, count)
+
+    def search_initiatives(self, q: str, union_id: str | None = None,
+                           limit: int = 20) -> list[dict[str, Any]]:
+        """R3.5: the book's entries whose name holds every word of ``q``, diacritics and
+        case ignored ("so hoa" finds "Số hoá"), of one union or of all."""
+        _, size = parse_page(0, limit, 100)
+        return self.queries.search(search_terms(q), parse_uuid(union_id, "union_id")
+                                   if union_id else None, size)
 
     def export_book(self, union_id: str, format: str = "csv", period_from: str | None = None,
                     period_to: str | None = None, status: str | None = None) -> dict[str, Any]:

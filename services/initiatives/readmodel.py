@@ -137,6 +137,17 @@ class InitiativesQueries:
                              .offset(offset).limit(limit))
             return {"total": total, "offset": offset, "entries": [_entry(r) for r in rows]}
 
+    def search(self, terms: list[str], union_id: UUID | None, limit: int) -> list[dict[str, Any]]:
+        """Initiatives whose name holds every term, diacritics and case ignored (each term
+        matched as part of a word of ``search_key``), in the book's order."""
+        query = sa.select(book).where(*(book.c.search_key.contains(t, autoescape=True)
+                                        for t in terms))
+        if union_id is not None:
+            query = query.where(book.c.union_id == union_id)
+        with self.engine.connect() as c:
+            rows = c.execute(query.order_by(book.c.registered_on, book.c.reference).limit(limit))
+            return [_entry(r) for r in rows]
+
     def overdue(self, union_id: UUID | None, on: date) -> list[dict[str, Any]]:
         """R3.7: undecided after the limit (a decision due by ``decide_by``)."""
         query = sa.select(book).where(book.c.status.in_(OPEN), book.c.decide_by < on)

@@ -439,6 +439,20 @@ def test_r3_5_the_tracking_book_filters_by_period_and_status_and_exports(
     assert values[1][1] == FIELDS["name"] and values[1][10] == 12_500_000 and len(values) == 2
 
 
+def test_r3_5_the_book_is_searched_without_diacritics_or_case(app: Initiatives,
+                                                             world: Province) -> None:
+    w = world
+    first = register(app, w, "SK-01")
+    register(app, w, "SK-02", fields={**FIELDS, "name": "Sổ tay an toàn lao động điện tử"})
+    assert [e["initiative_id"] for e in app.search_initiatives("MA qr HO SO")] == [first]
+    assert [e["reference"] for e in app.search_initiatives("so tay an toan lao dong",
+                                                           w.unions["CS-1"])] == ["SK-02"]
+    assert app.search_initiatives("an toàn", w.unions["CS-2"]) == []
+    assert app.search_initiatives("100%_") == []  # LIKE's wildcards are plain text
+    with refused(app, "INVALID_TEXT"):
+        app.search_initiatives("  ?! ")
+
+
 def test_r4_5_every_decision_carries_actor_authority_time_reason_evidence_and_rules(
         app: Initiatives, world: Province) -> None:
     w = world
