@@ -203,7 +203,8 @@ def measure(name: str, fn: Callable[[], Any], n: int) -> dict[str, Any]:
     return {**result, "returned": out}
 
 
-def run(url: str, n: int, page: int, batch: int, rounds: int) -> dict[str, Any]:
+def run(url: str, n: int, page: int, batch: int, rounds: int,
+        then: Callable[[str], Any] | None = None) -> dict[str, Any]:
     folder = tempfile.mkdtemp(prefix="bench-audit-")
     app = Initiatives(Settings({"INITIATIVES_DATABASE_URL": url, "EMU_DATA_DIR": folder}))
     print(f"filling {n:,} events into {url.split('://')[0]} ...", flush=True)
@@ -233,7 +234,8 @@ def run(url: str, n: int, page: int, batch: int, rounds: int) -> dict[str, Any]:
         rows = c.execute(sa.select(sa.func.count()).select_from(book)).scalar_one()
     best = {name: max(entries, key=lambda e: e["events_per_s"]) for name, entries in runs.items()}
     base = best["raw"]["events_per_s"]
-    return {
+    after = {"then": then(url)} if then is not None else {}  # on the filled store, before it goes
+    return {**after,
         "store": url.split(":")[0].split("+")[0], "events": n, "page_size": page,
         "fill": filled, "rounds": rounds, "runs": runs,
         "best_events_per_s": {name: e["events_per_s"] for name, e in best.items()},
@@ -292,20 +294,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=10_000, help="events per insert")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--note", default="", help="added to the result (what changed)")
+    parser.add_argument("--history", action="store_true",
+                        help="then run bench.history on the filled store (issue 12)")
     args = parser.parse_args(argv)
+    then: Callable[[str], Any] | None = None
+    if args.history:
+        from bench.history import at_scale
+
+        then = at_scale
     if args.sqlite:
         with tempfile.TemporaryDirectory() as folder:
             result = run(f"sqlite:///{Path(folder) / 'initiatives.sqlite'}", args.events,
-                         args.page_size, args.batch, args.rounds)
+                         args.page_size, args.batch, args.rounds, then)
     else:
         with fresh_database() as url:
-            result = run(url, args.events, args.page_size, args.batch, args.rounds)
+            result = run(url, args.events, args.page_size, args.batch, args.rounds, then)
     result.update(describe())
     if args.note:
         result["note"] = args.note
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"audit-{result['store']}-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     text = markdown(result) + (f"\n{args.note}\n" if args.note else "")
+    if "then" in result:
+        from bench.history import markdown as history_markdown
+
+        text += "\n" + history_markdown(result["then"])
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2), "utf-8")
     stem.with_suffix(".md").write_text(text, "utf-8")
     print(text)
