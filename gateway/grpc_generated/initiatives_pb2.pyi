@@ -148,6 +148,20 @@ class InitiativesHistoryRequest(_message.Message):
     limit: int
     def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class InitiativesIdeasRequest(_message.Message):
+    __slots__ = ("union_id", "author_id", "status", "offset", "limit")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    author_id: str
+    status: str
+    offset: int
+    limit: int
+    def __init__(self, union_id: _Optional[str] = ..., author_id: _Optional[str] = ..., status: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class InitiativesOverdueRequest(_message.Message):
     __slots__ = ("union_id", "as_of", "offset", "limit")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -333,6 +347,18 @@ class InitiativesStateAsOfRequest(_message.Message):
     version: int
     on: str
     def __init__(self, aggregate_id: _Optional[str] = ..., version: _Optional[int] = ..., on: _Optional[str] = ...) -> None: ...
+
+class InitiativesStatisticsRequest(_message.Message):
+    __slots__ = ("union_ids", "year", "offset", "limit")
+    UNION_IDS_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    union_ids: _containers.RepeatedScalarFieldContainer[str]
+    year: int
+    offset: int
+    limit: int
+    def __init__(self, union_ids: _Optional[_Iterable[str]] = ..., year: _Optional[int] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class InitiativesTrackingBookRequest(_message.Message):
     __slots__ = ("union_id", "period_from", "period_to", "status", "offset", "limit")

@@ -111,6 +111,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesHistoryRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.Ideas = channel.unary_unary(
+                '/emulation.v1.Initiatives/Ideas',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Overdue = channel.unary_unary(
                 '/emulation.v1.Initiatives/Overdue',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOverdueRequest.SerializeToString,
@@ -179,6 +184,11 @@ class InitiativesStub:
         self.StateAsOf = channel.unary_unary(
                 '/emulation.v1.Initiatives/StateAsOf',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.Statistics = channel.unary_unary(
+                '/emulation.v1.Initiatives/Statistics',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStatisticsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.TrackingBook = channel.unary_unary(
@@ -312,6 +322,15 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Ideas(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R3.1: a union's ideas, newest first, of one
+        author or all, in one status or any: a member follows theirs, the incubation team sees what
+        to coach. As HTTP: GET /v1/initiatives/ideas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Overdue(self, request, context):
         """Query, paged by offset and limit (Reply.total). R3.7: registrations still undecided past
         the 3-month limit on the date. As HTTP: GET /v1/initiatives/overdue.
@@ -431,6 +450,15 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Statistics(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R3.3–R3.8 for the dashboards: per union and
+        quarter of the year, the initiatives registered, recognised, applied with a measured
+        benefit and replicated elsewhere. As HTTP: GET /v1/initiatives/statistics.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def TrackingBook(self, request, context):
         """Query. R3.5: the union's initiative tracking book, by registration period and status. As
         HTTP: GET /v1/initiatives/tracking-book.
@@ -523,6 +551,11 @@ def add_InitiativesServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesHistoryRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'Ideas': grpc.unary_unary_rpc_method_handler(
+                    servicer.Ideas,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
                     servicer.Overdue,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOverdueRequest.FromString,
@@ -591,6 +624,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
                     servicer.StateAsOf,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'Statistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.Statistics,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStatisticsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'TrackingBook': grpc.unary_unary_rpc_method_handler(
@@ -980,6 +1018,33 @@ class Initiatives:
             _registered_method=True)
 
     @staticmethod
+    def Ideas(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/Ideas',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Overdue(request,
             target,
             options=(),
@@ -1346,6 +1411,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/StateAsOf',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Statistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/Statistics',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesStatisticsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

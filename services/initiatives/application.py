@@ -45,6 +45,7 @@ from services.initiatives.domain import (
     AlreadyAdopted,
     CouncilInvalid,
     Idea,
+    IdeaStatus,
     Initiative,
     InitiativeExists,
     Kind,
@@ -612,6 +613,24 @@ class Initiatives(ServiceApplication):
                 "content_type": "text/csv; charset=utf-8" if format == "csv" else
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "content_base64": base64.b64encode(content).decode("ascii")}
+
+    def ideas(self, union_id: str, author_id: str | None = None,
+              status: str | None = None) -> list[dict[str, Any]]:
+        """R3.1: a union's ideas, newest first, of one author or all, in one status or any: a
+        member follows theirs, the incubation team sees what to coach."""
+        return self.queries.ideas(
+            parse_uuid(union_id, "union_id"),
+            parse_uuid(author_id, "author_id") if author_id else None,
+            parse_choice(IdeaStatus, status, "status").value if status else None)
+
+    def statistics(self, union_ids: list[str], year: int) -> list[dict[str, Any]]:
+        """R3.3–R3.8 for the dashboards: per union and quarter of the year, the initiatives
+        registered, recognised, applied with a measured benefit and replicated elsewhere."""
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 3000:
+            raise InvalidInput("year must be a year", {"field": "year"})
+        if not isinstance(union_ids, list | tuple) or not union_ids:
+            raise InvalidInput("name at least one union", {"field": "union_ids"})
+        return self.queries.statistics([parse_uuid(u, "union_ids") for u in union_ids], year)
 
     def registrants(self, union_id: str, year: int) -> dict[str, Any]:
         """R3.3: who registers: initiatives with an official, a full-time official, or

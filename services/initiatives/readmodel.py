@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from runtime.readmodel import Add, ReadModel, Writer, handles
 from runtime.text import search_key
-from services.initiatives.domain import Initiative, Scope, Status
+from services.initiatives.domain import Idea, IdeaStatus, Initiative, Scope, Status
 
 metadata = sa.MetaData()
 
@@ -37,6 +37,21 @@ book = sa.Table(
     sa.Column("replications", sa.Integer, nullable=False),
     sa.Index("initiatives_book_union", "union_id", "registered_on"),
     sa.Index("initiatives_book_open", "status", "decide_by"),
+)
+
+# R3.1: the ideas of a union, so that a member follows theirs and the incubation team sees
+# what it is to coach.
+ideas = sa.Table(
+    "initiatives_ideas", metadata,
+    sa.Column("idea_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("author_id", sa.Uuid, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("raised_on", sa.Date, nullable=False),
+    sa.Column("comments", sa.Integer, nullable=False),
+    sa.Column("initiative_id", sa.Uuid),
+    sa.Index("initiatives_ideas_union", "union_id", "raised_on"),
 )
 
 # R3.5: the columns of the book, as exported (Vietnamese headings).
@@ -104,6 +119,25 @@ class InitiativesReadModel(ReadModel):
     def _adopted(self, e: Any, w: Writer) -> None:
         self._set(w, e, replications=Add(1))
 
+    @handles(Idea.Raised)  # type: ignore[attr-defined]
+    def _idea_raised(self, e: Any, w: Writer) -> None:
+        w.insert(ideas, idea_id=e.originator_id, union_id=e.union_id, author_id=e.author_id,
+                 title=e.title, status=IdeaStatus.OPEN.value, raised_on=e.raised_on, comments=0,
+                 initiative_id=None)
+
+    @handles(Idea.Coached)  # type: ignore[attr-defined]
+    def _idea_coached(self, e: Any, w: Writer) -> None:
+        w.update(ideas, (e.originator_id,), comments=Add(1))
+
+    @handles(Idea.Developed)  # type: ignore[attr-defined]
+    def _idea_developed(self, e: Any, w: Writer) -> None:
+        w.update(ideas, (e.originator_id,), status=IdeaStatus.DEVELOPED.value,
+                 initiative_id=e.initiative_id)
+
+    @handles(Idea.Withdrawn)  # type: ignore[attr-defined]
+    def _idea_withdrawn(self, e: Any, w: Writer) -> None:
+        w.update(ideas, (e.originator_id,), status=IdeaStatus.WITHDRAWN.value)
+
 
 def _entry(row: Any) -> dict[str, Any]:
     authors = json.loads(row.authors)
@@ -156,6 +190,51 @@ class InitiativesQueries:
         with self.engine.connect() as c:
             return [{**_entry(r), "days_overdue": (on - r.decide_by).days}
                     for r in c.execute(query.order_by(book.c.decide_by, book.c.reference))]
+
+    def ideas(self, union_id: UUID, author_id: UUID | None,
+              status: str | None) -> list[dict[str, Any]]:
+        """R3.1: a union's ideas, newest first (of one author, in one status)."""
+        query = sa.select(ideas).where(ideas.c.union_id == union_id)
+        if author_id is not None:
+            query = query.where(ideas.c.author_id == author_id)
+        if status is not None:
+            query = query.where(ideas.c.status == status)
+        with self.engine.connect() as c:
+            rows = c.execute(query.order_by(ideas.c.raised_on.desc(), ideas.c.title))
+            return [{"idea_id": str(r.idea_id), "union_id": str(r.union_id),
+                     "author_id": str(r.author_id), "title": r.title, "status": r.status,
+                     "raised_on": r.raised_on.isoformat(), "comments": r.comments,
+                     "initiative_id": str(r.initiative_id) if r.initiative_id else None}
+                    for r in rows]
+
+    def statistics(self, union_ids: list[UUID], year: int) -> list[dict[str, Any]]:
+        """The dashboard's counts per union and quarter of ``year``: initiatives registered
+        (by registration date), and recognised at grassroots level and not revoked (by the
+        recognition's date), with those of them applied with a measured benefit and those
+        adopted by at least one other union."""
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        query = sa.select(book.c.union_id, book.c.status, book.c.registered_on, book.c.decided_on,
+                          book.c.value_saved_vnd, book.c.replications).where(
+            book.c.union_id.in_(union_ids),
+            sa.or_(book.c.registered_on.between(start, end), book.c.decided_on.between(start, end)))
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+
+        def row(union: UUID, day: date) -> dict[str, int]:
+            key = (str(union), f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+            return counts.setdefault(key, dict.fromkeys(
+                ("registered", "recognised", "applied", "replicated"), 0))
+
+        with self.engine.connect() as c:
+            for r in c.execute(query):
+                if start <= r.registered_on <= end:
+                    row(r.union_id, r.registered_on)["registered"] += 1
+                if r.status == Status.RECOGNISED.value and r.decided_on and start <= r.decided_on <= end:
+                    found = row(r.union_id, r.decided_on)
+                    found["recognised"] += 1
+                    found["applied"] += int(r.value_saved_vnd > 0)
+                    found["replicated"] += int(r.replications > 0)
+        return [{"union_id": union, "period": period, **values}
+                for (union, period), values in sorted(counts.items())]
 
     def registrants(self, union_id: UUID, year: int) -> dict[str, Any]:
         """R3.3: how many registrations had an official, a full-time official, among their

@@ -155,6 +155,15 @@ class InitiativesService(EventSourcedService):
                                     status=status)
 
     @query
+    def ideas(self, union_id: str, author_id: str | None = None,
+              status: str | None = None) -> list[dict[str, Any]]:
+        return self.app.ideas(union_id, author_id=author_id, status=status)
+
+    @query
+    def statistics(self, union_ids: list[str], year: int) -> list[dict[str, Any]]:
+        return self.app.statistics(union_ids, year)
+
+    @query
     def registrants(self, union_id: str, year: int) -> dict[str, Any]:
         return self.app.registrants(union_id, year)
 

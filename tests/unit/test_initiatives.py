@@ -491,3 +491,43 @@ def test_bad_input_is_refused_with_a_code(app: Initiatives, world: Province) -> 
     with refused(app, "ACTOR_REQUIRED"):
         app.register(w.unions["CS-1"], "SK-01", "initiative", FIELDS,
                      [{"person_id": w.people["D"], "share": 100}], "2025-01-10")
+
+
+def test_r3_1_a_unions_ideas_are_listed_for_their_author_and_the_incubation_team(
+        app: Initiatives, world: Province) -> None:
+    w = world
+    with as_(w, "D"):
+        first = app.raise_idea(w.unions["CS-1"], w.people["D"], "Sổ điện tử", "Thay sổ giấy",
+                               "2025-01-03")
+    with as_(w, "E"):
+        app.raise_idea(w.unions["CS-1"], w.people["E"], "Hộp thư góp ý", "Trực tuyến", "2025-01-04")
+    with as_(w, "B"):
+        app.coach_idea(first, "Nên làm thử ở một tổ trước", "2025-01-05")
+    register(app, w, idea_id=first)
+    mine = app.ideas(w.unions["CS-1"], author_id=w.people["D"])
+    assert [(i["title"], i["status"], i["comments"]) for i in mine] == [
+        ("Sổ điện tử", "developed", 1)]
+    assert mine[0]["initiative_id"] is not None
+    assert [i["title"] for i in app.ideas(w.unions["CS-1"])] == ["Hộp thư góp ý", "Sổ điện tử"]
+    assert [i["title"] for i in app.ideas(w.unions["CS-1"], status="open")] == ["Hộp thư góp ý"]
+    assert app.ideas(w.unions["CS-2"]) == []
+    with refused(app, "INVALID_INPUT"):
+        app.ideas(w.unions["CS-1"], status="lost")
+
+
+def test_r3_5_the_statistics_count_per_union_and_quarter_what_was_registered_recognised_applied(
+        app: Initiatives, world: Province) -> None:
+    w = world
+    full_path(app, w)  # registered 10/1, recognised 10/2 2025, applied
+    register(app, w, "SK-02", on="2025-04-20")
+    register(app, w, "SK-03", on="2024-11-02")
+    rows = app.statistics([w.unions["CS-1"], w.unions["CS-2"]], 2025)
+    assert rows == [
+        {"union_id": w.unions["CS-1"], "period": "2025-Q1", "registered": 1, "recognised": 1,
+         "applied": 1, "replicated": 0},
+        {"union_id": w.unions["CS-1"], "period": "2025-Q2", "registered": 1, "recognised": 0,
+         "applied": 0, "replicated": 0}]
+    assert app.statistics([w.unions["CS-2"]], 2025) == []
+    assert [r["registered"] for r in app.statistics([w.unions["CS-1"]], 2024)] == [1]
+    with refused(app, "INVALID_INPUT"):
+        app.statistics([], 2025)
