@@ -132,11 +132,27 @@ class Inbox:
             self._waiting.pop(own, None)
             observability.inbox_events(self.processor.service, self.source, "duplicate")
             return "duplicate"
-        if envelope.previous_id is not None and (last is None or last < envelope.previous_id) \
-                and not self._chain(last, own):
-            pulled = self._pull(pull, after=last, stop=envelope.previous_id)
+        # A gap: the envelope names a previous position not processed yet, or none at all when
+        # positions were processed already (no real first event comes after others).
+        gap = (last is None or last < envelope.previous_id) if envelope.previous_id is not None \
+            else last is not None
+        if gap and not self._chain(last, own):
+            stop = own if envelope.previous_id is None else envelope.previous_id
+            pulled = self._pull(pull, after=last, stop=stop)
             log.warning("%s: gap before %s from %s, pulled %d from its log",
                         self.processor.service, own, self.source, pulled)
+            now = self._last()
+            if envelope.previous_id is None and now is not None and own <= now:
+                self._waiting.pop(own, None)
+                return "processed"  # from the log, which is the truth
+            if now is None or now < stop:
+                # Issue 10: the log does not hold what the message names: it came from no
+                # relay (a forged or foreign message). Recorded, its position would become the
+                # high-water mark and the real events below it would be dropped as duplicates.
+                raise MalformedMessage(f"{self.source}'s log has no event at {stop}, which this "
+                                       f"message names: it did not come from its relay",
+                                       {"notification_id": own, "previous_id": envelope.previous_id,
+                                        "log_position": now})
         chain = self._chain(self._last(), own) or [envelope]
         return self._commit(chain, own)
 
@@ -151,6 +167,8 @@ class Inbox:
                 continue
             if envelope.previous_id is not None and (end is None or envelope.previous_id > end):
                 break
+            if envelope.previous_id is None and end is not None:
+                break  # a "first event" after others: not a continuation (see _handle)
             chain.append(envelope)
             end = position
             if len(chain) >= self.batch_size and position >= own:
