@@ -80,7 +80,9 @@ class Gateway:
         self.pool = RpcPool(settings, timeout=settings.number("GATEWAY_RPC_TIMEOUT", 10.0))
         self.accounts = Accounts(settings)
         self.tokens = Tokens.from_settings(settings)
-        self.scope = Scope(self.system_call)
+        # R5.2: how long a union's place in the tree is cached; a reorganisation reaches the
+        # gateway's scope check after at most this long (the services judge by date anyway).
+        self.scope = Scope(self.system_call, ttl=settings.number("GATEWAY_SCOPE_TTL", 30.0))
         self.operations = {op.name: op for op in operations()}
         self._provision()
 
