@@ -333,6 +333,11 @@ def machine() -> str:
     return described()
 
 
+def revision() -> str:
+    from bench.soak import revision as described
+    return described()
+
+
 def main(argv: Sequence[str] | None = None, exit_with: Callable[[str], Any] = sys.exit) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-tests", action="store_true",
@@ -370,7 +375,7 @@ def main(argv: Sequence[str] | None = None, exit_with: Callable[[str], Any] = sy
         shutil.copyfile(soak_path.with_suffix(".png"), images / "soak.png")
         chart = f"{images.name}/soak.png"
     text, failed = render(figures, run, soak, chart, relative(directory) if directory else "none",
-                          machine(), recorded._revision())
+                          machine(), revision())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, "utf-8")
     print(text)

@@ -512,8 +512,19 @@ def report(results: dict[str, Any], png: str) -> str:
 
 
 def revision() -> str:
-    from tests.support.figures import _revision
-    return _revision()
+    """The commit, and ``+ uncommitted changes to N files`` when the working tree's code
+    (what the processes run) differs from it: several people work in this tree."""
+    import subprocess
+
+    from tests.support.figures import ROOT, _revision
+    try:
+        changed = subprocess.run(["git", "diff", "--name-only", "HEAD", "--", "runtime", "services",
+                                  "gateway", "contracts"], cwd=ROOT, text=True,
+                                 capture_output=True, timeout=10).stdout.split()
+    except OSError:
+        changed = []
+    return _revision() + (f" + uncommitted changes to {len(changed)} files of runtime, services, "
+                          "gateway and contracts" if changed else "")
 
 
 def soak(system: System, settings: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
