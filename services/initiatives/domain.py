@@ -283,7 +283,7 @@ def fill(form: Sequence[Mapping[str, Any]], values: object) -> dict[str, Any]:
         value = values.get(code)
         if value is None or (isinstance(value, str) and not value.strip()):
             if spec["required"]:
-                raise FieldMissing(f"{spec['label']} ({code}) is required", {"field": code})
+                raise FieldMissing(f"{spec['label']} ({code}) is required", {"field": f"fields.{code}"})
             continue
         filled[code] = _field_value(spec, value)
     return filled
@@ -293,17 +293,17 @@ def _field_value(spec: Mapping[str, Any], value: object) -> Any:
     code = spec["code"]
     if spec["type"] == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise FieldInvalid(f"{code} must be a number", {"field": code})
+            raise FieldInvalid(f"{code} must be a number", {"field": f"fields.{code}"})
         return value
     if spec["type"] == "date":
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise FieldInvalid(f"{code} must be a date (YYYY-MM-DD)", {"field": code}) from None
-    text = clean_text(value, code, TEXT_MAX)
+            raise FieldInvalid(f"{code} must be a date (YYYY-MM-DD)", {"field": f"fields.{code}"}) from None
+    text = clean_text(value, f"fields.{code}", TEXT_MAX)
     if spec["type"] == "choice" and text not in spec["choices"]:
         raise FieldInvalid(f"{code} must be one of its choices",
-                           {"field": code, "allowed": spec["choices"]})
+                           {"field": f"fields.{code}", "allowed": spec["choices"]})
     return text
 
 
