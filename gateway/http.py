@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response, Security
@@ -45,6 +46,7 @@ from runtime import observability
 from runtime.errors import DomainError, InvalidInput
 
 log = logging.getLogger("emulation.gateway")
+WEB = Path(__file__).parent / "web"  # the web front end for union offices and auditors
 
 STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403,
           "unauthenticated": 401, "unavailable": 503}
@@ -322,6 +324,8 @@ def build(gateway: Gateway) -> FastAPI:
     for op in gateway.operations.values():
         (_command if op.command else _query)(app, gateway, op, caller)
     _document(app, gateway, gateway.operations["audit.audit_report"], caller)
+    # Issue 11: the web front end (static files, no build step) at /, after every API route.
+    app.mount("/", StaticFiles(directory=WEB, html=True), name="web")
     return app
 
 

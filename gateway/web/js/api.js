@@ -1,0 +1,89 @@
+// The gateway's public API, as any front end calls it: a Bearer token from POST
+// /v1/auth/token, JSON in and out, problem details (RFC 9457) on refusal, in the language of
+// the interface (Accept-Language).
+import { language } from "./i18n.js";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.title || problem.detail || String(status));
+    this.status = status;
+    this.problem = problem;
+  }
+
+  // The fields the refusal names: problem.field, details.field, or each validation error's.
+  get fields() {
+    const p = this.problem, found = [];
+    if (typeof p.field === "string") found.push(p.field);
+    const details = p.details || {};
+    if (typeof details.field === "string") found.push(details.field);
+    for (const e of details.errors || []) if (e.field) found.push(e.field);
+    return [...new Set(found)];
+  }
+}
+
+export function token() { return sessionStorage.getItem("emu.token"); }
+
+export function signOut() { sessionStorage.removeItem("emu.token"); }
+
+async function request(method, path, body) {
+  const headers = { "Accept-Language": language() === "en" ? "en" : "vi" };
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers,
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : {};
+  if (!response.ok) {
+    if (response.status === 401 && path !== "/v1/auth/token") {
+      signOut();
+      location.hash = "#/login";
+    }
+    throw new ApiError(response.status, data);
+  }
+  return data;
+}
+
+export async function signIn(username, password) {
+  const data = await request("POST", "/v1/auth/token", { username, password });
+  sessionStorage.setItem("emu.token", data.access_token);
+  return data;
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === "") continue;
+    for (const item of Array.isArray(v) ? v : [v]) q.append(k, item);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+// A query: its result (a list comes back whole, every page read).
+export async function get(service, method, params) {
+  const path = `/v1/${service}/${method}`;
+  const first = await request("GET", path + query(params));
+  if (!("items" in first)) return first.result;
+  const items = [...first.items];
+  while (items.length < first.total) {
+    const next = await request("GET", path + query({ ...params, offset: items.length, limit: 200 }));
+    if (!next.items.length) break;
+    items.push(...next.items);
+  }
+  return items;
+}
+
+// A command: its result. Empty optional values are left out, as if never given.
+export async function post(service, method, body) {
+  const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== "" && v !== undefined));
+  return (await request("POST", `/v1/${service}/${method}`, clean)).result;
+}
+
+export const me = () => request("GET", "/v1/me");
+
+export async function raw(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}`,
+    "Accept-Language": language() } });
+  if (!response.ok) throw new ApiError(response.status, await response.json());
+  return response;
+}

@@ -1,0 +1,179 @@
+// Small helpers for the screens: elements, forms that show the API's field errors next to
+// their fields, tables, downloads and hand-made SVG bar charts.
+import { ApiError } from "./api.js";
+import { t } from "./i18n.js";
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function today() {
+  const d = new Date(), pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function badge(status) {
+  return h("span", { class: `badge ${status}` }, t(status === "draft" ? "draftStatus"
+    : status === "decided" ? "decidedStatus" : status));
+}
+
+// A field: label and input (or select, textarea); the error slot below is filled from the
+// API's problem details by the field's name.
+export function field(name, label, input = {}) {
+  const { type = "text", options, value, ...rest } = input;
+  let control;
+  if (type === "textarea") control = h("textarea", { name, id: `f-${name}`, ...rest }, value ?? "");
+  else if (type === "select") {
+    control = h("select", { name, id: `f-${name}`, ...rest },
+      (options || []).map(([v, text]) => h("option", { value: v, selected: String(v) === String(value ?? "") }, text)));
+  } else control = h("input", { name, id: `f-${name}`, type, value: value ?? "", ...rest });
+  return h("div", { class: "row", "data-field": name }, h("label", { for: `f-${name}` }, label), control,
+    h("div", { class: "field-error", role: "alert" }));
+}
+
+export function checks(name, label, options) {
+  return h("div", { class: "row checks", "data-field": name }, h("label", {}, label),
+    options.map(([v, text, on]) => h("label", {}, h("input", { type: "checkbox", name, value: v, checked: on }), text)),
+    h("div", { class: "field-error", role: "alert" }));
+}
+
+export function values(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === "checkbox") { (out[el.name] ||= []); if (el.checked) out[el.name].push(el.value); }
+    else if (el.type !== "file") out[el.name] = el.value.trim();
+  }
+  return out;
+}
+
+// A form whose submit runs ``action(values, form)``; a refusal from the API shows its title
+// (in the interface's language) beside each field it names, or above the form.
+export function form(title, fields, action, { button = t("save"), id } = {}) {
+  const message = h("div", { class: "form-message" });
+  const el = h("form", { class: "card", novalidate: true, id }, title ? h("h2", {}, title) : null,
+    message, fields, h("div", { class: "actions" }, h("button", { type: "submit" }, button)));
+  el.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(el);
+    message.replaceChildren();
+    const submit = el.querySelector("button[type=submit]");
+    submit.disabled = true;
+    try {
+      await action(values(el), el);
+      message.replaceChildren(h("div", { class: "ok", role: "status" }, t("saved")));
+    } catch (error) {
+      showError(el, message, error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return el;
+}
+
+function clearErrors(el) {
+  for (const row of el.querySelectorAll(".row.invalid")) row.classList.remove("invalid");
+  for (const slot of el.querySelectorAll(".field-error")) slot.textContent = "";
+}
+
+function rowFor(el, name) {
+  // "fields.objective" names a field of the registration; "authors.0.share" a list item.
+  const candidates = [name, name.replace(/\.\d+(\.|$)/, "$1").replace(/\.$/, ""), name.split(".")[0]];
+  for (const c of candidates) {
+    const row = el.querySelector(`.row[data-field="${CSS.escape(c)}"]`);
+    if (row) return row;
+  }
+  return null;
+}
+
+export function showError(el, message, error) {
+  if (!(error instanceof ApiError)) {
+    message.replaceChildren(h("div", { class: "form-error", role: "alert" }, String(error)));
+    return;
+  }
+  const placed = error.fields.map((name) => rowFor(el, name)).filter(Boolean);
+  for (const row of placed) {
+    row.classList.add("invalid");
+    row.querySelector(".field-error").textContent = error.problem.title;
+  }
+  if (!placed.length) {
+    message.replaceChildren(h("div", { class: "form-error", role: "alert", "data-code": error.problem.code },
+      error.problem.title));
+  }
+}
+
+export function table(headings, rows, empty = t("none")) {
+  if (!rows.length) return h("p", { class: "muted" }, empty);
+  return h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, headings.map((x) => h("th", {}, x)))),
+    h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c)))))));
+}
+
+export function download(filename, mediaType, base64) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mediaType }));
+  const a = h("a", { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+export function fileBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",")[1]);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+const COLOURS = ["#1f5fa8", "#2e7d32", "#b26a00", "#b3261e", "#6a3d9a", "#00838f"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+// Grouped bars: ``groups`` [{label, values: [n, …]}], one bar per series; each bar carries
+// its value as text and in data-value, so a person and a test can read it.
+export function barChart(title, series, groups, { id } = {}) {
+  const box = h("div", { class: "card chart", id }, h("h2", {}, title));
+  if (!groups.length || groups.every((g) => g.values.every((v) => !v))) {
+    box.append(h("p", { class: "muted" }, t("noData")));
+    return box;
+  }
+  const max = Math.max(1, ...groups.flatMap((g) => g.values));
+  const bar = 16, gap = 14, labelW = 150, width = 560;
+  const groupH = series.length * bar + gap;
+  const height = groups.length * groupH + 10;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title });
+  groups.forEach((g, i) => {
+    const y0 = i * groupH + 5;
+    svg.append(s("text", { x: 0, y: y0 + (series.length * bar) / 2 + 4, "font-size": 12, fill: "#1d1b20" },
+      g.label.length > 24 ? `${g.label.slice(0, 23)}…` : g.label));
+    g.values.forEach((v, j) => {
+      const w = Math.round(((width - labelW - 40) * v) / max);
+      const rect = s("rect", { x: labelW, y: y0 + j * bar, width: Math.max(w, v ? 2 : 0), height: bar - 3,
+        fill: COLOURS[j % COLOURS.length], "data-series": series[j], "data-group": g.label, "data-value": v });
+      rect.append(s("title", {}, `${g.label} — ${series[j]}: ${v}`));
+      svg.append(rect, s("text", { x: labelW + w + 4, y: y0 + j * bar + bar - 5, "font-size": 11 }, v));
+    });
+  });
+  box.append(svg, h("div", { class: "legend" }, series.map((name, j) =>
+    h("span", {}, h("i", { style: `background:${COLOURS[j % COLOURS.length]}` }), name))));
+  return box;
+}
