@@ -19,6 +19,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -42,6 +43,7 @@ from services.registry.domain import Body, BodyKind, Person, Union
 from services.registry.readmodel import OWN
 
 FORMAT = "emulation.registry.import/v1"
+CSV_LINES = "csv_lines"  # in data read from CSV files: each record list's file lines
 RULES = "registry-import/v1"
 BODY_ORDER = [BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE, BodyKind.DEPARTMENT,
               BodyKind.IDEA_INCUBATION_TEAM, BodyKind.INITIATIVE_SUPPORT_TEAM]
@@ -294,14 +296,49 @@ def read(paths: Sequence[Path]) -> tuple[dict[str, Any], str]:
             return json.loads(paths[0].read_text(encoding="utf-8")), digest.hexdigest()
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InvalidInput(f"{paths[0]} is not UTF-8 JSON: {error}") from None
-    data: dict[str, Any] = {"format": FORMAT}
+    data: dict[str, Any] = {"format": FORMAT, CSV_LINES: {}}
     for path in paths:
         if path.suffix.lower() != ".csv" or path.stem not in ("unions", "people"):
             raise InvalidInput(f"{path}: give one .json file or unions.csv / people.csv")
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            data[path.stem] = [{k: (v if v != "" else None) for k, v in row.items()}
-                               for row in csv.DictReader(stream)]
+        data[path.stem], data[CSV_LINES][path.stem] = _csv_rows(path)
     return data, digest.hexdigest()
+
+
+def _csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows of a CSV file as records, and the line each starts on (issue 10: a refusal
+    names the file's line, which is what the person who made it can find)."""
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            reader = csv.DictReader(stream)
+            start = 2
+            for row in reader:
+                if None in row:  # DictReader keeps cells beyond the header under None
+                    raise InvalidInput(f"{path.name} line {start}: more cells than columns",
+                                       {"record": f"{path.stem}[{len(rows)}]", "file": path.name,
+                                        "line": start})
+                rows.append({k: (v if v != "" else None) for k, v in row.items()})
+                lines.append(start)
+                start = reader.line_num + 1
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path.name} is not UTF-8 text: {error}", {"file": path.name}) from None
+    except csv.Error as error:
+        raise InvalidInput(f"{path.name} line {reader.line_num}: {error}",
+                           {"file": path.name, "line": reader.line_num}) from None
+    return rows, lines
+
+
+def _on_line(error: DomainError, data: object) -> DomainError:
+    """A refusal of a record read from a CSV file, naming the file and line as well."""
+    lines = data.get(CSV_LINES) if isinstance(data, dict) else None
+    where = error.details.get("record") if isinstance(error.details, dict) else None
+    found = re.fullmatch(r"(unions|people)\[(\d+)\]", where) if isinstance(where, str) else None
+    if not lines or not found or found[1] not in lines or "line" in error.details:
+        return error
+    line = lines[found[1]][int(found[2])]
+    return type(error)(f"{found[1]}.csv line {line}: {error.message}",
+                       {**error.details, "file": f"{found[1]}.csv", "line": line})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,8 +364,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def app_import(app: Registry, data: object, source: str, digest: str = "",
                actor: Actor | None = None) -> Report:
-    return Importer(app).run(data, source, digest or hashlib.sha256(
-        json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(), actor)
+    try:
+        return Importer(app).run(data, source, digest or hashlib.sha256(
+            json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(), actor)
+    except DomainError as error:
+        on_line = _on_line(error, data)
+        if on_line is error:
+            raise
+        raise on_line from error
 
 
 if __name__ == "__main__":
