@@ -18,13 +18,16 @@ from tests.support.figures import record
 GOOD: dict[tuple[str, str], dict[str, Any]] = {
     ("faults", "ledger"): {"faults_injected": {"kill_service": 3, "kill_relay": 2, "broker_restart": 1},
                            "faults_survived": 6, "commands_acknowledged": 480, "commands_lost": 0,
-                           "duplicates": 0, "read_models_checked": 7, "read_model_mismatches": 0},
+                           "duplicates": 0, "read_models_checked": 7, "read_model_mismatches": 0,
+                           "chains_broken": 0, "unexpected_deaths": [],
+                           "faults": [{"kind": "kill_service", "at": 12.5}] * 6},
     ("bad-input", "http"): {"tried": 1500, "server_errors": 0, "schema_violations": 0},
     ("bad-input", "grpc"): {"tried": 300, "server_errors": 0},
-    ("bad-input", "bus"): {"tried": 40, "parked": 40, "consumer_crashes": 0},
+    ("bad-input", "bus"): {"tried": 40, "deliveries": 44, "parked": 44, "consumer_crashes": 0,
+                           "forged_applied": 0},
     ("bad-input", "import"): {"files": 12, "rows_rejected": 12, "half_imported": 0},
     ("security", "matrix"): {"cases": 2304, "failures": 0},
-    ("security", "tokens"): {"tried": 9, "accepted_wrongly": 0},
+    ("security", "tokens"): {"tried": 9, "accepted_wrongly": 0, "stored": 0},
     ("security", "injection"): {"tried": 120, "server_errors": 0, "stored_wrongly": 0},
     ("security", "auditor"): {"commands_tried": 95, "changed": 0},
 }
@@ -86,16 +89,21 @@ def test_a_lost_command_is_marked_and_the_command_exits_non_zero(
     assert "1 checks fail" in text
 
 
-def test_a_fault_not_survived_or_a_5xx_fails_too(tmp_path: Path,
+def test_a_fault_not_survived_a_death_a_5xx_or_a_message_not_parked_fails_too(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    parts = {**GOOD, ("faults", "ledger"): {**GOOD[("faults", "ledger")], "faults_survived": 5},
-             ("bad-input", "grpc"): {"tried": 300, "server_errors": 1}}
+    parts = {**GOOD, ("faults", "ledger"): {**GOOD[("faults", "ledger")], "faults_survived": 5,
+                                            "unexpected_deaths": ["awards-relay"]},
+             ("bad-input", "grpc"): {"tried": 300, "server_errors": 1},
+             ("bad-input", "bus"): {**GOOD[("bad-input", "bus")], "parked": 43}}
     argv = write(tmp_path, monkeypatch, parts, soak_result())
     with pytest.raises(SystemExit):
         reliability.main(argv)
     text = (tmp_path / "docs" / "reliability.md").read_text("utf-8")
     assert "| faults survived | 5 | 6 (faults injected) | ✘ |" in text
+    assert "| processes that died unexpectedly | awards-relay | 0 | ✘ |" in text
     assert "| answered INTERNAL / UNKNOWN | 1 | 0 | ✘ |" in text
+    assert "| parked | 43 | 44 (deliveries) | ✘ |" in text
+    assert "4 checks fail" in text
 
 
 def test_missing_parts_are_not_run_and_nothing_tried_proves_nothing(
