@@ -22,6 +22,8 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
+
 from runtime.contracts import Envelope
 from runtime.errors import Forbidden
 from runtime.readmodel import UpstreamView
@@ -35,7 +37,7 @@ from services.registry.domain import (
     UnionNotFound,
 )
 from services.registry.published import RULES
-from services.registry.readmodel import RegistryQueries, RegistryReadModel, facts_tables
+from services.registry.readmodel import RegistryQueries, RegistryReadModel, facts_tables, valid_on
 
 # Which domain event each published contract mirrors, and which payload key names the
 # aggregate it happened to (the payload's other keys are the event's own attribute names).
@@ -134,11 +136,22 @@ class Authority(RegistryQueries):
         return self.union(UUID(union["parent_id"]), on) if union["parent_id"] else None
 
     def member(self, person_id: UUID, union_id: UUID, on: date) -> dict[str, Any]:
-        """The person as of the date, refused unless a member of the union then (R1.3)."""
-        person = self.person(person_id, on)
-        if person is None:
+        """The person as of the date (name, official and full-time flags, ``union_id``: the
+        union they were a member of then), refused unless a member of this union then (R1.3).
+        One query: the person with the membership in force on the date (``person`` also reads
+        every membership and position, which a command checking a member does not need)."""
+        t = self.t
+        with self.engine.connect() as c:
+            row = c.execute(
+                self._people_on(on).add_columns(t.memberships.c.union_id.label("member_of"))
+                .join(t.memberships, sa.and_(t.memberships.c.person_id == t.people.c.person_id,
+                                             valid_on(t.memberships, on)), isouter=True)
+                .where(t.people.c.person_id == person_id).order_by(t.memberships.c.id)).first()
+        if row is None:
             raise PersonNotFound(f"no person {person_id} is known",
                                  {"person_id": str(person_id)})
+        person = {**self._person_row(row),
+                  "union_id": str(row.member_of) if row.member_of is not None else None}
         if person["union_id"] != str(union_id):
             raise NotMember(
                 f"{person['full_name']} was not a member of this union on {on}",
