@@ -25,7 +25,7 @@ lint: $(READY)
 	$(BIN)/mypy runtime services gateway contracts bench tests
 
 bench: $(READY)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.suite $(BENCH_ARGS)
 
 bench-registry: $(READY)
 	$(BIN)/python -m bench.registry $(BENCH_ARGS)
