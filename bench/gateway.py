@@ -226,25 +226,51 @@ def py_spy() -> str | None:
 
 
 def profile(system: System, run: Callable[[], Pass], out: Path) -> dict[str, Any]:
-    """Samples the gateway process with py-spy while ``run`` drives it; the collapsed stacks
-    go to ``out``, and the share of samples under the gateway's main steps is summarised."""
+    """Samples the gateway and the initiatives service with py-spy while ``run`` drives them;
+    the collapsed stacks go to ``out`` (and ``<out>-initiatives``); the share of samples under
+    the gateway's main steps is summarised, and the service's own code by inclusive share."""
     spy = py_spy()
     if spy is None:
         return {"error": "py-spy is not installed (pip install py-spy in a throwaway venv)"}
-    pid = system.processes.children["gateway"].pid
-    # --gil: only the thread holding the GIL, i.e. the process's Python CPU, not its waits
-    said = out.with_suffix(".log")
-    with open(said, "wb") as log:  # the child keeps its own copy
-        sampler = subprocess.Popen([spy, "record", "--pid", str(pid), "--format", "raw", "--rate",
-                                    "100", "--gil", "--nonblocking", "--output", str(out)],
-                                   stdout=log, stderr=subprocess.STDOUT)
-    time.sleep(1.0)  # let it attach
-    if sampler.poll() is not None:
-        return {"error": said.read_text("utf-8", "replace")[-500:]}
+    targets = {"gateway": out, "initiatives": out.with_name(f"{out.stem}-initiatives{out.suffix}")}
+    samplers = {}
+    for name, stacks in targets.items():
+        pid = system.processes.children[name].pid
+        said = stacks.with_suffix(".log")
+        # --gil: only the thread holding the GIL, i.e. the process's Python CPU, not its waits
+        with open(said, "wb") as log:  # the child keeps its own copy
+            samplers[name] = subprocess.Popen(
+                [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "100", "--gil",
+                 "--nonblocking", "--output", str(stacks)], stdout=log, stderr=subprocess.STDOUT)
+    time.sleep(1.0)  # let them attach
+    if samplers["gateway"].poll() is not None:
+        return {"error": out.with_suffix(".log").read_text("utf-8", "replace")[-500:]}
     run()
-    sampler.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
-    sampler.wait(30)
-    return summarise(out)
+    for sampler in samplers.values():
+        sampler.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
+        sampler.wait(30)
+    return {**summarise(out), "service": summarise_own_code(targets["initiatives"])}
+
+
+def summarise_own_code(stacks: Path) -> dict[str, Any]:
+    """Inclusive share of samples of each function of this repository (runtime/, services/)
+    in a process's stacks: where a service's Python CPU goes, by the project's own steps."""
+    if not stacks.exists():
+        return {"error": f"no profile written to {stacks}"}
+    total, inclusive = 0, Counter[str]()
+    for line in stacks.read_text("utf-8", "replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        ours = {f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0] + ")"
+                for f in stack.split(";") if " (runtime/" in f or " (services/" in f}
+        for frame in ours:
+            inclusive[frame] += int(count)
+    if not total:
+        return {"error": "no samples"}
+    return {"samples": total, "file": str(stacks),
+            "top_inclusive_pct": {k: round(100 * v / total, 1) for k, v in inclusive.most_common(25)}}
 
 
 STEPS = {  # the step -> the start of its frame, as py-spy names frames (inclusive shares)
@@ -398,6 +424,13 @@ def report(results: dict[str, Any]) -> str:
             lines += [f"| {k} | {v} |" for k, v in prof["steps_pct"].items()]
             lines += ["", "| function (own time) | % of samples |", "|---|---|"]
             lines += [f"| `{k}` | {v} |" for k, v in prof["top_own_pct"].items()]
+            service = prof.get("service") or {}
+            if "top_inclusive_pct" in service:
+                lines += ["", f"The initiatives service's Python CPU in the same pass "
+                          f"({service['samples']} samples; the project's own functions, inclusive; "
+                          f"stacks in `{service['file']}`):", "",
+                          "| function (inclusive) | % of samples |", "|---|---|"]
+                lines += [f"| `{k}` | {v} |" for k, v in service["top_inclusive_pct"].items()]
     lines += ["", "Phases (s): " + ", ".join(f"{k} {v:.0f}" for k, v in results["phases_s"].items())]
     return "\n".join(lines) + "\n"
 
