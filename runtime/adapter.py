@@ -26,7 +26,9 @@ from typing import Any, cast
 import eventlet
 import eventlet.event
 import eventlet.hubs
+from amqp.exceptions import AMQPError
 from kombu import Connection
+from kombu.exceptions import OperationalError as KombuOperationalError
 from nameko.containers import WorkerContext
 from nameko.exceptions import ContainerBeingKilled, IncorrectSignature
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
@@ -38,7 +40,14 @@ from runtime import observability
 from runtime.bus import inbox_queue, parked_queue, retry_queue
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
-from runtime.errors import DomainError, InvalidInput, MalformedMessage, UnknownContract
+from runtime.errors import (
+    DomainError,
+    InvalidInput,
+    MalformedMessage,
+    StoreUnavailable,
+    UnknownContract,
+    store_unavailable,
+)
 from runtime.inbox import CATCH_UP
 
 log = logging.getLogger("emulation.adapter")
@@ -151,9 +160,22 @@ class DomainRpc(Rpc):
 
     def handle_result(self, message: Any, worker_ctx: WorkerContext, result: Any,
                       exc_info: Any) -> Any:
+        if exc_info is not None and not isinstance(exc_info[1], DomainError):
+            unavailable = store_unavailable(exc_info[1])  # a 503 to ask again, not a 500
+            if unavailable is not None:
+                exc_info = (StoreUnavailable, unavailable, exc_info[2])
         if exc_info is not None and isinstance(exc_info[1], DomainError):
             exc_info = (DomainError, _wire(exc_info[1]), exc_info[2])
-        return super().handle_result(message, worker_ctx, result, exc_info)
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except (KombuOperationalError, AMQPError, OSError) as error:
+            # R5.3: the broker went away before the reply could be sent (RabbitMQ restarting).
+            # nameko would kill the whole service for it; instead the reply is given up and
+            # the request left unacknowledged on the dead connection, so the broker delivers
+            # it again and the request ledger answers it with this run's outcome.
+            log.warning("the reply to %s could not be sent (%s); the request will be delivered "
+                        "again", worker_ctx.entrypoint.method_name, error)
+            return result, exc_info
 
 
 class QueryRpc(DomainRpc):

@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+import eventsourcing.persistence
+import sqlalchemy.exc
+
 KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated", "unavailable")
 
 _BY_CODE: dict[str, type[DomainError]] = {}
@@ -90,6 +93,29 @@ class ActorRequired(DomainError):
 
     code = "ACTOR_REQUIRED"
     kind = "unauthenticated"
+
+
+class StoreUnavailable(DomainError):
+    """The service's database did not answer (restarting, unreachable, the connection cut).
+    Transient: the caller asks again, with the same request id, and the request ledger makes
+    sure a command whose commit did land is not carried out twice (R5.3)."""
+
+    code = "STORE_UNAVAILABLE"
+    kind = "unavailable"
+
+
+# The store's connection failing, as SQLAlchemy and as the eventsourcing library say it.
+STORE_FAILURES: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+    eventsourcing.persistence.OperationalError, eventsourcing.persistence.InterfaceError)
+
+
+def store_unavailable(error: BaseException) -> StoreUnavailable | None:
+    """The refusal to answer with when ``error`` is the store's connection failing (not a
+    mistake in a statement, which stays an internal error)."""
+    if isinstance(error, STORE_FAILURES) or getattr(error, "connection_invalidated", False):
+        return StoreUnavailable("the store did not answer; try again", {})
+    return None
 
 
 class MalformedMessage(DomainError):

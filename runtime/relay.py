@@ -28,6 +28,7 @@ from kombu.exceptions import OperationalError
 from runtime import faults, observability
 from runtime.bus import events_exchange
 from runtime.config import Settings
+from runtime.errors import STORE_FAILURES
 from runtime.observability import Heartbeat, serve_metrics, setup_logging
 from runtime.publication import Publication
 from runtime.store import ServiceApplication, schema_lock
@@ -36,8 +37,7 @@ log = logging.getLogger("emulation.relay")
 
 # Outages the relay waits out: the broker's, and the store's (PostgreSQL restarting).
 RETRYABLE: tuple[type[BaseException], ...] = (
-    ConnectionError, OSError, AMQPError, OperationalError,
-    sa.exc.OperationalError, sa.exc.InterfaceError)
+    ConnectionError, OSError, AMQPError, OperationalError, *STORE_FAILURES)
 
 
 class RelayPosition:

@@ -26,6 +26,7 @@ import signal  # noqa: E402
 from typing import Any  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
+from nameko.utils.concurrency import SpawningProxy  # noqa: E402
 
 from runtime.config import Settings  # noqa: E402
 from runtime.observability import serve_metrics, setup_logging  # noqa: E402
@@ -63,7 +64,14 @@ def main(argv: list[str] | None = None) -> None:
     state["started"] = True
     log.info("%s ready", args.service)
     try:
-        runner.wait()
+        # Not runner.wait(): when a container dies it stops the others and waits for them,
+        # which can hang on a broker that is away, leaving a process that serves nothing.
+        # A dead container ends the process instead, for its supervisor to start it again.
+        SpawningProxy(runner.containers, abort_on_error=True).wait()
+    except Exception:
+        log.critical("%s stopped working; exiting so that it is started again", args.service,
+                     exc_info=True)
+        os._exit(70)  # EX_SOFTWARE
     finally:
         if metrics is not None:
             metrics.stop()

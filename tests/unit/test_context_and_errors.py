@@ -59,3 +59,22 @@ def test_a_fixed_clock_is_injected_into_every_service_by_its_setting() -> None:
     assert isinstance(Settings({}).clock(), SystemClock)
     with pytest.raises(ValueError, match="EMU_FIXED_CLOCK"):
         Settings({"EMU_FIXED_CLOCK": "2027-01-20T09:00:00"}).clock()  # no offset
+
+
+def test_r5_3_a_store_that_does_not_answer_is_unavailable_not_an_internal_error() -> None:
+    """A command or query whose database connection failed is refused STORE_UNAVAILABLE
+    (503: ask again, the request ledger keeps a repeat from acting twice); a mistake in a
+    statement stays an internal error."""
+    import eventsourcing.persistence
+    import sqlalchemy.exc
+
+    from runtime.errors import StoreUnavailable, store_unavailable
+
+    cut = sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+    for error in (cut, eventsourcing.persistence.OperationalError("terminating connection"),
+                  sqlalchemy.exc.InterfaceError("SELECT 1", {}, Exception("connection closed"))):
+        refusal = store_unavailable(error)
+        assert isinstance(refusal, StoreUnavailable), error
+        assert (refusal.code, refusal.kind) == ("STORE_UNAVAILABLE", "unavailable")
+    assert store_unavailable(sqlalchemy.exc.ProgrammingError("SELEC 1", {}, Exception("syntax"))) is None
+    assert store_unavailable(ValueError("a bug")) is None
