@@ -146,8 +146,15 @@ class Tokens:
 
 
 class Accounts:
-    def __init__(self, settings: Settings) -> None:
-        self.engine = sa.create_engine(settings.database_url("gateway"))
+    def __init__(self, settings: Settings, claim_expires_after: float = 10.0) -> None:
+        # pre-ping: after the database restarts, a pooled connection is found dead before use
+        self.engine = sa.create_engine(settings.database_url("gateway"), pool_pre_ping=True)
+        # R5.3: a claim on an idempotency key whose outcome never came (the gateway process
+        # died while the command ran) may be taken over once this long has passed since it
+        # was made: the command's deadline (the gateway's RPC timeout) has passed by then, so
+        # the service either carried it out (and answers the repeat from its request ledger)
+        # or never will. Two seconds more for clocks that differ between gateway instances.
+        self.claim_expires_after = claim_expires_after + 2.0
         create_tables(self.engine, lambda: metadata.create_all(self.engine))
 
     def close(self) -> None:
@@ -221,9 +228,22 @@ class Accounts:
             raise IdempotencyKeyReused("this idempotency key was used for another request",
                                        {"key": key})
         if row.outcome is None:
+            if time.time() - row.created_at > self.claim_expires_after and \
+                    self._take_over(username, key, row.created_at):
+                return None
             raise IdempotencyInProgress("the first request with this key is still running",
                                         {"key": key})
         return dict(row.outcome)
+
+    def _take_over(self, username: str, key: str, claimed_at: float) -> bool:
+        """Renews an abandoned claim for this request; only one of several repeats racing for
+        it wins (the update is guarded by the old claim's time)."""
+        with self.engine.begin() as c:
+            taken = c.execute(OUTCOMES.update().where(
+                OUTCOMES.c.username == username, OUTCOMES.c.key == key,
+                OUTCOMES.c.outcome.is_(None), OUTCOMES.c.created_at == claimed_at,
+            ).values(created_at=time.time()))
+        return taken.rowcount == 1
 
     def finish(self, username: str, key: str, outcome: Mapping[str, Any]) -> None:
         with self.engine.begin() as c:

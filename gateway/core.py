@@ -78,7 +78,7 @@ class Gateway:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.pool = RpcPool(settings, timeout=settings.number("GATEWAY_RPC_TIMEOUT", 10.0))
-        self.accounts = Accounts(settings)
+        self.accounts = Accounts(settings, claim_expires_after=self.pool.timeout)
         self.tokens = Tokens.from_settings(settings)
         # R5.2: how long a union's place in the tree is cached; a reorganisation reaches the
         # gateway's scope check after at most this long (the services judge by date anyway).

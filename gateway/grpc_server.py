@@ -56,7 +56,7 @@ from gateway.limits import (
 from gateway.messages import language_from, message
 from gateway.policy import Principal
 from runtime.config import Settings
-from runtime.errors import DomainError, InvalidInput, MalformedMessage
+from runtime.errors import DomainError, InvalidInput, MalformedMessage, store_unavailable
 
 log = logging.getLogger("emulation.gateway")
 
@@ -313,7 +313,13 @@ class Front:
         def handle(raw: bytes, context: grpc.ServicerContext) -> bytes:
             call = Call.of(context)
             try:
-                result = work(call, raw)
+                try:
+                    result = work(call, raw)
+                except Exception as error:  # the gateway's own store: ask again, not INTERNAL
+                    unavailable = store_unavailable(error)
+                    if unavailable is None:
+                        raise
+                    raise unavailable from error
             except DomainError as error:
                 status = rich_status(status_code(error), error.code, error.message,
                                      error.details, call.language, call.correlation_id)

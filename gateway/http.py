@@ -43,7 +43,7 @@ from gateway.limits import (
 )
 from gateway.messages import language_from, message
 from runtime import observability
-from runtime.errors import DomainError, InvalidInput
+from runtime.errors import STORE_FAILURES, DomainError, InvalidInput, store_unavailable
 
 log = logging.getLogger("emulation.gateway")
 WEB = Path(__file__).parent / "web"  # the web front end for union offices and auditors
@@ -425,6 +425,19 @@ def _errors(app: FastAPI) -> None:
     async def http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "VALIDATION_FAILED")
         return problem(request, error.status_code, code, str(error.detail))
+
+    async def store(request: Request, error: Exception) -> JSONResponse:
+        """The gateway's own store did not answer (sign-in, users, idempotency keys): 503,
+        ask again (R5.3), not a 500."""
+        unavailable = store_unavailable(error)
+        if unavailable is None:
+            return await internal(request, error)
+        log.warning("the gateway's store did not answer on %s %s: %s", request.method,
+                    request.url.path, error)
+        return await domain(request, unavailable)
+
+    for failure in STORE_FAILURES:
+        app.add_exception_handler(failure, store)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, error: Exception) -> JSONResponse:
