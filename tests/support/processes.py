@@ -69,8 +69,10 @@ class Processes:
         self.env = {**os.environ, **env}
         self.settings = Settings(self.env)
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.commands: dict[str, tuple[tuple[str, ...], dict[str, str] | None]] = {}
 
     def start(self, name: str, *argv: str, env: dict[str, str] | None = None) -> None:
+        self.commands[name] = (argv, env)
         with open(self.logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
             self.children[name] = subprocess.Popen(
                 [sys.executable, *argv], env={**self.env, **(env or {})}, stdout=log,
@@ -114,6 +116,12 @@ class Processes:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         self.children[name].send_signal(sig)
         self.children[name].wait(10)
+
+    def restart(self, name: str) -> None:
+        """Starts a process that has stopped again, as it was started first."""
+        assert not self.alive(name), f"{name} is still running"
+        argv, env = self.commands[name]
+        self.start(name, *argv, env=env)
 
     def wait_exit(self, name: str, timeout: float = 20.0) -> int:
         return self.children[name].wait(timeout)
