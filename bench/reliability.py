@@ -18,7 +18,8 @@ tried nothing proves nothing (✘). The command exits non-zero when any check is
 pytest run failed, so the report cannot pass quietly.
 
 ``--no-tests`` only re-renders: from ``--figures DIR``, else ``EMU_FIGURES_DIR`` if set,
-else the latest ``bench/results/reliability-*/``.
+else whichever of ``bench/results/reliability-*/`` and ``bench/results/reliability/`` (where
+the suites record when run by themselves) holds the newest figures.
 """
 
 from __future__ import annotations
@@ -162,6 +163,17 @@ def latest(pattern: str, base: Path = RESULTS) -> Path | None:
     return found[-1] if found else None
 
 
+def newest_figures() -> Path | None:
+    """Of the figures directories of ``make reliability`` runs (``reliability-<stamp>``) and
+    the one the suites write to when run by themselves (``reliability``, e.g. by ``make
+    test``), the one holding the most recently recorded figures."""
+    def recorded_at(directory: Path) -> float:
+        return max((p.stat().st_mtime for p in directory.glob("*/*.json")), default=0.0)
+
+    candidates = [p for p in RESULTS.glob("reliability*") if p.is_dir() and recorded_at(p)]
+    return max(candidates, key=recorded_at, default=None)
+
+
 def load_figures(directory: Path) -> dict[tuple[str, str], dict[str, Any]]:
     previous = os.environ.get("EMU_FIGURES_DIR")
     os.environ["EMU_FIGURES_DIR"] = str(directory)
@@ -213,7 +225,9 @@ def show(value: Any) -> str:
         return "; ".join(f"{k}: {show(v)}" for k, v in sorted(value.items()))
     if isinstance(value, list):
         short = all(isinstance(v, str | int | float) for v in value) and len(value) <= 5
-        return ", ".join(map(str, value)) if short and value else f"{len(value)} listed"
+        if not value:
+            return "none"
+        return ", ".join(map(str, value)) if short else f"{len(value)} listed"
     return "—" if value is None else str(value)
 
 
@@ -239,13 +253,22 @@ def soak_section(soak: dict[str, Any] | None, chart: str | None,
 
     row("rate held (requests/s)", f"{f['rate_held_per_s']:.2f}",
         f"≥ {HELD_SHARE:.0%} of {f['rate_asked_per_s']:g}", bool(f["rate_held"]))
+    row("requests not sent by 1.1 × the duration", f.get("unsent", 0), "0", not f.get("unsent"))
+    row(f"requests sent over 1 s after due (of {f['requests']}; {s['threads']} client threads)",
+        f"{f['late_requests']} (latest {f['max_late_s']:.0f} s)", "", None)
     row("requests not answered 200", f["errors"], "0", f["errors"] == 0)
     row("processes that exited", len(f.get("processes_exited") or {}), "0",
         not f.get("processes_exited"))
     row("latency p50 / p99 (ms)", f"{f['p50_ms']} / {f['p99_ms']}", "", None)
     if f.get("machine_busy_pct") is not None:
-        row("machine CPU busy: all / the system's processes (%)",
+        row("machine CPU busy: all / the system's processes (% of all cores)",
             f"{f['machine_busy_pct']} / {f['ours_pct']}", "", None)
+    if f.get("machine_busy_pct") is not None:
+        lines += ["", f"The machine's cores were {f['machine_busy_pct']:.0f} % busy on average "
+                  f"after the warm-up; the system's own processes (services, relays, gateway, "
+                  f"client) used {f['ours_pct']:.0f} % of them, PostgreSQL, RabbitMQ and "
+                  "everything else on the machine the rest. Latency and the rate held are "
+                  "those of the system on that share of the machine."]
     lines += ["", f"Memory per process: the RSS slope is the least-squares line after a warm-up of "
               f"{f['warm_up_s']:.0f} s; flat means under {FLAT_MB_PER_MIN:g} MB/min and under "
               f"{FLAT_GROWTH_PCT:g} % growth over the run.", "",
@@ -379,7 +402,7 @@ def main(argv: Sequence[str] | None = None, exit_with: Callable[[str], Any] = sy
     directory: Path | None
     if args.no_tests:
         env = os.environ.get("EMU_FIGURES_DIR")
-        directory = args.figures or (Path(env) if env else latest("reliability-*"))
+        directory = args.figures or (Path(env) if env else newest_figures())
         if directory is not None and (directory / RUN_FILE).exists():
             run = json.loads((directory / RUN_FILE).read_text("utf-8"))
     else:
