@@ -41,6 +41,7 @@ from gateway.policy import Principal
 from runtime.client import ServiceUnavailable
 from runtime.config import Settings
 from runtime.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from tests.support.figures import record
 from tests.support.gateway_system import (
     PASSWORD,
     SECRET,
@@ -420,7 +421,10 @@ def test_r5_2_grpc_bad_and_extreme_input_is_refused_by_field_and_changes_nothing
     member = bearer(system, "d")
     before = {s: last_event(system, s) for s in ("initiatives", "reviews")}
 
+    statuses: list[grpc.StatusCode] = []  # issue 10's figures (bad-input/grpc)
+
     def check(refusal: Refusal, status: grpc.StatusCode, code: str, field: str | None) -> None:
+        statuses.append(refusal.status)
         assert (refusal.status, refusal.code, refusal.field) == (status, code, field), refusal
         if field is not None:
             assert refusal.field_violations == [field]
@@ -457,20 +461,27 @@ def test_r5_2_grpc_bad_and_extreme_input_is_refused_by_field_and_changes_nothing
         with pytest.raises(grpc.RpcError) as caught:
             raise_idea(body, metadata=member)
         refusal = Refusal(caught.value)
+        statuses.append(refusal.status)
         assert (refusal.status, refusal.code) == (invalid, code), (body[:8], refusal)
     deep = initiatives_pb2.InitiativesRegisterRequest(
         union_id=w.unions["CS-1"], reference="SK-DEEP", kind="initiative",
         registered_on="2026-01-10")
     deep.fields.CopyFrom(_nested(120))
     nested = refused(lambda: initiatives.Register(deep, metadata=member))
+    statuses.append(nested.status)
     assert (nested.status, nested.code) == (invalid, "MALFORMED_MESSAGE")
 
     # over 8 MiB: grpc itself refuses before any handler runs, so no code in the details
     with pytest.raises(grpc.RpcError) as over:
         initiatives.RaiseIdea(new_idea(w, description="x" * (9 * 1024 * 1024)), metadata=member)
     assert over.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    statuses.append(over.value.code())
 
-    assert {s: last_event(system, s) for s in ("initiatives", "reviews")} == before
+    unchanged = {s: last_event(system, s) for s in ("initiatives", "reviews")} == before
+    server_errors = sum(s in (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN) for s in statuses)
+    record("bad-input", "grpc", tried=len(statuses), server_errors=server_errors,
+           stored=int(not unchanged))
+    assert server_errors == 0 and unchanged
     # and the gateway still answers
     assert initiatives.RaiseIdea(new_idea(w, "Sau tất cả"), metadata=member).result.string_value
 
