@@ -238,7 +238,7 @@ def soak_section(soak: dict[str, Any] | None, chart: str | None,
         marks.append(("soak", NOT_OK))
         return [*lines, f"{NOT_OK} **not run**: no `bench/results/soak-*.json` (run `make soak`).", ""]
     f, s = soak["figures"], soak["settings"]
-    from bench.soak import CLIENT, FLAT_GROWTH_PCT, FLAT_MB_PER_MIN, HELD_SHARE
+    from bench.soak import CLIENT, FLAT_GROWTH_PCT, FLAT_MB_PER_MIN, HELD_SHARE, last_half_slope
     lines += [f"`make soak` on {soak['when']} (revision {soak.get('revision', '?')}), "
               f"{s['minutes']:g} minutes at {s['rate']:g} requests/s asked "
               f"({f['commands']} of {f['requests']} requests commands), every service, relay and "
@@ -271,9 +271,12 @@ def soak_section(soak: dict[str, Any] | None, chart: str | None,
                   "those of the system on that share of the machine."]
     lines += ["", f"Memory per process: the RSS slope is the least-squares line after a warm-up of "
               f"{f['warm_up_s']:.0f} s; flat means under {FLAT_MB_PER_MIN:g} MB/min and under "
-              f"{FLAT_GROWTH_PCT:g} % growth over the run.", "",
-              "| process | RSS start → end (MB, fitted) | slope MB/min | growth % | mean CPU % | flat |",
-              "|---|---|---|---|---|---|"]
+              f"{FLAT_GROWTH_PCT:g} % growth over the run (the verdict); the slope over the last half "
+              "of the run is shown beside it, to tell a step up at a load peak that then holds "
+              "(a high-water mark) from memory that keeps growing.", "",
+              "| process | RSS first → last sample MB | fitted start → end MB | slope MB/min "
+              "| growth % | last half: slope MB/min | mean CPU % | flat |",
+              "|---|---|---|---|---|---|---|---|"]
     for name, p in sorted(f["processes"].items()):
         if name == CLIENT:
             continue
@@ -281,8 +284,13 @@ def soak_section(soak: dict[str, Any] | None, chart: str | None,
         mark = NOT_OK if flat is not True else OK
         marks.append((f"soak: {name} memory flat", mark))
         fitted = "—" if p.get("start_mb") is None else f"{p['start_mb']} → {p['end_mb']}"
-        lines.append(f"| {name} | {fitted} | {show(p.get('slope_mb_per_min'))} | "
-                     f"{show(p.get('growth_pct'))} | {show(p.get('cpu_mean_pct'))} | {mark} |")
+        half = p.get("last_half_slope_mb_per_min")
+        if half is None and soak.get("samples"):  # a result written before this figure existed
+            points = [(x["t"], x["rss_mb"][name]) for x in soak["samples"] if name in x["rss_mb"]]
+            half = last_half_slope(points, f["warm_up_s"])
+        lines.append(f"| {name} | {show(p.get('rss_first_mb'))} → {show(p.get('rss_last_mb'))} | "
+                     f"{fitted} | {show(p.get('slope_mb_per_min'))} | {show(p.get('growth_pct'))} | "
+                     f"{show(half)} | {show(p.get('cpu_mean_pct'))} | {mark} |")
     if chart:
         lines += ["", f"![soak: memory per process and latency over time]({chart})"]
     return [*lines, ""]

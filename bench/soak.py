@@ -94,6 +94,18 @@ def rss_trend(times_s: Sequence[float], rss_mb: Sequence[float], warm_up: float)
             "start_mb": round(start, 1), "end_mb": round(end, 1)}
 
 
+def last_half_slope(points: Sequence[tuple[float, float]], warm_up: float) -> float | None:
+    """The RSS slope (MB/min) over the second half of the measured span: shown beside the
+    verdict, to tell memory that stepped up once (a high-water mark) from memory that keeps
+    growing. The verdict itself is the whole span's."""
+    measured = [p for p in points if p[0] >= warm_up]
+    if len(measured) < 6:
+        return None
+    middle = (measured[0][0] + measured[-1][0]) / 2
+    half = [p for p in measured if p[0] >= middle]
+    return rss_trend([t for t, _ in half], [m for _, m in half], 0.0)["slope_mb_per_min"]
+
+
 # --- the load ------------------------------------------------------------------------------
 
 @dataclass
@@ -360,6 +372,7 @@ def figures(outcomes: list[Outcome], samples: list[dict[str, Any]], duration_s: 
         points = [(s["t"], s["rss_mb"][name]) for s in samples if name in s["rss_mb"]]
         cpu = [s["cpu_pct"][name] for s in samples if name in s["cpu_pct"] and s["t"] >= warm]
         processes[name] = {**rss_trend([t for t, _ in points], [m for _, m in points], warm),
+                           "last_half_slope_mb_per_min": last_half_slope(points, warm),
                            "rss_first_mb": points[0][1], "rss_last_mb": points[-1][1],
                            "rss_max_mb": max(m for _, m in points),
                            "cpu_mean_pct": round(sum(cpu) / len(cpu), 1) if cpu else None}
@@ -491,14 +504,15 @@ def report(results: dict[str, Any], png: str) -> str:
         f"{FLAT_GROWTH_PCT:g} % over the measured span.",
         "",
         "| process | RSS first MB | RSS last MB | fitted start → end MB | slope MB/min | growth % "
-        "| mean CPU % of a core | verdict |",
-        "|---|---|---|---|---|---|---|---|",
+        "| last half: slope MB/min | mean CPU % of a core | verdict |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, p in sorted(f["processes"].items()):
         fitted = "—" if p["start_mb"] is None else f"{p['start_mb']} → {p['end_mb']}"
         lines.append(f"| {name} | {p['rss_first_mb']:.1f} | {p['rss_last_mb']:.1f} | {fitted} | "
                      f"{p['slope_mb_per_min'] if p['slope_mb_per_min'] is not None else '—'} | "
                      f"{p['growth_pct'] if p['growth_pct'] is not None else '—'} | "
+                     f"{show(p.get('last_half_slope_mb_per_min'))} | "
                      f"{p['cpu_mean_pct'] if p['cpu_mean_pct'] is not None else '—'} | "
                      f"{verdict(name, p)} |")
     lines += ["", f"`{CLIENT}` is this benchmark's own process (the client threads); it keeps "

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bench import reliability
-from bench.soak import Outcome, figures, rss_trend
+from bench.soak import Outcome, figures, last_half_slope, rss_trend
 from tests.support.figures import record
 
 GOOD: dict[tuple[str, str], dict[str, Any]] = {
@@ -158,3 +158,9 @@ def test_the_slope_flags_a_growing_series_and_not_a_flat_one() -> None:
     assert rss_trend(times, filling, 0)["flat"] is False
     assert rss_trend(times, filling, 60)["flat"] is True
     assert rss_trend(times[:2], flat[:2], 0)["flat"] is None  # too few samples to say
+    # a step up at a load peak in minute 3, then holding: growing over the run (the verdict),
+    # flat over its last half (shown beside it); a creeping series is not flat in either
+    stepped = [(t, 180.0 if t < 180 else 208.0) for t in times]
+    assert rss_trend(times, [m for _, m in stepped], 60)["flat"] is False
+    assert last_half_slope(stepped, 60) == pytest.approx(0.0)
+    assert last_half_slope(list(zip(times, creeping, strict=True)), 60) == pytest.approx(2.0)
