@@ -32,8 +32,8 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
