@@ -18,6 +18,7 @@ application's ``upstream_views``.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
@@ -140,13 +141,8 @@ class Authority(RegistryQueries):
         union they were a member of then), refused unless a member of this union then (R1.3).
         One query: the person with the membership in force on the date (``person`` also reads
         every membership and position, which a command checking a member does not need)."""
-        t = self.t
         with self.engine.connect() as c:
-            row = c.execute(
-                self._people_on(on).add_columns(t.memberships.c.union_id.label("member_of"))
-                .join(t.memberships, sa.and_(t.memberships.c.person_id == t.people.c.person_id,
-                                             valid_on(t.memberships, on)), isouter=True)
-                .where(t.people.c.person_id == person_id).order_by(t.memberships.c.id)).first()
+            row = c.execute(self._member_statement, {"person_id": person_id, "on": on}).first()
         if row is None:
             raise PersonNotFound(f"no person {person_id} is known",
                                  {"person_id": str(person_id)})
@@ -158,6 +154,16 @@ class Authority(RegistryQueries):
                 {"person_id": str(person_id), "union_id": str(union_id), "on": on.isoformat(),
                  "member_of": person["union_id"]})
         return person
+
+    @cached_property
+    def _member_statement(self) -> sa.Select[Any]:
+        """Built once, parameters bound at each call (as ``RegistryQueries._union_statement``)."""
+        t, on = self.t, sa.bindparam("on", type_=sa.Date)
+        return (self._people_on(on).add_columns(t.memberships.c.union_id.label("member_of"))
+                .join(t.memberships, sa.and_(t.memberships.c.person_id == t.people.c.person_id,
+                                             valid_on(t.memberships, on)), isouter=True)
+                .where(t.people.c.person_id == sa.bindparam("person_id", type_=sa.Uuid))
+                .order_by(t.memberships.c.id))
 
     def body_in_office(self, union_id: UUID, kind: BodyKind, on: date,
                        department: str | None = None) -> dict[str, Any]:
