@@ -21,7 +21,7 @@ from runtime.context import current_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
-from runtime.text import parse_date, parse_flag, parse_page, parse_uuid, search_terms
+from runtime.text import clean_text, parse_date, parse_flag, parse_page, parse_uuid, search_terms
 from services.registry.domain import (
     AllocationIncomplete,
     Body,
@@ -367,7 +367,9 @@ class Registry(ServiceApplication):
 
     def end_body(self, body_id: str, effective_on: str, reason: str = "term_ended") -> None:
         body = self.body(body_id)
-        body.end(parse_date(effective_on, "effective_on"), str(reason)[:64])
+        # Text like any other (R4.5: the reason is kept with the decision): NFC, no control
+        # characters, refused when too long rather than silently cut.
+        body.end(parse_date(effective_on, "effective_on"), clean_text(reason, "reason", 64))
         self.save(body)
 
     def _executive_committee(self, union_id: UUID, on: date) -> Body | None:

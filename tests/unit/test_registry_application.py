@@ -369,3 +369,19 @@ def test_r5_2_the_registry_itself_refuses_changes_by_others_than_its_administrat
         registry.found_union("CS-7", "Công đoàn cơ sở Trường Tiểu học", "grassroots", ids["cl"],
                              "2026-01-01")
     assert codes(registry.descendants(ids["cl"])) == ["CS-1", "CS-7"]
+
+
+def test_r4_5_a_body_ends_with_its_reason_as_clean_text_or_is_refused(registry: Registry) -> None:
+    """The reason a committee's term ended is text like any other: a NUL or an overlong one is
+    refused with the field named and nothing recorded (it was cut at 64 characters unread)."""
+    ids = province(registry)
+    body = str(registry.constitute_body(ids["school"], "executive_committee", "BCH khóa 1",
+                                        "2002-01-01"))
+    before = snapshot(registry)
+    for reason in ("hết\x00nhiệm kỳ", "x" * 65):
+        with pytest.raises(DomainError) as caught:
+            registry.end_body(body, "2025-01-01", reason)
+        assert caught.value.details.get("field") == "reason"
+    assert snapshot(registry) == before
+    registry.end_body(body, "2025-01-01", "Hết nhiệm kỳ")
+    assert registry.bodies(ids["school"], "2024-01-01")[0]["id"] == body
