@@ -202,7 +202,7 @@ def versus_sql(store: Store, n: int, rounds: int) -> dict[str, Any]:
             "n": n, "rounds": rounds, "ratio": "plain SQL p50 / service p50 (1.0: no overhead)"}
 
 
-def at_scale(url: str, n: int = 200, rounds: int = 2, small_events: int = 1000) -> dict[str, Any]:
+def at_scale(url: str, n: int = 150, rounds: int = 2, small_events: int = 1000) -> dict[str, Any]:
     """Run against a filled store at ``url`` (``bench.audit --history``): makes the small
     store beside it, compares the two and the large one with plain SQL."""
     from bench.audit import fill
