@@ -55,6 +55,8 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
         report = eventually(ready, timeout=60, interval=0.5, what="gateway /ready 200")
         assert report["status"] == "ready"
         assert set(report["checks"]) == {*SERVICES, "gateway_store"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert 'src="/js/app.js"' in response.read().decode()  # the web app (issue 11)
         children = [pid for pid in processes_with(str(data)) if pid != launcher.pid]
         assert len(children) == len(processes())
         assert sorted(p.name for p in data.glob("*.sqlite")) == sorted(

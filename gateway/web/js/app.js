@@ -9,7 +9,9 @@ import {
 const CORE = ["name", "objective", "implementation_steps", "scope_feasibility_time", "expected_effectiveness"];
 const CRITERIA = [["new_within_unit", "Tính mới"], ["applied_with_benefit", "Áp dụng, lợi ích"],
   ["effectiveness", "Hiệu quả"]];
-const LEVEL_ABOVE = { grassroots: "direct_superior", direct_superior: "province", provincial_federation: null };
+// The award catalogue's levels are the unions' levels (an initiative's scopes say "province").
+const LEVEL_ABOVE = { grassroots: "direct_superior", direct_superior: "provincial_federation",
+  provincial_federation: null };
 const LEVEL_OF_UNION = { grassroots: "grassroots", direct_superior: "direct_superior",
   provincial_federation: "province" };
 
@@ -96,7 +98,7 @@ function menu() {
 }
 
 function page(title, ...children) {
-  main().replaceChildren(h("h1", {}, title), ...children);
+  main().replaceChildren(h("h1", {}, title), ...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 const ROUTES = [
@@ -132,6 +134,7 @@ async function route() {
     for (const [pattern, screen] of ROUTES) {
       const found = hash.match(pattern);
       if (found) {
+        main().removeAttribute("data-screen");  // loading: set again once the screen is drawn
         main().replaceChildren(h("p", { class: "muted" }, "…"));
         await screen(...found.slice(1));
         main().setAttribute("data-screen", hash.split("/")[1] || "dashboard");
@@ -181,7 +184,7 @@ async function dashboard(year = new Date().getFullYear()) {
   const levelOf = Object.fromEntries(forms.forms.map((f) => [f.code, f.level]));
   const inTree = new Set(ids);
   const mine = awards.filter((a) => inTree.has(a.union_id));
-  const levels = ["grassroots", "direct_superior", "province"];
+  const levels = ["grassroots", "direct_superior", "provincial_federation"];
   const perLevel = levels.map((l) => ({ label: t(l), values: [mine.filter((a) => levelOf[a.form] === l).length] }));
   // Reviews: the union's own and its direct lower unions'.
   const watched = units.filter((u) => u.id === ctx.union.id || u.parent_id === ctx.union.id).slice(0, 30);
@@ -256,7 +259,7 @@ async function ideaScreen(id) {
 const statusLabel = (s) => badge(s);
 
 async function bookScreen() {
-  const book = await get("initiatives", "tracking-book", { union_id: ctx.union.id, limit: 500 });
+  const book = await get("initiatives", "tracking-book", { union_id: ctx.union.id, limit: 200 });
   const exportAs = (format) => async () => {
     const file = await get("initiatives", "export-book", { union_id: ctx.union.id, format });
     download(file.filename, file.content_type, file.content_base64);
@@ -350,7 +353,8 @@ async function initiativeScreen(id) {
     { id: "council" }));
   }
   if (own && i.council && ["registered"].includes(i.status)) {
-    const members = i.council.members || [];
+    // The council's members as stored: ids, or records naming the person.
+    const members = (i.council.members || []).map((m) => (typeof m === "string" ? m : m.person_id));
     const rows = await Promise.all(members.map(async (m) => h("div", { class: "actions" },
       h("span", { style: "min-width:10rem" }, await personName(m)),
       CRITERIA.map(([code, label]) => h("input", { name: `score.${m}.${code}`, type: "number", value: 8,
@@ -452,7 +456,7 @@ async function upperScreen() {
 
 async function awardsScreen() {
   const u = ctx.union;
-  const level = LEVEL_OF_UNION[u.level];
+  const level = u.level;
   const [catalogue, ownNominations, toUs, awards, members, submissions] = await Promise.all([
     get("awards", "forms", {}),
     get("awards", "nominations", { union_id: u.id }),
@@ -505,7 +509,6 @@ async function awardsScreen() {
     const votes = Object.fromEntries(pending.map((n) => [n.nomination_id, { for: Number(v[`votes.${n.nomination_id}`]) }]));
     await post("awards", "hold-selection", { union_id: u.id, held_on: v.held_on, attendees: v.attendees, votes,
       minutes: v.minutes });
-    await awardsScreen();
   }, { id: "selection" });
 
   const draftForm = form(t("draft"), [checks("nomination_ids", t("nominations"), await opts(upward)),

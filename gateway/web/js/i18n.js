@@ -45,6 +45,7 @@ const vi = {
   draftStatus: "Dự thảo", submitted: "Đã trình", returned: "Trả lại", decidedStatus: "Đã quyết định",
   nominated: "Đã đề nghị", selected: "Đã bình xét", awarded: "Đã khen thưởng", stage: "Bước",
   idea: "Ý tưởng", registration: "Đăng ký", proposal: "Đề nghị", dossier: "Hồ sơ", revocation: "Thu hồi",
+  recognition: "Công nhận",
   total: "Tổng", none: "Không có.", choose: "— Chọn —", kindOf: {
     submission_letter: "Tờ trình", initiative_summary: "Tóm tắt sáng kiến", achievement_summary: "Báo cáo thành tích",
     recognition_decision: "Quyết định công nhận sáng kiến", minutes_extract: "Trích biên bản họp bình xét"},
@@ -96,6 +97,7 @@ const en = {
   draftStatus: "Draft", submitted: "Submitted", returned: "Returned", decidedStatus: "Decided",
   nominated: "Nominated", selected: "Selected", awarded: "Awarded", stage: "Stage",
   idea: "Idea", registration: "Registration", proposal: "Proposal", dossier: "Dossier", revocation: "Revocation",
+  recognition: "Recognition",
   total: "Total", none: "None.", choose: "— Choose —", kindOf: {
     submission_letter: "Submission letter", initiative_summary: "Initiative summary",
     achievement_summary: "Achievement report", recognition_decision: "Recognition decision",

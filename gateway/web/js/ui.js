@@ -157,20 +157,21 @@ export function barChart(title, series, groups, { id } = {}) {
     return box;
   }
   const max = Math.max(1, ...groups.flatMap((g) => g.values));
-  const bar = 16, gap = 14, labelW = 150, width = 560;
+  // A small drawing space, so that the text stays legible when the card is narrow.
+  const bar = 18, gap = 12, labelW = 116, width = 400;
   const groupH = series.length * bar + gap;
   const height = groups.length * groupH + 10;
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title });
   groups.forEach((g, i) => {
     const y0 = i * groupH + 5;
-    svg.append(s("text", { x: 0, y: y0 + (series.length * bar) / 2 + 4, "font-size": 12, fill: "#1d1b20" },
-      g.label.length > 24 ? `${g.label.slice(0, 23)}…` : g.label));
+    svg.append(s("text", { x: 0, y: y0 + (series.length * bar) / 2 + 4, "font-size": 13, fill: "#1d1b20" },
+      g.label.length > 16 ? `${g.label.slice(0, 15)}…` : g.label));
     g.values.forEach((v, j) => {
-      const w = Math.round(((width - labelW - 40) * v) / max);
+      const w = Math.round(((width - labelW - 30) * v) / max);
       const rect = s("rect", { x: labelW, y: y0 + j * bar, width: Math.max(w, v ? 2 : 0), height: bar - 3,
         fill: COLOURS[j % COLOURS.length], "data-series": series[j], "data-group": g.label, "data-value": v });
       rect.append(s("title", {}, `${g.label} — ${series[j]}: ${v}`));
-      svg.append(rect, s("text", { x: labelW + w + 4, y: y0 + j * bar + bar - 5, "font-size": 11 }, v));
+      svg.append(rect, s("text", { x: labelW + w + 4, y: y0 + j * bar + bar - 5, "font-size": 12 }, v));
     });
   });
   box.append(svg, h("div", { class: "legend" }, series.map((name, j) =>
