@@ -198,13 +198,15 @@ def figures(by: dict[str, Part]) -> list[Figure]:
     p99 = p.get("p99_ms")
     out.append(Figure("propagation commit → effect in another service at 200/s, p99 ms", p99,
                       "< 100", None if p99 is None else p99 < 100,
-                      f"p50 {p.get('p50_ms') or 0:.1f} ms, achieved {p.get('achieved_per_s') or 0:.0f}/s, "
+                      f"p50 {p.get('p50_ms') or 0:.1f} ms, from the cause's insert; commits achieved "
+                      f"{p.get('achieved_per_s') or 0:.0f}/s, "
                       f"{p.get('effects')}/{p.get('commands')} effects", "propagation p99 at 200/s"))
     m = get(rt, "max_rate") or {}
     held = m.get("max_rate_held_per_s")
     out.append(Figure("highest rate with propagation p99 < 100 ms, commands/s",
                       None if held is None else float(held), "(measured)", None,
-                      f"first rate not held: {m.get('first_not_held_per_s')}/s"))
+                      f"first rate not held: {m.get('first_not_held_per_s')}/s "
+                      f"({m.get('why_not')})"))
     for key, name in (("rebuild", "read-model rebuild"), ("verify_chain", "chain verification")):
         r = get(au, "ratios_to_raw", key)
         out.append(Figure(f"{name} / the library's raw notification reads, "
