@@ -41,7 +41,7 @@ from gateway.limits import (
     PAGE_MAX,
     TEXT_MAX,
 )
-from gateway.messages import language_from, message
+from gateway.messages import field_problem, language_from, message
 from runtime import observability
 from runtime.errors import STORE_FAILURES, DomainError, InvalidInput, store_unavailable
 
@@ -411,8 +411,12 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        language = language_from(request.headers.get("accept-language"))
+        # each field's problem, with text in the caller's language for a form to show by it
         problems = [{"field": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
-                     "problem": e["type"], "message": e["msg"]} for e in error.errors()]
+                     "problem": e["type"], "message": e["msg"],
+                     "text": field_problem(e["type"], e.get("ctx"), language)}
+                    for e in error.errors()]
         if any(p["problem"] == "json_invalid" for p in problems):
             return problem(request, 400, "MALFORMED_JSON", "the body is not valid JSON")
         code = "UNKNOWN_FIELD" if all(p["problem"] == "extra_forbidden" for p in problems) \

@@ -93,3 +93,46 @@ def language_from(accept_language: str | None) -> str:
             named[primary] = max(named[primary], best) if primary in named else best
     english, vietnamese = (named.get(lang, anything) or (0.0, 0) for lang in ("en", "vi"))
     return "en" if english[0] > 0 and english > vietnamese else DEFAULT_LANGUAGE
+
+
+# What is wrong with one field of a request the API's document refuses (pydantic's error
+# types), for a form to show beside the field. Fixed text with the limit from the schema, if
+# any; the field itself is named by ``field`` in the same entry, never inside the text.
+FIELD_PROBLEMS: Mapping[str, Mapping[str, str]] = {
+    "missing": {"vi": "Bắt buộc phải nhập.", "en": "Required."},
+    "string_too_short": {"vi": "Không được để trống.", "en": "Must not be empty."},
+    "string_too_long": {"vi": "Quá dài: tối đa {max_length} ký tự.",
+                        "en": "Too long: at most {max_length} characters."},
+    "too_short": {"vi": "Cần ít nhất {min_length} mục.", "en": "At least {min_length} items."},
+    "too_long": {"vi": "Tối đa {max_length} mục.", "en": "At most {max_length} items."},
+    "greater_than_equal": {"vi": "Phải từ {ge} trở lên.", "en": "Must be {ge} or more."},
+    "greater_than": {"vi": "Phải lớn hơn {gt}.", "en": "Must be more than {gt}."},
+    "less_than_equal": {"vi": "Không được quá {le}.", "en": "Must be {le} or less."},
+    "less_than": {"vi": "Phải nhỏ hơn {lt}.", "en": "Must be less than {lt}."},
+    "int_parsing": {"vi": "Phải là số nguyên.", "en": "Must be a whole number."},
+    "int_type": {"vi": "Phải là số nguyên.", "en": "Must be a whole number."},
+    "int_from_float": {"vi": "Phải là số nguyên.", "en": "Must be a whole number."},
+    "float_parsing": {"vi": "Phải là số.", "en": "Must be a number."},
+    "float_type": {"vi": "Phải là số.", "en": "Must be a number."},
+    "bool_parsing": {"vi": "Phải là có hoặc không.", "en": "Must be yes or no."},
+    "bool_type": {"vi": "Phải là có hoặc không.", "en": "Must be yes or no."},
+    "string_type": {"vi": "Phải là văn bản.", "en": "Must be text."},
+    "list_type": {"vi": "Phải là một danh sách.", "en": "Must be a list."},
+    "dict_type": {"vi": "Phải là một nhóm thông tin.", "en": "Must be a group of fields."},
+    "extra_forbidden": {"vi": "Trường này không có trong biểu mẫu.",
+                        "en": "This field is not part of the form."},
+}
+FIELD_PROBLEM_OTHER: Mapping[str, str] = {"vi": "Giá trị không hợp lệ.", "en": "Not a valid value."}
+
+
+def field_problem(kind: str, limits: Mapping[str, object] | None, language: str) -> str:
+    """The text for one refused field (``kind``: pydantic's error type, ``limits``: its
+    context, such as ``max_length``)."""
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    template = FIELD_PROBLEMS.get(kind, FIELD_PROBLEM_OTHER)[language]
+    try:
+        return template.format(**{k: v for k, v in (limits or {}).items()
+                                  if isinstance(v, int | float | str)})
+    except (KeyError, IndexError):
+        return FIELD_PROBLEM_OTHER[language]

@@ -4,6 +4,7 @@ ETags, pagination, limits, and a stopped service."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -78,10 +79,13 @@ def test_r5_2_problem_details_name_the_field_in_vietnamese_or_english(system: Sy
         assert long.status_code == 422 and long.json()["field"] == "title"
         assert long.headers["content-type"] == "application/problem+json"
         assert "hợp lệ" in long.json()["title"]  # Vietnamese by default
+        # and what is wrong with the field, for a form to show beside it, with its limit
+        assert re.fullmatch(r"Quá dài: tối đa \d+ ký tự\.", long.json()["details"]["errors"][0]["text"])
         unknown = client.post("/v1/initiatives/raise-idea", json={**body, "extra": 1},
                               headers={"Accept-Language": "en-GB, vi;q=0.5"})
         assert (unknown.status_code, unknown.json()["code"]) == (422, "UNKNOWN_FIELD")
         assert unknown.json()["field"] == "extra" and "field" in unknown.json()["title"].lower()
+        assert unknown.json()["details"]["errors"][0]["text"] == "This field is not part of the form."
         wrong_type = client.post("/v1/initiatives/raise-idea", json={**body, "union_id": 5})
         assert (wrong_type.status_code, wrong_type.json()["field"]) == (422, "union_id")
         malformed = client.post("/v1/initiatives/raise-idea", content=b'{"union_id": ',

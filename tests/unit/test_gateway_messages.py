@@ -146,3 +146,14 @@ def test_r5_2_an_unknown_code_gets_a_generic_message_that_names_nothing() -> Non
         assert text != message("INTERNAL_ERROR", language)
     assert message("SOMETHING_FROM_A_NEWER_SERVICE", "de") == UNKNOWN_CODE_MESSAGE["vi"]
     assert _has_vietnamese_letters(UNKNOWN_CODE_MESSAGE["vi"])
+
+
+def test_r5_2_a_refused_field_says_what_is_wrong_in_vietnamese_or_english() -> None:
+    from gateway.messages import FIELD_PROBLEM_OTHER, FIELD_PROBLEMS, field_problem
+
+    assert field_problem("string_too_long", {"max_length": 200}, "vi") == "Quá dài: tối đa 200 ký tự."
+    assert field_problem("missing", None, "en") == "Required."
+    assert field_problem("greater_than_equal", {"ge": 0}, "fr") == "Phải từ 0 trở lên."  # vi default
+    assert field_problem("uuid_parsing", {}, "vi") == FIELD_PROBLEM_OTHER["vi"]
+    assert field_problem("string_too_long", {}, "en") == FIELD_PROBLEM_OTHER["en"]  # no limit known
+    assert all(set(texts) == {"vi", "en"} for texts in FIELD_PROBLEMS.values())

@@ -103,9 +103,16 @@ export function showError(el, message, error) {
     return;
   }
   const placed = error.fields.map((name) => rowFor(el, name)).filter(Boolean);
+  // A field the API's document refused has its own text (details.errors[].text, in the
+  // interface's language); a refusal by a service names the field and has the title.
+  const texts = new Map();
+  for (const e of (error.problem.details || {}).errors || []) {
+    const row = e.field ? rowFor(el, e.field) : null;
+    if (row && e.text && !texts.has(row)) texts.set(row, e.text);
+  }
   for (const row of placed) {
     row.classList.add("invalid");
-    row.querySelector(".field-error").textContent = error.problem.title;
+    row.querySelector(".field-error").textContent = texts.get(row) || error.problem.title;
   }
   if (!placed.length) {
     message.replaceChildren(h("div", { class: "form-error", role: "alert", "data-code": error.problem.code },
