@@ -1,10 +1,10 @@
 """``python -m bench.reliability``: the one command that regenerates the reliability report,
 ``docs/reliability.md`` (issue 10).
 
-It runs the reliability suites with pytest (``tests/reliability`` and
-``tests/integration/test_gateway_properties.py``, those that exist) with ``EMU_FIGURES_DIR``
-set to a fresh ``bench/results/reliability-<stamp>/``, so the figures the suites record
-(``tests.support.figures.record``) are exactly this run's; reads them back
+It runs the reliability suites with pytest (``tests/reliability``,
+``tests/integration/test_gateway_properties.py`` and ``test_gateway_grpc.py``, those that
+exist) with ``EMU_FIGURES_DIR`` set to a fresh ``bench/results/reliability-<stamp>/``, so
+the figures the suites record (``tests.support.figures.record``) are exactly this run's; reads them back
 (``tests.support.figures.load``); takes the latest soak (``bench/results/soak-*.json``, or
 runs one first with ``--soak MINUTES``); and writes the report, with the soak's chart copied
 to ``docs/reliability/soak.png``.
@@ -42,7 +42,8 @@ from tests.support import figures as recorded
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-SUITES = ("tests/reliability", "tests/integration/test_gateway_properties.py")
+SUITES = ("tests/reliability", "tests/integration/test_gateway_properties.py",
+          "tests/integration/test_gateway_grpc.py")
 RUN_FILE = "pytest-run.json"  # beside the suites' folders in a figures directory
 OK, NOT_OK = "✔", "✘"
 
