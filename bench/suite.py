@@ -221,7 +221,7 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                           None if r is None else r <= 1.2,
                           f"p50 {s['small']['p50_ms']:.2f} → {s['large']['p50_ms']:.2f} ms, "
                           f"p99 {s['small']['p99_ms']:.2f} → {s['large']['p99_ms']:.2f} ms",
-                          f"history growth, {name}"))
+                          f"growth: {name.split(': ')[-1]}"))
     versus = get(au, "then", "versus_sql") or {}
     for name, s in (versus.get("operations") or {}).items():
         out.append(Figure(f"{name} over {versus.get('initiatives', 0):,} initiatives: "
