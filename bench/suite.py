@@ -230,8 +230,8 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                           f"{s['plain_sql']['p50_ms']:.2f} ms"))
     two = get(sc, "figures", "ratio_two_vs_one")
     out.append(Figure("two instances of initiatives / one, commands/s through the gateway", two,
-                      "(measured)", None, f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s vs "
-                      f"{get(sc, 'figures', '2', 'per_s') or 0:.0f}/s; busy "
+                      "(measured)", None, f"two {get(sc, 'figures', '2', 'per_s') or 0:.0f}/s, one "
+                      f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s; busy "
                       f"{get(sc, 'figures', '2', 'cpu_busy_pct')}% of the cores"))
     return out
 
