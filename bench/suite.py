@@ -196,8 +196,12 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                       f"C = {get(gw, 'settings', 'concurrency')} client threads", "gateway / echo"))
     p = get(rt, "propagation") or {}
     p99 = p.get("p99_ms")
+    # the goal is at 200/s: a run whose commits could not keep that rate has not shown it
+    at_rate = (p.get("achieved_per_s") or 0) >= 0.95 * (p.get("target_per_s") or 200)
     out.append(Figure("propagation commit → effect in another service at 200/s, p99 ms", p99,
-                      "< 100", None if p99 is None else p99 < 100,
+                      "< 100" + ("" if at_rate or p99 is None else " (not reached: the commits "
+                                 "fell behind 200/s)"),
+                      None if p99 is None else p99 < 100 and at_rate,
                       f"p50 {p.get('p50_ms') or 0:.1f} ms, from the cause's insert; commits achieved "
                       f"{p.get('achieved_per_s') or 0:.0f}/s, "
                       f"{p.get('effects')}/{p.get('commands')} effects", "propagation p99 at 200/s"))
@@ -406,7 +410,13 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated parts to run (default all)")
     parser.add_argument("--no-stable", action="store_true",
                         help="do not overwrite bench/REPORT.md and bench/report/")
+    parser.add_argument("--render", type=Path, default=None,
+                        help="write the report of an earlier run again from its "
+                             "bench/results/report-<stamp>.json, measuring nothing")
     args = parser.parse_args()
+    if args.render:
+        render(args.render, args.no_stable)
+        return
     began_at = time.monotonic()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
@@ -427,22 +437,59 @@ def main() -> None:
     text = report(env, by, found, drawn, folder.name, when, total, args.quick)
     (RESULTS / f"report-{stamp}.md").write_text(text, "utf-8")
     (RESULTS / f"report-{stamp}.json").write_text(json.dumps({
-        "environment": env, "total_seconds": total,
+        "environment": env, "total_seconds": total, "when": when, "quick": args.quick,
         "figures": [vars(f) for f in found],
         "parts": {p.name: {"seconds": p.seconds, "returncode": p.returncode, "load": p.load,
-                           "result": p.result} for p in by.values()}}, indent=2, default=str),
+                           "result": p.result, "notes": p.notes, "log": p.log}
+                  for p in by.values()}}, indent=2, default=str),
         "utf-8")
     if not args.no_stable:
-        shutil.rmtree(STABLE_CHARTS, ignore_errors=True)
-        shutil.copytree(folder, STABLE_CHARTS, ignore=shutil.ignore_patterns("*.log"))
-        STABLE.write_text(report(env, by, found, drawn, STABLE_CHARTS.name, when, total,
-                                 args.quick), "utf-8")
+        stable(env, by, found, drawn, folder, when, total, args.quick)
     print(text)
     print(f"written to {RESULTS}/report-{stamp}.md"
           + ("" if args.no_stable else f" and {STABLE}") + f" in {total / 60:.1f} minutes")
     failed = [p.name for p in chosen if p.returncode]
     if failed:
         sys.exit(f"parts that failed: {', '.join(failed)} (their logs are in {folder})")
+
+
+def stable(env: dict[str, Any], by: dict[str, Part], found: list[Figure],
+           drawn: list[tuple[str, str]], folder: Path, when: str, total: float,
+           quick: bool) -> None:
+    """The copy kept in the repository: bench/REPORT.md, its charts in bench/report/."""
+    shutil.rmtree(STABLE_CHARTS, ignore_errors=True)
+    shutil.copytree(folder, STABLE_CHARTS, ignore=shutil.ignore_patterns("*.log"))
+    STABLE.write_text(report(env, by, found, drawn, STABLE_CHARTS.name, when, total, quick),
+                      "utf-8")
+
+
+def render(saved: Path, no_stable: bool) -> None:
+    """The report of an earlier run, from what it gathered (a change to the report's form or
+    judgement applies to figures already measured)."""
+    data = json.loads(saved.read_text("utf-8"))
+    folder = saved.with_suffix("")
+    folder.mkdir(exist_ok=True)
+    by = {p.name: p for p in parts()}
+    for name, kept in data["parts"].items():
+        part = by[name]
+        part.seconds, part.returncode, part.result = kept["seconds"], kept["returncode"], kept["result"]
+        part.load = tuple(kept["load"])  # type: ignore[assignment]
+        part.notes = kept.get("notes") or [
+            f"results: `bench/results/{f.name}`" for f in sorted(RESULTS.glob(f"{part.prefix}*.json"))
+            if part.result is not None and json.loads(f.read_text("utf-8")) == part.result][:1]
+    when = data.get("when") or datetime.fromtimestamp(saved.stat().st_mtime, UTC).strftime(
+        "%Y-%m-%d %H:%M UTC")
+    found = figures(by)
+    drawn = charts(by, found, folder)
+    quick = bool(data.get("quick"))
+    saved.with_suffix(".md").write_text(
+        report(data["environment"], by, found, drawn, folder.name, when, data["total_seconds"],
+               quick), "utf-8")
+    data["figures"] = [vars(f) for f in found]
+    saved.write_text(json.dumps(data, indent=2, default=str), "utf-8")
+    if not no_stable:
+        stable(data["environment"], by, found, drawn, folder, when, data["total_seconds"], quick)
+    print(f"{saved.with_suffix('.md')} written again" + ("" if no_stable else f", and {STABLE}"))
 
 
 if __name__ == "__main__":
