@@ -434,8 +434,7 @@ def _errors(app: FastAPI) -> None:
         """The gateway's own store did not answer (sign-in, users, idempotency keys): 503,
         ask again (R5.3), not a 500."""
         unavailable = store_unavailable(error)
-        if unavailable is None:
-            return await internal(request, error)
+        assert unavailable is not None  # registered for STORE_FAILURES only
         log.warning("the gateway's store did not answer on %s %s: %s", request.method,
                     request.url.path, error)
         return await domain(request, unavailable)

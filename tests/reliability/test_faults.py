@@ -34,13 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
 from runtime.services import SERVICES as SPECS
 from runtime.store import metadata_of
 from tests.support.figures import record
-from tests.support.gateway_system import SERVICES, System, running, with_province
+from tests.support.gateway_system import SERVICES, System, running, wait_caught_up, with_province
 from tests.support.private_infra import (
     PrivatePostgres,
     PrivateRabbitMQ,
@@ -48,7 +49,7 @@ from tests.support.private_infra import (
     private_rabbitmq,
 )
 from tests.support.processes import eventually
-from tests.support.workload import Entry, Workload, wait_caught_up
+from tests.support.workload import Entry, Workload
 
 pytestmark = [pytest.mark.faults, pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
 
@@ -75,7 +76,6 @@ class Injector:
     unexpected_deaths: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     finished: threading.Event = field(default_factory=threading.Event)
-    started_before: int = 0
 
     def plan(self) -> list[tuple[str, str]]:
         kills = [("sigkill", p) for p in PROCESSES]
@@ -93,7 +93,7 @@ class Injector:
                 fault = Fault(kind, target, round(time.monotonic() - started, 1))
                 self.faults.append(fault)
                 t0 = time.monotonic()
-                self.started_before = self.log_marks(target)
+                marks = self.log_marks(target)
                 if kind == "sigkill":
                     self.system.processes.kill(target)
                     time.sleep(self.rng.uniform(0.2, 2.0))  # down for a moment
@@ -102,7 +102,7 @@ class Injector:
                     self.mq.restart()
                 else:
                     self.pg.restart()
-                self.wait_recovered(target)
+                self.wait_recovered(target, marks)
                 fault.recovered_in = round(time.monotonic() - t0, 1)
                 self.check_alive(target)
         except Exception as error:  # reported by the test
@@ -110,15 +110,14 @@ class Injector:
         finally:
             self.finished.set()
 
-    def wait_recovered(self, target: str) -> None:
+    def wait_recovered(self, target: str, marks_before: int) -> None:
         if target in SERVICES:
             self.system.processes.wait_ready(target, timeout=60)
         elif target == "gateway":
-            import httpx
             eventually(lambda: httpx.get(f"{self.system.base_url}/ready", timeout=2)
                        .status_code == 200, timeout=60, what="the gateway is ready")
         elif target.endswith("-relay"):  # it says so each time it starts publishing
-            eventually(lambda: self.log_marks(target) > self.started_before, timeout=60,
+            eventually(lambda: self.log_marks(target) > marks_before, timeout=60,
                        what=f"{target} publishing again")
         else:  # the servers: every service answers through them again
             self.system.processes.wait_ready(*SERVICES, timeout=90)

@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 
 from gateway.catalogue import operation
+from runtime.adapter import upstream_sources
+from runtime.services import SERVICES as SPECS
 from tests.support.processes import Processes, eventually, free_port
 from tests.support.province import Province, build
 
@@ -127,8 +129,21 @@ def running(tmp_path: Path, amqp_uri: str, pg_url: str, env: dict[str, str] | No
         processes.stop_all()
 
 
-def _caught_up(system: System, consumer: str, position: int) -> bool:
-    return (system.processes.call(consumer, "processed", "registry") or 0) >= position
+def caught_up(system: System, consumer: str, upstream: str) -> bool:
+    """The consumer has processed every event the upstream has published so far."""
+    last = system.processes.call(upstream, "health", timeout=5)["last_notification"]
+    return (system.processes.call(consumer, "processed", upstream, timeout=5) or 0) >= last
+
+
+def wait_caught_up(system: System, upstreams: tuple[str, ...] = SERVICES,
+                   timeout: float = 180.0, interval: float = 0.5) -> None:
+    """Each service has every event published so far by each upstream (of ``upstreams``) it
+    consumes (its ``consume_events`` entrypoints)."""
+    for consumer in SERVICES:
+        for upstream in upstream_sources(SPECS[consumer].service_class()):
+            if upstream in upstreams:
+                eventually(partial(caught_up, system, consumer, upstream), timeout, interval,
+                           f"{consumer} has every event of {upstream}")
 
 
 def with_province(system: System) -> Province:
@@ -137,10 +152,7 @@ def with_province(system: System) -> Province:
     (TV-CL standing), ``h`` (TV standing), ``auditor`` (auditor of TV-CL's subtree)."""
     w = build(AsAdministrator(system))
     system.province = w
-    last = system.processes.call("registry", "health")["last_notification"]
-    for consumer in ("initiatives", "reviews", "awards"):
-        eventually(partial(_caught_up, system, consumer, last),
-                   what=f"{consumer} has the registry's facts")
+    wait_caught_up(system, ("registry",), timeout=20, interval=0.1)
     for login, letter, role, code in (("a", "A", "executive", "CS-1"), ("d", "D", "member", "CS-1"),
                                       ("f", "F", "executive", "CS-2"),
                                       ("g", "G", "standing", "TV-CL"), ("h", "H", "standing", "TV")):

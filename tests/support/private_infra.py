@@ -128,6 +128,7 @@ class PrivateRabbitMQ:
     base: Path
     port: int
     node: str
+    dist_port: int  # the node's Erlang distribution port, the same across restarts
 
     @property
     def uri(self) -> str:
@@ -140,7 +141,7 @@ class PrivateRabbitMQ:
                 "RABBITMQ_MNESIA_BASE": str(self.base / "mnesia"),
                 "RABBITMQ_LOG_BASE": str(self.base / "log"),
                 "RABBITMQ_PID_FILE": str(self.base / "pid"),
-                "RABBITMQ_DIST_PORT": str(free_port())}
+                "RABBITMQ_DIST_PORT": str(self.dist_port)}
 
     def ctl(self, *args: str, timeout: float = 60) -> str:
         return subprocess.run(["rabbitmqctl", "-n", self.node, "-q", *args], check=True,
@@ -180,7 +181,7 @@ def _rabbitmq_in(base: Path) -> Iterator[PrivateRabbitMQ]:
     (base / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{port}\n")
     (base / "enabled_plugins").write_text("[].\n")
     _give(base, "rabbitmq")
-    broker = PrivateRabbitMQ(base, port, f"faults{port}@localhost")
+    broker = PrivateRabbitMQ(base, port, f"faults{port}@localhost", free_port())
     broker.start()
     try:
         yield broker

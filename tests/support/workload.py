@@ -33,7 +33,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import httpx
@@ -41,8 +40,7 @@ import httpx
 from gateway.catalogue import operation
 from gateway.core import request_id
 from tests.support.awards_world import FIELDS, MARKS, PLEDGE, movement_year, to_the_province
-from tests.support.gateway_system import System
-from tests.support.processes import eventually
+from tests.support.gateway_system import System, wait_caught_up
 
 ALREADY_APPLIED = "REQUEST_ALREADY_APPLIED"
 AGAIN = {"IDEMPOTENCY_IN_PROGRESS"}  # the first attempt is still running: ask again later
@@ -160,22 +158,6 @@ class Client:
             if time.monotonic() > deadline:
                 raise Unanswered(f"{service}.{method} unanswered for {self.give_up_after}s")
             time.sleep(0.3)
-
-
-def caught_up(system: System, consumer: str, upstream: str) -> bool:
-    last = system.processes.call(upstream, "health", timeout=5)["last_notification"]
-    return (system.processes.call(consumer, "processed", upstream, timeout=5) or 0) >= last
-
-
-CONSUMES = {"initiatives": ("registry",), "reviews": ("registry",),
-            "awards": ("registry", "initiatives", "reviews")}
-
-
-def wait_caught_up(system: System, timeout: float = 180.0) -> None:
-    for consumer, upstreams in CONSUMES.items():
-        for upstream in upstreams:
-            eventually(partial(caught_up, system, consumer, upstream), timeout, 0.5,
-                       f"{consumer} has every event of {upstream}")
 
 
 @dataclass
