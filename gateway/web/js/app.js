@@ -2,6 +2,9 @@
 // screen built from the gateway's public API only (the same calls any front end makes).
 import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
+
+// Screen modules (js/screens/*.js), registered below in this order.
+const SCREEN_MODULES = [];
 import {
   badge, barChart, checks, download, field, fileBase64, form, h, showError, table, today,
 } from "./ui.js";
@@ -83,10 +86,12 @@ function menu() {
   if (ctx.union && !grassroots() && committee()) items.push(["#/upper", "upper"]);
   if (committee()) items.push(["#/awards", "awards"]);
   if (["auditor", "administrator"].includes(role())) items.push(["#/audit", "audit"]);
+  for (const [href, label, visible] of MODULE_MENU) if (ctx.me && visible()) items.push([href, label]);
   const nav = document.getElementById("nav");
-  nav.replaceChildren(...(token() && ctx.me ? items : []).map(([href, key]) =>
+  const text = (label) => (typeof label === "string" ? t(label) : label[language()] ?? label.vi);
+  nav.replaceChildren(...(token() && ctx.me ? items : []).map(([href, label]) =>
     h("a", { href, class: location.hash.split("/").slice(0, 2).join("/") === href.replace(/\/$/, "/")
-      || (href === "#/" && ["", "#/", "#"].includes(location.hash)) ? "active" : null }, t(key))));
+      || (href === "#/" && ["", "#/", "#"].includes(location.hash)) ? "active" : null }, text(label))));
   document.getElementById("who").textContent = ctx.me && token()
     ? `${ctx.me.username} · ${t(`roles.${role()}`)}${ctx.union ? ` · ${ctx.union.code}` : ""}` : "";
   const out = document.getElementById("logout");
@@ -100,6 +105,20 @@ function menu() {
 function page(title, ...children) {
   main().replaceChildren(h("h1", {}, title), ...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
+
+// --- screen modules -----------------------------------------------------------------------
+// Each module under js/screens/ exports ``register(shell)`` and adds its routes and menu
+// entries through it; a menu label is a key of i18n.js or {vi, en}. The shell is all a
+// module sees of the application: who is signed in, where, and how to draw a page.
+const MODULE_ROUTES = [];
+const MODULE_MENU = [];
+export const shell = {
+  ctx, page, role, committee, grassroots, union, person, personName, unionName, subtree,
+  committeeMembers, unionMembers,
+  route: (pattern, screen) => MODULE_ROUTES.push([pattern, screen]),
+  menuItem: (href, label, visible = () => true) => MODULE_MENU.push([href, label, visible]),
+};
+for (const module of SCREEN_MODULES) module.register(shell);
 
 const ROUTES = [
   [/^#\/login$/, loginScreen],
@@ -131,7 +150,7 @@ async function route() {
   try {
     if (!ctx.me) await load();
     menu();
-    for (const [pattern, screen] of ROUTES) {
+    for (const [pattern, screen] of [...ROUTES, ...MODULE_ROUTES]) {
       const found = hash.match(pattern);
       if (found) {
         main().removeAttribute("data-screen");  // loading: set again once the screen is drawn
