@@ -1,24 +1,51 @@
 # The two commands a fresh machine needs: `make run` and `make test` (see README.md).
-PYTHON ?= python3.11
+# The newest Python 3.11–3.13 on the machine (pyenv's included) unless PYTHON= names one.
+PYTHON ?= $(shell deploy/prerequisites.sh python)
+PYVERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV   := .venv
 BIN    := $(VENV)/bin
-READY  := $(VENV)/.ready
+READY  := $(VENV)/.ready-$(PYVERSION)
+PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run test lint bench bench-registry bench-gateway bench-scaling bench-audit soak reliability lock clean
+.PHONY: run test test-unit test-integration test-system lint bench bench-registry bench-gateway \
+	bench-scaling bench-audit soak reliability lock clean
 
-# The environment: a virtualenv with exactly the pinned packages, and this checkout on its path.
+# The environment: a virtualenv with exactly the pinned packages, and this checkout on its path;
+# made again when the Python it was made with is not the one asked for.
 $(READY): requirements.lock
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed: install Python 3.11 (e.g. apt-get install python3.11 python3.11-venv)"; exit 2; }
-	$(PYTHON) -m venv $(VENV)
+	@[ -n "$(PYVERSION)" ] || { echo "Python 3.11–3.13 is needed ($(PYTHON) does not run): apt-get install -y python3 python3-venv"; exit 2; }
+	@echo "Python $(PYVERSION): $(PYTHON)"
+	@[ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$(PYVERSION)" ] \
+	  || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'emulation.pth').write_text('$(CURDIR)\n')"
+	rm -f $(VENV)/.ready-*
 	touch $@
 
 run: $(READY)
+	@deploy/prerequisites.sh run
 	$(BIN)/python -m runtime.launcher
 
-test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Every test, unit tier first (tests/conftest.py gives each test its tier from what it needs);
+# what the tests need is checked (and installed) before anything else runs.
+test:
+	@deploy/prerequisites.sh test
+	@$(MAKE) --no-print-directory lint
+	$(PYTEST) $(PYTEST_ARGS)
+
+# Pure domain and application logic on in-process stores: no server, no network (seconds).
+test-unit: $(READY)
+	$(PYTEST) -m unit $(PYTEST_ARGS)
+
+# The stores on PostgreSQL as well as SQLite, and the bus on RabbitMQ, without the processes.
+test-integration: $(READY)
+	@deploy/prerequisites.sh integration
+	$(PYTEST) -m integration $(PYTEST_ARGS)
+
+# Every process, the gateway, the browser and the fault suite.
+test-system: $(READY)
+	@deploy/prerequisites.sh system
+	$(PYTEST) -m system $(PYTEST_ARGS)
 
 lint: $(READY)
 	$(BIN)/ruff check .
@@ -39,11 +66,11 @@ bench-scaling: $(READY)
 bench-audit: $(READY)
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
 
-# Issue 10: a steady command rate for 10 minutes, memory and latency per process over time.
+# A steady command rate for 10 minutes, memory and latency per process over time.
 soak: $(READY)
 	$(BIN)/python -m bench.soak $(BENCH_ARGS)
 
-# Issue 10: runs the fault, bad-input and security suites and writes docs/reliability.md
+# Runs the fault, bad-input and security suites and writes docs/reliability.md
 # with their figures and the latest soak's.
 reliability: $(READY)
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)
@@ -68,3 +95,8 @@ deploy-check: $(READY)
 
 deploy-render: $(READY)
 	$(BIN)/python deploy/render.py
+
+# Which Python the targets above use (for .ci/run).
+.PHONY: print-python
+print-python:
+	@echo $(PYTHON)

@@ -23,9 +23,7 @@ log = logging.getLogger("emulation.gateway")
 
 def main() -> None:
     settings = Settings.from_env()
-    setup_logging("gateway", settings)
-    for early in _early:
-        warnings.showwarning(early.message, early.category, early.filename, early.lineno)
+    setup_logging("gateway", settings, early=_early)
     gateway = Gateway(settings)
     observe_rpc_pool(gateway.pool)  # every RPC call, from either front, by service and outcome
     grpc_server = start_grpc(gateway, settings)

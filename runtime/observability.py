@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -112,11 +114,28 @@ class _TextFormatter(logging.Formatter):
         return f"{text} [{correlation}]" if correlation else text
 
 
+# nameko stands on eventlet, which announces on import that it is deprecated: a known choice
+# (DESIGN.md), so at every start of every process the notice is expected, and not repeated.
+EXPECTED_WARNING = re.compile(r"\s*Eventlet is deprecated")
+
+
+class _RefusalTracebacks(logging.Filter):
+    """nameko logs every call its entrypoint expected to refuse (a ``DomainError``: bad input,
+    no authority) at WARNING with a traceback. ``CommandMetrics`` already logs each refusal as
+    one INFO line with its stable code, so this drops nameko's copy: a traceback in the log
+    then always means a fault someone must look at."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("(expected) error handling worker")
+
+
 def setup_logging(process: str, settings: Settings | None = None,
-                  stream: IO[str] | None = None) -> logging.Handler:
+                  stream: IO[str] | None = None,
+                  early: Iterable[warnings.WarningMessage] = ()) -> logging.Handler:
     """The one logging set-up of every process (serve, relay, gateway): the root logger's
     only handler, JSON lines unless ``EMU_LOG_FORMAT=text``, at ``EMU_LOG_LEVEL``. Python
-    warnings are logged too, so stderr stays one JSON object per line."""
+    warnings are logged too, so stderr stays one JSON object per line; ``early`` are those
+    caught while the process imported its libraries, logged now unless expected."""
     settings = settings or Settings.from_env()
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(_TextFormatter(process) if settings.log_format == "text"
@@ -127,6 +146,13 @@ def setup_logging(process: str, settings: Settings | None = None,
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.captureWarnings(True)
+    warnings.filterwarnings("ignore", message=EXPECTED_WARNING.pattern)
+    nameko_workers = logging.getLogger("nameko.containers")
+    if not any(isinstance(f, _RefusalTracebacks) for f in nameko_workers.filters):
+        nameko_workers.addFilter(_RefusalTracebacks())
+    for caught in early:
+        if not EXPECTED_WARNING.match(str(caught.message)):
+            warnings.showwarning(caught.message, caught.category, caught.filename, caught.lineno)
     return handler
 
 

@@ -38,9 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("service", help=f"one of {', '.join(SERVICES)}, or module:Class")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    setup_logging(args.service, settings)
-    for early in _early:
-        warnings.showwarning(early.message, early.category, early.filename, early.lineno)
+    setup_logging(args.service, settings, early=_early)
     log = logging.getLogger("emulation.serve")
     runner = ServiceRunner(settings.nameko_config())
     spec = SERVICES.get(args.service)

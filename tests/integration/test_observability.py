@@ -85,6 +85,16 @@ def test_r5_3_every_process_logs_json_with_the_correlation_id_and_serves_its_met
     assert {e["process"] for e in entries} == {"registry"}
     for name in (*SERVICES, *(f"{s}-relay" for s in SERVICES), "gateway"):
         assert json_lines(sys_.processes, name), f"{name} logged nothing"
+    # An expected refusal is one INFO line with its code and no traceback (nameko's own
+    # WARNING with the traceback is dropped): a traceback in the log means a fault.
+    refusals = [e for e in entries if e.get("outcome") == code]
+    assert [e["level"] for e in refusals] == ["INFO"], refusals
+    assert not [e for e in json_lines(sys_.processes, "registry")
+                if "exc" in e or "error handling worker" in e["message"]]
+    # eventlet's notice of its deprecation is expected at every start: no process repeats it
+    for name in (*SERVICES, "gateway"):
+        assert not [e for e in json_lines(sys_.processes, name)
+                    if "Eventlet is deprecated" in e["message"]], name
 
     # The service counts the command by outcome, and the refusal by its code.
     service = metrics(ports["registry"])

@@ -141,12 +141,15 @@ def test_a_failed_batch_goes_one_by_one_and_nothing_passes_the_failed_event(regi
     tally.fail_times = {failing["event_id"]: 3}
     outcomes = handle_concurrently(tally, registry, envelopes)
     # The lock is not fair: after the batch, the failed event's own worker and a later one
-    # that pulls it from the log take the third attempt in either order. Whichever gets it is
-    # refused (not acknowledged: the bus delivers it again), naming the failed event; no later
-    # event is recorded past it.
+    # that pulls it from the log take the third attempt in either order, and a later worker
+    # may find it failed. Whoever is refused (not acknowledged: the bus delivers it again) is
+    # the failed event or one after it, and names the failed event; nothing before it is.
     refused = {n: o for n, o in outcomes.items() if isinstance(o, Exception)}
-    assert len(refused) == 1 and failing["event_id"] in str(next(iter(refused.values())))
-    assert all(o == "processed" for n, o in outcomes.items() if n not in refused)
+    assert refused and all(failing["event_id"] in str(o) for o in refused.values()), refused
+    assert min(refused) >= failing["notification_id"]
+    # the rest processed, or found done by a later worker whose attempt passed and pulled it
+    assert all(o in {"processed", "duplicate"} for n, o in outcomes.items() if n not in refused), \
+        outcomes
     in_order = [e["event_id"] for e in envelopes]
     assert tally.seen() == in_order[:len(tally.seen())]  # nothing recorded past a gap
     for envelope in envelopes:  # the bus delivers the refused one again: it passes now, or
