@@ -42,7 +42,14 @@ from gateway.limits import (
     TEXT_MAX,
 )
 from gateway.messages import detail as localized_detail
-from gateway.messages import field_errors_detail, field_problem, label, language_from, message
+from gateway.messages import (
+    field_errors_detail,
+    field_problem,
+    label,
+    language_from,
+    localize,
+    message,
+)
 from runtime import observability
 from runtime.errors import STORE_FAILURES, DomainError, InvalidInput, store_unavailable
 
@@ -64,6 +71,7 @@ def problem(request: Request | None, status: int, code: str, detail: str = "",
     path = request.url.path.split("/") if request else []
     service = path[2] if len(path) > 2 and path[1] == "v1" else None
     correlation = getattr(request.state, "correlation_id", None) if request else None
+    details = localize(details, language, service)  # refused rows get their text
     body: dict[str, Any] = {"type": f"urn:emulation:error:{code}", "title": message(code, language),
                             "status": status, "code": code,
                             "detail": text or localized_detail(code, details, language, service),

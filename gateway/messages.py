@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ERRORS_DIR = Path(__file__).resolve().parent.parent / "contracts" / "errors"
 MESSAGES_FILE = ERRORS_DIR / "messages.json"
@@ -169,7 +169,7 @@ _PLAIN = re.compile(r"[\w .,/()+-]{1,80}")  # a code or number the caller gave: 
 @cache
 def _templates() -> Mapping[str, list[Mapping[str, str]]]:
     with DETAILS_FILE.open(encoding="utf-8") as stream:
-        loaded: dict[str, list[dict[str, str]]] = json.load(stream)
+        loaded: dict[str, list[Mapping[str, str]]] = json.load(stream)
     return loaded
 
 
@@ -271,12 +271,55 @@ def _fill(template: str, details: Mapping[str, Any], language: str,
     return template.format(**values)
 
 
+def localize(details: object, language: str = DEFAULT_LANGUAGE,
+             service: str | None = None) -> object:
+    """The details with each refused row or field of ``details.errors`` that has a ``code``
+    (the importer's rows) given its ``text`` (``detail`` of its own code and details) and,
+    when it names a ``column``, the column's ``label``; anything else as it is."""
+    if not isinstance(details, Mapping) or not isinstance(details.get("errors"), list):
+        return details
+    language = _language(language)
+    errors = []
+    for entry in details["errors"]:
+        if isinstance(entry, Mapping) and isinstance(entry.get("code"), str) and "text" not in entry:
+            entry = {**entry, "text": detail(entry["code"], entry.get("details"), language, service)}
+            if isinstance(entry.get("column"), str):
+                entry["label"] = label(entry["column"], language, service) or entry["column"]
+        errors.append(entry)
+    return {**details, "errors": errors}
+
+
+def _place(entry: Mapping[str, Any], language: str, service: str | None) -> str:
+    """Where a refused row is: "Dòng 5" of a CSV file, "Đoàn viên thứ 3" of a JSON list."""
+    row = entry.get("row")
+    if not isinstance(row, int):
+        return ""
+    listed = label(entry.get("list"), language, service) if not entry.get("file") else None
+    if language == "vi":
+        return f"{listed} thứ {row}" if listed else f"Dòng {row}"
+    return f"{listed}, record {row}" if listed else f"Line {row}"
+
+
 def detail(code: str, details: object = None, language: str = DEFAULT_LANGUAGE,
            service: str | None = None) -> str:
     """One sentence in the caller's language about this refusal (see the module's doc):
-    ``service`` is the one the request went to, for its own field labels."""
+    ``service`` is the one the request went to, for its own field labels. A refusal of
+    rows (``details.errors`` with a ``code`` each, the importer's) gets the code's message
+    and the first rows' places and texts."""
     language = _language(language)
     given: Mapping[str, Any] = details if isinstance(details, Mapping) else {}
+    rows = [e for e in given.get("errors") or () if isinstance(e, Mapping) and "code" in e]
+    if rows:
+        parts = []
+        shown = cast(Mapping[str, Any], localize({"errors": rows[:3]}, language, service))
+        for entry in shown["errors"]:
+            place = _place(entry, language, service)
+            parts.append(f"{place}: {entry['text']}" if place else str(entry["text"]))
+        total = given.get("total")
+        more = (total if isinstance(total, int) else len(rows)) - len(parts)
+        if more > 0:
+            parts.append(f"và {more} lỗi khác." if language == "vi" else f"and {more} more.")
+        return f"{message(code, language)} {' '.join(parts)}"
     for template in _templates().get(code, ()):
         filled = _fill(template[language], given, language, service)
         if filled is not None:

@@ -68,7 +68,7 @@ def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path:
 
 @pytest.mark.parametrize("break_it,code,where", [
     (lambda d: d["unions"][5].update(level="confederation"), "PARENT_LEVEL_MISMATCH", "unions[5]"),
-    (lambda d: d["unions"].append(dict(d["unions"][3])), "INVALID_INPUT", f"unions[{69}]"),
+    (lambda d: d["unions"].append(dict(d["unions"][3])), "IMPORT_DUPLICATE", f"unions[{69}]"),
     (lambda d: d["people"][7].update(union_code="TV"), "MEMBERSHIP_NOT_GRASSROOTS", "people[7]"),
     (lambda d: d["people"][9].update(full_name="x" * 201), "INVALID_TEXT", "people[9]"),
     (lambda d: d["people"][9].update(is_official=False, is_full_time=True),
@@ -77,7 +77,7 @@ def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path:
      "PERSON_ALREADY_IN_BODY", f"bodies[{103}]"),
     (lambda d: d["bodies"][6].update(decision=None), "INVALID_INPUT", "bodies[6]"),
     (lambda d: d["unions"][4].update(founded_on="2020-02-30"), "INVALID_DATE", "unions[4]"),
-    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "INVALID_INPUT", "bodies[104]"),
+    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "IMPORT_DUPLICATE", "bodies[104]"),
     (lambda d: d["bodies"][6].update(term_start="soon"), "INVALID_DATE", "bodies[6]"),
 ])
 def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
@@ -88,9 +88,11 @@ def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
     break_it(data)
     with pytest.raises(DomainError) as caught:
         load(app, data)
-    assert caught.value.code == code
-    assert caught.value.details["record"] == where
-    assert caught.value.message.startswith(where)
+    assert caught.value.code == "IMPORT_REFUSED"
+    first = caught.value.details["errors"][0]
+    assert (first["code"], first["record"]) == (code, where)
+    assert first["row"] == int(where.split("[")[1].rstrip("]")) + 1  # from 1, as a person counts
+    assert where in caught.value.message
     assert app.recorder.max_notification_id() is None
 
 
@@ -138,4 +140,6 @@ def test_unions_and_people_load_from_csv_and_a_bad_file_is_refused(tmp_path: Pat
     assert person["is_full_time"] is True
     (tmp_path / "bad.json").write_text('{"format": "something else"}', encoding="utf-8")
     assert main([str(tmp_path / "bad.json")]) == 1
-    assert "import refused" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "import refused" in err and "[IMPORT_NOT_READABLE]" in err
+    assert "Không đọc được tệp" in err and "The file cannot be read" in err
