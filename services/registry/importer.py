@@ -483,7 +483,7 @@ def _csv_rows(text: str, name: str, key: str) -> tuple[list[dict[str, Any]], lis
     file's line, which is what the person who made it can find)."""
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     start = 2
     try:
         for row in reader:
