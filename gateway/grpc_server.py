@@ -53,7 +53,8 @@ from gateway.limits import (
     PAGE_MAX,
     TEXT_MAX,
 )
-from gateway.messages import language_from, message
+from gateway.messages import detail as localized_detail
+from gateway.messages import language_from
 from gateway.policy import Principal
 from runtime.config import Settings
 from runtime.errors import DomainError, InvalidInput, MalformedMessage, store_unavailable
@@ -249,14 +250,16 @@ class _RichStatus(_Status, grpc.Status):
 
 
 def rich_status(code: grpc.StatusCode, error_code: str, text: str, details: Any, language: str,
-                correlation_id: str) -> grpc.Status:
+                correlation_id: str, service: str | None = None) -> grpc.Status:
+    """The status message is the developer's English text; the person's sentence, in the
+    caller's language, is the ``LocalizedMessage`` (as for HTTP's ``detail``)."""
     details = details if isinstance(details, Mapping) else {"details": details}
     info = error_details_pb2.ErrorInfo(reason=error_code, domain=DOMAIN, metadata={
         str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True,
                                                         default=str)
         for k, v in details.items() if v is not None})
-    localized = error_details_pb2.LocalizedMessage(locale=language,
-                                                   message=message(error_code, language))
+    localized = error_details_pb2.LocalizedMessage(
+        locale=language, message=localized_detail(error_code, details, language, service))
     packed = [any_pb2.Any(), any_pb2.Any()]
     packed[0].Pack(info)
     packed[1].Pack(localized)
@@ -322,7 +325,8 @@ class Front:
                     raise unavailable from error
             except DomainError as error:
                 status = rich_status(status_code(error), error.code, error.message,
-                                     error.details, call.language, call.correlation_id)
+                                     error.details, call.language, call.correlation_id,
+                                     name.split(".")[0])
             except Exception:
                 log.exception("unexpected error on %s (correlation id %s)", name,
                               call.correlation_id)

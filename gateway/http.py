@@ -41,7 +41,15 @@ from gateway.limits import (
     PAGE_MAX,
     TEXT_MAX,
 )
-from gateway.messages import field_problem, language_from, message
+from gateway.messages import detail as localized_detail
+from gateway.messages import (
+    field_errors_detail,
+    field_problem,
+    label,
+    language_from,
+    localize,
+    message,
+)
 from runtime import observability
 from runtime.errors import STORE_FAILURES, DomainError, InvalidInput, store_unavailable
 
@@ -53,18 +61,27 @@ STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403,
 
 
 def problem(request: Request | None, status: int, code: str, detail: str = "",
-            details: Any = None, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    """A problem details response: the code, the message in the caller's language, the
-    field at fault when there is one."""
+            details: Any = None, headers: Mapping[str, str] | None = None,
+            text: str | None = None) -> JSONResponse:
+    """A problem details response: the code, its message (``title``) and one sentence about
+    this refusal (``detail``, ``gateway.messages.detail`` unless ``text`` gives it) in the
+    caller's language, the field at fault when there is one. ``detail`` is the developer's
+    English text: logged with the correlation id, never sent (see ``gateway.messages``)."""
     language = language_from(request.headers.get("accept-language") if request else None)
+    path = request.url.path.split("/") if request else []
+    service = path[2] if len(path) > 2 and path[1] == "v1" else None
+    correlation = getattr(request.state, "correlation_id", None) if request else None
+    details = localize(details, language, service)  # refused rows get their text
     body: dict[str, Any] = {"type": f"urn:emulation:error:{code}", "title": message(code, language),
-                            "status": status, "code": code, "detail": detail or code,
+                            "status": status, "code": code,
+                            "detail": text or localized_detail(code, details, language, service),
                             "details": details if details is not None else {}}
     if isinstance(details, Mapping) and isinstance(details.get("field"), str):
         body["field"] = details["field"]
     if request is not None:
-        body["correlation_id"] = request.state.correlation_id \
-            if hasattr(request.state, "correlation_id") else None
+        body["correlation_id"] = correlation
+    if detail and detail != code:
+        log.debug("refused %s (%s): %s (correlation id %s)", code, status, detail, correlation)
     return JSONResponse(body, status_code=status, headers=dict(headers or {}),
                         media_type="application/problem+json")
 
@@ -412,23 +429,35 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, error: RequestValidationError) -> JSONResponse:
         language = language_from(request.headers.get("accept-language"))
-        # each field's problem, with text in the caller's language for a form to show by it
+        path = request.url.path.split("/")
+        service = path[2] if len(path) > 2 and path[1] == "v1" else None
+        # each field's problem, its label and text in the caller's language for a form to
+        # show by it (pydantic's own English goes to the log, not to the person)
         problems = [{"field": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
-                     "problem": e["type"], "message": e["msg"],
+                     "problem": e["type"],
                      "text": field_problem(e["type"], e.get("ctx"), language)}
                     for e in error.errors()]
+        for entry in problems:
+            entry["label"] = label(entry["field"], language, service) or entry["field"]
+        english = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+                            for e in error.errors())[:2000]
         if any(p["problem"] == "json_invalid" for p in problems):
             return problem(request, 400, "MALFORMED_JSON", "the body is not valid JSON")
-        code = "UNKNOWN_FIELD" if all(p["problem"] == "extra_forbidden" for p in problems) \
-            else "VALIDATION_FAILED"
-        return problem(request, 422, code, "; ".join(f"{p['field']}: {p['message']}"
-                                                     for p in problems)[:2000],
-                       {"field": problems[0]["field"] if problems else None, "errors": problems})
+        if all(p["problem"] == "extra_forbidden" for p in problems):
+            code = "UNKNOWN_FIELD"
+            text = localized_detail(code, {"label": ", ".join(p["field"] for p in problems)},
+                                    language, service)
+        else:
+            code = "VALIDATION_FAILED"
+            text = field_errors_detail(code, problems, language, service)
+        return problem(request, 422, code, english,
+                       {"field": problems[0]["field"] if problems else None, "errors": problems},
+                       text=text)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "VALIDATION_FAILED")
-        return problem(request, error.status_code, code, str(error.detail))
+        return problem(request, error.status_code, code, str(error.detail), {})
 
     async def store(request: Request, error: Exception) -> JSONResponse:
         """The gateway's own store did not answer (sign-in, users, idempotency keys): 503,

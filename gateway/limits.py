@@ -4,7 +4,8 @@ lengths), in one place so HTTP and gRPC cannot drift apart."""
 from __future__ import annotations
 
 TEXT_MAX = 20_000  # characters in a text field
-LONG_TEXT = {"content_base64": 7_000_000}  # a dossier document of up to 5 MB, as base64
+# a dossier document of up to 5 MB, as base64; a file of people or unions to import
+LONG_TEXT = {"content_base64": 7_000_000, "file_content": 6_000_000}
 LIST_MAX = 1_000  # items in a list field
 PAGE_MAX = 200  # rows in one page of a list
 PAGE_DEFAULT = 50

@@ -126,6 +126,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ImportRecords = channel.unary_unary(
+                '/emulation.v1.Registry/ImportRecords',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.JoinUnion = channel.unary_unary(
                 '/emulation.v1.Registry/JoinUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryJoinUnionRequest.SerializeToString,
@@ -353,6 +358,16 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportRecords(self, request, context):
+        """Command. Imports a file of people or unions (CSV or JSON), or a province's JSON file, under
+        the same rules as each command (R1.1–R1.4): checked whole first, refused with each bad row
+        (IMPORT_REFUSED) and nothing stored; ``dry_run`` checks and stores nothing. As HTTP: POST
+        /v1/registry/import-records.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def JoinUnion(self, request, context):
         """Command. join union. As HTTP: POST /v1/registry/join-union.
         """
@@ -567,6 +582,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'History': grpc.unary_unary_rpc_method_handler(
                     servicer.History,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ImportRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportRecords,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'JoinUnion': grpc.unary_unary_rpc_method_handler(
@@ -1100,6 +1120,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/History',
             emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ImportRecords',
+            emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

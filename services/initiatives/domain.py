@@ -283,7 +283,8 @@ def fill(form: Sequence[Mapping[str, Any]], values: object) -> dict[str, Any]:
         value = values.get(code)
         if value is None or (isinstance(value, str) and not value.strip()):
             if spec["required"]:
-                raise FieldMissing(f"{spec['label']} ({code}) is required", {"field": f"fields.{code}"})
+                raise FieldMissing(f"{spec['label']} ({code}) is required",
+                                   {"field": f"fields.{code}", "label": spec["label"]})
             continue
         filled[code] = _field_value(spec, value)
     return filled
@@ -291,19 +292,20 @@ def fill(form: Sequence[Mapping[str, Any]], values: object) -> dict[str, Any]:
 
 def _field_value(spec: Mapping[str, Any], value: object) -> Any:
     code = spec["code"]
+    where = {"field": f"fields.{code}", "label": spec["label"]}  # the form's own label
     if spec["type"] == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise FieldInvalid(f"{code} must be a number", {"field": f"fields.{code}"})
+            raise FieldInvalid(f"{code} must be a number", where)
         return value
     if spec["type"] == "date":
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise FieldInvalid(f"{code} must be a date (YYYY-MM-DD)", {"field": f"fields.{code}"}) from None
+            raise FieldInvalid(f"{code} must be a date (YYYY-MM-DD)", where) from None
     text = clean_text(value, f"fields.{code}", TEXT_MAX)
     if spec["type"] == "choice" and text not in spec["choices"]:
         raise FieldInvalid(f"{code} must be one of its choices",
-                           {"field": f"fields.{code}", "allowed": spec["choices"]})
+                           {**where, "allowed": spec["choices"]})
     return text
 
 

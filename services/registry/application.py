@@ -427,6 +427,21 @@ class Registry(ServiceApplication):
     def _people(self, ids: Iterable[UUID]) -> list[Person]:
         return [self.person(str(i)) for i in ids]
 
+    # --- a file of unions or people (R1.1–R1.4) ---------------------------------------------
+
+    def import_records(self, file_content: str, format: str = "csv", kind: str = "people",
+                       dry_run: bool = False, filename: str | None = None) -> dict[str, Any]:
+        """Imports a file of people or unions (CSV or JSON), or a province's JSON file, under
+        the same rules as each command (R1.1–R1.4): checked whole first, refused with each bad
+        row (IMPORT_REFUSED) and nothing stored; ``dry_run`` checks and stores nothing.
+
+        Answers ``{dry_run, sha256, counts: {unions, people, bodies, appointments}, skipped,
+        seconds}``. What is already in the registry (by code) is skipped, so a file may be
+        loaded again. Every event is the caller's, with the file's SHA-256 as evidence."""
+        from services.registry.importer import import_file  # it builds on this application
+
+        return import_file(self, file_content, format, kind, dry_run, filename)
+
     # --- queries (as of a date; today by default) ------------------------------------------
 
     def _on(self, as_of: object) -> date:

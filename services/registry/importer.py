@@ -4,8 +4,16 @@ The file format (``emulation.registry.import/v1``) is written out in ``deploy/de
 ``deploy/demo/tra-vinh.json`` is the demo province ``make run`` starts with.
 
 - Every record goes through the same domain rules as the RPC commands (R1.1–R1.4), and the
-  whole file is checked before anything is stored: a bad record is refused with its place in
-  the file (``people[17]``) and nothing is written.
+  whole file is checked before anything is stored: a file with bad records is refused with
+  ``IMPORT_REFUSED`` and nothing is written. Its ``details.errors`` name each bad record
+  (up to ``MAX_ERRORS``): ``row`` (the line a CSV row starts on, the header being line 1;
+  in a JSON file the record's position in its list, from 1), ``record`` (``people[17]``),
+  ``list``, ``column`` (the field at fault, when one is), ``code`` (the stable code of what
+  is wrong) and ``details``; the gateway adds each one's text in the caller's language, the
+  command line prints it in Vietnamese and English (``gateway.messages``).
+- The registry's ``import_records`` command takes a file's text through the API
+  (administrators, R1.1, R5.2): ``parse`` reads it, ``dry_run`` checks it and stores
+  nothing.
 - Loading is idempotent: records whose code (or body) is already in the registry are skipped,
   so ``make run`` can load the demo on every start.
 - Aggregates are saved in batches, one transaction per batch, and the read model's rows go in
@@ -18,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import io
 import json
 import re
 import sys
@@ -25,30 +34,78 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import sqlalchemy as sa
 from eventsourcing.domain import Aggregate
 
 from runtime.config import Settings
-from runtime.context import Actor, CommandContext, Decision, use_context
+from runtime.context import Actor, CommandContext, Decision, current_context, use_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.text import parse_date
 from services.registry.application import Registry
-from services.registry.domain import Body, BodyKind, Person, Union
+from services.registry.domain import Body, BodyKind, Person, PersonNotFound, Union, UnionNotFound
+from services.registry.facts import NoAuthority
 from services.registry.readmodel import OWN
 
 FORMAT = "emulation.registry.import/v1"
+MAX_ERRORS = 100  # bad records named in one refusal; the count says how many there were
+KINDS = ("people", "unions", "province")  # what a file through the API holds
+FORMATS = ("csv", "json")
 CSV_LINES = "csv_lines"  # in data read from CSV files: each record list's file lines
+CSV_NAMES = "csv_names"  # and each list's file name, when it is not <list>.csv
+IMPORT_MAX = 6_000_000  # characters of a file through the API (the gateway's body limit: 8 MiB)
 RULES = "registry-import/v1"
 BODY_ORDER = [BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE, BodyKind.DEPARTMENT,
               BodyKind.IDEA_INCUBATION_TEAM, BodyKind.INITIATIVE_SUPPORT_TEAM]
 
 T = TypeVar("T")
+
+
+class ImportRefused(InvalidInput):
+    """A file with bad records: nothing of it is stored; ``details.errors`` names each one."""
+
+    code = "IMPORT_REFUSED"
+
+
+class ImportNotText(InvalidInput):
+    code = "IMPORT_NOT_TEXT"
+
+
+class ImportNotReadable(InvalidInput):
+    """Not a registry import file: not JSON, not the format, lists that are not of records,
+    a file kind that does not fit the format."""
+
+    code = "IMPORT_NOT_READABLE"
+
+
+class ImportRowInvalid(InvalidInput):
+    """A CSV row that cannot be read: more cells than columns, an unclosed quote."""
+
+    code = "IMPORT_ROW_INVALID"
+
+
+class ImportDuplicate(InvalidInput):
+    code = "IMPORT_DUPLICATE"
+
+
+class ImportValueMissing(InvalidInput):
+    code = "IMPORT_VALUE_MISSING"
+
+
+class ImportFlagInvalid(InvalidInput):
+    code = "IMPORT_FLAG_INVALID"
+
+
+# The column a rule's refusal is about, when its details do not name one.
+COLUMN_OF = {"PARENT_LEVEL_MISMATCH": "parent_code", "MEMBERSHIP_NOT_GRASSROOTS": "union_code",
+             "FULL_TIME_REQUIRES_OFFICIAL": "is_full_time", "UNION_NOT_ACTIVE": "union_code",
+             "PERSON_ALREADY_IN_BODY": "members", "POSITION_TAKEN": "members",
+             "POSITION_NOT_ALLOWED": "members", "BODY_NOT_ALLOWED": "kind"}
 
 
 @dataclass
@@ -78,22 +135,53 @@ def located(where: str) -> Iterator[None]:
 def _records(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     records = data.get(key, [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise InvalidInput(f"{key} must be a list of objects", {"record": key})
+        raise ImportNotReadable(f"{key} must be a list of objects", {"record": key, "list": key})
     return records
 
 
 def _field(record: dict[str, Any], name: str, where: str) -> Any:
-    if name not in record:
-        raise InvalidInput(f"{where}: {name} is missing", {"record": where, "field": name})
+    if record.get(name) is None or (isinstance(record[name], str) and not record[name].strip()):
+        raise ImportValueMissing(f"{where}: {name} is missing", {"record": where, "field": name})
     return record[name]
 
 
+_TRUE = ("true", "1", "yes", "x", "có", "co")
+_FALSE = ("false", "0", "no", "không", "khong", "")
+
+
 def _flag(value: object, name: str, where: str) -> bool:
-    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", ""):
-        return value.lower() in ("true", "1")  # CSV cells
+    if value is None:
+        return False
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE  # CSV cells
     if not isinstance(value, bool):
-        raise InvalidInput(f"{where}: {name} must be true or false", {"record": where, "field": name})
+        raise ImportFlagInvalid(f"{where}: {name} must be true or false",
+                                {"record": where, "field": name})
     return value
+
+
+def _entry(error: DomainError) -> dict[str, Any]:
+    """One bad record of a refused file, as ``details.errors`` names it."""
+    details = dict(error.details) if isinstance(error.details, dict) else {}
+    where = details.pop("record", None)
+    line = details.pop("line", None)
+    file = details.pop("file", None)
+    found = re.fullmatch(r"(\w+)\[(\d+)\]", where) if isinstance(where, str) else None
+    listed = found[1] if found else details.get("list") or where
+    row = line if line is not None else int(found[2]) + 1 if found else None
+    column = details.get("field") or COLUMN_OF.get(error.code)
+    entry = {"row": row, "record": where, "list": listed, "column": column,
+             "code": error.code, "details": details}
+    return {**entry, "file": file} if file else entry
+
+
+def refusal(errors: Sequence[DomainError], total: int | None = None) -> ImportRefused:
+    """The refusal of a file: its bad records (the first ``MAX_ERRORS``), nothing stored."""
+    entries = [_entry(e) for e in errors[:MAX_ERRORS]]
+    first = errors[0]
+    return ImportRefused(
+        first.message + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+        {"errors": entries, "total": total if total is not None else len(errors)})
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -106,28 +194,59 @@ class Importer:
         self.app = app
         self.batch_size = batch_size
         self._stored: dict[str, Union] = {}
+        self._errors: list[DomainError] = []
+        self._refused = 0
 
     def run(self, data: object, source: str, digest: str,
-            actor: Actor | None = None) -> Report:
+            actor: Actor | None = None, dry_run: bool = False,
+            context: CommandContext | None = None) -> Report:
+        """Checks the whole file, then stores it (or, ``dry_run``, only counts what it would
+        store). Every event is attributed to ``actor`` (or the context's), with the file's
+        SHA-256 as evidence; a file with bad records raises ``ImportRefused``."""
         started = time.perf_counter()
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InvalidInput(f"not a registry import file: format must be {FORMAT!r}",
-                               {"record": "format"})
-        context = CommandContext(
-            actor or Actor.system("registry-importer"),
-            decision=Decision(reason=f"import of {source}", rule_set_version=RULES,
-                              evidence=(f"sha256:{digest}",)))
+            raise refusal([ImportNotReadable(
+                f"not a registry import file: format must be {FORMAT!r}", {"record": "format"})])
+        decision = Decision(reason=f"import of {source}", rule_set_version=RULES,
+                            evidence=(f"sha256:{digest}",))
+        if context is not None:  # through the API: the caller's context, with the evidence
+            context = replace(context, decision=decision)
+        else:
+            context = CommandContext(actor or Actor.system("registry-importer"), decision=decision)
         report = Report()
         with use_context(context):
-            unions = self._unions(_records(data, "unions"), report)
-            people = self._people(_records(data, "people"), unions, report)
-            bodies = self._bodies(_records(data, "bodies"), unions, people, report)
-            # The whole file is checked: now store it.
-            self._save(list(unions.values()), "unions", report)
-            self._save_people(people, unions, report)
-            self._save(bodies, "bodies", report)
+            lists = {}
+            for key in ("unions", "people", "bodies"):
+                with self._checked(key):
+                    lists[key] = _records(data, key)
+            self._give_up_if_refused()
+            unions = self._unions(lists["unions"], report)
+            people = self._people(lists["people"], unions, report)
+            bodies = self._bodies(lists["bodies"], unions, people, report)
+            self._give_up_if_refused()
+            if dry_run:  # checked: say what would be stored, store nothing
+                report.unions, report.people, report.bodies = len(unions), len(people), len(bodies)
+            else:  # the whole file is checked: now store it
+                self._save(list(unions.values()), "unions", report)
+                self._save_people(people, unions, report)
+                self._save(bodies, "bodies", report)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    @contextmanager
+    def _checked(self, where: str) -> Iterator[None]:
+        """Checks one record: a refusal is kept, with its place, and the next record checked."""
+        try:
+            with located(where):
+                yield
+        except DomainError as error:
+            self._refused += 1
+            if len(self._errors) < MAX_ERRORS:
+                self._errors.append(error)
+
+    def _give_up_if_refused(self) -> None:
+        if self._errors:
+            raise refusal(self._errors, self._refused)
 
     def _existing(self, table: sa.Table, column: str) -> set[Any]:
         with self.app.engine.connect() as connection:
@@ -139,9 +258,9 @@ class Importer:
         """The file's new unions by code (parents before children), each checked (R1.1)."""
         new: dict[str, Union] = {}
         for where, code, record in self._new_records(records, "unions", OWN.unions, report):
-            parent_code = record.get("parent_code")
-            parent = self._union(parent_code, new, where) if parent_code else None
-            with located(where):
+            with self._checked(where):
+                parent_code = record.get("parent_code")
+                parent = self._union(parent_code, new, where, "parent_code") if parent_code else None
                 new[code] = Union.found(code, _field(record, "name", where),
                                         _field(record, "level", where), parent,
                                         parse_date(_field(record, "founded_on", where), "founded_on"))
@@ -155,22 +274,31 @@ class Importer:
         seen: set[str] = set()
         for index, record in enumerate(records):
             where = f"{key}[{index}]"
-            code = str(_field(record, "code", where)).strip()
-            if code in seen:
-                raise InvalidInput(f"{where}: code {code} appears twice in the file",
-                                   {"record": where, "code": code})
+            code = ""
+            with self._checked(where):
+                code = str(_field(record, "code", where)).strip()
+                if code in seen:
+                    raise ImportDuplicate(f"{where}: code {code} appears twice in the file",
+                                          {"record": where, "code": code, "field": "code"})
+            if not code or code in seen:
+                continue
             seen.add(code)
             if code in existing:
                 report.skipped[key] += 1
             else:
                 yield where, code, record
 
-    def _union(self, code: object, unions: dict[str, Union], where: str) -> Union:
+    def _union(self, code: object, unions: dict[str, Union], where: str,
+               column: str = "union_code") -> Union:
         """A union of the file, or one already in the registry (loaded once per import)."""
         found = unions.get(str(code)) or self._stored.get(str(code))
         if found is None:
-            with located(where):
-                found = self.app.union(Union.create_id(str(code)), "union_code")
+            try:
+                found = self.app.union(Union.create_id(str(code)), column)
+            except UnionNotFound:
+                raise UnionNotFound(f"{where}: no union with code {code} in the file or the "
+                                    "registry", {"record": where, "field": column,
+                                                 "code": str(code)}) from None
             self._stored[str(code)] = found
         return found
 
@@ -182,14 +310,16 @@ class Importer:
         memory flat: they are rebuilt batch by batch when saved."""
         new: list[dict[str, Any]] = []
         for where, _, record in self._new_records(records, "people", OWN.people, report):
-            self._person(record, unions, where)
-            new.append({**record, "_where": where})
+            with self._checked(where):
+                self._person(record, unions, where)
+                new.append({**record, "_where": where})
         return new
 
     def _person(self, record: dict[str, Any], unions: dict[str, Union], where: str) -> Person:
         union_code = record.get("union_code")
         union = self._union(union_code, unions, where) if union_code else None
-        joined = record.get("joined_on") or _field(record, "registered_on", where)
+        joined = record.get("joined_on") or _field(
+            record, "registered_on" if "registered_on" in record else "joined_on", where)
         birth = record.get("birth_date")
         with located(where):
             return Person.register(
@@ -222,7 +352,8 @@ class Importer:
         for index, record in sorted(enumerate(records), key=lambda item: (
                 order.get(str(item[1].get("kind")), -1), str(item[1].get("term_start")))):
             where = f"bodies[{index}]"
-            with located(where):
+            body: Body | None = None
+            with self._checked(where):
                 union = self._union(_field(record, "union_code", where), unions, where)
                 start = parse_date(_field(record, "term_start", where), "term_start")
                 department = record.get("department")
@@ -233,12 +364,14 @@ class Importer:
                     report.skipped["bodies"] += 1
                     continue
                 if body_id in seen:
-                    raise InvalidInput(f"{where}: this body appears twice in the file",
-                                       {"record": where})
+                    raise ImportDuplicate(f"{where}: this body appears twice in the file",
+                                          {"record": where})
                 seen.add(body_id)
                 body = self._body(record, where, union, start, executives, new_people, unions,
                                   report)
                 succeeded += [b for b in self.app.succession(body, built) if b not in built]
+            if body is None:
+                continue
             if body.kind == BodyKind.EXECUTIVE_COMMITTEE:
                 executives[union.id].append(body)
             built.append(body)
@@ -256,7 +389,7 @@ class Importer:
             record.get("department"), decision, self._executive(executives, union, signed))
         members = record.get("members", [])
         if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
-            raise InvalidInput("members must be a list of objects")
+            raise ImportNotReadable("members must be a list of objects", {"field": "members"})
         for member in members:
             person = self._member(member.get("person_code"), new_people, unions, where)
             on = parse_date(member.get("from") or start, "from")
@@ -277,8 +410,12 @@ class Importer:
         record = new_people.get(str(code))
         if record is not None:
             return self._person(record, unions, record["_where"])
-        with located(where):
+        try:
             return self.app.person(Person.create_id(str(code)), "person_code")
+        except PersonNotFound:
+            raise PersonNotFound(f"{where}: no person with code {code} in the file or the "
+                                 "registry", {"record": where, "field": "person_code",
+                                              "code": str(code)}) from None
 
     def _save(self, aggregates: Sequence[Aggregate], counter: str, report: Report) -> None:
         for chunk in _chunks(aggregates, self.batch_size):
@@ -292,53 +429,95 @@ def read(paths: Sequence[Path]) -> tuple[dict[str, Any], str]:
     for path in paths:
         digest.update(path.read_bytes())
     if len(paths) == 1 and paths[0].suffix.lower() == ".json":
-        try:
-            return json.loads(paths[0].read_text(encoding="utf-8")), digest.hexdigest()
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InvalidInput(f"{paths[0]} is not UTF-8 JSON: {error}") from None
+        return parse(paths[0].read_bytes(), "json", "province", paths[0].name), digest.hexdigest()
     data: dict[str, Any] = {"format": FORMAT, CSV_LINES: {}}
     for path in paths:
         if path.suffix.lower() != ".csv" or path.stem not in ("unions", "people"):
-            raise InvalidInput(f"{path}: give one .json file or unions.csv / people.csv")
-        data[path.stem], data[CSV_LINES][path.stem] = _csv_rows(path)
+            raise refusal([ImportNotReadable(
+                f"{path}: give one .json file or unions.csv / people.csv", {"file": path.name})])
+        data[path.stem], data[CSV_LINES][path.stem] = _csv_rows(_text(path.read_bytes(), path.name),
+                                                                path.name, path.stem)
     return data, digest.hexdigest()
 
 
-def _csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
-    """The rows of a CSV file as records, and the line each starts on (issue 10: a refusal
-    names the file's line, which is what the person who made it can find)."""
+def parse(content: str | bytes, format: str, kind: str, name: str | None = None) -> dict[str, Any]:
+    """A file's text as import data: ``format`` csv or json; ``kind`` people or unions (a
+    CSV file of those, or a JSON list of them, or a JSON import file of which only that list
+    is read) or province (a JSON import file: unions, people and bodies). Refused with
+    ``IMPORT_REFUSED`` if it cannot be read."""
+    if format not in FORMATS:
+        raise InvalidInput(f"format must be one of {FORMATS}", {"field": "format",
+                                                                 "allowed": list(FORMATS)})
+    if kind not in KINDS or (format == "csv" and kind == "province"):
+        allowed = list(KINDS) if format == "json" else ["people", "unions"]
+        raise InvalidInput(f"kind must be one of {allowed} for a {format} file",
+                           {"field": "kind", "allowed": allowed})
+    name = name or f"{kind}.{format}"
+    text = _text(content, name) if isinstance(content, bytes) else content
+    if format == "csv":
+        rows, lines = _csv_rows(text, name, kind)
+        return {"format": FORMAT, kind: rows, CSV_LINES: {kind: lines}, CSV_NAMES: {kind: name}}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise refusal([ImportNotReadable(f"{name} is not JSON: {error}",
+                                         {"file": name, "line": error.lineno})]) from None
+    if kind != "province" and isinstance(data, list):
+        data = {"format": FORMAT, kind: data}
+    if kind != "province" and isinstance(data, dict):  # only the list of that kind
+        data = {k: v for k, v in data.items() if k in ("format", kind)}
+    return cast(dict[str, Any], data)
+
+
+def _text(content: bytes, name: str) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[:error.start].count(b"\n") + 1
+        raise refusal([ImportNotText(f"{name} line {line}: not UTF-8 text ({error})",
+                                     {"file": name, "line": line})]) from None
+
+
+def _csv_rows(text: str, name: str, key: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows of a CSV file as records, and the line each starts on (a refusal names the
+    file's line, which is what the person who made it can find)."""
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    start = 2
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.DictReader(stream)
-            start = 2
-            for row in reader:
-                if None in row:  # DictReader keeps cells beyond the header under None
-                    raise InvalidInput(f"{path.name} line {start}: more cells than columns",
-                                       {"record": f"{path.stem}[{len(rows)}]", "file": path.name,
-                                        "line": start})
-                rows.append({k: (v if v != "" else None) for k, v in row.items()})
-                lines.append(start)
-                start = reader.line_num + 1
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path.name} is not UTF-8 text: {error}", {"file": path.name}) from None
+        for row in reader:
+            if None in row:  # DictReader keeps cells beyond the header under None
+                raise refusal([ImportRowInvalid(
+                    f"{name} line {start}: more cells than columns",
+                    {"record": f"{key}[{len(rows)}]", "file": name, "line": start})])
+            rows.append({k.strip(): (v.strip() if v and v.strip() else None)
+                         for k, v in row.items() if isinstance(k, str)})
+            lines.append(start)
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise InvalidInput(f"{path.name} line {reader.line_num}: {error}",
-                           {"file": path.name, "line": reader.line_num}) from None
+        raise refusal([ImportRowInvalid(f"{name} line {reader.line_num}: {error}",
+                                        {"file": name, "line": reader.line_num})]) from None
     return rows, lines
 
 
-def _on_line(error: DomainError, data: object) -> DomainError:
-    """A refusal of a record read from a CSV file, naming the file and line as well."""
-    lines = data.get(CSV_LINES) if isinstance(data, dict) else None
-    where = error.details.get("record") if isinstance(error.details, dict) else None
-    found = re.fullmatch(r"(unions|people)\[(\d+)\]", where) if isinstance(where, str) else None
-    if not lines or not found or found[1] not in lines or "line" in error.details:
+def _on_lines(error: ImportRefused, data: object) -> ImportRefused:
+    """A refusal of records read from CSV files, naming each one's file and line."""
+    files = data.get(CSV_LINES) if isinstance(data, dict) else None
+    if not files:
         return error
-    line = lines[found[1]][int(found[2])]
-    return type(error)(f"{found[1]}.csv line {line}: {error.message}",
-                       {**error.details, "file": f"{found[1]}.csv", "line": line})
+    names = data.get(CSV_NAMES) or {} if isinstance(data, dict) else {}
+    entries = []
+    for entry in error.details["errors"]:
+        found = re.fullmatch(r"(\w+)\[(\d+)\]", entry.get("record") or "")
+        if found and found[1] in files and int(found[2]) < len(files[found[1]]):
+            entry = {**entry, "row": files[found[1]][int(found[2])],
+                     "file": names.get(found[1], f"{found[1]}.csv")}
+        entries.append(entry)
+    first = entries[0]
+    place = f"{first['file']} line {first['row']}: " if "file" in first else ""
+    text = error.message if error.message.startswith(place) else place + error.message
+    return ImportRefused(text, {**error.details, "errors": entries})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,32 +525,82 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Load unions, people and bodies into the registry.")
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--actor", default=None, help="user id to attribute the import to")
+    parser.add_argument("--dry-run", action="store_true", help="check the files, store nothing")
     args = parser.parse_args(argv)
     app = Registry(Settings.from_env())
     actor = Actor(args.actor, "operator") if args.actor else None
     try:
         data, digest = read(args.paths)
-        report = app_import(app, data, ", ".join(p.name for p in args.paths), digest, actor)
+        report = app_import(app, data, ", ".join(p.name for p in args.paths), digest, actor,
+                            dry_run=args.dry_run)
     except DomainError as error:
-        print(f"import refused: {error} {json.dumps(error.details, ensure_ascii=False)}",
-              file=sys.stderr)
+        print(f"import refused, nothing stored / không nhập, không lưu gì: {error}", file=sys.stderr)
+        for line in explain(error):
+            print(line, file=sys.stderr)
         return 1
-    print(f"imported {report.unions} unions, {report.people} people, {report.bodies} bodies "
+    print(f"{'checked (dry run, nothing stored)' if args.dry_run else 'imported'} "
+          f"{report.unions} unions, {report.people} people, {report.bodies} bodies "
           f"({report.appointments} appointments) in {report.seconds}s; already there: "
           f"{report.skipped}", flush=True)
     return 0
 
 
+def explain(error: DomainError) -> list[str]:
+    """Each bad record of a refusal in Vietnamese, then English, for the command line (the
+    same words the gateway gives: ``gateway.messages``, read from ``contracts/errors``)."""
+    from gateway.messages import detail, label
+
+    entries = error.details.get("errors") if isinstance(error.details, dict) else None
+    lines = []
+    for entry in entries or [{"code": error.code, "details": error.details}]:
+        for language, row_word in (("vi", "dòng"), ("en", "line")):
+            place = [str(entry[k]) for k in ("file", "record") if entry.get(k)][:1]
+            if entry.get("row") is not None:
+                place.append(f"{row_word} {entry['row']}")
+            if entry.get("column"):
+                place.append(label(entry["column"], language, "registry") or str(entry["column"]))
+            text = detail(entry["code"], entry.get("details"), language, "registry")
+            lines.append(f"  [{entry['code']}] {', '.join(place)}: {text}")
+    return lines
+
+
+def import_file(app: Registry, file_content: str, format: str, kind: str, dry_run: bool,
+                filename: str | None = None) -> dict[str, Any]:
+    """The registry's ``import_records`` command (R1.1–R1.4, through the API): the file's
+    text checked whole, then stored (or only checked, ``dry_run``), attributed to the caller
+    with the file's SHA-256 as evidence."""
+    if not isinstance(file_content, str) or len(file_content) > IMPORT_MAX:
+        raise InvalidInput(f"file_content is text of at most {IMPORT_MAX} characters",
+                           {"field": "file_content", "max_length": IMPORT_MAX})
+    if not isinstance(dry_run, bool):
+        raise InvalidInput("dry_run must be true or false", {"field": "dry_run"})
+    name = filename.strip()[:200] if isinstance(filename, str) and filename.strip() else None
+    digest = hashlib.sha256(file_content.encode("utf-8", "surrogatepass")).hexdigest()
+    context = current_context()
+    if context is None or context.actor.role not in app.KEEPERS:
+        raise NoAuthority("only an administrator imports into the registry",
+                          {"role": context.actor.role if context else None})
+    data = parse(file_content, format, kind, name)
+    report = app_import(app, data, name or f"{kind}.{format}", digest, dry_run=dry_run,
+                        context=context)
+    return {"dry_run": dry_run, "sha256": digest,
+            "counts": {"unions": report.unions, "people": report.people,
+                       "bodies": report.bodies, "appointments": report.appointments},
+            "skipped": report.skipped, "seconds": report.seconds}
+
+
 def app_import(app: Registry, data: object, source: str, digest: str = "",
-               actor: Actor | None = None) -> Report:
+               actor: Actor | None = None, dry_run: bool = False,
+               context: CommandContext | None = None) -> Report:
     try:
         return Importer(app).run(data, source, digest or hashlib.sha256(
-            json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(), actor)
-    except DomainError as error:
-        on_line = _on_line(error, data)
-        if on_line is error:
+            json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(), actor,
+            dry_run, context)
+    except ImportRefused as error:
+        on_lines = _on_lines(error, data)
+        if on_lines is error:
             raise
-        raise on_line from error
+        raise on_lines from error
 
 
 if __name__ == "__main__":

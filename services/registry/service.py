@@ -114,6 +114,13 @@ class RegistryService(EventSourcedService):
                       limit: int = 20) -> list[dict[str, Any]]:
         return self.app.search_people(q, union_id, as_of, limit)
 
+    # --- files of people or unions (R1.1–R1.4) ---------------------------------------------
+
+    @rpc
+    def import_records(self, file_content: str, format: str = "csv", kind: str = "people",
+                       dry_run: bool = False, filename: str | None = None) -> dict[str, Any]:
+        return self.app.import_records(file_content, format, kind, dry_run, filename)
+
     # --- bodies and teams (R1.2, R1.4) ------------------------------------------------------
 
     @rpc

@@ -70,10 +70,10 @@ JSON_BREAKS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("a parent of the wrong level", lambda d: d["unions"][2].update(parent_code="VN"),
      "PARENT_LEVEL_MISMATCH", "unions[2]"),
     ("a code twice", lambda d: d["people"].append(copy.deepcopy(d["people"][0])),
-     "INVALID_INPUT", "people[4]"),
+     "IMPORT_DUPLICATE", "people[4]"),
     ("a row that is not an object", lambda d: d["people"].append("P9,Ai đó"),
-     "INVALID_INPUT", "people"),
-    ("a missing field", lambda d: d["unions"][1].pop("level"), "INVALID_INPUT", "unions[1]"),
+     "IMPORT_NOT_READABLE", "people"),
+    ("a missing field", lambda d: d["unions"][1].pop("level"), "IMPORT_VALUE_MISSING", "unions[1]"),
     ("an unknown member of a body", lambda d: d["bodies"][0]["members"].append(
         {"person_code": "P404", "position": "member"}), "PERSON_NOT_FOUND", "bodies[0]"),
     ("an oversize name", lambda d: d["unions"][2].update(name="ý" * 100_000),
@@ -91,7 +91,9 @@ def test_r1_1_a_json_file_with_a_broken_row_is_refused_by_its_place_and_nothing_
     break_it(data)
     with use_context(OPERATOR):
         error = refused(app, lambda: app_import(app, data, "test.json"))
-    assert (error.code, error.details["record"]) == (code, where), (what, error)
+    assert error.code == "IMPORT_REFUSED", (what, error)
+    first = error.details["errors"][0]
+    assert (first["code"], first["record"]) == (code, where), (what, error)
     assert nothing_stored(app)
 
 
@@ -103,17 +105,17 @@ CSV_BREAKS: list[tuple[str, str, str, str, str | None, int | None]] = [
     ("an unknown union", "people", PEOPLE.replace("P2,Thạch Sa Rai,CS", "P2,Thạch Sa Rai,XX"),
      "UNION_NOT_FOUND", "people.csv", 3),
     ("a flag that is not one", "people", PEOPLE.replace("false,false\nP3", "maybe,false\nP3"),
-     "INVALID_INPUT", "people.csv", 3),
+     "IMPORT_FLAG_INVALID", "people.csv", 3),
     ("more cells than columns", "people", PEOPLE.replace("2002-01-01,false,false",
                                                          "2002-01-01,false,false,extra"),
-     "INVALID_INPUT", "people.csv", 3),
+     "IMPORT_ROW_INVALID", "people.csv", 3),
     ("a quoted name over two lines, then a bad row", "people",
      PEOPLE.replace("P1,Sơn Thị Diệu", 'P1,"Sơn Thị\nDiệu"').replace("2003-01-01", "2003-01-32"),
      "INVALID_DATE", "people.csv", 5),
     ("a union of the wrong level", "unions", UNIONS.replace("CS,Công đoàn cơ quan LĐLĐ tỉnh,grassroots,TV",
                                                             "CS,Công đoàn cơ quan LĐLĐ tỉnh,grassroots,VN"),
      "PARENT_LEVEL_MISMATCH", "unions.csv", 4),
-    ("text that is not UTF-8", "people", "", "INVALID_INPUT", "people.csv", None),
+    ("text that is not UTF-8", "people", "", "IMPORT_NOT_TEXT", "people.csv", 2),
 ]
 
 
@@ -138,11 +140,12 @@ def test_r1_1_a_csv_file_with_a_broken_row_is_refused_by_its_line_and_nothing_is
             return app_import(app, data, "unions.csv, people.csv", digest)
 
     error = refused(app, load)
-    assert error.code == code, (what, error)
-    assert error.details.get("file") == file, (what, error)
-    assert error.details.get("line") == line, (what, error)
-    if line is not None:
-        assert error.message.startswith(f"{file} line {line}"), error.message
+    assert error.code == "IMPORT_REFUSED", (what, error)
+    first = error.details["errors"][0]
+    assert first["code"] == code, (what, error)
+    assert first.get("file") == file, (what, error)
+    assert first.get("row") == line, (what, error)
+    assert error.message.startswith(f"{file} line {line}"), error.message
     assert nothing_stored(app)
 
 
@@ -155,7 +158,9 @@ def test_r1_1_the_command_line_refuses_a_broken_csv_file_with_its_line_and_exit_
     monkeypatch.setenv("REGISTRY_DATABASE_URL", url)
     TALLY["files"] += 1
     assert main([str(tmp_path / "unions.csv"), str(tmp_path / "people.csv")]) == 1
-    assert "people.csv is not UTF-8" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "people.csv line 2: not UTF-8" in err
+    assert "[IMPORT_NOT_TEXT] people.csv, dòng 2: Tệp không phải là văn bản mã UTF-8" in err
     TALLY["rows_rejected"] += 1
     assert nothing_stored(Registry(settings_for(url)))
     record("bad-input", "import", **TALLY)

@@ -39,7 +39,7 @@ ADMINISTRATION = {
     "registry.merge_unions", "registry.split_union", "registry.dissolve_union",
     "registry.register_person", "registry.join_union", "registry.transfer_person",
     "registry.leave_union", "registry.set_official_status", "registry.constitute_body",
-    "registry.appoint", "registry.relieve", "registry.end_body"}
+    "registry.appoint", "registry.relieve", "registry.end_body", "registry.import_records"}
 MAY = {Role.MEMBER: MEMBER, Role.OFFICIAL: MEMBER | OFFICIAL,
        Role.EXECUTIVE: MEMBER | OFFICIAL | COMMITTEE, Role.STANDING: MEMBER | OFFICIAL | COMMITTEE,
        Role.AUDITOR: set(), Role.ADMINISTRATOR: ADMINISTRATION}

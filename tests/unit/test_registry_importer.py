@@ -68,7 +68,7 @@ def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path:
 
 @pytest.mark.parametrize("break_it,code,where", [
     (lambda d: d["unions"][5].update(level="confederation"), "PARENT_LEVEL_MISMATCH", "unions[5]"),
-    (lambda d: d["unions"].append(dict(d["unions"][3])), "INVALID_INPUT", f"unions[{69}]"),
+    (lambda d: d["unions"].append(dict(d["unions"][3])), "IMPORT_DUPLICATE", f"unions[{69}]"),
     (lambda d: d["people"][7].update(union_code="TV"), "MEMBERSHIP_NOT_GRASSROOTS", "people[7]"),
     (lambda d: d["people"][9].update(full_name="x" * 201), "INVALID_TEXT", "people[9]"),
     (lambda d: d["people"][9].update(is_official=False, is_full_time=True),
@@ -77,7 +77,7 @@ def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path:
      "PERSON_ALREADY_IN_BODY", f"bodies[{103}]"),
     (lambda d: d["bodies"][6].update(decision=None), "INVALID_INPUT", "bodies[6]"),
     (lambda d: d["unions"][4].update(founded_on="2020-02-30"), "INVALID_DATE", "unions[4]"),
-    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "INVALID_INPUT", "bodies[104]"),
+    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "IMPORT_DUPLICATE", "bodies[104]"),
     (lambda d: d["bodies"][6].update(term_start="soon"), "INVALID_DATE", "bodies[6]"),
 ])
 def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
@@ -88,9 +88,11 @@ def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
     break_it(data)
     with pytest.raises(DomainError) as caught:
         load(app, data)
-    assert caught.value.code == code
-    assert caught.value.details["record"] == where
-    assert caught.value.message.startswith(where)
+    assert caught.value.code == "IMPORT_REFUSED"
+    first = caught.value.details["errors"][0]
+    assert (first["code"], first["record"]) == (code, where)
+    assert first["row"] == int(where.split("[")[1].rstrip("]")) + 1  # from 1, as a person counts
+    assert where in caught.value.message
     assert app.recorder.max_notification_id() is None
 
 
@@ -138,4 +140,76 @@ def test_unions_and_people_load_from_csv_and_a_bad_file_is_refused(tmp_path: Pat
     assert person["is_full_time"] is True
     (tmp_path / "bad.json").write_text('{"format": "something else"}', encoding="utf-8")
     assert main([str(tmp_path / "bad.json")]) == 1
-    assert "import refused" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "import refused" in err and "[IMPORT_NOT_READABLE]" in err
+    assert "Không đọc được tệp" in err and "The file cannot be read" in err
+
+
+ADMIN = CommandContext(Actor("admin-1", "administrator"))
+PEOPLE_HEADER = "code,full_name,union_code,joined_on,is_official,is_full_time\n"
+THREE_UNIONS = ("code,name,level,parent_code,founded_on\n"
+                "VN,Tổng Liên đoàn,confederation,,1929-07-28\n"
+                "TV,LĐLĐ tỉnh Trà Vinh,provincial_federation,VN,1990-01-01\n"
+                "CS,Công đoàn cơ quan,grassroots,TV,1995-01-01\n")
+
+
+def test_r1_1_every_bad_row_of_a_file_is_named_by_line_and_column_and_nothing_is_stored(
+        tmp_path: Path, settings_for: Any) -> None:
+    from gateway.messages import detail, localize
+    from services.registry.importer import import_file
+
+    app = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    with use_context(ADMIN):
+        assert import_file(app, THREE_UNIONS, "csv", "unions", False)["counts"]["unions"] == 3
+        stored = app.recorder.max_notification_id()
+        content = (PEOPLE_HEADER + "P1,Sơn Thị Diệu,CS,2001-01-01,true,true\n"
+                   "P2,,CS,2001-01-01,false,false\n"
+                   "P3,Kim Sóc Phol,CS,2001-01-01,có lẽ,false\n"
+                   "P1,Thạch Sa Rai,CS,2001-01-01,false,false\n"
+                   "P5,Lâm Văn Năm,TV,2001-01-01,false,false\n")
+        with pytest.raises(DomainError) as caught:
+            import_file(app, content, "csv", "people", False, "danh-sach.csv")
+    error = caught.value
+    assert error.code == "IMPORT_REFUSED" and error.details["total"] == 4
+    assert [(e["row"], e["column"], e["code"]) for e in error.details["errors"]] == [
+        (3, "full_name", "IMPORT_VALUE_MISSING"), (4, "is_official", "IMPORT_FLAG_INVALID"),
+        (5, "code", "IMPORT_DUPLICATE"), (6, "union_code", "MEMBERSHIP_NOT_GRASSROOTS")]
+    assert {e["file"] for e in error.details["errors"]} == {"danh-sach.csv"}
+    assert app.recorder.max_notification_id() == stored  # not even P1, the good row
+    texts = [e["text"] for e in localize(error.details)["errors"]]  # type: ignore[index]
+    assert texts[:3] == ["Cột «Họ và tên» còn trống: đây là thông tin bắt buộc.",
+                         "«Cán bộ công đoàn» phải là có hoặc không (true/false, 1/0).",
+                         "Mã P1 xuất hiện hai lần trong tệp."]
+    sentence = detail(error.code, error.details)
+    assert "Dòng 3: Cột «Họ và tên» còn trống" in sentence and sentence.endswith("và 1 lỗi khác.")
+    assert "Line 4: “Union official” must be yes or no" in detail(error.code, error.details, "en")
+
+
+def test_r1_1_a_json_list_a_dry_run_and_files_that_cannot_be_read(tmp_path: Path,
+                                                                 settings_for: Any) -> None:
+    from services.registry.importer import import_file
+
+    app = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    people = json.dumps([{"code": "P1", "full_name": "Sơn Thị Diệu", "union_code": "CS",
+                          "joined_on": "2001-01-01"}], ensure_ascii=False)
+    with use_context(ADMIN):
+        import_file(app, THREE_UNIONS, "csv", "unions", False)
+        stored = app.recorder.max_notification_id()
+        checked = import_file(app, people, "json", "people", True)
+        assert checked["dry_run"] is True and checked["counts"]["people"] == 1
+        assert app.recorder.max_notification_id() == stored
+        assert import_file(app, people, "json", "people", False)["counts"]["people"] == 1
+        for content, form, kind, code in (("{", "json", "people", "IMPORT_NOT_READABLE"),
+                                          ('{"format": "x"}', "json", "province",
+                                           "IMPORT_NOT_READABLE"),
+                                          ('a,"b\n', "csv", "people", "IMPORT_ROW_INVALID")):
+            with pytest.raises(DomainError) as caught:
+                import_file(app, content, form, kind, False)
+            assert caught.value.code == "IMPORT_REFUSED"
+            assert caught.value.details["errors"][0]["code"] == code
+        with pytest.raises(DomainError) as wrong:
+            import_file(app, people, "csv", "province", False)
+        assert (wrong.value.code, wrong.value.details["field"]) == ("INVALID_INPUT", "kind")
+    with use_context(CommandContext(Actor("m-1", "member"))), pytest.raises(DomainError) as member:
+        import_file(app, people, "json", "people", True)
+    assert member.value.code == "NO_AUTHORITY"  # not even a dry run: the registry is theirs
