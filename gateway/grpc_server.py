@@ -63,7 +63,8 @@ log = logging.getLogger("emulation.gateway")
 StatusCode = grpc.StatusCode
 STATUS = {"invalid": StatusCode.INVALID_ARGUMENT, "not_found": StatusCode.NOT_FOUND,
           "conflict": StatusCode.FAILED_PRECONDITION, "forbidden": StatusCode.PERMISSION_DENIED,
-          "unauthenticated": StatusCode.UNAUTHENTICATED, "unavailable": StatusCode.UNAVAILABLE}
+          "unauthenticated": StatusCode.UNAUTHENTICATED, "unavailable": StatusCode.UNAVAILABLE,
+          "throttled": StatusCode.RESOURCE_EXHAUSTED}
 # Conflicts a client resolves by reading again or choosing another key: ABORTED (AIP-193).
 ABORTED = frozenset({"VERSION_CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_IN_PROGRESS"})
 DOMAIN = "emulation"
@@ -280,6 +281,7 @@ class Call:
     metadata: Mapping[str, str]
     language: str
     correlation_id: str
+    address: str | None = None  # the client's address, for the sign-in limits (R5.2)
 
     @classmethod
     def of(cls, context: grpc.ServicerContext) -> Call:
@@ -289,7 +291,9 @@ class Call:
                 found.setdefault(key.lower(), item)  # the first of a repeated key
         given = found.get("x-correlation-id", "")
         correlation = given if 0 < len(given) <= 64 and given.isprintable() else str(uuid.uuid4())
-        return cls(found, language_from(found.get("accept-language")), correlation)
+        peer = context.peer() or ""  # "ipv4:127.0.0.1:52314", "ipv6:[::1]:52314"
+        address = peer.partition(":")[2].rpartition(":")[0].strip("[]") or None
+        return cls(found, language_from(found.get("accept-language")), correlation, address)
 
     def get(self, key: str) -> str | None:
         item = self.metadata.get(key)
@@ -361,7 +365,7 @@ class Front:
         request = decode(auth_pb2.SignInRequest, raw)
         _text(request.username, "username", 64)
         _text(request.password, "password", 200)
-        signed = self.gateway.sign_in(request.username, request.password)
+        signed = self.gateway.sign_in(request.username, request.password, call.address)
         return auth_pb2.SignInReply(
             access_token=signed["access_token"], token_type=signed["token_type"],
             expires_in=int(signed["expires_in"]), username=signed["username"],
