@@ -144,6 +144,9 @@ class IdempotencyInProgress(Conflict):
 
 
 HASHER = argon2.PasswordHasher()  # Argon2id, RFC 9106 low-memory profile: 64 MiB, t=3, p=4
+# Verified against when the user name is unknown, so that a refusal takes as long either way
+# and the time it takes does not tell which user names exist.
+_NOBODY = HASHER.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -408,7 +411,8 @@ class Accounts:
         self._check_throttle(name, address)
         with self.engine.connect() as c:
             row = c.execute(sa.select(USERS).where(USERS.c.username == name)).first()
-        if row is None or not password_matches(password, row.password):
+        if not password_matches(password, row.password if row is not None else _NOBODY) \
+                or row is None:
             self._fail(name, address)
             raise LoginFailed("wrong user name or password")
         if row.disabled:  # said only to whoever knows the password
