@@ -372,7 +372,9 @@ class Front:
             person_id=signed.get("person_id"), roles=_grants(signed["roles"]))
 
     def me(self, call: Call, raw: bytes) -> Message:
-        principal = self.principal(call)
+        # answered to a person who must first change a reset password, too (as GET /v1/me)
+        principal = self.gateway.accounts.principal(
+            self.gateway.subject(call.metadata.get("authorization")), pending_change=True)
         decode(auth_pb2.MeRequest, raw)
         return auth_pb2.User(username=principal.username, person_id=principal.person_id,
                              roles=_grants([g.to_dict() for g in principal.grants]))
