@@ -186,6 +186,7 @@ def test_r5_2_an_administrator_makes_a_user_resets_the_password_and_disables_the
     wait(admin, "main[data-screen=user] #roles")
     assert admin.locator("#enable").inner_text() == "Enable the account"
     assert "Member — " in admin.locator("#roles").inner_text()
+    shot(world, admin, "users-08-user-english")
     admin.click("#lang")
     for page in (admin, person):
         assert page.errors == [], page.errors
