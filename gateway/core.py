@@ -18,14 +18,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gateway.accounts import Accounts, Tokens, Unauthenticated
+from gateway.accounts import Accounts, Tokens, Unauthenticated, clean_grants
 from gateway.catalogue import AUDIT_SERVICE, Operation, operations
-from gateway.policy import OutsideYourScope, Principal, Role, Scope, authorize, within
+from gateway.policy import (
+    OutsideYourScope,
+    Principal,
+    Role,
+    RoleNotAllowed,
+    Scope,
+    authorize,
+    within,
+)
 from runtime.client import RpcPool, ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
 from runtime.errors import DomainError, Forbidden, InvalidInput
 from runtime.requests import DeadlinePassed
+from runtime.text import search_key
 from runtime.trail import AuditQueries
 
 log = logging.getLogger("emulation.gateway")
@@ -35,6 +44,10 @@ SYSTEM = CommandContext(actor=Actor("system:gateway", "system"))
 
 class PreconditionInvalid(InvalidInput):
     code = "PRECONDITION_INVALID"
+
+
+class CannotDisableSelf(Forbidden):
+    code = "CANNOT_DISABLE_SELF"
 
 
 @dataclass(frozen=True)
@@ -104,11 +117,13 @@ class Gateway:
 
     # --- who is calling -------------------------------------------------------------------
 
-    def sign_in(self, username: object, password: object) -> dict[str, Any]:
-        principal = self.accounts.sign_in(username, password)
+    def sign_in(self, username: object, password: object,
+                address: str | None = None) -> dict[str, Any]:
+        principal, must_change = self.accounts.sign_in(username, password, address)
         return {**self.tokens.issue(principal.username), "username": principal.username,
                 "person_id": principal.person_id,
-                "roles": [g.to_dict() for g in principal.grants]}
+                "roles": [g.to_dict() for g in principal.grants],
+                "must_change_password": must_change}
 
     def subject(self, authorization: str | None) -> str:
         """Who a ``Bearer`` token was issued to, if it is genuine and unexpired (no I/O)."""
@@ -123,20 +138,94 @@ class Gateway:
         """The caller of a ``Bearer`` token, with the roles the store holds for them now."""
         return self.accounts.principal(self.subject(authorization))
 
+    # --- user administration (R5.2) ------------------------------------------------------
+    # An administrator manages users whose every role lies in the administrator's own scope:
+    # a system-wide administrator everyone; one over a union, the users of its subtree.
+
+    def _administers(self, principal: Principal, union_id: str | None) -> bool:
+        """Whether a role over ``union_id`` (None: the whole system) lies in the scope of one
+        of the principal's administrator grants."""
+        return any(g.role == Role.ADMINISTRATOR and (
+            g.union_id is None or (union_id is not None and g.union_id in self.scope.chain(union_id)))
+            for g in principal.grants)
+
+    def _administrator(self, principal: Principal) -> None:
+        if not any(g.role == Role.ADMINISTRATOR for g in principal.grants):
+            raise RoleNotAllowed("only an administrator manages users",
+                                 {"roles": [Role.ADMINISTRATOR.value]})
+
+    def _in_my_scope(self, principal: Principal, user: Mapping[str, Any]) -> bool:
+        return all(self._administers(principal, g["union_id"]) for g in user["roles"])
+
+    def _managed(self, principal: Principal, username: object) -> dict[str, Any]:
+        """A user the administrator may see and change, else refused."""
+        self._administrator(principal)
+        user = self.accounts.user(username)
+        if not self._in_my_scope(principal, user):
+            raise OutsideYourScope("this user holds a role outside your scope",
+                                   {"username": user["username"]})
+        return user
+
+    def _grant_in_scope(self, principal: Principal, body: Mapping[str, Any]) -> Any:
+        grant = clean_grants([dict(body)])[0]
+        if not self._administers(principal, grant.union_id):
+            raise OutsideYourScope("an administrator grants roles inside their own scope only",
+                                   {"union_id": grant.union_id, "field": "union_id"})
+        return grant
+
     def create_user(self, principal: Principal, body: Mapping[str, Any]) -> dict[str, Any]:
         """An administrator makes a user with roles inside the administrator's own scope."""
+        self._administrator(principal)
         grants = body.get("roles")
         for grant in grants if isinstance(grants, list) else []:
             union = grant.get("union_id") if isinstance(grant, Mapping) else None
-            if not any(g.role == Role.ADMINISTRATOR and (
-                    g.union_id is None or (union is not None and g.union_id in self.scope.chain(union)))
-                    for g in principal.grants):
-                raise Forbidden("an administrator grants roles inside their own scope only",
-                                {"union_id": union})
-        if not any(g.role == Role.ADMINISTRATOR for g in principal.grants):
-            raise Forbidden("only an administrator makes users")
-        return self.accounts.create_user(body.get("username"), body.get("password"), grants,  # type: ignore[arg-type]
+            if not self._administers(principal, union):
+                raise OutsideYourScope("an administrator grants roles inside their own scope only",
+                                       {"union_id": union})
+        made = self.accounts.create_user(body.get("username"), body.get("password"), grants,  # type: ignore[arg-type]
                                          body.get("person_id"))
+        return {k: made[k] for k in ("username", "person_id", "roles")}
+
+    def list_users(self, principal: Principal, q: str | None) -> list[dict[str, Any]]:
+        """The users in the administrator's scope whose user name (or, through the registry,
+        whose person's name) holds every word of ``q``, diacritics and case ignored."""
+        self._administrator(principal)
+        users = [u for u in self.accounts.users() if self._in_my_scope(principal, u)]
+        terms = search_key(q or "").split()
+        if not terms:
+            return users
+        people: set[str] = set()
+        try:
+            people = {p["id"] for p in self.system_call("registry", "search_people", q=q,
+                                                        limit=100)}
+        except DomainError as error:  # the registry is away: the user names still answer
+            log.warning("searching users by person name failed: %s", error.code)
+        return [u for u in users if u["person_id"] in people
+                or all(term in search_key(u["username"]) for term in terms)]
+
+    def get_user(self, principal: Principal, username: str) -> dict[str, Any]:
+        return self._managed(principal, username)
+
+    def grant_role(self, principal: Principal, username: str,
+                   body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._managed(principal, username)
+        return self.accounts.grant(user["username"], self._grant_in_scope(principal, body))
+
+    def revoke_role(self, principal: Principal, username: str,
+                    body: Mapping[str, Any]) -> dict[str, Any]:
+        user = self._managed(principal, username)
+        return self.accounts.revoke(user["username"], self._grant_in_scope(principal, body))
+
+    def set_disabled(self, principal: Principal, username: str, disabled: bool) -> dict[str, Any]:
+        user = self._managed(principal, username)
+        if disabled and user["username"] == principal.username:
+            raise CannotDisableSelf("an administrator cannot disable their own account",
+                                    {"username": principal.username})
+        return self.accounts.set_disabled(user["username"], disabled)
+
+    def reset_password(self, principal: Principal, username: str) -> dict[str, Any]:
+        user = self._managed(principal, username)
+        return self.accounts.reset_password(user["username"])
 
     # --- the call -------------------------------------------------------------------------
 

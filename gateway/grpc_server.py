@@ -64,7 +64,8 @@ log = logging.getLogger("emulation.gateway")
 StatusCode = grpc.StatusCode
 STATUS = {"invalid": StatusCode.INVALID_ARGUMENT, "not_found": StatusCode.NOT_FOUND,
           "conflict": StatusCode.FAILED_PRECONDITION, "forbidden": StatusCode.PERMISSION_DENIED,
-          "unauthenticated": StatusCode.UNAUTHENTICATED, "unavailable": StatusCode.UNAVAILABLE}
+          "unauthenticated": StatusCode.UNAUTHENTICATED, "unavailable": StatusCode.UNAVAILABLE,
+          "throttled": StatusCode.RESOURCE_EXHAUSTED}
 # Conflicts a client resolves by reading again or choosing another key: ABORTED (AIP-193).
 ABORTED = frozenset({"VERSION_CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_IN_PROGRESS"})
 DOMAIN = "emulation"
@@ -283,6 +284,7 @@ class Call:
     metadata: Mapping[str, str]
     language: str
     correlation_id: str
+    address: str | None = None  # the client's address, for the sign-in limits (R5.2)
 
     @classmethod
     def of(cls, context: grpc.ServicerContext) -> Call:
@@ -292,7 +294,9 @@ class Call:
                 found.setdefault(key.lower(), item)  # the first of a repeated key
         given = found.get("x-correlation-id", "")
         correlation = given if 0 < len(given) <= 64 and given.isprintable() else str(uuid.uuid4())
-        return cls(found, language_from(found.get("accept-language")), correlation)
+        peer = context.peer() or ""  # "ipv4:127.0.0.1:52314", "ipv6:[::1]:52314"
+        address = peer.partition(":")[2].rpartition(":")[0].strip("[]") or None
+        return cls(found, language_from(found.get("accept-language")), correlation, address)
 
     def get(self, key: str) -> str | None:
         item = self.metadata.get(key)
@@ -365,14 +369,16 @@ class Front:
         request = decode(auth_pb2.SignInRequest, raw)
         _text(request.username, "username", 64)
         _text(request.password, "password", 200)
-        signed = self.gateway.sign_in(request.username, request.password)
+        signed = self.gateway.sign_in(request.username, request.password, call.address)
         return auth_pb2.SignInReply(
             access_token=signed["access_token"], token_type=signed["token_type"],
             expires_in=int(signed["expires_in"]), username=signed["username"],
             person_id=signed.get("person_id"), roles=_grants(signed["roles"]))
 
     def me(self, call: Call, raw: bytes) -> Message:
-        principal = self.principal(call)
+        # answered to a person who must first change a reset password, too (as GET /v1/me)
+        principal = self.gateway.accounts.principal(
+            self.gateway.subject(call.metadata.get("authorization")), pending_change=True)
         decode(auth_pb2.MeRequest, raw)
         return auth_pb2.User(username=principal.username, person_id=principal.person_id,
                              roles=_grants([g.to_dict() for g in principal.grants]))

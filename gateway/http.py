@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response, Security
+from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -57,7 +58,7 @@ log = logging.getLogger("emulation.gateway")
 WEB = Path(__file__).parent / "web"  # the web front end for union offices and auditors
 
 STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403,
-          "unauthenticated": 401, "unavailable": 503}
+          "unauthenticated": 401, "unavailable": 503, "throttled": 429}
 
 
 def problem(request: Request | None, status: int, code: str, detail: str = "",
@@ -109,7 +110,8 @@ class Limits:
                         {"max_bytes": self.max_body})
             return
         media = headers.get("content-type", "").split(";")[0].strip().lower()
-        if media != "application/json":
+        empty = length == "0" or (not length and "transfer-encoding" not in headers)
+        if media != "application/json" and not (empty and not media):  # a bare POST has no body
             await _send(scope, receive, send, 415, "UNSUPPORTED_MEDIA_TYPE",
                         {"expected": "application/json"})
             return
@@ -196,6 +198,38 @@ class SignIn(BaseModel):
     password: Annotated[str, StringConstraints(max_length=200)]
 
 
+class Account(BaseModel):
+    username: str
+    person_id: str | None = None
+    roles: list[dict[str, Any]]
+    disabled: bool
+    must_change_password: bool
+
+
+class Accounts(BaseModel):
+    items: list[Account]
+    total: int
+    offset: int
+    limit: int
+
+
+class RoleGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Annotated[str, StringConstraints(max_length=32)]
+    union_id: Annotated[str, StringConstraints(max_length=36)] | None = None
+
+
+class OneTimePassword(BaseModel):
+    username: str
+    one_time_password: str
+
+
+class NewPassword(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: Annotated[str, StringConstraints(max_length=200)]
+    new_password: Annotated[str, StringConstraints(max_length=200)]
+
+
 class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: Annotated[str, StringConstraints(max_length=64)]
@@ -206,7 +240,7 @@ class NewUser(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (400, 401, 403, 404, 409, 413, 414, 415, 422, 503)}
+    for status in (400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 503)}
 bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
@@ -321,22 +355,89 @@ def build(gateway: Gateway) -> FastAPI:
                             status_code=200 if ok else 503)
 
     @app.post("/v1/auth/token", tags=["auth"], responses=ERRORS,
-              summary="Sign in: a signed token that expires")
-    def sign_in(body: SignIn) -> dict[str, Any]:
-        return gateway.sign_in(body.username, body.password)
+              summary="Đăng nhập — Sign in: a signed token that expires")
+    def sign_in(request: Request, body: SignIn) -> dict[str, Any]:
+        """R5.2: after too many failed sign-ins for the account or from the address, 429
+        ``LOGIN_THROTTLED`` with Retry-After; ``must_change_password`` true: the person
+        changes the one-time password (POST /v1/me/password) before anything else."""
+        return gateway.sign_in(body.username, body.password,
+                               request.client.host if request.client else None)
 
     caller = _caller(gateway)
 
-    @app.get("/v1/me", tags=["auth"], responses=ERRORS, summary="Who the token is for")
+    @app.get("/v1/me", tags=["auth"], responses=ERRORS,
+             summary="Tài khoản của tôi — Who the token is for")
     def me(subject: str = caller) -> dict[str, Any]:
-        principal = gateway.accounts.principal(subject)
+        principal = gateway.accounts.principal(subject, pending_change=True)
+        user = gateway.accounts.user(principal.username)
         return {"username": principal.username, "person_id": principal.person_id,
-                "roles": [g.to_dict() for g in principal.grants]}
+                "roles": [g.to_dict() for g in principal.grants],
+                "must_change_password": user["must_change_password"]}
 
-    @app.post("/v1/users", tags=["auth"], responses=ERRORS, status_code=201,
-              summary="An administrator makes a user with roles in their own scope")
+    @app.post("/v1/me/password", tags=["auth"], responses=ERRORS, status_code=204,
+              summary="Đổi mật khẩu — Change one's own password (10 to 200 characters)")
+    def change_password(request: Request, body: NewPassword, subject: str = caller) -> Response:
+        principal = gateway.accounts.principal(subject, pending_change=True)
+        gateway.accounts.change_password(principal.username, body.current_password,
+                                         body.new_password,
+                                         request.client.host if request.client else None)
+        return Response(status_code=204)
+
+    @app.post("/v1/users", tags=["users"], responses=ERRORS, status_code=201,
+              summary="Tạo người dùng — An administrator makes a user with roles in their "
+                      "own scope")
     def create_user(body: NewUser, subject: str = caller) -> dict[str, Any]:
         return gateway.create_user(gateway.accounts.principal(subject), body.model_dump())
+
+    @app.get("/v1/users", tags=["users"], responses=ERRORS, response_model=Accounts,
+             summary="Danh sách người dùng — The users in the administrator's scope, searched "
+                     "by user name or person's name (diacritics and case ignored)")
+    def list_users(q: Annotated[str | None, Query(max_length=200)] = None,
+                   offset: Annotated[int, Query(ge=0, le=OFFSET_MAX)] = 0,
+                   limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_DEFAULT,
+                   subject: str = caller) -> dict[str, Any]:
+        return _paginate(gateway.list_users(gateway.accounts.principal(subject), q), offset, limit)
+
+    Username = Annotated[str, FastPath(max_length=64)]
+
+    @app.get("/v1/users/{username}", tags=["users"], responses=ERRORS, response_model=Account,
+             summary="Người dùng — One user, with roles and state")
+    def get_user(username: Username, subject: str = caller) -> dict[str, Any]:
+        return gateway.get_user(gateway.accounts.principal(subject), username)
+
+    @app.post("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
+              response_model=Account,
+              summary="Giao vai trò — Grant a role over a union's subtree (inside the "
+                      "administrator's scope)")
+    def grant_role(username: Username, body: RoleGrant, subject: str = caller) -> dict[str, Any]:
+        return gateway.grant_role(gateway.accounts.principal(subject), username, body.model_dump())
+
+    @app.delete("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
+                response_model=Account,
+                summary="Thu hồi vai trò — Take a role away (a user keeps at least one)")
+    def revoke_role(username: Username, role: Annotated[str, Query(max_length=32)],
+                    union_id: Annotated[str | None, Query(max_length=36)] = None,
+                    subject: str = caller) -> dict[str, Any]:
+        return gateway.revoke_role(gateway.accounts.principal(subject), username,
+                                   {"role": role, "union_id": union_id or None})
+
+    @app.post("/v1/users/{username}/disable", tags=["users"], responses=ERRORS,
+              response_model=Account,
+              summary="Khoá tài khoản — Disable an account: its tokens stop working at once")
+    def disable(username: Username, subject: str = caller) -> dict[str, Any]:
+        return gateway.set_disabled(gateway.accounts.principal(subject), username, True)
+
+    @app.post("/v1/users/{username}/enable", tags=["users"], responses=ERRORS,
+              response_model=Account, summary="Mở khoá tài khoản — Enable an account again")
+    def enable(username: Username, subject: str = caller) -> dict[str, Any]:
+        return gateway.set_disabled(gateway.accounts.principal(subject), username, False)
+
+    @app.post("/v1/users/{username}/reset-password", tags=["users"], responses=ERRORS,
+              response_model=OneTimePassword,
+              summary="Đặt lại mật khẩu — A one-time password the person must change at the "
+                      "next sign-in")
+    def reset_password(username: Username, subject: str = caller) -> dict[str, Any]:
+        return gateway.reset_password(gateway.accounts.principal(subject), username)
 
     for op in gateway.operations.values():
         (_command if op.command else _query)(app, gateway, op, caller)
@@ -423,6 +524,8 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain(request: Request, error: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if error.kind == "unauthenticated" else {}
+        if error.kind == "throttled" and isinstance(error.details, Mapping):
+            headers["Retry-After"] = str(error.details.get("retry_after", 60))
         return problem(request, STATUS.get(error.kind, 422), error.code, error.message,
                        error.details, headers)
 

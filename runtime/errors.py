@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 import eventsourcing.persistence
 import sqlalchemy.exc
 
-KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated", "unavailable")
+KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated", "unavailable",
+         "throttled")
 
 _BY_CODE: dict[str, type[DomainError]] = {}
 

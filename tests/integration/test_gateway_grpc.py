@@ -253,7 +253,8 @@ def test_r5_2_grpc_sign_in_then_a_member_raises_an_idea_and_reads_it_back_with_i
     assert auth.SignIn(auth_pb2.SignInRequest(username="k", password=PASSWORD)).access_token
     not_admin = refused(lambda: auth.CreateUser(auth_pb2.CreateUserRequest(
         username="k2", password=PASSWORD, roles=[member]), metadata=token))
-    assert (not_admin.status, not_admin.code) == (grpc.StatusCode.PERMISSION_DENIED, "FORBIDDEN")
+    assert (not_admin.status, not_admin.code) == (grpc.StatusCode.PERMISSION_DENIED,
+                                               "ROLE_NOT_ALLOWED")
     taken = refused(lambda: auth.CreateUser(auth_pb2.CreateUserRequest(
         username="k", password=PASSWORD, roles=[member]), metadata=bearer(system, "admin")))
     assert (taken.status, taken.code) == (grpc.StatusCode.FAILED_PRECONDITION, "USER_EXISTS")

@@ -59,6 +59,8 @@ def test_r5_2_no_request_gets_a_5xx_or_an_answer_outside_the_document(
     failures: list[str] = []
     exercised = 0
     for operation in operations:
+        if login == "admin" and operation.path.startswith("/v1/users/{username}/"):
+            continue  # would disable or reset the very logins this test signs in with
         if mode == GenerationMode.NEGATIVE and not len(operation.query) and not len(operation.body):
             continue  # only its token could be made invalid, and the test sends a valid one
         try:

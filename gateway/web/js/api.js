@@ -25,7 +25,7 @@ export function token() { return sessionStorage.getItem("emu.token"); }
 
 export function signOut() { sessionStorage.removeItem("emu.token"); }
 
-async function request(method, path, body) {
+export async function request(method, path, body) {
   const headers = { "Accept-Language": language() === "en" ? "en" : "vi" };
   if (token()) headers.Authorization = `Bearer ${token()}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";

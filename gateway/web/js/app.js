@@ -2,9 +2,10 @@
 // screen built from the gateway's public API only (the same calls any front end makes).
 import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
+import * as usersScreens from "./screens/users.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [];
+const SCREEN_MODULES = [usersScreens];
 import {
   badge, barChart, checks, download, field, fileBase64, form, h, showError, table, today,
 } from "./ui.js";
@@ -112,11 +113,13 @@ function page(title, ...children) {
 // module sees of the application: who is signed in, where, and how to draw a page.
 const MODULE_ROUTES = [];
 const MODULE_MENU = [];
+const MODULE_GUARDS = [];  // each (hash) => another hash to go to instead, or null
 export const shell = {
   ctx, page, role, committee, grassroots, union, person, personName, unionName, subtree,
   committeeMembers, unionMembers,
   route: (pattern, screen) => MODULE_ROUTES.push([pattern, screen]),
   menuItem: (href, label, visible = () => true) => MODULE_MENU.push([href, label, visible]),
+  guard: (check) => MODULE_GUARDS.push(check),
 };
 for (const module of SCREEN_MODULES) module.register(shell);
 
@@ -150,6 +153,8 @@ async function route() {
   try {
     if (!ctx.me) await load();
     menu();
+    const elsewhere = MODULE_GUARDS.map((check) => check(hash)).find(Boolean);
+    if (elsewhere && elsewhere !== hash) { location.hash = elsewhere; return; }
     for (const [pattern, screen] of [...ROUTES, ...MODULE_ROUTES]) {
       const found = hash.match(pattern);
       if (found) {
