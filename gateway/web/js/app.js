@@ -3,8 +3,11 @@
 import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 
+import * as decisionScreens from "./screens/decisions.js";
+import * as reviewsScreens from "./screens/reviews.js";
+
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens];
 import {
   badge, barChart, checks, download, field, fileBase64, form, h, showError, table, today,
 } from "./ui.js";

@@ -1,0 +1,213 @@
+// The movement's year at a union (R2.1–R2.5, R2.7, R2.8): launching it, disseminating it by
+// kind, the grassroots committee's pledge (refused, with its reason, without the movement's
+// content), the half-year review with its self-inspection, the annual review with the rewards
+// given and proposed upward, and difficulties reported to the Policy–Law department.
+import { get } from "../api.js";
+import { h } from "../ui.js";
+import { L, commandForm, facts, listCard, options, thisYear, vnDate } from "./kit.js";
+
+const KINDS = [
+  ["conference", { vi: "Hội nghị quán triệt", en: "Briefing conference" }],
+  ["seminar", { vi: "Tọa đàm", en: "Seminar" }],
+  ["union_media", { vi: "Phương tiện thông tin của Công đoàn", en: "Union media" }],
+  ["agency_media", { vi: "Phương tiện thông tin của cơ quan, đơn vị", en: "Agency media" }],
+  ["leaflet", { vi: "Tờ rơi", en: "Leaflets" }],
+  ["banner", { vi: "Băng rôn", en: "Banners" }],
+  ["slogan", { vi: "Khẩu hiệu", en: "Slogans" }],
+  ["other", { vi: "Hình thức khác", en: "Other" }],
+];
+const REVIEW_STATUS = { held: { vi: "Đã tổ chức", en: "Held" }, due: { vi: "Đến hạn", en: "Due" },
+  overdue: { vi: "Quá hạn", en: "Overdue" }, not_started: { vi: "Chưa đến kỳ", en: "Not started" },
+  not_expected: { vi: "Chưa thành lập", en: "Not yet founded" } };
+const THREAD = { report: { vi: "Báo cáo", en: "Report" }, answer: { vi: "Trả lời của Ban Chính sách – Pháp luật",
+  en: "Answer of the Policy–Law department" }, follow_up: { vi: "Trao đổi thêm", en: "Follow-up" } };
+const YEAR = { vi: "Năm", en: "Year" };
+const EVIDENCE = { vi: "Văn bản kèm theo (mỗi dòng một tệp)", en: "Documents (one file a line)" };
+
+// A period's name as a union office writes it: "6 tháng đầu năm 2026", "năm 2025".
+function periodName(period) {
+  const [year, half] = String(period).split("-H");
+  if (!half) return L({ vi: `Năm ${year}`, en: `Year ${year}` });
+  return half === "1" ? L({ vi: `6 tháng đầu năm ${year}`, en: `First half of ${year}` })
+    : L({ vi: `6 tháng cuối năm ${year}`, en: `Second half of ${year}` });
+}
+
+function yearPicker(base, year) {
+  return h("form", { class: "actions", onsubmit: (e) => {
+    e.preventDefault();
+    location.hash = `${base}/${e.target.elements.year.value}`;
+  } }, h("input", { name: "year", type: "number", value: year, style: "max-width:7rem", "aria-label": L(YEAR) }),
+  h("button", { type: "submit" }, L({ vi: "Xem", en: "Show" })));
+}
+
+// --- R2.1, R2.2, R2.3: launch, dissemination, pledge --------------------------------------------
+
+async function movementScreen(shell, y) {
+  const u = shell.ctx.union, year = Number(y) || thisYear();
+  const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const refresh = () => movementScreen(shell, year);
+  const yearField = { name: "year", label: YEAR, number: true, value: year };
+  const grassroots = u.level === "grassroots";
+  shell.page(`${L({ vi: "Phát động, tuyên truyền, giao ước thi đua", en: "Launch, dissemination, pledge" })} — ${u.name}`,
+    yearPicker("#/movement", year),
+    facts({ vi: `Phong trào năm ${year}`, en: `The movement in ${year}` }, [
+      [{ vi: "Ngày phát động", en: "Launched on" }, s.launched_on ? vnDate(s.launched_on) : L({ vi: "Chưa phát động", en: "Not launched" })],
+      [{ vi: "Số hoạt động tuyên truyền", en: "Dissemination activities" }, String(s.disseminations)],
+      grassroots ? [{ vi: "Ngày ký giao ước thi đua", en: "Pledge signed on" },
+        s.pledge_signed_on ? vnDate(s.pledge_signed_on) : L({ vi: "Chưa ký", en: "Not signed" })] : null,
+    ], { id: "movement-year" }),
+    h("div", { class: "grid" },
+      commandForm({ id: "launch", title: { vi: "Phát động phong trào (R2.1)", en: "Launch the movement (R2.1)" },
+        service: "reviews", command: "launch", fixed: { union_id: u.id }, done: refresh, fields: [
+          yearField,
+          { name: "launched_on", label: { vi: "Ngày phát động", en: "Launched on" }, type: "date" },
+          { name: "title", label: { vi: "Tên văn bản phát động", en: "Title of the launch" },
+            value: L({ vi: "Phát động phong trào thi đua \"Đổi mới, sáng tạo, hiệu quả\"", en: "Launch of the movement" }) },
+          { name: "plan", label: { vi: "Kế hoạch thực hiện", en: "Plan" }, type: "textarea" },
+          { name: "number", label: { vi: "Số văn bản", en: "Document number" } },
+          { name: "evidence", label: EVIDENCE, list: true }] }),
+      commandForm({ id: "dissemination", title: { vi: "Ghi nhận hoạt động tuyên truyền (R2.2)", en: "Record dissemination (R2.2)" },
+        service: "reviews", command: "record-dissemination", fixed: { union_id: u.id }, done: refresh, fields: [
+          yearField,
+          { name: "kind", label: { vi: "Hình thức tuyên truyền", en: "Kind" }, options: options(KINDS) },
+          { name: "held_on", label: { vi: "Ngày tổ chức", en: "Held on" }, type: "date" },
+          { name: "title", label: { vi: "Nội dung tuyên truyền", en: "Subject" } },
+          { name: "audience", label: { vi: "Đối tượng", en: "Audience" } },
+          { name: "reach", label: { vi: "Số lượt người được tuyên truyền", en: "People reached" }, number: true }] }),
+      grassroots ? commandForm({ id: "pledge", title: { vi: "Ký giao ước thi đua (R2.3)", en: "Sign the emulation pledge (R2.3)" },
+        service: "reviews", command: "sign-pledge", fixed: { union_id: u.id }, done: refresh,
+        at: { PLEDGE_WITHOUT_MOVEMENT_CONTENT: "content" }, fields: [
+          yearField,
+          { name: "signed_on", label: { vi: "Ngày ký", en: "Signed on" }, type: "date" },
+          { name: "content", label: { vi: "Bản đăng ký giao ước thi đua", en: "Text of the pledge" }, type: "textarea",
+            hint: { vi: "Giao ước phải thể hiện nội dung phong trào \"Đổi mới, sáng tạo, hiệu quả\".",
+              en: "The pledge must contain the movement's content (\"Đổi mới, sáng tạo, hiệu quả\")." } },
+          { name: "commitments", label: { vi: "Các chỉ tiêu cam kết (mỗi dòng một chỉ tiêu)", en: "Commitments (one a line)" }, list: true },
+          { name: "evidence", label: EVIDENCE, list: true }] }) : null));
+}
+
+// --- R2.4, R2.5, R2.7: half-year and annual reviews --------------------------------------------
+
+function rewards(text) {
+  // One reward a line: "recipient | form | reason".
+  return String(text || "").split("\n").map((x) => x.trim()).filter(Boolean).map((line) => {
+    const [recipient = "", form = "", reason = ""] = line.split("|").map((x) => x.trim());
+    return { recipient, form, reason };
+  });
+}
+
+async function reviewsScreen(shell, y) {
+  const u = shell.ctx.union, year = Number(y) || thisYear();
+  const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const refresh = () => reviewsScreen(shell, year);
+  const rewardHint = { vi: "Mỗi dòng: Người hoặc tập thể | Hình thức | Lý do", en: "One a line: recipient | form | reason" };
+  shell.page(`${L({ vi: "Sơ kết, tổng kết phong trào", en: "Half-year and annual reviews" })} — ${u.name}`,
+    yearPicker("#/reviews", year),
+    listCard("schedule", { vi: `Lịch sơ kết, tổng kết năm ${year}`, en: `Reviews of ${year}` },
+      [{ vi: "Kỳ", en: "Period" }, { vi: "Hạn", en: "Due" }, { vi: "Ngày tổ chức", en: "Held on" }, { vi: "Tình trạng", en: "Status" }],
+      s.reviews.map((r) => [periodName(r.period), vnDate(r.due_on), vnDate(r.held_on || ""),
+        h("span", { class: `badge ${r.status}`, "data-period": r.period }, L(REVIEW_STATUS[r.status] || r.status))])),
+    h("div", { class: "grid" },
+      commandForm({ id: "half-year", title: { vi: "Sơ kết 6 tháng, tự kiểm tra (R2.4)", en: "Half-year review and self-inspection (R2.4)" },
+        service: "reviews", command: "hold-half-year-review", fixed: { union_id: u.id }, done: refresh, fields: [
+          { name: "period", label: { vi: "Kỳ sơ kết", en: "Period" }, value: `${year}-H1`,
+            options: [[`${year}-H1`, periodName(`${year}-H1`)], [`${year}-H2`, periodName(`${year}-H2`)]] },
+          { name: "held_on", label: { vi: "Ngày sơ kết", en: "Held on" }, type: "date" },
+          { name: "summary", label: { vi: "Tóm tắt kết quả", en: "Summary" }, type: "textarea" },
+          { name: "findings", label: { vi: "Kết quả tự kiểm tra, giám sát (mỗi dòng một ý)", en: "Self-inspection findings (one a line)" }, list: true },
+          { name: "evidence", label: EVIDENCE, list: true }] }),
+      commandForm({ id: "annual", title: { vi: "Tổng kết năm, khen thưởng và đề nghị cấp trên (R2.5, R2.7)",
+        en: "Annual review, rewards and proposals upward (R2.5, R2.7)" },
+      service: "reviews", command: "hold-annual-review", fixed: { union_id: u.id }, done: refresh,
+      shape: (data) => ({ ...data, rewards_given: rewards(data.rewards_given), rewards_proposed: rewards(data.rewards_proposed) }),
+      fields: [
+        { name: "year", label: YEAR, number: true, value: year },
+        { name: "held_on", label: { vi: "Ngày tổng kết", en: "Held on" }, type: "date" },
+        { name: "results", label: { vi: "Kết quả phong trào trong năm", en: "Results of the year" }, type: "textarea" },
+        { name: "self_score", label: { vi: "Điểm tự chấm (thang 100)", en: "Self-assessed score (of 100)" }, number: true },
+        { name: "rewards_given", label: { vi: "Khen thưởng theo thẩm quyền", en: "Rewards given" }, type: "textarea", hint: rewardHint },
+        { name: "rewards_proposed", label: { vi: "Đề nghị cấp trên khen thưởng", en: "Rewards proposed upward" }, type: "textarea", hint: rewardHint },
+        { name: "evidence", label: EVIDENCE, list: true }] })));
+}
+
+// --- R2.8: difficulties reported to the Policy–Law department ----------------------------------
+
+const RECENT = "emu.difficulties";
+const recent = () => JSON.parse(localStorage.getItem(RECENT) || "[]");
+function remember(d) {
+  const kept = [{ id: d.id, subject: d.subject, reported_on: d.reported_on }, ...recent().filter((x) => x.id !== d.id)];
+  localStorage.setItem(RECENT, JSON.stringify(kept.slice(0, 50)));
+}
+
+async function difficultiesScreen(shell) {
+  const u = shell.ctx.union;
+  const mine = recent();
+  shell.page(L({ vi: "Khó khăn, vướng mắc", en: "Difficulties" }),
+    shell.committee() && u ? commandForm({ id: "report-difficulty",
+      title: { vi: "Báo cáo khó khăn lên Ban Chính sách – Pháp luật LĐLĐ tỉnh (R2.8)", en: "Report a difficulty to the Policy–Law department (R2.8)" },
+      service: "reviews", command: "report-difficulty", fixed: { union_id: u.id },
+      done: async (id) => {
+        remember(await get("reviews", "get-difficulty", { difficulty_id: id }));
+        location.hash = `#/difficulty/${id}`;
+      }, fields: [
+        { name: "reported_on", label: { vi: "Ngày báo cáo", en: "Reported on" }, type: "date" },
+        { name: "subject", label: { vi: "Vấn đề", en: "Subject" } },
+        { name: "description", label: { vi: "Nội dung khó khăn, vướng mắc", en: "Description" }, type: "textarea" }] }) : null,
+    listCard("difficulties", { vi: "Khó khăn, vướng mắc đã mở gần đây", en: "Recently opened difficulties" },
+      [{ vi: "Vấn đề", en: "Subject" }, { vi: "Ngày báo cáo", en: "Reported on" }],
+      mine.map((d) => [h("a", { href: `#/difficulty/${d.id}` }, d.subject), vnDate(d.reported_on)])),
+    h("form", { class: "card", id: "open-difficulty", onsubmit: (e) => {
+      e.preventDefault();
+      location.hash = `#/difficulty/${e.target.elements.difficulty.value.trim()}`;
+    } }, h("h2", {}, L({ vi: "Mở hồ sơ khó khăn theo số hiệu", en: "Open a difficulty by its number" })),
+    h("div", { class: "row" }, h("label", { for: "f-difficulty" }, L({ vi: "Số hiệu hồ sơ", en: "Number" })),
+      h("input", { id: "f-difficulty", name: "difficulty" })),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, L({ vi: "Mở", en: "Open" })))));
+}
+
+async function difficultyScreen(shell, id) {
+  const d = await get("reviews", "get-difficulty", { difficulty_id: id });
+  remember(d);
+  const u = shell.ctx.union;
+  const refresh = () => difficultyScreen(shell, id);
+  const who = async (by) => {
+    const person = by && (by.person_id || by.user_id);
+    return person ? shell.personName(person).catch(() => "") : "";
+  };
+  const thread = await Promise.all(d.thread.map(async (m) => h("div", { class: "comment", "data-kind": m.kind },
+    h("div", { class: "muted" }, `${L(THREAD[m.kind] || m.kind)} · ${vnDate(m.on)} · ${await who(m.by)}`), m.text)));
+  const answered = d.thread.some((m) => m.kind === "answer");
+  shell.page(`${L({ vi: "Khó khăn, vướng mắc", en: "Difficulty" })}: ${d.subject}`,
+    facts(null, [[{ vi: "Đơn vị báo cáo", en: "Reported by" }, await shell.unionName(d.union_id)],
+      [{ vi: "Nơi nhận", en: "To" }, `${L({ vi: "Ban Chính sách – Pháp luật", en: "Policy–Law department" })}, ${await shell.unionName(d.federation_id)}`],
+      [{ vi: "Ngày báo cáo", en: "Reported on" }, vnDate(d.reported_on)],
+      [{ vi: "Số hiệu hồ sơ", en: "Number" }, h("code", {}, d.id)],
+      [{ vi: "Tình trạng", en: "Status" }, h("span", { class: `badge ${answered ? "held" : "due"}`, id: "difficulty-status" },
+        L(answered ? { vi: "Đã trả lời", en: "Answered" } : { vi: "Chờ trả lời", en: "Awaiting an answer" }))]],
+    { id: "difficulty" }),
+    h("div", { class: "card", id: "thread" }, h("h2", {}, L({ vi: "Trao đổi", en: "Thread" })), thread),
+    h("div", { class: "grid" },
+      u && u.id === d.federation_id && shell.role() !== "auditor" ? commandForm({ id: "answer",
+        title: { vi: "Trả lời (Ban Chính sách – Pháp luật)", en: "Answer (Policy–Law department)" },
+        service: "reviews", command: "answer-difficulty", fixed: { difficulty_id: id }, done: refresh, fields: [
+          { name: "answered_on", label: { vi: "Ngày trả lời", en: "Answered on" }, type: "date" },
+          { name: "answer", label: { vi: "Nội dung trả lời", en: "Answer" }, type: "textarea" }] }) : null,
+      u && u.id === d.union_id && shell.committee() ? commandForm({ id: "follow-up",
+        title: { vi: "Trao đổi thêm", en: "Follow up" },
+        service: "reviews", command: "follow-up-difficulty", fixed: { difficulty_id: id }, done: refresh, fields: [
+          { name: "on", label: { vi: "Ngày", en: "Date" }, type: "date" },
+          { name: "text", label: { vi: "Nội dung", en: "Text" }, type: "textarea" }] }) : null));
+}
+
+export function register(shell) {
+  const acting = () => shell.committee() && shell.ctx.union;
+  shell.route(/^#\/movement(?:\/(\d{4}))?$/, (y) => movementScreen(shell, y));
+  shell.route(/^#\/reviews(?:\/(\d{4}))?$/, (y) => reviewsScreen(shell, y));
+  shell.route(/^#\/difficulties$/, () => difficultiesScreen(shell));
+  shell.route(/^#\/difficulty\/([\w-]+)$/, (id) => difficultyScreen(shell, id));
+  shell.menuItem("#/movement", { vi: "Phát động, giao ước", en: "Launch, pledge" }, acting);
+  shell.menuItem("#/reviews", { vi: "Sơ kết, tổng kết", en: "Reviews" }, acting);
+  shell.menuItem("#/difficulties", { vi: "Khó khăn, vướng mắc", en: "Difficulties" },
+    () => (shell.committee() || shell.role() === "official") && shell.ctx.union);
+}
+
