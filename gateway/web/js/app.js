@@ -4,10 +4,11 @@ import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 
 import * as decisionScreens from "./screens/decisions.js";
+import * as registryScreens from "./screens/registry.js";
 import * as reviewsScreens from "./screens/reviews.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [reviewsScreens, decisionScreens];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens];
 import {
   badge, barChart, checks, download, field, fileBase64, form, h, showError, table, today,
 } from "./ui.js";
