@@ -88,29 +88,23 @@ async function decideScreen(shell, id) {
 
 // --- R3.8: adoption and replication results ----------------------------------------------------
 
-const ADOPTED = "emu.adopted";
-const adopted = () => JSON.parse(localStorage.getItem(ADOPTED) || "[]");
-
 async function replicationListScreen(shell) {
   const u = shell.ctx.union;
-  const mine = adopted().filter((r) => r.union_id === u.id);
+  const mine = await get("initiatives", "replications", { union_id: u.id });
   shell.page(`${L({ vi: "Nhân rộng sáng kiến", en: "Replication" })} — ${u.name}`,
-    h("div", { class: "grid" },
-      commandForm({ id: "adopt", title: { vi: "Áp dụng sáng kiến của đơn vị khác (R3.8)", en: "Adopt another union's initiative (R3.8)" },
-        service: "initiatives", command: "adopt", fixed: { union_id: u.id },
-        done: async (_, data) => {
-          localStorage.setItem(ADOPTED, JSON.stringify([{ initiative_id: data.initiative_id, union_id: u.id,
-            adopted_on: data.adopted_on }, ...adopted()].slice(0, 100)));
-          location.hash = `#/replication/${data.initiative_id}`;
-        }, fields: [
-          { name: "initiative_id", label: { vi: "Số hiệu sáng kiến được nhân rộng", en: "Number of the initiative" },
-            hint: { vi: "Theo thông báo nhân rộng của công đoàn cấp trên.", en: "As in the upper union's notice." } },
-          { name: "adopted_on", label: { vi: "Ngày quyết định áp dụng", en: "Adopted on" }, type: "date" },
-          { name: "reason", label: { vi: "Lý do áp dụng", en: "Reason" } },
-          { name: "note", label: { vi: "Ghi chú (bộ phận, phạm vi áp dụng)", en: "Note" }, type: "textarea" }] }),
-      listCard("adopted", { vi: "Sáng kiến đơn vị đã áp dụng", en: "Initiatives adopted" },
-        [{ vi: "Sáng kiến", en: "Initiative" }, { vi: "Ngày áp dụng", en: "Adopted on" }],
-        mine.map((r) => [h("a", { href: `#/replication/${r.initiative_id}` }, r.initiative_id), vnDate(r.adopted_on)]))));
+    listCard("adopted", { vi: "Sáng kiến đơn vị đã áp dụng", en: "Initiatives adopted" },
+      [{ vi: "Số đăng ký", en: "Reference" }, { vi: "Sáng kiến", en: "Initiative" }, { vi: "Ngày áp dụng", en: "Adopted on" },
+        { vi: "Số lần báo cáo kết quả", en: "Results reported" }, { vi: "Giá trị làm lợi", en: "Value saved" }],
+      mine.map((r) => [r.reference, h("a", { href: `#/replication/${r.initiative_id}` }, r.name), vnDate(r.adopted_on),
+        String(r.results), vnd(r.value_saved_vnd)])),
+    shell.committee() ? commandForm({ id: "adopt", title: { vi: "Áp dụng sáng kiến của đơn vị khác (R3.8)", en: "Adopt another union's initiative (R3.8)" },
+      service: "initiatives", command: "adopt", fixed: { union_id: u.id },
+      done: (_, data) => { location.hash = `#/replication/${data.initiative_id}`; }, fields: [
+        { name: "initiative_id", label: { vi: "Số hiệu sáng kiến được nhân rộng", en: "Number of the initiative" },
+          hint: { vi: "Theo thông báo nhân rộng của công đoàn cấp trên.", en: "As in the upper union's notice." } },
+        { name: "adopted_on", label: { vi: "Ngày quyết định áp dụng", en: "Adopted on" }, type: "date" },
+        { name: "reason", label: { vi: "Lý do áp dụng", en: "Reason" } },
+        { name: "note", label: { vi: "Ghi chú (bộ phận, phạm vi áp dụng)", en: "Note" }, type: "textarea" }] }) : null);
 }
 
 async function replicationScreen(shell, iid) {
@@ -251,7 +245,8 @@ export function register(shell) {
   shell.route(/^#\/revoke$/, () => awardsToRevokeScreen(shell));
   shell.route(/^#\/revoke\/([\w-]+)$/, (id) => revokeScreen(shell, id));
   shell.menuItem("#/decisions", { vi: "Xét duyệt, nghiệm thu", en: "Review, acceptance" }, grassrootsCommittee);
-  shell.menuItem("#/replication", { vi: "Nhân rộng", en: "Replication" }, grassrootsCommittee);
+  shell.menuItem("#/replication", { vi: "Nhân rộng", en: "Replication" },
+    () => shell.grassroots() && (shell.committee() || shell.role() === "official"));
   shell.menuItem("#/attest", { vi: "Xác nhận tiêu chuẩn", en: "Attestations" }, () => shell.committee() && shell.ctx.union);
   shell.menuItem("#/revoke", { vi: "Thu hồi khen thưởng", en: "Revoke awards" }, () => shell.committee() && shell.ctx.union);
 }
