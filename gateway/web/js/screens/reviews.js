@@ -132,42 +132,35 @@ async function reviewsScreen(shell, y) {
 
 // --- R2.8: difficulties reported to the Policy–Law department ----------------------------------
 
-const RECENT = "emu.difficulties";
-const recent = () => JSON.parse(localStorage.getItem(RECENT) || "[]");
-function remember(d) {
-  const kept = [{ id: d.id, subject: d.subject, reported_on: d.reported_on }, ...recent().filter((x) => x.id !== d.id)];
-  localStorage.setItem(RECENT, JSON.stringify(kept.slice(0, 50)));
-}
+const ANSWERED = (d) => h("span", { class: `badge ${d.answered ? "held" : "due"}`, "data-answered": String(d.answered) },
+  L(d.answered ? { vi: "Đã trả lời", en: "Answered" } : { vi: "Chờ trả lời", en: "Awaiting an answer" }));
 
 async function difficultiesScreen(shell) {
   const u = shell.ctx.union;
-  const mine = recent();
+  const federation = u.level === "provincial_federation";
+  const [mine, received] = await Promise.all([get("reviews", "difficulties", { union_id: u.id }),
+    federation ? get("reviews", "difficulties", { federation_id: u.id }) : []]);
+  const heads = [{ vi: "Vấn đề", en: "Subject" }, { vi: "Ngày báo cáo", en: "Reported on" },
+    { vi: "Trao đổi gần nhất", en: "Last message" }, { vi: "Tình trạng", en: "Status" }];
+  const row = async (d, withUnion) => [h("a", { href: `#/difficulty/${d.id}` }, d.subject),
+    ...(withUnion ? [await shell.unionName(d.union_id)] : []), vnDate(d.reported_on), vnDate(d.last_on), ANSWERED(d)];
   shell.page(L({ vi: "Khó khăn, vướng mắc", en: "Difficulties" }),
-    shell.committee() && u ? commandForm({ id: "report-difficulty",
+    federation ? listCard("received", { vi: "Khó khăn, vướng mắc các đơn vị gửi Ban Chính sách – Pháp luật",
+      en: "Difficulties received by the Policy–Law department" },
+    [heads[0], { vi: "Đơn vị", en: "Union" }, ...heads.slice(1)], await Promise.all(received.map((d) => row(d, true)))) : null,
+    shell.committee() ? commandForm({ id: "report-difficulty",
       title: { vi: "Báo cáo khó khăn lên Ban Chính sách – Pháp luật LĐLĐ tỉnh (R2.8)", en: "Report a difficulty to the Policy–Law department (R2.8)" },
       service: "reviews", command: "report-difficulty", fixed: { union_id: u.id },
-      done: async (id) => {
-        remember(await get("reviews", "get-difficulty", { difficulty_id: id }));
-        location.hash = `#/difficulty/${id}`;
-      }, fields: [
+      done: (id) => { location.hash = `#/difficulty/${id}`; }, fields: [
         { name: "reported_on", label: { vi: "Ngày báo cáo", en: "Reported on" }, type: "date" },
         { name: "subject", label: { vi: "Vấn đề", en: "Subject" } },
         { name: "description", label: { vi: "Nội dung khó khăn, vướng mắc", en: "Description" }, type: "textarea" }] }) : null,
-    listCard("difficulties", { vi: "Khó khăn, vướng mắc đã mở gần đây", en: "Recently opened difficulties" },
-      [{ vi: "Vấn đề", en: "Subject" }, { vi: "Ngày báo cáo", en: "Reported on" }],
-      mine.map((d) => [h("a", { href: `#/difficulty/${d.id}` }, d.subject), vnDate(d.reported_on)])),
-    h("form", { class: "card", id: "open-difficulty", onsubmit: (e) => {
-      e.preventDefault();
-      location.hash = `#/difficulty/${e.target.elements.difficulty.value.trim()}`;
-    } }, h("h2", {}, L({ vi: "Mở hồ sơ khó khăn theo số hiệu", en: "Open a difficulty by its number" })),
-    h("div", { class: "row" }, h("label", { for: "f-difficulty" }, L({ vi: "Số hiệu hồ sơ", en: "Number" })),
-      h("input", { id: "f-difficulty", name: "difficulty" })),
-    h("div", { class: "actions" }, h("button", { type: "submit" }, L({ vi: "Mở", en: "Open" })))));
+    shell.committee() ? listCard("difficulties", { vi: "Khó khăn, vướng mắc đơn vị đã báo cáo", en: "Difficulties reported" },
+      heads, await Promise.all(mine.map((d) => row(d, false)))) : null);
 }
 
 async function difficultyScreen(shell, id) {
   const d = await get("reviews", "get-difficulty", { difficulty_id: id });
-  remember(d);
   const u = shell.ctx.union;
   const refresh = () => difficultyScreen(shell, id);
   const who = async (by) => {
@@ -181,7 +174,6 @@ async function difficultyScreen(shell, id) {
     facts(null, [[{ vi: "Đơn vị báo cáo", en: "Reported by" }, await shell.unionName(d.union_id)],
       [{ vi: "Nơi nhận", en: "To" }, `${L({ vi: "Ban Chính sách – Pháp luật", en: "Policy–Law department" })}, ${await shell.unionName(d.federation_id)}`],
       [{ vi: "Ngày báo cáo", en: "Reported on" }, vnDate(d.reported_on)],
-      [{ vi: "Số hiệu hồ sơ", en: "Number" }, h("code", {}, d.id)],
       [{ vi: "Tình trạng", en: "Status" }, h("span", { class: `badge ${answered ? "held" : "due"}`, id: "difficulty-status" },
         L(answered ? { vi: "Đã trả lời", en: "Answered" } : { vi: "Chờ trả lời", en: "Awaiting an answer" }))]],
     { id: "difficulty" }),
@@ -207,7 +199,8 @@ export function register(shell) {
   shell.route(/^#\/difficulty\/([\w-]+)$/, (id) => difficultyScreen(shell, id));
   shell.menuItem("#/movement", { vi: "Phát động, giao ước", en: "Launch, pledge" }, acting);
   shell.menuItem("#/reviews", { vi: "Sơ kết, tổng kết", en: "Reviews" }, acting);
-  shell.menuItem("#/difficulties", { vi: "Khó khăn, vướng mắc", en: "Difficulties" },
-    () => (shell.committee() || shell.role() === "official") && shell.ctx.union);
+  // The committees report; the Policy–Law department's officials, at the federation, answer.
+  shell.menuItem("#/difficulties", { vi: "Khó khăn, vướng mắc", en: "Difficulties" }, () => shell.ctx.union
+    && (shell.committee() || (shell.role() === "official" && shell.ctx.union.level === "provincial_federation")));
 }
 
