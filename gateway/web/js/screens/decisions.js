@@ -59,9 +59,9 @@ async function decideScreen(shell, id) {
   const undecided = ["registered", "evaluated"].includes(i.status);
   const own = shell.ctx.union && shell.ctx.union.id === i.union_id && shell.committee();
   const evaluation = i.evaluation ? [[{ vi: "Kết quả chấm điểm của hội đồng", en: "Council's evaluation" },
-    `${vnDate(i.evaluation.on)}${i.evaluation.outcome ? ` — ${i.evaluation.outcome}` : ""}`]] : [];
-  const decision = i.status === "refused" || i.acceptance ? [[{ vi: "Quyết định", en: "Decision" },
-    i.acceptance ? `${L({ vi: "Nghiệm thu", en: "Accepted" })} ${vnDate(i.acceptance.on)}: ${i.acceptance.result}` : ""]] : [];
+    vnDate(i.evaluation.on)]] : [];
+  const decision = i.acceptance ? [[{ vi: "Kết quả nghiệm thu", en: "Acceptance" },
+    `${vnDate(i.acceptance.on)}: ${i.acceptance.result}`]] : [];
   shell.page(`${i.reference} — ${i.name}`,
     facts(null, [[{ vi: "Loại", en: "Kind" }, L(KIND[i.kind] || i.kind)], [{ vi: "Tình trạng", en: "Status" }, status(i.status)],
       [{ vi: "Đơn vị", en: "Union" }, await shell.unionName(i.union_id)],

@@ -15,6 +15,11 @@ export function vnDate(value) {
   return found ? `${found[3]}/${found[2]}/${found[1]}` : value ?? "";
 }
 
+// The positions held on a committee, department or team (the registry's codes).
+export const POSITIONS = { chairman: { vi: "Chủ tịch", en: "Chairman" }, vice_chairman: { vi: "Phó Chủ tịch", en: "Vice-chairman" },
+  member: { vi: "Ủy viên, thành viên", en: "Member" }, head: { vi: "Trưởng ban", en: "Head" },
+  deputy_head: { vi: "Phó Trưởng ban", en: "Deputy head" }, leader: { vi: "Tổ trưởng", en: "Leader" } };
+
 export const vnd = (n) => `${Number(n || 0).toLocaleString("vi-VN")} đ`;
 
 // Options for a select: [[value, label], …] with labels {vi, en} or text; `blank` first.

@@ -3,7 +3,7 @@
 // holds which position; people, their memberships, transfers and official status.
 import { get } from "../api.js";
 import { h } from "../ui.js";
-import { L, commandForm, facts, listCard, options, vnDate } from "./kit.js";
+import { L, POSITIONS, commandForm, facts, listCard, options, vnDate } from "./kit.js";
 
 const LEVELS = [["confederation", { vi: "Tổng Liên đoàn", en: "Confederation" }],
   ["provincial_federation", { vi: "Liên đoàn Lao động tỉnh", en: "Provincial federation" }],
@@ -15,9 +15,6 @@ const BODY_KINDS = [["executive_committee", { vi: "Ban Chấp hành", en: "Execu
   ["idea_incubation_team", { vi: "Tổ ươm mầm ý tưởng", en: "Idea incubation team" }],
   ["initiative_support_team", { vi: "Tổ hỗ trợ sáng kiến", en: "Initiative support team" }]];
 const DEPARTMENTS = [["policy_law", { vi: "Ban Chính sách – Pháp luật", en: "Policy–Law department" }]];
-const POSITIONS = { chairman: { vi: "Chủ tịch", en: "Chairman" }, vice_chairman: { vi: "Phó Chủ tịch", en: "Vice-chairman" },
-  member: { vi: "Ủy viên, thành viên", en: "Member" }, head: { vi: "Trưởng ban", en: "Head" },
-  deputy_head: { vi: "Phó Trưởng ban", en: "Deputy head" }, leader: { vi: "Tổ trưởng", en: "Leader" } };
 const POSITIONS_OF = { executive_committee: ["chairman", "vice_chairman", "member"],
   standing_committee: ["chairman", "vice_chairman", "member"], department: ["head", "deputy_head", "member"],
   idea_incubation_team: ["leader", "member"], initiative_support_team: ["leader", "member"] };

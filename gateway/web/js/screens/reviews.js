@@ -4,7 +4,7 @@
 // given and proposed upward, and difficulties reported to the Policy–Law department.
 import { get } from "../api.js";
 import { h } from "../ui.js";
-import { L, commandForm, facts, listCard, options, thisYear, vnDate } from "./kit.js";
+import { L, POSITIONS, commandForm, facts, listCard, options, thisYear, vnDate } from "./kit.js";
 
 const KINDS = [
   ["conference", { vi: "Hội nghị quán triệt", en: "Briefing conference" }],
@@ -163,12 +163,11 @@ async function difficultyScreen(shell, id) {
   const d = await get("reviews", "get-difficulty", { difficulty_id: id });
   const u = shell.ctx.union;
   const refresh = () => difficultyScreen(shell, id);
-  const who = async (by) => {
-    const person = by && (by.person_id || by.user_id);
-    return person ? shell.personName(person).catch(() => "") : "";
-  };
+  // Who wrote: the seat the message was written from (a position on a body of a union).
+  const who = async (by) => (by && by.union_id
+    ? `${by.position ? `${L(POSITIONS[by.position] || by.position)}, ` : ""}${await shell.unionName(by.union_id)}` : "");
   const thread = await Promise.all(d.thread.map(async (m) => h("div", { class: "comment", "data-kind": m.kind },
-    h("div", { class: "muted" }, `${L(THREAD[m.kind] || m.kind)} · ${vnDate(m.on)} · ${await who(m.by)}`), m.text)));
+    h("div", { class: "muted" }, [L(THREAD[m.kind] || m.kind), vnDate(m.on), await who(m.by)].filter(Boolean).join(" · ")), m.text)));
   const answered = d.thread.some((m) => m.kind === "answer");
   shell.page(`${L({ vi: "Khó khăn, vướng mắc", en: "Difficulty" })}: ${d.subject}`,
     facts(null, [[{ vi: "Đơn vị báo cáo", en: "Reported by" }, await shell.unionName(d.union_id)],
