@@ -224,6 +224,27 @@ def test_r2_1_r2_2_r2_5_r2_7_the_upper_union_launches_disseminates_and_holds_its
     done(page)
 
 
+def test_r2_6_the_upper_union_corrects_a_classification_and_sees_the_score_gap(
+        world: dict[str, Any]) -> None:
+    system, w = world["system"], world["w"]
+    page = open_as(world, "g")
+    menu(page, "Xếp loại cấp dưới", "classifications")
+    go(page, "#/classifications/2025", "classifications")
+    row = page.locator("#classifications tr", has_text="Trường Tiểu học Càng Long")
+    assert row.locator("[data-grade]").get_attribute("data-grade") == "vung_manh"
+    page.select_option("#correct-classification #f-union_id", w.unions["CS-1"])
+    fill_date(page, "#correct-classification #f-corrected_on", "2026-03-01")
+    page.fill("#correct-classification #f-appraised_score", "85")
+    submit(page, "correct-classification")  # a correction states its reason
+    assert error_beside(page, "correct-classification", "reason")
+    page.fill("#correct-classification #f-reason", "Phúc tra: chưa tổ chức đủ hai kỳ sơ kết")
+    submit(page, "correct-classification")
+    wait(page, '#classifications [data-grade="tot"]')
+    shot(world, page, "r2-6-classification-corrected")
+    assert system.call("g", "reviews", "get_classification", w.unions["CS-1"], 2025)["grade"] == "tot"
+    done(page)
+
+
 def test_r2_8_a_difficulty_reported_to_the_policy_law_department_is_answered_and_followed(
         world: dict[str, Any]) -> None:
     system = world["system"]
@@ -308,6 +329,25 @@ def test_r3_7_the_committee_refuses_an_initiative_with_reasons_and_accepts_a_top
     shot(world, page, "r3-7-topic-accepted")
     topic = system.call("a", "initiatives", "get_initiative", waiting["DT-26"])
     assert (topic["status"], topic["acceptance"]["on"]) == ("accepted", "2026-04-05")
+    done(page)
+
+
+def test_r3_4_the_committee_revokes_a_recognition_on_a_ground_of_the_rule_book(
+        world: dict[str, Any]) -> None:
+    system, m = world["system"], world["m"]
+    page = open_as(world, "a")
+    menu(page, "Xét duyệt, nghiệm thu", "decisions")
+    page.click("#recognised a:has-text('Quy trình tiếp nhận ý kiến đoàn viên')")
+    wait(page, "main[data-screen=decide] #revoke-initiative")
+    fill_date(page, "#revoke-initiative #f-decided_on", "2026-06-22")
+    page.fill("#revoke-initiative #f-reason", "Quy trình không còn được áp dụng từ quý II/2026")
+    submit(page, "revoke-initiative")  # no ground chosen: refused beside it
+    assert error_beside(page, "revoke-initiative", "ground")
+    page.select_option("#revoke-initiative #f-ground", "not_applied")
+    submit(page, "revoke-initiative")
+    wait(page, '#decision-subject [data-status="revoked"]')
+    shot(world, page, "r3-4-recognition-revoked")
+    assert system.call("a", "initiatives", "get_initiative", m.initiatives["SK-02"])["status"] == "revoked"
     done(page)
 
 

@@ -21,6 +21,18 @@ const GROUNDS = [
   ["unlawful_procedure", { vi: "Đề nghị, xét, quyết định khen thưởng trái pháp luật", en: "Unlawful proposal or decision" }],
   ["standards_not_met", { vi: "Không đủ tiêu chuẩn khen thưởng", en: "Standards not met" }],
 ];
+// The grounds on which a recognised initiative is revoked (the initiatives rule book).
+const INITIATIVE_GROUNDS = [
+  ["false_declaration", { vi: "Kê khai không trung thực", en: "False declaration" }],
+  ["not_new", { vi: "Không có tính mới", en: "Not new" }],
+  ["not_applied", { vi: "Không được áp dụng", en: "Not applied" }],
+  ["infringes_rights", { vi: "Xâm phạm quyền của người khác", en: "Infringes others' rights" }],
+  ["unlawful_procedure", { vi: "Xét công nhận trái quy định", en: "Unlawful procedure" }],
+];
+const SCOPES = [["direct_superior", { vi: "Cấp trên trực tiếp cơ sở", en: "Direct-superior level" }],
+  ["province", { vi: "Cấp tỉnh", en: "Province" }]];
+const SCOPE_OF_LEVEL = { direct_superior: "direct_superior", provincial_federation: "province" };
+
 // What an unmet criterion lacks (the awards service's "missing" items).
 const LACKS = {
   launch: { vi: "chưa phát động phong trào", en: "no launch" },
@@ -40,17 +52,39 @@ const LACKS = {
 
 // --- R3.7: refusing with reasons, accepting a topic --------------------------------------------
 
+// What awaits the committee: at a grassroots union its own registrations not yet decided; at
+// an upper union the initiatives proposed to it from below (R3.6) not yet decided.
 async function pendingScreen(shell) {
   const u = shell.ctx.union;
+  const heads = [{ vi: "Số đăng ký", en: "Reference" }, { vi: "Tên", en: "Name" }, { vi: "Tình trạng", en: "Status" },
+    { vi: "Ngày đăng ký", en: "Registered" }, { vi: "Hạn quyết định", en: "Decide by" }];
+  if (u.level !== "grassroots") {
+    const units = (await shell.subtree()).filter((x) => x.level === "grassroots");
+    const books = await Promise.all(units.map((x) => get("initiatives", "tracking-book",
+      { union_id: x.id, status: "recognised", limit: 200 }).catch(() => ({ entries: [] }))));
+    const records = await Promise.all(books.flatMap((b) => b.entries).map((e) =>
+      get("initiatives", "get-initiative", { initiative_id: e.initiative_id })));
+    // A proposal waits while it is on the record; a decision at the level clears it.
+    const proposed = records.filter((i) => i.proposal && i.proposal.to_union_id === u.id);
+    shell.page(`${L({ vi: "Xét công nhận sáng kiến cấp dưới đề nghị", en: "Initiatives proposed from below" })} — ${u.name}`,
+      listCard("pending", { vi: "Sáng kiến cấp dưới đề nghị công nhận, nhân rộng", en: "Proposed for recognition and replication" },
+        [heads[0], heads[1], { vi: "Đơn vị", en: "Union" }, { vi: "Ngày đề nghị", en: "Proposed on" }],
+        await Promise.all(proposed.map(async (i) => [i.reference, h("a", { href: `#/decide/${i.id}` }, i.name),
+          await shell.unionName(i.union_id), vnDate((i.proposal.decision || {}).decided_on || "")])),
+        { vi: "Không có đề nghị nào chờ xét.", en: "No proposal awaits a decision." }));
+    return;
+  }
   const book = await get("initiatives", "tracking-book", { union_id: u.id, limit: 200 });
   const open = book.entries.filter((e) => ["registered", "evaluated"].includes(e.status));
+  const recognised = book.entries.filter((e) => e.status === "recognised");
   shell.page(`${L({ vi: "Xét duyệt, nghiệm thu đề tài, sáng kiến", en: "Review and acceptance" })} — ${u.name}`,
-    listCard("pending", { vi: "Đề tài, sáng kiến chờ quyết định", en: "Awaiting a decision" },
-      [{ vi: "Số đăng ký", en: "Reference" }, { vi: "Tên", en: "Name" }, { vi: "Tình trạng", en: "Status" },
-        { vi: "Ngày đăng ký", en: "Registered" }, { vi: "Hạn quyết định", en: "Decide by" }],
+    listCard("pending", { vi: "Đề tài, sáng kiến chờ quyết định", en: "Awaiting a decision" }, heads,
       open.map((e) => [e.reference, h("a", { href: `#/decide/${e.initiative_id}` }, e.name), status(e.status),
         vnDate(e.registered_on), vnDate(e.decide_by)]),
-      { vi: "Không có đề tài, sáng kiến nào chờ quyết định.", en: "Nothing awaits a decision." }));
+      { vi: "Không có đề tài, sáng kiến nào chờ quyết định.", en: "Nothing awaits a decision." }),
+    listCard("recognised", { vi: "Sáng kiến đã công nhận (thu hồi khi có căn cứ)", en: "Recognised (revocable on a ground)" },
+      [heads[0], heads[1], { vi: "Ngày quyết định", en: "Decided on" }],
+      recognised.map((e) => [e.reference, h("a", { href: `#/decide/${e.initiative_id}` }, e.name), vnDate(e.decided_on || "")])));
 }
 
 async function decideScreen(shell, id) {
@@ -58,6 +92,8 @@ async function decideScreen(shell, id) {
   const refresh = () => decideScreen(shell, id);
   const undecided = ["registered", "evaluated"].includes(i.status);
   const own = shell.ctx.union && shell.ctx.union.id === i.union_id && shell.committee();
+  const proposedToUs = shell.ctx.union && shell.committee() && i.status === "recognised" && i.proposal
+    && i.proposal.to_union_id === shell.ctx.union.id;
   const evaluation = i.evaluation ? [[{ vi: "Kết quả chấm điểm của hội đồng", en: "Council's evaluation" },
     vnDate(i.evaluation.on)]] : [];
   const decision = i.acceptance ? [[{ vi: "Kết quả nghiệm thu", en: "Acceptance" },
@@ -82,6 +118,22 @@ async function decideScreen(shell, id) {
         service: "initiatives", command: "refuse", fixed: { initiative_id: id }, done: refresh, fields: [
           { name: "decided_on", label: { vi: "Ngày quyết định", en: "Decided on" }, type: "date" },
           { name: "reasons", label: { vi: "Lý do không công nhận", en: "Reasons" }, type: "textarea" },
+          { name: "number", label: NUMBER },
+          { name: "evidence", label: EVIDENCE, list: true }] }) : null,
+      proposedToUs ? commandForm({ id: "decline-at-level",
+        title: { vi: "Không công nhận ở cấp mình, nêu rõ lý do", en: "Decline at this level, with reasons" },
+        service: "initiatives", command: "decline-at-level", fixed: { initiative_id: id }, done: refresh, fields: [
+          { name: "scope", label: { vi: "Cấp", en: "Level" }, options: options(SCOPES, null),
+            value: SCOPE_OF_LEVEL[shell.ctx.union.level] },
+          { name: "decided_on", label: { vi: "Ngày quyết định", en: "Decided on" }, type: "date" },
+          { name: "reasons", label: { vi: "Lý do", en: "Reasons" }, type: "textarea" },
+          { name: "number", label: NUMBER }] }) : null,
+      own && i.status === "recognised" ? commandForm({ id: "revoke-initiative",
+        title: { vi: "Thu hồi quyết định công nhận sáng kiến", en: "Revoke the recognition" },
+        service: "initiatives", command: "revoke", fixed: { initiative_id: id }, done: refresh, fields: [
+          { name: "decided_on", label: { vi: "Ngày quyết định", en: "Decided on" }, type: "date" },
+          { name: "ground", label: { vi: "Căn cứ thu hồi", en: "Ground" }, options: options(INITIATIVE_GROUNDS) },
+          { name: "reason", label: { vi: "Lý do", en: "Reason" }, type: "textarea" },
           { name: "number", label: NUMBER },
           { name: "evidence", label: EVIDENCE, list: true }] }) : null));
 }
@@ -236,7 +288,6 @@ async function revokeScreen(shell, id) {
 }
 
 export function register(shell) {
-  const grassrootsCommittee = () => shell.committee() && shell.grassroots();
   shell.route(/^#\/decisions$/, () => pendingScreen(shell));
   shell.route(/^#\/decide\/([\w-]+)$/, (id) => decideScreen(shell, id));
   shell.route(/^#\/replication$/, () => replicationListScreen(shell));
@@ -244,7 +295,7 @@ export function register(shell) {
   shell.route(/^#\/attest(?:\/([\w-]+)\/(\d{4}))?$/, (id, y) => attestScreen(shell, id, y));
   shell.route(/^#\/revoke$/, () => awardsToRevokeScreen(shell));
   shell.route(/^#\/revoke\/([\w-]+)$/, (id) => revokeScreen(shell, id));
-  shell.menuItem("#/decisions", { vi: "Xét duyệt, nghiệm thu", en: "Review, acceptance" }, grassrootsCommittee);
+  shell.menuItem("#/decisions", { vi: "Xét duyệt, nghiệm thu", en: "Review, acceptance" }, () => shell.committee() && shell.ctx.union);
   shell.menuItem("#/replication", { vi: "Nhân rộng", en: "Replication" },
     () => shell.grassroots() && (shell.committee() || shell.role() === "official"));
   shell.menuItem("#/attest", { vi: "Xác nhận tiêu chuẩn", en: "Attestations" }, () => shell.committee() && shell.ctx.union);

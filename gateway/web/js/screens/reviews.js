@@ -130,6 +130,35 @@ async function reviewsScreen(shell, y) {
         { name: "evidence", label: EVIDENCE, list: true }] })));
 }
 
+// --- R2.6: the lower unions' classification, its corrections and the score gap -----------------
+
+const GRADES = { vung_manh: { vi: "Công đoàn vững mạnh", en: "Strong" }, tot: { vi: "Hoàn thành tốt nhiệm vụ", en: "Good" },
+  kha: { vi: "Khá", en: "Fair" }, trung_binh: { vi: "Trung bình", en: "Average" }, yeu: { vi: "Yếu", en: "Weak" } };
+const score = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("vi-VN"));
+
+async function classificationsScreen(shell, y) {
+  const u = shell.ctx.union, year = Number(y) || thisYear() - 1;
+  const gap = await get("reviews", "score-gap", { year, upper_union_id: u.id });
+  const rows = await Promise.all(gap.unions.map(async (r) => ({ ...r, name: await shell.unionName(r.union_id) })));
+  shell.page(`${L({ vi: "Xếp loại công đoàn cấp dưới", en: "Classification of the unions below" })} — ${u.name}`,
+    yearPicker("#/classifications", year),
+    listCard("classifications", { vi: `Kết quả xếp loại năm ${year}`, en: `Classification of ${year}` },
+      [{ vi: "Đơn vị", en: "Union" }, { vi: "Xếp loại", en: "Grade" }, { vi: "Điểm tự chấm", en: "Self-assessed" },
+        { vi: "Điểm thẩm định", en: "Appraised" }, { vi: "Chênh lệch", en: "Gap" }],
+      rows.map((r) => [r.name, h("span", { "data-grade": r.grade }, L(GRADES[r.grade] || r.grade)), score(r.self_score),
+        score(r.appraised_score), h("span", { class: r.lenient ? "badge overdue" : "" }, score(r.gap))]),
+      { vi: "Chưa xếp loại đơn vị nào.", en: "No union classified yet." }),
+    rows.length ? commandForm({ id: "correct-classification", title: { vi: "Phúc tra, điều chỉnh xếp loại (R2.6)", en: "Correct a classification (R2.6)" },
+      service: "reviews", command: "correct-classification", done: () => classificationsScreen(shell, year),
+      fixed: { upper_union_id: u.id, year }, fields: [
+        { name: "union_id", label: { vi: "Đơn vị", en: "Union" }, options: options(rows.map((r) => [r.union_id, r.name])) },
+        { name: "corrected_on", label: { vi: "Ngày điều chỉnh", en: "Corrected on" }, type: "date" },
+        { name: "appraised_score", label: { vi: "Điểm thẩm định mới", en: "New appraised score" }, number: true },
+        { name: "reason", label: { vi: "Lý do điều chỉnh", en: "Reason" }, type: "textarea" },
+        { name: "findings", label: { vi: "Nhận xét (mỗi dòng một ý)", en: "Findings (one a line)" }, list: true },
+        { name: "number", label: { vi: "Số văn bản", en: "Document number" } }] }) : null);
+}
+
 // --- R2.8: difficulties reported to the Policy–Law department ----------------------------------
 
 const ANSWERED = (d) => h("span", { class: `badge ${d.answered ? "held" : "due"}`, "data-answered": String(d.answered) },
@@ -194,10 +223,13 @@ export function register(shell) {
   const acting = () => shell.committee() && shell.ctx.union;
   shell.route(/^#\/movement(?:\/(\d{4}))?$/, (y) => movementScreen(shell, y));
   shell.route(/^#\/reviews(?:\/(\d{4}))?$/, (y) => reviewsScreen(shell, y));
+  shell.route(/^#\/classifications(?:\/(\d{4}))?$/, (y) => classificationsScreen(shell, y));
   shell.route(/^#\/difficulties$/, () => difficultiesScreen(shell));
   shell.route(/^#\/difficulty\/([\w-]+)$/, (id) => difficultyScreen(shell, id));
   shell.menuItem("#/movement", { vi: "Phát động, giao ước", en: "Launch, pledge" }, acting);
   shell.menuItem("#/reviews", { vi: "Sơ kết, tổng kết", en: "Reviews" }, acting);
+  shell.menuItem("#/classifications", { vi: "Xếp loại cấp dưới", en: "Classification" },
+    () => shell.committee() && shell.ctx.union && shell.ctx.union.level !== "grassroots");
   // The committees report; the Policy–Law department's officials, at the federation, answer.
   shell.menuItem("#/difficulties", { vi: "Khó khăn, vướng mắc", en: "Difficulties" }, () => shell.ctx.union
     && (shell.committee() || (shell.role() === "official" && shell.ctx.union.level === "provincial_federation")));
