@@ -13,6 +13,8 @@ const STATUS = { registered: { vi: "Đã đăng ký", en: "Registered" }, evalua
   accepted: { vi: "Đã nghiệm thu", en: "Accepted" }, recognised: { vi: "Được công nhận", en: "Recognised" },
   refused: { vi: "Không công nhận", en: "Refused" }, revoked: { vi: "Đã thu hồi", en: "Revoked" },
   awarded: { vi: "Đang có hiệu lực", en: "In force" } };
+// An award's form: a code of the catalogue, or the catalogue's record of it.
+const formName = (titles, f) => (f && typeof f === "object" ? f.title || titles[f.code] || f.code : titles[f] || f);
 const status = (s) => h("span", { class: `badge ${s}`, "data-status": s }, L(STATUS[s] || s));
 // The grounds of Law 06/2022 for revoking an award (the awards rule book's revocation_grounds).
 const GROUNDS = [
@@ -253,7 +255,7 @@ async function awardsToRevokeScreen(shell) {
   shell.page(`${L({ vi: "Thu hồi khen thưởng", en: "Revoke an award" })} — ${u.name}`,
     listCard("awards-made", { vi: "Quyết định khen thưởng của đơn vị", en: "Awards decided here" },
       [{ vi: "Số quyết định", en: "Number" }, { vi: "Hình thức", en: "Form" }, { vi: "Ngày quyết định", en: "Decided on" }, { vi: "Tình trạng", en: "Status" }],
-      awards.map((a) => [h("a", { href: `#/revoke/${a.award_id}` }, a.number), title[a.form] || a.form, vnDate(a.decided_on),
+      awards.map((a) => [h("a", { href: `#/revoke/${a.award_id}` }, a.number), formName(title, a.form), vnDate(a.decided_on),
         status(a.status || "awarded")])));
 }
 
@@ -265,7 +267,7 @@ async function revokeScreen(shell, id) {
     x.subject === "individual" ? await shell.personName(x.subject_id) : await shell.unionName(x.subject_id), x]));
   const standing = named.filter(([, , x]) => x.status !== "revoked");
   shell.page(`${L({ vi: "Thu hồi khen thưởng", en: "Revoke an award" })}: ${a.number}`,
-    facts(null, [[{ vi: "Hình thức", en: "Form" }, title[a.form] || a.form],
+    facts(null, [[{ vi: "Hình thức", en: "Form" }, formName(title, a.form)],
       [{ vi: "Đơn vị quyết định", en: "Decided by" }, await shell.unionName(a.union_id)],
       [{ vi: "Ngày quyết định", en: "Decided on" }, vnDate(a.decided_on)]], { id: "award-revoked" }),
     h("div", { class: "card", id: "awardees" }, h("h2", {}, L({ vi: "Người, tập thể được khen", en: "Awardees" })),

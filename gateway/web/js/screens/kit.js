@@ -54,6 +54,7 @@ export function body(specs, v) {
     if (spec.list) value = String(value || "").split("\n").map((x) => x.trim()).filter(Boolean);
     else if (spec.bool) value = (value || []).includes("yes");
     else if (spec.number) value = value === "" ? "" : Number(value);
+    if (value === "" || value === undefined) continue;  // left out, as if never given
     const path = spec.name.split(".");
     let node = out;
     for (const key of path.slice(0, -1)) node = (node[key] ||= {});

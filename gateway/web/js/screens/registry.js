@@ -87,7 +87,7 @@ async function unionScreen(shell, id) {
     active ? h("div", { class: "grid" },
       commandForm({ id: "constitute-body", title: { vi: "Thành lập Ban Chấp hành, Ban Thường vụ, ban, tổ (nhiệm kỳ mới)", en: "Constitute a body (new term)" },
         service: "registry", command: "constitute-body", fixed: { union_id: id },
-        shape: (data) => ({ ...data, decision: data.decision.number || data.decision.signed_on ? data.decision : undefined }),
+        shape: (data) => ({ ...data, decision: data.decision && (data.decision.number || data.decision.signed_on) ? data.decision : undefined }),
         done: (bodyId) => { location.hash = `#/body/${bodyId}`; }, fields: [
           { name: "kind", label: { vi: "Loại", en: "Kind" }, options: options(BODY_KINDS) },
           { name: "name", label: { vi: "Tên", en: "Name" } },
@@ -108,7 +108,7 @@ async function unionScreen(shell, id) {
         shape: (data) => {
           const out = { union_ids: [id, ...data.union_ids], effective_on: data.effective_on };
           if (data.into_union_id) out.into_union_id = data.into_union_id;
-          else out.new_union = { code: data.new_union.code, name: data.new_union.name };
+          else out.new_union = { code: (data.new_union || {}).code, name: (data.new_union || {}).name };
           return out;
         }, done: (result) => { location.hash = `#/union/${result}`; }, fields: [
           { name: "union_ids", label: { vi: "Cùng hợp nhất với", en: "Merged with" },

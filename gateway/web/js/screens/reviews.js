@@ -57,7 +57,8 @@ async function movementScreen(shell, y) {
         s.pledge_signed_on ? vnDate(s.pledge_signed_on) : L({ vi: "Chưa ký", en: "Not signed" })] : null,
     ], { id: "movement-year" }),
     h("div", { class: "grid" },
-      commandForm({ id: "launch", title: { vi: "Phát động phong trào (R2.1)", en: "Launch the movement (R2.1)" },
+      // Once launched or signed for the year, there is nothing more to record there.
+      s.launched_on ? null : commandForm({ id: "launch", title: { vi: "Phát động phong trào (R2.1)", en: "Launch the movement (R2.1)" },
         service: "reviews", command: "launch", fixed: { union_id: u.id }, done: refresh, fields: [
           yearField,
           { name: "launched_on", label: { vi: "Ngày phát động", en: "Launched on" }, type: "date" },
@@ -74,7 +75,7 @@ async function movementScreen(shell, y) {
           { name: "title", label: { vi: "Nội dung tuyên truyền", en: "Subject" } },
           { name: "audience", label: { vi: "Đối tượng", en: "Audience" } },
           { name: "reach", label: { vi: "Số lượt người được tuyên truyền", en: "People reached" }, number: true }] }),
-      grassroots ? commandForm({ id: "pledge", title: { vi: "Ký giao ước thi đua (R2.3)", en: "Sign the emulation pledge (R2.3)" },
+      grassroots && !s.pledge_signed_on ? commandForm({ id: "pledge", title: { vi: "Ký giao ước thi đua (R2.3)", en: "Sign the emulation pledge (R2.3)" },
         service: "reviews", command: "sign-pledge", fixed: { union_id: u.id }, done: refresh,
         at: { PLEDGE_WITHOUT_MOVEMENT_CONTENT: "content" }, fields: [
           yearField,
