@@ -440,6 +440,8 @@ def test_r4_5_the_committee_revokes_an_award_with_its_ground_and_what_is_recover
     page.fill('#revoke [name="recovery.money_vnd"]', "500000")
     submit(page, "revoke")
     wait(page, '#awardees [data-status="revoked"]')
+    shown = page.locator("#awardees").inner_text()
+    assert "30/QĐ-CĐCS" in shown and "500.000 đ" in shown and "Gian dối" in shown, shown
     shot(world, page, "r4-5-award-revoked")
     held = system.call("a", "awards", "get_award", award["award_id"])
     awardee = held["awardees"][0]

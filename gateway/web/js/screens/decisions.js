@@ -259,6 +259,16 @@ async function awardsToRevokeScreen(shell) {
         status(a.status || "awarded")])));
 }
 
+// The revocation of one awardee: its decision's date and number, its ground, what is recovered.
+function revocation(award, awardee) {
+  const r = (award.revocations || {})[awardee.subject_id];
+  if (!r) return "";
+  const d = r.decision || {};
+  const ground = L((GROUNDS.find(([g]) => g === r.ground) || [])[1] || r.ground);
+  const money = r.recovery && r.recovery.money_vnd ? `; ${L({ vi: "thu hồi", en: "recovered" })} ${vnd(r.recovery.money_vnd)}` : "";
+  return `${d.number ? `${d.number}, ` : ""}${vnDate(d.decided_on || d.on || "")}: ${ground}${money}`;
+}
+
 async function revokeScreen(shell, id) {
   const [a, catalogue] = await Promise.all([get("awards", "get-award", { award_id: id }), get("awards", "forms", {})]);
   const title = Object.fromEntries(catalogue.forms.map((f) => [f.code, f.title]));
@@ -273,7 +283,7 @@ async function revokeScreen(shell, id) {
     h("div", { class: "card", id: "awardees" }, h("h2", {}, L({ vi: "Người, tập thể được khen", en: "Awardees" })),
       table([L({ vi: "Tên", en: "Name" }), L({ vi: "Tình trạng", en: "Status" }), L({ vi: "Thu hồi", en: "Revocation" })],
         named.map(([, name, x]) => [name, status(x.status || "awarded"),
-          x.revocation ? `${vnDate(x.revocation.decision?.decided_on || "")} ${GROUNDS.find(([g]) => g === x.revocation.ground)?.[1]?.vi || ""}` : ""]))),
+          revocation(a, x)]))),
     standing.length && shell.committee() ? commandForm({ id: "revoke", title: { vi: "Quyết định thu hồi", en: "Revocation decision" },
       service: "awards", command: "revoke-award", fixed: { award_id: id }, done: refresh, fields: [
         { name: "subject_id", label: { vi: "Người, tập thể bị thu hồi", en: "Awardee" },
