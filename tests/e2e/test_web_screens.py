@@ -496,6 +496,9 @@ def test_r1_1_r1_2_r1_3_r1_5_the_administrator_keeps_the_registry_in_the_browser
     fill_date(page, "#appoint #f-effective_on", "2026-02-16")
     submit(page, "appoint")
     wait(page, "#seats td:has-text('Chủ tịch')")
+    page.click("#seats a:has-text('Trương Thị Quyên')")
+    wait(page, "#positions td:has-text('Chủ tịch')")
+    assert "Ban Chấp hành CĐCS Trường THCS Càng Long" in page.locator("#positions").inner_text()
     # A member of CS-1 transfers to the new union (R1.3), which then moves under Cầu Kè (R1.5).
     go(page, f"#/person/{w.people['E']}", "person")
     page.select_option("#transfer #f-union_id", cs3)

@@ -226,8 +226,10 @@ async function personScreen(shell, id) {
     listCard("memberships", { vi: "Quá trình sinh hoạt công đoàn", en: "Memberships" },
       [{ vi: "Công đoàn", en: "Union" }, { vi: "Từ ngày", en: "From" }, { vi: "Đến ngày", en: "To" }],
       (p.memberships || []).map((m) => [name(m.union_id), vnDate(m.valid_from), vnDate(m.valid_to || "")])),
-    listCard("positions", { vi: "Chức vụ", en: "Positions" }, [{ vi: "Ban, tổ", en: "Body" }, { vi: "Chức vụ", en: "Position" }],
-      positions.map((x) => [h("a", { href: `#/body/${x.body_id || x.id}` }, x.name || x.body_name || ""), L(POSITIONS[x.position] || x.position)])),
+    listCard("positions", { vi: "Chức vụ", en: "Positions" },
+      [{ vi: "Ban, tổ", en: "Body" }, { vi: "Đơn vị", en: "Union" }, { vi: "Chức vụ", en: "Position" }, { vi: "Từ ngày", en: "Since" }],
+      positions.map((x) => [h("a", { href: `#/body/${x.body.id}` }, x.body.name), name(x.body.union_id),
+        L(POSITIONS[x.position] || x.position), vnDate(x.since)])),
     h("div", { class: "grid" },
       member ? commandForm({ id: "transfer", title: { vi: "Chuyển sinh hoạt công đoàn", en: "Transfer" }, service: "registry", command: "transfer-person",
         fixed: { person_id: id }, done: refresh, fields: [
