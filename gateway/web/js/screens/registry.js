@@ -45,7 +45,8 @@ async function unionsScreen(shell) {
   shell.page(L({ vi: "Đơn vị công đoàn", en: "Unions" }),
     h("div", { class: "grid" },
       h("div", { class: "card", id: "tree" }, h("h2", {}, L({ vi: "Hệ thống tổ chức", en: "The union tree" })),
-        unions.length ? h("ul", { class: "plain" }, unions.map((u) => h("li", { style: `padding-left:${u.depth * 1.2}rem` },
+        unions.length ? h("ul", { style: "list-style:none;padding:0;margin:0" }, unions.map((u) => h("li", {
+          style: `margin-left:${u.depth * 1.2}rem;padding:.15rem 0 .15rem .5rem;${u.depth ? "border-left:2px dotted #b9b2bf" : ""}` },
           h("a", { href: `#/union/${u.id}` }, u.name), h("span", { class: "muted" }, ` · ${u.code} · ${label(LEVELS, u.level)}`))))
           : h("p", { class: "muted" }, L({ vi: "Chưa có đơn vị nào.", en: "No union yet." }))),
       commandForm({ id: "found-union", title: { vi: "Thành lập đơn vị công đoàn", en: "Found a union" },
