@@ -292,6 +292,16 @@ class InitiativesReplayCheckRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class InitiativesReplicationsRequest(_message.Message):
+    __slots__ = ("union_id", "offset", "limit")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    offset: int
+    limit: int
+    def __init__(self, union_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class InitiativesReportApplicationRequest(_message.Message):
     __slots__ = ("initiative_id", "applied_from", "benefit", "value_saved_vnd", "reported_on", "applied_to")
     INITIATIVE_ID_FIELD_NUMBER: _ClassVar[int]

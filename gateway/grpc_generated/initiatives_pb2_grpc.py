@@ -166,6 +166,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.Replications = channel.unary_unary(
+                '/emulation.v1.Initiatives/Replications',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplicationsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ReportApplication = channel.unary_unary(
                 '/emulation.v1.Initiatives/ReportApplication',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReportApplicationRequest.SerializeToString,
@@ -416,6 +421,14 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Replications(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R3.8: the initiatives a union adopted from
+        others, each with its results so far. As HTTP: GET /v1/initiatives/replications.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReportApplication(self, request, context):
         """Command. R3.6: the initiative applied in practice, with its measured benefit in đồng. As
         HTTP: POST /v1/initiatives/report-application.
@@ -604,6 +617,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'ReplayCheck': grpc.unary_unary_rpc_method_handler(
                     servicer.ReplayCheck,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'Replications': grpc.unary_unary_rpc_method_handler(
+                    servicer.Replications,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplicationsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ReportApplication': grpc.unary_unary_rpc_method_handler(
@@ -1303,6 +1321,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/ReplayCheck',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Replications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/Replications',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesReplicationsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

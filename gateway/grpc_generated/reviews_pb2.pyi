@@ -68,6 +68,18 @@ class ReviewsCorrectClassificationRequest(_message.Message):
     number: str
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., upper_union_id: _Optional[str] = ..., corrected_on: _Optional[str] = ..., appraised_score: _Optional[float] = ..., reason: _Optional[str] = ..., findings: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ..., number: _Optional[str] = ...) -> None: ...
 
+class ReviewsDifficultiesRequest(_message.Message):
+    __slots__ = ("union_id", "federation_id", "offset", "limit")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    FEDERATION_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    federation_id: str
+    offset: int
+    limit: int
+    def __init__(self, union_id: _Optional[str] = ..., federation_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class ReviewsFlagOverdueRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

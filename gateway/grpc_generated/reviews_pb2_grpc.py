@@ -66,6 +66,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCorrectClassificationRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.Difficulties = channel.unary_unary(
+                '/emulation.v1.Reviews/Difficulties',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsDifficultiesRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.FlagOverdue = channel.unary_unary(
                 '/emulation.v1.Reviews/FlagOverdue',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsFlagOverdueRequest.SerializeToString,
@@ -194,6 +199,15 @@ class ReviewsServicer:
         """Command. R2.6: a classification changes only by an explicit correction stating its reason;
         it supersedes the grade and keeps what it corrected. As HTTP: POST
         /v1/reviews/correct-classification.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Difficulties(self, request, context):
+        """Query, paged by offset and limit (Reply.total). R2.8: the difficulties a union reported, or
+        those its federation's Policy–Law department received, the latest first, each answered or
+        still waiting. As HTTP: GET /v1/reviews/difficulties.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -365,6 +379,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'CorrectClassification': grpc.unary_unary_rpc_method_handler(
                     servicer.CorrectClassification,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCorrectClassificationRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'Difficulties': grpc.unary_unary_rpc_method_handler(
+                    servicer.Difficulties,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsDifficultiesRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'FlagOverdue': grpc.unary_unary_rpc_method_handler(
@@ -569,6 +588,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/CorrectClassification',
             emulation_dot_v1_dot_reviews__pb2.ReviewsCorrectClassificationRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Difficulties(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/Difficulties',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsDifficultiesRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -632,6 +632,10 @@ class Initiatives(ServiceApplication):
             raise InvalidInput("name at least one union", {"field": "union_ids"})
         return self.queries.statistics([parse_uuid(u, "union_ids") for u in union_ids], year)
 
+    def replications(self, union_id: str) -> list[dict[str, Any]]:
+        """R3.8: the initiatives a union adopted from others, each with its results so far."""
+        return self.queries.replications(parse_uuid(union_id, "union_id"))
+
     def registrants(self, union_id: str, year: int) -> dict[str, Any]:
         """R3.3: who registers: initiatives with an official, a full-time official, or
         members only among their authors, in a year."""

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from runtime.readmodel import Add, ReadModel, Writer, handles
 from runtime.text import search_key
-from services.initiatives.domain import Idea, IdeaStatus, Initiative, Scope, Status
+from services.initiatives.domain import Idea, IdeaStatus, Initiative, Replication, Scope, Status
 
 metadata = sa.MetaData()
 
@@ -60,6 +60,18 @@ ideas = sa.Table(
     sa.Column("comments", sa.Integer, nullable=False),
     sa.Column("initiative_id", sa.Uuid),
     sa.Index("initiatives_ideas_union", "union_id", "raised_on"),
+)
+
+# R3.8: the initiatives a union adopted from others, with what their replication brought.
+replications = sa.Table(
+    "initiatives_replications", metadata,
+    sa.Column("replication_id", sa.Uuid, primary_key=True),
+    sa.Column("initiative_id", sa.Uuid, nullable=False),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("adopted_on", sa.Date, nullable=False),
+    sa.Column("results", sa.Integer, nullable=False),
+    sa.Column("value_saved_vnd", sa.BigInteger, nullable=False),
+    sa.Index("initiatives_replications_union", "union_id", "adopted_on"),
 )
 
 # R3.5: the columns of the book, as exported (Vietnamese headings).
@@ -127,6 +139,16 @@ class InitiativesReadModel(ReadModel):
     def _adopted(self, e: Any, w: Writer) -> None:
         self._set(w, e, replications=Add(1))
 
+    @handles(Replication.Adopted)  # type: ignore[attr-defined]
+    def _replication(self, e: Any, w: Writer) -> None:
+        w.insert(replications, replication_id=e.originator_id, initiative_id=e.initiative_id,
+                 union_id=e.union_id, adopted_on=e.adopted_on, results=0, value_saved_vnd=0)
+
+    @handles(Replication.ResultReported)  # type: ignore[attr-defined]
+    def _replication_result(self, e: Any, w: Writer) -> None:
+        w.update(replications, (e.originator_id,), results=Add(1),
+                 value_saved_vnd=Add(e.result["value_saved_vnd"]))
+
     @handles(Idea.Raised)  # type: ignore[attr-defined]
     def _idea_raised(self, e: Any, w: Writer) -> None:
         w.insert(ideas, idea_id=e.originator_id, union_id=e.union_id, author_id=e.author_id,
@@ -189,6 +211,18 @@ class InitiativesQueries:
         with self.engine.connect() as c:
             rows = c.execute(query.order_by(book.c.registered_on, book.c.reference).limit(limit))
             return [_entry(r) for r in rows]
+
+    def replications(self, union_id: UUID) -> list[dict[str, Any]]:
+        """R3.8: what a union adopted, the latest first, with the initiative's name."""
+        query = (sa.select(replications, book.c.reference, book.c.name)
+                 .join(book, book.c.initiative_id == replications.c.initiative_id)
+                 .where(replications.c.union_id == union_id)
+                 .order_by(replications.c.adopted_on.desc(), book.c.reference))
+        with self.engine.connect() as c:
+            return [{"initiative_id": str(r.initiative_id), "union_id": str(r.union_id),
+                     "reference": r.reference, "name": r.name,
+                     "adopted_on": r.adopted_on.isoformat(), "results": r.results,
+                     "value_saved_vnd": r.value_saved_vnd} for r in c.execute(query)]
 
     def overdue(self, union_id: UUID | None, on: date) -> list[dict[str, Any]]:
         """R3.7: undecided after the limit (a decision due by ``decide_by``)."""

@@ -164,6 +164,10 @@ class InitiativesService(EventSourcedService):
         return self.app.statistics(union_ids, year)
 
     @query
+    def replications(self, union_id: str) -> list[dict[str, Any]]:
+        return self.app.replications(union_id)
+
+    @query
     def registrants(self, union_id: str, year: int) -> dict[str, Any]:
         return self.app.registrants(union_id, year)
 

@@ -440,6 +440,20 @@ class Reviews(ServiceApplication):
                 "subject": d.subject, "reported_on": _iso(d.reported_on),
                 "thread": list(d.thread)}
 
+    def difficulties(self, union_id: str | None = None,
+                     federation_id: str | None = None) -> list[dict[str, Any]]:
+        """R2.8: the difficulties a union reported, or those its federation's Policy–Law
+        department received, the latest first, each answered or still waiting."""
+        if union_id is None and federation_id is None:
+            raise InvalidInput("give union_id or federation_id", {"field": "union_id"})
+        rows = self.reviews_model.difficulties_of(
+            parse_uuid(union_id, "union_id") if union_id else None,
+            parse_uuid(federation_id, "federation_id") if federation_id else None)
+        return [{"id": str(r["difficulty_id"]), "union_id": str(r["union_id"]),
+                 "federation_id": str(r["federation_id"]), "subject": r["subject"],
+                 "reported_on": _iso(r["reported_on"]), "last_on": _iso(r["last_on"]),
+                 "answered": r["answers"] > 0, "messages": r["messages"]} for r in rows]
+
     # --- schedules and the overdue list --------------------------------------------------------
 
     def _due_on(self, period: Period) -> date | None:

@@ -17,6 +17,7 @@ from runtime.readmodel import Add, ReadModel, Writer, handles
 from services.reviews.domain import (
     AnnualReview,
     Classification,
+    Difficulty,
     Dissemination,
     HalfYearReview,
     Launch,
@@ -60,6 +61,20 @@ overdue = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("due_on", sa.Date, nullable=False),
     sa.Column("flagged_on", sa.Date, nullable=False),
+)
+
+difficulties = sa.Table(
+    "reviews_difficulties", metadata,  # R2.8: the list each side of a thread follows
+    sa.Column("difficulty_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False),
+    sa.Column("federation_id", sa.Uuid, nullable=False),
+    sa.Column("subject", sa.String(500), nullable=False),
+    sa.Column("reported_on", sa.Date, nullable=False),
+    sa.Column("last_on", sa.Date, nullable=False),
+    sa.Column("answers", sa.Integer, nullable=False),
+    sa.Column("messages", sa.Integer, nullable=False),
+    sa.Index("reviews_difficulties_union", "union_id"),
+    sa.Index("reviews_difficulties_federation", "federation_id"),
 )
 
 
@@ -112,7 +127,33 @@ class ReviewsReadModel(ReadModel):
         w.insert(overdue, overdue_id=e.originator_id, union_id=e.union_id, period=e.period,
                  kind=e.kind, due_on=e.due_on, flagged_on=e.flagged_on)
 
+    @handles(Difficulty.Reported)  # type: ignore[attr-defined]
+    def _reported(self, e: Any, w: Writer) -> None:
+        w.insert(difficulties, difficulty_id=e.originator_id, union_id=e.union_id,
+                 federation_id=e.federation_id, subject=e.subject, reported_on=e.reported_on,
+                 last_on=e.reported_on, answers=0, messages=1)
+
+    @handles(Difficulty.Answered)  # type: ignore[attr-defined]
+    def _answered(self, e: Any, w: Writer) -> None:
+        w.update(difficulties, (e.originator_id,), last_on=e.answered_on, answers=Add(1),
+                 messages=Add(1))
+
+    @handles(Difficulty.FollowedUp)  # type: ignore[attr-defined]
+    def _followed_up(self, e: Any, w: Writer) -> None:
+        w.update(difficulties, (e.originator_id,), last_on=e.on, messages=Add(1))
+
     # --- queries ----------------------------------------------------------------------------
+
+    def difficulties_of(self, union_id: UUID | None = None,
+                        federation_id: UUID | None = None) -> list[dict[str, Any]]:
+        query = sa.select(difficulties).order_by(difficulties.c.last_on.desc(),
+                                                  difficulties.c.difficulty_id)
+        if union_id is not None:
+            query = query.where(difficulties.c.union_id == union_id)
+        if federation_id is not None:
+            query = query.where(difficulties.c.federation_id == federation_id)
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(query)]
 
     def activities_of(self, union_ids: Iterable[UUID], years: Iterable[int]) -> list[dict[str, Any]]:
         with self.engine.connect() as c:

@@ -126,6 +126,11 @@ class ReviewsService(EventSourcedService):
         return self.app.get_difficulty(difficulty_id)
 
     @query
+    def difficulties(self, union_id: str | None = None,
+                     federation_id: str | None = None) -> list[dict[str, Any]]:
+        return self.app.difficulties(union_id, federation_id)
+
+    @query
     def schedule(self, union_id: str, year: Any, as_of: str | None = None) -> dict[str, Any]:
         return self.app.schedule(union_id, year, as_of)
 

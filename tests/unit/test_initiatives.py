@@ -336,6 +336,12 @@ def test_r3_6_r3_8_from_idea_to_province_recognition_and_replication(
     assert record["value_saved_vnd"] == 12_500_000
     assert app.get_replication(initiative, w.unions["CS-2"])["results"][0]["value_saved_vnd"] == 3_000_000
     assert replication
+    # R3.8: the adopting union lists what it adopted, with what its replication brought.
+    adopted = app.replications(w.unions["CS-2"])
+    assert [(r["initiative_id"], r["adopted_on"], r["results"], r["value_saved_vnd"]) for r in adopted] == [
+        (initiative, "2025-07-01", 1, 3_000_000)]
+    assert adopted[0]["reference"] and adopted[0]["union_id"] == w.unions["CS-2"]
+    assert app.replications(w.unions["CS-1"]) == []
     published = [e["name"] for e in app.published_page(None)["envelopes"]]
     assert published == ["initiatives.registered", "initiatives.recognised", "initiatives.applied",
                          "initiatives.proposed", "initiatives.recognised_at_level",

@@ -370,6 +370,29 @@ def test_r2_8_a_difficulty_goes_to_the_policy_law_department_and_keeps_its_threa
     assert thread["thread"][1]["by"]["department"] == "policy_law"
 
 
+def test_r2_8_each_side_lists_its_difficulties_and_sees_which_are_answered(
+        reviews: Reviews, world: World) -> None:
+    with use_context(world.as_("school")):
+        first = reviews.report_difficulty(world.unions["school"], "2025-09-01", "Kinh phí",
+                                          "Chưa có quy chế chi thưởng")
+        second = reviews.report_difficulty(world.unions["school"], "2025-09-03", "Hồ sơ",
+                                           "Chưa rõ mẫu hồ sơ")
+    with use_context(world.as_("clinic")):
+        other = reviews.report_difficulty(world.unions["clinic"], "2025-09-02", "Thời hạn",
+                                          "Hạn sơ kết")
+    with use_context(world.as_("policy_law")):
+        reviews.answer_difficulty(first, "2025-09-10", "Áp dụng Nghị định 13/2012/NĐ-CP")
+    mine = reviews.difficulties(union_id=world.unions["school"])
+    assert [(d["id"], d["answered"], d["last_on"]) for d in mine] == [
+        (first, True, "2025-09-10"), (second, False, "2025-09-03")]
+    received = reviews.difficulties(federation_id=world.unions["tv"])
+    assert {d["id"] for d in received} == {first, second, other}
+    assert reviews.difficulties(federation_id=world.unions["cl"]) == []
+    refused(reviews, "INVALID_INPUT", reviews.difficulties)
+    reviews.rebuild_read_model()
+    assert reviews.difficulties(union_id=world.unions["school"]) == mine
+
+
 # --- the read model is derived ------------------------------------------------------------------
 
 def test_the_read_model_is_rebuilt_from_the_log(reviews: Reviews, world: World) -> None:

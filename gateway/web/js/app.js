@@ -3,9 +3,12 @@
 import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import * as usersScreens from "./screens/users.js";
+import * as decisionScreens from "./screens/decisions.js";
+import * as registryScreens from "./screens/registry.js";
+import * as reviewsScreens from "./screens/reviews.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [usersScreens];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, usersScreens];
 import {
   badge, barChart, checks, download, field, fileBase64, form, h, showError, table, today,
 } from "./ui.js";

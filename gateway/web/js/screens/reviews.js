@@ -1,0 +1,238 @@
+// The movement's year at a union (R2.1–R2.5, R2.7, R2.8): launching it, disseminating it by
+// kind, the grassroots committee's pledge (refused, with its reason, without the movement's
+// content), the half-year review with its self-inspection, the annual review with the rewards
+// given and proposed upward, and difficulties reported to the Policy–Law department.
+import { get } from "../api.js";
+import { h } from "../ui.js";
+import { L, POSITIONS, commandForm, facts, listCard, options, thisYear, vnDate } from "./kit.js";
+
+const KINDS = [
+  ["conference", { vi: "Hội nghị quán triệt", en: "Briefing conference" }],
+  ["seminar", { vi: "Tọa đàm", en: "Seminar" }],
+  ["union_media", { vi: "Phương tiện thông tin của Công đoàn", en: "Union media" }],
+  ["agency_media", { vi: "Phương tiện thông tin của cơ quan, đơn vị", en: "Agency media" }],
+  ["leaflet", { vi: "Tờ rơi", en: "Leaflets" }],
+  ["banner", { vi: "Băng rôn", en: "Banners" }],
+  ["slogan", { vi: "Khẩu hiệu", en: "Slogans" }],
+  ["other", { vi: "Hình thức khác", en: "Other" }],
+];
+const REVIEW_STATUS = { held: { vi: "Đã tổ chức", en: "Held" }, due: { vi: "Đến hạn", en: "Due" },
+  overdue: { vi: "Quá hạn", en: "Overdue" }, not_started: { vi: "Chưa đến kỳ", en: "Not started" },
+  not_expected: { vi: "Chưa thành lập", en: "Not yet founded" } };
+const THREAD = { report: { vi: "Báo cáo", en: "Report" }, answer: { vi: "Trả lời của Ban Chính sách – Pháp luật",
+  en: "Answer of the Policy–Law department" }, follow_up: { vi: "Trao đổi thêm", en: "Follow-up" } };
+const YEAR = { vi: "Năm", en: "Year" };
+const EVIDENCE = { vi: "Văn bản kèm theo (mỗi dòng một tệp)", en: "Documents (one file a line)" };
+
+// A period's name as a union office writes it: "6 tháng đầu năm 2026", "năm 2025".
+function periodName(period) {
+  const [year, half] = String(period).split("-H");
+  if (!half) return L({ vi: `Năm ${year}`, en: `Year ${year}` });
+  return half === "1" ? L({ vi: `6 tháng đầu năm ${year}`, en: `First half of ${year}` })
+    : L({ vi: `6 tháng cuối năm ${year}`, en: `Second half of ${year}` });
+}
+
+function yearPicker(base, year) {
+  return h("form", { class: "actions", onsubmit: (e) => {
+    e.preventDefault();
+    location.hash = `${base}/${e.target.elements.year.value}`;
+  } }, h("input", { name: "year", type: "number", value: year, style: "max-width:7rem", "aria-label": L(YEAR) }),
+  h("button", { type: "submit" }, L({ vi: "Xem", en: "Show" })));
+}
+
+// --- R2.1, R2.2, R2.3: launch, dissemination, pledge --------------------------------------------
+
+async function movementScreen(shell, y) {
+  const u = shell.ctx.union, year = Number(y) || thisYear();
+  const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const refresh = () => movementScreen(shell, year);
+  const yearField = { name: "year", label: YEAR, number: true, value: year };
+  const grassroots = u.level === "grassroots";
+  shell.page(`${L({ vi: "Phát động, tuyên truyền, giao ước thi đua", en: "Launch, dissemination, pledge" })} — ${u.name}`,
+    yearPicker("#/movement", year),
+    facts({ vi: `Phong trào năm ${year}`, en: `The movement in ${year}` }, [
+      [{ vi: "Ngày phát động", en: "Launched on" }, s.launched_on ? vnDate(s.launched_on) : L({ vi: "Chưa phát động", en: "Not launched" })],
+      [{ vi: "Số hoạt động tuyên truyền", en: "Dissemination activities" }, String(s.disseminations)],
+      grassroots ? [{ vi: "Ngày ký giao ước thi đua", en: "Pledge signed on" },
+        s.pledge_signed_on ? vnDate(s.pledge_signed_on) : L({ vi: "Chưa ký", en: "Not signed" })] : null,
+    ], { id: "movement-year" }),
+    h("div", { class: "grid" },
+      // Once launched or signed for the year, there is nothing more to record there.
+      s.launched_on ? null : commandForm({ id: "launch", title: { vi: "Phát động phong trào (R2.1)", en: "Launch the movement (R2.1)" },
+        service: "reviews", command: "launch", fixed: { union_id: u.id }, done: refresh, fields: [
+          yearField,
+          { name: "launched_on", label: { vi: "Ngày phát động", en: "Launched on" }, type: "date" },
+          { name: "title", label: { vi: "Tên văn bản phát động", en: "Title of the launch" },
+            value: L({ vi: "Phát động phong trào thi đua \"Đổi mới, sáng tạo, hiệu quả\"", en: "Launch of the movement" }) },
+          { name: "plan", label: { vi: "Kế hoạch thực hiện", en: "Plan" }, type: "textarea" },
+          { name: "number", label: { vi: "Số văn bản", en: "Document number" } },
+          { name: "evidence", label: EVIDENCE, list: true }] }),
+      commandForm({ id: "dissemination", title: { vi: "Ghi nhận hoạt động tuyên truyền (R2.2)", en: "Record dissemination (R2.2)" },
+        service: "reviews", command: "record-dissemination", fixed: { union_id: u.id }, done: refresh, fields: [
+          yearField,
+          { name: "kind", label: { vi: "Hình thức tuyên truyền", en: "Kind" }, options: options(KINDS) },
+          { name: "held_on", label: { vi: "Ngày tổ chức", en: "Held on" }, type: "date" },
+          { name: "title", label: { vi: "Nội dung tuyên truyền", en: "Subject" } },
+          { name: "audience", label: { vi: "Đối tượng", en: "Audience" } },
+          { name: "reach", label: { vi: "Số lượt người được tuyên truyền", en: "People reached" }, number: true }] }),
+      grassroots && !s.pledge_signed_on ? commandForm({ id: "pledge", title: { vi: "Ký giao ước thi đua (R2.3)", en: "Sign the emulation pledge (R2.3)" },
+        service: "reviews", command: "sign-pledge", fixed: { union_id: u.id }, done: refresh,
+        at: { PLEDGE_WITHOUT_MOVEMENT_CONTENT: "content" }, fields: [
+          yearField,
+          { name: "signed_on", label: { vi: "Ngày ký", en: "Signed on" }, type: "date" },
+          { name: "content", label: { vi: "Bản đăng ký giao ước thi đua", en: "Text of the pledge" }, type: "textarea",
+            hint: { vi: "Giao ước phải thể hiện nội dung phong trào \"Đổi mới, sáng tạo, hiệu quả\".",
+              en: "The pledge must contain the movement's content (\"Đổi mới, sáng tạo, hiệu quả\")." } },
+          { name: "commitments", label: { vi: "Các chỉ tiêu cam kết (mỗi dòng một chỉ tiêu)", en: "Commitments (one a line)" }, list: true },
+          { name: "evidence", label: EVIDENCE, list: true }] }) : null));
+}
+
+// --- R2.4, R2.5, R2.7: half-year and annual reviews --------------------------------------------
+
+function rewards(text) {
+  // One reward a line: "recipient | form | reason".
+  return String(text || "").split("\n").map((x) => x.trim()).filter(Boolean).map((line) => {
+    const [recipient = "", form = "", reason = ""] = line.split("|").map((x) => x.trim());
+    return { recipient, form, reason };
+  });
+}
+
+async function reviewsScreen(shell, y) {
+  const u = shell.ctx.union, year = Number(y) || thisYear();
+  const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const refresh = () => reviewsScreen(shell, year);
+  const rewardHint = { vi: "Mỗi dòng: Người hoặc tập thể | Hình thức | Lý do", en: "One a line: recipient | form | reason" };
+  shell.page(`${L({ vi: "Sơ kết, tổng kết phong trào", en: "Half-year and annual reviews" })} — ${u.name}`,
+    yearPicker("#/reviews", year),
+    listCard("schedule", { vi: `Lịch sơ kết, tổng kết năm ${year}`, en: `Reviews of ${year}` },
+      [{ vi: "Kỳ", en: "Period" }, { vi: "Hạn", en: "Due" }, { vi: "Ngày tổ chức", en: "Held on" }, { vi: "Tình trạng", en: "Status" }],
+      s.reviews.map((r) => [periodName(r.period), vnDate(r.due_on), vnDate(r.held_on || ""),
+        h("span", { class: `badge ${r.status}`, "data-period": r.period }, L(REVIEW_STATUS[r.status] || r.status))])),
+    h("div", { class: "grid" },
+      commandForm({ id: "half-year", title: { vi: "Sơ kết 6 tháng, tự kiểm tra (R2.4)", en: "Half-year review and self-inspection (R2.4)" },
+        service: "reviews", command: "hold-half-year-review", fixed: { union_id: u.id }, done: refresh, fields: [
+          { name: "period", label: { vi: "Kỳ sơ kết", en: "Period" }, value: `${year}-H1`,
+            options: [[`${year}-H1`, periodName(`${year}-H1`)], [`${year}-H2`, periodName(`${year}-H2`)]] },
+          { name: "held_on", label: { vi: "Ngày sơ kết", en: "Held on" }, type: "date" },
+          { name: "summary", label: { vi: "Tóm tắt kết quả", en: "Summary" }, type: "textarea" },
+          { name: "findings", label: { vi: "Kết quả tự kiểm tra, giám sát (mỗi dòng một ý)", en: "Self-inspection findings (one a line)" }, list: true },
+          { name: "evidence", label: EVIDENCE, list: true }] }),
+      commandForm({ id: "annual", title: { vi: "Tổng kết năm, khen thưởng và đề nghị cấp trên (R2.5, R2.7)",
+        en: "Annual review, rewards and proposals upward (R2.5, R2.7)" },
+      service: "reviews", command: "hold-annual-review", fixed: { union_id: u.id }, done: refresh,
+      shape: (data) => ({ ...data, rewards_given: rewards(data.rewards_given), rewards_proposed: rewards(data.rewards_proposed) }),
+      fields: [
+        { name: "year", label: YEAR, number: true, value: year },
+        { name: "held_on", label: { vi: "Ngày tổng kết", en: "Held on" }, type: "date" },
+        { name: "results", label: { vi: "Kết quả phong trào trong năm", en: "Results of the year" }, type: "textarea" },
+        { name: "self_score", label: { vi: "Điểm tự chấm (thang 100)", en: "Self-assessed score (of 100)" }, number: true },
+        { name: "rewards_given", label: { vi: "Khen thưởng theo thẩm quyền", en: "Rewards given" }, type: "textarea", hint: rewardHint },
+        { name: "rewards_proposed", label: { vi: "Đề nghị cấp trên khen thưởng", en: "Rewards proposed upward" }, type: "textarea", hint: rewardHint },
+        { name: "evidence", label: EVIDENCE, list: true }] })));
+}
+
+// --- R2.6: the lower unions' classification, its corrections and the score gap -----------------
+
+const GRADES = { vung_manh: { vi: "Công đoàn vững mạnh", en: "Strong" }, tot: { vi: "Hoàn thành tốt nhiệm vụ", en: "Good" },
+  kha: { vi: "Khá", en: "Fair" }, trung_binh: { vi: "Trung bình", en: "Average" }, yeu: { vi: "Yếu", en: "Weak" } };
+const score = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("vi-VN"));
+
+async function classificationsScreen(shell, y) {
+  const u = shell.ctx.union, year = Number(y) || thisYear() - 1;
+  const gap = await get("reviews", "score-gap", { year, upper_union_id: u.id });
+  const rows = await Promise.all(gap.unions.map(async (r) => ({ ...r, name: await shell.unionName(r.union_id) })));
+  shell.page(`${L({ vi: "Xếp loại công đoàn cấp dưới", en: "Classification of the unions below" })} — ${u.name}`,
+    yearPicker("#/classifications", year),
+    listCard("classifications", { vi: `Kết quả xếp loại năm ${year}`, en: `Classification of ${year}` },
+      [{ vi: "Đơn vị", en: "Union" }, { vi: "Xếp loại", en: "Grade" }, { vi: "Điểm tự chấm", en: "Self-assessed" },
+        { vi: "Điểm thẩm định", en: "Appraised" }, { vi: "Chênh lệch", en: "Gap" }],
+      rows.map((r) => [r.name, h("span", { "data-grade": r.grade }, L(GRADES[r.grade] || r.grade)), score(r.self_score),
+        score(r.appraised_score), h("span", { class: r.lenient ? "badge overdue" : "" }, score(r.gap))]),
+      { vi: "Chưa xếp loại đơn vị nào.", en: "No union classified yet." }),
+    rows.length ? commandForm({ id: "correct-classification", title: { vi: "Phúc tra, điều chỉnh xếp loại (R2.6)", en: "Correct a classification (R2.6)" },
+      service: "reviews", command: "correct-classification", done: () => classificationsScreen(shell, year),
+      fixed: { upper_union_id: u.id, year }, fields: [
+        { name: "union_id", label: { vi: "Đơn vị", en: "Union" }, options: options(rows.map((r) => [r.union_id, r.name])) },
+        { name: "corrected_on", label: { vi: "Ngày điều chỉnh", en: "Corrected on" }, type: "date" },
+        { name: "appraised_score", label: { vi: "Điểm thẩm định mới", en: "New appraised score" }, number: true },
+        { name: "reason", label: { vi: "Lý do điều chỉnh", en: "Reason" }, type: "textarea" },
+        { name: "findings", label: { vi: "Nhận xét (mỗi dòng một ý)", en: "Findings (one a line)" }, list: true },
+        { name: "number", label: { vi: "Số văn bản", en: "Document number" } }] }) : null);
+}
+
+// --- R2.8: difficulties reported to the Policy–Law department ----------------------------------
+
+const ANSWERED = (d) => h("span", { class: `badge ${d.answered ? "held" : "due"}`, "data-answered": String(d.answered) },
+  L(d.answered ? { vi: "Đã trả lời", en: "Answered" } : { vi: "Chờ trả lời", en: "Awaiting an answer" }));
+
+async function difficultiesScreen(shell) {
+  const u = shell.ctx.union;
+  const federation = u.level === "provincial_federation";
+  const [mine, received] = await Promise.all([get("reviews", "difficulties", { union_id: u.id }),
+    federation ? get("reviews", "difficulties", { federation_id: u.id }) : []]);
+  const heads = [{ vi: "Vấn đề", en: "Subject" }, { vi: "Ngày báo cáo", en: "Reported on" },
+    { vi: "Trao đổi gần nhất", en: "Last message" }, { vi: "Tình trạng", en: "Status" }];
+  const row = async (d, withUnion) => [h("a", { href: `#/difficulty/${d.id}` }, d.subject),
+    ...(withUnion ? [await shell.unionName(d.union_id)] : []), vnDate(d.reported_on), vnDate(d.last_on), ANSWERED(d)];
+  shell.page(L({ vi: "Khó khăn, vướng mắc", en: "Difficulties" }),
+    federation ? listCard("received", { vi: "Khó khăn, vướng mắc các đơn vị gửi Ban Chính sách – Pháp luật",
+      en: "Difficulties received by the Policy–Law department" },
+    [heads[0], { vi: "Đơn vị", en: "Union" }, ...heads.slice(1)], await Promise.all(received.map((d) => row(d, true)))) : null,
+    shell.committee() ? commandForm({ id: "report-difficulty",
+      title: { vi: "Báo cáo khó khăn lên Ban Chính sách – Pháp luật LĐLĐ tỉnh (R2.8)", en: "Report a difficulty to the Policy–Law department (R2.8)" },
+      service: "reviews", command: "report-difficulty", fixed: { union_id: u.id },
+      done: (id) => { location.hash = `#/difficulty/${id}`; }, fields: [
+        { name: "reported_on", label: { vi: "Ngày báo cáo", en: "Reported on" }, type: "date" },
+        { name: "subject", label: { vi: "Vấn đề", en: "Subject" } },
+        { name: "description", label: { vi: "Nội dung khó khăn, vướng mắc", en: "Description" }, type: "textarea" }] }) : null,
+    shell.committee() ? listCard("difficulties", { vi: "Khó khăn, vướng mắc đơn vị đã báo cáo", en: "Difficulties reported" },
+      heads, await Promise.all(mine.map((d) => row(d, false)))) : null);
+}
+
+async function difficultyScreen(shell, id) {
+  const d = await get("reviews", "get-difficulty", { difficulty_id: id });
+  const u = shell.ctx.union;
+  const refresh = () => difficultyScreen(shell, id);
+  // Who wrote: the seat the message was written from (a position on a body of a union).
+  const who = async (by) => (by && by.union_id
+    ? `${by.position ? `${L(POSITIONS[by.position] || by.position)}, ` : ""}${await shell.unionName(by.union_id)}` : "");
+  const thread = await Promise.all(d.thread.map(async (m) => h("div", { class: "comment", "data-kind": m.kind },
+    h("div", { class: "muted" }, [L(THREAD[m.kind] || m.kind), vnDate(m.on), await who(m.by)].filter(Boolean).join(" · ")), m.text)));
+  const answered = d.thread.some((m) => m.kind === "answer");
+  shell.page(`${L({ vi: "Khó khăn, vướng mắc", en: "Difficulty" })}: ${d.subject}`,
+    facts(null, [[{ vi: "Đơn vị báo cáo", en: "Reported by" }, await shell.unionName(d.union_id)],
+      [{ vi: "Nơi nhận", en: "To" }, `${L({ vi: "Ban Chính sách – Pháp luật", en: "Policy–Law department" })}, ${await shell.unionName(d.federation_id)}`],
+      [{ vi: "Ngày báo cáo", en: "Reported on" }, vnDate(d.reported_on)],
+      [{ vi: "Tình trạng", en: "Status" }, h("span", { class: `badge ${answered ? "held" : "due"}`, id: "difficulty-status" },
+        L(answered ? { vi: "Đã trả lời", en: "Answered" } : { vi: "Chờ trả lời", en: "Awaiting an answer" }))]],
+    { id: "difficulty" }),
+    h("div", { class: "card", id: "thread" }, h("h2", {}, L({ vi: "Trao đổi", en: "Thread" })), thread),
+    h("div", { class: "grid" },
+      u && u.id === d.federation_id && shell.role() !== "auditor" ? commandForm({ id: "answer",
+        title: { vi: "Trả lời (Ban Chính sách – Pháp luật)", en: "Answer (Policy–Law department)" },
+        service: "reviews", command: "answer-difficulty", fixed: { difficulty_id: id }, done: refresh, fields: [
+          { name: "answered_on", label: { vi: "Ngày trả lời", en: "Answered on" }, type: "date" },
+          { name: "answer", label: { vi: "Nội dung trả lời", en: "Answer" }, type: "textarea" }] }) : null,
+      u && u.id === d.union_id && shell.committee() ? commandForm({ id: "follow-up",
+        title: { vi: "Trao đổi thêm", en: "Follow up" },
+        service: "reviews", command: "follow-up-difficulty", fixed: { difficulty_id: id }, done: refresh, fields: [
+          { name: "on", label: { vi: "Ngày", en: "Date" }, type: "date" },
+          { name: "text", label: { vi: "Nội dung", en: "Text" }, type: "textarea" }] }) : null));
+}
+
+export function register(shell) {
+  const acting = () => shell.committee() && shell.ctx.union;
+  shell.route(/^#\/movement(?:\/(\d{4}))?$/, (y) => movementScreen(shell, y));
+  shell.route(/^#\/reviews(?:\/(\d{4}))?$/, (y) => reviewsScreen(shell, y));
+  shell.route(/^#\/classifications(?:\/(\d{4}))?$/, (y) => classificationsScreen(shell, y));
+  shell.route(/^#\/difficulties$/, () => difficultiesScreen(shell));
+  shell.route(/^#\/difficulty\/([\w-]+)$/, (id) => difficultyScreen(shell, id));
+  shell.menuItem("#/movement", { vi: "Phát động, giao ước", en: "Launch, pledge" }, acting);
+  shell.menuItem("#/reviews", { vi: "Sơ kết, tổng kết", en: "Reviews" }, acting);
+  shell.menuItem("#/classifications", { vi: "Xếp loại cấp dưới", en: "Classification" },
+    () => shell.committee() && shell.ctx.union && shell.ctx.union.level !== "grassroots");
+  // The committees report; the Policy–Law department's officials, at the federation, answer.
+  shell.menuItem("#/difficulties", { vi: "Khó khăn, vướng mắc", en: "Difficulties" }, () => shell.ctx.union
+    && (shell.committee() || (shell.role() === "official" && shell.ctx.union.level === "provincial_federation")));
+}
+
