@@ -11,7 +11,9 @@ Vietnamese: ``[object Object]``, ``undefined``, ``null``, ``NaN``, a snake_case 
 CamelCase event name, a bare UUID, an ISO date (dates read dd/mm/yyyy), and an English word
 of the interface's own English dictionary that Vietnamese does not use (outside ``ALLOWED``).
 Text a screen shows on purpose as an identifier (a field code in the form designer, a
-document's digest) is set in ``<code>`` and not read. Then axe-core (vendored from the npm
+document's digest) is set in ``<code>`` and not read. The grassroots committee's screens
+are read once more after one click on "English": no code there either, and no text that is
+one of the interface's Vietnamese phrases (English is complete). Then axe-core (vendored from the npm
 registry under tests/e2e/vendor/, never served to users) runs on the same screen: no
 serious or critical violation.
 
@@ -24,7 +26,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +96,30 @@ AXE_RUN = """async () => {
 }"""
 
 
+def dictionaries(page: Any) -> dict[str, Any]:
+    """The interface's words (js/i18n.js), as the page has them."""
+    found: dict[str, Any] = json.loads(page.evaluate(
+        "async () => JSON.stringify((await import('/js/i18n.js')).DICTIONARIES)"))
+    return found
+
+
+def vietnamese_phrases(page: Any) -> set[str]:
+    """The interface's Vietnamese phrases whose English differs: on an English screen, a text
+    that is one of them was left untranslated."""
+    both = dictionaries(page)
+
+    def flat(value: Any, key: str = "") -> dict[str, str]:
+        if isinstance(value, dict):
+            return {k: v for name, item in value.items() for k, v in flat(item, f"{key}.{name}").items()}
+        return {key: str(value)}
+
+    vi, en = flat(both["vi"]), flat(both["en"])
+    return {text for key, text in vi.items() if en.get(key) != text and not text.isascii()}
+
+
 def english_only_words(page: Any) -> set[str]:
     """The words of the interface's English dictionary that its Vietnamese one never uses."""
-    dictionaries = json.loads(page.evaluate(
-        "async () => JSON.stringify((await import('/js/i18n.js')).DICTIONARIES)"))
+    dictionaries_ = dictionaries(page)
 
     def words(value: Any) -> set[str]:
         if isinstance(value, dict):
@@ -107,16 +130,24 @@ def english_only_words(page: Any) -> set[str]:
     # the dictionary still has them.
     extra = {"store", "ok", "by", "none", "status", "decision", "initiative", "submission", "award",
              "nomination", "the", "and", "of", "for", "with", "not", "found", "error"}
-    return {w for w in words(dictionaries["en"]) | extra
-            if len(w) >= 2 and w.isascii()} - words(dictionaries["vi"]) - ALLOWED
+    return {w for w in words(dictionaries_["en"]) | extra
+            if len(w) >= 2 and w.isascii()} - words(dictionaries_["vi"]) - ALLOWED
+
+
+def codes_in(texts: list[str]) -> list[str]:
+    return [f"{name}: {match!r} in {text[:80]!r}" for text in texts
+            for name, pattern in CODE_PATTERNS.items() for match in pattern.findall(text)]
+
+
+def untranslated_in(texts: list[str], vietnamese: set[str]) -> list[str]:
+    """On an English screen: a code, or a text that is one of the interface's Vietnamese phrases."""
+    return codes_in(texts) + [f"Vietnamese: {text!r}" for text in texts
+                              if text.rstrip(" :*") in vietnamese]
 
 
 def leaks_in(texts: list[str], english: set[str]) -> list[str]:
-    found = []
+    found = codes_in(texts)
     for text in texts:
-        for name, pattern in CODE_PATTERNS.items():
-            for match in pattern.findall(text):
-                found.append(f"{name}: {match!r} in {text[:80]!r}")
         for word in re.findall(r"[^\W\d_]+", text):  # whole words: "Toàn" is no "To"
             w = word.lower()
             if w.isascii() and w in english and (len(w) >= 3 or w in SHORT_ENGLISH) \
@@ -154,17 +185,19 @@ def open_screen(page: Any, hash_: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def crawl_role(page: Any, role: str, english: set[str], shots: set[str]) -> list[dict[str, Any]]:
-    """Every screen the role reaches from its menu and the search: what each one showed."""
+def crawl_role(page: Any, role: str, check: Callable[[list[str]], list[str]], shots: set[str],
+               per_kind_limit: int = PER_KIND) -> list[dict[str, Any]]:
+    """Every screen the role reaches from its menu and the search: what ``check`` found on
+    each one, what axe-core found, and the page's script errors."""
     menu = [a.get_attribute("href") for a in page.locator("#nav a").all()]
     queue = [*menu, *(f"#/search/{q}" for q in SEARCHES)]
     seen: set[str] = set()
     per_kind: dict[str, int] = {}
-    visited = []
+    visited: list[dict[str, Any]] = []
     while queue and len(visited) < PER_ROLE:
         hash_ = queue.pop(0)
         kind = kind_of(hash_)
-        if hash_ in seen or (per_kind.get(kind, 0) >= PER_KIND and hash_ not in menu):
+        if hash_ in seen or (per_kind.get(kind, 0) >= per_kind_limit and hash_ not in menu):
             continue
         seen.add(hash_)
         per_kind[kind] = per_kind.get(kind, 0) + 1
@@ -172,7 +205,7 @@ def crawl_role(page: Any, role: str, english: set[str], shots: set[str]) -> list
         texts = page.evaluate(VISIBLE_TEXT)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(AXE_RUN)
-        visited.append({"role": role, "hash": hash_, "leaks": leaks_in(texts, english),
+        visited.append({"role": role, "hash": hash_, "leaks": check(texts),
                         "axe": violations, "errors": list(page.errors)})
         page.errors.clear()
         if kind not in shots:
@@ -208,8 +241,17 @@ def crawl(world: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:  # noqa: F81
         page = sign_in(world["browser"], base_url, login, password)
         if not english:
             english = english_only_words(page)
-        visited.extend(crawl_role(page, role, english, shots))
+        visited.extend(crawl_role(page, role, partial(leaks_in, english=english), shots))
         page.context.close()
+    # English is one click away, and complete: the grassroots committee's screens (the most
+    # of any role) once more in English.
+    page = sign_in(world["browser"], base_url, "a", PASSWORD)
+    page.click("#lang")
+    page.wait_for_selector("html[lang=en]")
+    vietnamese = vietnamese_phrases(page)
+    visited.extend(crawl_role(page, "executive-en", partial(untranslated_in, vietnamese=vietnamese),
+                              shots, per_kind_limit=1))
+    page.context.close()
     yield visited
 
 
