@@ -114,7 +114,10 @@ def vietnamese_phrases(page: Any) -> set[str]:
         return {key: str(value)}
 
     vi, en = flat(both["vi"]), flat(both["en"])
-    return {text for key, text in vi.items() if en.get(key) != text and not text.isascii()}
+    # coreFields are the fallback of a union's own form labels: the form's data, Vietnamese as
+    # the union wrote it, in either language.
+    return {text for key, text in vi.items() if en.get(key) != text and not text.isascii()
+            and not key.startswith(".coreFields.")}
 
 
 def english_only_words(page: Any) -> set[str]:
