@@ -100,3 +100,9 @@ deploy-render: $(READY)
 .PHONY: print-python
 print-python:
 	@echo $(PYTHON)
+
+# The screenshots of every screen kept in docs/screenshots/: the browser tests with
+# EMU_SCREENSHOTS=1 (a plain test run writes them to a temporary folder instead).
+.PHONY: screenshots
+screenshots: $(READY)
+	EMU_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_web.py tests/e2e/test_web_text.py -q

@@ -2,7 +2,7 @@
 downloaded browser) against the whole system: every service, relay and the gateway as
 processes on PostgreSQL and RabbitMQ. One system for the module; each test walks the main
 path of one kind of user through the pages, checks what the page shows and what the API then
-holds, and keeps screenshots under ``docs/screenshots/``.
+holds, and takes screenshots (kept under ``docs/screenshots/`` by ``make screenshots``).
 
 The tests run in the order written: the movement year 2025 of ``tests.support.awards_world``
 is made through the API first, then each role carries it one step further in the browser.
@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from functools import partial
@@ -33,7 +34,11 @@ from tests.support.processes import eventually
 pytestmark = [pytest.mark.e2e, pytest.mark.system, pytest.mark.bus, pytest.mark.postgres]
 
 CHROMIUM = os.environ.get("EMU_CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots are kept under docs/screenshots only when asked (``make screenshots`` sets
+# EMU_SCREENSHOTS=1); a plain run writes them to a temporary folder and leaves the working
+# tree as it found it.
+SHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots" if os.environ.get("EMU_SCREENSHOTS")
+         else Path(tempfile.gettempdir()) / "emu-screenshots")
 LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 UPSTREAM = ("registry", "initiatives", "reviews")
@@ -139,7 +144,13 @@ def test_r3_1_a_member_raises_an_idea_in_the_browser_and_follows_it_as_the_team_
     go(page, "#/ideas", "ideas")
     # A field the API refuses shows, beside that field, what is wrong with it in Vietnamese.
     page.fill("#f-description", "Thay sổ giấy bằng mã QR ở phòng hồ sơ")
-    page.fill("#f-raised_on", "2026-06-01")
+    # A date is typed dd/mm/yyyy whatever the browser's locale: a text field, not the
+    # browser's own picker (mm/dd/yyyy in an English locale).
+    date_input = page.locator("#f-raised_on")
+    assert (date_input.get_attribute("type"), date_input.get_attribute("placeholder")) == (
+        "text", "dd/mm/yyyy")
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", date_input.input_value())
+    page.fill("#f-raised_on", "01/06/2026")
     submit(page, "raise-idea")
     error = page.locator('#raise-idea .row[data-field="title"] .field-error')
     error.wait_for()
@@ -148,10 +159,22 @@ def test_r3_1_a_member_raises_an_idea_in_the_browser_and_follows_it_as_the_team_
     assert page.locator('#raise-idea .row[data-field="description"] .field-error').inner_text() == ""
     shot(page, "02-idea-field-error")
     page.fill("#f-title", "Mã QR cho hồ sơ đoàn viên")
+    # A day that is not in the calendar is refused beside its field, in Vietnamese, and
+    # nothing is sent.
+    page.fill("#f-raised_on", "31/02/2026")
+    submit(page, "raise-idea")
+    error = page.locator('#raise-idea .row[data-field="raised_on"] .field-error')
+    error.wait_for()
+    wait(page, '#raise-idea .row[data-field="raised_on"] .field-error:has-text("dd/mm/yyyy")')
+    assert error.inner_text().startswith("Ngày không hợp lệ")
+    assert page.locator("main[data-screen=ideas]").count() == 1
+    page.fill("#f-raised_on", "01/06/2026")
     submit(page, "raise-idea")
     wait(page, "main[data-screen=idea]")
     idea_id = page.evaluate("location.hash.split('/')[2]")
-    assert system.call("d", "initiatives", "get_idea", idea_id)["title"] == "Mã QR cho hồ sơ đoàn viên"
+    held = system.call("d", "initiatives", "get_idea", idea_id)
+    assert (held["title"], held["raised_on"]) == ("Mã QR cho hồ sơ đoàn viên", "2026-06-01")
+    assert "01/06/2026" in page.locator("#idea").inner_text()
     # B, of the idea incubation team, finds it among the union's ideas and coaches it.
     team = open_as(world, "b")
     go(team, "#/ideas", "ideas")

@@ -1,7 +1,8 @@
 // The web front end of the emulation platform (issue 11): one page, hash routes, every
 // screen built from the gateway's public API only (the same calls any front end makes).
 import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
-import { language, setLanguage, t } from "./i18n.js";
+import { eventName, language, setLanguage, t, term } from "./i18n.js";
+import * as searchScreens from "./screens/search.js";
 import * as usersScreens from "./screens/users.js";
 import * as decisionScreens from "./screens/decisions.js";
 import * as registryScreens from "./screens/registry.js";
@@ -10,7 +11,7 @@ import * as reviewsScreens from "./screens/reviews.js";
 // Screen modules (js/screens/*.js), registered below in this order.
 const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, usersScreens];
 import {
-  badge, barChart, checks, download, field, fileBase64, form, h, showError, table, today,
+  badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,
 } from "./ui.js";
 
 const CORE = ["name", "objective", "implementation_steps", "scope_feasibility_time", "expected_effectiveness"];
@@ -31,7 +32,33 @@ async function load() {
   ctx.me = await me();
   ctx.grant = ctx.me.roles[0] || null;
   ctx.union = ctx.grant && ctx.grant.union_id ? await union(ctx.grant.union_id) : null;
+  if (ctx.union) {
+    const above = await get("registry", "ancestors", { union_id: ctx.union.id }).catch(() => []);
+    for (const u of above) ctx.unions.set(u.id, u);
+  }
 }
+
+// A review's period as a person says it: "2025-H1" is "6 tháng đầu năm 2025".
+function periodText(period) {
+  const m = String(period ?? "").match(/^(\d{4})(?:-(H1|H2|Q[1-4]))?$/);
+  if (!m) return period ?? "";
+  if (!m[2]) return `${t("year")} ${m[1]}`;
+  if (m[2] === "H1") return language() === "en" ? `First half of ${m[1]}` : `6 tháng đầu năm ${m[1]}`;
+  if (m[2] === "H2") return language() === "en" ? `Second half of ${m[1]}` : `6 tháng cuối năm ${m[1]}`;
+  return language() === "en" ? `Q${m[2][1]} ${m[1]}` : `Quý ${m[2][1]}/${m[1]}`;
+}
+
+// The award catalogue's names of its forms ("bang_khen_tinh" is "Bằng khen của Ban Thường vụ…").
+let catalogueCache = null;
+async function catalogueOf() {
+  catalogueCache ||= await get("awards", "forms", {});
+  return catalogueCache;
+}
+async function formTitles() {
+  return Object.fromEntries((await catalogueOf()).forms.map((f) => [f.code, f.title]));
+}
+// A form named by its code, or the catalogue's entry itself (an award holds the whole entry).
+const formName = (titles, f) => (f && typeof f === "object" ? f.title || f.code : titles[f] || f);
 
 const role = () => (ctx.grant ? ctx.grant.role : null);
 const committee = () => ["executive", "standing"].includes(role());
@@ -41,7 +68,7 @@ async function union(id) {
   if (!id) return null;
   if (!ctx.unions.has(id)) {
     try { ctx.unions.set(id, await get("registry", "get-union", { union_id: id })); }
-    catch { ctx.unions.set(id, { id, name: id, code: "?" }); }
+    catch { ctx.unions.set(id, { id, name: t("notVisible"), code: "" }); }
   }
   return ctx.unions.get(id);
 }
@@ -50,12 +77,13 @@ async function person(id) {
   if (!id) return null;
   if (!ctx.people.has(id)) {
     try { ctx.people.set(id, await get("registry", "get-person", { person_id: id })); }
-    catch { ctx.people.set(id, { id, full_name: id }); }
+    catch { ctx.people.set(id, { id, full_name: t("notVisible") }); }
   }
   return ctx.people.get(id);
 }
 
-const personName = async (id) => (id && !String(id).startsWith("user:") ? (await person(id)).full_name : id);
+const personName = async (id) => (id && !String(id).startsWith("user:") ? (await person(id)).full_name
+  : String(id ?? "").replace(/^user:/, ""));
 const unionName = async (id) => (await union(id))?.name ?? id;
 
 async function subtree() {
@@ -102,6 +130,11 @@ function menu() {
   out.hidden = !token();
   out.textContent = t("signOut");
   document.getElementById("lang").textContent = t("other");
+  const search = document.getElementById("search");
+  search.hidden = !(token() && ctx.me);
+  search.elements.q.placeholder = t("searchPlaceholder");
+  search.elements.q.setAttribute("aria-label", t("search"));
+  search.querySelector("button").textContent = t("search");
   document.title = t("appName");
   document.querySelector(".brand").textContent = t("appName");
 }
@@ -125,6 +158,9 @@ export const shell = {
   guard: (check) => MODULE_GUARDS.push(check),
 };
 for (const module of SCREEN_MODULES) module.register(shell);
+
+// The header's search box and the union and person pages its results open.
+searchScreens.register(shell);
 
 const ROUTES = [
   [/^#\/login$/, loginScreen],
@@ -206,7 +242,7 @@ async function dashboard(year = new Date().getFullYear()) {
   const byUnit = units.map((u) => ({ label: u.code, name: u.name,
     values: series.map((s) => sum(stats.filter((r) => r.union_id === u.id), s)) }))
     .filter((g) => g.values.some(Boolean)).sort((a, b) => b.values[0] - a.values[0]).slice(0, 12);
-  const byPeriod = [1, 2, 3, 4].map((q) => ({ label: `Q${q}/${year}`,
+  const byPeriod = [1, 2, 3, 4].map((q) => ({ label: periodText(`${year}-Q${q}`),
     values: series.map((s) => sum(stats.filter((r) => r.period === `${year}-Q${q}`), s)) }));
   const levelOf = Object.fromEntries(forms.forms.map((f) => [f.code, f.level]));
   const inTree = new Set(ids);
@@ -240,7 +276,7 @@ async function dashboard(year = new Date().getFullYear()) {
         { id: "chart-reviews" })),
     h("div", { class: "card" }, h("h2", {}, t("reviewsDue")),
       table([t("unit"), t("period"), t("dueOn"), t("status")],
-        overdue.map((r) => [r.unit.name, r.period, r.due_on, badge(r.status)]))));
+        overdue.map((r) => [r.unit.name, periodText(r.period), date(r.due_on), badge(r.status)]))));
 }
 
 // --- ideas (R3.1) ---------------------------------------------------------------------------
@@ -249,7 +285,7 @@ async function ideasScreen() {
   const unionId = ctx.union.id;
   const mine = ctx.me.person_id ? await get("initiatives", "ideas", { union_id: unionId, author_id: ctx.me.person_id }) : [];
   const all = role() === "member" ? [] : await get("initiatives", "ideas", { union_id: unionId });
-  const rows = (list) => list.map((i) => [h("a", { href: `#/idea/${i.idea_id}` }, i.title), i.raised_on,
+  const rows = (list) => list.map((i) => [h("a", { href: `#/idea/${i.idea_id}` }, i.title), date(i.raised_on),
     badge(i.status), i.comments]);
   const heads = [t("title"), t("date"), t("status"), t("comments")];
   page(t("ideas"),
@@ -268,9 +304,9 @@ async function ideasScreen() {
 async function ideaScreen(id) {
   const idea = await get("initiatives", "get-idea", { idea_id: id });
   const comments = await Promise.all(idea.comments.map(async (c) =>
-    h("div", { class: "comment" }, h("div", { class: "muted" }, `${await personName(c.by)} · ${c.on}`), c.text)));
+    h("div", { class: "comment" }, h("div", { class: "muted" }, `${await personName(c.by)} · ${date(c.on)}`), c.text)));
   page(idea.title,
-    h("div", { class: "card", id: "idea" }, h("p", {}, badge(idea.status), " ", idea.raised_on, " · ",
+    h("div", { class: "card", id: "idea" }, h("p", {}, badge(idea.status), " ", date(idea.raised_on), " · ",
       await personName(idea.author_id)), h("p", {}, idea.description),
     idea.initiative_id ? h("p", {}, h("a", { href: `#/initiative/${idea.initiative_id}` }, t("initiative"))) : null),
     h("div", { class: "card", id: "comments" }, h("h2", {}, t("comments")), comments.length ? comments : h("p", { class: "muted" }, t("none"))),
@@ -298,8 +334,8 @@ async function bookScreen() {
   h("div", { class: "card", id: "book" }, table([t("reference"), t("initiative"), t("authors"), t("status"),
     t("registered"), t("decideBy"), t("decidedOn"), t("scope"), t("valueSaved")],
   book.entries.map((e) => [e.reference, h("a", { href: `#/initiative/${e.initiative_id}` }, e.name),
-    e.authors.join("; "), statusLabel(e.status), e.registered_on, e.decide_by, e.decided_on || "",
-    e.scope ? t(e.scope) : "", e.value_saved_vnd.toLocaleString("vi-VN")]))));
+    e.authors.join("; "), statusLabel(e.status), date(e.registered_on), date(e.decide_by), date(e.decided_on),
+    e.scope ? t(e.scope) : "", money(e.value_saved_vnd)]))));
 }
 
 async function currentForm() {
@@ -343,11 +379,11 @@ async function formScreen() {
   page(t("formDesign"),
     h("div", { class: "card", id: "form-fields" }, h("h2", {}, `${t("formVersion")} ${spec.version}`),
       table([t("fieldCode"), t("fieldLabel"), t("fieldType"), t("required")],
-        spec.fields.map((f) => [f.code, f.label, f.type, f.required ? t("yes") : t("no")]))),
+        spec.fields.map((f) => [h("code", {}, f.code), f.label, t(`fieldTypes.${f.type}`), f.required ? t("yes") : t("no")]))),
     form(t("addField"), [field("code", t("fieldCode")), field("label", t("fieldLabel")),
-      field("type", t("fieldType"), { type: "select", options: [["text", "text"], ["number", "number"],
-        ["date", "date"], ["choice", "choice"]] }),
-      field("choices", "Lựa chọn / choices (;)"),
+      field("type", t("fieldType"), { type: "select", options: ["text", "number", "date", "choice"]
+        .map((x) => [x, t(`fieldTypes.${x}`)]) }),
+      field("choices", t("choices")),
       checks("required", t("required"), [["yes", t("required"), false]]),
       field("effective_on", t("effectiveOn"), { type: "date", value: today() }), field("reason", t("reason")),
       field("number", t("number"))],
@@ -366,6 +402,9 @@ function evidence(v) {
 
 async function initiativeScreen(id) {
   const i = await get("initiatives", "get-initiative", { initiative_id: id });
+  // The labels of the union's own registration form, the version the initiative was registered on.
+  const spec = await get("initiatives", "get-form", { union_id: i.union_id, version: i.form_version }).catch(() => null);
+  const labels = Object.fromEntries(((spec && spec.fields) || []).map((f) => [f.code, f.label]));
   const names = await Promise.all(i.authors.map(async (a) => `${await personName(a.person_id)} (${a.share}%)`));
   const own = ctx.union && ctx.union.id === i.union_id && committee();
   const above = ctx.union && ctx.union.id !== i.union_id && committee();
@@ -430,19 +469,19 @@ async function initiativeScreen(id) {
       await refresh();
     }, { id: "recognise-at-level" }));
   }
-  const fields = Object.entries(i.fields).map(([k, v]) => [k, String(v)]);
+  const fields = Object.entries(i.fields).map(([k, v]) => [labels[k] || t(`coreFields.${k}`), v]);
   page(`${i.reference} — ${i.name}`,
     h("div", { class: "card", id: "initiative" }, h("p", {}, statusLabel(i.status), " ", t(i.kind), " · ",
       await unionName(i.union_id)),
     h("p", {}, `${t("authors")}: ${names.join("; ")}`),
     table([t("fields"), ""], fields),
-    h("p", {}, `${t("registered")}: ${i.registered_on} · ${t("decideBy")}: ${i.decide_by}`),
+    h("p", {}, `${t("registered")}: ${date(i.registered_on)} · ${t("decideBy")}: ${date(i.decide_by)}`),
     Object.keys(i.recognitions || {}).length ? h("p", { id: "recognitions" }, `${t("recognised")}: `,
       Object.entries(i.recognitions).map(([scope, d]) =>
-        `${t(scope)} ${(d && d.number) || ""} (${(d && d.decided_on) || ""})`).join("; ")) : null,
-    i.applications.length ? h("p", {}, `${t("applied")}: ${i.value_saved_vnd.toLocaleString("vi-VN")} đ`) : null,
+        `${t(scope)} ${(d && d.number) || ""} (${date(d && d.decided_on)})`).join("; ")) : null,
+    i.applications.length ? h("p", {}, `${t("applied")}: ${money(i.value_saved_vnd)}`) : null,
     i.proposal ? h("p", { id: "proposal" }, `${t("proposal")}: ${t(i.proposal.scope)}`,
-      i.proposal.decision ? ` (${i.proposal.decision.decided_on})` : "") : null,
+      i.proposal.decision ? ` (${date(i.proposal.decision.decided_on)})` : "") : null,
     role() === "auditor" ? h("a", { href: `#/audit/${id}` }, t("auditIt")) : null),
     sections);
 }
@@ -458,11 +497,13 @@ async function upperScreen() {
   ]);
   const subs = await Promise.all(submissions.map(async (s) => [
     h("a", { href: `#/submission/${s.submission_id}` }, await unionName(s.union_id)), s.year, badge(s.status)]));
-  const noms = await Promise.all(nominations.map(async (n) => [await personName(n.subject_id).catch(() => n.subject_id),
-    n.form, await unionName(n.union_id), badge(n.status)]));
+  const titles = await formTitles();
+  const noms = await Promise.all(nominations.map(async (n) => [n.subject === "collective"
+    ? await unionName(n.subject_id) : await personName(n.subject_id), titles[n.form] || n.form,
+  await unionName(n.union_id), badge(n.status)]));
   page(`${t("upper")} — ${ctx.union.name}`,
     h("div", { class: "card", id: "overdue" }, h("h2", {}, t("overdueReviews")),
-      table([t("unit"), t("period"), t("dueOn"), t("status")], overdue.map((r) => [r.name, r.period, r.due_on, badge(r.status)]))),
+      table([t("unit"), t("period"), t("dueOn"), t("status")], overdue.map((r) => [r.name, periodText(r.period), date(r.due_on), badge(r.status)]))),
     h("div", { class: "card", id: "submissions-to-us" }, h("h2", {}, t("proposedToUs")),
       table([t("unit"), t("year"), t("status")], subs)),
     h("div", { class: "card", id: "nominations-to-us" }, h("h2", {}, t("nominationsToUs")),
@@ -485,7 +526,7 @@ async function awardsScreen() {
   const u = ctx.union;
   const level = u.level;
   const [catalogue, ownNominations, toUs, awards, members, submissions] = await Promise.all([
-    get("awards", "forms", {}),
+    catalogueOf(),
     get("awards", "nominations", { union_id: u.id }),
     u.level === "grassroots" ? [] : get("awards", "nominations", { to_union_id: u.id }),
     get("awards", "awards", { union_id: u.id }),
@@ -563,8 +604,8 @@ async function awardsScreen() {
 
   const nominationRows = await Promise.all(ownNominations.map(async (n) => [await nominee(n),
     formTitle[n.form] || n.form, n.year, badge(n.status)]));
-  const awardRows = awards.map((a) => [h("a", { href: `#/award/${a.award_id}` }, a.number), formTitle[a.form] || a.form,
-    a.decided_on, badge(a.status || "decided")]);
+  const awardRows = awards.map((a) => [h("a", { href: `#/award/${a.award_id}` }, a.number), formName(formTitle, a.form),
+    date(a.decided_on), badge(a.status || "decided")]);
   const submissionRows = await Promise.all(submissions.map(async (s) => [
     h("a", { href: `#/submission/${s.submission_id}` }, await unionName(s.to_union_id)), s.year, badge(s.status)]));
   page(`${t("awards")} — ${u.name}`,
@@ -587,9 +628,10 @@ async function submissionScreen(id) {
   const mineToSend = ctx.union && ctx.union.id === s.union_id;
   const kinds = ["submission_letter", "initiative_summary", "achievement_summary", "recognition_decision", "minutes_extract"];
   const refresh = () => submissionScreen(id);
+  const titles = await formTitles();
   const nominations = await Promise.all(s.nomination_ids.map(async (nid) => {
     const n = await get("awards", "get-nomination", { nomination_id: nid });
-    return [nid, `${n.subject === "individual" ? await personName(n.subject_id) : await unionName(n.subject_id)} — ${n.form}`];
+    return [nid, `${n.subject === "individual" ? await personName(n.subject_id) : await unionName(n.subject_id)} — ${titles[n.form] || n.form}`];
   }));
   const sections = [];
   if (mineToSend && s.status !== "submitted") {
@@ -604,7 +646,7 @@ async function submissionScreen(id) {
       await refresh();
     }, { id: "attach" }));
     sections.push(form(t("submit"), [field("submitted_on", t("date"), { type: "date", value: today() }),
-      field("number", t("number"))], async (v) => {
+      field("number", t("letterNumber"))], async (v) => {
       await post("awards", "submit", { submission_id: id, ...v });
       await refresh();
     }, { button: t("submit"), id: "submit" }));
@@ -622,7 +664,7 @@ async function submissionScreen(id) {
     download(file.filename, file.media_type, file.content_base64);
   };
   page(`${t("submission")}: ${await unionName(s.union_id)} → ${await unionName(s.to_union_id)}`,
-    h("div", { class: "card", id: "submission" }, h("p", {}, badge(s.status), ` ${t("year")} ${s.year} · ${s.drafted_on}`),
+    h("div", { class: "card", id: "submission" }, h("p", {}, badge(s.status), ` ${t("year")} ${s.year} · ${date(s.drafted_on)}`),
       h("ul", {}, nominations.map(([, text]) => h("li", {}, text))),
       h("button", { class: "secondary", onclick: letter }, t("submissionLetter"))),
     h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")),
@@ -630,7 +672,7 @@ async function submissionScreen(id) {
         h("code", {}, String(d.sha256).slice(0, 16))]))),
     h("div", { class: "card", id: "dossier-check" }, h("h2", {}, t("missing")),
       check.missing.length ? h("ul", {}, check.missing.map((m) => h("li", { "data-item": m.item },
-        t(`kindOf.${m.item}`) !== `kindOf.${m.item}` ? t(`kindOf.${m.item}`) : m.item)))
+        t(`kindOf.${m.item}`))))
         : h("p", { class: "ok" }, t("complete"))),
     h("div", { class: "grid" }, sections));
 }
@@ -642,9 +684,11 @@ async function awardScreen(id) {
     download(doc.filename, doc.media_type, doc.content_base64);
   };
   const awardees = await Promise.all(a.awardees.map(async (x) => [x.subject === "individual"
-    ? await personName(x.subject_id) : await unionName(x.subject_id), x.achievement || "", badge(x.status)]));
+    ? await personName(x.subject_id) : await unionName(x.subject_id), x.achievement, badge(x.status)]));
+  const titles = await formTitles();
   page(`${t("decision")} ${a.number}`,
-    h("div", { class: "card", id: "award" }, h("p", {}, `${await unionName(a.union_id)} · ${a.decided_on} · ${a.form}`),
+    h("div", { class: "card", id: "award" }, h("p", {}, `${await unionName(a.union_id)} · ${date(a.decided_on)} · `
+      + `${formName(titles, a.form)}`),
       table([t("person"), t("achievement"), t("status")], awardees),
       h("div", { class: "actions" },
         h("button", { id: "print-decision", onclick: file("render-decision") }, t("printDecision")),
@@ -654,9 +698,9 @@ async function awardScreen(id) {
 // --- auditors (R4.5, R5.1) ------------------------------------------------------------------
 
 async function auditListScreen() {
-  const awards = await get("awards", "awards", {});
+  const [awards, titles] = await Promise.all([get("awards", "awards", {}), formTitles()]);
   const rows = await Promise.all(awards.map(async (a) => [h("a", { href: `#/audit/${a.award_id}` }, a.number),
-    a.form, await unionName(a.union_id), a.decided_on]));
+    formName(titles, a.form), await unionName(a.union_id), date(a.decided_on)]));
   page(t("audit"), form(t("auditIt"), [field("record_id", t("recordId"))], async (v) => {
     location.hash = `#/audit/${v.record_id}`;
   }, { button: t("show"), id: "audit-open" }),
@@ -674,10 +718,10 @@ async function auditScreen(id) {
   }
   const timeline = h("ol", { class: "timeline", id: "timeline" }, trail.timeline.map((s) =>
     h("li", { class: s.authority ? "decision" : "", "data-stage": s.stage },
-      h("b", {}, `${s.on || ""} · ${t(s.stage)}`), ` — ${s.record}: ${s.event}`,
-      h("div", { class: "muted" }, `${t("by")}: ${actors[s.actor?.user_id] || s.actor?.user_id || "?"}`,
-        s.actor?.role ? ` (${s.actor.role})` : "", s.number ? ` · ${t("number")} ${s.number}` : "",
-        s.rule_set ? ` · ${s.rule_set.version || JSON.stringify(s.rule_set)}` : ""),
+      h("b", {}, `${date(s.on)} · ${t(s.stage)}`), ` — ${eventName(s.record, s.event)}`,
+      h("div", { class: "muted" }, `${t("by")}: ${actors[s.actor?.user_id] || t("system")}`,
+        s.actor?.role ? ` (${t(`roles.${s.actor.role}`)})` : "", s.number ? ` · ${t("number")} ${s.number}` : "",
+        s.rule_set && s.rule_set.in_force_from ? ` · ${t("rulesFrom")} ${date(s.rule_set.in_force_from)}` : ""),
       s.reason ? h("div", {}, s.reason) : null)));
   const tree = (chain) => {
     // The chain is the union then those above it: drawn from the top down.
@@ -692,23 +736,23 @@ async function auditScreen(id) {
     return root || h("p", { class: "muted" }, t("none"));
   };
   const authority = trail.authority.map((a) => h("div", { class: "card authority" },
-    h("h2", {}, `${a.step.record} · ${a.step.event} · ${a.on}`),
+    h("h2", {}, `${eventName(a.step.record, a.step.event)} · ${date(a.on)}`),
     h("div", { class: "grid" },
       h("div", { class: "tree-then" }, h("b", {}, t("treeThen")), tree(a.union_then)),
       h("div", {}, h("b", {}, t("treeNow")), tree(a.union_now))),
     h("p", {}, `${t("members")}: `, ((a.body_then || {}).members || []).map((m) => m.full_name).join(", ") || "—"),
     h("p", { "data-held": String(a.held) }, `${t("heldSeat")}: `, a.held ? t("yes") : t("no"))));
-  const integrity = Object.entries(trail.integrity || {}).map(([name, r]) => [name, badge(r.ok ? "ok" : "broken"),
-    r.ok ? `${r.checked ?? r.events ?? ""}` : JSON.stringify(r.first_break || r)]);
+  const integrity = Object.entries(trail.integrity || {}).map(([name, r]) => [term("stores", name) ?? name,
+    badge(r.ok ? "ok" : "broken"), r.ok ? `${r.checked ?? r.events ?? ""}` : h("code", {}, JSON.stringify(r.first_break || r))]);
   const printable = async () => {
     const response = await raw(`/v1/audit/audit-report/document?record_id=${encodeURIComponent(id)}&format=html`);
     window.open(URL.createObjectURL(await response.blob()), "_blank");
   };
-  page(`${t("audit")}: ${trail.record} ${await unionName(trail.union_id)}`,
+  page(`${t("audit")}: ${term("records", trail.record) ?? trail.record} — ${await unionName(trail.union_id)}`,
     h("div", { class: "card", id: "verification" }, h("h2", {}, t("verification")),
       h("p", { class: report.verified ? "ok" : "form-error", "data-verified": String(report.verified) },
         report.verified ? t("verified") : t("broken")),
-      table(["store", t("status"), ""], integrity),
+      table([t("store"), t("status"), t("checked")], integrity),
       h("button", { class: "secondary", onclick: printable }, t("printable"))),
     h("div", { class: "card" }, h("h2", {}, t("timeline")),
       h("p", { id: "stages" }, trail.stages.map((s) => h("span", { class: "badge", "data-stage": s }, t(s))), " "),

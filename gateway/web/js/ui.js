@@ -1,7 +1,8 @@
 // Small helpers for the screens: elements, forms that show the API's field errors next to
-// their fields, tables, downloads and hand-made SVG bar charts.
+// their fields, tables, downloads and hand-made SVG bar charts; dates shown and typed as
+// dd/mm/yyyy and money as 15.000.000 đ, whatever the browser's locale.
 import { ApiError } from "./api.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -11,29 +12,92 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === "class") el.className = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
+  // Text as a person reads it (``text``): an ISO date in it as dd/mm/yyyy, an object never
+  // as "[object Object]".
   for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    el.append(c instanceof Node ? c : document.createTextNode(typeof c === "number" ? String(c) : text(c)));
   }
   return el;
 }
 
 export function today() {
-  const d = new Date(), pad = (n) => String(n).padStart(2, "0");
+  const d = new Date();
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+const pad = (n) => String(n).padStart(2, "0");
+
+// "2025-01-10" (or a timestamp "2025-01-10T08:30:00+00:00") as "10/01/2025" ("10/01/2025
+// 08:30"); anything else as it is, empty for nothing.
+export function date(value) {
+  if (value === undefined || value === null || value === "") return "";
+  const m = String(value).match(/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/);
+  if (!m) return String(value);
+  return `${m[3]}/${m[2]}/${m[1]}${m[4] ? ` ${m[4]}:${m[5]}` : ""}`;
+}
+
+// Dates inside a text ("kỳ 2025-H1, hạn 2025-07-15") shown as dd/mm/yyyy too.
+export function dates(text) {
+  return String(text ?? "").replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, "$3/$2/$1");
+}
+
+// What a person typed as dd/mm/yyyy (d/m/yyyy, dots or dashes too; ISO accepted as well) as
+// ISO yyyy-mm-dd for the API; null when it is no date of the calendar, "" when empty.
+export function isoDate(text) {
+  const s = String(text ?? "").trim();
+  if (!s) return "";
+  let m = s.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/), d, mo, y;
+  if (m) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = s.match(/^(\d{4})-(\d{2})-(\d{2})$/))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else return null;
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return `${y}-${pad(mo)}-${pad(d)}`;
+}
+
+// 15000000 as "15.000.000 đ" (the Vietnamese grouping, whatever the browser's locale).
+export function money(value) {
+  if (value === undefined || value === null || value === "" || Number.isNaN(Number(value))) return "";
+  const n = Math.round(Number(value));
+  return `${n < 0 ? "-" : ""}${String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".")} đ`;
+}
+
+// A value from the API as a person reads it: never "[object Object]", "undefined" or "null".
+export function text(value) {
+  if (value === undefined || value === null) return "";
+  if (Array.isArray(value)) return value.map(text).filter(Boolean).join("; ");
+  if (typeof value === "object") {
+    for (const k of ["text", "title", "name", "full_name", "label", "number"]) if (typeof value[k] === "string") return value[k];
+    return Object.values(value).map(text).filter(Boolean).join("; ");
+  }
+  if (typeof value === "boolean") return value ? t("yes") : t("no");
+  return dates(value);
+}
+
+// A status as a word of the interface (statuses.* of i18n.js), never its code.
+export function statusText(status) {
+  const found = t(`statuses.${status}`);
+  return found !== `statuses.${status}` ? found : t(status);
+}
+
 export function badge(status) {
-  return h("span", { class: `badge ${status}` }, t(status === "draft" ? "draftStatus"
-    : status === "decided" ? "decidedStatus" : status));
+  return h("span", { class: `badge ${status}` }, statusText(status));
 }
 
 // A field: label and input (or select, textarea); the error slot below is filled from the
 // API's problem details by the field's name.
+// A date (``type: "date"``) is a text input typed dd/mm/yyyy whatever the browser's locale
+// (a browser's own date picker asks mm/dd/yyyy in an English locale); ``values`` hands it to
+// the API as yyyy-mm-dd and a form refuses a date that is none beside its field.
 export function field(name, label, input = {}) {
   const { type = "text", options, value, ...rest } = input;
   let control;
-  if (type === "textarea") control = h("textarea", { name, id: `f-${name}`, ...rest }, value ?? "");
+  if (type === "date") {
+    control = h("input", { name, id: `f-${name}`, type: "text", value: date(value), "data-type": "date",
+      placeholder: "dd/mm/yyyy", pattern: "\\d{1,2}/\\d{1,2}/\\d{4}", inputmode: "numeric", autocomplete: "off",
+      maxlength: 10, ...rest });
+  } else if (type === "textarea") control = h("textarea", { name, id: `f-${name}`, ...rest }, value ?? "");
   else if (type === "select") {
     control = h("select", { name, id: `f-${name}`, ...rest },
       (options || []).map(([v, text]) => h("option", { value: v, selected: String(v) === String(value ?? "") }, text)));
@@ -53,9 +117,21 @@ export function values(form) {
   for (const el of form.elements) {
     if (!el.name) continue;
     if (el.type === "checkbox") { (out[el.name] ||= []); if (el.checked) out[el.name].push(el.value); }
-    else if (el.type !== "file") out[el.name] = el.value.trim();
+    else if (el.dataset.type === "date") {
+      const iso = isoDate(el.value);
+      if (iso === null) throw new DateError(el.name);
+      out[el.name] = iso;
+    } else if (el.type !== "file") out[el.name] = el.value.trim();
   }
   return out;
+}
+
+// A date typed that is none (31/02/2026, 2026/13/01): refused beside its field, before any call.
+export class DateError extends Error {
+  constructor(name) {
+    super(t("badDate"));
+    this.field = name;
+  }
 }
 
 // A form whose submit runs ``action(values, form)``; a refusal from the API shows its title
@@ -98,6 +174,14 @@ function rowFor(el, name) {
 }
 
 export function showError(el, message, error) {
+  if (error instanceof DateError) {
+    const row = rowFor(el, error.field);
+    if (row) {
+      row.classList.add("invalid");
+      row.querySelector(".field-error").textContent = error.message;
+      return;
+    }
+  }
   if (!(error instanceof ApiError)) {
     message.replaceChildren(h("div", { class: "form-error", role: "alert" }, String(error)));
     return;
