@@ -22,7 +22,7 @@ test: lint
 
 lint: $(READY)
 	$(BIN)/ruff check .
-	$(BIN)/mypy runtime services gateway contracts bench tests
+	$(BIN)/mypy runtime services gateway contracts bench tests demo
 
 bench: $(READY)
 	$(BIN)/python -m bench.suite $(BENCH_ARGS)
