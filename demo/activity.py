@@ -178,7 +178,9 @@ class Activity:
                     self.progress(self.tally)
                 return response.json().get("result")
             code = _code(response)
-            if code in PERMANENT or response.status_code in (400, 401) \
+            done_before = code is not None and (code.startswith("ALREADY_")
+                                                or code.endswith("_EXISTS"))
+            if code in PERMANENT or done_before or response.status_code in (400, 401) \
                     or time.monotonic() > deadline:
                 detail = response.json().get("detail") if response.content else ""
                 raise DemoError(f"{name} ({service}.{method} as {login}): "
@@ -207,10 +209,17 @@ class Activity:
         self.sign_in("admin", self.admin_password)
         tree = self.query("admin", "registry", "tree", limit=200)
         self._walk(tree)
+        missing = sorted({union for _, _, union in USERS.values()} | set(MEMBERS_OF)
+                         - set(self.unions))
+        if missing:
+            raise DemoError(f"the demo province is not loaded (no union {', '.join(missing)})")
         for code in MEMBERS_OF:
             page = self.query("admin", "registry", "members", union_id=self.unions[code], limit=100)
-            for person in page["members"] if isinstance(page, dict) else page:
-                self.people[person["code"]] = person.get("person_id") or person["id"]
+            for person in page["members"]:
+                self.people[person["code"]] = person["id"]
+        missing = sorted({p for p, _, _ in USERS.values() if p} - set(self.people))
+        if missing:
+            raise DemoError(f"the demo province is not loaded (no member {', '.join(missing)})")
         for login, (person, role, union) in USERS.items():
             # Made unless it exists (409: made on an earlier start), rather than a sign-in
             # tried first: failed sign-ins are what a limit per address counts.
@@ -837,7 +846,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         activity.cast()
         activity.year()
-    except DemoError as error:
+    except (DemoError, httpx.HTTPError, KeyError, ValueError) as error:
         print(f"Hoạt động mẫu: dừng ở bước {activity.tally.steps}/{total}: {error}", flush=True)
         return 1
     finally:
