@@ -209,7 +209,7 @@ class Activity:
         self.sign_in("admin", self.admin_password)
         tree = self.query("admin", "registry", "tree", limit=200)
         self._walk(tree)
-        missing = sorted({union for _, _, union in USERS.values()} | set(MEMBERS_OF)
+        missing = sorted(({union for _, _, union in USERS.values()} | set(MEMBERS_OF))
                          - set(self.unions))
         if missing:
             raise DemoError(f"the demo province is not loaded (no union {', '.join(missing)})")
