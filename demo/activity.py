@@ -97,6 +97,7 @@ class Tally:
     steps: int = 0
     new: int = 0
     replayed: int = 0
+    names: list[str] = field(default_factory=list)  # each step's name, in order
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Activity:
     def step(self, name: str, login: str, service: str, method: str, **args: Any) -> Any:
         """One command as ``login``, under its own fixed idempotency key."""
         self.tally.steps += 1
+        self.tally.names.append(name)
         if self.counting:
             return Placeholder(name)
         path, attempt = _path(service, method), 1
@@ -811,14 +813,20 @@ def _code(response: httpx.Response) -> str | None:
     return body.get("code") if isinstance(body, dict) else None
 
 
-def count_steps() -> int:
-    """How many commands the year holds (the script run without sending anything)."""
+def step_names() -> list[str]:
+    """The name of each command of the year, in order (the script run without sending
+    anything); each names its idempotency key, so no two may be the same."""
     dry = Activity("http://127.0.0.1:1", "", "", counting=True)
     try:
         dry.year()
     finally:
         dry.close()
-    return dry.tally.steps
+    return dry.tally.names
+
+
+def count_steps() -> int:
+    """How many commands the year holds."""
+    return len(step_names())
 
 
 def run(base_url: str, admin_password: str, password: str, patience: float = PATIENCE) -> Tally:
