@@ -49,7 +49,7 @@ test-system: $(READY)
 
 lint: $(READY)
 	$(BIN)/ruff check .
-	$(BIN)/mypy runtime services gateway contracts bench tests
+	$(BIN)/mypy runtime services gateway contracts bench tests demo
 
 bench: $(READY)
 	$(BIN)/python -m bench.suite $(BENCH_ARGS)

@@ -1,7 +1,10 @@
 """``make run``: starts every service, its relay and the gateway as separate processes.
 
 Before they start, the demo province is loaded into the registry (``EMU_DEMO_DATA``; set it
-to ``none`` to start empty); a refused file stops the launch.
+to ``none`` to start empty); a refused file stops the launch. Once the gateway answers
+``/ready``, a year of the province's activity is made through its HTTP API in the background
+(``python -m demo.activity``; each step skipped if done on an earlier start);
+``EMU_DEMO_ACTIVITY=0`` turns it off.
 
 RabbitMQ must answer first: if it is installed but stopped it is started; if it is not
 installed, the launcher says what to install and exits non-zero. Ctrl-C (or SIGTERM) stops
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from typing import IO
 from urllib.parse import urlsplit
 
@@ -129,6 +133,50 @@ class Supervisor:
                 child.wait()
 
 
+class DemoActivity:
+    """The demo year (``demo.activity``), run once the gateway is ready, beside the processes
+    and not among them: a demo that fails says so and leaves the system running."""
+
+    def __init__(self, base_url: str, stopping: threading.Event) -> None:
+        self.base_url = base_url
+        self.stopping = stopping
+        self.child: subprocess.Popen[bytes] | None = None
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="demo-activity", daemon=True).start()
+
+    def _ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/ready", timeout=5) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    def _run(self) -> None:
+        while not self.stopping.is_set() and not self._ready():
+            self.stopping.wait(0.5)
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            self.child = subprocess.Popen(
+                [sys.executable, "-m", "demo.activity", "--base-url", self.base_url],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        assert self.child.stdout is not None
+        _copy_output("demo-activity", self.child.stdout)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+            if self.child is not None and self.child.poll() is None:
+                self.child.terminate()
+                try:
+                    self.child.wait(timeout=GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    self.child.kill()
+                    self.child.wait()
+
+
 def local_secret(settings: Settings, name: str) -> str:
     """A secret for a one-machine run, made once and kept under the data folder (mode 0600),
     never in the repository. Operators set the variable instead (compose, Kubernetes)."""
@@ -155,11 +203,17 @@ def main() -> int:
         if subprocess.run(step.argv, check=False).returncode != 0:
             print(f"{step.name} failed; nothing was started", flush=True)
             return 1
+    demo = settings.demo_data is not None and settings.get("EMU_DEMO_ACTIVITY", "1") != "0"
+    if demo:
+        local_secret(settings, "EMU_DEMO_PASSWORD")  # the demo users' password
     plan = processes()
     ports = metrics_ports(plan, settings.metrics_port_base)
     supervisor = Supervisor(plan, ports)
     supervisor.start()
     base = f"http://{settings.gateway_host}:{settings.gateway_port}"
+    activity = DemoActivity(base, supervisor.stopping)
+    if demo:
+        activity.start()
     for name, port in ports.items():
         print(f"{name:>18} metrics on http://127.0.0.1:{port}/metrics (health: /healthz)",
               flush=True)
@@ -175,6 +229,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     code = supervisor.watch()
+    activity.stop()
     if supervisor.stopping.is_set() and code == 0:
         supervisor.stop()
         print("all processes stopped", flush=True)

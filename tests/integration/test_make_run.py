@@ -42,7 +42,8 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
     port = free_port()
     data = tmp_path / "data"
     env = {**os.environ, "AMQP_URI": amqp_uri, "EMU_DATA_DIR": str(data), "GATEWAY_PORT": str(port),
-           "GATEWAY_GRPC_PORT": str(free_port())}
+           "GATEWAY_GRPC_PORT": str(free_port()),
+           "EMU_DEMO_ACTIVITY": "0"}  # the demo year has its own test (below)
     for service in SERVICES:
         env.pop(f"{service.upper()}_DATABASE_URL", None)  # the defaults: SQLite files
     launcher = subprocess.Popen([sys.executable, "-m", "runtime.launcher"], env=env,
