@@ -20,6 +20,10 @@ from services.registry.application import Registry
 from services.registry.domain import POLICY_LAW
 
 ADMIN = CommandContext(actor=Actor("admin", "administrator"))
+# what a union calls its bodies: the names a person reads on every screen
+BODY_NAMES = {"executive_committee": "Ban Chấp hành", "standing_committee": "Ban Thường vụ",
+              "department": "Ban", "idea_incubation_team": "Tổ ươm tạo ý tưởng",
+              "initiative_support_team": "Tổ hỗ trợ sáng kiến"}
 TERM = "2020-01-01"
 
 
@@ -68,7 +72,7 @@ def build(registry: Any) -> Province:
 
         def body(code: str, kind: str, members: str, department: str | None = None,
                  decision: dict[str, Any] | None = None) -> None:
-            body_id = str(registry.constitute_body(p.unions[code], kind, f"{kind} {code}", TERM,
+            body_id = str(registry.constitute_body(p.unions[code], kind, f"{BODY_NAMES[kind]} {code}", TERM,
                                                    None, department, decision))
             p.bodies[f"{code}/{kind}"] = body_id
             for number, letter in enumerate(members):

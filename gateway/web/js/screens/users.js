@@ -151,7 +151,8 @@ async function usersScreen(query = "") {
 
 async function newUserForm() {
   const unions = await scopeUnions();
-  const people = h("select", { name: "person_id", id: "f-person_id" }, h("option", { value: "" }, w("noPerson")));
+  const people = h("select", { name: "person_id", id: "f-person_id", "aria-label": w("person") },
+    h("option", { value: "" }, w("noPerson")));
   const lookup = h("input", { type: "search", id: "f-person-q", placeholder: w("nameHint"), style: "max-width:22rem" });
   const findPeople = async () => {
     const found = lookup.value.trim() ? await get("registry", "search-people", { q: lookup.value.trim(), limit: 20 }) : [];
