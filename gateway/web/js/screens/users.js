@@ -134,7 +134,7 @@ async function usersScreen(query = "") {
   const q = decodeURIComponent(query || "");
   const answer = await request("GET", `/v1/users?${new URLSearchParams({ q, limit: 200 })}`);
   const rows = await Promise.all(answer.items.map(async (u) => [
-    h("a", { href: `#/user/${encodeURIComponent(u.username)}`, "data-user": u.username }, u.username),
+    h("a", { href: `#/user/${encodeURIComponent(u.username)}`, "data-user": u.username }, h("code", {}, u.username)),  // a login name: an identifier, not text
     u.person_id ? await shell.personName(u.person_id) : "—",
     h("div", {}, await Promise.all(u.roles.map(async (g) => h("div", {}, await roleText(g))))),
     stateBadges(u)]));
@@ -216,7 +216,7 @@ async function userScreen(username) {
     await request("POST", `${path(name)}/roles`, grantBody(v));
     await userScreen(username);
   }, { button: w("grantIt"), id: "grant" });
-  shell.page(`${w("account")}: ${user.username}`,
+  shell.page([`${w("account")}: `, h("code", {}, user.username)],
     h("p", {}, h("a", { href: "#/users" }, w("back"))),
     message,
     h("div", { class: "card", id: "user" },
