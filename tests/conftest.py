@@ -112,3 +112,4 @@ def _unit_tests_open_no_connection(request: pytest.FixtureRequest,
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(psycopg.Connection, "connect", refuse_postgresql)
+    monkeypatch.setattr(psycopg, "connect", refuse_postgresql)  # bound at import: patched apart

@@ -47,3 +47,18 @@ def test_a_missing_browser_stops_at_once_with_the_command_that_installs_it(tmp_p
     assert answer.returncode == 2
     assert "sudo apt-get install -y chromium" in answer.stderr
     assert time.monotonic() - started < 10
+
+
+def test_a_unit_test_that_opens_a_connection_fails_at_once() -> None:
+    # the unit tier runs with every server stopped: tests/conftest.py refuses any connection
+    import socket
+
+    import psycopg
+    import pytest
+
+    from tests.conftest import NetworkInUnitTest
+
+    with pytest.raises(NetworkInUnitTest):
+        socket.create_connection(("127.0.0.1", 5672), timeout=1)
+    with pytest.raises(NetworkInUnitTest):
+        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=1)
