@@ -23,8 +23,10 @@ from runtime.trail import AuditQueries
 AUDIT_SERVICE = "audit"  # served by the gateway itself, over the services' audit queries
 
 # What stays inside the system: the log and positions (relays, consumers), liveness (the
-# gateway's own /ready) and record versions (the gateway's ETags).
-INTERNAL = {"notifications", "processed", "registry_position", "known_union", "health", "version"}
+# gateway's own /ready), record versions (the gateway's ETags) and what the audit trail
+# follows through each service's records (the gateway's own audit functions).
+INTERNAL = {"notifications", "processed", "registry_position", "known_union", "health", "version",
+            "trail_links"}
 
 
 @dataclass(frozen=True)

@@ -398,6 +398,12 @@ class EventSourcedService:
         return self.app.chain_checkpoint()
 
     @query
+    def trail_links(self) -> dict[str, Any]:
+        """R5.1: what the auditors' trail follows through this service's records (its
+        ``trail.py``, read by ``runtime.trail`` without importing the service)."""
+        return self.app.trail_links()
+
+    @query
     def version(self, aggregate_id: str) -> int | None:
         """The version of one of this service's records (None if there is none): what an
         ETag carries, so an update can say which version it expects."""

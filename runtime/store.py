@@ -234,6 +234,10 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     # Views of upstream services' published events (e.g. the registry's facts), written in
     # the same transaction as the tracking record of the notifications that brought them.
     upstream_views: ClassVar[tuple[type[UpstreamView], ...]] = ()
+    # What the auditors' trail follows through this service's records (``runtime.trail``):
+    # the plain data of the service's own ``trail.py``; none for a service whose records
+    # are no step of a decision's chain.
+    trail: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -352,6 +356,11 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         uid = parse_uuid(aggregate_id, "aggregate_id")
         events = self.recorder.select_events(uid, desc=True, limit=1)
         return events[0].originator_version if events else None
+
+    def trail_links(self) -> dict[str, Any]:
+        """R5.1: what the auditors' trail follows through this service's records: which
+        records each names, the stage of each step, its stages in order with their titles."""
+        return dict(self.trail)
 
     def verify_chain(self, checkpoints: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
         """R5.1: recomputes this store's hash chain; the first break, if any, by position,

@@ -1,19 +1,18 @@
 """One decision's whole story, across the services, for auditors (R4.5, R5.1).
 
-A recognition, a classification, an award or a revocation is the last step of a chain that
-runs through several services: an idea raised and developed, an initiative registered,
-evaluated, recognised, applied and proposed (initiatives), a nomination, a selection, a dossier
-submitted and returned and submitted again, and the decision itself (awards), judged by facts
-the reviews service published. ``DecisionTrail`` follows that chain from any record:
+A decision is the last step of a chain that runs through several services, each record
+naming the records it rests on and citing as evidence the events another service published.
+``DecisionTrail`` follows that chain from any record:
 
-- the **records** the decision rests on: the ids each record names (``LINKS``: an award names
-  its nominations and its dossier, a nomination its initiatives and the lower award it relies
-  on, an initiative its idea) and the published events its evidence cites (matched by event
-  id, or found through the awards service, which keeps the events it judged by);
-- every **step** of every record, oldest first: what happened, at which stage, who acted under
-  which role and union, when (recorded and effective), the authority, reason, evidence and
-  rule-set version of a decision, and the correlation and causation ids that tie a step to the
-  event that caused it (``caused_by`` when that event is in the trail too);
+- the **records** the decision rests on: the ids each record names (its service declares
+  where, ``trail_links``) and the published events its evidence cites (matched by event id,
+  or found through the service that keeps the events it judged by);
+- every **step** of every record, oldest first: what happened, at which stage of the chain
+  (each service declares the stage of its records' events, and the order and titles of its
+  stages), who acted under which role and union, when (recorded and effective), the
+  authority, reason, evidence and rule-set version of a decision, and the correlation and
+  causation ids that tie a step to the event that caused it (``caused_by`` when that event
+  is in the trail too);
 - the **authority then**: for each decision, the deciding body and its members, and the union
   and the unions above it, as the registry held them on the decision's date, next to the union
   as it stands today, so an auditor sees whether the decider sat on the body then, even after
@@ -21,8 +20,9 @@ the reviews service published. ``DecisionTrail`` follows that chain from any rec
 
 It reads through one function, ``call(service, method, **kwargs)``: the gateway passes its RPC
 pool (the auditor's own context, so the services judge the call), the command line the
-applications over the stores (``runtime.audit``). ``report_html`` renders the same trail as a
-page a person reads and prints.
+applications over the stores (``runtime.audit``). The services' declarations come through it
+too, so this module imports no service and knows none of their records. ``report_html``
+renders the same trail as a page a person reads and prints.
 """
 
 from __future__ import annotations
@@ -31,70 +31,47 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cached_property
 from typing import Any
 
 from runtime.errors import DomainError, InvalidInput, NotFound
+from runtime.services import SERVICES
 from runtime.text import parse_uuid
 
 Call = Callable[..., Any]  # call(service, method, **kwargs) -> the service's answer
 
-# The services whose records are decisions and the steps to them; the registry is who and
-# where (its records appear as the authority and the tree, not as steps).
-RECORD_SERVICES = ("initiatives", "reviews", "awards")
-CITED_BY = "awards"  # the service that keeps the other services' events it judged by
-
-# What a record names of other records: service -> record kind -> path in its state -> the
-# service that holds the records there. A ``*`` walks every item of a list.
-LINKS: dict[str, dict[str, dict[str, str]]] = {
-    "initiatives": {
-        "Idea": {"initiative_id": "initiatives"},
-        "Initiative": {"idea_id": "initiatives"},
-        "Replication": {"initiative_id": "initiatives"},
-    },
-    "awards": {
-        "Nomination": {"initiative_ids.*": "initiatives", "carries": "awards",
-                       "relies_on.*": "awards"},
-        "Submission": {"nomination_ids.*": "awards"},
-        "Award": {"submission_id": "awards", "awardees.*.nomination_id": "awards",
-                  "awardees.*.relies_on.*": "awards"},
-        "Achievement": {"award_id": "awards"},
-    },
-    "reviews": {},
-}
-
-# The stage of the chain each step belongs to (R4.5: idea -> registration -> evaluation ->
-# recognition -> application -> proposal -> dossier -> decision), by record and event.
-STAGES: dict[str, dict[str, str]] = {
-    "Idea": {"*": "idea"},
-    "Initiative": {"Registered": "registration", "CouncilConstituted": "evaluation",
-                   "Evaluated": "evaluation", "TopicAccepted": "evaluation",
-                   "Recognised": "recognition", "RecognisedAtLevel": "recognition",
-                   "Refused": "recognition", "DeclinedAtLevel": "recognition",
-                   "ApplicationReported": "application", "Adopted": "application",
-                   "Proposed": "proposal", "Revoked": "revocation"},
-    "Replication": {"*": "application"},
-    "Attestation": {"*": "evaluation"},
-    "Classification": {"*": "evaluation"},
-    "Nomination": {"Nominated": "proposal", "Withdrawn": "proposal", "Awarded": "decision"},
-    "SelectionMeeting": {"*": "proposal"},
-    "Submission": {"*": "dossier"},
-    "Document": {"*": "dossier"},
-    "Award": {"Decided": "decision", "Revoked": "revocation"},
-    "Achievement": {"Rewarded": "decision", "RewardRevoked": "revocation"},
-}
-STAGE_ORDER = ("idea", "registration", "evaluation", "recognition", "application", "proposal",
-               "dossier", "decision", "revocation")
+# The registry is who and where: its records appear as the authority and the tree, not as
+# steps. Every other service's records are steps, and each declares (its ``trail_links``
+# query) what its records name, which stage each step belongs to and the titles of those
+# stages, so this module knows no service's records.
+AUTHORITY = "registry"
+RECORD_SERVICES = tuple(name for name in SERVICES if name != AUTHORITY)
+OTHER = "other"  # the stage of a step no service declared
+OTHER_TITLE = "Khác"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
-def stage_of(record: str, event: str) -> str:
-    stages = STAGES.get(record, {})
-    return stages.get(event) or stages.get("*") or "other"
+def chain_order(orders: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    """One order of the chain's stages that keeps every service's own order: a stage comes
+    once each stage a service puts before it has come, and of the stages ready the one named
+    first comes first. Should two services disagree, the rest follow in the order named."""
+    named: dict[str, set[str]] = {}  # stage -> the stages some service puts before it
+    for order in orders:
+        earlier: list[str] = []
+        for stage in order:
+            named.setdefault(stage, set()).update(earlier)
+            earlier.append(stage)
+    chain: list[str] = []
+    while len(chain) < len(named):
+        ready = [stage for stage, before in named.items()
+                 if stage not in chain and before <= set(chain)]
+        chain.extend(ready[:1] or [stage for stage in named if stage not in chain])
+    return tuple(chain)
 
 
 def walk(value: Any, path: str) -> Iterator[str]:
-    """The ids at a path of a record's state (``awardees.*.nomination_id``)."""
+    """The ids at a path of a record's state (``items.*.record_id``)."""
     head, _, rest = path.partition(".")
     if head == "*":
         for item in value if isinstance(value, list) else ():
@@ -134,6 +111,34 @@ class DecisionTrail:
         self.call = call
         self.max_records = max_records
         self.visible = visible or (lambda union_id: True)
+
+    # --- what each service declares of its records ----------------------------------------
+
+    @cached_property
+    def declared(self) -> dict[str, Mapping[str, Any]]:
+        """Each record service's declaration (its ``trail_links``): what its records name,
+        the records that name them, the query that finds cited events, the stage of each
+        step and its stages in order with their titles. Asked once per trail."""
+        return {name: self.call(name, "trail_links") for name in RECORD_SERVICES}
+
+    @cached_property
+    def stage_order(self) -> tuple[str, ...]:
+        """R5.1: the stages of the chain in order, from every service's own order."""
+        return chain_order([stage for stage, _title in declared.get("stages", ())]
+                           for declared in self.declared.values())
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """The title of each stage, as the report shows it."""
+        titles = {OTHER: OTHER_TITLE}
+        for declared in self.declared.values():
+            for stage, title in declared.get("stages", ()):
+                titles.setdefault(stage, title)
+        return titles
+
+    def stage_of(self, service: str, record: str, event: str) -> str:
+        stages = self.declared[service].get("steps", {}).get(record, {})
+        return str(stages.get(event) or stages.get("*") or OTHER)
 
     # --- where a record lives -------------------------------------------------------------
 
@@ -180,7 +185,7 @@ class DecisionTrail:
             if truncated:
                 break
             # Evidence the records cite that is not a step of a record already in the trail:
-            # the awards service says which record each such event was about.
+            # the service that keeps the events it judged by says which record each was about.
             known = {s["event_id"] for r in records.values() for s in r["steps"]}
             wanted = sorted({e for r in records.values() for e in r["cites"]} - known - looked_up)
             looked_up.update(wanted)
@@ -204,7 +209,8 @@ class DecisionTrail:
             return {"service": service, "id": record_id, "record": kind, "version": None,
                     "union_id": state.get("union_id"), "why": why, "hidden": True, "state": {},
                     "steps": [], "cites": [], "_links": []}
-        links = [(target, found) for path, target in LINKS.get(service, {}).get(kind, {}).items()
+        declared = self.declared[service]
+        links = [(target, found) for path, target in declared.get("links", {}).get(kind, {}).items()
                  for found in walk(state, path)] + self._named_by(service, kind, record_id)
         cites = set(cited(state)) | {e for s in steps for e in cited(s.get("decision") or {})}
         return {"service": service, "id": record_id, "record": kind, "version": current["version"],
@@ -212,16 +218,22 @@ class DecisionTrail:
                 "cites": sorted(cites), "_links": links}
 
     def _named_by(self, service: str, kind: str, record_id: str) -> list[tuple[str, str]]:
-        """Records that name this one: a nomination's selection meetings and dossiers."""
-        if (service, kind) != ("awards", "Nomination"):
+        """Records of the same service that name this one, found by the query it declares."""
+        named_by = self.declared[service].get("named_by", {}).get(kind)
+        if named_by is None:
             return []
-        found = self.call("awards", "proceedings", nomination_id=record_id)
-        return [("awards", i) for i in [*found["meetings"], *found["submissions"]]]
+        found = self.call(service, named_by["query"], **{named_by["argument"]: record_id})
+        return [(service, i) for key in named_by["lists"] for i in found[key]]
 
     def _cited(self, event_ids: list[str]) -> list[dict[str, Any]]:
+        """Which record each cited event was about, from the services that keep the other
+        services' events they judged by."""
         found: list[dict[str, Any]] = []
-        for start in range(0, len(event_ids), 500):
-            found.extend(self.call(CITED_BY, "cited_events", event_ids=event_ids[start:start + 500]))
+        keepers = [(service, declared["cited_events"]) for service, declared
+                   in self.declared.items() if declared.get("cited_events")]
+        for service, query in keepers:
+            for start in range(0, len(event_ids), 500):
+                found.extend(self.call(service, query, event_ids=event_ids[start:start + 500]))
         return found
 
     def _assemble(self, root: dict[str, Any], records: list[dict[str, Any]],
@@ -236,7 +248,7 @@ class DecisionTrail:
                     "service": record["service"], "record": record["record"],
                     "record_id": record["id"], "version": step["version"],
                     "event": step["event"], "event_id": step["event_id"],
-                    "stage": stage_of(record["record"], step["event"]),
+                    "stage": self.stage_of(record["service"], record["record"], step["event"]),
                     "on": step.get("on"),
                     "actor": step.get("actor"), "recorded_at": step.get("recorded_at"),
                     "effective_at": step.get("effective_at"),
@@ -250,24 +262,25 @@ class DecisionTrail:
                     "causation_id": step.get("causation_id"),
                     "caused_by": _ref(*caused) if caused else None,
                 })
-        # A step with no date of its own (a nomination marked awarded) happened with the
-        # dated step of the same command.
+        # A step with no date of its own (a record marked by another's decision) happened
+        # with the dated step of the same command.
         dated = {s["correlation_id"]: s["on"] for s in timeline if s["on"] and s["correlation_id"]}
         for s in timeline:
             s["on"] = s["on"] or dated.get(s["correlation_id"])
         # By the date each step says it happened on, then as recorded; steps of one day in the
-        # order of the chain's stages (an idea developed the day it is registered comes first).
+        # order of the chain's stages (a record developed the day the next one is made from it
+        # comes first).
+        order = self.stage_order
         timeline.sort(key=lambda s: (s["on"] or str(s["recorded_at"] or "")[:10],
-                                     str(s["recorded_at"] or ""), STAGE_ORDER.index(s["stage"])
-                                     if s["stage"] in STAGE_ORDER else len(STAGE_ORDER),
+                                     str(s["recorded_at"] or ""), order.index(s["stage"])
+                                     if s["stage"] in order else len(order),
                                      s["record_id"], s["version"]))
         decisions = [s for s in timeline if s["authority"]]
         cites = sorted({e for r in records for e in r["cites"]})
         return {
             "record_id": root["id"], "service": root["service"], "record": root["record"],
             "union_id": root["union_id"], "version": root["version"],
-            "stages": [stage for stage in STAGE_ORDER
-                       if any(s["stage"] == stage for s in timeline)],
+            "stages": [stage for stage in order if any(s["stage"] == stage for s in timeline)],
             "records": [{k: v for k, v in r.items() if k != "steps"} for r in records],
             "timeline": timeline,
             "authority": [self._authority(s) for s in decisions],
@@ -297,11 +310,11 @@ class DecisionTrail:
         if not union_id or not on:
             return {**check, "held": None, "note": "the decision names no body"}
         try:
-            bodies = self.call("registry", "bodies", union_id=union_id, as_of=on,
+            bodies = self.call(AUTHORITY, "bodies", union_id=union_id, as_of=on,
                                kind=authority.get("kind"))
-            check["union_then"] = [self.call("registry", "get_union", union_id=union_id,
+            check["union_then"] = [self.call(AUTHORITY, "get_union", union_id=union_id,
                                              as_of=on),
-                                   *self.call("registry", "ancestors", union_id=union_id, as_of=on)]
+                                   *self.call(AUTHORITY, "ancestors", union_id=union_id, as_of=on)]
             check["union_now"] = self._now(union_id)
         except DomainError as error:
             return {**check, "held": None, "note": f"{error.code}: {error.message}"}
@@ -314,8 +327,8 @@ class DecisionTrail:
     def _now(self, union_id: str) -> list[dict[str, Any]]:
         """The union and those above it today (empty if it no longer exists)."""
         try:
-            return [self.call("registry", "get_union", union_id=union_id),
-                    *self.call("registry", "ancestors", union_id=union_id)]
+            return [self.call(AUTHORITY, "get_union", union_id=union_id),
+                    *self.call(AUTHORITY, "ancestors", union_id=union_id)]
         except DomainError:
             return []
 
@@ -330,15 +343,15 @@ class AuditQueries:
         self.call = call
         self.visible = visible
 
-    def _trail(self, record_id: str, service: str | None) -> dict[str, Any]:
-        return DecisionTrail(self.call, visible=self.visible).trail(record_id, service)
+    def _trail(self) -> DecisionTrail:
+        return DecisionTrail(self.call, visible=self.visible)
 
     def decision_trail(self, record_id: str, service: str | None = None) -> dict[str, Any]:
         """R4.5, R5.1: a decision's causal chain across the services (idea, registration,
         evaluation, recognition, application, proposal, dossier, decision), each step with
         actor, authority, time, reason, evidence and rule-set version, and the union tree and
         deciding body as they stood on each decision's date."""
-        return self._trail(record_id, service)
+        return self._trail().trail(record_id, service)
 
     def audit_report(self, record_id: str, service: str | None = None, format: str = "html",
                      verify: bool = True) -> dict[str, Any]:
@@ -346,15 +359,16 @@ class AuditQueries:
         (HTML), with the verification of the hash chain of every store it draws on."""
         if format not in self.FORMATS:
             raise InvalidInput(f"format is one of {', '.join(self.FORMATS)}", {"field": "format"})
-        trail = self._trail(record_id, service)
+        trails = self._trail()
+        trail = trails.trail(record_id, service)
         integrity = {name: self.call(name, "verify_chain")
-                     for name in sorted({r["service"] for r in trail["records"]} | {"registry"})
+                     for name in sorted({r["service"] for r in trail["records"]} | {AUTHORITY})
                      } if verify else {}
         if format == "json":
             content = report_json({**trail, "integrity": integrity})
             media_type = "application/json"
         else:
-            content, media_type = report_html(trail, integrity), "text/html; charset=utf-8"
+            content, media_type = report_html(trail, integrity, trails.titles), "text/html; charset=utf-8"
         return {"record_id": trail["record_id"], "union_id": trail["union_id"],
                 "format": format, "media_type": media_type,
                 "filename": f"audit-{trail['record'].lower()}-{trail['record_id']}.{format}",
@@ -385,20 +399,17 @@ def _ref(record: Mapping[str, Any], step: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- the report a person reads -----------------------------------------------------------------
 
-STAGE_TITLES = {"idea": "Ý tưởng", "registration": "Đăng ký", "evaluation": "Đánh giá",
-                "recognition": "Công nhận", "application": "Áp dụng", "proposal": "Đề nghị",
-                "dossier": "Hồ sơ", "decision": "Quyết định", "revocation": "Thu hồi",
-                "other": "Khác"}
-
-
 def report_json(trail: Mapping[str, Any]) -> str:
     return json.dumps(trail, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-def report_html(trail: Mapping[str, Any], integrity: Mapping[str, Any] | None = None) -> str:
+def report_html(trail: Mapping[str, Any], integrity: Mapping[str, Any] | None = None,
+                titles: Mapping[str, str] | None = None) -> str:
     """The trail as one self-contained page (Vietnamese headings, printable): the timeline,
-    the authority at each decision, the tree then and now, and the stores' verification."""
+    the authority at each decision, the tree then and now, and the stores' verification.
+    ``titles`` are the stages' titles as the services declare them (``DecisionTrail.titles``)."""
     e = html.escape
+    titles = titles or {}
 
     def union_path(unions: Iterable[Mapping[str, Any]]) -> str:
         return " › ".join(e(str(u.get("name", u.get("id")))) for u in unions) or "—"
@@ -413,7 +424,7 @@ def report_html(trail: Mapping[str, Any], integrity: Mapping[str, Any] | None = 
         rows.append(
             "<tr>"
             f"<td>{e(str(s.get('on') or s['recorded_at'] or '')[:10])}</td>"
-            f"<td>{e(STAGE_TITLES.get(s['stage'], s['stage']))}</td>"
+            f"<td>{e(titles.get(s['stage'], s['stage']))}</td>"
             f"<td>{e(s['service'])} · {e(s['record'])} v{s['version']}<br><b>{e(s['event'])}</b></td>"
             f"<td>{e(str(actor.get('user_id', '')))}<br><small>{e(str(actor.get('role', '')))}"
             f"{' · ' + e(str(actor['union_id'])) if actor.get('union_id') else ''}</small></td>"
@@ -456,7 +467,7 @@ th{{background:#eee}} small{{color:#444}}
 </style></head><body>
 <h1>{e(title)}</h1>
 <p>Dịch vụ: {e(trail['service'])} · phiên bản {trail['version']} · các bước:
-{e(' → '.join(STAGE_TITLES.get(s, s) for s in trail['stages']))}
+{e(' → '.join(titles.get(s, s) for s in trail['stages']))}
 {'<br><b>Chuỗi bị cắt ngắn (quá nhiều hồ sơ).</b>' if trail.get('truncated') else ''}</p>
 <h2>Diễn biến</h2>
 <table><tr><th>Ngày</th><th>Bước</th><th>Hồ sơ · sự kiện</th><th>Người thực hiện</th>

@@ -67,6 +67,7 @@ from services.awards.domain import (
 from services.awards.facts import FACTS, Criteria, MovementFacts
 from services.awards.published import RULES
 from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
+from services.awards.trail import TRAIL
 from services.registry.domain import BodyKind
 from services.registry.facts import Authority, RegistryFacts
 
@@ -112,6 +113,7 @@ def _ids(values: object, field: str) -> list[str]:
 
 class Awards(ServiceApplication):
     service = "awards"
+    trail = TRAIL
     read_model_class = AwardsReadModel
     upstream_views = (RegistryFacts, MovementFacts)
 

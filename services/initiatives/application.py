@@ -62,6 +62,7 @@ from services.initiatives.domain import (
 )
 from services.initiatives.published import RULES
 from services.initiatives.readmodel import BOOK_COLUMNS, InitiativesQueries, InitiativesReadModel
+from services.initiatives.trail import TRAIL
 from services.registry.domain import BodyKind, Level
 from services.registry.facts import Authority, NoAuthority, RegistryFacts
 
@@ -96,6 +97,7 @@ def add_months(day: date, months: int) -> date:
 
 class Initiatives(ServiceApplication):
     service = "initiatives"
+    trail = TRAIL
     read_model_class = InitiativesReadModel
     upstream_views = (RegistryFacts,)
 

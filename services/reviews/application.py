@@ -57,6 +57,7 @@ from services.reviews.domain import (
 )
 from services.reviews.published import RULES
 from services.reviews.readmodel import ReviewsReadModel
+from services.reviews.trail import TRAIL
 
 TEXT_MAX = 4000
 ITEMS_MAX = 200
@@ -101,6 +102,7 @@ def _reach(value: object) -> int:
 
 class Reviews(ServiceApplication):
     service = "reviews"
+    trail = TRAIL
     read_model_class = ReviewsReadModel
     upstream_views = (RegistryFacts,)
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from runtime.context import use_context
 from runtime.errors import DomainError
-from runtime.trail import STAGE_ORDER, AuditQueries, DecisionTrail, over_applications
-from tests.support.awards_world import World, to_the_province, world
+from runtime.trail import AuditQueries, DecisionTrail, over_applications
+from tests.support.awards_world import STAGE_ORDER, World, to_the_province, world
 from tests.support.province import ADMIN
 
 
