@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.__main__ import RESULTS, percentile
+from demo.province import scaled
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, use_context
 from services.registry.application import Registry
-from services.registry.demo import scaled
 from services.registry.domain import Union
 from services.registry.importer import app_import
 from tests.support.infra import fresh_database

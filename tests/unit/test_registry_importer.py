@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from demo.province import province
 from runtime.context import Actor, CommandContext, use_context
 from runtime.errors import DomainError
 from runtime.store import metadata_of
 from services.registry.application import Registry
-from services.registry.demo import province
 from services.registry.domain import Union
 from services.registry.importer import app_import, main, read
 

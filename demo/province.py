@@ -18,7 +18,7 @@ What the data honours, because the importer refuses anything else:
   members of a grassroots union's bodies are that union's members, and nobody sits on a
   body whose term started before they joined.
 
-``python -m services.registry.demo OUT.json [--unions N --members M]`` writes a file.
+``python -m demo.province OUT.json [--unions N --members M]`` writes a file.
 """
 
 from __future__ import annotations
@@ -888,7 +888,7 @@ def write(data: dict[str, Any], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.registry.demo",
+    parser = argparse.ArgumentParser(prog="python -m demo.province",
                                      description="Write registry import data.")
     parser.add_argument("out", type=Path, help="the JSON file to write")
     parser.add_argument("--unions", type=int, help="a scaled tree of about this many unions")
