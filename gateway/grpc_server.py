@@ -57,7 +57,8 @@ from gateway.messages import detail as localized_detail
 from gateway.messages import language_from
 from gateway.policy import Principal
 from runtime.config import Settings
-from runtime.errors import DomainError, InvalidInput, MalformedMessage, store_unavailable
+from runtime.errors import DomainError, InvalidInput, MalformedMessage
+from runtime.store import store_unavailable
 
 log = logging.getLogger("emulation.gateway")
 

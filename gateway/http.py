@@ -52,7 +52,8 @@ from gateway.messages import (
     message,
 )
 from runtime import observability
-from runtime.errors import STORE_FAILURES, DomainError, InvalidInput, store_unavailable
+from runtime.errors import DomainError, InvalidInput
+from runtime.store import STORE_FAILURES, store_unavailable
 
 log = logging.getLogger("emulation.gateway")
 WEB = Path(__file__).parent / "web"  # the web front end for union offices and auditors

@@ -46,9 +46,9 @@ from runtime.errors import (
     MalformedMessage,
     StoreUnavailable,
     UnknownContract,
-    store_unavailable,
 )
 from runtime.inbox import CATCH_UP
+from runtime.store import store_unavailable
 
 log = logging.getLogger("emulation.adapter")
 

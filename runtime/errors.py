@@ -7,15 +7,15 @@ unauthenticated), so the gateway maps kinds to HTTP/gRPC statuses once, in one t
 Errors cross RPC as themselves: the nameko adapter sends ``(message, details, code)`` and
 ``DomainError(message, details, code)`` on the caller's side rebuilds the subclass that
 owns that code, so callers catch typed errors, not strings.
+
+Every domain imports this module, so it imports no persistence: which database failures mean
+``StoreUnavailable`` is said where the store is (``runtime.store.store_unavailable``).
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any, ClassVar
-
-import eventsourcing.persistence
-import sqlalchemy.exc
 
 KINDS = ("invalid", "not_found", "conflict", "forbidden", "unauthenticated", "unavailable",
          "throttled")
@@ -103,20 +103,6 @@ class StoreUnavailable(DomainError):
 
     code = "STORE_UNAVAILABLE"
     kind = "unavailable"
-
-
-# The store's connection failing, as SQLAlchemy and as the eventsourcing library say it.
-STORE_FAILURES: tuple[type[Exception], ...] = (
-    sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-    eventsourcing.persistence.OperationalError, eventsourcing.persistence.InterfaceError)
-
-
-def store_unavailable(error: BaseException) -> StoreUnavailable | None:
-    """The refusal to answer with when ``error`` is the store's connection failing (not a
-    mistake in a statement, which stays an internal error)."""
-    if isinstance(error, STORE_FAILURES) or getattr(error, "connection_invalidated", False):
-        return StoreUnavailable("the store did not answer; try again", {})
-    return None
 
 
 class MalformedMessage(DomainError):

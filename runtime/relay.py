@@ -28,10 +28,9 @@ from kombu.exceptions import OperationalError
 from runtime import faults, observability
 from runtime.bus import events_exchange
 from runtime.config import Settings
-from runtime.errors import STORE_FAILURES
 from runtime.observability import Heartbeat, serve_metrics, setup_logging
 from runtime.publication import Publication
-from runtime.store import ServiceApplication, schema_lock
+from runtime.store import STORE_FAILURES, ServiceApplication, schema_lock
 
 log = logging.getLogger("emulation.relay")
 

@@ -27,6 +27,7 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import DomainEventProtocol, Snapshot
 from eventsourcing.persistence import (
     IntegrityError,
+    InterfaceError,
     JSONTranscoder,
     Mapper,
     OperationalError,
@@ -45,7 +46,7 @@ from runtime.clock import Clock, SystemClock
 from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
 from runtime.contracts import Catalog, Envelope
-from runtime.errors import ActorRequired, Conflict, InvalidInput
+from runtime.errors import ActorRequired, Conflict, InvalidInput, StoreUnavailable
 from runtime.requests import RequestLedger
 
 if TYPE_CHECKING:
@@ -61,6 +62,19 @@ class VersionConflict(Conflict):
     """The caller expected another version of the record (a stale If-Match)."""
 
     code = "VERSION_CONFLICT"
+
+
+# The store's connection failing, as SQLAlchemy and as the eventsourcing library say it.
+STORE_FAILURES: tuple[type[Exception], ...] = (
+    sa.exc.OperationalError, sa.exc.InterfaceError, OperationalError, InterfaceError)
+
+
+def store_unavailable(error: BaseException) -> StoreUnavailable | None:
+    """The refusal to answer with when ``error`` is the store's connection failing (not a
+    mistake in a statement, which stays an internal error)."""
+    if isinstance(error, STORE_FAILURES) or getattr(error, "connection_invalidated", False):
+        return StoreUnavailable("the store did not answer; try again", {})
+    return None
 
 
 class AttributedMapper(Mapper[UUID]):

@@ -68,7 +68,8 @@ def test_r5_3_a_store_that_does_not_answer_is_unavailable_not_an_internal_error(
     import eventsourcing.persistence
     import sqlalchemy.exc
 
-    from runtime.errors import StoreUnavailable, store_unavailable
+    from runtime.errors import StoreUnavailable
+    from runtime.store import store_unavailable
 
     cut = sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
     for error in (cut, eventsourcing.persistence.OperationalError("terminating connection"),

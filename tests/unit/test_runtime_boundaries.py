@@ -1,12 +1,15 @@
 """The runtime stands under the services and knows none of them: nothing in ``runtime/``
 imports a service, so a service can change (and be deployed) without the runtime changing
-with it (R5.3), and the auditors' trail learns how each service's records link, and the
-stages of the chain, from the service's own declaration (R5.1)."""
+with it (R5.3); the auditors' trail learns how each service's records link, and the
+stages of the chain, from the service's own declaration (R5.1); and the errors every domain
+imports bring no database library with them."""
 
 from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,15 @@ def test_r5_3_no_runtime_module_imports_a_service() -> None:
     found = sorted(f"{path.name} imports {module}" for path in RUNTIME.glob("*.py")
                    for module in imported(path) if module.split(".")[0] == "services")
     assert found == []
+
+
+def test_the_errors_every_domain_imports_load_no_persistence() -> None:
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, runtime.errors; print(sorted({m.split('.')[0] "
+         "for m in sys.modules} & {'sqlalchemy', 'eventsourcing', 'eventsourcing_sqlalchemy', "
+         "'psycopg'}))"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
 
 
 def declarations() -> dict[str, Mapping[str, Any]]:
