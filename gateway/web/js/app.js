@@ -6,10 +6,11 @@ import * as searchScreens from "./screens/search.js";
 import * as usersScreens from "./screens/users.js";
 import * as decisionScreens from "./screens/decisions.js";
 import * as registryScreens from "./screens/registry.js";
+import * as importScreens from "./screens/imports.js";
 import * as reviewsScreens from "./screens/reviews.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, usersScreens];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens];
 import {
   badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,
 } from "./ui.js";
