@@ -315,8 +315,19 @@ async function ideaScreen(id) {
       field("on", t("date"), { type: "date", value: today() })], async (v) => {
       await post("initiatives", "coach-idea", { idea_id: id, ...v });
       await ideaScreen(id);
-    }, { id: "coach" }) : null);
+    }, { id: "coach" }) : null,
+    // Its author may take an open idea back, saying why (R3.1).
+    idea.status === "open" && ctx.me.person_id === idea.author_id ? form(ownWords(WITHDRAW.title), [
+      field("reason", ownWords(WITHDRAW.reason), { type: "textarea" }),
+      field("on", t("date"), { type: "date", value: today() })], async (v) => {
+      await post("initiatives", "withdraw-idea", { idea_id: id, ...v });
+      await ideaScreen(id);
+    }, { id: "withdraw-idea", button: ownWords(WITHDRAW.button) }) : null);
 }
+
+const WITHDRAW = { title: { vi: "Rút ý tưởng", en: "Withdraw the idea" },
+  reason: { vi: "Lý do rút ý tưởng", en: "Why it is withdrawn" }, button: { vi: "Rút ý tưởng", en: "Withdraw" } };
+const ownWords = (label) => label[language()] ?? label.vi;
 
 // --- the grassroots committee (R3.2–R3.7) ---------------------------------------------------
 
