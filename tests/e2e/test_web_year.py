@@ -376,6 +376,7 @@ def test_r3_8_another_union_adopts_the_initiative_and_reports_its_replication(
     synced(world)
     page = open_as(world, "f")
     menu(page, "Nhân rộng", "replication")
+    # The number the upper union's notice of replication gives (CS-2 cannot read CS-1's book).
     page.fill("#adopt #f-initiative_id", world["state"]["sk01"])
     fill_date(page, "#adopt #f-adopted_on", "2025-06-10")
     page.fill("#adopt #f-reason", "Áp dụng sổ theo dõi đoàn viên điện tử tại bệnh viện")
@@ -458,7 +459,7 @@ def test_r4_3_r4_4_the_grassroots_committee_nominates_its_member_to_the_upper_un
     page.select_option("#nominate #f-form", "giay_khen_cap_tren")
     page.fill("#nominate #f-year", "2025")
     page.fill("#nominate #f-achievement", "Sáng kiến sổ theo dõi đoàn viên điện tử")
-    page.fill("#nominate #f-initiative_ids", world["state"]["sk01"])
+    page.check("#nominate [data-field=initiative_ids] label:has-text('SK-01') input")
     fill_date(page, "#nominate #f-nominated_on", "2026-03-06")
     submit(page, "nominate")
     wait(page, "#nominations td:has-text('Giấy khen')")

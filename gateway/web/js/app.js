@@ -546,6 +546,8 @@ async function awardsScreen() {
     get("awards", "submissions", { union_id: u.id }),
   ]);
   const people = u.level === "grassroots" ? await unionMembers(u.id) : [];
+  const recognisedHere = u.level === "grassroots"
+    ? (await get("initiatives", "tracking-book", { union_id: u.id, status: "recognised", limit: 200 })).entries : null;
   const forms = catalogue.forms.filter((f) => f.level === level || f.level === LEVEL_ABOVE[u.level]);
   const formTitle = Object.fromEntries(catalogue.forms.map((f) => [f.code, f.title]));
   const nominee = async (n) => (n.subject === "individual" ? personName(n.subject_id) : unionName(n.subject_id));
@@ -565,14 +567,17 @@ async function awardsScreen() {
     field("form", t("form"), { type: "select", options: [["", t("choose")], ...forms.map((f) => [f.code, f.title])] }),
     field("year", t("year"), { type: "number", value: year }),
     field("achievement", t("achievement"), { type: "textarea" }),
-    field("initiative_ids", `${t("initiative")} (id)`),
+    // At a grassroots union, its own recognised initiatives to pick from; above, their ids.
+    recognisedHere ? checks("initiative_ids", t("initiative"), recognisedHere.map((e) => [e.initiative_id,
+      `${e.reference} — ${e.name}`, false])) : field("initiative_ids", `${t("initiative")} (id)`),
     field("nominated_on", t("date"), { type: "date", value: today() })],
   async (v) => {
     const base = v.carries ? toUs.find((n) => n.nomination_id === v.carries) : null;
     await post("awards", "nominate", { union_id: u.id, subject: base ? base.subject : "individual",
       subject_id: base ? base.subject_id : v.subject_id, year: Number(v.year), form: v.form,
       achievement: v.achievement, nominated_on: v.nominated_on, carries: v.carries,
-      initiative_ids: v.initiative_ids ? v.initiative_ids.split(/[\s,;]+/).filter(Boolean) : undefined });
+      initiative_ids: Array.isArray(v.initiative_ids) ? (v.initiative_ids.length ? v.initiative_ids : undefined)
+        : v.initiative_ids ? v.initiative_ids.split(/[\s,;]+/).filter(Boolean) : undefined });
     await awardsScreen();
   }, { id: "nominate" });
 
