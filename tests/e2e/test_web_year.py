@@ -144,6 +144,8 @@ def test_r1_1_r1_3_r5_2_the_administrator_imports_the_province_and_makes_the_use
                    encoding="utf-8")
     page.select_option("#import #f-kind", "unions")
     page.set_input_files("#import input[type=file]", str(bad))
+    picker = page.locator("#import .file-picker").inner_text()  # the browser's "Choose File" hidden
+    assert "Chọn tệp" in picker and "don-vi.csv" in picker, picker
     submit(page, "import")
     wait(page, "#import-refused [data-row='3']")
     refused = page.locator("#import-refused").inner_text()
