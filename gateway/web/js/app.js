@@ -6,10 +6,11 @@ import * as searchScreens from "./screens/search.js";
 import * as usersScreens from "./screens/users.js";
 import * as decisionScreens from "./screens/decisions.js";
 import * as registryScreens from "./screens/registry.js";
+import * as importScreens from "./screens/imports.js";
 import * as reviewsScreens from "./screens/reviews.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, usersScreens];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens];
 import {
   badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,
 } from "./ui.js";
@@ -314,8 +315,19 @@ async function ideaScreen(id) {
       field("on", t("date"), { type: "date", value: today() })], async (v) => {
       await post("initiatives", "coach-idea", { idea_id: id, ...v });
       await ideaScreen(id);
-    }, { id: "coach" }) : null);
+    }, { id: "coach" }) : null,
+    // Its author may take an open idea back, saying why (R3.1).
+    idea.status === "open" && ctx.me.person_id === idea.author_id ? form(ownWords(WITHDRAW.title), [
+      field("reason", ownWords(WITHDRAW.reason), { type: "textarea" }),
+      field("on", t("date"), { type: "date", value: today() })], async (v) => {
+      await post("initiatives", "withdraw-idea", { idea_id: id, ...v });
+      await ideaScreen(id);
+    }, { id: "withdraw-idea", button: ownWords(WITHDRAW.button) }) : null);
 }
+
+const WITHDRAW = { title: { vi: "Rút ý tưởng", en: "Withdraw the idea" },
+  reason: { vi: "Lý do rút ý tưởng", en: "Why it is withdrawn" }, button: { vi: "Rút ý tưởng", en: "Withdraw" } };
+const ownWords = (label) => label[language()] ?? label.vi;
 
 // --- the grassroots committee (R3.2–R3.7) ---------------------------------------------------
 
@@ -534,6 +546,8 @@ async function awardsScreen() {
     get("awards", "submissions", { union_id: u.id }),
   ]);
   const people = u.level === "grassroots" ? await unionMembers(u.id) : [];
+  const recognisedHere = u.level === "grassroots"
+    ? (await get("initiatives", "tracking-book", { union_id: u.id, status: "recognised", limit: 200 })).entries : null;
   const forms = catalogue.forms.filter((f) => f.level === level || f.level === LEVEL_ABOVE[u.level]);
   const formTitle = Object.fromEntries(catalogue.forms.map((f) => [f.code, f.title]));
   const nominee = async (n) => (n.subject === "individual" ? personName(n.subject_id) : unionName(n.subject_id));
@@ -553,14 +567,17 @@ async function awardsScreen() {
     field("form", t("form"), { type: "select", options: [["", t("choose")], ...forms.map((f) => [f.code, f.title])] }),
     field("year", t("year"), { type: "number", value: year }),
     field("achievement", t("achievement"), { type: "textarea" }),
-    field("initiative_ids", `${t("initiative")} (id)`),
+    // At a grassroots union, its own recognised initiatives to pick from; above, their ids.
+    recognisedHere ? checks("initiative_ids", t("initiative"), recognisedHere.map((e) => [e.initiative_id,
+      `${e.reference} — ${e.name}`, false])) : field("initiative_ids", `${t("initiative")} (id)`),
     field("nominated_on", t("date"), { type: "date", value: today() })],
   async (v) => {
     const base = v.carries ? toUs.find((n) => n.nomination_id === v.carries) : null;
     await post("awards", "nominate", { union_id: u.id, subject: base ? base.subject : "individual",
       subject_id: base ? base.subject_id : v.subject_id, year: Number(v.year), form: v.form,
       achievement: v.achievement, nominated_on: v.nominated_on, carries: v.carries,
-      initiative_ids: v.initiative_ids ? v.initiative_ids.split(/[\s,;]+/).filter(Boolean) : undefined });
+      initiative_ids: Array.isArray(v.initiative_ids) ? (v.initiative_ids.length ? v.initiative_ids : undefined)
+        : v.initiative_ids ? v.initiative_ids.split(/[\s,;]+/).filter(Boolean) : undefined });
     await awardsScreen();
   }, { id: "nominate" });
 

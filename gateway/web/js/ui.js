@@ -97,6 +97,14 @@ export function field(name, label, input = {}) {
     control = h("input", { name, id: `f-${name}`, type: "text", value: date(value), "data-type": "date",
       placeholder: "dd/mm/yyyy", pattern: "\\d{1,2}/\\d{1,2}/\\d{4}", inputmode: "numeric", autocomplete: "off",
       maxlength: 10, ...rest });
+  } else if (type === "file") {
+    // The browser's own button reads "Choose File" whatever the page's language: a button in
+    // the interface's words opens the same input, which stays in the form, named by the label.
+    const input = h("input", { name, id: `f-${name}`, type: "file", class: "file-input", tabindex: "-1", ...rest });
+    const chosen = h("span", { class: "muted" }, t("noFile"));
+    input.addEventListener("change", () => { chosen.textContent = input.files[0] ? input.files[0].name : t("noFile"); });
+    control = h("div", { class: "actions file-picker" }, input,
+      h("button", { type: "button", class: "secondary", onclick: () => input.click() }, t("chooseFile")), chosen);
   } else if (type === "textarea") control = h("textarea", { name, id: `f-${name}`, ...rest }, value ?? "");
   else if (type === "select") {
     control = h("select", { name, id: `f-${name}`, ...rest },
