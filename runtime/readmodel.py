@@ -28,9 +28,10 @@ from runtime.store import create_tables, schema_lock
 Handler = Callable[[Any, Any, "Writer"], None]
 
 
-def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+def handles(*keys: object) -> Callable[[Handler], Handler]:
+    """Marks a handler of the events with these keys (``ReadModel.key``: their class, by default)."""
     def mark(method: Handler) -> Handler:
-        method._handles = event_classes  # type: ignore[attr-defined]
+        method._handles = keys  # type: ignore[attr-defined]
         return method
 
     return mark
@@ -223,11 +224,11 @@ class ReadModel:
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
-        self._handlers: dict[type, Handler] = {}
+        self._handlers: dict[object, Handler] = {}
         for klass in reversed(type(self).__mro__):
             for attribute in vars(klass).values():
-                for event_class in getattr(attribute, "_handles", ()):
-                    self._handlers[event_class] = attribute
+                for key in getattr(attribute, "_handles", ()):
+                    self._handlers[key] = attribute
 
     def key(self, domain_event: Any) -> Any:
         """What a handler is registered under for this event (its class, by default)."""

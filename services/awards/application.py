@@ -26,6 +26,8 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from contracts.registry import BodyKind
+from contracts.registry.facts import Authority, RegistryFacts
 from runtime.context import acting_user
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
@@ -68,8 +70,6 @@ from services.awards.facts import FACTS, Criteria, MovementFacts
 from services.awards.published import RULES
 from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
 from services.awards.trail import TRAIL
-from services.registry.domain import BodyKind
-from services.registry.facts import Authority, RegistryFacts
 
 
 class AwardNotFound(NotFound):

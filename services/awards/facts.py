@@ -19,10 +19,10 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from contracts.registry.facts import Authority
 from runtime.contracts import Envelope
 from runtime.readmodel import UpstreamView, Writer
 from services.awards.domain import Subject
-from services.registry.facts import Authority
 
 metadata = sa.MetaData()
 

@@ -24,6 +24,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from contracts.registry import BodyKind, Level, NoAuthority
+from contracts.registry.facts import Authority, RegistryFacts
 from runtime.context import acting_user
 from runtime.errors import InvalidInput, NotFound
 from runtime.publication import Publication
@@ -63,8 +65,6 @@ from services.initiatives.domain import (
 from services.initiatives.published import RULES
 from services.initiatives.readmodel import BOOK_COLUMNS, InitiativesQueries, InitiativesReadModel
 from services.initiatives.trail import TRAIL
-from services.registry.domain import BodyKind, Level
-from services.registry.facts import Authority, NoAuthority, RegistryFacts
 
 
 class UnknownUnion(NotFound):

@@ -17,6 +17,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from contracts.registry import BodyKind, NoAuthority, PersonNotFound, UnionNotFound
+from contracts.registry.facts import RegistryQueries
 from runtime.context import current_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
@@ -26,18 +28,14 @@ from services.registry.domain import (
     AllocationIncomplete,
     Body,
     BodyExists,
-    BodyKind,
     BodyNotFound,
     Person,
     PersonCodeTaken,
-    PersonNotFound,
     Union,
     UnionCodeTaken,
-    UnionNotFound,
 )
-from services.registry.facts import NoAuthority
 from services.registry.published import RULES
-from services.registry.readmodel import RegistryQueries, RegistryReadModel
+from services.registry.readmodel import OWN, RegistryReadModel
 
 
 def _ids(values: object, field: str) -> list[UUID]:
@@ -61,7 +59,7 @@ class Registry(ServiceApplication):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.queries = RegistryQueries(self.engine)
+        self.queries = RegistryQueries(self.engine, OWN)
 
     def construct_publication(self) -> Publication:
         return Publication(self.service, RULES, self.catalog)

@@ -19,23 +19,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from contracts.registry import BodyKind, Level, NotMember, Status, UnionNotActive
 from runtime.errors import Conflict, InvalidInput, NotFound
 from runtime.text import clean_code, clean_text, parse_choice
 
 NAME_MAX = 500
-
-
-class Level(StrEnum):
-    CONFEDERATION = "confederation"
-    PROVINCIAL_FEDERATION = "provincial_federation"
-    DIRECT_SUPERIOR = "direct_superior"
-    GRASSROOTS = "grassroots"
 
 
 # R1.1: which level may sit under which. A grassroots union sits under a direct-superior
@@ -46,21 +39,6 @@ ALLOWED_PARENTS: dict[Level, frozenset[Level | None]] = {
     Level.DIRECT_SUPERIOR: frozenset({Level.PROVINCIAL_FEDERATION}),
     Level.GRASSROOTS: frozenset({Level.DIRECT_SUPERIOR, Level.PROVINCIAL_FEDERATION}),
 }
-
-
-class Status(StrEnum):
-    ACTIVE = "active"
-    MERGED = "merged"
-    SPLIT = "split"
-    DISSOLVED = "dissolved"
-
-
-class BodyKind(StrEnum):
-    EXECUTIVE_COMMITTEE = "executive_committee"
-    STANDING_COMMITTEE = "standing_committee"
-    DEPARTMENT = "department"
-    IDEA_INCUBATION_TEAM = "idea_incubation_team"
-    INITIATIVE_SUPPORT_TEAM = "initiative_support_team"
 
 
 UPPER_LEVELS = frozenset({Level.CONFEDERATION, Level.PROVINCIAL_FEDERATION, Level.DIRECT_SUPERIOR})
@@ -87,14 +65,8 @@ POSITIONS: dict[BodyKind, tuple[str, ...]] = {
 }
 SINGLE_HOLDER = frozenset(positions[0] for positions in POSITIONS.values())
 
-POLICY_LAW = "policy_law"  # the department that receives difficulties reported from below (R2.8)
-
 
 # --- errors: each refusal has a stable code ------------------------------------------------
-
-class UnionNotFound(NotFound):
-    code = "UNION_NOT_FOUND"
-
 
 class UnionCodeTaken(Conflict):
     code = "UNION_CODE_TAKEN"
@@ -108,10 +80,6 @@ class UnionCycle(InvalidInput):
     code = "UNION_CYCLE"
 
 
-class UnionNotActive(Conflict):
-    code = "UNION_NOT_ACTIVE"
-
-
 class UnionHasChildren(Conflict):
     code = "UNION_HAS_CHILDREN"
 
@@ -120,20 +88,12 @@ class DatesOutOfOrder(InvalidInput):
     code = "DATES_OUT_OF_ORDER"
 
 
-class PersonNotFound(NotFound):
-    code = "PERSON_NOT_FOUND"
-
-
 class PersonCodeTaken(Conflict):
     code = "PERSON_CODE_TAKEN"
 
 
 class AlreadyMember(Conflict):
     code = "PERSON_ALREADY_MEMBER"
-
-
-class NotMember(Conflict):
-    code = "PERSON_NOT_MEMBER"
 
 
 class MembershipNotGrassroots(InvalidInput):

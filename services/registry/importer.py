@@ -43,13 +43,13 @@ from uuid import UUID
 import sqlalchemy as sa
 from eventsourcing.domain import Aggregate
 
+from contracts.registry import BodyKind, NoAuthority, PersonNotFound, UnionNotFound
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, Decision, current_context, use_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.text import parse_date
 from services.registry.application import Registry
-from services.registry.domain import Body, BodyKind, Person, PersonNotFound, Union, UnionNotFound
-from services.registry.facts import NoAuthority
+from services.registry.domain import Body, Person, Union
 from services.registry.readmodel import OWN
 
 FORMAT = "emulation.registry.import/v1"

@@ -16,6 +16,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from contracts.registry import POLICY_LAW, BodyKind, Level
+from contracts.registry.facts import Authority, RegistryFacts
 from runtime.clock import Clock
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, acting_user, current_context, use_context
@@ -24,8 +26,6 @@ from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
 from runtime.text import clean_text, parse_choice, parse_uuid, search_key
-from services.registry.domain import POLICY_LAW, BodyKind, Level
-from services.registry.facts import Authority, RegistryFacts
 from services.reviews.domain import (
     AlreadyLaunched,
     AnnualReview,

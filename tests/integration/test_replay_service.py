@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from services.registry.readmodel import facts_tables
+from contracts.registry.facts import facts_tables
 from tests.support.processes import Processes, eventually
 from tests.support.province import RpcRegistry, build
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.registry import POLICY_LAW
 from runtime.context import Actor, CommandContext, use_context
 from services.registry.application import Registry
-from services.registry.domain import POLICY_LAW
 
 ADMIN = CommandContext(actor=Actor("admin", "administrator"))
 # what a union calls its bodies: the names a person reads on every screen

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contracts.registry import UnionNotFound
 from runtime.context import Actor, CommandContext, Decision
 from runtime.errors import DomainError, InvalidInput, error_class
-from services.registry.domain import UnionNotFound
 
 
 def test_r4_5_context_round_trips_through_the_rpc_header() -> None:

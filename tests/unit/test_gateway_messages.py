@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import contracts
 import runtime
 import services
 from gateway.messages import (
@@ -36,8 +37,8 @@ _CHILD = ("import importlib, json, sys\n"
           "for name in sys.argv[1:]:\n"
           "    importlib.import_module(name)\n"
           "from runtime.errors import _BY_CODE\n"
-          "print(json.dumps(sorted(c for c, k in _BY_CODE.items()\n"
-          "                        if k.__module__.split('.')[0] in ('runtime', 'services'))))\n")
+          "print(json.dumps(sorted(c for c, k in _BY_CODE.items() if k.__module__.split('.')[0]\n"
+          "                        in ('contracts', 'runtime', 'services'))))\n")
 
 
 def _refuse(package: str) -> None:
@@ -45,14 +46,15 @@ def _refuse(package: str) -> None:
 
 
 def _defined_here(cls: type) -> bool:
-    return cls.__module__.split(".")[0] in ("runtime", "services")
+    return cls.__module__.split(".")[0] in ("contracts", "runtime", "services")
 
 
 @pytest.fixture(scope="module")
 def defined_codes() -> set[str]:
-    """Every code a module under runtime/ or services/ defines: all of them imported, then
-    the registry read (other tests may register codes of their own: those are left out)."""
-    names = [m.name for package in (runtime, services)
+    """Every code a module under contracts/, runtime/ or services/ defines: all of them
+    imported, then the registry read (other tests may register codes of their own: those
+    are left out)."""
+    names = [m.name for package in (contracts, runtime, services)
              for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=_refuse)]
     assert set(IMPORTED_APART) <= set(names), "a module imported apart no longer exists"
     for name in names:

@@ -128,9 +128,9 @@ def _published(app: Any, up_to: int | None) -> int:
 
 def test_r5_1_every_consumers_registry_facts_are_replayed_from_the_registrys_published_events(
         store_url: str, settings_for: Any) -> None:
+    from contracts.registry.facts import facts_tables
     from runtime.context import use_context
     from services.initiatives.application import Initiatives
-    from services.registry.readmodel import facts_tables
     from services.reviews.application import Reviews
     from tests.support.province import ADMIN, deliver
 
@@ -196,8 +196,8 @@ def test_r5_1_a_view_whose_upstream_cannot_be_read_is_reported_not_checked(
 
 def test_r5_1_awards_movement_facts_are_replayed_from_the_initiatives_and_reviews_events(
         store_url: str, settings_for: Any) -> None:
+    from contracts.registry.facts import facts_tables
     from services.awards.facts import FACTS
-    from services.registry.readmodel import facts_tables
 
     apps = _upstream_world(store_url, settings_for)
     awards = apps["awards"]
@@ -231,9 +231,9 @@ def test_r5_1_the_auditors_command_line_fails_on_a_changed_view(
         store_url: str, settings_for: Any, monkeypatch: Any, capsys: Any) -> None:
     import json
 
+    from contracts.registry.facts import facts_tables
     from runtime import audit
     from services.awards.facts import FACTS
-    from services.registry.readmodel import facts_tables
 
     apps = _upstream_world(store_url, settings_for)
     for key, value in apps["settings"].env.items():
