@@ -41,16 +41,12 @@ from services.awards.domain import (
     AlreadyRewarded,
     Attestation,
     Award,
-    DecisionNumberTaken,
     Document,
     DocumentKind,
     DossierIncomplete,
     EvidenceRequired,
-    FormNotForSubject,
-    FormUnknown,
     GroundInvalid,
     Nomination,
-    NotEligible,
     NotSelected,
     NotSubmitted,
     OutsideScope,
@@ -61,7 +57,11 @@ from services.awards.domain import (
     achievement_key,
     clean_recovery,
     document_content,
+    form_in,
     media_type,
+    require_confers,
+    require_eligible,
+    signer_position,
     tally,
 )
 from services.awards.facts import FACTS, Criteria, MovementFacts
@@ -129,17 +129,6 @@ class Awards(ServiceApplication):
 
     # --- rules and authority ----------------------------------------------------------------
 
-    def _form(self, rules: RuleSet, code: object, subject: Subject | None = None) -> dict[str, Any]:
-        """A form of the catalogue in force (R4.3: who confers it, for whom)."""
-        form = next((f for f in rules["forms"] if f["code"] == code), None)
-        if form is None:
-            raise FormUnknown(f"no award form {code!r} in {rules.version}",
-                              {"field": "form", "forms": [f["code"] for f in rules["forms"]]})
-        if subject is not None and subject.value not in form["subjects"]:
-            raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
-                                    {"field": "form", "subjects": form["subjects"]})
-        return dict(form)
-
     def _seat(self, union: Mapping[str, Any], on: date, rules: RuleSet) -> dict[str, Any]:
         """R4.3: the actor sits, on the date, on the union's deciding body (the executive
         committee of a grassroots union, the standing committee above)."""
@@ -198,11 +187,7 @@ class Awards(ServiceApplication):
 
     def _eligible(self, *args: Any) -> dict[str, Any]:
         evaluation = self._evaluate(*args)
-        if not evaluation["eligible"]:
-            raise NotEligible(
-                "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
-                                             for c in evaluation["criteria"] if not c["met"]),
-                {"failed": evaluation["failed"], "evaluation": evaluation})
+        require_eligible(evaluation)
         return evaluation
 
     # --- attestations (R4.1 d, R4.2 b) ------------------------------------------------------
@@ -257,7 +242,7 @@ class Awards(ServiceApplication):
         kind = parse_choice(Subject, subject, "subject")
         on = self.as_of(as_of)
         rules = self.rules.in_force(on)
-        chosen = self._form(rules, form, kind) if form else None
+        chosen = form_in(rules["forms"], form, rules.version, kind) if form else None
         return self._evaluate(kind, parse_uuid(subject_id, "subject_id"), _year(year), on, rules,
                               chosen, _ids(initiative_ids, "initiative_ids") or None)
 
@@ -292,7 +277,7 @@ class Awards(ServiceApplication):
         text = clean_text(achievement, "achievement", TEXT_MAX)
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
-        chosen = self._form(rules, form, kind)
+        chosen = form_in(rules["forms"], form, rules.version, kind)
         to_union = self._next_up(union, chosen, on)
         upward = to_union["id"] != union["id"]
         who = self._within(union, kind, sid, on, itself=upward)
@@ -592,45 +577,29 @@ class Awards(ServiceApplication):
             raise InvalidInput("a decision names at least one nominee", {"field": "nomination_ids"})
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
-        chosen = self._form(rules, form)
-        if chosen["level"] != union["level"]:
-            raise AboveAuthority(
-                f"{chosen['title']} is conferred at {chosen['level']} level, not by "
-                f"{union['name']} ({union['level']})",
-                {"form": chosen["code"], "form_level": chosen["level"], "level": union["level"]})
+        chosen = form_in(rules["forms"], form, rules.version)
+        require_confers(union, chosen)
         seat = self._seat(union, on, rules)
         signer = self._signer(signer_id, seat, on)
         award_id = Award.create_id(uid, code)
         if award_id in self.repository:
-            raise DecisionNumberTaken(f"{union['name']} already has decision {code}",
-                                      {"number": code})
-        years = {self.nomination(n).year for n in listed}
-        if len(years) != 1:
-            raise InvalidInput("a decision rewards the achievements of one year",
-                               {"field": "nomination_ids"})
+            raise Award.number_taken(union, code)
+        nominations = [self.nomination(n) for n in listed]
+        year = Award.year_of(nominations)
         awardees: list[dict[str, Any]] = []
-        nominations: list[Nomination] = []
         achievements: list[Achievement] = []
         submissions: dict[UUID, Submission] = {}
-        for nomination_id in listed:
-            awardee, nomination, submission = self._awardee(nomination_id, union, chosen, rules, on)
+        for nomination in nominations:
+            awardee, submission = self._awardee(nomination, union, chosen, rules, on)
             awardees.append(awardee)
-            nominations.append(nomination)
             if submission is not None:
                 submissions[submission.id] = submission
             key_id = Achievement.create_id(awardee["achievement_key"])
-            if any(a.id == key_id for a in achievements):
-                raise AlreadyRewarded(f"{awardee['name']} is listed twice for one achievement",
-                                      {"subject_id": awardee["subject_id"]})
-            if key_id in self.repository:  # Law 06/2022: an achievement is rewarded once
-                rewarded: Achievement = self.repository.get(key_id)
-                raise AlreadyRewarded(
-                    f"{awardee['name']}'s achievement was already rewarded ({rewarded.form})",
-                    {"subject_id": awardee["subject_id"], "award_id": str(rewarded.award_id),
-                     "revoked": rewarded.revoked})
+            Achievement.require_once(awardee, achievements, self.repository.get(key_id)
+                                     if key_id in self.repository else None)
             achievements.append(Achievement(awardee["achievement_key"], award_id, chosen["code"]))
         decision = decision_record({**seat, "signer": signer}, on, reason, rules, evidence, code)
-        award = Award(uid, years.pop(), chosen, code, on, signer, awardees,
+        award = Award(uid, year, chosen, code, on, signer, awardees,
                       next(iter(submissions), None), decision)
         for nomination in nominations:
             nomination.awarded(award_id=award_id)
@@ -644,8 +613,7 @@ class Awards(ServiceApplication):
             # derived from the number and the achievements collide, and nothing of this one
             # is stored. Say which.
             if award_id in self.repository:
-                raise DecisionNumberTaken(f"{union['name']} already has decision {code}",
-                                          {"number": code}) from None
+                raise Award.number_taken(union, code) from None
             raise AlreadyRewarded("an achievement of this decision was rewarded meanwhile",
                                   {"nomination_ids": listed}) from None
         return self.get_award(str(award_id))
@@ -654,32 +622,16 @@ class Awards(ServiceApplication):
         """The person who signs for the body: a member of it in office on the date."""
         person_id = str(parse_uuid(signer_id, "signer_id")) if signer_id else acting_user()
         body = self.authority.body_in_office(UUID(seat["union_id"]), BodyKind(seat["kind"]), on)
-        position = next((m["position"] for m in body["members"] if m["person_id"] == person_id), None)
-        if position is None:
-            raise InvalidInput("the signer must sit on the deciding body on the date",
-                               {"field": "signer_id"})
+        position = signer_position(body, person_id)
         person = self.authority.person(UUID(person_id), on)
         return {"person_id": person_id, "name": person["full_name"] if person else person_id,
                 "position": position}
 
-    def _awardee(self, nomination_id: str, union: Mapping[str, Any], form: Mapping[str, Any],
-                 rules: RuleSet, on: date) -> tuple[dict[str, Any], Nomination, Submission | None]:
-        nomination = self.nomination(nomination_id)
-        nomination.require_open()
-        not_before(on, nomination.nominated_on, "the decision")
-        if str(nomination.to_union_id) != union["id"]:
-            raise NotSubmitted(f"the nomination is not before {union['name']}",
-                               {"nomination_id": nomination_id})
-        subject = Subject(nomination.subject)
-        if subject.value not in form["subjects"]:
-            raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
-                                    {"nomination_id": nomination_id})
-        submission = None
-        if nomination.upward:
-            submission = self._on_submission(nomination)
-        elif union["level"] in rules["on_submission_levels"]:
-            raise NotSubmitted(f"{union['name']} decides on submission from the unions below it",
-                               {"nomination_id": nomination_id})
+    def _awardee(self, nomination: Nomination, union: Mapping[str, Any], form: Mapping[str, Any],
+                 rules: RuleSet, on: date) -> tuple[dict[str, Any], Submission | None]:
+        nomination.require_decidable(union, form, on, rules["on_submission_levels"])
+        submission = self._on_submission(nomination) if nomination.upward else None
+        subject, nomination_id = Subject(nomination.subject), str(nomination.id)
         who = self._within(union, subject, nomination.subject_id, on, itself=False)
         evaluation = self._eligible(subject, nomination.subject_id, nomination.year, on, rules,
                                     form, nomination.initiative_ids or None)
@@ -690,7 +642,7 @@ class Awards(ServiceApplication):
                  "initiative_ids": nomination.initiative_ids, "nomination_id": nomination_id,
                  "achievement_key": key, "relies_on": nomination.relies_on,
                  "evidence": [e for c in evaluation["criteria"] for e in c["evidence"]]},
-                nomination, submission)
+                submission)
 
     def award(self, award_id: str) -> Award:
         try:

@@ -20,7 +20,7 @@ import binascii
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -158,6 +158,50 @@ class EvidenceRequired(InvalidInput):
     code = "EVIDENCE_REQUIRED"
 
 
+# --- the rule book's forms and who confers them (R4.3) --------------------------------------------
+
+def form_in(forms: Sequence[Mapping[str, Any]], code: object, version: str,
+            subject: Subject | None = None) -> dict[str, Any]:
+    """A form of the catalogue in force (``version``), conferred on the subject if named."""
+    form = next((f for f in forms if f["code"] == code), None)
+    if form is None:
+        raise FormUnknown(f"no award form {code!r} in {version}",
+                          {"field": "form", "forms": [f["code"] for f in forms]})
+    if subject is not None and subject.value not in form["subjects"]:
+        raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
+                                {"field": "form", "subjects": form["subjects"]})
+    return dict(form)
+
+
+def require_confers(union: Mapping[str, Any], form: Mapping[str, Any]) -> None:
+    """R4.3: a union decides only the forms of its own level."""
+    if form["level"] != union["level"]:
+        raise AboveAuthority(
+            f"{form['title']} is conferred at {form['level']} level, not by "
+            f"{union['name']} ({union['level']})",
+            {"form": form["code"], "form_level": form["level"], "level": union["level"]})
+
+
+def signer_position(body: Mapping[str, Any], person_id: str) -> str:
+    """R4.5: the person who signs for the deciding body sits on it on the date."""
+    position = next((m["position"] for m in body["members"] if m["person_id"] == person_id),
+                    None)
+    if position is None:
+        raise InvalidInput("the signer must sit on the deciding body on the date",
+                           {"field": "signer_id"})
+    return str(position)
+
+
+def require_eligible(evaluation: Mapping[str, Any]) -> None:
+    """R4.1, R4.2: the subject meets every criterion of the form; the refusal says which
+    fails and why, with the whole evaluation."""
+    if not evaluation["eligible"]:
+        raise NotEligible(
+            "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
+                                         for c in evaluation["criteria"] if not c["met"]),
+            {"failed": evaluation["failed"], "evaluation": evaluation})
+
+
 def _id(*parts: object) -> UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, "emulation:awards:" + ":".join(str(p) for p in parts))
 
@@ -230,6 +274,23 @@ class Nomination(Aggregate):
         if self.award_id is not None or self.withdrawn:
             raise NominationClosed("the nomination was already decided or withdrawn",
                                    {"nomination_id": str(self.id)})
+
+    def require_decidable(self, union: Mapping[str, Any], form: Mapping[str, Any], on: date,
+                          on_submission_levels: Collection[str]) -> None:
+        """R4.3, R4.5: an open nomination before this union, for a form conferred on its
+        subject; a union that decides on submission decides only what came up to it (an
+        upward nomination is also found on a submitted dossier, which the caller looks up)."""
+        self.require_open()
+        not_before(on, self.nominated_on, "the decision")
+        if str(self.to_union_id) != union["id"]:
+            raise NotSubmitted(f"the nomination is not before {union['name']}",
+                               {"nomination_id": str(self.id)})
+        if self.subject not in form["subjects"]:
+            raise FormNotForSubject(f"{form['title']} is not conferred on a {self.subject}",
+                                    {"nomination_id": str(self.id)})
+        if not self.upward and union["level"] in on_submission_levels:
+            raise NotSubmitted(f"{union['name']} decides on submission from the unions below it",
+                               {"nomination_id": str(self.id)})
 
     @event("Awarded")
     def awarded(self, award_id: UUID) -> None:
@@ -429,6 +490,20 @@ class Achievement(Aggregate):
     def create_id(key: str) -> UUID:
         return _id("achievement", key)
 
+    @staticmethod
+    def require_once(awardee: Mapping[str, Any], listed: Iterable[Achievement],
+                     rewarded: Achievement | None) -> None:
+        """Law 06/2022: an achievement is rewarded once, in one form: not twice in one
+        decision (``listed``: those of the decision so far), nor again (``rewarded``)."""
+        if any(a.key == awardee["achievement_key"] for a in listed):
+            raise AlreadyRewarded(f"{awardee['name']} is listed twice for one achievement",
+                                  {"subject_id": awardee["subject_id"]})
+        if rewarded is not None:
+            raise AlreadyRewarded(
+                f"{awardee['name']}'s achievement was already rewarded ({rewarded.form})",
+                {"subject_id": awardee["subject_id"], "award_id": str(rewarded.award_id),
+                 "revoked": rewarded.revoked})
+
     @event("Rewarded")
     def __init__(self, key: str, award_id: UUID, form: str) -> None:
         self.key = key
@@ -448,6 +523,21 @@ class Award(Aggregate):
     @staticmethod
     def create_id(union_id: UUID, number: str) -> UUID:
         return _id("award", union_id, number.casefold())
+
+    @staticmethod
+    def number_taken(union: Mapping[str, Any], number: str) -> DecisionNumberTaken:
+        """A union numbers its decisions once each (the id is derived from the number)."""
+        return DecisionNumberTaken(f"{union['name']} already has decision {number}",
+                                   {"number": number})
+
+    @staticmethod
+    def year_of(nominations: Iterable[Nomination]) -> int:
+        """A decision rewards the achievements of one year."""
+        years = {n.year for n in nominations}
+        if len(years) != 1:
+            raise InvalidInput("a decision rewards the achievements of one year",
+                               {"field": "nomination_ids"})
+        return years.pop()
 
     @event("Decided")
     def __init__(self, union_id: UUID, year: int, form: dict[str, Any], number: str,
