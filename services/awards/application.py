@@ -22,34 +22,28 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from runtime.context import acting_user
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
-from runtime.rules import RuleBook, RuleSet, clean_evidence, clean_reason, decision_record
+from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, not_before, parse_choice, parse_date, parse_uuid
+from runtime.text import clean_text, parse_choice, parse_date, parse_uuid
 from services.awards import documents
 from services.awards.domain import (
     NAME_MAX,
     TEXT_MAX,
-    AboveAuthority,
     Achievement,
     AlreadyRewarded,
     Attestation,
     Award,
     Document,
     DocumentKind,
-    DossierIncomplete,
-    EvidenceRequired,
-    GroundInvalid,
     Nomination,
-    NotSelected,
     NotSubmitted,
-    OutsideScope,
+    Scope,
     SelectionMeeting,
     Subject,
     Submission,
@@ -58,7 +52,9 @@ from services.awards.domain import (
     clean_recovery,
     document_content,
     form_in,
+    ground_in,
     media_type,
+    proposed_to,
     require_confers,
     require_eligible,
     signer_position,
@@ -145,37 +141,24 @@ class Awards(ServiceApplication):
                 itself: bool) -> dict[str, Any]:
         """R4.3: the subject is in the union's subtree on the date (the union itself only when
         it proposes itself upward); returns who or what the subject is."""
-        units = {union["id"]} | {u["id"] for u in self.authority.descendants(UUID(union["id"]), on)}
+        scope = Scope(union, frozenset({union["id"]} | {
+            u["id"] for u in self.authority.descendants(UUID(union["id"]), on)}), on)
         if subject == Subject.INDIVIDUAL:
             person = self.authority.person(subject_id, on)
             where = person["union_id"] if person else None
-            if where not in units:
-                raise OutsideScope(f"the person was not a member of {union['name']} or a union "
-                                   f"under it on {on}", {"subject_id": str(subject_id),
-                                                         "member_of": where})
+            scope.require_member(subject_id, where)
             unit = self.authority.union(UUID(where), on) if where else None
             return {"name": person["full_name"] if person else "", "unit": unit["name"] if unit else ""}
         target = self.authority.active_union(subject_id, on)
-        if target["id"] not in units or (target["id"] == union["id"] and not itself):
-            raise OutsideScope(f"{target['name']} is not a union under {union['name']} on {on}",
-                               {"subject_id": str(subject_id)})
+        scope.require_under(target, subject_id, itself)
         return {"name": target["name"], "unit": target["name"]}
 
     def _attested(self, subject: Subject, subject_id: UUID, year: int, criterion: str,
                   on: date) -> dict[str, Any] | None:
         """The attestation standing on the date (the latest made by then)."""
-        attestation_id = Attestation.create_id(subject, subject_id, year, criterion)
-        try:
-            attestation: Attestation = self.repository.get(attestation_id)
-        except AggregateNotFoundError:
-            return None
-        standing = [h for h in attestation.history if h["on"] <= on.isoformat()]
-        if not standing:
-            return None
-        last = standing[-1]
-        return {"attestation_id": str(attestation_id), "attested_on": last["on"],
-                "met": last["met"], "statement": last["statement"],
-                "evidence": last["decision"]["evidence"]}
+        attestation = self.find(Attestation.create_id(subject, subject_id, year, criterion),
+                                Attestation)
+        return attestation.standing_on(on) if attestation else None
 
     def _evaluate(self, subject: Subject, subject_id: UUID, year: int, on: date, rules: RuleSet,
                   form: Mapping[str, Any] | None, initiative_ids: list[str] | None) -> dict[str, Any]:
@@ -204,19 +187,15 @@ class Awards(ServiceApplication):
             raise InvalidInput("met is true or false", {"field": "met"})
         union = self.authority.active_union(uid, on)
         self._within(union, kind, sid, on, itself=kind == Subject.INDIVIDUAL)
-        if not clean_evidence(evidence):
-            raise EvidenceRequired("an attestation names its evidence", {"field": "evidence"})
+        Attestation.require_evidence(evidence)
         decision, rules = self._decision(union, on, statement, evidence)
         criterion = rules["attestations"][kind.value]
         text = clean_text(statement, "statement", TEXT_MAX)
-        attestation_id = Attestation.create_id(kind, sid, y, criterion)
-        try:
-            attestation: Attestation = self.repository.get(attestation_id)
-        except AggregateNotFoundError:
+        attestation = self.find(Attestation.create_id(kind, sid, y, criterion), Attestation)
+        if attestation is None:
             attestation = Attestation(kind.value, sid, y, criterion, on, met, text, decision)
         else:
-            not_before(on, attestation.attested_on, "an attestation")
-            attestation.reattest(attested_on=on, met=met, statement=text, decision=decision)
+            attestation.supersede(on, met, text, decision)
         self.save(attestation)
         return str(attestation.id)
 
@@ -248,21 +227,6 @@ class Awards(ServiceApplication):
 
     # --- nominations (R4.3) -----------------------------------------------------------------
 
-    def _next_up(self, union: Mapping[str, Any], form: Mapping[str, Any], on: date) -> dict[str, Any]:
-        """The union a nomination goes to: its own (a form of its own level) or the one
-        directly above it, which must confer the form (R4.3: grassroots → direct superior →
-        province; a grassroots union under the province goes to the province)."""
-        if form["level"] == union["level"]:
-            return dict(union)
-        parent = self.authority.direct_superior(UUID(union["id"]), on)
-        if parent is None or parent["level"] != form["level"]:
-            above = parent["level"] if parent else None
-            raise AboveAuthority(
-                f"{union['name']} proposes only to the union directly above it "
-                f"({above or 'none'}); {form['title']} is conferred at {form['level']} level",
-                {"form": form["code"], "form_level": form["level"], "level_above": above})
-        return parent
-
     def nominate(self, union_id: str, subject: str, subject_id: str, year: object, form: str,
                  achievement: str, nominated_on: str, initiative_ids: list[str] | None = None,
                  carries: str | None = None, reason: str | None = None,
@@ -278,7 +242,7 @@ class Awards(ServiceApplication):
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
         chosen = form_in(rules["forms"], form, rules.version, kind)
-        to_union = self._next_up(union, chosen, on)
+        to_union = proposed_to(union, chosen, self.authority.direct_superior(uid, on))
         upward = to_union["id"] != union["id"]
         who = self._within(union, kind, sid, on, itself=upward)
         decision = decision_record(self._seat(union, on, rules), on,
@@ -300,20 +264,13 @@ class Awards(ServiceApplication):
         """The lower union's nomination this one takes up: proposed to this union, for the
         same subject and year, and before it on a submission."""
         lower = self.nomination(carries)
-        if str(lower.to_union_id) != union["id"] or lower.subject != subject.value \
-                or lower.subject_id != subject_id or lower.year != year:
-            raise InvalidInput("the nomination carried must be proposed to this union, for the "
-                               "same subject and year", {"field": "carries"})
-        lower.require_open()
+        lower.require_carried_to(union["id"], subject.value, subject_id, year)
         self._on_submission(lower)
         return lower
 
     def nomination(self, nomination_id: str) -> Nomination:
-        try:
-            found: Nomination = self.repository.get(parse_uuid(nomination_id, "nomination_id"))
-        except AggregateNotFoundError:
-            raise NominationNotFound("no such nomination", {"nomination_id": nomination_id}) from None
-        if not isinstance(found, Nomination):
+        found = self.find(parse_uuid(nomination_id, "nomination_id"), Nomination)
+        if found is None:
             raise NominationNotFound("no such nomination", {"nomination_id": nomination_id})
         return found
 
@@ -361,12 +318,7 @@ class Awards(ServiceApplication):
         decision, rules = self._decision(union, on, f"Họp bình xét khen thưởng ngày {_vn(on.isoformat())}",
                                          evidence)
         for nomination_id in votes:
-            nomination = self.nomination(nomination_id)
-            if str(nomination.union_id) != union["id"]:
-                raise InvalidInput("a body votes only on its own union's nominations",
-                                   {"nomination_id": nomination_id})
-            nomination.require_open()
-            not_before(on, nomination.nominated_on, "the selection")
+            self.nomination(nomination_id).require_votable(union["id"], on, nomination_id)
         body = self.authority.body_in_office(uid, BodyKind(rules["deciding_bodies"][union["level"]]), on)
         members = [m["person_id"] for m in body["members"]]
         selection = rules["selection"]
@@ -391,25 +343,14 @@ class Awards(ServiceApplication):
                                {"field": "nomination_ids"})
         union = self.authority.active_union(uid, on)
         self._seat(union, on, self.rules.in_force(on))
-        nominations = [self.nomination(n) for n in listed]
-        targets = {str(n.to_union_id) for n in nominations}
-        for n in nominations:
-            n.require_open()
-            if str(n.union_id) != union["id"] or not n.upward or n.year != y:
-                raise InvalidInput("a submission lists the union's own upward nominations for "
-                                   "the year", {"nomination_id": str(n.id)})
-        if len(targets) != 1:
-            raise InvalidInput("a submission goes to one union", {"field": "nomination_ids"})
-        submission = Submission(uid, UUID(targets.pop()), y, listed, on)
+        to_union_id = Submission.target_of(union["id"], y, [self.nomination(n) for n in listed])
+        submission = Submission(uid, to_union_id, y, listed, on)
         self.save(submission)
         return str(submission.id)
 
     def submission(self, submission_id: str) -> Submission:
-        try:
-            found: Submission = self.repository.get(parse_uuid(submission_id, "submission_id"))
-        except AggregateNotFoundError:
-            raise SubmissionNotFound("no such submission", {"submission_id": submission_id}) from None
-        if not isinstance(found, Submission):
+        found = self.find(parse_uuid(submission_id, "submission_id"), Submission)
+        if found is None:
             raise SubmissionNotFound("no such submission", {"submission_id": submission_id})
         return found
 
@@ -420,18 +361,11 @@ class Awards(ServiceApplication):
         the dossier, so any later change of the bytes shows)."""
         submission, on = self.submission(submission_id), self.past(attached_on, "attached_on")
         document_kind = parse_choice(DocumentKind, kind, "kind")
-        submission.require_editable()
-        not_before(on, submission.drafted_on, "a document")
+        submission.require_attachable(on)
         union = self.authority.active_union(submission.union_id, on)
         self._seat(union, on, self.rules.in_force(on))
-        if nomination_id is not None and str(parse_uuid(nomination_id, "nomination_id")) \
-                not in submission.nomination_ids:
-            raise InvalidInput("that nomination is not on this submission",
-                               {"field": "nomination_id"})
-        if document_kind in (DocumentKind.ACHIEVEMENT_SUMMARY, DocumentKind.INITIATIVE_SUMMARY,
-                             DocumentKind.RECOGNITION_DECISION) and nomination_id is None:
-            raise InvalidInput(f"a {document_kind.value} is about one nominee: name its nomination",
-                               {"field": "nomination_id"})
+        about = str(parse_uuid(nomination_id, "nomination_id")) if nomination_id is not None else None
+        submission.require_about(document_kind, about)
         content = document_content(content_base64)
         digest = Document.digest(content)
         kind_of_file = media_type(media)
@@ -443,8 +377,7 @@ class Awards(ServiceApplication):
                   "filename": clean_text(filename, "filename", 255),
                   "media_type": kind_of_file,
                   "title": clean_text(title, "title", NAME_MAX) if title else None,
-                  "nomination_id": str(parse_uuid(nomination_id, "nomination_id"))
-                  if nomination_id else None, "attached_on": on.isoformat(),
+                  "nomination_id": about, "attached_on": on.isoformat(),
                   "attached_by": acting_user()}
         submission.attach(document=record)
         self.save(*changed)
@@ -455,10 +388,9 @@ class Awards(ServiceApplication):
         digest = sha256.strip().lower() if isinstance(sha256, str) else ""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise InvalidInput("sha256 is 64 hexadecimal digits", {"field": "sha256"})
-        try:
-            document: Document = self.repository.get(Document.create_id(digest))
-        except AggregateNotFoundError:
-            raise DocumentNotFound("no such document", {"sha256": digest}) from None
+        document = self.find(Document.create_id(digest), Document)
+        if document is None:
+            raise DocumentNotFound("no such document", {"sha256": digest})
         content = base64.b64decode(document.content_base64)
         return {"sha256": document.sha256, "size": document.size,
                 "media_type": document.media_type, "content_base64": document.content_base64,
@@ -471,39 +403,21 @@ class Awards(ServiceApplication):
         return {"submission_id": submission_id, "missing": self._missing(submission, on)}
 
     def _missing(self, submission: Submission, on: date) -> list[dict[str, Any]]:
-        """R4.4's items: (1) the submission letter with the list; (2) each collective's
-        achievement summary, each individual's initiative summary and the initiative's
-        recognition decision; (3) the minutes extract with the selection results of the
-        proposing body, which selected every nominee."""
-        missing: list[dict[str, Any]] = []
-        if not submission.documents_of(DocumentKind.SUBMISSION_LETTER):
-            missing.append({"item": DocumentKind.SUBMISSION_LETTER.value})
-        for nomination_id in submission.nomination_ids:
-            n = self.nomination(nomination_id)
-            summary = DocumentKind.ACHIEVEMENT_SUMMARY if n.subject == Subject.COLLECTIVE \
-                else DocumentKind.INITIATIVE_SUMMARY
-            if not submission.documents_of(summary, nomination_id):
-                missing.append({"item": summary.value, "nomination_id": nomination_id})
-            if n.subject == Subject.INDIVIDUAL:
-                for initiative_id in n.initiative_ids or ["(none named)"]:
-                    if self.criteria.recognition(initiative_id, on) is None:
-                        missing.append({"item": DocumentKind.RECOGNITION_DECISION.value,
-                                        "nomination_id": nomination_id,
-                                        "initiative_id": initiative_id})
-        if not submission.documents_of(DocumentKind.MINUTES_EXTRACT):
-            missing.append({"item": DocumentKind.MINUTES_EXTRACT.value})
-        selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
-        missing.extend({"item": "selection_result", "nomination_id": n}
-                       for n in submission.nomination_ids if n not in selected)
-        return missing
+        """R4.4: what the dossier lacks, judged from the recognitions and the selections
+        known on the date."""
+        nominations = [self.nomination(n) for n in submission.nomination_ids]
+        recognised = {i for n in nominations for i in n.initiative_ids
+                      if n.subject == Subject.INDIVIDUAL
+                      and self.criteria.recognition(i, on) is not None}
+        return submission.missing(nominations, recognised, self.queries.selections(
+            submission.nomination_ids, submission.union_id, on))
 
     def submit(self, submission_id: str, submitted_on: str, number: str | None = None,
                reason: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
         """R4.4: the proposing body submits; to the province, an incomplete dossier is
         refused with the list of what is missing. Each round is kept."""
         submission, on = self.submission(submission_id), self.past(submitted_on, "submitted_on")
-        submission.require_editable()
-        not_before(on, submission.last_on, "the submission")
+        submission.require_submittable(on)
         union = self.authority.active_union(submission.union_id, on)
         receiver = self.authority.active_union(submission.to_union_id, on)
         decision, rules = self._decision(union, on, reason or "Tờ trình đề nghị khen thưởng",
@@ -511,16 +425,8 @@ class Awards(ServiceApplication):
         for nomination_id in submission.nomination_ids:
             self.nomination(nomination_id).require_open()
         selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
-        if receiver["level"] in rules["dossier_required_levels"]:
-            missing = self._missing(submission, on)
-            if missing:
-                raise DossierIncomplete(
-                    f"the dossier misses {len(missing)} item(s): "
-                    + ", ".join(sorted({m['item'] for m in missing})), {"missing": missing})
-        elif len(selected) != len(submission.nomination_ids):
-            raise NotSelected("every nomination submitted must be selected by a meeting of the "
-                              "proposing body", {"not_selected": [
-                                  n for n in submission.nomination_ids if n not in selected]})
+        submission.require_ready(self._missing(submission, on) if receiver["level"]
+                                 in rules["dossier_required_levels"] else None, selected)
         submission.submit(on=on, number=decision["number"],
                           meeting_ids=sorted(set(selected.values())), decision=decision)
         self.save(submission)
@@ -531,11 +437,7 @@ class Awards(ServiceApplication):
         """R4.4: the receiving body returns a submission for supplements, saying what to add;
         the proposer attaches it and submits again."""
         submission, on = self.submission(submission_id), self.past(returned_on, "returned_on")
-        submission.require_submitted()
-        not_before(on, submission.last_on, "the return")
-        if not isinstance(missing, list | tuple) or not missing:
-            raise InvalidInput("say what the dossier must be supplemented with",
-                               {"field": "missing"})
+        submission.require_returnable(on, missing)
         items = [clean_text(m, "missing", 500) for m in missing]
         receiver = self.authority.active_union(submission.to_union_id, on)
         decision, _ = self._decision(receiver, on, clean_reason(reason), evidence)
@@ -594,9 +496,8 @@ class Awards(ServiceApplication):
             awardees.append(awardee)
             if submission is not None:
                 submissions[submission.id] = submission
-            key_id = Achievement.create_id(awardee["achievement_key"])
-            Achievement.require_once(awardee, achievements, self.repository.get(key_id)
-                                     if key_id in self.repository else None)
+            Achievement.require_once(awardee, achievements, self.find(
+                Achievement.create_id(awardee["achievement_key"]), Achievement))
             achievements.append(Achievement(awardee["achievement_key"], award_id, chosen["code"]))
         decision = decision_record({**seat, "signer": signer}, on, reason, rules, evidence, code)
         award = Award(uid, year, chosen, code, on, signer, awardees,
@@ -645,11 +546,8 @@ class Awards(ServiceApplication):
                 submission)
 
     def award(self, award_id: str) -> Award:
-        try:
-            found: Award = self.repository.get(parse_uuid(award_id, "award_id"))
-        except AggregateNotFoundError:
-            raise AwardNotFound("no such award", {"award_id": award_id}) from None
-        if not isinstance(found, Award):
+        found = self.find(parse_uuid(award_id, "award_id"), Award)
+        if found is None:
             raise AwardNotFound("no such award", {"award_id": award_id})
         return found
 
@@ -674,10 +572,7 @@ class Awards(ServiceApplication):
         awardee = award.awardee(str(parse_uuid(subject_id, "subject_id")) if subject_id else None)
         award.check_revocation(awardee["subject_id"], on)
         rules = self.rules.in_force(on)
-        grounds = {g["code"]: g for g in rules["revocation_grounds"]}
-        if ground not in grounds:
-            raise GroundInvalid("a revocation states one of the law's grounds",
-                                {"field": "ground", "grounds": sorted(grounds)})
+        stated = ground_in(rules["revocation_grounds"], ground)
         recovered = clean_recovery(recovery)
         decider = self._revoker(award, on, rules)
         decision = decision_record(self._seat(decider, on, rules), on, reason, rules, evidence,
@@ -691,7 +586,7 @@ class Awards(ServiceApplication):
         achievement.revoke(award_id=award.id)
         self.save(award, achievement)
         return {"award_id": str(award.id), "subject_id": awardee["subject_id"], "ground": ground,
-                "ground_title": grounds[ground]["title"], "recovery": recovered,
+                "ground_title": stated["title"], "recovery": recovered,
                 "dependents": dependents, "decision": decision}
 
     def _revoker(self, award: Award, on: date, rules: RuleSet) -> dict[str, Any]:
