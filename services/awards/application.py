@@ -43,6 +43,7 @@ from services.awards.domain import (
     DocumentKind,
     Nomination,
     NotSubmitted,
+    Ratio,
     Scope,
     SelectionMeeting,
     Subject,
@@ -322,8 +323,8 @@ class Awards(ServiceApplication):
         body = self.authority.body_in_office(uid, BodyKind(rules["deciding_bodies"][union["level"]]), on)
         members = [m["person_id"] for m in body["members"]]
         selection = rules["selection"]
-        results = tally(members, present, votes, selection["quorum"],
-                        selection["majority_of_members"])
+        results = tally(members, present, votes, Ratio(**selection["quorum"]),
+                        Ratio(**selection["majority_of_members"]))
         meeting = SelectionMeeting(uid, UUID(body["id"]), on, members, present,
                                    {k: dict(v) for k, v in votes.items()}, results,
                                    text, decision)

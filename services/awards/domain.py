@@ -178,9 +178,8 @@ def form_in(forms: Sequence[Mapping[str, Any]], code: object, version: str,
 
 def proposed_to(union: Mapping[str, Any], form: Mapping[str, Any],
                 above: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """R4.3: the union a nomination goes to: the nominating union (a form of its own level)
-    or the one directly above it (``above``), which must confer the form (grassroots →
-    direct superior → province; a grassroots union under the province goes to it)."""
+    """R4.3: a nomination goes to its own union (a form of its level) or to the one directly
+    above it (``above``), which must confer the form: grassroots → superior → province."""
     if form["level"] == union["level"]:
         return union
     if above is None or above["level"] != form["level"]:
@@ -194,8 +193,7 @@ def proposed_to(union: Mapping[str, Any], form: Mapping[str, Any],
 
 @dataclass(frozen=True)
 class Scope:
-    """R4.3: a union and the unions under it on a date (``units``, the ids, its own among
-    them): the subjects its bodies attest, nominate and decide for."""
+    """R4.3: a union and the ids of the unions under it (its own among them) on a date."""
 
     union: Mapping[str, Any]
     units: frozenset[str]
@@ -234,8 +232,7 @@ def signer_position(body: Mapping[str, Any], person_id: str) -> str:
 
 
 def require_eligible(evaluation: Mapping[str, Any]) -> None:
-    """R4.1, R4.2: the subject meets every criterion of the form; the refusal says which
-    fails and why, with the whole evaluation."""
+    """R4.1, R4.2: the subject meets every criterion; the refusal says which fail, and why."""
     if not evaluation["eligible"]:
         raise NotEligible(
             "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
@@ -336,8 +333,8 @@ class Nomination(Aggregate):
 
     def require_carried_to(self, union_id: str, subject: str, subject_id: UUID,
                            year: int) -> None:
-        """R4.3: the union above takes up only an open nomination proposed to it, for the
-        same subject and year."""
+        """R4.3: the union above takes up an open nomination proposed to it, same subject and
+        year."""
         if str(self.to_union_id) != union_id or self.subject != subject \
                 or self.subject_id != subject_id or self.year != year:
             raise InvalidInput("the nomination carried must be proposed to this union, for the "
@@ -355,9 +352,8 @@ class Nomination(Aggregate):
 
     def require_decidable(self, union: Mapping[str, Any], form: Mapping[str, Any], on: date,
                           on_submission_levels: Collection[str]) -> None:
-        """R4.3, R4.5: an open nomination before this union, for a form conferred on its
-        subject; a union that decides on submission decides only what came up to it (an
-        upward nomination is also found on a submitted dossier, which the caller looks up)."""
+        """R4.3, R4.5: open, before this union, for a form conferred on its subject; a union
+        that decides on submission decides only what came up (on a dossier: the caller's)."""
         self.require_open()
         not_before(on, self.nominated_on, "the decision")
         if str(self.to_union_id) != union["id"]:
@@ -381,10 +377,19 @@ class Nomination(Aggregate):
 
 # --- selection meetings (R4.4 item 3) ----------------------------------------------------------
 
-def ratio_reached(count: int, of: int, ratio: Mapping[str, int], strictly: bool = False) -> bool:
-    """``count / of`` reaches numerator/denominator, in whole numbers (no rounding)."""
-    left, right = count * ratio["denominator"], of * ratio["numerator"]
-    return left > right if strictly else left >= right
+@dataclass(frozen=True)
+class Ratio:
+    """A share of a body's members (a quorum of 2/3), in whole numbers: no rounding."""
+
+    numerator: int
+    denominator: int
+
+    def reached(self, count: int, of: int, strictly: bool = False) -> bool:
+        left, right = count * self.denominator, of * self.numerator
+        return left > right if strictly else left >= right
+
+    def __str__(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
 
 
 class SelectionMeeting(Aggregate):
@@ -410,7 +415,7 @@ class SelectionMeeting(Aggregate):
 
 
 def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, Mapping[str, Any]],
-          quorum: Mapping[str, int], majority: Mapping[str, int]) -> dict[str, bool]:
+          quorum: Ratio, majority: Ratio) -> dict[str, bool]:
     """R4.4 (3): the meeting has its quorum of the body's members, and a nomination is
     selected when the votes for it are more than the majority of all the body's members."""
     if set(attendees) - set(members):
@@ -418,10 +423,9 @@ def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, 
                              {"not_members": sorted(set(attendees) - set(members))})
     if len(set(attendees)) != len(attendees):
         raise MeetingInvalid("an attendee is listed twice", {"field": "attendees"})
-    if not ratio_reached(len(attendees), len(members), quorum):
+    if not quorum.reached(len(attendees), len(members)):
         raise NoQuorum(f"{len(attendees)} of {len(members)} members attended; the quorum is "
-                       f"{quorum['numerator']}/{quorum['denominator']}",
-                       {"attended": len(attendees), "members": len(members)})
+                       f"{quorum}", {"attended": len(attendees), "members": len(members)})
     results = {}
     for nomination, count in votes.items():
         cast = [count.get(k, 0) for k in ("for", "against", "abstain")]
@@ -431,7 +435,7 @@ def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, 
                                  {"nomination_id": nomination})
         if sum(cast) > len(attendees):
             raise MeetingInvalid("more votes than attendees", {"nomination_id": nomination})
-        results[nomination] = ratio_reached(cast[0], len(members), majority, strictly=True)
+        results[nomination] = majority.reached(cast[0], len(members), strictly=True)
     return results
 
 
@@ -501,8 +505,8 @@ class Submission(Aggregate):
 
     @staticmethod
     def target_of(union_id: str, year: int, nominations: Sequence[Nomination]) -> UUID:
-        """R4.4: a submission lists its union's own open upward nominations for the year,
-        all going to one union: the one it is addressed to."""
+        """R4.4: a submission lists its union's open upward nominations of the year, to one
+        union."""
         for n in nominations:
             n.require_open()
             if str(n.union_id) != union_id or not n.upward or n.year != year:
@@ -574,9 +578,8 @@ class Submission(Aggregate):
 
     def require_ready(self, missing: list[dict[str, Any]] | None,
                       selected: Collection[str]) -> None:
-        """R4.4: to a union that requires the dossier (``missing``: what it lacks), it is
-        complete; to any other, every nomination was selected by a meeting of the
-        proposing body."""
+        """R4.4: complete to a union that requires the dossier (``missing``: what it lacks),
+        else every nomination selected by a meeting of the proposing body."""
         if missing:
             raise DossierIncomplete(
                 f"the dossier misses {len(missing)} item(s): "
@@ -605,8 +608,7 @@ class Submission(Aggregate):
         self.last_on = on
 
     def require_returnable(self, on: date, missing: object) -> None:
-        """R4.4: a submission before the receiver is returned, not before it came, saying
-        what the dossier must be supplemented with."""
+        """R4.4: returned from before the receiver, not before it came, saying what to add."""
         if self.status != SubmissionStatus.SUBMITTED:
             raise SubmissionState(f"the submission is {self.status}, not before the receiver",
                                   {"status": str(self.status)})
@@ -651,8 +653,7 @@ class Achievement(Aggregate):
     @staticmethod
     def require_once(awardee: Mapping[str, Any], listed: Iterable[Achievement],
                      rewarded: Achievement | None) -> None:
-        """Law 06/2022: an achievement is rewarded once, in one form: not twice in one
-        decision (``listed``: those of the decision so far), nor again (``rewarded``)."""
+        """Law 06/2022: rewarded once: not twice in a decision (``listed``), nor again."""
         if any(a.key == awardee["achievement_key"] for a in listed):
             raise AlreadyRewarded(f"{awardee['name']} is listed twice for one achievement",
                                   {"subject_id": awardee["subject_id"]})

@@ -152,8 +152,7 @@ class Period:
 
     @classmethod
     def of_review(cls, value: object, kind: ReviewKind, today: date) -> Period:
-        """R2.4–R2.6: a half-year review is of a half, an annual one (and what goes with it)
-        of a year; neither of a period that has not started by today."""
+        """R2.4–R2.6: a half-year review is of a half, an annual one of a year, started."""
         period = cls.parse(value)
         if period.kind != kind:
             expected = "a half-year (2025-H1)" if kind == ReviewKind.HALF_YEAR else "a year (2025)"
@@ -166,8 +165,7 @@ class Period:
         return period
 
     def require_holds(self, on: date, field: str, earliest: date | None = None) -> None:
-        """What is done for the period is done after it starts (or ``earliest``) and within
-        the next year."""
+        """Done after the period starts (or ``earliest``) and within the next year."""
         if not (earliest or self.start) <= on <= date(self.year + 1, 12, 31):
             raise DateOutsidePeriod(f"{field} {on} does not fall in the time of {self}",
                                     {"field": field, "value": on.isoformat(),
@@ -246,8 +244,7 @@ class Pledge(Aggregate):
     @staticmethod
     def require_content(content: str, commitments: list[str], required: list[str],
                         movement: str) -> None:
-        """R2.3: the pledge, with its commitments, contains the movement's content; the
-        refusal says which terms are missing."""
+        """R2.3: the pledge contains the movement's content; the refusal says what is not."""
         missing = Pledge.missing_content(content, required,
                                          search_key(" ".join([content, *commitments])))
         if missing:
