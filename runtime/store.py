@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("emulation.store")
 
+AggregateT = TypeVar("AggregateT")
 META = "_meta"  # the key under which the metadata sits in each stored event's state
 
 
@@ -375,6 +376,14 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         """R5.1: what the auditors' trail follows through this service's records: which
         records each names, the stage of each step, its stages in order with their titles."""
         return dict(self.trail)
+
+    def find(self, aggregate_id: UUID, kind: type[AggregateT]) -> AggregateT | None:
+        """One of this service's records, of that class, or None if there is none."""
+        try:
+            found: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
 
     def verify_chain(self, checkpoints: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
         """R5.1: recomputes this store's hash chain; the first break, if any, by position,

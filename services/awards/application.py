@@ -22,7 +22,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
@@ -31,31 +30,23 @@ from contracts.registry.facts import Authority, RegistryFacts
 from runtime.context import acting_user
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
-from runtime.rules import RuleBook, RuleSet, clean_evidence, clean_reason, decision_record
+from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, not_before, parse_choice, parse_date, parse_uuid
+from runtime.text import clean_text, parse_choice, parse_date, parse_uuid
 from services.awards import documents
 from services.awards.domain import (
     NAME_MAX,
     TEXT_MAX,
-    AboveAuthority,
     Achievement,
     AlreadyRewarded,
     Attestation,
     Award,
-    DecisionNumberTaken,
     Document,
     DocumentKind,
-    DossierIncomplete,
-    EvidenceRequired,
-    FormNotForSubject,
-    FormUnknown,
-    GroundInvalid,
     Nomination,
-    NotEligible,
-    NotSelected,
     NotSubmitted,
-    OutsideScope,
+    Ratio,
+    Scope,
     SelectionMeeting,
     Subject,
     Submission,
@@ -63,7 +54,13 @@ from services.awards.domain import (
     achievement_key,
     clean_recovery,
     document_content,
+    form_in,
+    ground_in,
     media_type,
+    proposed_to,
+    require_confers,
+    require_eligible,
+    signer_position,
     tally,
 )
 from services.awards.facts import FACTS, Criteria, MovementFacts
@@ -129,17 +126,6 @@ class Awards(ServiceApplication):
 
     # --- rules and authority ----------------------------------------------------------------
 
-    def _form(self, rules: RuleSet, code: object, subject: Subject | None = None) -> dict[str, Any]:
-        """A form of the catalogue in force (R4.3: who confers it, for whom)."""
-        form = next((f for f in rules["forms"] if f["code"] == code), None)
-        if form is None:
-            raise FormUnknown(f"no award form {code!r} in {rules.version}",
-                              {"field": "form", "forms": [f["code"] for f in rules["forms"]]})
-        if subject is not None and subject.value not in form["subjects"]:
-            raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
-                                    {"field": "form", "subjects": form["subjects"]})
-        return dict(form)
-
     def _seat(self, union: Mapping[str, Any], on: date, rules: RuleSet) -> dict[str, Any]:
         """R4.3: the actor sits, on the date, on the union's deciding body (the executive
         committee of a grassroots union, the standing committee above)."""
@@ -156,37 +142,24 @@ class Awards(ServiceApplication):
                 itself: bool) -> dict[str, Any]:
         """R4.3: the subject is in the union's subtree on the date (the union itself only when
         it proposes itself upward); returns who or what the subject is."""
-        units = {union["id"]} | {u["id"] for u in self.authority.descendants(UUID(union["id"]), on)}
+        scope = Scope(union, frozenset({union["id"]} | {
+            u["id"] for u in self.authority.descendants(UUID(union["id"]), on)}), on)
         if subject == Subject.INDIVIDUAL:
             person = self.authority.person(subject_id, on)
             where = person["union_id"] if person else None
-            if where not in units:
-                raise OutsideScope(f"the person was not a member of {union['name']} or a union "
-                                   f"under it on {on}", {"subject_id": str(subject_id),
-                                                         "member_of": where})
+            scope.require_member(subject_id, where)
             unit = self.authority.union(UUID(where), on) if where else None
             return {"name": person["full_name"] if person else "", "unit": unit["name"] if unit else ""}
         target = self.authority.active_union(subject_id, on)
-        if target["id"] not in units or (target["id"] == union["id"] and not itself):
-            raise OutsideScope(f"{target['name']} is not a union under {union['name']} on {on}",
-                               {"subject_id": str(subject_id)})
+        scope.require_under(target, subject_id, itself)
         return {"name": target["name"], "unit": target["name"]}
 
     def _attested(self, subject: Subject, subject_id: UUID, year: int, criterion: str,
                   on: date) -> dict[str, Any] | None:
         """The attestation standing on the date (the latest made by then)."""
-        attestation_id = Attestation.create_id(subject, subject_id, year, criterion)
-        try:
-            attestation: Attestation = self.repository.get(attestation_id)
-        except AggregateNotFoundError:
-            return None
-        standing = [h for h in attestation.history if h["on"] <= on.isoformat()]
-        if not standing:
-            return None
-        last = standing[-1]
-        return {"attestation_id": str(attestation_id), "attested_on": last["on"],
-                "met": last["met"], "statement": last["statement"],
-                "evidence": last["decision"]["evidence"]}
+        attestation = self.find(Attestation.create_id(subject, subject_id, year, criterion),
+                                Attestation)
+        return attestation.standing_on(on) if attestation else None
 
     def _evaluate(self, subject: Subject, subject_id: UUID, year: int, on: date, rules: RuleSet,
                   form: Mapping[str, Any] | None, initiative_ids: list[str] | None) -> dict[str, Any]:
@@ -198,11 +171,7 @@ class Awards(ServiceApplication):
 
     def _eligible(self, *args: Any) -> dict[str, Any]:
         evaluation = self._evaluate(*args)
-        if not evaluation["eligible"]:
-            raise NotEligible(
-                "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
-                                             for c in evaluation["criteria"] if not c["met"]),
-                {"failed": evaluation["failed"], "evaluation": evaluation})
+        require_eligible(evaluation)
         return evaluation
 
     # --- attestations (R4.1 d, R4.2 b) ------------------------------------------------------
@@ -219,19 +188,15 @@ class Awards(ServiceApplication):
             raise InvalidInput("met is true or false", {"field": "met"})
         union = self.authority.active_union(uid, on)
         self._within(union, kind, sid, on, itself=kind == Subject.INDIVIDUAL)
-        if not clean_evidence(evidence):
-            raise EvidenceRequired("an attestation names its evidence", {"field": "evidence"})
+        Attestation.require_evidence(evidence)
         decision, rules = self._decision(union, on, statement, evidence)
         criterion = rules["attestations"][kind.value]
         text = clean_text(statement, "statement", TEXT_MAX)
-        attestation_id = Attestation.create_id(kind, sid, y, criterion)
-        try:
-            attestation: Attestation = self.repository.get(attestation_id)
-        except AggregateNotFoundError:
+        attestation = self.find(Attestation.create_id(kind, sid, y, criterion), Attestation)
+        if attestation is None:
             attestation = Attestation(kind.value, sid, y, criterion, on, met, text, decision)
         else:
-            not_before(on, attestation.attested_on, "an attestation")
-            attestation.reattest(attested_on=on, met=met, statement=text, decision=decision)
+            attestation.supersede(on, met, text, decision)
         self.save(attestation)
         return str(attestation.id)
 
@@ -257,26 +222,11 @@ class Awards(ServiceApplication):
         kind = parse_choice(Subject, subject, "subject")
         on = self.as_of(as_of)
         rules = self.rules.in_force(on)
-        chosen = self._form(rules, form, kind) if form else None
+        chosen = form_in(rules["forms"], form, rules.version, kind) if form else None
         return self._evaluate(kind, parse_uuid(subject_id, "subject_id"), _year(year), on, rules,
                               chosen, _ids(initiative_ids, "initiative_ids") or None)
 
     # --- nominations (R4.3) -----------------------------------------------------------------
-
-    def _next_up(self, union: Mapping[str, Any], form: Mapping[str, Any], on: date) -> dict[str, Any]:
-        """The union a nomination goes to: its own (a form of its own level) or the one
-        directly above it, which must confer the form (R4.3: grassroots → direct superior →
-        province; a grassroots union under the province goes to the province)."""
-        if form["level"] == union["level"]:
-            return dict(union)
-        parent = self.authority.direct_superior(UUID(union["id"]), on)
-        if parent is None or parent["level"] != form["level"]:
-            above = parent["level"] if parent else None
-            raise AboveAuthority(
-                f"{union['name']} proposes only to the union directly above it "
-                f"({above or 'none'}); {form['title']} is conferred at {form['level']} level",
-                {"form": form["code"], "form_level": form["level"], "level_above": above})
-        return parent
 
     def nominate(self, union_id: str, subject: str, subject_id: str, year: object, form: str,
                  achievement: str, nominated_on: str, initiative_ids: list[str] | None = None,
@@ -292,8 +242,8 @@ class Awards(ServiceApplication):
         text = clean_text(achievement, "achievement", TEXT_MAX)
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
-        chosen = self._form(rules, form, kind)
-        to_union = self._next_up(union, chosen, on)
+        chosen = form_in(rules["forms"], form, rules.version, kind)
+        to_union = proposed_to(union, chosen, self.authority.direct_superior(uid, on))
         upward = to_union["id"] != union["id"]
         who = self._within(union, kind, sid, on, itself=upward)
         decision = decision_record(self._seat(union, on, rules), on,
@@ -315,20 +265,13 @@ class Awards(ServiceApplication):
         """The lower union's nomination this one takes up: proposed to this union, for the
         same subject and year, and before it on a submission."""
         lower = self.nomination(carries)
-        if str(lower.to_union_id) != union["id"] or lower.subject != subject.value \
-                or lower.subject_id != subject_id or lower.year != year:
-            raise InvalidInput("the nomination carried must be proposed to this union, for the "
-                               "same subject and year", {"field": "carries"})
-        lower.require_open()
+        lower.require_carried_to(union["id"], subject.value, subject_id, year)
         self._on_submission(lower)
         return lower
 
     def nomination(self, nomination_id: str) -> Nomination:
-        try:
-            found: Nomination = self.repository.get(parse_uuid(nomination_id, "nomination_id"))
-        except AggregateNotFoundError:
-            raise NominationNotFound("no such nomination", {"nomination_id": nomination_id}) from None
-        if not isinstance(found, Nomination):
+        found = self.find(parse_uuid(nomination_id, "nomination_id"), Nomination)
+        if found is None:
             raise NominationNotFound("no such nomination", {"nomination_id": nomination_id})
         return found
 
@@ -376,17 +319,12 @@ class Awards(ServiceApplication):
         decision, rules = self._decision(union, on, f"Họp bình xét khen thưởng ngày {_vn(on.isoformat())}",
                                          evidence)
         for nomination_id in votes:
-            nomination = self.nomination(nomination_id)
-            if str(nomination.union_id) != union["id"]:
-                raise InvalidInput("a body votes only on its own union's nominations",
-                                   {"nomination_id": nomination_id})
-            nomination.require_open()
-            not_before(on, nomination.nominated_on, "the selection")
+            self.nomination(nomination_id).require_votable(union["id"], on, nomination_id)
         body = self.authority.body_in_office(uid, BodyKind(rules["deciding_bodies"][union["level"]]), on)
         members = [m["person_id"] for m in body["members"]]
         selection = rules["selection"]
-        results = tally(members, present, votes, selection["quorum"],
-                        selection["majority_of_members"])
+        results = tally(members, present, votes, Ratio(**selection["quorum"]),
+                        Ratio(**selection["majority_of_members"]))
         meeting = SelectionMeeting(uid, UUID(body["id"]), on, members, present,
                                    {k: dict(v) for k, v in votes.items()}, results,
                                    text, decision)
@@ -406,25 +344,14 @@ class Awards(ServiceApplication):
                                {"field": "nomination_ids"})
         union = self.authority.active_union(uid, on)
         self._seat(union, on, self.rules.in_force(on))
-        nominations = [self.nomination(n) for n in listed]
-        targets = {str(n.to_union_id) for n in nominations}
-        for n in nominations:
-            n.require_open()
-            if str(n.union_id) != union["id"] or not n.upward or n.year != y:
-                raise InvalidInput("a submission lists the union's own upward nominations for "
-                                   "the year", {"nomination_id": str(n.id)})
-        if len(targets) != 1:
-            raise InvalidInput("a submission goes to one union", {"field": "nomination_ids"})
-        submission = Submission(uid, UUID(targets.pop()), y, listed, on)
+        to_union_id = Submission.target_of(union["id"], y, [self.nomination(n) for n in listed])
+        submission = Submission(uid, to_union_id, y, listed, on)
         self.save(submission)
         return str(submission.id)
 
     def submission(self, submission_id: str) -> Submission:
-        try:
-            found: Submission = self.repository.get(parse_uuid(submission_id, "submission_id"))
-        except AggregateNotFoundError:
-            raise SubmissionNotFound("no such submission", {"submission_id": submission_id}) from None
-        if not isinstance(found, Submission):
+        found = self.find(parse_uuid(submission_id, "submission_id"), Submission)
+        if found is None:
             raise SubmissionNotFound("no such submission", {"submission_id": submission_id})
         return found
 
@@ -435,18 +362,11 @@ class Awards(ServiceApplication):
         the dossier, so any later change of the bytes shows)."""
         submission, on = self.submission(submission_id), self.past(attached_on, "attached_on")
         document_kind = parse_choice(DocumentKind, kind, "kind")
-        submission.require_editable()
-        not_before(on, submission.drafted_on, "a document")
+        submission.require_attachable(on)
         union = self.authority.active_union(submission.union_id, on)
         self._seat(union, on, self.rules.in_force(on))
-        if nomination_id is not None and str(parse_uuid(nomination_id, "nomination_id")) \
-                not in submission.nomination_ids:
-            raise InvalidInput("that nomination is not on this submission",
-                               {"field": "nomination_id"})
-        if document_kind in (DocumentKind.ACHIEVEMENT_SUMMARY, DocumentKind.INITIATIVE_SUMMARY,
-                             DocumentKind.RECOGNITION_DECISION) and nomination_id is None:
-            raise InvalidInput(f"a {document_kind.value} is about one nominee: name its nomination",
-                               {"field": "nomination_id"})
+        about = str(parse_uuid(nomination_id, "nomination_id")) if nomination_id is not None else None
+        submission.require_about(document_kind, about)
         content = document_content(content_base64)
         digest = Document.digest(content)
         kind_of_file = media_type(media)
@@ -458,8 +378,7 @@ class Awards(ServiceApplication):
                   "filename": clean_text(filename, "filename", 255),
                   "media_type": kind_of_file,
                   "title": clean_text(title, "title", NAME_MAX) if title else None,
-                  "nomination_id": str(parse_uuid(nomination_id, "nomination_id"))
-                  if nomination_id else None, "attached_on": on.isoformat(),
+                  "nomination_id": about, "attached_on": on.isoformat(),
                   "attached_by": acting_user()}
         submission.attach(document=record)
         self.save(*changed)
@@ -470,10 +389,9 @@ class Awards(ServiceApplication):
         digest = sha256.strip().lower() if isinstance(sha256, str) else ""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise InvalidInput("sha256 is 64 hexadecimal digits", {"field": "sha256"})
-        try:
-            document: Document = self.repository.get(Document.create_id(digest))
-        except AggregateNotFoundError:
-            raise DocumentNotFound("no such document", {"sha256": digest}) from None
+        document = self.find(Document.create_id(digest), Document)
+        if document is None:
+            raise DocumentNotFound("no such document", {"sha256": digest})
         content = base64.b64decode(document.content_base64)
         return {"sha256": document.sha256, "size": document.size,
                 "media_type": document.media_type, "content_base64": document.content_base64,
@@ -486,39 +404,21 @@ class Awards(ServiceApplication):
         return {"submission_id": submission_id, "missing": self._missing(submission, on)}
 
     def _missing(self, submission: Submission, on: date) -> list[dict[str, Any]]:
-        """R4.4's items: (1) the submission letter with the list; (2) each collective's
-        achievement summary, each individual's initiative summary and the initiative's
-        recognition decision; (3) the minutes extract with the selection results of the
-        proposing body, which selected every nominee."""
-        missing: list[dict[str, Any]] = []
-        if not submission.documents_of(DocumentKind.SUBMISSION_LETTER):
-            missing.append({"item": DocumentKind.SUBMISSION_LETTER.value})
-        for nomination_id in submission.nomination_ids:
-            n = self.nomination(nomination_id)
-            summary = DocumentKind.ACHIEVEMENT_SUMMARY if n.subject == Subject.COLLECTIVE \
-                else DocumentKind.INITIATIVE_SUMMARY
-            if not submission.documents_of(summary, nomination_id):
-                missing.append({"item": summary.value, "nomination_id": nomination_id})
-            if n.subject == Subject.INDIVIDUAL:
-                for initiative_id in n.initiative_ids or ["(none named)"]:
-                    if self.criteria.recognition(initiative_id, on) is None:
-                        missing.append({"item": DocumentKind.RECOGNITION_DECISION.value,
-                                        "nomination_id": nomination_id,
-                                        "initiative_id": initiative_id})
-        if not submission.documents_of(DocumentKind.MINUTES_EXTRACT):
-            missing.append({"item": DocumentKind.MINUTES_EXTRACT.value})
-        selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
-        missing.extend({"item": "selection_result", "nomination_id": n}
-                       for n in submission.nomination_ids if n not in selected)
-        return missing
+        """R4.4: what the dossier lacks, judged from the recognitions and the selections
+        known on the date."""
+        nominations = [self.nomination(n) for n in submission.nomination_ids]
+        recognised = {i for n in nominations for i in n.initiative_ids
+                      if n.subject == Subject.INDIVIDUAL
+                      and self.criteria.recognition(i, on) is not None}
+        return submission.missing(nominations, recognised, self.queries.selections(
+            submission.nomination_ids, submission.union_id, on))
 
     def submit(self, submission_id: str, submitted_on: str, number: str | None = None,
                reason: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
         """R4.4: the proposing body submits; to the province, an incomplete dossier is
         refused with the list of what is missing. Each round is kept."""
         submission, on = self.submission(submission_id), self.past(submitted_on, "submitted_on")
-        submission.require_editable()
-        not_before(on, submission.last_on, "the submission")
+        submission.require_submittable(on)
         union = self.authority.active_union(submission.union_id, on)
         receiver = self.authority.active_union(submission.to_union_id, on)
         decision, rules = self._decision(union, on, reason or "Tờ trình đề nghị khen thưởng",
@@ -526,16 +426,8 @@ class Awards(ServiceApplication):
         for nomination_id in submission.nomination_ids:
             self.nomination(nomination_id).require_open()
         selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
-        if receiver["level"] in rules["dossier_required_levels"]:
-            missing = self._missing(submission, on)
-            if missing:
-                raise DossierIncomplete(
-                    f"the dossier misses {len(missing)} item(s): "
-                    + ", ".join(sorted({m['item'] for m in missing})), {"missing": missing})
-        elif len(selected) != len(submission.nomination_ids):
-            raise NotSelected("every nomination submitted must be selected by a meeting of the "
-                              "proposing body", {"not_selected": [
-                                  n for n in submission.nomination_ids if n not in selected]})
+        submission.require_ready(self._missing(submission, on) if receiver["level"]
+                                 in rules["dossier_required_levels"] else None, selected)
         submission.submit(on=on, number=decision["number"],
                           meeting_ids=sorted(set(selected.values())), decision=decision)
         self.save(submission)
@@ -546,11 +438,7 @@ class Awards(ServiceApplication):
         """R4.4: the receiving body returns a submission for supplements, saying what to add;
         the proposer attaches it and submits again."""
         submission, on = self.submission(submission_id), self.past(returned_on, "returned_on")
-        submission.require_submitted()
-        not_before(on, submission.last_on, "the return")
-        if not isinstance(missing, list | tuple) or not missing:
-            raise InvalidInput("say what the dossier must be supplemented with",
-                               {"field": "missing"})
+        submission.require_returnable(on, missing)
         items = [clean_text(m, "missing", 500) for m in missing]
         receiver = self.authority.active_union(submission.to_union_id, on)
         decision, _ = self._decision(receiver, on, clean_reason(reason), evidence)
@@ -592,45 +480,28 @@ class Awards(ServiceApplication):
             raise InvalidInput("a decision names at least one nominee", {"field": "nomination_ids"})
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
-        chosen = self._form(rules, form)
-        if chosen["level"] != union["level"]:
-            raise AboveAuthority(
-                f"{chosen['title']} is conferred at {chosen['level']} level, not by "
-                f"{union['name']} ({union['level']})",
-                {"form": chosen["code"], "form_level": chosen["level"], "level": union["level"]})
+        chosen = form_in(rules["forms"], form, rules.version)
+        require_confers(union, chosen)
         seat = self._seat(union, on, rules)
         signer = self._signer(signer_id, seat, on)
         award_id = Award.create_id(uid, code)
         if award_id in self.repository:
-            raise DecisionNumberTaken(f"{union['name']} already has decision {code}",
-                                      {"number": code})
-        years = {self.nomination(n).year for n in listed}
-        if len(years) != 1:
-            raise InvalidInput("a decision rewards the achievements of one year",
-                               {"field": "nomination_ids"})
+            raise Award.number_taken(union, code)
+        nominations = [self.nomination(n) for n in listed]
+        year = Award.year_of(nominations)
         awardees: list[dict[str, Any]] = []
-        nominations: list[Nomination] = []
         achievements: list[Achievement] = []
         submissions: dict[UUID, Submission] = {}
-        for nomination_id in listed:
-            awardee, nomination, submission = self._awardee(nomination_id, union, chosen, rules, on)
+        for nomination in nominations:
+            awardee, submission = self._awardee(nomination, union, chosen, rules, on)
             awardees.append(awardee)
-            nominations.append(nomination)
             if submission is not None:
                 submissions[submission.id] = submission
-            key_id = Achievement.create_id(awardee["achievement_key"])
-            if any(a.id == key_id for a in achievements):
-                raise AlreadyRewarded(f"{awardee['name']} is listed twice for one achievement",
-                                      {"subject_id": awardee["subject_id"]})
-            if key_id in self.repository:  # Law 06/2022: an achievement is rewarded once
-                rewarded: Achievement = self.repository.get(key_id)
-                raise AlreadyRewarded(
-                    f"{awardee['name']}'s achievement was already rewarded ({rewarded.form})",
-                    {"subject_id": awardee["subject_id"], "award_id": str(rewarded.award_id),
-                     "revoked": rewarded.revoked})
+            Achievement.require_once(awardee, achievements, self.find(
+                Achievement.create_id(awardee["achievement_key"]), Achievement))
             achievements.append(Achievement(awardee["achievement_key"], award_id, chosen["code"]))
         decision = decision_record({**seat, "signer": signer}, on, reason, rules, evidence, code)
-        award = Award(uid, years.pop(), chosen, code, on, signer, awardees,
+        award = Award(uid, year, chosen, code, on, signer, awardees,
                       next(iter(submissions), None), decision)
         for nomination in nominations:
             nomination.awarded(award_id=award_id)
@@ -644,8 +515,7 @@ class Awards(ServiceApplication):
             # derived from the number and the achievements collide, and nothing of this one
             # is stored. Say which.
             if award_id in self.repository:
-                raise DecisionNumberTaken(f"{union['name']} already has decision {code}",
-                                          {"number": code}) from None
+                raise Award.number_taken(union, code) from None
             raise AlreadyRewarded("an achievement of this decision was rewarded meanwhile",
                                   {"nomination_ids": listed}) from None
         return self.get_award(str(award_id))
@@ -654,32 +524,16 @@ class Awards(ServiceApplication):
         """The person who signs for the body: a member of it in office on the date."""
         person_id = str(parse_uuid(signer_id, "signer_id")) if signer_id else acting_user()
         body = self.authority.body_in_office(UUID(seat["union_id"]), BodyKind(seat["kind"]), on)
-        position = next((m["position"] for m in body["members"] if m["person_id"] == person_id), None)
-        if position is None:
-            raise InvalidInput("the signer must sit on the deciding body on the date",
-                               {"field": "signer_id"})
+        position = signer_position(body, person_id)
         person = self.authority.person(UUID(person_id), on)
         return {"person_id": person_id, "name": person["full_name"] if person else person_id,
                 "position": position}
 
-    def _awardee(self, nomination_id: str, union: Mapping[str, Any], form: Mapping[str, Any],
-                 rules: RuleSet, on: date) -> tuple[dict[str, Any], Nomination, Submission | None]:
-        nomination = self.nomination(nomination_id)
-        nomination.require_open()
-        not_before(on, nomination.nominated_on, "the decision")
-        if str(nomination.to_union_id) != union["id"]:
-            raise NotSubmitted(f"the nomination is not before {union['name']}",
-                               {"nomination_id": nomination_id})
-        subject = Subject(nomination.subject)
-        if subject.value not in form["subjects"]:
-            raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
-                                    {"nomination_id": nomination_id})
-        submission = None
-        if nomination.upward:
-            submission = self._on_submission(nomination)
-        elif union["level"] in rules["on_submission_levels"]:
-            raise NotSubmitted(f"{union['name']} decides on submission from the unions below it",
-                               {"nomination_id": nomination_id})
+    def _awardee(self, nomination: Nomination, union: Mapping[str, Any], form: Mapping[str, Any],
+                 rules: RuleSet, on: date) -> tuple[dict[str, Any], Submission | None]:
+        nomination.require_decidable(union, form, on, rules["on_submission_levels"])
+        submission = self._on_submission(nomination) if nomination.upward else None
+        subject, nomination_id = Subject(nomination.subject), str(nomination.id)
         who = self._within(union, subject, nomination.subject_id, on, itself=False)
         evaluation = self._eligible(subject, nomination.subject_id, nomination.year, on, rules,
                                     form, nomination.initiative_ids or None)
@@ -690,14 +544,11 @@ class Awards(ServiceApplication):
                  "initiative_ids": nomination.initiative_ids, "nomination_id": nomination_id,
                  "achievement_key": key, "relies_on": nomination.relies_on,
                  "evidence": [e for c in evaluation["criteria"] for e in c["evidence"]]},
-                nomination, submission)
+                submission)
 
     def award(self, award_id: str) -> Award:
-        try:
-            found: Award = self.repository.get(parse_uuid(award_id, "award_id"))
-        except AggregateNotFoundError:
-            raise AwardNotFound("no such award", {"award_id": award_id}) from None
-        if not isinstance(found, Award):
+        found = self.find(parse_uuid(award_id, "award_id"), Award)
+        if found is None:
             raise AwardNotFound("no such award", {"award_id": award_id})
         return found
 
@@ -722,10 +573,7 @@ class Awards(ServiceApplication):
         awardee = award.awardee(str(parse_uuid(subject_id, "subject_id")) if subject_id else None)
         award.check_revocation(awardee["subject_id"], on)
         rules = self.rules.in_force(on)
-        grounds = {g["code"]: g for g in rules["revocation_grounds"]}
-        if ground not in grounds:
-            raise GroundInvalid("a revocation states one of the law's grounds",
-                                {"field": "ground", "grounds": sorted(grounds)})
+        stated = ground_in(rules["revocation_grounds"], ground)
         recovered = clean_recovery(recovery)
         decider = self._revoker(award, on, rules)
         decision = decision_record(self._seat(decider, on, rules), on, reason, rules, evidence,
@@ -739,7 +587,7 @@ class Awards(ServiceApplication):
         achievement.revoke(award_id=award.id)
         self.save(award, achievement)
         return {"award_id": str(award.id), "subject_id": awardee["subject_id"], "ground": ground,
-                "ground_title": grounds[ground]["title"], "recovery": recovered,
+                "ground_title": stated["title"], "recovery": recovered,
                 "dependents": dependents, "decision": decision}
 
     def _revoker(self, award: Award, on: date, rules: RuleSet) -> dict[str, Any]:

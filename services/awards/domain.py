@@ -1,11 +1,12 @@
 """Attestations, nominations, selection meetings, dossiers, award decisions and revocations
 (R4.1–R4.5).
 
-Pure Python: no I/O, no clock, no nameko. Who may decide, and whether a subject meets the
-criteria, is judged by the application from the facts of the other services as of the
-decision's date; what is stored here is the outcome, with the decision record
-(``runtime.rules.decision_record``) inside each decision event. Invariants that need only an
-aggregate's own history are enforced here, with stable codes.
+Pure Python: no I/O, no clock, no nameko. The application loads the aggregates and the
+facts of the other services as of the decision's date (the registry's unions and seats, the
+evaluation of the criteria, the rule book in force); the rules that judge them are here, in
+the aggregates and in small functions that take those facts as arguments, each refusal with
+a stable code. What is stored is the outcome, with the decision record
+(``runtime.rules.decision_record``) inside each decision event.
 
 An achievement is rewarded once, in one form ("thành tích đến đâu khen thưởng đến đó", Law
 06/2022/QH15): ``Achievement`` is keyed by what was achieved (the subject, the year, the reach
@@ -20,7 +21,8 @@ import binascii
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -29,6 +31,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, InvalidInput
+from runtime.rules import clean_evidence
 from runtime.text import clean_text, not_before
 
 TEXT_MAX = 20_000
@@ -158,6 +161,85 @@ class EvidenceRequired(InvalidInput):
     code = "EVIDENCE_REQUIRED"
 
 
+# --- the rule book's forms and who confers them (R4.3) --------------------------------------------
+
+def form_in(forms: Sequence[Mapping[str, Any]], code: object, version: str,
+            subject: Subject | None = None) -> dict[str, Any]:
+    """A form of the catalogue in force (``version``), conferred on the subject if named."""
+    form = next((f for f in forms if f["code"] == code), None)
+    if form is None:
+        raise FormUnknown(f"no award form {code!r} in {version}",
+                          {"field": "form", "forms": [f["code"] for f in forms]})
+    if subject is not None and subject.value not in form["subjects"]:
+        raise FormNotForSubject(f"{form['title']} is not conferred on a {subject.value}",
+                                {"field": "form", "subjects": form["subjects"]})
+    return dict(form)
+
+
+def proposed_to(union: Mapping[str, Any], form: Mapping[str, Any],
+                above: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """R4.3: a nomination goes to its own union (a form of its level) or to the one directly
+    above it (``above``), which must confer the form: grassroots → superior → province."""
+    if form["level"] == union["level"]:
+        return union
+    if above is None or above["level"] != form["level"]:
+        level_above = above["level"] if above else None
+        raise AboveAuthority(
+            f"{union['name']} proposes only to the union directly above it "
+            f"({level_above or 'none'}); {form['title']} is conferred at {form['level']} level",
+            {"form": form["code"], "form_level": form["level"], "level_above": level_above})
+    return above
+
+
+@dataclass(frozen=True)
+class Scope:
+    """R4.3: a union and the ids of the unions under it (its own among them) on a date."""
+
+    union: Mapping[str, Any]
+    units: frozenset[str]
+    on: date
+
+    def require_member(self, subject_id: UUID, member_of: str | None) -> None:
+        if member_of not in self.units:
+            raise OutsideScope(f"the person was not a member of {self.union['name']} or a "
+                               f"union under it on {self.on}",
+                               {"subject_id": str(subject_id), "member_of": member_of})
+
+    def require_under(self, target: Mapping[str, Any], subject_id: UUID, itself: bool) -> None:
+        """A union under this one; this one itself only when it proposes itself upward."""
+        if target["id"] not in self.units or (target["id"] == self.union["id"] and not itself):
+            raise OutsideScope(f"{target['name']} is not a union under {self.union['name']} "
+                               f"on {self.on}", {"subject_id": str(subject_id)})
+
+
+def require_confers(union: Mapping[str, Any], form: Mapping[str, Any]) -> None:
+    """R4.3: a union decides only the forms of its own level."""
+    if form["level"] != union["level"]:
+        raise AboveAuthority(
+            f"{form['title']} is conferred at {form['level']} level, not by "
+            f"{union['name']} ({union['level']})",
+            {"form": form["code"], "form_level": form["level"], "level": union["level"]})
+
+
+def signer_position(body: Mapping[str, Any], person_id: str) -> str:
+    """R4.5: the person who signs for the deciding body sits on it on the date."""
+    position = next((m["position"] for m in body["members"] if m["person_id"] == person_id),
+                    None)
+    if position is None:
+        raise InvalidInput("the signer must sit on the deciding body on the date",
+                           {"field": "signer_id"})
+    return str(position)
+
+
+def require_eligible(evaluation: Mapping[str, Any]) -> None:
+    """R4.1, R4.2: the subject meets every criterion; the refusal says which fail, and why."""
+    if not evaluation["eligible"]:
+        raise NotEligible(
+            "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
+                                         for c in evaluation["criteria"] if not c["met"]),
+            {"failed": evaluation["failed"], "evaluation": evaluation})
+
+
 def _id(*parts: object) -> UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, "emulation:awards:" + ":".join(str(p) for p in parts))
 
@@ -187,10 +269,28 @@ class Attestation(Aggregate):
         self.history.append({"on": on.isoformat(), "met": met, "statement": statement,
                              "decision": decision})
 
+    @staticmethod
+    def require_evidence(evidence: object) -> None:
+        """R4.1 d, R4.2 b: what no event shows is attested with its evidence."""
+        if not clean_evidence(evidence):
+            raise EvidenceRequired("an attestation names its evidence", {"field": "evidence"})
+
+    def supersede(self, on: date, met: bool, statement: str, decision: dict[str, Any]) -> None:
+        """A later attestation supersedes the standing one, and is not dated before it."""
+        not_before(on, self.attested_on, "an attestation")
+        self.reattest(attested_on=on, met=met, statement=statement, decision=decision)
+
     @event("Reattested")
     def reattest(self, attested_on: date, met: bool, statement: str,
                  decision: dict[str, Any]) -> None:
         self._take(attested_on, met, statement, decision)
+
+    def standing_on(self, on: date) -> dict[str, Any] | None:
+        """The attestation standing on the date: the latest made by then."""
+        last = next((h for h in reversed(self.history) if h["on"] <= on.isoformat()), None)
+        return None if last is None else {
+            "attestation_id": str(self.id), "attested_on": last["on"], "met": last["met"],
+            "statement": last["statement"], "evidence": last["decision"]["evidence"]}
 
 
 # --- nominations (R4.3) -----------------------------------------------------------------------
@@ -231,6 +331,41 @@ class Nomination(Aggregate):
             raise NominationClosed("the nomination was already decided or withdrawn",
                                    {"nomination_id": str(self.id)})
 
+    def require_carried_to(self, union_id: str, subject: str, subject_id: UUID,
+                           year: int) -> None:
+        """R4.3: the union above takes up an open nomination proposed to it, same subject and
+        year."""
+        if str(self.to_union_id) != union_id or self.subject != subject \
+                or self.subject_id != subject_id or self.year != year:
+            raise InvalidInput("the nomination carried must be proposed to this union, for the "
+                               "same subject and year", {"field": "carries"})
+        self.require_open()
+
+    def require_votable(self, union_id: str, on: date, voted_as: str) -> None:
+        """R4.4 (3): a body votes only on its own union's open nominations, after them
+        (``voted_as``: the id as the votes name it, said back in the refusal)."""
+        if str(self.union_id) != union_id:
+            raise InvalidInput("a body votes only on its own union's nominations",
+                               {"nomination_id": voted_as})
+        self.require_open()
+        not_before(on, self.nominated_on, "the selection")
+
+    def require_decidable(self, union: Mapping[str, Any], form: Mapping[str, Any], on: date,
+                          on_submission_levels: Collection[str]) -> None:
+        """R4.3, R4.5: open, before this union, for a form conferred on its subject; a union
+        that decides on submission decides only what came up (on a dossier: the caller's)."""
+        self.require_open()
+        not_before(on, self.nominated_on, "the decision")
+        if str(self.to_union_id) != union["id"]:
+            raise NotSubmitted(f"the nomination is not before {union['name']}",
+                               {"nomination_id": str(self.id)})
+        if self.subject not in form["subjects"]:
+            raise FormNotForSubject(f"{form['title']} is not conferred on a {self.subject}",
+                                    {"nomination_id": str(self.id)})
+        if not self.upward and union["level"] in on_submission_levels:
+            raise NotSubmitted(f"{union['name']} decides on submission from the unions below it",
+                               {"nomination_id": str(self.id)})
+
     @event("Awarded")
     def awarded(self, award_id: UUID) -> None:
         self.award_id = award_id
@@ -242,10 +377,19 @@ class Nomination(Aggregate):
 
 # --- selection meetings (R4.4 item 3) ----------------------------------------------------------
 
-def ratio_reached(count: int, of: int, ratio: Mapping[str, int], strictly: bool = False) -> bool:
-    """``count / of`` reaches numerator/denominator, in whole numbers (no rounding)."""
-    left, right = count * ratio["denominator"], of * ratio["numerator"]
-    return left > right if strictly else left >= right
+@dataclass(frozen=True)
+class Ratio:
+    """A share of a body's members (a quorum of 2/3), in whole numbers: no rounding."""
+
+    numerator: int
+    denominator: int
+
+    def reached(self, count: int, of: int, strictly: bool = False) -> bool:
+        left, right = count * self.denominator, of * self.numerator
+        return left > right if strictly else left >= right
+
+    def __str__(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
 
 
 class SelectionMeeting(Aggregate):
@@ -271,7 +415,7 @@ class SelectionMeeting(Aggregate):
 
 
 def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, Mapping[str, Any]],
-          quorum: Mapping[str, int], majority: Mapping[str, int]) -> dict[str, bool]:
+          quorum: Ratio, majority: Ratio) -> dict[str, bool]:
     """R4.4 (3): the meeting has its quorum of the body's members, and a nomination is
     selected when the votes for it are more than the majority of all the body's members."""
     if set(attendees) - set(members):
@@ -279,10 +423,9 @@ def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, 
                              {"not_members": sorted(set(attendees) - set(members))})
     if len(set(attendees)) != len(attendees):
         raise MeetingInvalid("an attendee is listed twice", {"field": "attendees"})
-    if not ratio_reached(len(attendees), len(members), quorum):
+    if not quorum.reached(len(attendees), len(members)):
         raise NoQuorum(f"{len(attendees)} of {len(members)} members attended; the quorum is "
-                       f"{quorum['numerator']}/{quorum['denominator']}",
-                       {"attended": len(attendees), "members": len(members)})
+                       f"{quorum}", {"attended": len(attendees), "members": len(members)})
     results = {}
     for nomination, count in votes.items():
         cast = [count.get(k, 0) for k in ("for", "against", "abstain")]
@@ -292,7 +435,7 @@ def tally(members: Sequence[str], attendees: Sequence[str], votes: Mapping[str, 
                                  {"nomination_id": nomination})
         if sum(cast) > len(attendees):
             raise MeetingInvalid("more votes than attendees", {"nomination_id": nomination})
-        results[nomination] = ratio_reached(cast[0], len(members), majority, strictly=True)
+        results[nomination] = majority.reached(cast[0], len(members), strictly=True)
     return results
 
 
@@ -360,10 +503,39 @@ class Submission(Aggregate):
         self.status = SubmissionStatus.DRAFT
         self.last_on = drafted_on
 
+    @staticmethod
+    def target_of(union_id: str, year: int, nominations: Sequence[Nomination]) -> UUID:
+        """R4.4: a submission lists its union's open upward nominations of the year, to one
+        union."""
+        for n in nominations:
+            n.require_open()
+            if str(n.union_id) != union_id or not n.upward or n.year != year:
+                raise InvalidInput("a submission lists the union's own upward nominations for "
+                                   "the year", {"nomination_id": str(n.id)})
+        targets = {n.to_union_id for n in nominations}
+        if len(targets) != 1:
+            raise InvalidInput("a submission goes to one union", {"field": "nomination_ids"})
+        return targets.pop()
+
     def require_editable(self) -> None:
         if self.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             raise SubmissionState(f"a {self.status} submission cannot be changed",
                                   {"status": str(self.status)})
+
+    def require_attachable(self, on: date) -> None:
+        """R4.4: documents go into a draft or a returned submission, dated from its draft."""
+        self.require_editable()
+        not_before(on, self.drafted_on, "a document")
+
+    def require_about(self, kind: DocumentKind, nomination_id: str | None) -> None:
+        """R4.4 (2): a nominee's document names a nomination of this submission."""
+        if nomination_id is not None and nomination_id not in self.nomination_ids:
+            raise InvalidInput("that nomination is not on this submission",
+                               {"field": "nomination_id"})
+        if kind in (DocumentKind.ACHIEVEMENT_SUMMARY, DocumentKind.INITIATIVE_SUMMARY,
+                    DocumentKind.RECOGNITION_DECISION) and nomination_id is None:
+            raise InvalidInput(f"a {kind.value} is about one nominee: name its nomination",
+                               {"field": "nomination_id"})
 
     @event("DocumentAttached")
     def attach(self, document: dict[str, Any]) -> None:
@@ -372,6 +544,50 @@ class Submission(Aggregate):
     def documents_of(self, kind: DocumentKind, nomination_id: str | None = None) -> list[dict[str, Any]]:
         return [d for d in self.documents if d["kind"] == kind.value
                 and (nomination_id is None or d.get("nomination_id") == nomination_id)]
+
+    def missing(self, nominations: Iterable[Nomination], recognised: Collection[str],
+                selected: Collection[str]) -> list[dict[str, Any]]:
+        """R4.4's items: (1) the submission letter with the list; (2) each collective's
+        achievement summary, each individual's initiative summary and the recognition
+        decision of each initiative (``recognised``: those with one on the date); (3) the
+        minutes extract with the selection results of the proposing body, which selected
+        every nominee (``selected``)."""
+        missing: list[dict[str, Any]] = []
+        if not self.documents_of(DocumentKind.SUBMISSION_LETTER):
+            missing.append({"item": DocumentKind.SUBMISSION_LETTER.value})
+        for n in nominations:
+            summary = DocumentKind.ACHIEVEMENT_SUMMARY if n.subject == Subject.COLLECTIVE \
+                else DocumentKind.INITIATIVE_SUMMARY
+            if not self.documents_of(summary, str(n.id)):
+                missing.append({"item": summary.value, "nomination_id": str(n.id)})
+            if n.subject == Subject.INDIVIDUAL:
+                missing.extend({"item": DocumentKind.RECOGNITION_DECISION.value,
+                                "nomination_id": str(n.id), "initiative_id": initiative_id}
+                               for initiative_id in n.initiative_ids or ["(none named)"]
+                               if initiative_id not in recognised)
+        if not self.documents_of(DocumentKind.MINUTES_EXTRACT):
+            missing.append({"item": DocumentKind.MINUTES_EXTRACT.value})
+        missing.extend({"item": "selection_result", "nomination_id": n}
+                       for n in self.nomination_ids if n not in selected)
+        return missing
+
+    def require_submittable(self, on: date) -> None:
+        """R4.4: a draft or a returned submission goes up, not before its last date."""
+        self.require_editable()
+        not_before(on, self.last_on, "the submission")
+
+    def require_ready(self, missing: list[dict[str, Any]] | None,
+                      selected: Collection[str]) -> None:
+        """R4.4: complete to a union that requires the dossier (``missing``: what it lacks),
+        else every nomination selected by a meeting of the proposing body."""
+        if missing:
+            raise DossierIncomplete(
+                f"the dossier misses {len(missing)} item(s): "
+                + ", ".join(sorted({m['item'] for m in missing})), {"missing": missing})
+        if missing is None and len(selected) != len(self.nomination_ids):
+            raise NotSelected("every nomination submitted must be selected by a meeting of the "
+                              "proposing body", {"not_selected": [
+                                  n for n in self.nomination_ids if n not in selected]})
 
     def submit(self, on: date, number: str | None, meeting_ids: list[str],
                decision: dict[str, Any]) -> None:
@@ -391,10 +607,15 @@ class Submission(Aggregate):
         self.status = SubmissionStatus.SUBMITTED
         self.last_on = on
 
-    def require_submitted(self) -> None:
+    def require_returnable(self, on: date, missing: object) -> None:
+        """R4.4: returned from before the receiver, not before it came, saying what to add."""
         if self.status != SubmissionStatus.SUBMITTED:
             raise SubmissionState(f"the submission is {self.status}, not before the receiver",
                                   {"status": str(self.status)})
+        not_before(on, self.last_on, "the return")
+        if not isinstance(missing, list | tuple) or not missing:
+            raise InvalidInput("say what the dossier must be supplemented with",
+                               {"field": "missing"})
 
     def return_for_supplements(self, on: date, missing: list[str],
                                decision: dict[str, Any]) -> None:
@@ -429,6 +650,19 @@ class Achievement(Aggregate):
     def create_id(key: str) -> UUID:
         return _id("achievement", key)
 
+    @staticmethod
+    def require_once(awardee: Mapping[str, Any], listed: Iterable[Achievement],
+                     rewarded: Achievement | None) -> None:
+        """Law 06/2022: rewarded once: not twice in a decision (``listed``), nor again."""
+        if any(a.key == awardee["achievement_key"] for a in listed):
+            raise AlreadyRewarded(f"{awardee['name']} is listed twice for one achievement",
+                                  {"subject_id": awardee["subject_id"]})
+        if rewarded is not None:
+            raise AlreadyRewarded(
+                f"{awardee['name']}'s achievement was already rewarded ({rewarded.form})",
+                {"subject_id": awardee["subject_id"], "award_id": str(rewarded.award_id),
+                 "revoked": rewarded.revoked})
+
     @event("Rewarded")
     def __init__(self, key: str, award_id: UUID, form: str) -> None:
         self.key = key
@@ -448,6 +682,21 @@ class Award(Aggregate):
     @staticmethod
     def create_id(union_id: UUID, number: str) -> UUID:
         return _id("award", union_id, number.casefold())
+
+    @staticmethod
+    def number_taken(union: Mapping[str, Any], number: str) -> DecisionNumberTaken:
+        """A union numbers its decisions once each (the id is derived from the number)."""
+        return DecisionNumberTaken(f"{union['name']} already has decision {number}",
+                                   {"number": number})
+
+    @staticmethod
+    def year_of(nominations: Iterable[Nomination]) -> int:
+        """A decision rewards the achievements of one year."""
+        years = {n.year for n in nominations}
+        if len(years) != 1:
+            raise InvalidInput("a decision rewards the achievements of one year",
+                               {"field": "nomination_ids"})
+        return years.pop()
 
     @event("Decided")
     def __init__(self, union_id: UUID, year: int, form: dict[str, Any], number: str,
@@ -490,6 +739,15 @@ class Award(Aggregate):
 
     def status_of(self, subject_id: str) -> AwardStatus:
         return AwardStatus.REVOKED if subject_id in self.revocations else AwardStatus.AWARDED
+
+
+def ground_in(grounds: Iterable[Mapping[str, Any]], ground: object) -> dict[str, Any]:
+    """A revocation states one of the law's grounds (Law 06/2022, art. 8 and 79)."""
+    by_code = {g["code"]: g for g in grounds}
+    if ground not in by_code:
+        raise GroundInvalid("a revocation states one of the law's grounds",
+                            {"field": "ground", "grounds": sorted(by_code)})
+    return dict(by_code[ground])
 
 
 def clean_recovery(recovery: object) -> dict[str, Any]:

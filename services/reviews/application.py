@@ -25,32 +25,25 @@ from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_choice, parse_uuid, search_key
+from runtime.text import clean_text, parse_choice, parse_uuid
 from services.reviews.domain import (
     AlreadyLaunched,
     AnnualReview,
     Classification,
     ClassificationExists,
     ClassificationNotFound,
-    DateOutsidePeriod,
     Difficulty,
     DifficultyNotFound,
     Dissemination,
     DisseminationKind,
-    FindingsRequired,
     HalfYearReview,
     InvalidNumber,
-    InvalidPeriod,
     Launch,
     NoProvincialFederation,
-    NotDirectSuperior,
-    NoUpperUnion,
     Overdue,
     Period,
-    PeriodNotStarted,
     Pledge,
     PledgeExists,
-    PledgeWithoutMovementContent,
     ReviewExists,
     ReviewKind,
     score_on_scale,
@@ -123,43 +116,19 @@ class Reviews(ServiceApplication):
 
     # --- shared checks --------------------------------------------------------------------
 
-    def _period(self, value: object, kind: ReviewKind | None = None) -> Period:
-        """A period that has started by today (a review of a future period is refused)."""
-        period = Period.parse(value)
-        if kind is not None and period.kind != kind:
-            expected = "a half-year (2025-H1)" if kind == ReviewKind.HALF_YEAR else "a year (2025)"
-            raise InvalidPeriod(f"a {kind.value.replace('_', '-')} review is for {expected}",
-                                {"field": "period", "value": str(period)})
-        if period.start > self.today():
-            raise PeriodNotStarted(f"the period {period} starts on {period.start}",
-                                   {"period": str(period), "starts_on": period.start.isoformat(),
-                                    "today": self.today().isoformat()})
-        return period
-
-    @staticmethod
-    def _within(on: date, period: Period, field: str, earliest: date | None = None) -> None:
-        """A review is held after its period starts and within the next year."""
-        start = earliest or period.start
-        if not start <= on <= date(period.year + 1, 12, 31):
-            raise DateOutsidePeriod(f"{field} {on} does not fall in the time of {period}",
-                                    {"field": field, "value": on.isoformat(),
-                                     "period": str(period)})
-
-    def _seat(self, union_id: UUID, on: date, kinds: Iterable[BodyKind]) -> dict[str, Any]:
-        """The actor's seat on the first of the union's acting bodies they sat on that day."""
+    def _seat(self, union: dict[str, Any], on: date) -> dict[str, Any]:
+        """The actor's seat on the first of the union's acting bodies they sat on that day: a
+        grassroots union acts through its executive committee, an upper level through its
+        standing committee or its executive committee (R1.2)."""
         actor, refusals = acting_user(), []
-        for kind in kinds:
+        grassroots = union["level"] == Level.GRASSROOTS.value
+        for kind in (BodyKind.EXECUTIVE_COMMITTEE,) if grassroots else ACTING_BODIES:
             try:
-                return self.authority.seat(actor, union_id, kind, on)
+                return self.authority.seat(actor, UUID(union["id"]), kind, on)
             except DomainError as exc:
                 refusals.append(exc)
         # "Not on the body" says more than "no such body" when one of them was in office.
         raise next((r for r in refusals if r.code == "NO_AUTHORITY"), refusals[0])
-
-    def _acting_bodies(self, union: dict[str, Any]) -> tuple[BodyKind, ...]:
-        if union["level"] == Level.GRASSROOTS.value:
-            return (BodyKind.EXECUTIVE_COMMITTEE,)
-        return ACTING_BODIES
 
     def _rules(self, on: date) -> RuleSet:
         return self.rules.in_force(on)
@@ -174,17 +143,14 @@ class Reviews(ServiceApplication):
                evidence: list[str] | None = None, number: str | None = None) -> str:
         """R2.1: every level launches the movement for a year, with its plan."""
         uid, on = parse_uuid(union_id, "union_id"), self.past(launched_on, "launched_on")
-        period = Period.parse(year, "year")
-        if period.half is not None:
-            raise InvalidPeriod("a launch is for a year (2025)", {"field": "year"})
-        self._within(on, period, "launched_on", earliest=date(period.year - 1, 1, 1))
+        period = Period.of_year(year, "a launch", on, "launched_on")
         title, plan = clean_text(title, "title", 500), clean_text(plan, "plan", TEXT_MAX)
         union = self.authority.active_union(uid, on)
         launch_id = Launch.create_id(uid, period.year)
         if launch_id in self.repository:
             raise AlreadyLaunched(f"{union['name']} has launched the movement for {period}",
                                   {"union_id": union_id, "year": period.year})
-        decision = decision_record(self._seat(uid, on, self._acting_bodies(union)), on,
+        decision = decision_record(self._seat(union, on), on,
                                    f"Phát động phong trào năm {period.year}: {title}",
                                    self._rules(on), evidence, number)
         launch = Launch(uid, period.year, on, title, plan, decision)
@@ -197,13 +163,13 @@ class Reviews(ServiceApplication):
                              title: str, audience: str, reach: int) -> str:
         """R2.2: one dissemination activity, by kind, with its date, audience and reach."""
         uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        period = self._period(year, ReviewKind.ANNUAL)
+        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
         kind_ = parse_choice(DisseminationKind, kind, "kind")
         title, audience = clean_text(title, "title", 500), clean_text(audience, "audience", 1000)
         count = _reach(reach)
-        self._within(on, period, "held_on")
+        period.require_holds(on, "held_on")
         union = self.authority.active_union(uid, on)
-        seat = self._seat(uid, on, self._acting_bodies(union))
+        seat = self._seat(union, on)
         activity = Dissemination(uid, period.year, kind_.value, on, title, audience, count, seat)
         self.save(activity)
         return str(activity.id)
@@ -215,20 +181,12 @@ class Reviews(ServiceApplication):
         """R2.3: a grassroots executive committee signs an emulation pledge for a year; the
         pledge must contain the movement's content, or it is refused saying what is missing."""
         uid, on = parse_uuid(union_id, "union_id"), self.past(signed_on, "signed_on")
-        period = Period.parse(year, "year")
-        if period.half is not None:
-            raise InvalidPeriod("a pledge is for a year (2025)", {"field": "year"})
-        self._within(on, period, "signed_on", earliest=date(period.year - 1, 1, 1))
+        period = Period.of_year(year, "a pledge", on, "signed_on")
         text = clean_text(content, "content", TEXT_MAX * 4)
         items = _texts(commitments, "commitments")
         rules = self._rules(on)
-        missing = Pledge.missing_content(text, list(rules["pledge_required_terms"]),
-                                         search_key(" ".join([text, *items])))
-        if missing:  # R2.3
-            raise PledgeWithoutMovementContent(
-                "the pledge does not contain the movement's content "
-                f"(\"{rules['movement_title']}\"): missing {', '.join(missing)}",
-                {"missing": missing, "movement": rules["movement_title"]})
+        Pledge.require_content(text, items, list(rules["pledge_required_terms"]),
+                               rules["movement_title"])
         union = self.authority.grassroots_union(uid, on)
         pledge_id = Pledge.create_id(uid, period.year)
         if pledge_id in self.repository:
@@ -248,16 +206,15 @@ class Reviews(ServiceApplication):
         """R2.4: each level inspects and supervises its own implementation every six months,
         folded into its half-year review, and records what it found."""
         uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        half = self._period(period, ReviewKind.HALF_YEAR)
-        self._within(on, half, "held_on")
+        half = Period.of_review(period, ReviewKind.HALF_YEAR, self.today())
+        half.require_holds(on, "held_on")
         summary = clean_text(summary, "summary", TEXT_MAX)
         found = _texts(findings, "findings")
-        if not found:  # R2.4
-            raise FindingsRequired("the self-inspection states its findings", {"field": "findings"})
+        HalfYearReview.require_findings(found)
         union = self.authority.active_union(uid, on)
         review_id = HalfYearReview.create_id(uid, half)
         self._no_review(review_id, union, half)
-        decision = decision_record(self._seat(uid, on, self._acting_bodies(union)), on,
+        decision = decision_record(self._seat(union, on), on,
                                    f"Sơ kết {half}: {summary}", self._rules(half.start), evidence)
         review = HalfYearReview(uid, str(half), on, summary, found, decision)
         self.save(review)
@@ -277,8 +234,8 @@ class Reviews(ServiceApplication):
         """R2.5, R2.7: each level evaluates the movement for the year, with its results, its
         self-assessed score, the rewards it gave and the rewards it proposes upward."""
         uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        period = self._period(year, ReviewKind.ANNUAL)
-        self._within(on, period, "held_on")
+        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
+        period.require_holds(on, "held_on")
         results = clean_text(results, "results", TEXT_MAX)
         score = score_on_scale(self_score, "self_score", self.grading.in_force(on)["scale"])
         given, proposed = _rewards(rewards_given, "rewards_given"), _rewards(
@@ -286,7 +243,7 @@ class Reviews(ServiceApplication):
         union = self.authority.active_union(uid, on)
         review_id = AnnualReview.create_id(uid, period)
         self._no_review(review_id, union, period)
-        decision = decision_record(self._seat(uid, on, self._acting_bodies(union)), on,
+        decision = decision_record(self._seat(union, on), on,
                                    f"Tổng kết năm {period.year}: {results}",
                                    self._rules(period.start), evidence)
         review = AnnualReview(uid, str(period), on, results, score, given, proposed, decision)
@@ -295,20 +252,10 @@ class Reviews(ServiceApplication):
 
     # --- R2.6 inspection and classification ---------------------------------------------------
 
-    def _grade(self, rules: RuleSet, score: float) -> str:
-        return str(next(g["code"] for g in rules["grades"] if score >= g["min"]))
-
     def _classifier(self, lower: UUID, upper: UUID, on: date) -> dict[str, Any]:
         """R2.6: only the direct upper union as of the date classifies, through a member of
         its standing committee in office that day."""
-        superior = self.authority.direct_superior(lower, on)
-        if superior is None:
-            raise NoUpperUnion("the union has no upper union", {"union_id": str(lower)})
-        if superior["id"] != str(upper):
-            raise NotDirectSuperior(
-                f"only {superior['name']}, the direct upper union on {on}, may classify this union",
-                {"union_id": str(lower), "upper_union_id": str(upper),
-                 "direct_superior_id": superior["id"], "on": on.isoformat()})
+        Classification.require_classifier(lower, upper, self.authority.direct_superior(lower, on), on)
         return self.authority.seat(acting_user(), upper, BodyKind.STANDING_COMMITTEE, on)
 
     def classify(self, union_id: str, year: object, upper_union_id: str, classified_on: str,
@@ -319,8 +266,8 @@ class Reviews(ServiceApplication):
         by the rule set in force on the date; the lower union's own score is kept beside."""
         lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
         on = self.past(classified_on, "classified_on")
-        period = self._period(year, ReviewKind.ANNUAL)
-        self._within(on, period, "classified_on")
+        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
+        period.require_holds(on, "classified_on")
         rules = self.grading.in_force(on)
         score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
         found = _texts(findings, "findings")
@@ -330,7 +277,7 @@ class Reviews(ServiceApplication):
             raise ClassificationExists(
                 f"the union is classified for {period}; a change is a correction with a reason",
                 {"union_id": union_id, "year": period.year})
-        grade = self._grade(rules, score)
+        grade = Classification.grade_of(rules["grades"], score)
         decision = decision_record(self._classifier(lower, upper, on), on,
                                    reason or f"Kiểm tra, xếp loại năm {period.year}", rules,
                                    evidence, number)
@@ -349,27 +296,26 @@ class Reviews(ServiceApplication):
         it supersedes the grade and keeps what it corrected."""
         lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
         on = self.past(corrected_on, "corrected_on")
-        period = self._period(year, ReviewKind.ANNUAL)
+        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
         rules = self.grading.in_force(on)
         score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
         found = _texts(findings, "findings")
         classification = self._classification(lower, period.year)
         decision = decision_record(self._classifier(lower, upper, on), on, reason, rules,
                                    evidence, number)
-        classification.correct(upper, on, score, self._grade(rules, score), found, decision)
+        classification.correct(upper, on, score, Classification.grade_of(rules["grades"], score),
+                               found, decision)
         self.save(classification)
         return self.get_classification(union_id, period.year)
 
     def _annual_review(self, union_id: UUID, period: Period) -> AnnualReview | None:
-        review_id = AnnualReview.create_id(union_id, period)
-        return self.repository.get(review_id) if review_id in self.repository else None
+        return self.find(AnnualReview.create_id(union_id, period), AnnualReview)
 
     def _classification(self, union_id: UUID, year: int) -> Classification:
-        classification_id = Classification.create_id(union_id, year)
-        if classification_id not in self.repository:
+        found = self.find(Classification.create_id(union_id, year), Classification)
+        if found is None:
             raise ClassificationNotFound(f"the union is not classified for {year}",
                                          {"union_id": str(union_id), "year": year})
-        found: Classification = self.repository.get(classification_id)
         return found
 
     def get_classification(self, union_id: str, year: object) -> dict[str, Any]:
@@ -403,17 +349,16 @@ class Reviews(ServiceApplication):
         union = self.authority.active_union(uid, on)
         federation = self._federation(uid, on)
         self.authority.body_in_office(UUID(federation["id"]), BodyKind.DEPARTMENT, on, POLICY_LAW)
-        seat = self._seat(uid, on, self._acting_bodies(union))
+        seat = self._seat(union, on)
         difficulty = Difficulty(uid, UUID(federation["id"]), on, subject, description, seat)
         self.save(difficulty)
         return str(difficulty.id)
 
     def _difficulty(self, difficulty_id: str) -> Difficulty:
-        did = parse_uuid(difficulty_id, "difficulty_id")
-        if did not in self.repository:
+        found = self.find(parse_uuid(difficulty_id, "difficulty_id"), Difficulty)
+        if found is None:
             raise DifficultyNotFound(f"no difficulty {difficulty_id}",
                                      {"difficulty_id": difficulty_id})
-        found: Difficulty = self.repository.get(did)
         return found
 
     def answer_difficulty(self, difficulty_id: str, answered_on: str, answer: str) -> None:
@@ -432,7 +377,7 @@ class Reviews(ServiceApplication):
         day = self.past(on, "on")
         message = clean_text(text, "text", TEXT_MAX)
         union = self.authority.active_union(difficulty.union_id, day)
-        seat = self._seat(difficulty.union_id, day, self._acting_bodies(union))
+        seat = self._seat(union, day)
         difficulty.follow_up(day, message, seat)
         self.save(difficulty)
 

@@ -1,8 +1,8 @@
 """The movement's yearly cycle at each union (R2.1–R2.8).
 
-Pure Python: no I/O, no clock, no nameko. The application judges authority and dates from
-the registry's facts and the rule books, then calls these aggregates, which keep the
-invariants that need only their own history:
+Pure Python: no I/O, no clock, no nameko. The application finds the registry's facts, the
+rule book in force and today's date, and passes them to these aggregates and to ``Period``,
+which judge them (a period's kind and dates, a pledge's content, a grade, who classifies):
 - ``Launch``: a union launches the movement for a year, with its plan (R2.1);
 - ``Dissemination``: one dissemination activity, by kind (R2.2);
 - ``Pledge``: a grassroots executive committee's emulation pledge for a year (R2.3);
@@ -32,6 +32,7 @@ from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, Forbidden, InvalidInput, NotFound
 from runtime.rules import ScoreOutOfScale
+from runtime.text import search_key
 
 NAMESPACE = uuid.UUID("5b0a6b47-3a5e-4f7e-9d53-2f1c0e6e2a10")  # the reviews service's ids
 
@@ -140,6 +141,36 @@ class Period:
                                 {"field": field, "value": str(value)})
         return cls(int(match["year"]), int(match["half"]) if match["half"] else None)
 
+    @classmethod
+    def of_year(cls, value: object, what: str, on: date, field: str) -> Period:
+        """R2.1, R2.3: a launch or a pledge is for a whole year, made from the year before."""
+        period = cls.parse(value, "year")
+        if period.half is not None:
+            raise InvalidPeriod(f"{what} is for a year (2025)", {"field": "year"})
+        period.require_holds(on, field, earliest=date(period.year - 1, 1, 1))
+        return period
+
+    @classmethod
+    def of_review(cls, value: object, kind: ReviewKind, today: date) -> Period:
+        """R2.4–R2.6: a half-year review is of a half, an annual one of a year, started."""
+        period = cls.parse(value)
+        if period.kind != kind:
+            expected = "a half-year (2025-H1)" if kind == ReviewKind.HALF_YEAR else "a year (2025)"
+            raise InvalidPeriod(f"a {kind.value.replace('_', '-')} review is for {expected}",
+                                {"field": "period", "value": str(period)})
+        if period.start > today:
+            raise PeriodNotStarted(f"the period {period} starts on {period.start}",
+                                   {"period": str(period), "starts_on": period.start.isoformat(),
+                                    "today": today.isoformat()})
+        return period
+
+    def require_holds(self, on: date, field: str, earliest: date | None = None) -> None:
+        """Done after the period starts (or ``earliest``) and within the next year."""
+        if not (earliest or self.start) <= on <= date(self.year + 1, 12, 31):
+            raise DateOutsidePeriod(f"{field} {on} does not fall in the time of {self}",
+                                    {"field": field, "value": on.isoformat(),
+                                     "period": str(self)})
+
     @property
     def start(self) -> date:
         return date(self.year, 7 if self.half == 2 else 1, 1)
@@ -210,6 +241,17 @@ class Pledge(Aggregate):
         (``folded`` is the text folded for diacritics-insensitive comparison)."""
         return [term for term in required if term not in folded]
 
+    @staticmethod
+    def require_content(content: str, commitments: list[str], required: list[str],
+                        movement: str) -> None:
+        """R2.3: the pledge contains the movement's content; the refusal says what is not."""
+        missing = Pledge.missing_content(content, required,
+                                         search_key(" ".join([content, *commitments])))
+        if missing:
+            raise PledgeWithoutMovementContent(
+                f"the pledge does not contain the movement's content (\"{movement}\"): "
+                f"missing {', '.join(missing)}", {"missing": missing, "movement": movement})
+
     @event("Signed")
     def __init__(self, union_id: UUID, year: int, signed_on: date, content: str,
                  commitments: list[str], decision: dict[str, Any]) -> None:
@@ -224,6 +266,13 @@ class HalfYearReview(Aggregate):
     @staticmethod
     def create_id(union_id: UUID, period: Period) -> UUID:
         return key("review", union_id, period)
+
+    @staticmethod
+    def require_findings(findings: list[str]) -> None:
+        """R2.4: the self-inspection states what it found."""
+        if not findings:
+            raise FindingsRequired("the self-inspection states its findings",
+                                   {"field": "findings"})
 
     @event("Held")
     def __init__(self, union_id: UUID, period: str, held_on: date, summary: str,
@@ -258,6 +307,23 @@ class Classification(Aggregate):
     @staticmethod
     def create_id(union_id: UUID, year: int) -> UUID:
         return key("classification", union_id, year)
+
+    @staticmethod
+    def grade_of(grades: list[dict[str, Any]], score: float) -> str:
+        """R2.6: the highest grade whose minimum the score reaches (the grades run down)."""
+        return str(next(g["code"] for g in grades if score >= g["min"]))
+
+    @staticmethod
+    def require_classifier(lower: UUID, upper: UUID, superior: dict[str, Any] | None,
+                           on: date) -> None:
+        """R2.6: only the direct upper union as of the date (``superior``) classifies."""
+        if superior is None:
+            raise NoUpperUnion("the union has no upper union", {"union_id": str(lower)})
+        if superior["id"] != str(upper):
+            raise NotDirectSuperior(
+                f"only {superior['name']}, the direct upper union on {on}, may classify this "
+                f"union", {"union_id": str(lower), "upper_union_id": str(upper),
+                           "direct_superior_id": superior["id"], "on": on.isoformat()})
 
     @event("Classified")
     def __init__(self, union_id: UUID, year: int, upper_union_id: UUID, classified_on: date,
