@@ -1,0 +1,247 @@
+"""What the registry does, declared once: its commands and queries as typed values (R1.1–R1.5).
+
+The application handles each (``Registry``, ``@handles``); its nameko entrypoint, the
+gateway's routes, OpenAPI and ``.proto`` messages are derived from these declarations
+(``runtime.commands``). The order of the fields is the order of the wire signature.
+
+Ids, dates (YYYY-MM-DD) and flags travel as JSON values; queries take ``as_of`` (today when
+omitted) so callers ask about the past the same way they ask about the present (R1.5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from contracts.registry import BodyKind, Level
+from runtime.commands import Command, Given, Query
+
+# --- the union tree (R1.1, R1.5) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundUnion(Command):
+    code: str
+    name: str
+    level: Level
+    founded_on: date
+    parent_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class RenameUnion(Command):
+    union_id: UUID
+    name: str
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class MoveUnion(Command):
+    union_id: UUID
+    parent_id: UUID
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class MergeUnions(Command):
+    union_ids: list[UUID]
+    effective_on: date
+    into_union_id: Annotated[UUID | None, Given] = None
+    new_union: dict[str, Any] | None = None  # {code, name, parent_id?}
+
+
+@dataclass(frozen=True)
+class SplitUnion(Command):
+    union_id: UUID
+    effective_on: date
+    parts: list[dict[str, Any]]  # each {code, name, parent_id?, members, children}
+
+
+@dataclass(frozen=True)
+class DissolveUnion(Command):
+    union_id: UUID
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class GetUnion(Query):
+    union_id: UUID
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class UnionHistory(Query):
+    union_id: UUID
+
+
+@dataclass(frozen=True)
+class Tree(Query):
+    as_of: date | None = None
+    root_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Ancestors(Query):
+    union_id: UUID
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class Descendants(Query):
+    union_id: UUID
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class DirectSuperior(Query):
+    union_id: UUID
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class SearchUnions(Query):
+    q: str
+    as_of: date | None = None
+    limit: int = 20
+
+
+# --- people (R1.3) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterPerson(Command):
+    code: str
+    full_name: str
+    registered_on: date
+    union_id: UUID | None = None
+    birth_date: date | None = None
+    gender: str | None = None
+    is_official: bool = False
+    is_full_time: bool = False
+
+
+@dataclass(frozen=True)
+class JoinUnion(Command):
+    person_id: UUID
+    union_id: UUID
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class TransferPerson(Command):
+    person_id: UUID
+    union_id: UUID
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class LeaveUnion(Command):
+    person_id: UUID
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class SetOfficialStatus(Command):
+    person_id: UUID
+    is_official: bool
+    is_full_time: bool
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class GetPerson(Query):
+    person_id: UUID
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class Members(Query):
+    union_id: UUID
+    as_of: date | None = None
+    offset: int = 0
+    limit: int = 100
+
+
+@dataclass(frozen=True)
+class SearchPeople(Query):
+    q: str
+    union_id: UUID | None = None
+    as_of: date | None = None
+    limit: int = 20
+
+
+# --- files of people or unions (R1.1–R1.4) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRecords(Command):
+    file_content: str
+    format: str = "csv"
+    kind: str = "people"
+    dry_run: bool = False
+    filename: str | None = None
+
+
+# --- bodies and teams (R1.2, R1.4) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConstituteBody(Command):
+    union_id: UUID
+    kind: BodyKind
+    name: str
+    term_start: date
+    term_end: date | None = None
+    department: str | None = None
+    decision: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Appoint(Command):
+    body_id: UUID
+    person_id: UUID
+    position: str
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class Relieve(Command):
+    body_id: UUID
+    person_id: UUID
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class EndBody(Command):
+    body_id: UUID
+    effective_on: date
+    reason: str = "term_ended"
+
+
+@dataclass(frozen=True)
+class GetBody(Query):
+    body_id: UUID
+
+
+@dataclass(frozen=True)
+class Bodies(Query):
+    union_id: UUID
+    as_of: date | None = None
+    kind: Annotated[BodyKind | None, Given] = None
+
+
+@dataclass(frozen=True)
+class HeldPositions(Query):
+    person_id: UUID
+    union_id: UUID | None = None
+    as_of: date | None = None
+    kind: Annotated[BodyKind | None, Given] = None
+
+
+@dataclass(frozen=True)
+class Department(Query):
+    union_id: UUID
+    department: str
+    as_of: date | None = None
