@@ -12,10 +12,11 @@ else is derived from the declaration:
 
 Wire values (JSON from RPC, a test, a file) are turned into the typed value here, by the
 ``runtime.text`` parsers every service already used, so each refusal keeps its code, message
-and ``field``. Text, numbers and free-form objects pass through as they are: the domain
-cleans them (``clean_text``, ``clean_code``), since it must refuse them the same way whoever
-calls it. An optional id, date or choice given as empty text is taken as absent, as a form
-leaves it; ``Given`` marks the few where empty text is refused instead.
+and ``field``. Text marked ``Text(max_length)`` or ``Code`` is cleaned here too; other text,
+numbers and free-form objects pass through as they are, for the domain to clean, since it
+must refuse them the same way whoever calls it. An optional value that is parsed or cleaned
+and given as empty text is taken as absent, as a form leaves it; ``Given`` marks the few
+where empty text is refused instead.
 
 Nothing here knows a service or does I/O.
 """
@@ -29,13 +30,14 @@ import re
 import types
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
 from runtime.errors import InvalidInput
-from runtime.text import parse_choice, parse_date, parse_flag, parse_uuid
+from runtime.text import clean_code, clean_text, parse_choice, parse_date, parse_flag, parse_uuid
 
 
 class Command:
@@ -53,6 +55,26 @@ class Query:
 class Given:
     """Marks an optional field (``Annotated[BodyKind | None, Given]``) whose empty text is
     refused like any other bad value, instead of being taken as absent."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Marks text cleaned at the edge (``Annotated[str, Text(500)]``): trimmed, NFC, without
+    control characters, at most ``max_length`` characters (``runtime.text.clean_text``)."""
+
+    max_length: int
+
+    def clean(self, value: object, field: str) -> str:
+        return clean_text(value, field, self.max_length)
+
+
+class Code:
+    """Marks a natural key cleaned at the edge (``Annotated[str, Code]``): letters, digits,
+    '.', '_' or '-' (``runtime.text.clean_code``)."""
+
+    @staticmethod
+    def clean(value: object, field: str) -> str:
+        return clean_code(value, field)
 
 
 Declaration = TypeVar("Declaration")
@@ -102,11 +124,13 @@ def _keep(value: object, field: str) -> object:
 def _decoder(hint: Any) -> Decoder:
     origin, args = get_origin(hint), get_args(hint)
     if origin is Annotated:
-        if Given in args[1:]:
-            return _decoder_of(get_args(args[0]), empty_is_absent=False)
-        return _decoder(args[0])
+        base, marks = args[0], args[1:]
+        cleaner = next((m.clean for m in marks if isinstance(m, Text) or m is Code), None)
+        if type(None) not in get_args(base):
+            return cleaner or _decoder(base)
+        return _optional(cleaner or _decoder(_present(base)), empty_is_absent=Given not in marks)
     if origin in (Union, types.UnionType) and type(None) in args:
-        return _decoder_of(args, empty_is_absent=True)
+        return _optional(_decoder(_present(hint)), empty_is_absent=True)
     if hint is UUID:
         return parse_uuid
     if hint is date:
@@ -122,10 +146,13 @@ def _decoder(hint: Any) -> Decoder:
     return _keep
 
 
-def _decoder_of(members: tuple[Any, ...], empty_is_absent: bool) -> Decoder:
+def _present(optional: Any) -> Any:
+    (present,) = [m for m in get_args(optional) if m is not type(None)]
+    return present
+
+
+def _optional(inner: Decoder, empty_is_absent: bool) -> Decoder:
     """An optional value: None is absent and so, for what is parsed, is empty text."""
-    (present,) = [m for m in members if m is not type(None)]
-    inner = _decoder(present)
     absent_when_empty = empty_is_absent and inner is not _keep
 
     def optional(value: object, field: str) -> Any:

@@ -16,7 +16,7 @@ from nameko.exceptions import IncorrectSignature
 
 from gateway.catalogue import _operation
 from runtime.adapter import ApplicationProvider, EventSourcedService, entrypoints
-from runtime.commands import Command, Given, Query, declared, decode, handles, method_name, wire
+from runtime.commands import Code, Command, Given, Query, Text, declared, decode, handles, method_name, wire
 from runtime.errors import InvalidInput
 from runtime.text import InvalidDate
 
@@ -41,6 +41,8 @@ class PaintUnion(Command):
     parent_id: UUID | None = None
     kind: Annotated[Colour | None, Given] = None
     note: str | None = None
+    title: Annotated[str | None, Text(10)] = None
+    reference: Annotated[str, Code] = "A-1"
     parts: tuple[Part, ...] = ()
     extra: dict[str, Any] | None = None
 
@@ -72,7 +74,7 @@ class Painter:
 def test_wire_arguments_become_typed_values() -> None:
     union, part_member = uuid4(), uuid4()
     command = decode(PaintUnion, (str(union), "2025-03-01", "red"),
-                     {"parent_id": "", "parts": [{"code": "A", "members": [str(part_member)],
+                     {"parent_id": "", "title": "", "parts": [{"code": "A", "members": [str(part_member)],
                                                   "unknown": 1}], "note": ""})
     assert command == PaintUnion(union, date(2025, 3, 1), Colour.RED, parent_id=None, note="",
                                  parts=(Part("A", (part_member,)),))
@@ -84,6 +86,9 @@ def test_wire_arguments_become_typed_values() -> None:
     ({"colour": "blue"}, "unknown colour 'blue'", "colour"),
     ({"final": "yes"}, "final must be true or false", "final"),
     ({"kind": ""}, "unknown kind ''", "kind"),
+    ({"title": "x" * 11}, "title is longer than 10 characters", "title"),
+    ({"title": "\x00"}, "title contains control or unassigned characters", "title"),
+    ({"reference": "a b"}, "reference must be 1–64 letters, digits, '.', '_' or '-'", "reference"),
     ({"parts": {}}, "parts must be a list of objects", "parts"),
     ({"parts": [{"members": "x"}]}, "parts.members must be a list of ids", "parts.members"),
     ({"parts": [{"members": ["x"]}]}, "parts.members is not a valid id", "parts.members"),
@@ -140,6 +145,7 @@ def test_the_catalogue_reads_the_declared_types_as_the_wire_kinds() -> None:
     assert kinds == {"union_id": ("text", True), "on": ("text", True), "colour": ("text", True),
                      "final": ("boolean", False), "parent_id": ("text", False),
                      "kind": ("text", False), "note": ("text", False),
+                     "title": ("text", False), "reference": ("text", False),
                      "parts": ("objects", False), "extra": ("object", False)}
     listing = _operation("painter", "list_unions", vars(PainterService)["list_unions"], False,
                          "")
