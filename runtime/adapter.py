@@ -235,7 +235,7 @@ def _entrypoint(method: str, declaration: type, handler: Callable[..., Any]) -> 
     entrypoint.__signature__ = fields.replace(  # type: ignore[attr-defined]
         parameters=[self_parameter, *fields.parameters.values()])
     entrypoint.__annotations__ = {
-        **typing.get_type_hints(declaration),
+        **{name: parameter.annotation for name, parameter in fields.parameters.items()},
         "return": typing.get_type_hints(handler).get("return", Any)}
     return (query if getattr(declaration, "changes_nothing", False) else rpc)(entrypoint)
 

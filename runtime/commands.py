@@ -1,10 +1,10 @@
 """Commands and queries declared once, as typed values, and decoded once, at the edge.
 
 A service declares what it does in its own ``commands.py``: one frozen dataclass per command
-(``class FoundUnion(Command)``) or query (``class Tree(Query)``), its fields typed with
-``UUID``, ``date``, ``bool``, enumerations, lists and nested dataclasses. The application
-method that handles it is marked ``@handles(FoundUnion)`` and takes the typed value; everything
-else is derived from the declaration:
+(``class FoundUnion(Command)``, a dataclass by inheritance) or query (``class Tree(Query)``),
+its fields typed with ``UUID``, ``date``, ``bool``, enumerations, lists and nested dataclasses.
+The application method that handles it is marked ``@handles(FoundUnion)`` and takes the typed
+value; everything else is derived from the declaration:
 - the nameko entrypoint of the same name (``runtime.adapter.entrypoints``), whose signature
   is the declaration's fields;
 - the gateway's catalogue, HTTP routes, OpenAPI document and ``.proto`` messages, which read
@@ -33,20 +33,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, Union, dataclass_transform, get_args, get_origin
 from uuid import UUID
 
 from runtime.errors import InvalidInput
 from runtime.text import clean_code, clean_text, parse_choice, parse_date, parse_flag, parse_uuid
 
 
-class Command:
+@dataclass_transform(frozen_default=True)
+class Declared:
+    """Base of every declaration: each subclass is a frozen dataclass of its fields."""
+
+    changes_nothing: ClassVar[bool]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True)(cls)
+
+
+class Command(Declared):
     """A request to change something: served over RPC once per request id (R5.3), as a POST."""
 
     changes_nothing = False
 
 
-class Query:
+class Query(Declared):
     """A question that changes nothing: served as a GET, open to read-only roles (R5.2)."""
 
     changes_nothing = True
@@ -186,6 +197,9 @@ def handles(declaration: type[Declaration]
     value, or with the wire arguments (from its entrypoint, a test, an import), which are
     decoded here, once."""
     def decorate(method: Callable[[Any, Declaration], Result]) -> Callable[..., Result]:
+        if method.__name__ != method_name(declaration):  # the wire name is the method's
+            raise TypeError(f"{method.__name__} cannot serve {declaration.__name__}")
+
         @functools.wraps(method)
         def handler(self: Any, *args: Any, **kwargs: Any) -> Result:
             if len(args) == 1 and not kwargs and isinstance(args[0], declaration):

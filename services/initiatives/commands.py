@@ -9,7 +9,6 @@ and decision numbers stay text here: the decision record cleans them (``runtime.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,7 +22,6 @@ Money = int | str  # whole đồng, as a number or as text (``domain.vnd``)
 # --- ideas (R3.1) ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class RaiseIdea(Command):
     union_id: UUID
     author_id: UUID
@@ -32,21 +30,18 @@ class RaiseIdea(Command):
     raised_on: date
 
 
-@dataclass(frozen=True)
 class CoachIdea(Command):
     idea_id: UUID
     text: LongText
     on: date
 
 
-@dataclass(frozen=True)
 class WithdrawIdea(Command):
     idea_id: UUID
     reason: str
     on: date
 
 
-@dataclass(frozen=True)
 class GetIdea(Query):
     idea_id: UUID
 
@@ -54,7 +49,6 @@ class GetIdea(Query):
 # --- registration forms and registration (R3.2, R3.3) ----------------------------------------
 
 
-@dataclass(frozen=True)
 class DesignForm(Command):
     union_id: UUID
     fields: list[dict[str, Any]]
@@ -63,14 +57,12 @@ class DesignForm(Command):
     number: str | None = None
 
 
-@dataclass(frozen=True)
 class GetForm(Query):
     union_id: UUID
     version: int | None = None
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class Register(Command):
     union_id: UUID
     reference: Annotated[str, Code]
@@ -85,7 +77,6 @@ class Register(Command):
 # --- evaluation and recognition (R3.4, R3.7) -------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ConstituteCouncil(Command):
     initiative_id: UUID
     members: list[UUID]
@@ -94,7 +85,6 @@ class ConstituteCouncil(Command):
     number: str | None = None
 
 
-@dataclass(frozen=True)
 class RecordEvaluation(Command):
     initiative_id: UUID
     on: date
@@ -103,7 +93,6 @@ class RecordEvaluation(Command):
     minutes: Annotated[str | None, Text(500)] = None
 
 
-@dataclass(frozen=True)
 class AcceptTopic(Command):
     initiative_id: UUID
     on: date
@@ -112,7 +101,6 @@ class AcceptTopic(Command):
     number: str | None = None
 
 
-@dataclass(frozen=True)
 class Recognise(Command):
     initiative_id: UUID
     decided_on: date
@@ -121,7 +109,6 @@ class Recognise(Command):
     evidence: list[str] | None = None
 
 
-@dataclass(frozen=True)
 class Refuse(Command):
     initiative_id: UUID
     decided_on: date
@@ -133,7 +120,6 @@ class Refuse(Command):
 # --- application and the upward path (R3.6) --------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ReportApplication(Command):
     initiative_id: UUID
     applied_from: date
@@ -143,7 +129,6 @@ class ReportApplication(Command):
     applied_to: date | None = None
 
 
-@dataclass(frozen=True)
 class Propose(Command):
     initiative_id: UUID
     proposed_on: date
@@ -152,7 +137,6 @@ class Propose(Command):
     number: str | None = None
 
 
-@dataclass(frozen=True)
 class RecogniseAtLevel(Command):
     initiative_id: UUID
     scope: Scope
@@ -162,7 +146,6 @@ class RecogniseAtLevel(Command):
     evidence: list[str] | None = None
 
 
-@dataclass(frozen=True)
 class DeclineAtLevel(Command):
     initiative_id: UUID
     scope: Scope
@@ -174,7 +157,6 @@ class DeclineAtLevel(Command):
 # --- replication (R3.8) and revocation -------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Adopt(Command):
     initiative_id: UUID
     union_id: UUID
@@ -183,7 +165,6 @@ class Adopt(Command):
     note: Annotated[str | None, Text(TEXT_MAX)] = None
 
 
-@dataclass(frozen=True)
 class ReportReplication(Command):
     initiative_id: UUID
     union_id: UUID
@@ -192,7 +173,6 @@ class ReportReplication(Command):
     value_saved_vnd: Money
 
 
-@dataclass(frozen=True)
 class Revoke(Command):
     initiative_id: UUID
     decided_on: date
@@ -205,30 +185,25 @@ class Revoke(Command):
 # --- queries ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class KnownUnion(Query):
     union_id: UUID
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class GetInitiative(Query):
     initiative_id: UUID
 
 
-@dataclass(frozen=True)
 class GetReplication(Query):
     initiative_id: UUID
     union_id: UUID
 
 
-@dataclass(frozen=True)
 class Overdue(Query):
     union_id: UUID | None = None
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class TrackingBook(Query):
     union_id: UUID
     period_from: date | None = None
@@ -238,7 +213,6 @@ class TrackingBook(Query):
     limit: int = 100
 
 
-@dataclass(frozen=True)
 class ExportBook(Query):
     union_id: UUID
     format: str = "csv"
@@ -247,25 +221,21 @@ class ExportBook(Query):
     status: Status | None = None
 
 
-@dataclass(frozen=True)
 class Ideas(Query):
     union_id: UUID
     author_id: UUID | None = None
     status: IdeaStatus | None = None
 
 
-@dataclass(frozen=True)
 class Statistics(Query):
     union_ids: list[UUID]
     year: int
 
 
-@dataclass(frozen=True)
 class Replications(Query):
     union_id: UUID
 
 
-@dataclass(frozen=True)
 class Registrants(Query):
     union_id: UUID
     year: int

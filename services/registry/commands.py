@@ -10,7 +10,6 @@ omitted) so callers ask about the past the same way they ask about the present (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -21,7 +20,6 @@ from runtime.commands import Command, Given, Query
 # --- the union tree (R1.1, R1.5) -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class FoundUnion(Command):
     code: str
     name: str
@@ -30,21 +28,18 @@ class FoundUnion(Command):
     parent_id: UUID | None = None
 
 
-@dataclass(frozen=True)
 class RenameUnion(Command):
     union_id: UUID
     name: str
     effective_on: date
 
 
-@dataclass(frozen=True)
 class MoveUnion(Command):
     union_id: UUID
     parent_id: UUID
     effective_on: date
 
 
-@dataclass(frozen=True)
 class MergeUnions(Command):
     union_ids: list[UUID]
     effective_on: date
@@ -52,55 +47,46 @@ class MergeUnions(Command):
     new_union: dict[str, Any] | None = None  # {code, name, parent_id?}
 
 
-@dataclass(frozen=True)
 class SplitUnion(Command):
     union_id: UUID
     effective_on: date
     parts: list[dict[str, Any]]  # each {code, name, parent_id?, members, children}
 
 
-@dataclass(frozen=True)
 class DissolveUnion(Command):
     union_id: UUID
     effective_on: date
 
 
-@dataclass(frozen=True)
 class GetUnion(Query):
     union_id: UUID
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class UnionHistory(Query):
     union_id: UUID
 
 
-@dataclass(frozen=True)
 class Tree(Query):
     as_of: date | None = None
     root_id: UUID | None = None
 
 
-@dataclass(frozen=True)
 class Ancestors(Query):
     union_id: UUID
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class Descendants(Query):
     union_id: UUID
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class DirectSuperior(Query):
     union_id: UUID
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class SearchUnions(Query):
     q: str
     as_of: date | None = None
@@ -110,7 +96,6 @@ class SearchUnions(Query):
 # --- people (R1.3) ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class RegisterPerson(Command):
     code: str
     full_name: str
@@ -122,27 +107,23 @@ class RegisterPerson(Command):
     is_full_time: bool = False
 
 
-@dataclass(frozen=True)
 class JoinUnion(Command):
     person_id: UUID
     union_id: UUID
     effective_on: date
 
 
-@dataclass(frozen=True)
 class TransferPerson(Command):
     person_id: UUID
     union_id: UUID
     effective_on: date
 
 
-@dataclass(frozen=True)
 class LeaveUnion(Command):
     person_id: UUID
     effective_on: date
 
 
-@dataclass(frozen=True)
 class SetOfficialStatus(Command):
     person_id: UUID
     is_official: bool
@@ -150,13 +131,11 @@ class SetOfficialStatus(Command):
     effective_on: date
 
 
-@dataclass(frozen=True)
 class GetPerson(Query):
     person_id: UUID
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
 class Members(Query):
     union_id: UUID
     as_of: date | None = None
@@ -164,7 +143,6 @@ class Members(Query):
     limit: int = 100
 
 
-@dataclass(frozen=True)
 class SearchPeople(Query):
     q: str
     union_id: UUID | None = None
@@ -175,7 +153,6 @@ class SearchPeople(Query):
 # --- files of people or unions (R1.1–R1.4) ---------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ImportRecords(Command):
     file_content: str
     format: str = "csv"
@@ -187,7 +164,6 @@ class ImportRecords(Command):
 # --- bodies and teams (R1.2, R1.4) -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ConstituteBody(Command):
     union_id: UUID
     kind: BodyKind
@@ -198,7 +174,6 @@ class ConstituteBody(Command):
     decision: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
 class Appoint(Command):
     body_id: UUID
     person_id: UUID
@@ -206,33 +181,28 @@ class Appoint(Command):
     effective_on: date
 
 
-@dataclass(frozen=True)
 class Relieve(Command):
     body_id: UUID
     person_id: UUID
     effective_on: date
 
 
-@dataclass(frozen=True)
 class EndBody(Command):
     body_id: UUID
     effective_on: date
     reason: str = "term_ended"
 
 
-@dataclass(frozen=True)
 class GetBody(Query):
     body_id: UUID
 
 
-@dataclass(frozen=True)
 class Bodies(Query):
     union_id: UUID
     as_of: date | None = None
     kind: Annotated[BodyKind | None, Given] = None
 
 
-@dataclass(frozen=True)
 class HeldPositions(Query):
     person_id: UUID
     union_id: UUID | None = None
@@ -240,7 +210,6 @@ class HeldPositions(Query):
     kind: Annotated[BodyKind | None, Given] = None
 
 
-@dataclass(frozen=True)
 class Department(Query):
     union_id: UUID
     department: str

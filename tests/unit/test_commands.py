@@ -32,7 +32,6 @@ class Part:
     members: tuple[UUID, ...] = ()
 
 
-@dataclass(frozen=True)
 class PaintUnion(Command):
     union_id: UUID
     on: date
@@ -47,7 +46,6 @@ class PaintUnion(Command):
     extra: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
 class ListUnions(Query):
     union_ids: list[UUID]
     limit: int = 20
@@ -117,6 +115,8 @@ def test_the_handler_takes_the_typed_value_or_the_wire_arguments() -> None:
     assert painter.seen == [typed, typed]
     assert declared(Painter) == {"paint_union": PaintUnion, "list_unions": ListUnions}
     assert method_name(PaintUnion) == "paint_union"
+    with pytest.raises(TypeError):
+        handles(PaintUnion)(Painter.list_unions)
     assert wire([union, (union,), {"id": union}]) == [str(union), [str(union)], {"id": union}]
 
 
