@@ -24,7 +24,7 @@ from runtime.context import current_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_date, parse_page, parse_uuid, search_terms
+from runtime.text import parse_date, parse_page, parse_uuid, search_terms
 from services.registry import commands
 from services.registry.domain import (
     AllocationIncomplete,
@@ -359,9 +359,7 @@ class Registry(ServiceApplication):
     @handles(commands.EndBody)
     def end_body(self, command: commands.EndBody) -> None:
         body = self.body(command.body_id)
-        # Text like any other (R4.5: the reason is kept with the decision): NFC, no control
-        # characters, refused when too long rather than silently cut.
-        body.end(command.effective_on, clean_text(command.reason, "reason", 64))
+        body.end(command.effective_on, command.reason)
         self.save(body)
 
     def _executive_committee(self, union_id: UUID, on: date) -> Body | None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from contracts.registry import BodyKind, Level
-from runtime.commands import Command, Given, Query
+from runtime.commands import Command, Given, Query, Text
 
 # --- the union tree (R1.1, R1.5) -------------------------------------------------------------
 
@@ -190,7 +190,9 @@ class Relieve(Command):
 class EndBody(Command):
     body_id: UUID
     effective_on: date
-    reason: str = "term_ended"
+    # Text like any other (R4.5: the reason is kept with the decision): NFC, no control
+    # characters, refused when too long rather than silently cut.
+    reason: Annotated[str, Text(64)] = "term_ended"
 
 
 class GetBody(Query):
