@@ -184,7 +184,7 @@ def bench_propagation(url: str, per_second: int, seconds: float,
                 elif delay < -interval:  # more than one interval behind its time
                     late[k] += 1
                 registry.found_union(f"B{i}-{uuid.uuid4().hex[:6]}", f"Công đoàn {i}",
-                                     "confederation", None, "2020-01-01")
+                                     "confederation", "2020-01-01")
 
     pool = [threading.Thread(target=commit, args=(k,)) for k in range(committers)]
     for thread in pool:

@@ -1,21 +1,27 @@
 """Every command and query the gateway serves, read from the services' own RPC entrypoints.
 
 The nameko service classes are the index of what each service does (``services/*/service.py``):
-``@rpc`` marks a command, ``@query`` a query. The gateway reads their signatures once, so the
-HTTP routes, the OpenAPI document and the gRPC contracts cannot drift from the services: a
-new entrypoint appears everywhere, a removed one disappears (R5.2). What is internal to the
+``@rpc`` marks a command, ``@query`` a query; most are derived from the commands and queries a
+service declares (``services/*/commands.py``, ``runtime.commands``), and their signatures carry
+the declared types (ids, dates and choices travel as text). The gateway reads the signatures
+once, so the HTTP routes, the OpenAPI document and the gRPC contracts cannot drift from the
+services: a new entrypoint appears everywhere, a removed one disappears (R5.2). What is internal to the
 system (the notification log, the catch-up position) is left out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from functools import cache
 from typing import Any, Union, get_args, get_origin
+from uuid import UUID
 
 from runtime.services import SERVICES
 from runtime.trail import AuditQueries
@@ -67,7 +73,7 @@ def _kind(annotation: Any) -> tuple[str, bool]:
         optional = len(members) != len(get_args(annotation))
         annotation = members[0] if len(members) == 1 else Any
         origin = get_origin(annotation)
-    if annotation is str:
+    if _text(annotation):
         return "text", optional
     if annotation is bool:
         return "boolean", optional
@@ -77,10 +83,17 @@ def _kind(annotation: Any) -> tuple[str, bool]:
         return "number", optional
     if origin in (list, tuple):
         (item,) = get_args(annotation)[:1] or (Any,)
-        return ("texts" if item is str else "objects"), optional
-    if origin in (dict, Mapping) or annotation in (dict, Mapping):
+        return ("texts" if _text(item) else "objects"), optional
+    if origin in (dict, Mapping) or annotation in (dict, Mapping) or \
+            dataclasses.is_dataclass(annotation):
         return "object", optional
     return "any", optional
+
+
+def _text(annotation: Any) -> bool:
+    """Whether a value travels as text: text itself, an id, a date or a choice."""
+    return annotation in (str, UUID, date) or (
+        isinstance(annotation, type) and issubclass(annotation, StrEnum))
 
 
 def _summary(owner: Any, method: str) -> str:

@@ -10,7 +10,9 @@ application calls. What every service needs comes from here:
   (nameko's own consumer acknowledges a failed message and it is gone);
 - ``CommandMetrics``: every RPC call counted, timed and logged by outcome (issue 9);
 - ``EventSourcedService``: the base class, with ``notifications`` (the log others pull gaps
-  from) and ``health``.
+  from) and ``health``;
+- ``entrypoints``: the service's commands and queries, one entrypoint each, derived from the
+  declarations its application handles (``runtime.commands``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import functools
 import inspect
 import logging
 import time
+import typing
 from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
@@ -38,6 +41,7 @@ from nameko.rpc import Rpc, ServiceProxy
 import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
 from runtime import observability
 from runtime.bus import inbox_queue, parked_queue, retry_queue
+from runtime.commands import declared, signature, wire
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
 from runtime.errors import (
@@ -204,6 +208,36 @@ def rpc(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 query = QueryRpc.decorator
+
+
+def entrypoints(service_class: type) -> type:
+    """Gives a service class one entrypoint per command and query its application handles
+    (``runtime.commands.handles``): ``rpc`` for a command, ``query`` for a query, named as
+    the method, with the declaration's fields as its signature, so nameko refuses a call that
+    does not fit it and the gateway's catalogue reads it. Its answer travels in wire form
+    (ids as text). An entrypoint the class writes itself is kept."""
+    application_class = service_class.app.application_class  # type: ignore[attr-defined]
+    for method, declaration in declared(application_class).items():
+        if method not in vars(service_class):
+            handler = getattr(application_class, method)
+            setattr(service_class, method, _entrypoint(method, declaration, handler))
+    return service_class
+
+
+def _entrypoint(method: str, declaration: type, handler: Callable[..., Any]) -> Any:
+    def entrypoint(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return wire(getattr(self.app, method)(*args, **kwargs))
+
+    self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    fields = signature(declaration)
+    entrypoint.__name__ = entrypoint.__qualname__ = method
+    entrypoint.__doc__ = handler.__doc__
+    entrypoint.__signature__ = fields.replace(  # type: ignore[attr-defined]
+        parameters=[self_parameter, *fields.parameters.values()])
+    entrypoint.__annotations__ = {
+        **{name: parameter.annotation for name, parameter in fields.parameters.items()},
+        "return": typing.get_type_hints(handler).get("return", Any)}
+    return (query if getattr(declaration, "changes_nothing", False) else rpc)(entrypoint)
 
 
 class EventsQueueConsumer(QueueConsumer):

@@ -26,31 +26,20 @@ from eventsourcing.application import AggregateNotFoundError
 
 from contracts.registry import BodyKind, Level, NoAuthority
 from contracts.registry.facts import Authority, RegistryFacts
+from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.errors import InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import (
-    clean_code,
-    clean_text,
-    not_before,
-    parse_choice,
-    parse_date,
-    parse_page,
-    parse_uuid,
-    search_terms,
-)
+from runtime.text import not_before, parse_choice, parse_page, parse_uuid, search_terms
+from services.initiatives import commands
 from services.initiatives.domain import (
-    NAME_MAX,
-    TEXT_MAX,
     AlreadyAdopted,
     CouncilInvalid,
     Idea,
-    IdeaStatus,
     Initiative,
     InitiativeExists,
-    Kind,
     OwnInitiative,
     RegistrationForm,
     Replication,
@@ -131,39 +120,40 @@ class Initiatives(ServiceApplication):
 
     # --- ideas (R3.1) ---------------------------------------------------------------------
 
-    def raise_idea(self, union_id: str, author_id: str, title: str, description: str,
-                   raised_on: str) -> str:
+    @handles(commands.RaiseIdea)
+    def raise_idea(self, command: commands.RaiseIdea) -> str:
         """R3.1: a member or official raises an idea in their grassroots union."""
-        union, author, on = parse_uuid(union_id, "union_id"), parse_uuid(author_id, "author_id"), \
-            parse_date(raised_on, "raised_on")
+        union, author, on = command.union_id, command.author_id, command.raised_on
         self.authority.grassroots_union(union, on)
         self.authority.member(author, union, on)
-        idea = Idea(union_id=union, author_id=author, title=clean_text(title, "title", NAME_MAX),
-                    description=clean_text(description, "description", TEXT_MAX), raised_on=on)
+        idea = Idea(union_id=union, author_id=author, title=command.title,
+                    description=command.description, raised_on=on)
         self.save(idea)
         return str(idea.id)
 
-    def coach_idea(self, idea_id: str, text: str, on: str) -> None:
+    @handles(commands.CoachIdea)
+    def coach_idea(self, command: commands.CoachIdea) -> None:
         """R1.4, R3.1: a member of the union's idea incubation team comments and coaches."""
-        idea, day = self.idea(idea_id), parse_date(on, "on")
+        idea, day = self.idea(command.idea_id), command.on
         idea.require_open()
         not_before(day, idea.raised_on, "coaching")
         seat = self._seat(idea.union_id, BodyKind.IDEA_INCUBATION_TEAM, day)
-        idea.coach(by=acting_user(), team_id=UUID(seat["body_id"]),
-                   text=clean_text(text, "text", TEXT_MAX), on=day)
+        idea.coach(by=acting_user(), team_id=UUID(seat["body_id"]), text=command.text, on=day)
         self.save(idea)
 
-    def withdraw_idea(self, idea_id: str, reason: str, on: str) -> None:
-        idea, day = self.idea(idea_id), parse_date(on, "on")
+    @handles(commands.WithdrawIdea)
+    def withdraw_idea(self, command: commands.WithdrawIdea) -> None:
+        idea, day = self.idea(command.idea_id), command.on
         idea.require_open()
         not_before(day, idea.raised_on, "the withdrawal")
         if acting_user() != str(idea.author_id):
             self._seat(idea.union_id, BodyKind.IDEA_INCUBATION_TEAM, day)
-        idea.withdraw(reason=clean_reason(reason), on=day)
+        idea.withdraw(reason=clean_reason(command.reason), on=day)
         self.save(idea)
 
-    def get_idea(self, idea_id: str) -> dict[str, Any]:
-        idea = self.idea(idea_id)
+    @handles(commands.GetIdea)
+    def get_idea(self, query: commands.GetIdea) -> dict[str, Any]:
+        idea = self.idea(query.idea_id)
         return {"id": str(idea.id), "union_id": str(idea.union_id), "author_id": str(idea.author_id),
                 "title": idea.title, "description": idea.description,
                 "raised_on": idea.raised_on.isoformat(), "status": str(idea.status),
@@ -179,45 +169,42 @@ class Initiatives(ServiceApplication):
             form = RegistrationForm(union_id=union_id)
         return form
 
-    def design_form(self, union_id: str, fields: list[dict[str, Any]], effective_on: str,
-                    reason: str, number: str | None = None) -> int:
+    @handles(commands.DesignForm)
+    def design_form(self, command: commands.DesignForm) -> int:
         """R3.2: the grassroots executive committee designs its own form; a new version."""
-        union, on = parse_uuid(union_id, "union_id"), parse_date(effective_on, "effective_on")
+        union, on = command.union_id, command.effective_on
         self.authority.grassroots_union(union, on)
         decision, _ = self._decision(self._seat(union, BodyKind.EXECUTIVE_COMMITTEE, on), on,
-                                     reason, number=number)
+                                     command.reason, number=command.number)
         form = self.form(union)
         last = form.versions[-1]["effective_on"]
         not_before(on, date.fromisoformat(last) if last else None, "a new form version")
-        form.design(fields=clean_form_fields(fields), effective_on=on, decision=decision)
+        form.design(fields=clean_form_fields(command.fields), effective_on=on, decision=decision)
         self.save(form)
         return len(form.versions)
 
-    def get_form(self, union_id: str, version: int | None = None,
-                 as_of: str | None = None) -> dict[str, Any]:
-        form = self.form(parse_uuid(union_id, "union_id"))
-        return {"union_id": union_id, "latest": len(form.versions),
-                **form.form_version(version, self.as_of(as_of))}
+    @handles(commands.GetForm)
+    def get_form(self, query: commands.GetForm) -> dict[str, Any]:
+        form = self.form(query.union_id)
+        return {"union_id": str(query.union_id), "latest": len(form.versions),
+                **form.form_version(query.version, self.as_of(query.as_of))}
 
     # --- registration (R3.2, R3.3) --------------------------------------------------------
 
-    def register(self, union_id: str, reference: str, kind: str, fields: dict[str, Any],
-                 authors: list[dict[str, Any]], registered_on: str,
-                 form_version: int | None = None, idea_id: str | None = None) -> str:
+    @handles(commands.Register)
+    def register(self, command: commands.Register) -> str:
         """R3.2: registered with the executive committee of the authors' grassroots union,
         on the union's form (the version given, or the one in force), authors with shares
         adding up to 100 who are members of the union on the date. R3.3: whether each author
         is an official and full-time is taken from the registry, as of the date."""
-        union, on = parse_uuid(union_id, "union_id"), parse_date(registered_on, "registered_on")
-        reference = clean_code(reference, "reference")
-        initiative_kind: Kind = parse_choice(Kind, kind, "kind")
+        union, on, reference = command.union_id, command.registered_on, command.reference
         self.authority.grassroots_union(union, on)
         receiving = self.authority.body_in_office(union, BodyKind.EXECUTIVE_COMMITTEE, on)
         form = self.form(union)
-        version = form.form_version(form_version, on)
-        values = fill(version["fields"], fields)
+        version = form.form_version(command.form_version, on)
+        values = fill(version["fields"], command.fields)
         listed = []
-        for person, share in clean_authors(authors):
+        for person, share in clean_authors(command.authors):
             member = self.authority.member(person, union, on)
             listed.append({"person_id": str(person), "full_name": member["full_name"],
                            "share": str(share), "is_official": member["is_official"],
@@ -229,7 +216,7 @@ class Initiatives(ServiceApplication):
             except NoAuthority:
                 raise NotAnAuthor("an initiative is registered by one of its authors or by the "
                                   "union's executive committee", {"actor": actor}) from None
-        idea = self.idea(idea_id) if idea_id else None
+        idea = self.idea(command.idea_id) if command.idea_id else None
         if idea is not None:
             idea.require_open()
             if idea.union_id != union:
@@ -240,7 +227,7 @@ class Initiatives(ServiceApplication):
                                    {"reference": reference})
         rules = self.rules.in_force(on)
         initiative = Initiative(
-            union_id=union, reference=reference, kind=initiative_kind.value,
+            union_id=union, reference=reference, kind=command.kind.value,
             form_version=version["version"], fields=values, authors=listed, registered_on=on,
             idea_id=idea.id if idea else None, rule_set=rules.ref(),
             decide_by=add_months(on, rules["decision_deadline_months"]),
@@ -254,16 +241,17 @@ class Initiatives(ServiceApplication):
 
     # --- evaluation and recognition (R3.4, R3.7) ------------------------------------------
 
-    def constitute_council(self, initiative_id: str, members: list[str], on: str,
-                           reason: str, number: str | None = None) -> None:
+    @handles(commands.ConstituteCouncil)
+    def constitute_council(self, command: commands.ConstituteCouncil) -> None:
         """R3.7: the executive committee constitutes an evaluation council; a member of the
         union's executive committee sits on it as the union's representative."""
-        initiative, day = self.initiative(initiative_id), parse_date(on, "on")
+        initiative, day = self.initiative(command.initiative_id), command.on
         initiative.check_council(day)
-        decision, rules = self._committee_decision(initiative, day, reason, number=number)
-        if not isinstance(members, list | tuple) or len(set(map(str, members))) != len(members):
+        decision, rules = self._committee_decision(initiative, day, command.reason,
+                                                   number=command.number)
+        people = command.members
+        if len(set(people)) != len(people):
             raise CouncilInvalid("members must be a list of different people", {"field": "members"})
-        people = [parse_uuid(m, "members") for m in members]
         if len(people) < rules["council_min_members"]:
             raise CouncilInvalid(f"a council has at least {rules['council_min_members']} members",
                                  {"members": len(people)})
@@ -284,11 +272,11 @@ class Initiatives(ServiceApplication):
         initiative.constitute_council(members=listed, on=day, decision=decision)
         self.save(initiative)
 
-    def record_evaluation(self, initiative_id: str, on: str,
-                          scores: Mapping[str, Mapping[str, float]], votes: dict[str, str],
-                          minutes: str | None = None) -> dict[str, Any]:
+    @handles(commands.RecordEvaluation)
+    def record_evaluation(self, command: commands.RecordEvaluation) -> dict[str, Any]:
         """R3.7: each member's score per criterion of the rules in force, and the vote."""
-        initiative, day = self.initiative(initiative_id), parse_date(on, "on")
+        initiative, day = self.initiative(command.initiative_id), command.on
+        scores, votes = command.scores, command.votes
         if not isinstance(scores, Mapping) or not isinstance(votes, Mapping):
             raise InvalidInput("scores and votes are objects keyed by council member",
                                {"field": "scores"})
@@ -304,53 +292,53 @@ class Initiatives(ServiceApplication):
                     if scores else 0.0 for c in criteria}
         initiative.evaluate(on=day, scores={str(k): dict(v) for k, v in scores.items()},
                             votes=cast_votes, averages=averages,
-                            minutes=clean_text(minutes, "minutes", 500) if minutes else None)
+                            minutes=command.minutes)
         self.save(initiative)
         return dict(initiative.evaluation or {})
 
-    def accept_topic(self, initiative_id: str, on: str, result: str, reason: str,
-                     number: str | None = None) -> None:
+    @handles(commands.AcceptTopic)
+    def accept_topic(self, command: commands.AcceptTopic) -> None:
         """R3.7: a topic's results are accepted (nghiệm thu) by the executive committee."""
-        initiative, day = self.initiative(initiative_id), parse_date(on, "on")
+        initiative, day = self.initiative(command.initiative_id), command.on
         initiative.check_acceptance(day)
-        decision, _ = self._committee_decision(initiative, day, reason, number=number)
-        initiative.accept_topic(on=day, result=clean_text(result, "result", TEXT_MAX),
-                                decision=decision)
+        decision, _ = self._committee_decision(initiative, day, command.reason,
+                                               number=command.number)
+        initiative.accept_topic(on=day, result=command.result, decision=decision)
         self.save(initiative)
 
-    def recognise(self, initiative_id: str, decided_on: str, reason: str, number: str,
-                  evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.Recognise)
+    def recognise(self, command: commands.Recognise) -> dict[str, Any]:
         """R3.4: only the executive committee of the initiative's union, in office on the
         decision's date, recognises at grassroots level; R3.7: two thirds of the council."""
-        initiative, day = self.initiative(initiative_id), parse_date(decided_on, "decided_on")
+        initiative, day = self.initiative(command.initiative_id), command.decided_on
         self.authority.active_union(initiative.union_id, day)
         seat = self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day)
         rules = self.rules.in_force(day)
         vote = initiative.check_recognition(day, rules["majority"], rules["criteria"])
-        decision = decision_record({**seat, "vote": vote}, day, reason, rules, evidence, number)
+        decision = decision_record({**seat, "vote": vote}, day, command.reason, rules,
+                                   command.evidence, command.number)
         initiative.recognise(decision=decision)
         self.save(initiative)
         return decision
 
-    def refuse(self, initiative_id: str, decided_on: str, reasons: str,
-               number: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.Refuse)
+    def refuse(self, command: commands.Refuse) -> dict[str, Any]:
         """R3.7: a refusal states its reasons."""
-        initiative, day = self.initiative(initiative_id), parse_date(decided_on, "decided_on")
+        initiative, day = self.initiative(command.initiative_id), command.decided_on
         initiative.check_refusal(day)
-        decision, _ = self._committee_decision(initiative, day, reasons, evidence, number)
+        decision, _ = self._committee_decision(initiative, day, command.reasons, command.evidence,
+                                               command.number)
         initiative.refuse(decision=decision)
         self.save(initiative)
         return decision
 
     # --- application and the upward path (R3.6) -------------------------------------------
 
-    def report_application(self, initiative_id: str, applied_from: str, benefit: str,
-                           value_saved_vnd: int | str, reported_on: str,
-                           applied_to: str | None = None) -> dict[str, Any]:
+    @handles(commands.ReportApplication)
+    def report_application(self, command: commands.ReportApplication) -> dict[str, Any]:
         """R3.6: the initiative applied in practice, with its measured benefit in đồng."""
-        initiative = self.initiative(initiative_id)
-        start, day = parse_date(applied_from, "applied_from"), parse_date(reported_on, "reported_on")
-        end = parse_date(applied_to, "applied_to") if applied_to else None
+        initiative = self.initiative(command.initiative_id)
+        start, day, end = command.applied_from, command.reported_on, command.applied_to
         not_before(day, initiative.registered_on, "an application report")
         if end is not None:
             not_before(end, start, "the end of the application")
@@ -359,8 +347,8 @@ class Initiatives(ServiceApplication):
                                {"status": str(initiative.status)})
         self.authority.active_union(initiative.union_id, day)
         report = {"applied_from": start.isoformat(), "applied_to": end.isoformat() if end else None,
-                  "benefit": clean_text(benefit, "benefit", TEXT_MAX),
-                  "value_saved_vnd": vnd(value_saved_vnd), "reported_on": day.isoformat(),
+                  "benefit": command.benefit,
+                  "value_saved_vnd": vnd(command.value_saved_vnd), "reported_on": day.isoformat(),
                   "reported_by": acting_user(),
                   "trial": initiative.status != Status.RECOGNISED}
         initiative.report_application(report=report)
@@ -380,10 +368,10 @@ class Initiatives(ServiceApplication):
                                {"scope": scope.value})
         return found
 
-    def propose(self, initiative_id: str, proposed_on: str, reason: str,
-                evidence: list[str] | None = None, number: str | None = None) -> dict[str, Any]:
+    @handles(commands.Propose)
+    def propose(self, command: commands.Propose) -> dict[str, Any]:
         """R3.6: the body that recognised it at the highest scope proposes it one level up."""
-        initiative, day = self.initiative(initiative_id), parse_date(proposed_on, "proposed_on")
+        initiative, day = self.initiative(command.initiative_id), command.proposed_on
         highest = initiative.check_proposal(day)
         if highest == Scope.GRASSROOTS:
             union_id, kind = initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE
@@ -396,7 +384,7 @@ class Initiatives(ServiceApplication):
         self.authority.active_union(union_id, day)
         seat = self._seat(union_id, kind, day)
         to_union = self._level_union(initiative, scope, day)
-        decision, _ = self._decision(seat, day, reason, evidence, number)
+        decision, _ = self._decision(seat, day, command.reason, command.evidence, command.number)
         initiative.propose(scope=scope.value, to_union_id=UUID(to_union["id"]), decision=decision)
         self.save(initiative)
         return {"scope": scope.value, "to_union_id": to_union["id"], "decision": decision}
@@ -407,35 +395,35 @@ class Initiatives(ServiceApplication):
         self.authority.active_union(UUID(union["id"]), day)
         return self._seat(UUID(union["id"]), BodyKind.STANDING_COMMITTEE, day)
 
-    def recognise_at_level(self, initiative_id: str, scope: str, decided_on: str, reason: str,
-                           number: str, evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.RecogniseAtLevel)
+    def recognise_at_level(self, command: commands.RecogniseAtLevel) -> dict[str, Any]:
         """R3.6, R4.3: the standing committee of the union at that level above the
         initiative's union, as of the decision's date, recognises it there."""
-        initiative, day = self.initiative(initiative_id), parse_date(decided_on, "decided_on")
-        level: Scope = parse_choice(Scope, scope, "scope")
+        initiative, day = self.initiative(command.initiative_id), command.decided_on
+        level = command.scope
         seat = self._level_seat(initiative, level, day)
-        decision, _ = self._decision(seat, day, reason, evidence, number)
+        decision, _ = self._decision(seat, day, command.reason, command.evidence, command.number)
         initiative.recognise_at_level(scope=level.value, decision=decision)
         self.save(initiative)
         return decision
 
-    def decline_at_level(self, initiative_id: str, scope: str, decided_on: str, reasons: str,
-                         number: str | None = None) -> dict[str, Any]:
-        initiative, day = self.initiative(initiative_id), parse_date(decided_on, "decided_on")
-        level: Scope = parse_choice(Scope, scope, "scope")
+    @handles(commands.DeclineAtLevel)
+    def decline_at_level(self, command: commands.DeclineAtLevel) -> dict[str, Any]:
+        initiative, day = self.initiative(command.initiative_id), command.decided_on
+        level = command.scope
         seat = self._level_seat(initiative, level, day)
-        decision, _ = self._decision(seat, day, reasons, number=number)
+        decision, _ = self._decision(seat, day, command.reasons, number=command.number)
         initiative.decline(scope=level.value, decision=decision)
         self.save(initiative)
         return decision
 
     # --- replication (R3.8) ---------------------------------------------------------------
 
-    def adopt(self, initiative_id: str, union_id: str, adopted_on: str, reason: str,
-              note: str | None = None) -> str:
+    @handles(commands.Adopt)
+    def adopt(self, command: commands.Adopt) -> str:
         """R3.8: another union's executive committee adopts a recognised initiative."""
-        initiative, day = self.initiative(initiative_id), parse_date(adopted_on, "adopted_on")
-        union = parse_uuid(union_id, "union_id")
+        initiative, day = self.initiative(command.initiative_id), command.adopted_on
+        union = command.union_id
         initiative.require_recognised()
         if union == initiative.union_id:
             raise OwnInitiative("a union does not replicate its own initiative")
@@ -443,38 +431,39 @@ class Initiatives(ServiceApplication):
         first = min(d["decided_on"] for d in initiative.recognitions.values())
         not_before(day, date.fromisoformat(first), "the adoption")
         decision, _ = self._decision(self._seat(union, BodyKind.EXECUTIVE_COMMITTEE, day), day,
-                                     reason)
+                                     command.reason)
         replication_id = Replication.create_id(initiative.id, union)
         if self._exists(replication_id):
             raise AlreadyAdopted("the union has already adopted this initiative",
                                  {"union_id": str(union)})
         replication = Replication(initiative_id=initiative.id, union_id=union, adopted_on=day,
-                                  note=clean_text(note, "note", TEXT_MAX) if note else None,
+                                  note=command.note,
                                   decision=decision)
         initiative.adopted(union_id=union)
         self.save(replication, initiative)
         return str(replication.id)
 
-    def report_replication(self, initiative_id: str, union_id: str, reported_on: str,
-                           benefit: str, value_saved_vnd: int | str) -> dict[str, Any]:
-        replication = self.replication(initiative_id, union_id)
-        day = parse_date(reported_on, "reported_on")
+    @handles(commands.ReportReplication)
+    def report_replication(self, command: commands.ReportReplication) -> dict[str, Any]:
+        replication = self.replication(command.initiative_id, command.union_id)
+        day = command.reported_on
         not_before(day, replication.adopted_on, "a result")
-        result = {"reported_on": day.isoformat(), "benefit": clean_text(benefit, "benefit", TEXT_MAX),
-                  "value_saved_vnd": vnd(value_saved_vnd), "reported_by": acting_user()}
+        result = {"reported_on": day.isoformat(), "benefit": command.benefit,
+                  "value_saved_vnd": vnd(command.value_saved_vnd), "reported_by": acting_user()}
         replication.report(result=result)
         self.save(replication)
         return result
 
     # --- revocation -----------------------------------------------------------------------
 
-    def revoke(self, initiative_id: str, decided_on: str, ground: str, reason: str,
-               evidence: list[str] | None = None, number: str | None = None) -> dict[str, Any]:
+    @handles(commands.Revoke)
+    def revoke(self, command: commands.Revoke) -> dict[str, Any]:
         """Law 06/2022, Decree 13/2012: a recognition obtained by a false declaration, or of
         an initiative that was not new or not applied, is revoked with its reasons, by the
         executive committee that recognised it or a standing committee that recognised it
         above; what depended on it (recognitions above, replications) is reported."""
-        initiative, day = self.initiative(initiative_id), parse_date(decided_on, "decided_on")
+        initiative, day = self.initiative(command.initiative_id), command.decided_on
+        ground = command.ground
         initiative.require_recognised()
         rules = self.rules.in_force(day)
         if ground not in rules["revocation_grounds"]:
@@ -483,7 +472,8 @@ class Initiatives(ServiceApplication):
         not_before(day, date.fromisoformat(max(d["decided_on"] for d in
                                                initiative.recognitions.values())), "the revocation")
         seat = self._revoking_seat(initiative, day)
-        decision = decision_record(seat, day, reason, rules, evidence, number)
+        decision = decision_record(seat, day, command.reason, rules, command.evidence,
+                                   command.number)
         dependents = {
             "recognitions": [{"scope": s, "number": d.get("number"), "decided_on": d["decided_on"]}
                              for s, d in initiative.recognitions.items()],
@@ -544,17 +534,19 @@ class Initiatives(ServiceApplication):
 
     # --- queries --------------------------------------------------------------------------
 
-    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
+    @handles(commands.KnownUnion)
+    def known_union(self, query: commands.KnownUnion) -> dict[str, Any]:
         """A union as this service knows it from the registry's events, as of a date."""
-        on = self.as_of(as_of)
-        union = self.authority.union(parse_uuid(union_id, "union_id"), on)
+        on = self.as_of(query.as_of)
+        union = self.authority.union(query.union_id, on)
         if union is None:
-            raise UnknownUnion(f"no union {union_id} is known here on {on}",
-                               {"union_id": union_id, "as_of": on.isoformat()})
+            raise UnknownUnion(f"no union {query.union_id} is known here on {on}",
+                               {"union_id": str(query.union_id), "as_of": on.isoformat()})
         return union
 
-    def get_initiative(self, initiative_id: str) -> dict[str, Any]:
-        i = self.initiative(initiative_id)
+    @handles(commands.GetInitiative)
+    def get_initiative(self, query: commands.GetInitiative) -> dict[str, Any]:
+        i = self.initiative(query.initiative_id)
         return {"id": str(i.id), "union_id": str(i.union_id), "reference": i.reference,
                 "kind": i.kind, "name": i.name, "fields": i.fields, "form_version": i.form_version,
                 "authors": i.authors, "registered_on": i.registered_on.isoformat(),
@@ -565,27 +557,24 @@ class Initiatives(ServiceApplication):
                 "applications": i.applications, "adopted_by": i.adopted_by,
                 "value_saved_vnd": sum(a["value_saved_vnd"] for a in i.applications)}
 
-    def get_replication(self, initiative_id: str, union_id: str) -> dict[str, Any]:
-        r = self.replication(initiative_id, union_id)
+    @handles(commands.GetReplication)
+    def get_replication(self, query: commands.GetReplication) -> dict[str, Any]:
+        r = self.replication(query.initiative_id, query.union_id)
         return {"initiative_id": str(r.initiative_id), "union_id": str(r.union_id),
                 "adopted_on": r.adopted_on.isoformat(), "note": r.note, "decision": r.decision,
                 "results": r.results}
 
-    def overdue(self, union_id: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
+    @handles(commands.Overdue)
+    def overdue(self, query: commands.Overdue) -> list[dict[str, Any]]:
         """R3.7: registrations still undecided past the 3-month limit on the date."""
-        return self.queries.overdue(parse_uuid(union_id, "union_id") if union_id else None,
-                                    self.as_of(as_of))
+        return self.queries.overdue(query.union_id, self.as_of(query.as_of))
 
-    def tracking_book(self, union_id: str, period_from: str | None = None,
-                      period_to: str | None = None, status: str | None = None,
-                      offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    @handles(commands.TrackingBook)
+    def tracking_book(self, query: commands.TrackingBook) -> dict[str, Any]:
         """R3.5: the union's initiative tracking book, by registration period and status."""
-        union = parse_uuid(union_id, "union_id")
-        start = parse_date(period_from, "period_from") if period_from else None
-        end = parse_date(period_to, "period_to") if period_to else None
-        wanted = parse_choice(Status, status, "status").value if status else None
-        first, count = parse_page(offset, limit)
-        return self.queries.book(union, start, end, wanted, first, count)
+        first, count = parse_page(query.offset, query.limit)
+        return self.queries.book(query.union_id, query.period_from, query.period_to,
+                                 query.status.value if query.status else None, first, count)
 
     def search_initiatives(self, q: str, union_id: str | None = None,
                            limit: int = 20) -> list[dict[str, Any]]:
@@ -595,15 +584,17 @@ class Initiatives(ServiceApplication):
         return self.queries.search(search_terms(q), parse_uuid(union_id, "union_id")
                                    if union_id else None, size)
 
-    def export_book(self, union_id: str, format: str = "csv", period_from: str | None = None,
-                    period_to: str | None = None, status: str | None = None) -> dict[str, Any]:
+    @handles(commands.ExportBook)
+    def export_book(self, query: commands.ExportBook) -> dict[str, Any]:
         """R3.5: the tracking book as CSV or XLSX (base64, to travel as JSON)."""
+        format = query.format
         if format not in ("csv", "xlsx"):
             raise InvalidInput("format is csv or xlsx", {"field": "format", "allowed": ["csv", "xlsx"]})
         rows = []
         offset = 0
         while True:
-            page = self.tracking_book(union_id, period_from, period_to, status, offset, 500)
+            page = self.tracking_book(commands.TrackingBook(
+                query.union_id, query.period_from, query.period_to, query.status, offset, 500))
             rows.extend(page["entries"])
             offset += len(page["entries"])
             if not page["entries"] or offset >= page["total"]:
@@ -616,34 +607,38 @@ class Initiatives(ServiceApplication):
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "content_base64": base64.b64encode(content).decode("ascii")}
 
-    def ideas(self, union_id: str, author_id: str | None = None,
-              status: str | None = None) -> list[dict[str, Any]]:
+    @handles(commands.Ideas)
+    def ideas(self, query: commands.Ideas) -> list[dict[str, Any]]:
         """R3.1: a union's ideas, newest first, of one author or all, in one status or any: a
         member follows theirs, the incubation team sees what to coach."""
-        return self.queries.ideas(
-            parse_uuid(union_id, "union_id"),
-            parse_uuid(author_id, "author_id") if author_id else None,
-            parse_choice(IdeaStatus, status, "status").value if status else None)
+        return self.queries.ideas(query.union_id, query.author_id,
+                                  query.status.value if query.status else None)
 
-    def statistics(self, union_ids: list[str], year: int) -> list[dict[str, Any]]:
+    @handles(commands.Statistics)
+    def statistics(self, query: commands.Statistics) -> list[dict[str, Any]]:
         """R3.3–R3.8 for the dashboards: per union and quarter of the year, the initiatives
         registered, recognised, applied with a measured benefit and replicated elsewhere."""
-        if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 3000:
-            raise InvalidInput("year must be a year", {"field": "year"})
-        if not isinstance(union_ids, list | tuple) or not union_ids:
+        _year(query.year)
+        if not query.union_ids:
             raise InvalidInput("name at least one union", {"field": "union_ids"})
-        return self.queries.statistics([parse_uuid(u, "union_ids") for u in union_ids], year)
+        return self.queries.statistics(query.union_ids, query.year)
 
-    def replications(self, union_id: str) -> list[dict[str, Any]]:
+    @handles(commands.Replications)
+    def replications(self, query: commands.Replications) -> list[dict[str, Any]]:
         """R3.8: the initiatives a union adopted from others, each with its results so far."""
-        return self.queries.replications(parse_uuid(union_id, "union_id"))
+        return self.queries.replications(query.union_id)
 
-    def registrants(self, union_id: str, year: int) -> dict[str, Any]:
+    @handles(commands.Registrants)
+    def registrants(self, query: commands.Registrants) -> dict[str, Any]:
         """R3.3: who registers: initiatives with an official, a full-time official, or
         members only among their authors, in a year."""
-        if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 3000:
-            raise InvalidInput("year must be a year", {"field": "year"})
-        return self.queries.registrants(parse_uuid(union_id, "union_id"), year)
+        return self.queries.registrants(query.union_id, _year(query.year))
+
+
+def _year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 3000:
+        raise InvalidInput("year must be a year", {"field": "year"})
+    return year
 
 
 def _cell(value: Any) -> Any:

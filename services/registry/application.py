@@ -19,11 +19,13 @@ from eventsourcing.domain import Aggregate
 
 from contracts.registry import BodyKind, NoAuthority, PersonNotFound, UnionNotFound
 from contracts.registry.facts import RegistryQueries
+from runtime.commands import handles
 from runtime.context import current_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_date, parse_flag, parse_page, parse_uuid, search_terms
+from runtime.text import parse_date, parse_page, parse_uuid, search_terms
+from services.registry import commands
 from services.registry.domain import (
     AllocationIncomplete,
     Body,
@@ -42,15 +44,6 @@ def _ids(values: object, field: str) -> list[UUID]:
     if not isinstance(values, list | tuple):
         raise InvalidInput(f"{field} must be a list of ids", {"field": field})
     return [parse_uuid(v, field) for v in values]
-
-
-def _body_kind(kind: object) -> str | None:
-    if kind is None:
-        return None
-    if not isinstance(kind, str) or kind not in set(BodyKind):
-        raise InvalidInput(f"unknown kind {kind!r}",
-                           {"field": "kind", "allowed": [k.value for k in BodyKind]})
-    return str(kind)
 
 
 class Registry(ServiceApplication):
@@ -103,34 +96,36 @@ class Registry(ServiceApplication):
 
     # --- unions (R1.1, R1.5) --------------------------------------------------------------
 
-    def found_union(self, code: str, name: str, level: str, parent_id: str | None,
-                    founded_on: str) -> UUID:
+    @handles(commands.FoundUnion)
+    def found_union(self, command: commands.FoundUnion) -> UUID:
+        code = command.code
         union_id = Union.create_id(str(code).strip())
         if union_id in self.repository:
             raise UnionCodeTaken(f"a union with code {code} exists", {"code": code})
-        parent = self.union(parent_id, "parent_id") if parent_id else None
-        union = Union.found(code, name, level, parent, parse_date(founded_on, "founded_on"))
+        parent = self.union(command.parent_id, "parent_id") if command.parent_id else None
+        union = Union.found(code, command.name, command.level, parent, command.founded_on)
         self.save(union)
         return union.id
 
-    def rename_union(self, union_id: str, name: str, effective_on: str) -> None:
-        union = self.union(union_id)
-        union.rename(name, parse_date(effective_on, "effective_on"))
+    @handles(commands.RenameUnion)
+    def rename_union(self, command: commands.RenameUnion) -> None:
+        union = self.union(command.union_id)
+        union.rename(command.name, command.effective_on)
         self.save(union)
 
-    def move_union(self, union_id: str, parent_id: str, effective_on: str) -> None:
-        union, parent = self.union(union_id), self.union(parent_id, "parent_id")
-        on = parse_date(effective_on, "effective_on")
-        self._move(union, parent, on)
+    @handles(commands.MoveUnion)
+    def move_union(self, command: commands.MoveUnion) -> None:
+        union, parent = self.union(command.union_id), self.union(command.parent_id, "parent_id")
+        self._move(union, parent, command.effective_on)
         self.save(union)
 
     def _move(self, union: Union, parent: Union, on: date) -> None:
         ancestors = self.queries.ancestors(parent.id, on) or []
         union.move(parent, on, [UUID(a["id"]) for a in ancestors])  # R1.1, no cycles
 
-    def dissolve_union(self, union_id: str, effective_on: str) -> None:
-        union = self.union(union_id)
-        on = parse_date(effective_on, "effective_on")
+    @handles(commands.DissolveUnion)
+    def dissolve_union(self, command: commands.DissolveUnion) -> None:
+        union, on = self.union(command.union_id), command.effective_on
         union.dissolve(on, self.queries.active_children(union.id, on))
         changed: list[Aggregate] = [union]
         for person in self._people(self.queries.member_ids_from(union.id, on)):
@@ -139,19 +134,18 @@ class Registry(ServiceApplication):
         changed.extend(self._end_bodies(union.id, on, "union_dissolved"))
         self.save(*changed)
 
-    def merge_unions(self, union_ids: Sequence[str], effective_on: str,
-                     into_union_id: str | None = None,
-                     new_union: dict[str, Any] | None = None) -> UUID:
+    @handles(commands.MergeUnions)
+    def merge_unions(self, command: commands.MergeUnions) -> UUID:
         """Merges unions into an existing one or into a new one founded on the day (R1.5)."""
-        on = parse_date(effective_on, "effective_on")
-        merged = [self.union(str(u)) for u in _ids(union_ids, "union_ids")]
+        on, new_union = command.effective_on, command.new_union
+        merged = [self.union(u) for u in command.union_ids]
         if len({u.id for u in merged}) != len(merged) or not merged:
             raise InvalidInput("union_ids must name each merging union once",
                                {"field": "union_ids"})
-        if (into_union_id is None) == (new_union is None):
+        if (command.into_union_id is None) == (new_union is None):
             raise InvalidInput("give either into_union_id or new_union", {"field": "into_union_id"})
-        if into_union_id is not None:
-            successor = self.union(into_union_id, "into_union_id")
+        if command.into_union_id is not None:
+            successor = self.union(command.into_union_id, "into_union_id")
             successor.absorb([u.id for u in merged], on)
         else:
             if len(merged) < 2:
@@ -166,11 +160,10 @@ class Registry(ServiceApplication):
         self.save(*changed)
         return successor.id
 
-    def split_union(self, union_id: str, effective_on: str,
-                    parts: Sequence[dict[str, Any]]) -> list[UUID]:
+    @handles(commands.SplitUnion)
+    def split_union(self, command: commands.SplitUnion) -> list[UUID]:
         """Splits a union into new ones; every member and child union goes to one part (R1.5)."""
-        union = self.union(union_id)
-        on = parse_date(effective_on, "effective_on")
+        union, on, parts = self.union(command.union_id), command.effective_on, command.parts
         if not isinstance(parts, list | tuple) or not all(isinstance(p, dict) for p in parts):
             raise InvalidInput("parts must be a list of objects", {"field": "parts"})
         current_parent = union.as_of(on)
@@ -245,34 +238,35 @@ class Registry(ServiceApplication):
 
     # --- people (R1.3) --------------------------------------------------------------------
 
-    def register_person(self, code: str, full_name: str, registered_on: str,
-                        union_id: str | None = None, birth_date: str | None = None,
-                        gender: str | None = None, is_official: bool = False,
-                        is_full_time: bool = False) -> UUID:
+    @handles(commands.RegisterPerson)
+    def register_person(self, command: commands.RegisterPerson) -> UUID:
+        code = command.code
         person_id = Person.create_id(str(code).strip())
         if person_id in self.repository:
             raise PersonCodeTaken(f"a person with code {code} exists", {"code": code})
         person = Person.register(
-            code, full_name, parse_date(birth_date, "birth_date") if birth_date else None,
-            gender, parse_flag(is_official, "is_official"),
-            parse_flag(is_full_time, "is_full_time"), parse_date(registered_on, "registered_on"),
-            self.union(union_id) if union_id else None)
+            code, command.full_name, command.birth_date, command.gender, command.is_official,
+            command.is_full_time, command.registered_on,
+            self.union(command.union_id) if command.union_id else None)
         self.save(person)
         return person.id
 
-    def join_union(self, person_id: str, union_id: str, effective_on: str) -> None:
-        person = self.person(person_id)
-        person.join(self.union(union_id), parse_date(effective_on, "effective_on"))
+    @handles(commands.JoinUnion)
+    def join_union(self, command: commands.JoinUnion) -> None:
+        person = self.person(command.person_id)
+        person.join(self.union(command.union_id), command.effective_on)
         self.save(person)
 
-    def transfer_person(self, person_id: str, union_id: str, effective_on: str) -> None:
-        person, on = self.person(person_id), parse_date(effective_on, "effective_on")
+    @handles(commands.TransferPerson)
+    def transfer_person(self, command: commands.TransferPerson) -> None:
+        person, on = self.person(command.person_id), command.effective_on
         left = person.union_id
-        person.transfer(self.union(union_id), on)
+        person.transfer(self.union(command.union_id), on)
         self.save(person, *self._relieve_everywhere(person.id, left, on))
 
-    def leave_union(self, person_id: str, effective_on: str) -> None:
-        person, on = self.person(person_id), parse_date(effective_on, "effective_on")
+    @handles(commands.LeaveUnion)
+    def leave_union(self, command: commands.LeaveUnion) -> None:
+        person, on = self.person(command.person_id), command.effective_on
         left = person.union_id
         person.leave(on)
         self.save(person, *self._relieve_everywhere(person.id, left, on))
@@ -289,23 +283,21 @@ class Registry(ServiceApplication):
             relieved.append(body)
         return relieved
 
-    def set_official_status(self, person_id: str, is_official: bool, is_full_time: bool,
-                            effective_on: str) -> None:
-        person = self.person(person_id)
-        person.set_official_status(parse_flag(is_official, "is_official"),
-                                   parse_flag(is_full_time, "is_full_time"),
-                                   parse_date(effective_on, "effective_on"))
+    @handles(commands.SetOfficialStatus)
+    def set_official_status(self, command: commands.SetOfficialStatus) -> None:
+        person = self.person(command.person_id)
+        person.set_official_status(command.is_official, command.is_full_time,
+                                   command.effective_on)
         self.save(person)
 
     # --- bodies and teams (R1.2, R1.4) -----------------------------------------------------
 
-    def constitute_body(self, union_id: str, kind: str, name: str, term_start: str,
-                        term_end: str | None = None, department: str | None = None,
-                        decision: dict[str, Any] | None = None) -> UUID:
+    @handles(commands.ConstituteBody)
+    def constitute_body(self, command: commands.ConstituteBody) -> UUID:
         """A new committee term, department or team; it succeeds the one of the same kind."""
-        body = self.new_body(self.union(union_id), kind, name, parse_date(term_start, "term_start"),
-                             parse_date(term_end, "term_end") if term_end else None,
-                             department, decision)
+        body = self.new_body(self.union(command.union_id), command.kind, command.name,
+                             command.term_start, command.term_end, command.department,
+                             command.decision)
         self.save(body, *self.succession(body))
         return body.id
 
@@ -343,17 +335,18 @@ class Registry(ServiceApplication):
                              {"body_id": str(body.id)})
         return body
 
-    def appoint(self, body_id: str, person_id: str, position: str, effective_on: str) -> None:
-        body, person = self.body(body_id), self.person(person_id)
-        on = parse_date(effective_on, "effective_on")
+    @handles(commands.Appoint)
+    def appoint(self, command: commands.Appoint) -> None:
+        body, person = self.body(command.body_id), self.person(command.person_id)
+        on = command.effective_on
         executive = (self._executive_committee(body.union_id, on)
                      if body.kind == BodyKind.STANDING_COMMITTEE else None)
-        body.appoint(person, position, on, executive)
+        body.appoint(person, command.position, on, executive)
         self.save(body)
 
-    def relieve(self, body_id: str, person_id: str, effective_on: str) -> None:
-        body, on = self.body(body_id), parse_date(effective_on, "effective_on")
-        person = parse_uuid(person_id, "person_id")
+    @handles(commands.Relieve)
+    def relieve(self, command: commands.Relieve) -> None:
+        body, on, person = self.body(command.body_id), command.effective_on, command.person_id
         body.relieve(person, on)
         changed = [body]
         if body.kind == BodyKind.EXECUTIVE_COMMITTEE:  # R1.2: the BTV sits within the BCH
@@ -363,11 +356,10 @@ class Registry(ServiceApplication):
                     changed.append(standing)
         self.save(*changed)
 
-    def end_body(self, body_id: str, effective_on: str, reason: str = "term_ended") -> None:
-        body = self.body(body_id)
-        # Text like any other (R4.5: the reason is kept with the decision): NFC, no control
-        # characters, refused when too long rather than silently cut.
-        body.end(parse_date(effective_on, "effective_on"), clean_text(reason, "reason", 64))
+    @handles(commands.EndBody)
+    def end_body(self, command: commands.EndBody) -> None:
+        body = self.body(command.body_id)
+        body.end(command.effective_on, command.reason)
         self.save(body)
 
     def _executive_committee(self, union_id: UUID, on: date) -> Body | None:
@@ -398,9 +390,10 @@ class Registry(ServiceApplication):
     def person(self, person_id: object, field: str = "person_id") -> Person:
         return self._get(parse_uuid(person_id, field), Person, PersonNotFound, "person")
 
-    def get_body(self, body_id: str) -> dict[str, Any]:
+    @handles(commands.GetBody)
+    def get_body(self, query: commands.GetBody) -> dict[str, Any]:
         """One body: its union, kind, name, term and members over time (R1.2, R1.4)."""
-        body = self.body(body_id)
+        body = self.body(query.body_id)
         return {"body_id": str(body.id), "union_id": str(body.union_id), "kind": body.kind,
                 "name": body.name, "department": body.department,
                 "term_start": body.term_start.isoformat(),
@@ -427,8 +420,8 @@ class Registry(ServiceApplication):
 
     # --- a file of unions or people (R1.1–R1.4) ---------------------------------------------
 
-    def import_records(self, file_content: str, format: str = "csv", kind: str = "people",
-                       dry_run: bool = False, filename: str | None = None) -> dict[str, Any]:
+    @handles(commands.ImportRecords)
+    def import_records(self, command: commands.ImportRecords) -> dict[str, Any]:
         """Imports a file of people or unions (CSV or JSON), or a province's JSON file, under
         the same rules as each command (R1.1–R1.4): checked whole first, refused with each bad
         row (IMPORT_REFUSED) and nothing stored; ``dry_run`` checks and stores nothing.
@@ -438,92 +431,96 @@ class Registry(ServiceApplication):
         loaded again. Every event is the caller's, with the file's SHA-256 as evidence."""
         from services.registry.importer import import_file  # it builds on this application
 
-        return import_file(self, file_content, format, kind, dry_run, filename)
+        return import_file(self, command.file_content, command.format, command.kind,
+                           command.dry_run, command.filename)
 
     # --- queries (as of a date; today by default) ------------------------------------------
 
-    def _on(self, as_of: object) -> date:
-        return self.as_of(as_of)
-
-    def get_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any]:
-        uid, on = parse_uuid(union_id, "union_id"), self._on(as_of)
-        found = self.queries.union(uid, on)
+    @handles(commands.GetUnion)
+    def get_union(self, query: commands.GetUnion) -> dict[str, Any]:
+        on = self.as_of(query.as_of)
+        found = self.queries.union(query.union_id, on)
         if found is None:
-            self.union(union_id)  # raises if it never existed
-            raise UnionNotFound(f"union {union_id} did not exist on {on}",
-                                {"union_id": union_id, "as_of": on.isoformat()})
+            self.union(query.union_id)  # raises if it never existed
+            raise UnionNotFound(f"union {query.union_id} did not exist on {on}",
+                                {"union_id": str(query.union_id), "as_of": on.isoformat()})
         return found
 
-    def union_history(self, union_id: str) -> dict[str, Any]:
-        union = self.union(union_id)
+    @handles(commands.UnionHistory)
+    def union_history(self, query: commands.UnionHistory) -> dict[str, Any]:
+        union = self.union(query.union_id)
         return {"id": str(union.id), "code": union.code, "level": union.level,
                 **self.queries.history(union.id)}
 
-    def tree(self, as_of: str | None = None, root_id: str | None = None) -> list[dict[str, Any]]:
-        return self.queries.tree(self._on(as_of), parse_uuid(root_id, "root_id") if root_id else None)
+    @handles(commands.Tree)
+    def tree(self, query: commands.Tree) -> list[dict[str, Any]]:
+        return self.queries.tree(self.as_of(query.as_of), query.root_id)
 
-    def ancestors(self, union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
-        on = self._on(as_of)
-        chain = self.queries.ancestors(parse_uuid(union_id, "union_id"), on)
+    @handles(commands.Ancestors)
+    def ancestors(self, query: commands.Ancestors) -> list[dict[str, Any]]:
+        on = self.as_of(query.as_of)
+        chain = self.queries.ancestors(query.union_id, on)
         if chain is None:
-            self.get_union(union_id, on.isoformat())
+            self.get_union(commands.GetUnion(query.union_id, on))
         return chain or []
 
-    def descendants(self, union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
-        on = self._on(as_of)
-        self.get_union(union_id, on.isoformat())
-        return self.queries.descendants(parse_uuid(union_id, "union_id"), on)
+    @handles(commands.Descendants)
+    def descendants(self, query: commands.Descendants) -> list[dict[str, Any]]:
+        on = self.as_of(query.as_of)
+        self.get_union(commands.GetUnion(query.union_id, on))
+        return self.queries.descendants(query.union_id, on)
 
-    def direct_superior(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
+    @handles(commands.DirectSuperior)
+    def direct_superior(self, query: commands.DirectSuperior) -> dict[str, Any] | None:
         """The union directly above on the date (R1.1; authority is judged by it, R1.5)."""
-        chain = self.ancestors(union_id, as_of)
+        chain = self.ancestors(commands.Ancestors(query.union_id, query.as_of))
         return chain[0] if chain else None
 
-    def held_positions(self, person_id: str, union_id: str | None = None,
-                       as_of: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    @handles(commands.HeldPositions)
+    def held_positions(self, query: commands.HeldPositions) -> list[dict[str, Any]]:
         """The positions a person held on a date (in one union's bodies, of one kind)."""
-        return self.queries.positions_held(
-            parse_uuid(person_id, "person_id"), self._on(as_of),
-            parse_uuid(union_id, "union_id") if union_id else None, _body_kind(kind))
+        return self.queries.positions_held(query.person_id, self.as_of(query.as_of),
+                                           query.union_id, query.kind)
 
-    def members(self, union_id: str, as_of: str | None = None, offset: int = 0,
-                limit: int = 100) -> dict[str, Any]:
-        on = self._on(as_of)
-        self.get_union(union_id, on.isoformat())
-        start, size = parse_page(offset, limit)
-        return self.queries.members(parse_uuid(union_id, "union_id"), on, start, size)
+    @handles(commands.Members)
+    def members(self, query: commands.Members) -> dict[str, Any]:
+        on = self.as_of(query.as_of)
+        self.get_union(commands.GetUnion(query.union_id, on))
+        start, size = parse_page(query.offset, query.limit)
+        return self.queries.members(query.union_id, on, start, size)
 
-    def get_person(self, person_id: str, as_of: str | None = None) -> dict[str, Any]:
-        found = self.queries.person(parse_uuid(person_id, "person_id"), self._on(as_of))
+    @handles(commands.GetPerson)
+    def get_person(self, query: commands.GetPerson) -> dict[str, Any]:
+        found = self.queries.person(query.person_id, self.as_of(query.as_of))
         if found is None:
-            raise PersonNotFound(f"no person {person_id}", {"person_id": person_id})
+            raise PersonNotFound(f"no person {query.person_id}",
+                                 {"person_id": str(query.person_id)})
         return found
 
-    def bodies(self, union_id: str, as_of: str | None = None,
-               kind: str | None = None) -> list[dict[str, Any]]:
-        on = self._on(as_of)
-        self.get_union(union_id, on.isoformat())
-        return self.queries.bodies(parse_uuid(union_id, "union_id"), on, _body_kind(kind))
+    @handles(commands.Bodies)
+    def bodies(self, query: commands.Bodies) -> list[dict[str, Any]]:
+        on = self.as_of(query.as_of)
+        self.get_union(commands.GetUnion(query.union_id, on))
+        return self.queries.bodies(query.union_id, on, query.kind)
 
-    def department(self, union_id: str, department: str,
-                   as_of: str | None = None) -> dict[str, Any] | None:
+    @handles(commands.Department)
+    def department(self, query: commands.Department) -> dict[str, Any] | None:
         """A federation's department on a date, e.g. ``policy_law`` (R1.2, R2.8)."""
-        on = self._on(as_of)
-        self.get_union(union_id, on.isoformat())
-        found = self.queries.bodies(parse_uuid(union_id, "union_id"), on, BodyKind.DEPARTMENT,
-                                    str(department).lower())
+        on = self.as_of(query.as_of)
+        self.get_union(commands.GetUnion(query.union_id, on))
+        found = self.queries.bodies(query.union_id, on, BodyKind.DEPARTMENT,
+                                    str(query.department).lower())
         return found[-1] if found else None
 
-    def search_unions(self, q: str, as_of: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-        _, size = parse_page(0, limit, 100)
-        return self.queries.search_unions(search_terms(q), self._on(as_of), size)
+    @handles(commands.SearchUnions)
+    def search_unions(self, query: commands.SearchUnions) -> list[dict[str, Any]]:
+        _, size = parse_page(0, query.limit, 100)
+        return self.queries.search_unions(search_terms(query.q), self.as_of(query.as_of), size)
 
-    def search_people(self, q: str, union_id: str | None = None, as_of: str | None = None,
-                      limit: int = 20) -> list[dict[str, Any]]:
-        _, size = parse_page(0, limit, 100)
-        return self.queries.search_people(
-            search_terms(q), parse_uuid(union_id, "union_id") if union_id else None,
-            self._on(as_of), size)
-
+    @handles(commands.SearchPeople)
+    def search_people(self, query: commands.SearchPeople) -> list[dict[str, Any]]:
+        _, size = parse_page(0, query.limit, 100)
+        return self.queries.search_people(search_terms(query.q), query.union_id,
+                                          self.as_of(query.as_of), size)
 
 APPLICATION = Registry

@@ -572,8 +572,6 @@ def import_file(app: Registry, file_content: str, format: str, kind: str, dry_ru
     if not isinstance(file_content, str) or len(file_content) > IMPORT_MAX:
         raise InvalidInput(f"file_content is text of at most {IMPORT_MAX} characters",
                            {"field": "file_content", "max_length": IMPORT_MAX})
-    if not isinstance(dry_run, bool):
-        raise InvalidInput("dry_run must be true or false", {"field": "dry_run"})
     name = filename.strip()[:200] if isinstance(filename, str) and filename.strip() else None
     digest = hashlib.sha256(file_content.encode("utf-8", "surrogatepass")).hexdigest()
     context = current_context()

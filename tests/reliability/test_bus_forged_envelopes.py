@@ -34,7 +34,7 @@ def tally(store_url: str, settings_for: Any) -> Tally:
 def found(registry: Registry, code: str, parent: str | None) -> None:
     with use_context(ADMIN):
         registry.found_union(code, f"Liên đoàn {code}", "provincial_federation" if parent
-                             else "confederation", parent, "2000-01-01")
+                             else "confederation", "2000-01-01", parent)
 
 
 def forged(like: dict[str, Any], position: int, previous: int | None) -> dict[str, Any]:

@@ -32,9 +32,9 @@ def tally(store_url, settings_for) -> Tally:
 
 def found(registry: Registry, *codes: str) -> list[dict[str, Any]]:
     with use_context(ADMIN):
-        vn = registry.found_union("VN", "Tổng Liên đoàn", "confederation", None, "1929-07-28")
+        vn = registry.found_union("VN", "Tổng Liên đoàn", "confederation", "1929-07-28")
         for code in codes:
-            registry.found_union(code, f"LĐLĐ {code}", "provincial_federation", str(vn), "2000-01-01")
+            registry.found_union(code, f"LĐLĐ {code}", "provincial_federation", "2000-01-01", str(vn))
     return registry.published_page(None)["envelopes"]
 
 

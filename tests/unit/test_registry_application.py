@@ -31,16 +31,16 @@ def registry(store_url: str, settings_for: Any) -> Iterator[Registry]:
 def province(app: Registry) -> dict[str, str]:
     ids: dict[str, str] = {}
     ids["vn"] = str(app.found_union("VN", "Tổng Liên đoàn Lao động Việt Nam", "confederation",
-                                    None, "1929-07-28"))
+                                    "1929-07-28"))
     ids["tv"] = str(app.found_union("TV", "Liên đoàn Lao động tỉnh Trà Vinh",
-                                    "provincial_federation", ids["vn"], "1990-01-01"))
+                                    "provincial_federation", "1990-01-01", ids["vn"]))
     for key, code, name in [("cl", "TV-CL", "Liên đoàn Lao động huyện Càng Long"),
                             ("ck", "TV-CK", "Liên đoàn Lao động huyện Cầu Kè")]:
-        ids[key] = str(app.found_union(code, name, "direct_superior", ids["tv"], "1995-01-01"))
+        ids[key] = str(app.found_union(code, name, "direct_superior", "1995-01-01", ids["tv"]))
     ids["school"] = str(app.found_union("CS-1", "Công đoàn cơ sở Trường THCS Càng Long",
-                                        "grassroots", ids["cl"], "2000-01-01"))
+                                        "grassroots", "2000-01-01", ids["cl"]))
     ids["office"] = str(app.found_union("CS-VP", "Công đoàn cơ quan Liên đoàn Lao động tỉnh",
-                                        "grassroots", ids["tv"], "2000-01-01"))
+                                        "grassroots", "2000-01-01", ids["tv"]))
     return ids
 
 
@@ -257,10 +257,10 @@ def test_bad_input_is_refused_with_a_stable_code_and_changes_nothing(registry: R
     before = snapshot(registry)
     refusals = [
         ("PARENT_LEVEL_MISMATCH",
-         lambda: registry.found_union("X", "X", "grassroots", ids["vn"], "2020-01-01")),
+         lambda: registry.found_union("X", "X", "grassroots", "2020-01-01", ids["vn"])),
         ("UNION_CYCLE", lambda: registry.move_union(ids["tv"], ids["tv"], "2020-01-01")),
         ("UNION_CODE_TAKEN",
-         lambda: registry.found_union("TV", "Trùng", "provincial_federation", ids["vn"], "2020-01-01")),
+         lambda: registry.found_union("TV", "Trùng", "provincial_federation", "2020-01-01", ids["vn"])),
         ("DATES_OUT_OF_ORDER", lambda: registry.leave_union(person, "2009-12-31")),
         ("PERSON_ALREADY_MEMBER", lambda: registry.join_union(person, ids["office"], "2020-01-01")),
         ("PERSON_CODE_TAKEN", lambda: registry.register_person("DV-1", "Ai đó", "2020-01-01")),
@@ -358,7 +358,7 @@ def test_r5_2_the_registry_itself_refuses_changes_by_others_than_its_administrat
     for actor, code, parent in ((Actor("u-1", "official", ids["cl"]), "CS-9", ids["cl"]),
                                 (Actor("u-2", "administrator", ids["cl"]), "CS-8", ids["ck"])):
         with use_context(CommandContext(actor)), pytest.raises(DomainError) as refused:
-            registry.found_union(code, "Công đoàn cơ sở mới", "grassroots", parent, "2026-01-01")
+            registry.found_union(code, "Công đoàn cơ sở mới", "grassroots", "2026-01-01", parent)
         assert refused.value.code == "NO_AUTHORITY"
     with use_context(CommandContext(Actor("u-2", "administrator", ids["cl"]))), \
             pytest.raises(DomainError) as renamed:
@@ -366,8 +366,8 @@ def test_r5_2_the_registry_itself_refuses_changes_by_others_than_its_administrat
     assert renamed.value.code == "NO_AUTHORITY"
     assert snapshot(registry) == before
     with use_context(CommandContext(Actor("u-2", "administrator", ids["cl"]))):
-        registry.found_union("CS-7", "Công đoàn cơ sở Trường Tiểu học", "grassroots", ids["cl"],
-                             "2026-01-01")
+        registry.found_union("CS-7", "Công đoàn cơ sở Trường Tiểu học", "grassroots", "2026-01-01",
+                             ids["cl"])
     assert codes(registry.descendants(ids["cl"])) == ["CS-1", "CS-7"]
 
 

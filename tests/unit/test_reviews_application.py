@@ -184,7 +184,7 @@ def test_r2_4_a_review_by_a_union_that_did_not_exist_then_is_refused(reviews: Re
                                                                     world: World) -> None:
     with use_context(ADMIN):
         new = str(world.registry.found_union("CS-9", "Công đoàn cơ sở Công ty mới", "grassroots",
-                                             world.unions["cl"], "2026-03-01"))
+                                             "2026-03-01", world.unions["cl"]))
     world.feed(reviews)
     with use_context(world.as_("school")):
         error = refused(reviews, "UNION_NOT_FOUND", reviews.hold_half_year_review, new,

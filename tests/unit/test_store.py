@@ -29,7 +29,7 @@ def test_r4_5_every_stored_event_carries_who_when_why_and_links(store_url, setti
         decision=Decision(reason="thành lập", rule_set_version="rules-2024", evidence=("qd-1",),
                           authority="vn/standing-committee"))
     with use_context(context):
-        union_id = registry.found_union("VN", "Tổng Liên đoàn", "confederation", None, "1929-07-28")
+        union_id = registry.found_union("VN", "Tổng Liên đoàn", "confederation", "1929-07-28")
     [stored] = list(registry.events.get(union_id))
     meta = metadata_of(stored)
     assert meta["actor"] == {"user_id": "u-1", "role": "operator", "union_id": "vn",
@@ -44,7 +44,7 @@ def test_r4_5_every_stored_event_carries_who_when_why_and_links(store_url, setti
 def test_r4_5_nothing_is_recorded_without_an_actor(store_url, settings_for) -> None:
     registry = Registry(settings_for(store_url))
     with pytest.raises(ActorRequired):
-        registry.found_union("VN", "Tổng Liên đoàn", "confederation", None, "1929-07-28")
+        registry.found_union("VN", "Tổng Liên đoàn", "confederation", "1929-07-28")
     assert registry.recorder.max_notification_id() is None
 
 

@@ -1,0 +1,241 @@
+"""What the initiatives service does, declared once: its commands and queries as typed values
+(R3.1–R3.8).
+
+The application handles each (``Initiatives``, ``@handles``); its nameko entrypoint, the
+gateway's routes, OpenAPI and ``.proto`` messages are derived from these declarations
+(``runtime.commands``). The order of the fields is the order of the wire signature. Reasons
+and decision numbers stay text here: the decision record cleans them (``runtime.rules``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from runtime.commands import Code, Command, Query, Text
+from services.initiatives.domain import NAME_MAX, TEXT_MAX, IdeaStatus, Kind, Scope, Status
+
+LongText = Annotated[str, Text(TEXT_MAX)]
+Money = int | str  # whole đồng, as a number or as text (``domain.vnd``)
+
+# --- ideas (R3.1) ----------------------------------------------------------------------------
+
+
+class RaiseIdea(Command):
+    union_id: UUID
+    author_id: UUID
+    title: Annotated[str, Text(NAME_MAX)]
+    description: LongText
+    raised_on: date
+
+
+class CoachIdea(Command):
+    idea_id: UUID
+    text: LongText
+    on: date
+
+
+class WithdrawIdea(Command):
+    idea_id: UUID
+    reason: str
+    on: date
+
+
+class GetIdea(Query):
+    idea_id: UUID
+
+
+# --- registration forms and registration (R3.2, R3.3) ----------------------------------------
+
+
+class DesignForm(Command):
+    union_id: UUID
+    fields: list[dict[str, Any]]
+    effective_on: date
+    reason: str
+    number: str | None = None
+
+
+class GetForm(Query):
+    union_id: UUID
+    version: int | None = None
+    as_of: date | None = None
+
+
+class Register(Command):
+    union_id: UUID
+    reference: Annotated[str, Code]
+    kind: Kind
+    fields: dict[str, Any]
+    authors: list[dict[str, Any]]  # each {person_id, share}
+    registered_on: date
+    form_version: int | None = None
+    idea_id: UUID | None = None
+
+
+# --- evaluation and recognition (R3.4, R3.7) -------------------------------------------------
+
+
+class ConstituteCouncil(Command):
+    initiative_id: UUID
+    members: list[UUID]
+    on: date
+    reason: str
+    number: str | None = None
+
+
+class RecordEvaluation(Command):
+    initiative_id: UUID
+    on: date
+    scores: dict[str, dict[str, float]]  # council member -> criterion -> score
+    votes: dict[str, str]  # council member -> for | against
+    minutes: Annotated[str | None, Text(500)] = None
+
+
+class AcceptTopic(Command):
+    initiative_id: UUID
+    on: date
+    result: LongText
+    reason: str
+    number: str | None = None
+
+
+class Recognise(Command):
+    initiative_id: UUID
+    decided_on: date
+    reason: str
+    number: str
+    evidence: list[str] | None = None
+
+
+class Refuse(Command):
+    initiative_id: UUID
+    decided_on: date
+    reasons: str
+    number: str | None = None
+    evidence: list[str] | None = None
+
+
+# --- application and the upward path (R3.6) --------------------------------------------------
+
+
+class ReportApplication(Command):
+    initiative_id: UUID
+    applied_from: date
+    benefit: LongText
+    value_saved_vnd: Money
+    reported_on: date
+    applied_to: date | None = None
+
+
+class Propose(Command):
+    initiative_id: UUID
+    proposed_on: date
+    reason: str
+    evidence: list[str] | None = None
+    number: str | None = None
+
+
+class RecogniseAtLevel(Command):
+    initiative_id: UUID
+    scope: Scope
+    decided_on: date
+    reason: str
+    number: str
+    evidence: list[str] | None = None
+
+
+class DeclineAtLevel(Command):
+    initiative_id: UUID
+    scope: Scope
+    decided_on: date
+    reasons: str
+    number: str | None = None
+
+
+# --- replication (R3.8) and revocation -------------------------------------------------------
+
+
+class Adopt(Command):
+    initiative_id: UUID
+    union_id: UUID
+    adopted_on: date
+    reason: str
+    note: Annotated[str | None, Text(TEXT_MAX)] = None
+
+
+class ReportReplication(Command):
+    initiative_id: UUID
+    union_id: UUID
+    reported_on: date
+    benefit: LongText
+    value_saved_vnd: Money
+
+
+class Revoke(Command):
+    initiative_id: UUID
+    decided_on: date
+    ground: str
+    reason: str
+    evidence: list[str] | None = None
+    number: str | None = None
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+class KnownUnion(Query):
+    union_id: UUID
+    as_of: date | None = None
+
+
+class GetInitiative(Query):
+    initiative_id: UUID
+
+
+class GetReplication(Query):
+    initiative_id: UUID
+    union_id: UUID
+
+
+class Overdue(Query):
+    union_id: UUID | None = None
+    as_of: date | None = None
+
+
+class TrackingBook(Query):
+    union_id: UUID
+    period_from: date | None = None
+    period_to: date | None = None
+    status: Status | None = None
+    offset: int = 0
+    limit: int = 100
+
+
+class ExportBook(Query):
+    union_id: UUID
+    format: str = "csv"
+    period_from: date | None = None
+    period_to: date | None = None
+    status: Status | None = None
+
+
+class Ideas(Query):
+    union_id: UUID
+    author_id: UUID | None = None
+    status: IdeaStatus | None = None
+
+
+class Statistics(Query):
+    union_ids: list[UUID]
+    year: int
+
+
+class Replications(Query):
+    union_id: UUID
+
+
+class Registrants(Query):
+    union_id: UUID
+    year: int
