@@ -348,6 +348,16 @@ class InitiativesRevokeRequest(_message.Message):
     number: str
     def __init__(self, initiative_id: _Optional[str] = ..., decided_on: _Optional[str] = ..., ground: _Optional[str] = ..., reason: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ..., number: _Optional[str] = ...) -> None: ...
 
+class InitiativesSearchInitiativesRequest(_message.Message):
+    __slots__ = ("q", "union_id", "limit")
+    Q_FIELD_NUMBER: _ClassVar[int]
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    q: str
+    union_id: str
+    limit: int
+    def __init__(self, q: _Optional[str] = ..., union_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class InitiativesStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")
     AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -186,6 +186,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRevokeRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.SearchInitiatives = channel.unary_unary(
+                '/emulation.v1.Initiatives/SearchInitiatives',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSearchInitiativesRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.StateAsOf = channel.unary_unary(
                 '/emulation.v1.Initiatives/StateAsOf',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
@@ -455,6 +460,15 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchInitiatives(self, request, context):
+        """Query. R3.5: the book's entries whose name holds every word of ``q``, diacritics and case
+        ignored ("so hoa" finds "Số hoá"), of one union or of all (the gateway leaves out the rows
+        of unions outside the caller's roles). As HTTP: GET /v1/initiatives/search-initiatives.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/initiatives/state-as-of.
@@ -637,6 +651,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Revoke': grpc.unary_unary_rpc_method_handler(
                     servicer.Revoke,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRevokeRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'SearchInitiatives': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchInitiatives,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSearchInitiativesRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
@@ -1429,6 +1448,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Revoke',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesRevokeRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchInitiatives(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/SearchInitiatives',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesSearchInitiativesRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

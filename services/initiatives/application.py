@@ -576,13 +576,13 @@ class Initiatives(ServiceApplication):
         return self.queries.book(query.union_id, query.period_from, query.period_to,
                                  query.status.value if query.status else None, first, count)
 
-    def search_initiatives(self, q: str, union_id: str | None = None,
-                           limit: int = 20) -> list[dict[str, Any]]:
+    @handles(commands.SearchInitiatives)
+    def search_initiatives(self, query: commands.SearchInitiatives) -> list[dict[str, Any]]:
         """R3.5: the book's entries whose name holds every word of ``q``, diacritics and
-        case ignored ("so hoa" finds "Số hoá"), of one union or of all."""
-        _, size = parse_page(0, limit, 100)
-        return self.queries.search(search_terms(q), parse_uuid(union_id, "union_id")
-                                   if union_id else None, size)
+        case ignored ("so hoa" finds "Số hoá"), of one union or of all (the gateway leaves
+        out the rows of unions outside the caller's roles)."""
+        _, size = parse_page(0, query.limit, 100)
+        return self.queries.search(search_terms(query.q), query.union_id, size)
 
     @handles(commands.ExportBook)
     def export_book(self, query: commands.ExportBook) -> dict[str, Any]:

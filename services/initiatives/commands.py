@@ -213,6 +213,12 @@ class TrackingBook(Query):
     limit: int = 100
 
 
+class SearchInitiatives(Query):
+    q: str
+    union_id: UUID | None = None
+    limit: int = 20
+
+
 class ExportBook(Query):
     union_id: UUID
     format: str = "csv"

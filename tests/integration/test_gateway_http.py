@@ -137,6 +137,10 @@ def test_r5_2_an_idempotency_key_repeats_the_first_outcome_and_has_no_second_eff
     overdue = system.call("auditor", "initiatives", "overdue", as_of="2026-06-30")["items"]
     assert [r["reference"] for r in overdue] == ["SK-IDEM"]
     assert system.call("f", "initiatives", "overdue", as_of="2026-06-30")["items"] == []
+    # the header's search (R3.5) reaches the book through the gateway, by the same rule
+    found = system.call("d", "initiatives", "search_initiatives", "so dien tu")
+    assert [r["reference"] for r in found] == ["SK-IDEM"]
+    assert system.call("f", "initiatives", "search_initiatives", "so dien tu") == []
 
 
 def test_r5_2_a_stale_if_match_is_refused_with_the_current_version(system: System) -> None:
