@@ -19,14 +19,12 @@ from typing import Annotated, Any
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response, Security
 from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from swagger_ui_bundle import swagger_ui_path
 
 from gateway.catalogue import Operation, Param
 from gateway.core import Gateway
@@ -316,6 +314,48 @@ class Observed:
                                        time.perf_counter() - started)
 
 
+# The web application and every answer: scripts and styles only from this origin (the page
+# has no inline script; the screens set style attributes), no plugins, no framing, no
+# referrer leaving the office. HSTS only where the request came over TLS.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+)
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+class SecurityHeaders:
+    """Pure ASGI: the content security policy and the usual security headers on every answer;
+    an answer that sets its own policy keeps it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = [*SECURITY_HEADERS, *([HSTS] if scope.get("scheme") == "https" else [])]
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                headers += [(k, v) for k, v in extra if k not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
+
+
 # --- the application ------------------------------------------------------------------------
 
 def build(gateway: Gateway) -> FastAPI:
@@ -326,17 +366,15 @@ def build(gateway: Gateway) -> FastAPI:
                   docs_url=None, redoc_url=None)
     app.add_middleware(Limits)
     app.add_middleware(Observed)
-    app.add_middleware(Correlation)  # outermost: every answer, a refusal too, carries the id
+    app.add_middleware(Correlation)  # every answer, a refusal too, carries the id
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, an error page too
     _errors(app)
 
-    app.mount("/docs/static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+    app.mount("/docs/static", StaticFiles(directory=WEB / "vendor" / "swagger-ui"), name="docs-static")
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="API — tài liệu",
-                                   swagger_js_url="/docs/static/swagger-ui-bundle.js",
-                                   swagger_css_url="/docs/static/swagger-ui.css",
-                                   swagger_favicon_url="/docs/static/favicon-32x32.png")
+    def docs() -> FileResponse:
+        return FileResponse(WEB / "docs.html")
 
     @app.get("/health", tags=["system"], summary="The gateway process is alive")
     def health() -> dict[str, str]:

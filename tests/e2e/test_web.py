@@ -97,6 +97,9 @@ def open_as(world: dict[str, Any], login: str, viewport: dict[str, int] = LAPTOP
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # What the gateway's content security policy refuses is an error of the screen too.
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text else None)
     page.errors = errors
     page.goto(world["system"].base_url + "/")
     wait(page, "#login")
@@ -422,3 +425,30 @@ def test_r3_5_r4_3_r2_4_dashboards_chart_initiatives_awards_and_reviews_on_a_lap
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(phone, "15-dashboard-phone")
     done(phone)
+
+
+def test_r5_2_the_api_documentation_renders_every_operation(world: dict[str, Any]) -> None:
+    """/docs, the first link ``make run`` prints, renders the OpenAPI 3.1 document the gateway
+    serves (vendored Swagger UI, no CDN, under the same content security policy) and lists
+    every operation in it."""
+    base = world["system"].base_url
+    with world["system"].http() as client:
+        document = client.get("/openapi.json").json()
+    operations = {(method.upper(), path) for path, item in document["paths"].items() for method in item
+                  if method in {"get", "post", "put", "patch", "delete"}}
+    context = world["browser"].new_context(viewport=LAPTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=60_000)
+    assert page.locator(".information-container .title").inner_text().startswith(document["info"]["title"])
+    shown = set(zip(page.locator(".opblock-summary-method").all_inner_texts(),
+                    page.locator(".opblock-summary-path").all_inner_texts(), strict=True))
+    shown = {(method.strip(), path.replace("\u200b", "").strip()) for method, path in shown}
+    assert shown == operations, sorted(operations ^ shown)[:10]
+    assert page.locator("text=Unable to render this definition").count() == 0
+    assert errors == [], errors
+    shot(page, "api-docs")
+    context.close()

@@ -219,6 +219,26 @@ def test_r5_2_the_document_and_readiness(system: System) -> None:
         "registry", "initiatives", "reviews", "awards", "gateway_store"}
 
 
+def test_r5_2_every_answer_carries_the_security_policy(system: System) -> None:
+    """The web application, an API answer, a refusal and the API's documentation each carry
+    the content security policy and the usual headers; /docs allows only its own inline
+    script, by hash, and no HSTS is sent over plain HTTP."""
+    with system.http() as client:
+        answers = {"/": client.get("/"), "/openapi.json": client.get("/openapi.json"),
+                   "refusal": client.get("/v1/me"), "/docs": client.get("/docs")}
+    for name, answer in answers.items():
+        policy = answer.headers.get("content-security-policy", "")
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, name
+        assert "'unsafe-eval'" not in policy, name
+        assert answer.headers.get("x-content-type-options") == "nosniff", name
+        assert answer.headers.get("x-frame-options") == "DENY", name
+        assert answer.headers.get("referrer-policy") == "no-referrer", name
+        assert "strict-transport-security" not in answer.headers, name
+    assert answers["refusal"].status_code == 401
+    assert answers["/docs"].headers["content-security-policy"] == answers["/"].headers[
+        "content-security-policy"]
+
+
 def test_r5_1_an_auditor_verifies_every_store_through_the_api_and_a_member_cannot(
         system: System) -> None:
     for service in ("registry", "initiatives", "reviews", "awards"):
