@@ -170,7 +170,7 @@ def _compose_environment(unit: Unit) -> dict[str, str]:
                 "GATEWAY_GRPC_PORT": str(GRPC_PORT), "GATEWAY_TOKEN_SECRET": TOKEN_SECRET,
                 "GATEWAY_ADMIN_PASSWORD": ADMIN_PASSWORD}
     else:
-        env["EMU_METRICS_PORT"] = str(METRICS_PORT)
+        env |= {"EMU_METRICS_HOST": "0.0.0.0", "EMU_METRICS_PORT": str(METRICS_PORT)}
     for key in TUNABLES[unit.kind]:
         env[key] = f"${{{key}:-}}"
     return env
@@ -385,7 +385,8 @@ def autoscaler(unit: Unit) -> dict[str, Any]:
 def config_map(plan: list[Unit]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": CONFIG_MAP, "labels": {"app.kubernetes.io/part-of": PART_OF}},
-            "data": {"EMU_METRICS_PORT": str(METRICS_PORT), "EMU_DATA_DIR": "/data",
+            "data": {"EMU_METRICS_HOST": "0.0.0.0", "EMU_METRICS_PORT": str(METRICS_PORT),
+                     "EMU_DATA_DIR": "/data",
                      "GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": str(HTTP_PORT),
                      "GATEWAY_GRPC_PORT": str(GRPC_PORT), "EMU_LOG_FORMAT": "json",
                      "EMU_LOG_LEVEL": "INFO"}}

@@ -116,6 +116,12 @@ class Settings:
         return int(self.get("EMU_METRICS_PORT", "0"))
 
     @property
+    def metrics_host(self) -> str:
+        """Where /metrics and /healthz listen: where the gateway does (127.0.0.1 by default)
+        unless ``EMU_METRICS_HOST`` says otherwise (0.0.0.0 in containers, for the probes)."""
+        return self.get("EMU_METRICS_HOST", self.gateway_host)
+
+    @property
     def metrics_port_base(self) -> int:
         """``make run``: the first of the consecutive metrics ports of the services and
         relays, in the order of ``runtime.services.processes()``; 0: none."""

@@ -338,7 +338,7 @@ class MetricsServer:
         self._stop()
 
 
-def serve_metrics(port: int, health: Health, host: str = "0.0.0.0") -> MetricsServer | None:
+def serve_metrics(port: int, health: Health, host: str) -> MetricsServer | None:
     """Serves ``/metrics`` and ``/healthz`` on ``host:port`` in the background: a green
     thread with eventlet's WSGI server in a monkey-patched process (the services), a plain
     thread otherwise (the relays). Port 0: nothing. A port already taken is logged and the

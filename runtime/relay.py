@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     spec = SERVICES[args.service]
     app = spec.application_class()(settings)
     relay = Relay(app, app.publication, settings.amqp_uri)
-    metrics = serve_metrics(settings.metrics_port, relay.heartbeat)
+    metrics = serve_metrics(settings.metrics_port, relay.heartbeat, settings.metrics_host)
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: Any) -> None:

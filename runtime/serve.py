@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         # Ready once the nameko runner has started its containers, until it is told to stop.
         return state["started"] and not state["stopping"], {"service": args.service, **state}
 
-    metrics = serve_metrics(settings.metrics_port, health)
+    metrics = serve_metrics(settings.metrics_port, health, settings.metrics_host)
 
     def stop(signum: int, _frame: object) -> None:
         log.info("%s stopping (signal %d)", args.service, signum)

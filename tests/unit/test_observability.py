@@ -226,6 +226,12 @@ def test_r5_3_metrics_and_healthz_answer_and_healthz_is_503_when_the_process_is_
     assert call_app(app, "/metrics", "POST")[0].startswith("405")
 
 
+def test_r5_3_metrics_listen_where_the_gateway_does_unless_told_otherwise() -> None:
+    assert Settings({}).metrics_host == "127.0.0.1"
+    assert Settings({"GATEWAY_HOST": "10.1.2.3"}).metrics_host == "10.1.2.3"
+    assert Settings({"GATEWAY_HOST": "10.1.2.3", "EMU_METRICS_HOST": "0.0.0.0"}).metrics_host == "0.0.0.0"
+
+
 def test_a_heartbeat_is_healthy_only_while_its_loop_runs() -> None:
     beat = observability.Heartbeat()
     assert beat()[0] is False
