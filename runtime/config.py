@@ -69,7 +69,9 @@ class Settings:
 
     @property
     def relay_poll_interval(self) -> float:
-        return self.number("EMU_RELAY_POLL_INTERVAL", 0.01)
+        """Seconds between a quiet relay's reads: a commit wakes it sooner
+        (``runtime.wakeup``), so this bounds only the delay of a lost wake-up."""
+        return self.number("EMU_RELAY_POLL_INTERVAL", 1.0)
 
     @property
     def catch_up_interval(self) -> float:

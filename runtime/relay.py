@@ -6,7 +6,10 @@ database. Killed at any moment, it resumes from what was confirmed: a notificati
 published twice (consumers ignore the copy), never lost. Nothing is published inline after
 ``save()``; a command's only job is to commit its events.
 
-Run one per service: ``python -m runtime.relay <service>``. It logs JSON lines and, with
+Run one per service: ``python -m runtime.relay <service>``; a second one started beside it
+waits for the first one's lease and takes over within a second of its death
+(``runtime.wakeup``). Idle, it sleeps until its store commits (``runtime.wakeup``), reading
+at ``EMU_RELAY_POLL_INTERVAL`` in case a wake-up was lost. It logs JSON lines and, with
 ``EMU_METRICS_PORT`` set, serves ``/metrics`` (events published, position, lag) and
 ``/healthz`` (while its loop runs) on that port (issue 9).
 """
@@ -20,6 +23,7 @@ import threading
 import time
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from amqp.exceptions import AMQPError
 from kombu import Connection, Producer
@@ -31,12 +35,14 @@ from runtime.config import Settings
 from runtime.observability import Heartbeat, serve_metrics, setup_logging
 from runtime.publication import Publication
 from runtime.store import STORE_FAILURES, ServiceApplication, schema_lock
+from runtime.wakeup import TimerWakeups, Wakeups, wakeups_for
 
 log = logging.getLogger("emulation.relay")
 
 # Outages the relay waits out: the broker's, and the store's (PostgreSQL restarting).
 RETRYABLE: tuple[type[BaseException], ...] = (
-    ConnectionError, OSError, AMQPError, OperationalError, *STORE_FAILURES)
+    ConnectionError, OSError, AMQPError, OperationalError, psycopg.OperationalError, *STORE_FAILURES)
+LEASE_RETRY = 1.0  # seconds between a waiting relay's tries for the lease
 
 
 class RelayPosition:
@@ -162,25 +168,46 @@ class Relay:
             self.position.save(self._after, self._last_published)
             self._saved, self._saved_at = (self._after, self._last_published), now
 
-    def run(self, stop: threading.Event, poll_interval: float) -> None:
-        backoff = 0.1
+    def run(self, stop: threading.Event, poll_interval: float,
+            wakeups: Wakeups | None = None) -> None:
+        """Publishes until ``stop`` is set: holds the service's lease first (one relay
+        publishes at a time), then reads what is pending, and sleeps until the store commits
+        again or ``poll_interval`` passes."""
+        wakeups = wakeups or TimerWakeups()
+        backoff, leased, waiting_told = 0.1, False, False
         while not stop.is_set():
-            self.heartbeat.beat()  # /healthz: the loop is alive
+            self.heartbeat.beat()  # /healthz: the loop is alive (a relay on standby too)
             try:
+                if not leased:
+                    leased = wakeups.acquire()
+                    if not leased:
+                        if not waiting_told:
+                            log.info("the lease of %s is held by another relay: standing by",
+                                     self.app.service)
+                            waiting_told = True
+                        stop.wait(LEASE_RETRY)
+                        continue
+                    log.info("relay of %s took the lease", self.app.service)
+                    # Start from where the last holder stopped.
+                    self._after, self._last_published = self.position.load()
+                    self._saved = (self._after, self._last_published)
                 published = self.run_once()
                 self.observe_lag()
                 backoff = 0.1
+                if not published:
+                    wakeups.wait(poll_interval)
             except RETRYABLE as exc:
                 log.warning("broker or store unavailable, retrying in %.1fs: %s", backoff, exc)
                 self.close()
+                wakeups.close()
+                leased = waiting_told = False
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
-                continue
-            if not published:
-                stop.wait(poll_interval)
         self.heartbeat.stopped()
-        self._save_position(force=True)
+        if leased:
+            self._save_position(force=True)
         self.close()
+        wakeups.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -206,7 +233,8 @@ def main(argv: list[str] | None = None) -> None:
     log.info("relay %s publishing to %s", args.service, relay.exchange.name)
     started = time.monotonic()
     try:
-        relay.run(stop, settings.relay_poll_interval)
+        relay.run(stop, settings.relay_poll_interval,
+                  wakeups_for(app.engine, app.recorder.channel_name, args.service))
     finally:
         if metrics is not None:
             metrics.stop()

@@ -48,6 +48,7 @@ from runtime.context import CommandContext, current_context, use_context
 from runtime.contracts import Catalog, Envelope
 from runtime.errors import ActorRequired, Conflict, InvalidInput, StoreUnavailable
 from runtime.requests import RequestLedger
+from runtime.wakeup import Doorbell
 
 if TYPE_CHECKING:
     from runtime.publication import Publication
@@ -163,7 +164,8 @@ def create_tables(engine: Any, create: Callable[[], None]) -> None:
 
 
 class LockingProcessRecorder(SQLAlchemyProcessRecorder):
-    """Advances the tracking position with one guarded UPDATE, and no NOTIFY.
+    """Advances the tracking position with one guarded UPDATE, and NOTIFYs only when events
+    were stored.
 
     The library reads the position and then updates it: two instances of a service on
     PostgreSQL can both pass that check and both record an effect (R5.3: no double effect).
@@ -210,6 +212,9 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
         self.chain.append(session, positions, stored_events)
         if stored_events:
             self.requests.record(session)
+            if session.get_bind().dialect.name == "postgresql":
+                # Delivered once this transaction commits: wakes the relay (runtime.wakeup).
+                session.execute(sa.text(f'NOTIFY "{self.channel_name}"'))
         return positions
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
@@ -230,7 +235,8 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
                                               notification_id=tracking.notification_id))
 
     def _notify_channel(self, session: Session) -> None:
-        """Nothing LISTENs (the relay polls): spare the round trip on every insert."""
+        """The library NOTIFYs on every insert, a tracking record alone too; this recorder
+        does so only when events were stored (``_insert_stored_events``)."""
 
 
 class Factory(SQLAlchemyFactory):
@@ -270,6 +276,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self._inboxes: dict[str, Any] = {}
         self.read_model = self.read_model_class(self.engine) if self.read_model_class else None
         self.views = [view(self.engine, self.service) for view in self.upstream_views]
+        self.doorbell = Doorbell.for_engine(self.engine)  # SQLite: wakes the relay (PostgreSQL: NOTIFY)
         for model in [self.read_model, *self.views]:
             if model is not None:
                 model.create()
@@ -351,6 +358,12 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                         "the record changed since it was read; read it again",
                         {"id": str(obj.id), "expected": wanted, "current": obj.version - pending})
         return super().save(*objs, **kwargs)
+
+    def _notify(self, recordings: Any) -> None:
+        """After a commit: wakes the relay on SQLite (on PostgreSQL, the commit's NOTIFY did)."""
+        super()._notify(recordings)
+        if recordings:
+            self.doorbell.ring()
 
     def run_command(self, command: Callable[[], Any]) -> Any:
         """R5.3: runs a command once per request (the context's ``request_id``): a request

@@ -179,3 +179,58 @@ def test_a_malformed_message_is_parked_and_the_inbox_keeps_going(system: Process
                what="two parked messages")
     found_provinces(system)
     eventually(lambda: len(system.call("tally", "seen")) == 1, what="the next valid event")
+
+
+POLL_AN_HOUR = {"EMU_RELAY_POLL_INTERVAL": "3600"}
+
+
+def received(system: Processes, count: int, timeout: float = 5.0) -> list[str]:
+    """The event ids the spy queue got, once it has ``count`` of them (``timeout`` at most)."""
+    got: list[str] = []
+
+    def enough() -> bool:
+        got.extend(message["event_id"] for message in bus.drain(system.settings.amqp_uri, "spy"))
+        return len(got) >= count
+
+    eventually(enough, timeout, 0.05, f"{count} events published")
+    return got
+
+
+@pytest.mark.parametrize("stores", ["postgresql", "sqlite"])
+def test_r5_3_a_commit_wakes_the_relay_whose_poll_interval_is_an_hour(stores: str, request) -> None:
+    """The relay sleeps until its store commits (NOTIFY on PostgreSQL, a datagram on
+    SQLite), not on a timer: with an hour between reads, the event still goes out at once."""
+    system: Processes = request.getfixturevalue("system" if stores == "postgresql" else "sqlite_system")
+    system.service("registry")
+    system.wait_ready("registry")
+    bus.spy(system.settings.amqp_uri, "registry")
+    system.relay("registry", env=POLL_AN_HOUR)
+    system.wait_for_log("registry-relay", "took the lease")
+    time.sleep(1)  # its first read found nothing: it sleeps now
+    committed = time.monotonic()
+    found_provinces(system)
+    assert received(system, 1) == [e["event_id"] for e in published(system)]
+    print(f"published {time.monotonic() - committed:.3f}s after the command returned")
+
+
+def test_r5_3_one_relay_publishes_at_a_time_and_the_next_takes_over_when_it_dies(
+        system: Processes) -> None:
+    system.service("registry")
+    system.wait_ready("registry")
+    bus.spy(system.settings.amqp_uri, "registry")
+    first = system.relay("registry", env=POLL_AN_HOUR)
+    system.wait_for_log(first, "took the lease")
+    second = system.relay("registry", env=POLL_AN_HOUR, instance=2)
+    system.wait_for_log(second, "standing by")
+    vn, _ = found_provinces(system, "TV")
+    before = received(system, 2)
+    assert "took the lease" not in system.log(second)
+    time.sleep(0.5)  # the first relay records its position once it is quiet
+    system.kill(first)
+    system.wait_for_log(second, "took the lease", timeout=5)
+    system.call("registry", "found_union", "HN", "Liên đoàn Lao động thành phố Hà Nội",
+                "provincial_federation", "2000-01-01", parent_id=vn, context=ADMIN)
+    after = received(system, 1)
+    time.sleep(1)
+    after += [m["event_id"] for m in bus.drain(system.settings.amqp_uri, "spy")]
+    assert before + after == [e["event_id"] for e in published(system)]  # each once, in order
