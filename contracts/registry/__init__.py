@@ -40,6 +40,13 @@ class UnionNotFound(NotFound):
     code = "UNION_NOT_FOUND"
 
 
+class UnknownUnion(NotFound):
+    """A union another service's facts do not know (yet) on a date: not founded then, or its
+    founding not yet received from the registry."""
+
+    code = "UNKNOWN_UNION"
+
+
 class UnionNotActive(Conflict):
     code = "UNION_NOT_ACTIVE"
 

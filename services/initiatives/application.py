@@ -26,6 +26,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from contracts.registry import BodyKind, Level, NoAuthority
 from contracts.registry.facts import Authority, RegistryFacts
+from contracts.registry.known import KnownUnions
 from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.errors import InvalidInput, NotFound
@@ -56,10 +57,6 @@ from services.initiatives.readmodel import BOOK_COLUMNS, InitiativesQueries, Ini
 from services.initiatives.trail import TRAIL
 
 
-class UnknownUnion(NotFound):
-    code = "UNKNOWN_UNION"
-
-
 class InitiativeNotFound(NotFound):
     code = "INITIATIVE_NOT_FOUND"
 
@@ -84,7 +81,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class Initiatives(ServiceApplication):
+class Initiatives(KnownUnions, ServiceApplication):
     service = "initiatives"
     trail = TRAIL
     read_model_class = InitiativesReadModel
@@ -533,16 +530,6 @@ class Initiatives(ServiceApplication):
         return found
 
     # --- queries --------------------------------------------------------------------------
-
-    @handles(commands.KnownUnion)
-    def known_union(self, query: commands.KnownUnion) -> dict[str, Any]:
-        """A union as this service knows it from the registry's events, as of a date."""
-        on = self.as_of(query.as_of)
-        union = self.authority.union(query.union_id, on)
-        if union is None:
-            raise UnknownUnion(f"no union {query.union_id} is known here on {on}",
-                               {"union_id": str(query.union_id), "as_of": on.isoformat()})
-        return union
 
     @handles(commands.GetInitiative)
     def get_initiative(self, query: commands.GetInitiative) -> dict[str, Any]:

@@ -185,11 +185,6 @@ class Revoke(Command):
 # --- queries ---------------------------------------------------------------------------------
 
 
-class KnownUnion(Query):
-    union_id: UUID
-    as_of: date | None = None
-
-
 class GetInitiative(Query):
     initiative_id: UUID
 

@@ -18,14 +18,17 @@ from uuid import UUID
 
 from contracts.registry import POLICY_LAW, BodyKind, Level
 from contracts.registry.facts import Authority, RegistryFacts
+from contracts.registry.known import KnownUnions
 from runtime.clock import Clock
+from runtime.commands import handles
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, acting_user, current_context, use_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_choice, parse_uuid
+from runtime.text import clean_text
+from services.reviews import commands
 from services.reviews.domain import (
     AlreadyLaunched,
     AnnualReview,
@@ -35,7 +38,6 @@ from services.reviews.domain import (
     Difficulty,
     DifficultyNotFound,
     Dissemination,
-    DisseminationKind,
     HalfYearReview,
     InvalidNumber,
     Launch,
@@ -52,7 +54,6 @@ from services.reviews.published import RULES
 from services.reviews.readmodel import ReviewsReadModel
 from services.reviews.trail import TRAIL
 
-TEXT_MAX = 4000
 ITEMS_MAX = 200
 # Upper levels act through their standing committee or their executive committee (R1.2).
 ACTING_BODIES = (BodyKind.STANDING_COMMITTEE, BodyKind.EXECUTIVE_COMMITTEE)
@@ -63,12 +64,13 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _texts(values: object, field: str, max_length: int = TEXT_MAX) -> list[str]:
+def _texts(values: list[str] | None, field: str) -> list[str]:
+    """Texts already cleaned (``commands.Findings``), at most ``ITEMS_MAX`` of them."""
     if values is None:
         return []
-    if not isinstance(values, list | tuple) or len(values) > ITEMS_MAX:
+    if len(values) > ITEMS_MAX:
         raise InvalidInput(f"{field} must be a list of at most {ITEMS_MAX} texts", {"field": field})
-    return [clean_text(v, field, max_length) for v in values]
+    return list(values)
 
 
 def _rewards(values: object, field: str) -> list[dict[str, str]]:
@@ -93,7 +95,7 @@ def _reach(value: object) -> int:
     return value
 
 
-class Reviews(ServiceApplication):
+class Reviews(KnownUnions, ServiceApplication):
     service = "reviews"
     trail = TRAIL
     read_model_class = ReviewsReadModel
@@ -133,57 +135,50 @@ class Reviews(ServiceApplication):
     def _rules(self, on: date) -> RuleSet:
         return self.rules.in_force(on)
 
-    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
-        """A union as this service knows it from the registry's facts, as of a date."""
-        return self.authority.union(parse_uuid(union_id, "union_id"), self.as_of(as_of))
-
     # --- R2.1 launch --------------------------------------------------------------------------
 
-    def launch(self, union_id: str, year: object, launched_on: str, title: str, plan: str,
-               evidence: list[str] | None = None, number: str | None = None) -> str:
+    @handles(commands.Launch)
+    def launch(self, command: commands.Launch) -> str:
         """R2.1: every level launches the movement for a year, with its plan."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(launched_on, "launched_on")
-        period = Period.of_year(year, "a launch", on, "launched_on")
-        title, plan = clean_text(title, "title", 500), clean_text(plan, "plan", TEXT_MAX)
+        uid, on = command.union_id, self.past(command.launched_on, "launched_on")
+        period = Period.of_year(command.year, "a launch", on, "launched_on")
         union = self.authority.active_union(uid, on)
         launch_id = Launch.create_id(uid, period.year)
         if launch_id in self.repository:
             raise AlreadyLaunched(f"{union['name']} has launched the movement for {period}",
-                                  {"union_id": union_id, "year": period.year})
+                                  {"union_id": str(uid), "year": period.year})
         decision = decision_record(self._seat(union, on), on,
-                                   f"Phát động phong trào năm {period.year}: {title}",
-                                   self._rules(on), evidence, number)
-        launch = Launch(uid, period.year, on, title, plan, decision)
+                                   f"Phát động phong trào năm {period.year}: {command.title}",
+                                   self._rules(on), command.evidence, command.number)
+        launch = Launch(uid, period.year, on, command.title, command.plan, decision)
         self.save(launch)
         return str(launch.id)
 
     # --- R2.2 dissemination -------------------------------------------------------------------
 
-    def record_dissemination(self, union_id: str, year: object, kind: str, held_on: str,
-                             title: str, audience: str, reach: int) -> str:
+    @handles(commands.RecordDissemination)
+    def record_dissemination(self, command: commands.RecordDissemination) -> str:
         """R2.2: one dissemination activity, by kind, with its date, audience and reach."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
-        kind_ = parse_choice(DisseminationKind, kind, "kind")
-        title, audience = clean_text(title, "title", 500), clean_text(audience, "audience", 1000)
-        count = _reach(reach)
+        uid, on = command.union_id, self.past(command.held_on, "held_on")
+        period = Period.of_review(command.year, ReviewKind.ANNUAL, self.today())
+        count = _reach(command.reach)
         period.require_holds(on, "held_on")
         union = self.authority.active_union(uid, on)
         seat = self._seat(union, on)
-        activity = Dissemination(uid, period.year, kind_.value, on, title, audience, count, seat)
+        activity = Dissemination(uid, period.year, command.kind.value, on, command.title,
+                                 command.audience, count, seat)
         self.save(activity)
         return str(activity.id)
 
     # --- R2.3 pledge --------------------------------------------------------------------------
 
-    def sign_pledge(self, union_id: str, year: object, signed_on: str, content: str,
-                    commitments: list[str] | None = None, evidence: list[str] | None = None) -> str:
+    @handles(commands.SignPledge)
+    def sign_pledge(self, command: commands.SignPledge) -> str:
         """R2.3: a grassroots executive committee signs an emulation pledge for a year; the
         pledge must contain the movement's content, or it is refused saying what is missing."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(signed_on, "signed_on")
-        period = Period.of_year(year, "a pledge", on, "signed_on")
-        text = clean_text(content, "content", TEXT_MAX * 4)
-        items = _texts(commitments, "commitments")
+        uid, on = command.union_id, self.past(command.signed_on, "signed_on")
+        period = Period.of_year(command.year, "a pledge", on, "signed_on")
+        text, items = command.content, _texts(command.commitments, "commitments")
         rules = self._rules(on)
         Pledge.require_content(text, items, list(rules["pledge_required_terms"]),
                                rules["movement_title"])
@@ -191,31 +186,31 @@ class Reviews(ServiceApplication):
         pledge_id = Pledge.create_id(uid, period.year)
         if pledge_id in self.repository:
             raise PledgeExists(f"{union['name']} has signed its pledge for {period}",
-                               {"union_id": union_id, "year": period.year})
+                               {"union_id": str(uid), "year": period.year})
         seat = self.authority.seat(acting_user(), uid, BodyKind.EXECUTIVE_COMMITTEE, on)
         decision = decision_record(seat, on, f"Ký giao ước thi đua năm {period.year}", rules,
-                                   evidence)
+                                   command.evidence)
         pledge = Pledge(uid, period.year, on, text, items, decision)
         self.save(pledge)
         return str(pledge.id)
 
     # --- R2.4 half-year review with self-inspection -------------------------------------------
 
-    def hold_half_year_review(self, union_id: str, period: str, held_on: str, summary: str,
-                              findings: list[str], evidence: list[str] | None = None) -> str:
+    @handles(commands.HoldHalfYearReview)
+    def hold_half_year_review(self, command: commands.HoldHalfYearReview) -> str:
         """R2.4: each level inspects and supervises its own implementation every six months,
         folded into its half-year review, and records what it found."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        half = Period.of_review(period, ReviewKind.HALF_YEAR, self.today())
+        uid, on = command.union_id, self.past(command.held_on, "held_on")
+        half = Period.of_review(command.period, ReviewKind.HALF_YEAR, self.today())
         half.require_holds(on, "held_on")
-        summary = clean_text(summary, "summary", TEXT_MAX)
-        found = _texts(findings, "findings")
+        summary, found = command.summary, _texts(command.findings, "findings")
         HalfYearReview.require_findings(found)
         union = self.authority.active_union(uid, on)
         review_id = HalfYearReview.create_id(uid, half)
         self._no_review(review_id, union, half)
         decision = decision_record(self._seat(union, on), on,
-                                   f"Sơ kết {half}: {summary}", self._rules(half.start), evidence)
+                                   f"Sơ kết {half}: {summary}", self._rules(half.start),
+                                   command.evidence)
         review = HalfYearReview(uid, str(half), on, summary, found, decision)
         self.save(review)
         return str(review.id)
@@ -227,25 +222,24 @@ class Reviews(ServiceApplication):
 
     # --- R2.5, R2.7 annual review -------------------------------------------------------------
 
-    def hold_annual_review(self, union_id: str, year: object, held_on: str, results: str,
-                           self_score: float, rewards_given: list[dict[str, str]] | None = None,
-                           rewards_proposed: list[dict[str, str]] | None = None,
-                           evidence: list[str] | None = None) -> str:
+    @handles(commands.HoldAnnualReview)
+    def hold_annual_review(self, command: commands.HoldAnnualReview) -> str:
         """R2.5, R2.7: each level evaluates the movement for the year, with its results, its
         self-assessed score, the rewards it gave and the rewards it proposes upward."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
+        uid, on = command.union_id, self.past(command.held_on, "held_on")
+        period = Period.of_review(command.year, ReviewKind.ANNUAL, self.today())
         period.require_holds(on, "held_on")
-        results = clean_text(results, "results", TEXT_MAX)
-        score = score_on_scale(self_score, "self_score", self.grading.in_force(on)["scale"])
-        given, proposed = _rewards(rewards_given, "rewards_given"), _rewards(
-            rewards_proposed, "rewards_proposed")
+        results = command.results
+        score = score_on_scale(command.self_score, "self_score",
+                               self.grading.in_force(on)["scale"])
+        given, proposed = _rewards(command.rewards_given, "rewards_given"), _rewards(
+            command.rewards_proposed, "rewards_proposed")
         union = self.authority.active_union(uid, on)
         review_id = AnnualReview.create_id(uid, period)
         self._no_review(review_id, union, period)
         decision = decision_record(self._seat(union, on), on,
                                    f"Tổng kết năm {period.year}: {results}",
-                                   self._rules(period.start), evidence)
+                                   self._rules(period.start), command.evidence)
         review = AnnualReview(uid, str(period), on, results, score, given, proposed, decision)
         self.save(review)
         return str(review.id)
@@ -258,55 +252,51 @@ class Reviews(ServiceApplication):
         Classification.require_classifier(lower, upper, self.authority.direct_superior(lower, on), on)
         return self.authority.seat(acting_user(), upper, BodyKind.STANDING_COMMITTEE, on)
 
-    def classify(self, union_id: str, year: object, upper_union_id: str, classified_on: str,
-                 appraised_score: float, findings: list[str] | None = None,
-                 reason: str | None = None, evidence: list[str] | None = None,
-                 number: str | None = None) -> dict[str, Any]:
+    @handles(commands.Classify)
+    def classify(self, command: commands.Classify) -> dict[str, Any]:
         """R2.6: the upper union inspects a lower union at the annual inspection and grades it
         by the rule set in force on the date; the lower union's own score is kept beside."""
-        lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
-        on = self.past(classified_on, "classified_on")
-        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
+        lower, upper = command.union_id, command.upper_union_id
+        on = self.past(command.classified_on, "classified_on")
+        period = Period.of_review(command.year, ReviewKind.ANNUAL, self.today())
         period.require_holds(on, "classified_on")
         rules = self.grading.in_force(on)
-        score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
-        found = _texts(findings, "findings")
+        score = score_on_scale(command.appraised_score, "appraised_score", rules["scale"])
+        found = _texts(command.findings, "findings")
         self.authority.active_union(lower, on)
         classification_id = Classification.create_id(lower, period.year)
         if classification_id in self.repository:
             raise ClassificationExists(
                 f"the union is classified for {period}; a change is a correction with a reason",
-                {"union_id": union_id, "year": period.year})
+                {"union_id": str(lower), "year": period.year})
         grade = Classification.grade_of(rules["grades"], score)
         decision = decision_record(self._classifier(lower, upper, on), on,
-                                   reason or f"Kiểm tra, xếp loại năm {period.year}", rules,
-                                   evidence, number)
+                                   command.reason or f"Kiểm tra, xếp loại năm {period.year}",
+                                   rules, command.evidence, command.number)
         review = self._annual_review(lower, period)
         classification = Classification(lower, period.year, upper, on,
                                         review.self_score if review else None, score, grade,
                                         found, decision)
         self.save(classification)
-        return self.get_classification(union_id, period.year)
+        return self._classification_view(classification)
 
-    def correct_classification(self, union_id: str, year: object, upper_union_id: str,
-                               corrected_on: str, appraised_score: float, reason: str,
-                               findings: list[str] | None = None, evidence: list[str] | None = None,
-                               number: str | None = None) -> dict[str, Any]:
+    @handles(commands.CorrectClassification)
+    def correct_classification(self, command: commands.CorrectClassification) -> dict[str, Any]:
         """R2.6: a classification changes only by an explicit correction stating its reason;
         it supersedes the grade and keeps what it corrected."""
-        lower, upper = parse_uuid(union_id, "union_id"), parse_uuid(upper_union_id, "upper_union_id")
-        on = self.past(corrected_on, "corrected_on")
-        period = Period.of_review(year, ReviewKind.ANNUAL, self.today())
+        lower, upper = command.union_id, command.upper_union_id
+        on = self.past(command.corrected_on, "corrected_on")
+        period = Period.of_review(command.year, ReviewKind.ANNUAL, self.today())
         rules = self.grading.in_force(on)
-        score = score_on_scale(appraised_score, "appraised_score", rules["scale"])
-        found = _texts(findings, "findings")
+        score = score_on_scale(command.appraised_score, "appraised_score", rules["scale"])
+        found = _texts(command.findings, "findings")
         classification = self._classification(lower, period.year)
-        decision = decision_record(self._classifier(lower, upper, on), on, reason, rules,
-                                   evidence, number)
+        decision = decision_record(self._classifier(lower, upper, on), on, command.reason, rules,
+                                   command.evidence, command.number)
         classification.correct(upper, on, score, Classification.grade_of(rules["grades"], score),
                                found, decision)
         self.save(classification)
-        return self.get_classification(union_id, period.year)
+        return self._classification_view(classification)
 
     def _annual_review(self, union_id: UUID, period: Period) -> AnnualReview | None:
         return self.find(AnnualReview.create_id(union_id, period), AnnualReview)
@@ -318,9 +308,13 @@ class Reviews(ServiceApplication):
                                          {"union_id": str(union_id), "year": year})
         return found
 
-    def get_classification(self, union_id: str, year: object) -> dict[str, Any]:
-        period = Period.parse(year, "year")
-        c = self._classification(parse_uuid(union_id, "union_id"), period.year)
+    @handles(commands.GetClassification)
+    def get_classification(self, query: commands.GetClassification) -> dict[str, Any]:
+        period = Period.parse(query.year, "year")
+        return self._classification_view(self._classification(query.union_id, period.year))
+
+    @staticmethod
+    def _classification_view(c: Classification) -> dict[str, Any]:
         return {"id": str(c.id), "union_id": str(c.union_id), "year": c.year,
                 "upper_union_id": str(c.upper_union_id), "classified_on": _iso(c.classified_on),
                 "self_score": c.self_score, "appraised_score": c.appraised_score,
@@ -339,63 +333,61 @@ class Reviews(ServiceApplication):
         raise NoProvincialFederation("the union is under no provincial federation",
                                      {"union_id": str(union_id)})
 
-    def report_difficulty(self, union_id: str, reported_on: str, subject: str,
-                          description: str) -> str:
+    @handles(commands.ReportDifficulty)
+    def report_difficulty(self, command: commands.ReportDifficulty) -> str:
         """R2.8: a union reports a difficulty upward to its provincial federation's
         Policy–Law department (which must be in office to receive it)."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(reported_on, "reported_on")
-        subject = clean_text(subject, "subject", 500)
-        description = clean_text(description, "description", TEXT_MAX)
+        uid, on = command.union_id, self.past(command.reported_on, "reported_on")
         union = self.authority.active_union(uid, on)
         federation = self._federation(uid, on)
         self.authority.body_in_office(UUID(federation["id"]), BodyKind.DEPARTMENT, on, POLICY_LAW)
         seat = self._seat(union, on)
-        difficulty = Difficulty(uid, UUID(federation["id"]), on, subject, description, seat)
+        difficulty = Difficulty(uid, UUID(federation["id"]), on, command.subject,
+                                command.description, seat)
         self.save(difficulty)
         return str(difficulty.id)
 
-    def _difficulty(self, difficulty_id: str) -> Difficulty:
-        found = self.find(parse_uuid(difficulty_id, "difficulty_id"), Difficulty)
+    def _difficulty(self, difficulty_id: UUID) -> Difficulty:
+        found = self.find(difficulty_id, Difficulty)
         if found is None:
             raise DifficultyNotFound(f"no difficulty {difficulty_id}",
-                                     {"difficulty_id": difficulty_id})
+                                     {"difficulty_id": str(difficulty_id)})
         return found
 
-    def answer_difficulty(self, difficulty_id: str, answered_on: str, answer: str) -> None:
+    @handles(commands.AnswerDifficulty)
+    def answer_difficulty(self, command: commands.AnswerDifficulty) -> None:
         """R2.8: a member of the federation's Policy–Law department in office answers."""
-        difficulty = self._difficulty(difficulty_id)
-        on = self.past(answered_on, "answered_on")
-        text = clean_text(answer, "answer", TEXT_MAX)
+        difficulty = self._difficulty(command.difficulty_id)
+        on = self.past(command.answered_on, "answered_on")
         seat = self.authority.seat(acting_user(), difficulty.federation_id, BodyKind.DEPARTMENT,
                                    on, POLICY_LAW)
-        difficulty.answer(on, text, seat)
+        difficulty.answer(on, command.answer, seat)
         self.save(difficulty)
 
-    def follow_up_difficulty(self, difficulty_id: str, on: str, text: str) -> None:
+    @handles(commands.FollowUpDifficulty)
+    def follow_up_difficulty(self, command: commands.FollowUpDifficulty) -> None:
         """R2.8: the reporting union continues the thread."""
-        difficulty = self._difficulty(difficulty_id)
-        day = self.past(on, "on")
-        message = clean_text(text, "text", TEXT_MAX)
+        difficulty = self._difficulty(command.difficulty_id)
+        day = self.past(command.on, "on")
         union = self.authority.active_union(difficulty.union_id, day)
         seat = self._seat(union, day)
-        difficulty.follow_up(day, message, seat)
+        difficulty.follow_up(day, command.text, seat)
         self.save(difficulty)
 
-    def get_difficulty(self, difficulty_id: str) -> dict[str, Any]:
-        d = self._difficulty(difficulty_id)
+    @handles(commands.GetDifficulty)
+    def get_difficulty(self, query: commands.GetDifficulty) -> dict[str, Any]:
+        d = self._difficulty(query.difficulty_id)
         return {"id": str(d.id), "union_id": str(d.union_id), "federation_id": str(d.federation_id),
                 "subject": d.subject, "reported_on": _iso(d.reported_on),
                 "thread": list(d.thread)}
 
-    def difficulties(self, union_id: str | None = None,
-                     federation_id: str | None = None) -> list[dict[str, Any]]:
+    @handles(commands.Difficulties)
+    def difficulties(self, query: commands.Difficulties) -> list[dict[str, Any]]:
         """R2.8: the difficulties a union reported, or those its federation's Policy–Law
         department received, the latest first, each answered or still waiting."""
-        if union_id is None and federation_id is None:
+        if query.union_id is None and query.federation_id is None:
             raise InvalidInput("give union_id or federation_id", {"field": "union_id"})
-        rows = self.reviews_model.difficulties_of(
-            parse_uuid(union_id, "union_id") if union_id else None,
-            parse_uuid(federation_id, "federation_id") if federation_id else None)
+        rows = self.reviews_model.difficulties_of(query.union_id, query.federation_id)
         return [{"id": str(r["difficulty_id"]), "union_id": str(r["union_id"]),
                  "federation_id": str(r["federation_id"]), "subject": r["subject"],
                  "reported_on": _iso(r["reported_on"]), "last_on": _iso(r["last_on"]),
@@ -457,16 +449,17 @@ class Reviews(ServiceApplication):
                 if r["kind"] in (ReviewKind.HALF_YEAR.value, ReviewKind.ANNUAL.value)}
         return rows, held
 
-    def schedule(self, union_id: str, year: object, as_of: str | None = None) -> dict[str, Any]:
+    @handles(commands.Schedule)
+    def schedule(self, query: commands.Schedule) -> dict[str, Any]:
         """Which reviews of a union's year are due, held or overdue as of a date (today by
         default), with the launch, pledge and dissemination of that year."""
-        uid, on = parse_uuid(union_id, "union_id"), self.as_of(as_of)
-        period = Period.parse(year, "year")
+        uid, on = query.union_id, self.as_of(query.as_of)
+        period = Period.parse(query.year, "year")
         rows, held = self._held([uid], [period.year])
         reviews = self._entries(uid, [period.year], on, held, self.reviews_model.flagged([uid]))
         first = {kind: next((r["on"] for r in rows if r["kind"] == kind), None)
                  for kind in ("launch", "pledge")}
-        return {"union_id": union_id, "year": period.year, "as_of": on.isoformat(),
+        return {"union_id": str(uid), "year": period.year, "as_of": on.isoformat(),
                 "launched_on": _iso(first["launch"]), "pledge_signed_on": _iso(first["pledge"]),
                 "disseminations": sum(1 for r in rows if r["kind"].startswith("dissemination")),
                 "reviews": reviews}
@@ -480,9 +473,10 @@ class Reviews(ServiceApplication):
             lookback = 1
         return list(range(on.year - lookback, on.year + 1))
 
-    def overdue(self, upper_union_id: str, as_of: str | None = None) -> list[dict[str, Any]]:
+    @handles(commands.Overdue)
+    def overdue(self, query: commands.Overdue) -> list[dict[str, Any]]:
         """The direct lower unions (as of the date) with overdue reviews, for the upper union."""
-        upper, on = parse_uuid(upper_union_id, "upper_union_id"), self.as_of(as_of)
+        upper, on = query.upper_union_id, self.as_of(query.as_of)
         self.authority.active_union(upper, on)
         with self.engine.connect() as connection:
             children = self.authority.children(connection, [upper], on)
@@ -506,7 +500,8 @@ class Reviews(ServiceApplication):
             stack.extend(node["children"])
         return found
 
-    def flag_overdue(self) -> int:
+    @handles(commands.FlagOverdue)
+    def flag_overdue(self, command: commands.FlagOverdue) -> int:
         """Records one ``ReviewOverdue`` event per union and review not held by its due date
         (run periodically by the service, and over RPC); idempotent by its derived id."""
         on = self.today()
@@ -535,16 +530,15 @@ class Reviews(ServiceApplication):
 
     # --- analytics ----------------------------------------------------------------------------
 
-    def score_gap(self, year: object, union_id: str | None = None,
-                  upper_union_id: str | None = None) -> dict[str, Any]:
+    @handles(commands.ScoreGap)
+    def score_gap(self, query: commands.ScoreGap) -> dict[str, Any]:
         """Per union and year: the self-assessed score against the appraised one, so that a
         lenient self-assessment shows (gap at or above the rule book's ``lenient_gap``)."""
-        period = Period.parse(year, "year")
-        if (union_id is None) == (upper_union_id is None):
+        period = Period.parse(query.year, "year")
+        if (query.union_id is None) == (query.upper_union_id is None):
             raise InvalidInput("give either union_id or upper_union_id", {"field": "union_id"})
-        rows = self.reviews_model.classifications_of(
-            period.year, parse_uuid(union_id, "union_id") if union_id else None,
-            parse_uuid(upper_union_id, "upper_union_id") if upper_union_id else None)
+        rows = self.reviews_model.classifications_of(period.year, query.union_id,
+                                                     query.upper_union_id)
         lenient_gap = self.grading.in_force(period.end)["lenient_gap"]
         unions = []
         for row in sorted(rows, key=lambda r: str(r["union_id"])):

@@ -10,10 +10,11 @@ from uuid import UUID
 
 import pytest
 
+from contracts.registry import UnknownUnion
 from runtime.context import Actor, CommandContext, use_context
 from runtime.inbox import CATCH_UP
 from runtime.store import metadata_of
-from services.initiatives.application import Initiatives, UnknownUnion
+from services.initiatives.application import Initiatives
 from services.registry.application import Registry
 from tests.support.tally import COUNTER_ID, Tally
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from runtime.context import use_context
 from runtime.errors import DomainError
 from services.registry.application import Registry
 from services.reviews.application import Reviews
+from services.reviews.domain import Launch
 from services.reviews.readmodel import metadata
 from tests.support.reviews_world import ADMIN, World, build
 
@@ -408,3 +410,31 @@ def test_the_read_model_is_rebuilt_from_the_log(reviews: Reviews, world: World) 
     after = (reviews.schedule(world.unions["school"], 2025), reviews.overdue(world.unions["cl"]),
              reviews.score_gap(2025, upper_union_id=world.unions["cl"]))
     assert after == before and before[2]["unions"][0]["appraised_score"] == 85
+
+
+def test_r1_5_reviews_knows_a_union_as_initiatives_does(reviews: Reviews, world: World) -> None:
+    """The registry's facts as reviews keeps them answer ``known_union`` as initiatives'
+    do (``contracts.registry.known``): the union as of the date, or UNKNOWN_UNION."""
+    school = reviews.known_union(world.unions["school"], "2000-01-01")
+    assert (school["code"], school["parent_id"]) == ("CS-1", world.unions["cl"])
+    error = refused(reviews, "UNKNOWN_UNION", reviews.known_union, world.unions["school"],
+                    as_of="1999-12-31")  # founded on 2000-01-01
+    assert error.details == {"union_id": world.unions["school"], "as_of": "1999-12-31"}
+
+
+def test_r2_1_input_is_parsed_and_cleaned_before_the_command_runs(reviews: Reviews,
+                                                                   world: World) -> None:
+    """Ids, dates and text limits are checked by the declaration (``commands.Launch``),
+    naming the field; text arrives trimmed and normalised."""
+    school = world.unions["school"]
+    with use_context(world.as_("school")):
+        assert refused(reviews, "INVALID_INPUT", reviews.launch, "not-an-id", 2025, "2025-01-10",
+                       "Phát động", "Kế hoạch").details == {"field": "union_id"}
+        assert refused(reviews, "INVALID_DATE", reviews.launch, school, 2025, "10/01/2025",
+                       "Phát động", "Kế hoạch").details == {"field": "launched_on"}
+        assert refused(reviews, "INVALID_TEXT", reviews.launch, school, 2025, "2025-01-10",
+                       "x" * 501, "Kế hoạch").details["field"] == "title"
+        launch_id = reviews.launch(school, 2025, "2025-01-10", "  Phát   động\tphong trào ",
+                                   "Kế hoạch")
+    launch = reviews.find(UUID(launch_id), Launch)
+    assert launch is not None and launch.title == "Phát động phong trào"

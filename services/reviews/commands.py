@@ -1,0 +1,169 @@
+"""What the reviews service does, declared once: its commands and queries as typed values
+(R2.1–R2.8).
+
+The application handles each (``Reviews``, ``@handles``); its nameko entrypoint, the
+gateway's routes, OpenAPI and ``.proto`` messages are derived from these declarations
+(``runtime.commands``). The order of the fields is the order of the wire signature. A year or
+a period stays as given: the domain reads it (``Period``) against the review it is for; scores
+are judged against the scale of the rules in force, reasons and decision numbers by the
+decision record (``runtime.rules``), rewards by the application.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from runtime.commands import Command, Query, Text
+from services.reviews.domain import DisseminationKind
+
+TEXT_MAX = 4000
+Title = Annotated[str, Text(500)]
+LongText = Annotated[str, Text(TEXT_MAX)]
+Findings = list[LongText]
+Rewards = list[dict[str, str]]  # each {recipient, form, reason} (R2.5)
+
+# --- R2.1 launch, R2.2 dissemination, R2.3 pledge --------------------------------------------
+
+
+class Launch(Command):
+    union_id: UUID
+    year: Any
+    launched_on: date
+    title: Title
+    plan: LongText
+    evidence: list[str] | None = None
+    number: str | None = None
+
+
+class RecordDissemination(Command):
+    union_id: UUID
+    year: Any
+    kind: DisseminationKind
+    held_on: date
+    title: Title
+    audience: Annotated[str, Text(1000)]
+    reach: int
+
+
+class SignPledge(Command):
+    union_id: UUID
+    year: Any
+    signed_on: date
+    content: Annotated[str, Text(TEXT_MAX * 4)]
+    commitments: Findings | None = None
+    evidence: list[str] | None = None
+
+
+# --- R2.4, R2.5, R2.7 reviews ----------------------------------------------------------------
+
+
+class HoldHalfYearReview(Command):
+    union_id: UUID
+    period: str
+    held_on: date
+    summary: LongText
+    findings: Findings
+    evidence: list[str] | None = None
+
+
+class HoldAnnualReview(Command):
+    union_id: UUID
+    year: Any
+    held_on: date
+    results: LongText
+    self_score: float
+    rewards_given: Rewards | None = None
+    rewards_proposed: Rewards | None = None
+    evidence: list[str] | None = None
+
+
+# --- R2.6 inspection and classification ------------------------------------------------------
+
+
+class Classify(Command):
+    union_id: UUID
+    year: Any
+    upper_union_id: UUID
+    classified_on: date
+    appraised_score: float
+    findings: Findings | None = None
+    reason: str | None = None
+    evidence: list[str] | None = None
+    number: str | None = None
+
+
+class CorrectClassification(Command):
+    union_id: UUID
+    year: Any
+    upper_union_id: UUID
+    corrected_on: date
+    appraised_score: float
+    reason: str
+    findings: Findings | None = None
+    evidence: list[str] | None = None
+    number: str | None = None
+
+
+# --- R2.8 difficulties -----------------------------------------------------------------------
+
+
+class ReportDifficulty(Command):
+    union_id: UUID
+    reported_on: date
+    subject: Title
+    description: LongText
+
+
+class AnswerDifficulty(Command):
+    difficulty_id: UUID
+    answered_on: date
+    answer: LongText
+
+
+class FollowUpDifficulty(Command):
+    difficulty_id: UUID
+    on: date
+    text: LongText
+
+
+# --- the overdue sweep -----------------------------------------------------------------------
+
+
+class FlagOverdue(Command):
+    pass
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+class GetClassification(Query):
+    union_id: UUID
+    year: Any
+
+
+class GetDifficulty(Query):
+    difficulty_id: UUID
+
+
+class Difficulties(Query):
+    union_id: UUID | None = None
+    federation_id: UUID | None = None
+
+
+class Schedule(Query):
+    union_id: UUID
+    year: Any
+    as_of: date | None = None
+
+
+class Overdue(Query):
+    upper_union_id: UUID
+    as_of: date | None = None
+
+
+class ScoreGap(Query):
+    year: Any
+    union_id: UUID | None = None
+    upper_union_id: UUID | None = None
