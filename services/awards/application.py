@@ -36,8 +36,6 @@ from runtime.store import ServiceApplication
 from runtime.text import parse_date, parse_uuid
 from services.awards import commands, documents
 from services.awards.domain import (
-    NAME_MAX,
-    TEXT_MAX,
     Achievement,
     AlreadyRewarded,
     Attestation,
