@@ -27,16 +27,15 @@ from eventsourcing.persistence import IntegrityError
 
 from contracts.registry import BodyKind
 from contracts.registry.facts import Authority, RegistryFacts
+from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text, parse_choice, parse_date, parse_uuid
-from services.awards import documents
+from runtime.text import parse_date, parse_uuid
+from services.awards import commands, documents
 from services.awards.domain import (
-    NAME_MAX,
-    TEXT_MAX,
     Achievement,
     AlreadyRewarded,
     Attestation,
@@ -97,12 +96,9 @@ def _year(value: object) -> int:
     return year
 
 
-def _ids(values: object, field: str) -> list[str]:
-    if values is None:
-        return []
-    if not isinstance(values, list | tuple):
-        raise InvalidInput(f"{field} must be a list of ids", {"field": field})
-    found = [str(parse_uuid(v, field)) for v in values]
+def _ids(values: list[UUID] | None, field: str) -> list[str]:
+    """Ids as the aggregates keep them (text), each once."""
+    found = [str(v) for v in values or ()]
     if len(set(found)) != len(found):
         raise InvalidInput(f"{field} lists an id twice", {"field": field})
     return found
@@ -176,22 +172,18 @@ class Awards(ServiceApplication):
 
     # --- attestations (R4.1 d, R4.2 b) ------------------------------------------------------
 
-    def attest(self, union_id: str, subject: str, subject_id: str, year: object,
-               attested_on: str, statement: str, evidence: list[str], met: bool = True) -> str:
+    @handles(commands.Attest)
+    def attest(self, command: commands.Attest) -> str:
         """What no event shows (internal unity; compliance with Party, State and union rules)
         is attested by the deciding body of the subject's union or a union above it, with
         its evidence (R4.1 d, R4.2 b)."""
-        kind = parse_choice(Subject, subject, "subject")
-        sid, uid, y = parse_uuid(subject_id, "subject_id"), parse_uuid(union_id, "union_id"), _year(year)
-        on = self.past(attested_on, "attested_on")
-        if not isinstance(met, bool):
-            raise InvalidInput("met is true or false", {"field": "met"})
-        union = self.authority.active_union(uid, on)
+        kind, sid, y = command.subject, command.subject_id, _year(command.year)
+        on, met, text = self.past(command.attested_on, "attested_on"), command.met, command.statement
+        union = self.authority.active_union(command.union_id, on)
         self._within(union, kind, sid, on, itself=kind == Subject.INDIVIDUAL)
-        Attestation.require_evidence(evidence)
-        decision, rules = self._decision(union, on, statement, evidence)
+        Attestation.require_evidence(command.evidence)
+        decision, rules = self._decision(union, on, text, command.evidence)
         criterion = rules["attestations"][kind.value]
-        text = clean_text(statement, "statement", TEXT_MAX)
         attestation = self.find(Attestation.create_id(kind, sid, y, criterion), Attestation)
         if attestation is None:
             attestation = Attestation(kind.value, sid, y, criterion, on, met, text, decision)
@@ -200,11 +192,12 @@ class Awards(ServiceApplication):
         self.save(attestation)
         return str(attestation.id)
 
-    def cited_events(self, event_ids: list[str]) -> list[dict[str, Any]]:
+    @handles(commands.CitedEvents)
+    def cited_events(self, query: commands.CitedEvents) -> list[dict[str, Any]]:
         """R4.5, R5.1: the initiatives' and reviews' published events this service judged by,
         found by the ids its evaluations and decisions cite as evidence: which service, which
         event, which record it is about, and its date."""
-        ids = _ids(event_ids, "event_ids")
+        ids = _ids(query.event_ids, "event_ids")
         if len(ids) > 500:
             raise InvalidInput("ask for at most 500 events at a time", {"field": "event_ids"})
         with self.engine.connect() as c:
@@ -215,52 +208,48 @@ class Awards(ServiceApplication):
                  "record_id": r.subject_id, "union_id": r.union_id, "on": r.on.isoformat()}
                 for r in rows]
 
-    def evaluate(self, subject: str, subject_id: str, year: object, form: str | None = None,
-                 as_of: str | None = None, initiative_ids: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.Evaluate)
+    def evaluate(self, query: commands.Evaluate) -> dict[str, Any]:
         """R4.1, R4.2 (and R4.3's province-wide reach for a provincial form): criterion by
         criterion, met or not, why, and the events that are the evidence."""
-        kind = parse_choice(Subject, subject, "subject")
-        on = self.as_of(as_of)
+        kind, on = query.subject, self.as_of(query.as_of)
         rules = self.rules.in_force(on)
-        chosen = form_in(rules["forms"], form, rules.version, kind) if form else None
-        return self._evaluate(kind, parse_uuid(subject_id, "subject_id"), _year(year), on, rules,
-                              chosen, _ids(initiative_ids, "initiative_ids") or None)
+        chosen = form_in(rules["forms"], query.form, rules.version, kind) if query.form else None
+        return self._evaluate(kind, query.subject_id, _year(query.year), on, rules, chosen,
+                              _ids(query.initiative_ids, "initiative_ids") or None)
 
     # --- nominations (R4.3) -----------------------------------------------------------------
 
-    def nominate(self, union_id: str, subject: str, subject_id: str, year: object, form: str,
-                 achievement: str, nominated_on: str, initiative_ids: list[str] | None = None,
-                 carries: str | None = None, reason: str | None = None,
-                 evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.Nominate)
+    def nominate(self, command: commands.Nominate) -> dict[str, Any]:
         """R4.3: a union's deciding body nominates a collective or an individual of its
         subtree for a form, for its own decision or proposed one level up; the nominee must
         meet the form's criteria on the date (R4.1, R4.2), and the refusal says which fails."""
-        kind = parse_choice(Subject, subject, "subject")
-        uid, sid, y = parse_uuid(union_id, "union_id"), parse_uuid(subject_id, "subject_id"), _year(year)
-        on = self.past(nominated_on, "nominated_on")
-        initiatives = _ids(initiative_ids, "initiative_ids")
-        text = clean_text(achievement, "achievement", TEXT_MAX)
+        kind, uid, sid, y = command.subject, command.union_id, command.subject_id, _year(command.year)
+        on = self.past(command.nominated_on, "nominated_on")
+        initiatives = _ids(command.initiative_ids, "initiative_ids")
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
-        chosen = form_in(rules["forms"], form, rules.version, kind)
+        chosen = form_in(rules["forms"], command.form, rules.version, kind)
         to_union = proposed_to(union, chosen, self.authority.direct_superior(uid, on))
         upward = to_union["id"] != union["id"]
         who = self._within(union, kind, sid, on, itself=upward)
         decision = decision_record(self._seat(union, on, rules), on,
-                                   reason or f"Đề nghị {chosen['title']} năm {y}", rules, evidence)
-        lower = self._carried(carries, union, kind, sid, y) if carries else None
+                                   command.reason or f"Đề nghị {chosen['title']} năm {y}", rules,
+                                   command.evidence)
+        lower = self._carried(command.carries, union, kind, sid, y) if command.carries else None
         evaluation = self._eligible(kind, sid, y, on, rules, chosen,
                                     initiatives or (lower.initiative_ids if lower else None) or None)
         relies_on = sorted({a["award_id"] for a in self.queries.awards(
             subject_id=sid, year=y, status="awarded")} | set(lower.relies_on if lower else ()))
         nomination = Nomination(UUID(union["id"]), UUID(to_union["id"]), y, kind.value, sid,
-                                who["name"], chosen["code"], text,
+                                who["name"], chosen["code"], command.achievement,
                                 initiatives or (lower.initiative_ids if lower else []),
                                 lower.id if lower else None, relies_on, evaluation, on, decision)
         self.save(nomination)
-        return self.get_nomination(str(nomination.id))
+        return self.get_nomination(commands.GetNomination(nomination.id))
 
-    def _carried(self, carries: str, union: Mapping[str, Any], subject: Subject, subject_id: UUID,
+    def _carried(self, carries: UUID, union: Mapping[str, Any], subject: Subject, subject_id: UUID,
                  year: int) -> Nomination:
         """The lower union's nomination this one takes up: proposed to this union, for the
         same subject and year, and before it on a submission."""
@@ -269,14 +258,15 @@ class Awards(ServiceApplication):
         self._on_submission(lower)
         return lower
 
-    def nomination(self, nomination_id: str) -> Nomination:
+    def nomination(self, nomination_id: object) -> Nomination:
         found = self.find(parse_uuid(nomination_id, "nomination_id"), Nomination)
         if found is None:
-            raise NominationNotFound("no such nomination", {"nomination_id": nomination_id})
+            raise NominationNotFound("no such nomination", {"nomination_id": str(nomination_id)})
         return found
 
-    def get_nomination(self, nomination_id: str) -> dict[str, Any]:
-        n = self.nomination(nomination_id)
+    @handles(commands.GetNomination)
+    def get_nomination(self, query: commands.GetNomination) -> dict[str, Any]:
+        n = self.nomination(query.nomination_id)
         return {"nomination_id": str(n.id), "union_id": str(n.union_id),
                 "to_union_id": str(n.to_union_id), "year": n.year, "subject": n.subject,
                 "subject_id": str(n.subject_id), "subject_name": n.subject_name, "form": n.form,
@@ -288,10 +278,11 @@ class Awards(ServiceApplication):
 
     # --- selection meetings (R4.4 item 3) ---------------------------------------------------
 
-    def proceedings(self, nomination_id: str) -> dict[str, Any]:
+    @handles(commands.Proceedings)
+    def proceedings(self, query: commands.Proceedings) -> dict[str, Any]:
         """R4.4, R5.1: what a nomination went through: the selection meetings that voted on
         it and the submissions (dossiers) that carried it, oldest first."""
-        n = self.nomination(nomination_id)
+        n = self.nomination(query.nomination_id)
         with self.engine.connect() as c:
             meetings = c.execute(sa.select(SELECTIONS.c.meeting_id)
                                  .where(SELECTIONS.c.nomination_id == str(n.id))
@@ -305,19 +296,17 @@ class Awards(ServiceApplication):
                 "submissions": [s for s in drafted
                                 if str(n.id) in self.submission(s).nomination_ids]}
 
-    def hold_selection(self, union_id: str, held_on: str, attendees: list[str],
-                       votes: Mapping[str, Mapping[str, int]], minutes: str,
-                       evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.HoldSelection)
+    def hold_selection(self, command: commands.HoldSelection) -> dict[str, Any]:
         """The nominating body meets: attendance against its members in office on the date,
         votes on its open nominations, results by the rule set's quorum and majority."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(held_on, "held_on")
-        present = _ids(attendees, "attendees")
+        uid, on, votes = command.union_id, self.past(command.held_on, "held_on"), command.votes
+        present = _ids(command.attendees, "attendees")
         if not isinstance(votes, Mapping) or not votes:
             raise InvalidInput("votes name each nomination voted on", {"field": "votes"})
         union = self.authority.active_union(uid, on)
-        text = clean_text(minutes, "minutes", TEXT_MAX)
         decision, rules = self._decision(union, on, f"Họp bình xét khen thưởng ngày {_vn(on.isoformat())}",
-                                         evidence)
+                                         command.evidence)
         for nomination_id in votes:
             self.nomination(nomination_id).require_votable(union["id"], on, nomination_id)
         body = self.authority.body_in_office(uid, BodyKind(rules["deciding_bodies"][union["level"]]), on)
@@ -327,18 +316,18 @@ class Awards(ServiceApplication):
                         Ratio(**selection["majority_of_members"]))
         meeting = SelectionMeeting(uid, UUID(body["id"]), on, members, present,
                                    {k: dict(v) for k, v in votes.items()}, results,
-                                   text, decision)
+                                   command.minutes, decision)
         self.save(meeting)
         return {"meeting_id": str(meeting.id), "results": results,
                 "attended": len(present), "members": len(members)}
 
     # --- submissions and dossiers (R4.4) ----------------------------------------------------
 
-    def draft_submission(self, union_id: str, year: object, nomination_ids: list[str],
-                         drafted_on: str) -> str:
+    @handles(commands.DraftSubmission)
+    def draft_submission(self, command: commands.DraftSubmission) -> str:
         """The proposing body lists its nominations going to the union above (tờ trình)."""
-        uid, y, on = parse_uuid(union_id, "union_id"), _year(year), self.past(drafted_on, "drafted_on")
-        listed = _ids(nomination_ids, "nomination_ids")
+        uid, y, on = command.union_id, _year(command.year), self.past(command.drafted_on, "drafted_on")
+        listed = _ids(command.nomination_ids, "nomination_ids")
         if not listed:
             raise InvalidInput("a submission lists at least one nomination",
                                {"field": "nomination_ids"})
@@ -349,43 +338,43 @@ class Awards(ServiceApplication):
         self.save(submission)
         return str(submission.id)
 
-    def submission(self, submission_id: str) -> Submission:
+    def submission(self, submission_id: object) -> Submission:
         found = self.find(parse_uuid(submission_id, "submission_id"), Submission)
         if found is None:
-            raise SubmissionNotFound("no such submission", {"submission_id": submission_id})
+            raise SubmissionNotFound("no such submission", {"submission_id": str(submission_id)})
         return found
 
-    def attach_document(self, submission_id: str, kind: str, filename: str, media: str,
-                        content_base64: str, attached_on: str,
-                        nomination_id: str | None = None, title: str | None = None) -> dict[str, Any]:
+    @handles(commands.AttachDocument)
+    def attach_document(self, command: commands.AttachDocument) -> dict[str, Any]:
         """R4.4: a document of the dossier, stored once by its SHA-256 (the hash is kept with
         the dossier, so any later change of the bytes shows)."""
-        submission, on = self.submission(submission_id), self.past(attached_on, "attached_on")
-        document_kind = parse_choice(DocumentKind, kind, "kind")
+        submission = self.submission(command.submission_id)
+        on, document_kind = self.past(command.attached_on, "attached_on"), command.kind
         submission.require_attachable(on)
         union = self.authority.active_union(submission.union_id, on)
         self._seat(union, on, self.rules.in_force(on))
-        about = str(parse_uuid(nomination_id, "nomination_id")) if nomination_id is not None else None
+        about = str(command.nomination_id) if command.nomination_id else None
         submission.require_about(document_kind, about)
-        content = document_content(content_base64)
+        content = document_content(command.content_base64)
         digest = Document.digest(content)
-        kind_of_file = media_type(media)
+        kind_of_file = media_type(command.media_type)
         changed: list[Aggregate] = [submission]
         if Document.create_id(digest) not in self.repository:
             changed.append(Document(digest, len(content), kind_of_file,
                                     base64.b64encode(content).decode("ascii")))
         record = {"kind": document_kind.value, "sha256": digest, "size": len(content),
-                  "filename": clean_text(filename, "filename", 255),
-                  "media_type": kind_of_file,
-                  "title": clean_text(title, "title", NAME_MAX) if title else None,
+                  "filename": command.filename, "media_type": kind_of_file,
+                  "title": command.title or None,
                   "nomination_id": about, "attached_on": on.isoformat(),
                   "attached_by": acting_user()}
         submission.attach(document=record)
         self.save(*changed)
         return record
 
-    def get_document(self, sha256: str) -> dict[str, Any]:
+    @handles(commands.GetDocument)
+    def get_document(self, query: commands.GetDocument) -> dict[str, Any]:
         """A stored document's bytes, and their hash recomputed (an auditor's check)."""
+        sha256 = query.sha256
         digest = sha256.strip().lower() if isinstance(sha256, str) else ""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise InvalidInput("sha256 is 64 hexadecimal digits", {"field": "sha256"})
@@ -397,11 +386,12 @@ class Awards(ServiceApplication):
                 "media_type": document.media_type, "content_base64": document.content_base64,
                 "verified": Document.digest(content) == document.sha256}
 
-    def dossier_check(self, submission_id: str, as_of: str | None = None) -> dict[str, Any]:
+    @handles(commands.DossierCheck)
+    def dossier_check(self, query: commands.DossierCheck) -> dict[str, Any]:
         """R4.4: what the dossier holds and what it is missing, item by item."""
-        submission = self.submission(submission_id)
-        on = self.as_of(as_of)
-        return {"submission_id": submission_id, "missing": self._missing(submission, on)}
+        submission = self.submission(query.submission_id)
+        on = self.as_of(query.as_of)
+        return {"submission_id": str(query.submission_id), "missing": self._missing(submission, on)}
 
     def _missing(self, submission: Submission, on: date) -> list[dict[str, Any]]:
         """R4.4: what the dossier lacks, judged from the recognitions and the selections
@@ -413,16 +403,17 @@ class Awards(ServiceApplication):
         return submission.missing(nominations, recognised, self.queries.selections(
             submission.nomination_ids, submission.union_id, on))
 
-    def submit(self, submission_id: str, submitted_on: str, number: str | None = None,
-               reason: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.Submit)
+    def submit(self, command: commands.Submit) -> dict[str, Any]:
         """R4.4: the proposing body submits; to the province, an incomplete dossier is
         refused with the list of what is missing. Each round is kept."""
-        submission, on = self.submission(submission_id), self.past(submitted_on, "submitted_on")
+        submission = self.submission(command.submission_id)
+        on = self.past(command.submitted_on, "submitted_on")
         submission.require_submittable(on)
         union = self.authority.active_union(submission.union_id, on)
         receiver = self.authority.active_union(submission.to_union_id, on)
-        decision, rules = self._decision(union, on, reason or "Tờ trình đề nghị khen thưởng",
-                                         evidence, number)
+        decision, rules = self._decision(union, on, command.reason or "Tờ trình đề nghị khen thưởng",
+                                         command.evidence, command.number)
         for nomination_id in submission.nomination_ids:
             self.nomination(nomination_id).require_open()
         selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
@@ -431,23 +422,24 @@ class Awards(ServiceApplication):
         submission.submit(on=on, number=decision["number"],
                           meeting_ids=sorted(set(selected.values())), decision=decision)
         self.save(submission)
-        return self.get_submission(submission_id)
+        return self.get_submission(commands.GetSubmission(submission.id))
 
-    def return_submission(self, submission_id: str, returned_on: str, reason: str,
-                          missing: list[str], evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.ReturnSubmission)
+    def return_submission(self, command: commands.ReturnSubmission) -> dict[str, Any]:
         """R4.4: the receiving body returns a submission for supplements, saying what to add;
         the proposer attaches it and submits again."""
-        submission, on = self.submission(submission_id), self.past(returned_on, "returned_on")
-        submission.require_returnable(on, missing)
-        items = [clean_text(m, "missing", 500) for m in missing]
+        submission = self.submission(command.submission_id)
+        on = self.past(command.returned_on, "returned_on")
+        submission.require_returnable(on, command.missing)
         receiver = self.authority.active_union(submission.to_union_id, on)
-        decision, _ = self._decision(receiver, on, clean_reason(reason), evidence)
-        submission.return_for_supplements(on=on, missing=items, decision=decision)
+        decision, _ = self._decision(receiver, on, clean_reason(command.reason), command.evidence)
+        submission.return_for_supplements(on=on, missing=list(command.missing), decision=decision)
         self.save(submission)
-        return self.get_submission(submission_id)
+        return self.get_submission(commands.GetSubmission(submission.id))
 
-    def get_submission(self, submission_id: str) -> dict[str, Any]:
-        s = self.submission(submission_id)
+    @handles(commands.GetSubmission)
+    def get_submission(self, query: commands.GetSubmission) -> dict[str, Any]:
+        s = self.submission(query.submission_id)
         return {"submission_id": str(s.id), "union_id": str(s.union_id),
                 "to_union_id": str(s.to_union_id), "year": s.year,
                 "nomination_ids": s.nomination_ids, "status": str(s.status),
@@ -467,23 +459,21 @@ class Awards(ServiceApplication):
 
     # --- decisions (R4.3, R4.5) -------------------------------------------------------------
 
-    def decide_award(self, union_id: str, form: str, decided_on: str, number: str,
-                     nomination_ids: list[str], reason: str, signer_id: str | None = None,
-                     evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.DecideAward)
+    def decide_award(self, command: commands.DecideAward) -> dict[str, Any]:
         """R4.5: the body entitled to the form (R4.3), as of the decision's date, confers it
         on nominees before it, each for the achievement nominated, once; the decision stores
         its number, date, signer, awardees, authority, reason, evidence and rule set."""
-        uid, on = parse_uuid(union_id, "union_id"), self.past(decided_on, "decided_on")
-        code = clean_text(number, "number", 64)
-        listed = _ids(nomination_ids, "nomination_ids")
+        uid, on, code = command.union_id, self.past(command.decided_on, "decided_on"), command.number
+        listed = _ids(command.nomination_ids, "nomination_ids")
         if not listed:
             raise InvalidInput("a decision names at least one nominee", {"field": "nomination_ids"})
         union = self.authority.active_union(uid, on)
         rules = self.rules.in_force(on)
-        chosen = form_in(rules["forms"], form, rules.version)
+        chosen = form_in(rules["forms"], command.form, rules.version)
         require_confers(union, chosen)
         seat = self._seat(union, on, rules)
-        signer = self._signer(signer_id, seat, on)
+        signer = self._signer(command.signer_id, seat, on)
         award_id = Award.create_id(uid, code)
         if award_id in self.repository:
             raise Award.number_taken(union, code)
@@ -500,7 +490,8 @@ class Awards(ServiceApplication):
             Achievement.require_once(awardee, achievements, self.find(
                 Achievement.create_id(awardee["achievement_key"]), Achievement))
             achievements.append(Achievement(awardee["achievement_key"], award_id, chosen["code"]))
-        decision = decision_record({**seat, "signer": signer}, on, reason, rules, evidence, code)
+        decision = decision_record({**seat, "signer": signer}, on, command.reason, rules,
+                                   command.evidence, code)
         award = Award(uid, year, chosen, code, on, signer, awardees,
                       next(iter(submissions), None), decision)
         for nomination in nominations:
@@ -518,11 +509,11 @@ class Awards(ServiceApplication):
                 raise Award.number_taken(union, code) from None
             raise AlreadyRewarded("an achievement of this decision was rewarded meanwhile",
                                   {"nomination_ids": listed}) from None
-        return self.get_award(str(award_id))
+        return self.get_award(commands.GetAward(award_id))
 
-    def _signer(self, signer_id: str | None, seat: Mapping[str, Any], on: date) -> dict[str, Any]:
+    def _signer(self, signer_id: UUID | None, seat: Mapping[str, Any], on: date) -> dict[str, Any]:
         """The person who signs for the body: a member of it in office on the date."""
-        person_id = str(parse_uuid(signer_id, "signer_id")) if signer_id else acting_user()
+        person_id = str(signer_id) if signer_id else acting_user()
         body = self.authority.body_in_office(UUID(seat["union_id"]), BodyKind(seat["kind"]), on)
         position = signer_position(body, person_id)
         person = self.authority.person(UUID(person_id), on)
@@ -546,14 +537,15 @@ class Awards(ServiceApplication):
                  "evidence": [e for c in evaluation["criteria"] for e in c["evidence"]]},
                 submission)
 
-    def award(self, award_id: str) -> Award:
-        found = self.find(parse_uuid(award_id, "award_id"), Award)
+    def award(self, award_id: UUID) -> Award:
+        found = self.find(award_id, Award)
         if found is None:
-            raise AwardNotFound("no such award", {"award_id": award_id})
+            raise AwardNotFound("no such award", {"award_id": str(award_id)})
         return found
 
-    def get_award(self, award_id: str) -> dict[str, Any]:
-        a = self.award(award_id)
+    @handles(commands.GetAward)
+    def get_award(self, query: commands.GetAward) -> dict[str, Any]:
+        a = self.award(query.award_id)
         return {"award_id": str(a.id), "union_id": str(a.union_id), "year": a.year,
                 "form": a.form, "number": a.number, "decided_on": a.decided_on.isoformat(),
                 "signer": a.signer, "submission_id": str(a.submission_id) if a.submission_id else None,
@@ -562,22 +554,22 @@ class Awards(ServiceApplication):
 
     # --- revocation -------------------------------------------------------------------------
 
-    def revoke_award(self, award_id: str, revoked_on: str, ground: str, reason: str,
-                     recovery: Mapping[str, Any], subject_id: str | None = None,
-                     number: str | None = None, evidence: list[str] | None = None) -> dict[str, Any]:
+    @handles(commands.RevokeAward)
+    def revoke_award(self, command: commands.RevokeAward) -> dict[str, Any]:
         """An award obtained by false declaration, forged documents, an unlawful procedure or
         without meeting the standards is revoked by the body that conferred it or one above
         it, with what is to be recovered; the awards in force that relied on it are listed
         (Law 06/2022/QH15; R4.5)."""
-        award, on = self.award(award_id), self.past(revoked_on, "revoked_on")
-        awardee = award.awardee(str(parse_uuid(subject_id, "subject_id")) if subject_id else None)
+        award, on = self.award(command.award_id), self.past(command.revoked_on, "revoked_on")
+        awardee = award.awardee(str(command.subject_id) if command.subject_id else None)
         award.check_revocation(awardee["subject_id"], on)
         rules = self.rules.in_force(on)
+        ground = command.ground
         stated = ground_in(rules["revocation_grounds"], ground)
-        recovered = clean_recovery(recovery)
+        recovered = clean_recovery(command.recovery)
         decider = self._revoker(award, on, rules)
-        decision = decision_record(self._seat(decider, on, rules), on, reason, rules, evidence,
-                                   number)
+        decision = decision_record(self._seat(decider, on, rules), on, command.reason, rules,
+                                   command.evidence, command.number)
         dependents = [{"award_id": d["award_id"], "number": d["number"], "form": d["form"],
                        "union_id": d["union_id"], "decided_on": d["decided_on"]}
                       for d in self.queries.relying_on(award.id, awardee["subject_id"])]
@@ -606,29 +598,26 @@ class Awards(ServiceApplication):
 
     # --- lists and documents ----------------------------------------------------------------
 
-    def awards(self, union_id: str | None = None, year: object = None,
-               subject_id: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-        return self.queries.awards(parse_uuid(union_id, "union_id") if union_id else None,
-                                   _year(year) if year is not None else None,
-                                   parse_uuid(subject_id, "subject_id") if subject_id else None,
-                                   status)
+    @handles(commands.Awards)
+    def awards(self, query: commands.Awards) -> list[dict[str, Any]]:
+        return self.queries.awards(query.union_id,
+                                   _year(query.year) if query.year is not None else None,
+                                   query.subject_id, query.status)
 
-    def nominations(self, union_id: str | None = None, to_union_id: str | None = None,
-                    year: object = None, status: str | None = None) -> list[dict[str, Any]]:
-        return self.queries.nominations(
-            parse_uuid(union_id, "union_id") if union_id else None,
-            parse_uuid(to_union_id, "to_union_id") if to_union_id else None,
-            _year(year) if year is not None else None, status)
+    @handles(commands.Nominations)
+    def nominations(self, query: commands.Nominations) -> list[dict[str, Any]]:
+        return self.queries.nominations(query.union_id, query.to_union_id,
+                                        _year(query.year) if query.year is not None else None,
+                                        query.status)
 
-    def submissions(self, to_union_id: str | None = None, union_id: str | None = None,
-                    status: str | None = None) -> list[dict[str, Any]]:
-        return self.queries.submissions(
-            parse_uuid(to_union_id, "to_union_id") if to_union_id else None,
-            parse_uuid(union_id, "union_id") if union_id else None, status)
+    @handles(commands.Submissions)
+    def submissions(self, query: commands.Submissions) -> list[dict[str, Any]]:
+        return self.queries.submissions(query.to_union_id, query.union_id, query.status)
 
-    def forms(self, as_of: str | None = None) -> dict[str, Any]:
+    @handles(commands.Forms)
+    def forms(self, query: commands.Forms) -> dict[str, Any]:
         """The catalogue of forms in force on a date (R4.3), with the rule set's version."""
-        rules = self.rules.in_force(self.as_of(as_of))
+        rules = self.rules.in_force(self.as_of(query.as_of))
         return {"rule_set": rules.ref(), "basis": list(rules.basis), "forms": rules["forms"],
                 "criteria": rules["criteria"], "revocation_grounds": rules["revocation_grounds"]}
 
@@ -642,10 +631,10 @@ class Awards(ServiceApplication):
                 "sha256": Document.digest(content),
                 "content_base64": base64.b64encode(content).decode("ascii")}
 
-    def render_submission_letter(self, submission_id: str, place: str,
-                                 signer_id: str | None = None) -> dict[str, Any]:
+    @handles(commands.RenderSubmissionLetter)
+    def render_submission_letter(self, query: commands.RenderSubmissionLetter) -> dict[str, Any]:
         """R4.4 (1): the submission letter with the list, as a DOCX the office signs."""
-        s = self.submission(submission_id)
+        s = self.submission(query.submission_id)
         on = s.last_on
         receiver = self.authority.union(s.to_union_id, on)
         nominations = [self.nomination(n) for n in s.nomination_ids]
@@ -661,12 +650,12 @@ class Awards(ServiceApplication):
                              f"Quyết định số {r['number']} ngày {_vn(r['decided_on'])}"
                              for r in recognised if r) or None})
         union = self.authority.union(s.union_id, on)
-        signer = self._signature(union, signer_id, on, rules)
+        signer = self._signature(union, query.signer_id, on, rules)
         last_number = s.rounds[-1]["number"] if s.rounds else None
         to_name = receiver["name"] if receiver else ""
         content = documents.submission_letter({
             "issuer": self._issuer(s.union_id, on), "number": last_number,
-            "number_suffix": "TTr-CĐ", "place": clean_text(place, "place", 100),
+            "number_suffix": "TTr-CĐ", "place": query.place,
             "date": s.rounds[-1]["submitted_on"] if s.rounds else None, "year": s.year,
             "recipient": f"Ban Thường vụ {to_name}",
             "subject": f"Về việc đề nghị khen thưởng phong trào thi đua “Đổi mới, sáng tạo, "
@@ -691,22 +680,23 @@ class Awards(ServiceApplication):
         unit = self.authority.union(UUID(person["union_id"]), on) if person and person["union_id"] else None
         return unit["name"] if unit else ""
 
-    def _signature(self, union: Mapping[str, Any] | None, signer_id: str | None, on: date,
+    def _signature(self, union: Mapping[str, Any] | None, signer_id: UUID | None, on: date,
                    rules: RuleSet) -> dict[str, Any]:
         kind = rules["deciding_bodies"][union["level"]] if union else "executive_committee"
         on_behalf = "TM. Ban Chấp hành" if kind == "executive_committee" else "TM. Ban Thường vụ"
-        person = self.authority.person(UUID(signer_id), on) if signer_id else None
+        person = self.authority.person(signer_id, on) if signer_id else None
         return {"name": person["full_name"] if person else "", "position": "Chủ tịch",
                 "on_behalf": on_behalf}
 
-    def render_decision(self, award_id: str, place: str) -> dict[str, Any]:
+    @handles(commands.RenderDecision)
+    def render_decision(self, query: commands.RenderDecision) -> dict[str, Any]:
         """R4.5: the award decision, as a DOCX in administrative form."""
-        a = self.award(award_id)
+        a = self.award(query.award_id)
         union = self.authority.union(a.union_id, a.decided_on)
         name = union["name"] if union else ""
         proposal = None
         if a.submission_id:
-            s = self.submission(str(a.submission_id))
+            s = self.submission(a.submission_id)
             proposer = self.authority.union(s.union_id, a.decided_on)
             last = s.rounds[-1] if s.rounds else {}
             proposal = (f"Xét đề nghị của {proposer['name'] if proposer else ''} tại Tờ trình số "
@@ -715,7 +705,7 @@ class Awards(ServiceApplication):
             a.signer["position"], a.signer["position"])
         content = documents.award_decision({
             "issuer": self._issuer(a.union_id, a.decided_on), "number": a.number,
-            "number_suffix": "QĐ-CĐ", "place": clean_text(place, "place", 100),
+            "number_suffix": "QĐ-CĐ", "place": query.place,
             "date": a.decided_on.isoformat(), "year": a.year, "form_title": a.form["title"],
             "subject": f"Về việc tặng {a.form['title']}",
             "deciding_body": (("Ban Chấp hành " if a.decision["authority"]["kind"] ==
@@ -735,9 +725,10 @@ class Awards(ServiceApplication):
             "recipients": ["Như Điều 3;", "Lưu: VT."]})
         return self._file(f"quyet-dinh-{a.number.replace('/', '-')}.docx", content)
 
-    def render_award_list(self, award_id: str) -> dict[str, Any]:
+    @handles(commands.RenderAwardList)
+    def render_award_list(self, query: commands.RenderAwardList) -> dict[str, Any]:
         """The list of awardees attached to a decision, as a DOCX."""
-        a = self.award(award_id)
+        a = self.award(query.award_id)
         union = self.authority.union(a.union_id, a.decided_on)
         content = documents.award_list({
             "issuer": self._issuer(a.union_id, a.decided_on), "number": None,

@@ -1,0 +1,204 @@
+"""What the awards service does, declared once: its commands and queries as typed values
+(R4.1–R4.5).
+
+The application handles each (``Awards``, ``@handles``); its nameko entrypoint, the gateway's
+routes, OpenAPI and ``.proto`` messages are derived from these declarations
+(``runtime.commands``). The order of the fields is the order of the wire signature. A year
+travels as a number or as text and is judged by the application (``_year``); reasons,
+decision numbers of a decision record, forms, grounds, recoveries and votes stay as given
+here: the rule book and the decision record clean them (``runtime.rules``, ``domain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from runtime.commands import Command, Query, Text
+from services.awards.domain import NAME_MAX, TEXT_MAX, DocumentKind, Subject
+
+LongText = Annotated[str, Text(TEXT_MAX)]
+Place = Annotated[str, Text(100)]  # where a document is signed, as its heading writes it
+
+# --- attestations and evaluation (R4.1, R4.2) ------------------------------------------------
+
+
+class Attest(Command):
+    union_id: UUID
+    subject: Subject
+    subject_id: UUID
+    year: Any
+    attested_on: date
+    statement: LongText
+    evidence: list[str]
+    met: bool = True
+
+
+class Evaluate(Query):
+    subject: Subject
+    subject_id: UUID
+    year: Any
+    form: str | None = None
+    as_of: date | None = None
+    initiative_ids: list[UUID] | None = None
+
+
+class CitedEvents(Query):
+    event_ids: list[UUID]
+
+
+class Forms(Query):
+    as_of: date | None = None
+
+
+# --- nominations and selection meetings (R4.3, R4.4) -----------------------------------------
+
+
+class Nominate(Command):
+    union_id: UUID
+    subject: Subject
+    subject_id: UUID
+    year: Any
+    form: str
+    achievement: LongText
+    nominated_on: date
+    initiative_ids: list[UUID] | None = None
+    carries: UUID | None = None
+    reason: str | None = None
+    evidence: list[str] | None = None
+
+
+class HoldSelection(Command):
+    union_id: UUID
+    held_on: date
+    attendees: list[UUID]
+    votes: Mapping[str, Mapping[str, int]]  # nomination -> for | against | abstain -> count
+    minutes: LongText
+    evidence: list[str] | None = None
+
+
+class GetNomination(Query):
+    nomination_id: UUID
+
+
+class Nominations(Query):
+    union_id: UUID | None = None
+    to_union_id: UUID | None = None
+    year: Any = None
+    status: str | None = None
+
+
+class Proceedings(Query):
+    nomination_id: UUID
+
+
+# --- submissions and dossiers (R4.4) ---------------------------------------------------------
+
+
+class DraftSubmission(Command):
+    union_id: UUID
+    year: Any
+    nomination_ids: list[UUID]
+    drafted_on: date
+
+
+class AttachDocument(Command):
+    submission_id: UUID
+    kind: DocumentKind
+    filename: Annotated[str, Text(255)]
+    media_type: str
+    content_base64: str
+    attached_on: date
+    nomination_id: UUID | None = None
+    title: Annotated[str | None, Text(NAME_MAX)] = None
+
+
+class Submit(Command):
+    submission_id: UUID
+    submitted_on: date
+    number: str | None = None
+    reason: str | None = None
+    evidence: list[str] | None = None
+
+
+class ReturnSubmission(Command):
+    submission_id: UUID
+    returned_on: date
+    reason: str
+    missing: list[Annotated[str, Text(500)]]
+    evidence: list[str] | None = None
+
+
+class GetSubmission(Query):
+    submission_id: UUID
+
+
+class Submissions(Query):
+    to_union_id: UUID | None = None
+    union_id: UUID | None = None
+    status: str | None = None
+
+
+class DossierCheck(Query):
+    submission_id: UUID
+    as_of: date | None = None
+
+
+class GetDocument(Query):
+    sha256: str
+
+
+# --- decisions and revocation (R4.5) ---------------------------------------------------------
+
+
+class DecideAward(Command):
+    union_id: UUID
+    form: str
+    decided_on: date
+    number: Annotated[str, Text(64)]
+    nomination_ids: list[UUID]
+    reason: str
+    signer_id: UUID | None = None
+    evidence: list[str] | None = None
+
+
+class RevokeAward(Command):
+    award_id: UUID
+    revoked_on: date
+    ground: str
+    reason: str
+    recovery: Mapping[str, Any]
+    subject_id: UUID | None = None
+    number: str | None = None
+    evidence: list[str] | None = None
+
+
+class GetAward(Query):
+    award_id: UUID
+
+
+class Awards(Query):
+    union_id: UUID | None = None
+    year: Any = None
+    subject_id: UUID | None = None
+    status: str | None = None
+
+
+# --- documents an office signs ---------------------------------------------------------------
+
+
+class RenderSubmissionLetter(Query):
+    submission_id: UUID
+    place: Place
+    signer_id: UUID | None = None
+
+
+class RenderDecision(Query):
+    award_id: UUID
+    place: Place
+
+
+class RenderAwardList(Query):
+    award_id: UUID
