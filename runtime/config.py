@@ -71,7 +71,7 @@ class Settings:
     def relay_poll_interval(self) -> float:
         """Seconds between a quiet relay's reads: a commit wakes it sooner
         (``runtime.wakeup``), so this bounds only the delay of a lost wake-up."""
-        return self.number("EMU_RELAY_POLL_INTERVAL", 1.0)
+        return self.number("EMU_RELAY_POLL_INTERVAL", 5.0)
 
     @property
     def catch_up_interval(self) -> float:

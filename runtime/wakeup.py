@@ -14,7 +14,7 @@ The relay used to read its store every 10 ms to find new events; idle, the four 
 - An in-memory store has neither: the relay reads at its interval.
 
 A wake-up may be lost (a relay restarting, a full socket buffer); the relay still reads at
-``EMU_RELAY_POLL_INTERVAL`` (1 s by default), so a lost wake-up delays an event by one
+``EMU_RELAY_POLL_INTERVAL`` (5 s by default), so a lost wake-up delays an event by one
 interval at most and never loses it. This module must never import a service.
 """
 

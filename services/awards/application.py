@@ -27,6 +27,7 @@ from eventsourcing.persistence import IntegrityError
 
 from contracts.registry import BodyKind
 from contracts.registry.facts import Authority, RegistryFacts
+from contracts.registry.known import KnownUnions
 from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.errors import Forbidden, InvalidInput, NotFound
@@ -104,7 +105,7 @@ def _ids(values: list[UUID] | None, field: str) -> list[str]:
     return found
 
 
-class Awards(ServiceApplication):
+class Awards(KnownUnions, ServiceApplication):
     service = "awards"
     trail = TRAIL
     read_model_class = AwardsReadModel
@@ -739,10 +740,6 @@ class Awards(ServiceApplication):
             "rows": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
                       "achievement": x["achievement"]} for x in a.awardees]})
         return self._file(f"danh-sach-{a.number.replace('/', '-')}.docx", content)
-
-    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
-        """The union as this service knows it from the registry's facts (None if unknown)."""
-        return self.authority.union(parse_uuid(union_id, "union_id"), self.as_of(as_of))
 
 
 def _vn(day: str | None) -> str:

@@ -13,7 +13,6 @@ from runtime.adapter import (
     EventSourcedService,
     consume_events,
     entrypoints,
-    query,
     receive,
 )
 from services.awards.application import Awards
@@ -38,10 +37,6 @@ class AwardsService(EventSourcedService):
     @consume_events("reviews")
     def on_reviews_event(self, message: Any) -> str:
         return receive(self.app, "reviews", self.reviews, message)
-
-    @query
-    def known_union(self, union_id: str, as_of: str | None = None) -> dict[str, Any] | None:
-        return self.app.known_union(union_id, as_of)
 
 
 SERVICE = AwardsService
