@@ -331,7 +331,7 @@ class Awards(ServiceApplication):
             if kind == "attestation" and self.find(record_id, Attestation) is None:
                 continue
             detail = self._step_detail(kind, str(record_id), str(n.id))
-            rounds = iter(detail.pop("rounds", []))
+            rounds, current = iter(detail.pop("rounds", [])), None
             for event in self.history(record_id):
                 if event["event"] not in self.STEPS.get(event["record"], ()):
                     continue
@@ -339,7 +339,9 @@ class Awards(ServiceApplication):
                         "on": event["on"], "actor": event["actor"], "decision": event["decision"],
                         **detail}
                 if event["event"] == "Submitted":
-                    step["round"] = next(rounds, None)
+                    current = next(rounds, None)
+                if event["event"] in ("Submitted", "Returned"):
+                    step["round"] = current  # a return answers the round submitted before it
                 steps.append(step)
         return sorted(steps, key=lambda s: str(s["on"] or ""))
 

@@ -303,6 +303,7 @@ def test_r4_3_r4_4_r4_5_an_individual_from_grassroots_to_province_and_revoked(w:
         ("Submission", "Submitted", "2026-03-26"), ("Award", "Decided", "2026-04-10")]
     assert steps[2]["votes"] == {"for": 1} and steps[2]["selected"] is True
     assert steps[4]["round"]["returned"]["missing"] == ["recognition_decision"]
+    assert steps[5]["round"] == steps[4]["round"] and steps[6]["round"]["returned"] is None
     assert steps[5]["decision"]["reason"].startswith("Bổ sung bản sao")
     assert steps[-1]["number"] == "99/QĐ-LĐLĐ" and steps[-1]["actor"]["user_id"] == w.p("H")
     assert steps[-1]["decision"]["authority"]["union_id"] == w.u("TV")
