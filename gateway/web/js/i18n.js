@@ -228,6 +228,7 @@ const vi = {
   grounds: {
     proceedings: "Quá trình xét khen thưởng",
     cited: "Căn cứ của quyết định khen thưởng",
+    citedEvents: "Các sự kiện làm căn cứ",
     steps: "Các bước đã thực hiện",
     nominee: "Người, tập thể được đề nghị",
     proposedBy: "Đơn vị đề nghị",
@@ -506,6 +507,7 @@ const en = {
   grounds: {
     proceedings: "Proceedings of the nomination",
     cited: "What the award decision rests on",
+    citedEvents: "The events it rests on",
     steps: "Steps taken",
     nominee: "Nominee",
     proposedBy: "Proposed by",

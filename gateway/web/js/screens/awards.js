@@ -89,7 +89,8 @@ async function stepItem(shell, step) {
       if (missing) line("missing", missing);
     }
   }
-  const number = decision.number || (step.record === "Award" ? step.number : null);
+  // a dossier's number is its letter's (shown above); a decision's is its own
+  const number = step.record === "Submission" ? null : decision.number || (step.record === "Award" ? step.number : null);
   if (number) line("number", number);
   if (step.record === "Award") lines.push(h("div", {}, h("a", { href: `#/award/${step.record_id}` }, g("openAward"))));
   if (decision.reason) lines.push(h("div", { class: "reason" }, `${g("reason")}: ${decision.reason}`));
@@ -103,6 +104,7 @@ async function proceedingsScreen(shell, id) {
   const nominee = n.subject_name || (n.subject === "individual" ? await shell.personName(n.subject_id)
     : await shell.unionName(n.subject_id));
   const steps = await Promise.all((found.steps || []).map((s) => stepItem(shell, s)));
+  const lower = n.carries ? await get("awards", "get-nomination", { nomination_id: n.carries }).catch(() => null) : null;
   shell.page(`${g("proceedings")}: ${nominee}`,
     facts(null, [
       [g("nominee"), `${nominee} (${t(n.subject)})`],
@@ -111,16 +113,21 @@ async function proceedingsScreen(shell, id) {
       [g("proposedBy"), await shell.unionName(n.union_id)],
       n.to_union_id !== n.union_id ? [g("proposedTo"), await shell.unionName(n.to_union_id)] : null,
       [t("achievement"), n.achievement],
-      n.carries ? [g("carries"), proceedingsLink(n.carries, g("proceedings"))] : null,
+      n.carries ? [g("carries"), proceedingsLink(n.carries, `${g("proceedings")} — ${lower ? await shell.unionName(lower.union_id) : ""}`)] : null,
       [t("status"), n.withdrawn ? badge("withdrawn") : badge(n.award_id ? "awarded" : "nominated")],
     ], { id: "nomination" }),
     h("div", { class: "card" }, h("h2", {}, g("steps")),
       steps.length ? h("ol", { class: "timeline", id: "steps" }, steps) : h("p", { class: "muted" }, g("noSteps"))));
 }
 
-function recordLink(shell, event) {
+async function recordLink(shell, event, initiatives) {
   if (event.source === "initiatives" && event.record_id) {
-    return h("a", { href: `#/initiative/${event.record_id}` }, g("initiative"));
+    if (!initiatives.has(event.record_id)) {
+      initiatives.set(event.record_id, get("initiatives", "get-initiative", { initiative_id: event.record_id })
+        .then((i) => [i.reference, i.fields && i.fields.name].filter(Boolean).join(" — ")).catch(() => ""));
+    }
+    const name = await initiatives.get(event.record_id);
+    return h("a", { href: `#/initiative/${event.record_id}` }, name || g("initiative"));
   }
   if (event.union_id) return h("a", { href: `#/union/${event.union_id}` }, g("unionRecord"));
   return "";
@@ -146,19 +153,20 @@ async function citedScreen(shell, id) {
   }
   const events = ids.size ? await get("awards", "cited-events", { event_ids: [...ids] }) : [];
   const sorted = [...events].sort((a, b) => String(a.on).localeCompare(String(b.on)));
+  const initiatives = new Map();
   const rows = await Promise.all(sorted.map(async (e) => [
     h("span", { "data-kind": e.name }, factKind(e.name)), date(e.on), term("stores", e.source) ?? e.source,
     e.union_id ? await shell.unionName(e.union_id) : "", (forWhom.get(e.event_id) || []).join(", "),
-    recordLink(shell, e)]));
+    await recordLink(shell, e, initiatives)]));
   const files = (award.decision?.evidence || []).filter((e) => !UUID.test(String(e)));
   shell.page(`${g("cited")} ${award.number}`,
     h("p", {}, `${await shell.unionName(award.union_id)} · ${date(award.decided_on)} · ${titles[award.form?.code ?? award.form] || award.form?.title || award.form} · `,
       h("a", { href: `#/award/${award.award_id}` }, g("openAward"))),
-    listCard("cited", g("cited"), ["kind", "date", "source", "unit", "forWhom", "about"].map(g), rows, g("noCited")),
+    listCard("cited", g("citedEvents"), ["kind", "date", "source", "unit", "forWhom", "about"].map(g), rows, g("noCited")),
     files.length ? h("div", { class: "card", id: "decision-files" }, h("h2", {}, g("files")),
       h("ul", {}, files.map((f) => h("li", {}, String(f))))) : null,
     h("div", { class: "card", id: "awardees" }, h("h2", {}, g("proceedings")),
-      table([g("nominee"), ""], await Promise.all(award.awardees.filter((x) => x.nomination_id).map(async (x) => [
+      table([g("nominee"), g("steps")], await Promise.all(award.awardees.filter((x) => x.nomination_id).map(async (x) => [
         x.subject === "individual" ? await shell.personName(x.subject_id) : await shell.unionName(x.subject_id),
         proceedingsLink(x.nomination_id)])))));
 }
