@@ -18,7 +18,7 @@ import base64
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -307,9 +307,10 @@ class Awards(ServiceApplication):
 
     # the events of a nomination's proceedings a person follows (documents attached are the
     # dossier's contents, shown on its own page)
-    STEPS = {"Attestation": {"Attested", "Reattested"}, "Nomination": {"Nominated", "Withdrawn"},
-             "SelectionMeeting": {"Held"}, "Submission": {"Drafted", "Submitted", "Returned"},
-             "Award": {"Decided", "Revoked"}}
+    STEPS: ClassVar[dict[str, set[str]]] = {
+        "Attestation": {"Attested", "Reattested"}, "Nomination": {"Nominated", "Withdrawn"},
+        "SelectionMeeting": {"Held"}, "Submission": {"Drafted", "Submitted", "Returned"},
+        "Award": {"Decided", "Revoked"}}
 
     def _steps(self, n: Nomination, meetings: list[str], submissions: list[str]) -> list[dict[str, Any]]:
         """R4.4, R4.5: every step of the nomination from its records' own events, oldest
