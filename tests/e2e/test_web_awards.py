@@ -177,6 +177,12 @@ def test_r4_4_the_upper_union_follows_the_nomination_it_carried_from_its_awards_
     steps = page.locator("#steps").inner_text()
     assert "15/03/2026 · Đề nghị khen thưởng" in steps and "Huỳnh Văn Giàu" in steps
     readable(page.locator("main").inner_text())
+    # what CS-1 proposed to Càng Long, from the upper union's page: CS-1's committee meeting
+    menu(page, "Đơn vị cấp dưới", "upper")
+    follow(page, "#nominations-to-us a.proceedings-link", "proceedings")
+    meeting = page.locator("#steps li[data-event='SelectionMeeting.Held']").inner_text()
+    assert meeting.startswith("07/03/2026 · Họp bình xét") and "3 tán thành" in meeting
+    assert "Nguyễn Văn An" in meeting
     done(page)
 
 

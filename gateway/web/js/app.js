@@ -549,14 +549,14 @@ async function upperScreen() {
   const titles = await formTitles();
   const noms = await Promise.all(nominations.map(async (n) => [n.subject === "collective"
     ? await unionName(n.subject_id) : await personName(n.subject_id), titles[n.form] || n.form,
-  await unionName(n.union_id), badge(n.status)]));
+  await unionName(n.union_id), badge(n.status), awardsScreens.proceedingsLink(n.nomination_id)]));
   page(`${t("upper")} — ${ctx.union.name}`,
     h("div", { class: "card", id: "overdue" }, h("h2", {}, t("overdueReviews")),
       table([t("unit"), t("period"), t("dueOn"), t("status")], overdue.map((r) => [r.name, periodText(r.period), date(r.due_on), badge(r.status)]))),
     h("div", { class: "card", id: "submissions-to-us" }, h("h2", {}, t("proposedToUs")),
       table([t("unit"), t("year"), t("status")], subs)),
     h("div", { class: "card", id: "nominations-to-us" }, h("h2", {}, t("nominationsToUs")),
-      table([t("person"), t("form"), t("unit"), t("status")], noms)),
+      table([t("person"), t("form"), t("unit"), t("status"), t("grounds.proceedings")], noms)),
     form(t("classify"), [field("union_id", t("unit"), { type: "select",
       options: [["", t("choose")], ...unitsBelow.map((u) => [u.id, u.name])] }),
     field("year", t("year"), { type: "number", value: new Date().getFullYear() - 1 }),
