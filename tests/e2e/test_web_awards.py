@@ -127,6 +127,14 @@ def test_r4_4_r4_5_the_province_follows_a_nomination_step_by_step_from_the_award
     assert page.evaluate("location.hash") == f"#/proceedings/{ids['nominations'][1]}"
     assert "08/03/2026 · Trình hồ sơ" in page.locator("#steps").inner_text()
     assert "03/TTr-CĐCS" in page.locator("#steps").inner_text()
+    # in English too, with the same dd/mm/yyyy dates
+    page.click("#lang")
+    wait(page, "h2:has-text('Steps taken')")
+    assert "08/03/2026 · " in page.locator("#steps").inner_text()
+    assert page.locator("#nav details summary").first.inner_text() == "Movement"
+    readable(page.locator("main").inner_text())
+    shot(world, page, "awards-proceedings-en")
+    page.click("#lang")
     done(page)
 
 

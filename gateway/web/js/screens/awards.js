@@ -3,7 +3,7 @@
 // award decision rests on (#/cited/<award>). Reached by links from the award, dossier and
 // audit pages, for those who follow decisions: committees and auditors (see ``follows``).
 import { get } from "../api.js";
-import { eventName, t, term } from "../i18n.js";
+import { eventName, language, t, term } from "../i18n.js";
 import { badge, date, h, table } from "../ui.js";
 import { L, facts, listCard } from "./kit.js";
 
@@ -58,7 +58,7 @@ async function authorityText(shell, authority) {
   const position = term("positions", authority.position) ?? "";
   const body = term("bodyKinds", authority.kind) ?? "";
   const where = authority.union_id ? await shell.unionName(authority.union_id) : "";
-  return [position, body, where].filter(Boolean).join(" ");
+  return [position, body, where].filter(Boolean).join(language() === "en" ? ", " : " ");
 }
 
 async function actorText(shell, actor) {
