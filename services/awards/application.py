@@ -18,7 +18,7 @@ import base64
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -292,10 +292,70 @@ class Awards(KnownUnions, ServiceApplication):
                                 .where(SUBMISSIONS.c.union_id == str(n.union_id),
                                        SUBMISSIONS.c.year == n.year)
                                 .order_by(SUBMISSIONS.c.last_on)).scalars().all()
+        carried_on = [s for s in drafted if str(n.id) in self.submission(s).nomination_ids]
         return {"nomination_id": str(n.id), "union_id": str(n.union_id),
-                "meetings": list(meetings),
-                "submissions": [s for s in drafted
-                                if str(n.id) in self.submission(s).nomination_ids]}
+                "meetings": list(meetings), "submissions": carried_on,
+                "steps": self._steps(n, list(meetings), carried_on)}
+
+    # the events of a nomination's proceedings a person follows (documents attached are the
+    # dossier's contents, shown on its own page)
+    STEPS: ClassVar[dict[str, set[str]]] = {
+        "Attestation": {"Attested", "Reattested"}, "Nomination": {"Nominated", "Withdrawn"},
+        "SelectionMeeting": {"Held"}, "Submission": {"Drafted", "Submitted", "Returned"},
+        "Award": {"Decided", "Revoked"}}
+
+    def _steps(self, n: Nomination, meetings: list[str], submissions: list[str]) -> list[dict[str, Any]]:
+        """R4.4, R4.5: every step of the nomination from its records' own events, oldest
+        first: what was done, the date, who acted with which role, the decision record (the
+        authority, the reason, the number) and what the step held for this nomination (its
+        votes, the missing documents a dossier was returned for, the decision's number)."""
+        rules = self.rules.in_force(n.nominated_on)
+        criterion = rules["attestations"].get(n.subject)
+        records: list[tuple[str, Any]] = []
+        if criterion:
+            records.append(("attestation", Attestation.create_id(n.subject, n.subject_id, n.year,
+                                                                  criterion)))
+        records.append(("nomination", n.id))
+        records += [("meeting", m) for m in meetings] + [("submission", s) for s in submissions]
+        if n.award_id:
+            records.append(("award", n.award_id))
+        steps: list[dict[str, Any]] = []
+        for kind, record_id in records:
+            if kind == "attestation" and self.find(record_id, Attestation) is None:
+                continue
+            detail = self._step_detail(kind, str(record_id), str(n.id))
+            rounds, current = iter(detail.pop("rounds", [])), None
+            for event in self.history(record_id):
+                if event["event"] not in self.STEPS.get(event["record"], ()):
+                    continue
+                step = {"record": event["record"], "event": event["event"], "record_id": str(record_id),
+                        "on": event["on"], "actor": event["actor"], "decision": event["decision"],
+                        **detail}
+                if event["event"] == "Submitted":
+                    current = next(rounds, None)
+                if event["event"] in ("Submitted", "Returned"):
+                    step["round"] = current  # a return answers the round submitted before it
+                steps.append(step)
+        return sorted(steps, key=lambda s: str(s["on"] or ""))
+
+    def _step_detail(self, kind: str, record_id: str, nomination_id: str) -> dict[str, Any]:
+        if kind == "meeting":
+            meeting = self.find(UUID(record_id), SelectionMeeting)
+            if meeting is None:
+                return {}
+            return {"votes": meeting.votes.get(nomination_id, {}),
+                    "selected": meeting.selected(UUID(nomination_id)),
+                    "attended": len(meeting.attendees), "members": len(meeting.members),
+                    "minutes": meeting.minutes}
+        if kind == "submission":
+            s = self.submission(record_id)
+            return {"union_id": str(s.union_id), "to_union_id": str(s.to_union_id),
+                    "rounds": [{"number": r["number"], "submitted_on": r["submitted_on"],
+                                "returned": r["returned"]} for r in s.rounds]}
+        if kind == "award":
+            a = self.award(record_id)
+            return {"number": a.number, "form": a.form, "union_id": str(a.union_id)}
+        return {}
 
     @handles(commands.HoldSelection)
     def hold_selection(self, command: commands.HoldSelection) -> dict[str, Any]:

@@ -95,10 +95,22 @@ def shot(world: dict[str, Any], page: Any, name: str) -> None:
 
 
 def menu(page: Any, label: str, screen: str) -> None:
-    """Reaches a screen the way a person does: through the menu of the role."""
+    """Reaches a screen the way a person does: through the menu of the role, opening the
+    group the entry is under first."""
     page.evaluate("document.querySelector('main').removeAttribute('data-screen')")
-    page.click(f"#nav a:text-is('{label}')")
+    open_entry(page, f"a:text-is('{label}')").click()
     wait(page, f"main[data-screen={screen}]")
+
+
+def open_entry(page: Any, selector: str) -> Any:
+    """The menu's entry ``selector`` (within the menu) made visible: its group (a disclosure
+    menu) opened first."""
+    link = page.locator("#nav").locator(selector)
+    group = page.locator("#nav details", has=page.locator(selector))
+    if group.count() and group.get_attribute("open") is None:
+        group.locator("summary").click()
+    link.wait_for(state="visible")
+    return link
 
 
 def fill_date(page: Any, selector: str, iso: str) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import playwright.sync_api as playwright_api  # a pinned requirement: missing, the test fails
 import pytest
 
+from tests.e2e.test_web_screens import open_entry
 from tests.support.gateway_system import ADMIN_PASSWORD, PASSWORD, System, running, with_province
 from tests.support.infra import fresh_database, fresh_vhost
 
@@ -90,7 +91,7 @@ def test_r5_2_an_administrator_makes_a_user_resets_the_password_and_disables_the
     system: System = world["system"]
     w = world["w"]
     admin = signed_in(world, "admin", ADMIN_PASSWORD)
-    admin.click("nav a[href='#/users']")
+    open_entry(admin, "a[href='#/users']").click()
     wait(admin, "main[data-screen=users] #users")
     assert admin.locator("main h1").inner_text() == "Người dùng"
     assert admin.locator("#users a[data-user=d]").count() == 1

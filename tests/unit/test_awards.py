@@ -294,6 +294,19 @@ def test_r4_3_r4_4_r4_5_an_individual_from_grassroots_to_province_and_revoked(w:
                                     "in_force_from": "2024-05-29"}
     assert award["awardees"][0]["relies_on"] == [grassroots["award_id"]]
     assert w.awards.get_submission(submission)["status"] == "decided"
+    # the proceedings of the nomination the province decided on, step by step (R4.4, R4.5)
+    steps = w.awards.proceedings(to_tv["nomination_id"])["steps"]
+    assert [(s["record"], s["event"], s["on"]) for s in steps] == [
+        ("Attestation", "Attested", "2026-02-15"), ("Nomination", "Nominated", "2026-03-15"),
+        ("SelectionMeeting", "Held", "2026-03-16"), ("Submission", "Drafted", "2026-03-17"),
+        ("Submission", "Submitted", "2026-03-18"), ("Submission", "Returned", "2026-03-25"),
+        ("Submission", "Submitted", "2026-03-26"), ("Award", "Decided", "2026-04-10")]
+    assert steps[2]["votes"] == {"for": 1} and steps[2]["selected"] is True
+    assert steps[4]["round"]["returned"]["missing"] == ["recognition_decision"]
+    assert steps[5]["round"] == steps[4]["round"] and steps[6]["round"]["returned"] is None
+    assert steps[5]["decision"]["reason"].startswith("Bổ sung bản sao")
+    assert steps[-1]["number"] == "99/QĐ-LĐLĐ" and steps[-1]["actor"]["user_id"] == w.p("H")
+    assert steps[-1]["decision"]["authority"]["union_id"] == w.u("TV")
     # 5. the grassroots award is revoked later: the province's award that relied on it is listed
     with refused(w, "REVOCATION_GROUND_INVALID"):
         w.call("awards", "revoke_award", "A", grassroots["award_id"], "2026-05-01", "changed_mind",

@@ -8,9 +8,10 @@ import * as decisionScreens from "./screens/decisions.js";
 import * as registryScreens from "./screens/registry.js";
 import * as importScreens from "./screens/imports.js";
 import * as reviewsScreens from "./screens/reviews.js";
+import * as awardsScreens from "./screens/awards.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens, awardsScreens];
 import {
   badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,
 } from "./ui.js";
@@ -110,8 +111,21 @@ async function unionMembers(unionId) {
 
 // --- the shell ----------------------------------------------------------------------------
 
-function menu() {
-  const items = [["#/", "dashboard"]];
+// The menu's groups, in order, and the group of each entry (an entry a module adds that is
+// not listed here goes under the last group). A group a role has no entry in is not shown.
+const MENU_GROUPS = ["movement", "initiatives", "awards", "organisation", "administration"];
+const GROUP_OF = {
+  "#/upper": "movement", "#/movement": "movement", "#/reviews": "movement",
+  "#/classifications": "movement", "#/difficulties": "movement",
+  "#/ideas": "initiatives", "#/book": "initiatives", "#/register": "initiatives", "#/form": "initiatives",
+  "#/decisions": "initiatives", "#/replication": "initiatives",
+  "#/awards": "awards", "#/attest": "awards", "#/revoke": "awards", "#/audit": "awards",
+  "#/unions": "organisation", "#/people": "organisation",
+  "#/import": "administration", "#/users": "administration",
+};
+
+function menuItems() {
+  const items = [];
   if (ctx.union && grassroots() && role() !== "auditor") items.push(["#/ideas", "ideas"]);
   if (ctx.union && grassroots() && committee()) {
     items.push(["#/book", "book"], ["#/register", "register"], ["#/form", "formDesign"]);
@@ -120,11 +134,34 @@ function menu() {
   if (committee()) items.push(["#/awards", "awards"]);
   if (["auditor", "administrator"].includes(role())) items.push(["#/audit", "audit"]);
   for (const [href, label, visible] of MODULE_MENU) if (ctx.me && visible()) items.push([href, label]);
-  const nav = document.getElementById("nav");
+  return items;
+}
+
+// Closes every group of the menu but ``keep`` (one group open at a time).
+function closeGroups(keep = null) {
+  for (const group of document.querySelectorAll("#nav details[open]")) if (group !== keep) group.open = false;
+}
+
+function menu() {
+  const signedIn = Boolean(token() && ctx.me);
+  const here = location.hash.split("/").slice(0, 2).join("/");
+  const atHome = ["", "#/", "#"].includes(location.hash) || here === "#/dashboard";
   const text = (label) => (typeof label === "string" ? t(label) : label[language()] ?? label.vi);
-  nav.replaceChildren(...(token() && ctx.me ? items : []).map(([href, label]) =>
-    h("a", { href, class: location.hash.split("/").slice(0, 2).join("/") === href.replace(/\/$/, "/")
-      || (href === "#/" && ["", "#/", "#"].includes(location.hash)) ? "active" : null }, text(label))));
+  const link = (href, label) => h("a", { href, class: (href === "#/" ? atHome : here === href) ? "active" : null,
+    "aria-current": (href === "#/" ? atHome : here === href) ? "page" : null }, text(label));
+  const items = signedIn ? menuItems() : [];
+  const groups = MENU_GROUPS.map((group) => [group,
+    items.filter(([href]) => (GROUP_OF[href] || MENU_GROUPS.at(-1)) === group)]).filter(([, list]) => list.length);
+  const nav = document.getElementById("nav");
+  nav.replaceChildren(...(signedIn ? [link("#/", "dashboard"), ...groups.map(([group, list]) => {
+    const current = list.some(([href]) => href === here);
+    const details = h("details", { class: `menu-group${current ? " active" : ""}`, "data-group": group },
+      h("summary", {}, t(`menuGroups.${group}`)),
+      h("div", { class: "menu-items", role: "group", "aria-label": t(`menuGroups.${group}`) },
+        list.map(([href, label]) => link(href, label))));
+    details.addEventListener("toggle", () => { if (details.open) closeGroups(details); });
+    return details;
+  })] : []));
   document.getElementById("who").textContent = ctx.me && token()
     ? `${ctx.me.username} · ${t(`roles.${role()}`)}${ctx.union ? ` · ${ctx.union.code}` : ""}` : "";
   const out = document.getElementById("logout");
@@ -512,14 +549,14 @@ async function upperScreen() {
   const titles = await formTitles();
   const noms = await Promise.all(nominations.map(async (n) => [n.subject === "collective"
     ? await unionName(n.subject_id) : await personName(n.subject_id), titles[n.form] || n.form,
-  await unionName(n.union_id), badge(n.status)]));
+  await unionName(n.union_id), badge(n.status), awardsScreens.proceedingsLink(n.nomination_id)]));
   page(`${t("upper")} — ${ctx.union.name}`,
     h("div", { class: "card", id: "overdue" }, h("h2", {}, t("overdueReviews")),
       table([t("unit"), t("period"), t("dueOn"), t("status")], overdue.map((r) => [r.name, periodText(r.period), date(r.due_on), badge(r.status)]))),
     h("div", { class: "card", id: "submissions-to-us" }, h("h2", {}, t("proposedToUs")),
       table([t("unit"), t("year"), t("status")], subs)),
     h("div", { class: "card", id: "nominations-to-us" }, h("h2", {}, t("nominationsToUs")),
-      table([t("person"), t("form"), t("unit"), t("status")], noms)),
+      table([t("person"), t("form"), t("unit"), t("status"), t("grounds.proceedings")], noms)),
     form(t("classify"), [field("union_id", t("unit"), { type: "select",
       options: [["", t("choose")], ...unitsBelow.map((u) => [u.id, u.name])] }),
     field("year", t("year"), { type: "number", value: new Date().getFullYear() - 1 }),
@@ -620,14 +657,14 @@ async function awardsScreen() {
   }, { id: "decide" });
 
   const nominationRows = await Promise.all(ownNominations.map(async (n) => [await nominee(n),
-    formTitle[n.form] || n.form, n.year, badge(n.status)]));
+    formTitle[n.form] || n.form, n.year, badge(n.status), awardsScreens.proceedingsLink(n.nomination_id)]));
   const awardRows = awards.map((a) => [h("a", { href: `#/award/${a.award_id}` }, a.number), formName(formTitle, a.form),
     date(a.decided_on), badge(a.status || "decided")]);
   const submissionRows = await Promise.all(submissions.map(async (s) => [
     h("a", { href: `#/submission/${s.submission_id}` }, await unionName(s.to_union_id)), s.year, badge(s.status)]));
   page(`${t("awards")} — ${u.name}`,
     h("div", { class: "card", id: "nominations" }, h("h2", {}, t("nominations")),
-      table([t("person"), t("form"), t("year"), t("status")], nominationRows)),
+      table([t("person"), t("form"), t("year"), t("status"), t("grounds.proceedings")], nominationRows)),
     h("div", { class: "card", id: "submissions" }, h("h2", {}, t("submission")),
       table([t("unit"), t("year"), t("status")], submissionRows)),
     h("div", { class: "card", id: "awards" }, h("h2", {}, t("awardList")),
@@ -682,7 +719,8 @@ async function submissionScreen(id) {
   };
   page(`${t("submission")}: ${await unionName(s.union_id)} → ${await unionName(s.to_union_id)}`,
     h("div", { class: "card", id: "submission" }, h("p", {}, badge(s.status), ` ${t("year")} ${s.year} · ${date(s.drafted_on)}`),
-      h("ul", {}, nominations.map(([, text]) => h("li", {}, text))),
+      h("ul", {}, nominations.map(([nid, text]) => h("li", {}, text,
+        awardsScreens.follows(shell) ? [" · ", awardsScreens.proceedingsLink(nid)] : []))),
       h("button", { class: "secondary", onclick: letter }, t("submissionLetter"))),
     h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")),
       table([t("kind"), t("file"), "SHA-256"], s.documents.map((d) => [t(`kindOf.${d.kind}`), d.filename,
@@ -700,13 +738,16 @@ async function awardScreen(id) {
     const doc = await get("awards", method, method === "render-decision" ? { award_id: id, place: "Trà Vinh" } : { award_id: id });
     download(doc.filename, doc.media_type, doc.content_base64);
   };
+  const follows = awardsScreens.follows(shell);
   const awardees = await Promise.all(a.awardees.map(async (x) => [x.subject === "individual"
-    ? await personName(x.subject_id) : await unionName(x.subject_id), x.achievement, badge(x.status)]));
+    ? await personName(x.subject_id) : await unionName(x.subject_id), x.achievement, badge(x.status),
+  ...(follows ? [x.nomination_id ? awardsScreens.proceedingsLink(x.nomination_id) : ""] : [])]));
   const titles = await formTitles();
   page(`${t("decision")} ${a.number}`,
     h("div", { class: "card", id: "award" }, h("p", {}, `${await unionName(a.union_id)} · ${date(a.decided_on)} · `
       + `${formName(titles, a.form)}`),
-      table([t("person"), t("achievement"), t("status")], awardees),
+      table([t("person"), t("achievement"), t("status"), ...(follows ? [t("grounds.proceedings")] : [])], awardees),
+      follows ? h("p", {}, awardsScreens.citedLink(id)) : null,
       h("div", { class: "actions" },
         h("button", { id: "print-decision", onclick: file("render-decision") }, t("printDecision")),
         h("button", { class: "secondary", onclick: file("render-award-list") }, t("printList")))));
@@ -717,12 +758,13 @@ async function awardScreen(id) {
 async function auditListScreen() {
   const [awards, titles] = await Promise.all([get("awards", "awards", {}), formTitles()]);
   const rows = await Promise.all(awards.map(async (a) => [h("a", { href: `#/audit/${a.award_id}` }, a.number),
-    formName(titles, a.form), await unionName(a.union_id), date(a.decided_on)]));
+    formName(titles, a.form), await unionName(a.union_id), date(a.decided_on),
+    h("a", { href: `#/award/${a.award_id}` }, t("grounds.openAward"))]));
   page(t("audit"), form(t("auditIt"), [field("record_id", t("recordId"))], async (v) => {
     location.hash = `#/audit/${v.record_id}`;
   }, { button: t("show"), id: "audit-open" }),
   h("div", { class: "card", id: "decisions" }, h("h2", {}, t("awardList")),
-    table([t("number"), t("form"), t("unit"), t("date")], rows)));
+    table([t("number"), t("form"), t("unit"), t("date"), t("decision")], rows)));
 }
 
 async function auditScreen(id) {
@@ -793,6 +835,15 @@ window.addEventListener("DOMContentLoaded", () => {
   });
   document.getElementById("menu-toggle").addEventListener("click", () =>
     document.getElementById("nav").classList.toggle("open"));
+  // An open group of the menu closes on Escape (focus back on its title) and on a click
+  // elsewhere; following one of its links closes it too (the route redraws the menu).
+  document.addEventListener("keydown", (e) => {
+    const open = document.querySelector("#nav details[open]");
+    if (e.key === "Escape" && open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", (e) => {
+    if (!e.target.closest("#nav details") || e.target.closest("#nav a")) closeGroups();
+  });
   route();
 });
 
