@@ -353,7 +353,7 @@ class Awards(KnownUnions, ServiceApplication):
                     "rounds": [{"number": r["number"], "submitted_on": r["submitted_on"],
                                 "returned": r["returned"]} for r in s.rounds]}
         if kind == "award":
-            a = self.award(record_id)
+            a = self.award(UUID(record_id))
             return {"number": a.number, "form": a.form, "union_id": str(a.union_id)}
         return {}
 
