@@ -31,6 +31,9 @@ from tests.support.gateway_system import PASSWORD, System, running, with_provinc
 from tests.support.infra import fresh_database, fresh_vhost
 from tests.support.processes import eventually
 
+# Playwright's assertions wait as long as its other waits: the machine may be loaded.
+playwright_api.expect.set_options(timeout=30_000)
+
 pytestmark = [pytest.mark.e2e, pytest.mark.system, pytest.mark.bus, pytest.mark.postgres]
 
 CHROMIUM = os.environ.get("EMU_CHROMIUM", "/usr/bin/chromium")

@@ -21,6 +21,7 @@ from typing import Any
 
 import playwright.sync_api as playwright_api
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_web import CHROMIUM, LAPTOP, done, go, submit, wait
 from tests.support.awards_world import FIELDS, MARKS, movement_year
@@ -125,8 +126,7 @@ def fill_date(page: Any, selector: str, iso: str) -> None:
 def error_beside(page: Any, form: str, name: str) -> str:
     slot = page.locator(f'#{form} .row[data-field="{name}"] .field-error')
     slot.wait_for()
-    page.wait_for_function(f"document.querySelector('#{form} .row[data-field=\"{name}\"] .field-error')"
-                           ".textContent.length > 0")
+    expect(slot).not_to_have_text("")
     return str(slot.inner_text())
 
 
@@ -408,8 +408,7 @@ def test_r4_1_r4_2_attestations_make_the_criteria_met(world: dict[str, Any]) -> 
     assert error_beside(page, "attest", "evidence")
     page.fill("#attest #f-evidence", "xac-nhan-chi-bo.pdf")
     submit(page, "attest")
-    page.wait_for_function("document.querySelector('#criteria [data-criterion=\"compliance\"]')"
-                           "?.textContent === 'Đạt'")
+    expect(page.locator('#criteria [data-criterion="compliance"]')).to_have_text("Đạt")
     shot(world, page, "r4-2-attested")
     criteria = system.call("a", "awards", "evaluate", "individual", d, 2025)["criteria"]
     assert next(c for c in criteria if c["code"] == "compliance")["met"] is True
@@ -422,8 +421,7 @@ def test_r4_1_r4_2_attestations_make_the_criteria_met(world: dict[str, Any]) -> 
     fill_date(upper, "#attest #f-attested_on", "2026-02-16")
     upper.fill("#attest #f-evidence", "bien-ban-kiem-tra.pdf")
     submit(upper, "attest")
-    upper.wait_for_function("document.querySelector('#criteria [data-criterion=\"unity_and_compliance\"]')"
-                            "?.textContent === 'Đạt'")
+    expect(upper.locator('#criteria [data-criterion="unity_and_compliance"]')).to_have_text("Đạt")
     shot(world, upper, "r4-1-attested-collective")
     criteria = system.call("g", "awards", "evaluate", "collective", cs1, 2025)["criteria"]
     assert next(c for c in criteria if c["code"] == "unity_and_compliance")["met"] is True

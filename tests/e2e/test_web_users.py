@@ -18,6 +18,7 @@ from typing import Any
 
 import playwright.sync_api as playwright_api  # a pinned requirement: missing, the test fails
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_web_screens import open_entry
 from tests.support.gateway_system import ADMIN_PASSWORD, PASSWORD, System, running, with_province
@@ -99,7 +100,7 @@ def test_r5_2_an_administrator_makes_a_user_resets_the_password_and_disables_the
     admin.fill("#user-search input[name=q]", "thach")
     admin.click("#user-search button[type=submit]")
     wait(admin, "main[data-screen=users] #users")
-    admin.wait_for_function("document.querySelectorAll('#users a[data-user]').length === 1")
+    expect(admin.locator('#users a[data-user]')).to_have_count(1)
     assert admin.locator("#users").inner_text().count("Thạch Thị Sa Rai") == 1
     shot(world, admin, "users-01-list")
 
@@ -111,7 +112,7 @@ def test_r5_2_an_administrator_makes_a_user_resets_the_password_and_disables_the
     admin.select_option("#new-user #f-union_id", w.unions["CS-2"])
     admin.fill("#f-person-q", "do thi kieu")
     admin.click("#new-user [data-field=person_id] button")
-    admin.wait_for_function("document.querySelector('#f-person_id').options.length > 1")
+    expect(admin.locator("#f-person_id option").nth(1)).to_be_attached()
     admin.click("#new-user button[type=submit]")  # refused beside the field, in Vietnamese
     wait(admin, "#new-user .row.invalid[data-field=password]")
     assert admin.locator("#new-user [data-field=password] .field-error").inner_text() == \
@@ -126,12 +127,12 @@ def test_r5_2_an_administrator_makes_a_user_resets_the_password_and_disables_the
     admin.select_option("#grant #f-role", "official")
     admin.select_option("#grant #f-union_id", w.unions["CS-2"])
     admin.click("#grant button[type=submit]")
-    admin.wait_for_function("document.querySelectorAll('#roles [data-remove]').length === 2")
+    expect(admin.locator('#roles [data-remove]')).to_have_count(2)
     assert "Cán bộ công đoàn — Công đoàn cơ sở Bệnh viện huyện Càng Long" in \
         admin.locator("#roles").inner_text()
     shot(world, admin, "users-02-user")
     admin.click(f"#roles [data-remove='official:{w.unions['CS-2']}']")
-    admin.wait_for_function("document.querySelectorAll('#roles [data-remove]').length === 1")
+    expect(admin.locator('#roles [data-remove]')).to_have_count(1)
     admin.click("#roles [data-remove]")  # the last role: refused, with the reason
     wait(admin, "#user-message .form-error")
     assert admin.locator("#user-message").inner_text().startswith(

@@ -27,6 +27,7 @@ from typing import Any
 
 import playwright.sync_api as playwright_api
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_web import CHROMIUM, done, go, submit, wait
 from tests.e2e.test_web_screens import error_beside, fill_date, menu, open_as, saved
@@ -368,8 +369,7 @@ def test_r3_2_to_r3_7_r4_2_the_grassroots_committee_registers_recognises_refuses
     fill_date(page, "#attest #f-attested_on", "2026-02-15")
     page.fill("#attest #f-evidence", "xac-nhan-chi-bo.pdf")
     submit(page, "attest")
-    page.wait_for_function("document.querySelector('#criteria [data-criterion=\"compliance\"]')"
-                           "?.textContent === 'Đạt'")
+    expect(page.locator('#criteria [data-criterion="compliance"]')).to_have_text("Đạt")
     done(page)
 
 
@@ -438,8 +438,7 @@ def test_r3_6_r2_6_r4_1_the_upper_union_recognises_proposes_classifies_and_attes
     fill_date(page, "#attest #f-attested_on", "2026-02-16")
     page.fill("#attest #f-evidence", "bien-ban-kiem-tra.pdf")
     submit(page, "attest")
-    page.wait_for_function("document.querySelector('#criteria [data-criterion=\"unity_and_compliance\"]')"
-                           "?.textContent === 'Đạt'")
+    expect(page.locator('#criteria [data-criterion="unity_and_compliance"]')).to_have_text("Đạt")
     shot(world, page, "r4-1-upper-attested")
     done(page)
 
