@@ -31,7 +31,7 @@ AUDIT_SERVICE = "audit"  # served by the gateway itself, over the services' audi
 # What stays inside the system: the log and positions (relays, consumers), liveness (the
 # gateway's own /ready), record versions (the gateway's ETags) and what the audit trail
 # follows through each service's records (the gateway's own audit functions).
-INTERNAL = {"notifications", "processed", "registry_position", "known_union", "health", "version",
+INTERNAL = {"notifications", "processed", "known_union", "health", "version",
             "trail_links"}
 
 

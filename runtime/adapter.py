@@ -36,7 +36,7 @@ from nameko.containers import WorkerContext
 from nameko.exceptions import ContainerBeingKilled, IncorrectSignature
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
-from nameko.rpc import Rpc, ServiceProxy
+from nameko.rpc import Rpc, RpcProxy, ServiceProxy
 
 import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
 from runtime import observability
@@ -215,13 +215,28 @@ def entrypoints(service_class: type) -> type:
     (``runtime.commands.handles``): ``rpc`` for a command, ``query`` for a query, named as
     the method, with the declaration's fields as its signature, so nameko refuses a call that
     does not fit it and the gateway's catalogue reads it. Its answer travels in wire form
-    (ids as text). An entrypoint the class writes itself is kept."""
+    (ids as text). An entrypoint the class writes itself is kept.
+
+    For each upstream named in the class's ``consumes``, it also gives the class an RPC proxy
+    of that service (named as it) and the consumer ``on_<upstream>_event`` of its published
+    events, which hands each message to the application's inbox (``receive``)."""
     application_class = service_class.app.application_class  # type: ignore[attr-defined]
     for method, declaration in declared(application_class).items():
         if method not in vars(service_class):
             handler = getattr(application_class, method)
             setattr(service_class, method, _entrypoint(method, declaration, handler))
+    for source in getattr(service_class, "consumes", ()):
+        setattr(service_class, source, RpcProxy(source))
+        setattr(service_class, f"on_{source}_event", _consumer(source))
     return service_class
+
+
+def _consumer(source: str) -> Any:
+    def consumer(self: Any, message: Any) -> str:
+        return receive(self.app, source, getattr(self, source), message)
+
+    consumer.__name__ = consumer.__qualname__ = f"on_{source}_event"
+    return consume_events(source)(consumer)
 
 
 def _entrypoint(method: str, declaration: type, handler: Callable[..., Any]) -> Any:
@@ -374,6 +389,7 @@ class EventSourcedService:
 
     name: str
     app: Any
+    consumes: tuple[str, ...] = ()  # the upstreams whose published events it keeps (entrypoints)
     context = ActorContextProvider()
     observed = CommandMetrics()
 

@@ -4,17 +4,7 @@ the registry's events its authority is judged by."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from nameko.rpc import RpcProxy
-
-from runtime.adapter import (
-    ApplicationProvider,
-    EventSourcedService,
-    consume_events,
-    entrypoints,
-    receive,
-)
+from runtime.adapter import ApplicationProvider, EventSourcedService, entrypoints
 from services.initiatives.application import Initiatives
 
 
@@ -22,11 +12,7 @@ from services.initiatives.application import Initiatives
 class InitiativesService(EventSourcedService):
     name = "initiatives"
     app = ApplicationProvider(Initiatives)
-    registry = RpcProxy("registry")
-
-    @consume_events("registry")
-    def on_registry_event(self, message: Any) -> str:
-        return receive(self.app, "registry", self.registry, message)
+    consumes = ("registry",)
 
 
 SERVICE = InitiativesService

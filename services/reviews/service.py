@@ -6,17 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import RpcProxy
 from nameko.timer import Timer
 
-from runtime.adapter import (
-    ApplicationProvider,
-    EventSourcedService,
-    consume_events,
-    entrypoints,
-    query,
-    receive,
-)
+from runtime.adapter import ApplicationProvider, EventSourcedService, entrypoints
 from runtime.config import Settings
 from services.reviews.application import Reviews
 
@@ -40,20 +32,11 @@ sweep = SweepTimer.decorator
 class ReviewsService(EventSourcedService):
     name = "reviews"
     app = ApplicationProvider(Reviews)
-    registry = RpcProxy("registry")
-
-    @consume_events("registry")
-    def on_registry_event(self, message: Any) -> str:
-        return receive(self.app, "registry", self.registry, message)
+    consumes = ("registry",)
 
     @sweep()
     def sweep_overdue(self) -> int:
         return self.app.flag_overdue()
-
-    @query
-    def registry_position(self) -> int | None:
-        """The registry's last log position whose facts this service has processed."""
-        return self.app.last_processed("registry")
 
 
 SERVICE = ReviewsService

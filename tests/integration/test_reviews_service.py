@@ -57,7 +57,7 @@ def sweeping(tmp_path: Path, amqp_uri: str, pg_url: str) -> Iterator[Processes]:
 def synced(system: Processes) -> None:
     """Waits until reviews has the registry's facts up to the registry's last change."""
     last = system.call("registry", "health")["last_notification"]
-    eventually(lambda: system.call("reviews", "registry_position") == last,
+    eventually(lambda: system.call("reviews", "processed", "registry") == last,
                what=f"reviews has the registry's facts up to {last}")
 
 

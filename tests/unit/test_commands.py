@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
+from unittest.mock import Mock
 from uuid import UUID, uuid4
 
 import pytest
 from nameko.exceptions import IncorrectSignature
+from nameko.rpc import RpcProxy
 
 from gateway.catalogue import _operation
-from runtime.adapter import ApplicationProvider, EventSourcedService, entrypoints
+from runtime.adapter import ApplicationProvider, EventSourcedService, entrypoints, upstream_sources
 from runtime.commands import Code, Command, Given, Query, Text, declared, decode, handles, method_name, wire
 from runtime.errors import InvalidInput
 from runtime.text import InvalidDate
@@ -124,6 +126,7 @@ def test_the_handler_takes_the_typed_value_or_the_wire_arguments() -> None:
 class PainterService(EventSourcedService):
     name = "painter"
     app = ApplicationProvider(Painter)
+    consumes = ("registry", "palette")
 
 
 def test_each_declaration_gets_an_entrypoint_with_its_signature() -> None:
@@ -137,6 +140,21 @@ def test_each_declaration_gets_an_entrypoint_with_its_signature() -> None:
     with pytest.raises(IncorrectSignature):
         command(service, str(union))
     assert getattr(query, "nameko_entrypoints", None)
+
+
+def test_r5_3_each_upstream_consumed_gets_a_consumer_and_a_proxy() -> None:
+    """A service names the upstreams it keeps facts of; each gets its inbox consumer (with
+    retries and parking) and the RPC proxy the inbox pulls missed events through."""
+    assert upstream_sources(PainterService) == ["palette", "registry"]
+    assert isinstance(vars(PainterService)["palette"], RpcProxy)
+    consumer = vars(PainterService)["on_registry_event"]
+    assert [e.source for e in consumer.nameko_entrypoints] == ["registry"]
+    received = []
+    service = PainterService()
+    service.app = Mock(receive=lambda source, message, pull: received.append((source, message)) or "ok")
+    service.registry = Mock()
+    assert consumer(service, {"position": 1}) == "ok"
+    assert received == [("registry", {"position": 1})]
 
 
 def test_the_catalogue_reads_the_declared_types_as_the_wire_kinds() -> None:
