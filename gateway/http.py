@@ -260,17 +260,27 @@ def _paginate(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
             "limit": limit}
 
 
-class Correlation:
-    """Pure ASGI: the request's correlation id (``X-Correlation-Id`` if the caller sent a sane
-    one, else a new one) in ``request.state``, and echoed on the response."""
+class HttpMiddleware:
+    """Pure ASGI middleware that sees HTTP requests only (lifespan and other scopes pass)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class Correlation(HttpMiddleware):
+    """Pure ASGI: the request's correlation id (``X-Correlation-Id`` if the caller sent a sane
+    one, else a new one) in ``request.state``, and echoed on the response."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = next((v.decode("latin-1") for k, v in scope["headers"]
                       if k == b"x-correlation-id"), "")
         correlation = given if 0 < len(given) <= 64 and given.isprintable() else str(uuid.uuid4())
@@ -285,18 +295,12 @@ class Correlation:
         await self.app(scope, receive, send_with_id)
 
 
-class Observed:
+class Observed(HttpMiddleware):
     """Pure ASGI, inside ``Correlation``: every request counted and timed by route template
     and status (issue 9), with the request's correlation id in force for what is logged
     while it is answered."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started, status = time.perf_counter(), 500
 
         async def send_observed(message: Message) -> None:
@@ -330,17 +334,11 @@ SECURITY_HEADERS = (
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Pure ASGI: the content security policy and the usual security headers on every answer;
     an answer that sets its own policy keeps it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         extra = [*SECURITY_HEADERS, *([HSTS] if scope.get("scheme") == "https" else [])]
 
         async def send_secured(message: Message) -> None:
