@@ -8,6 +8,8 @@ up to the province's Bằng khen for D (99/QĐ-LĐLĐ of 10/04/2026, after one d
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import shutil
@@ -17,10 +19,11 @@ from typing import Any
 
 import playwright.sync_api as playwright_api
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_web import CHROMIUM, LAPTOP, PHONE, done, wait
 from tests.e2e.test_web_screens import menu, open_entry
-from tests.support.awards_world import movement_year, to_the_province
+from tests.support.awards_world import movement_year, pdf, to_the_province
 from tests.support.gateway_system import PASSWORD, running, wait_caught_up, with_province
 from tests.support.infra import fresh_database, fresh_vhost
 
@@ -231,10 +234,79 @@ def test_r5_2_the_menu_groups_open_by_keyboard_and_show_each_role_its_own(
     assert page.locator("#nav details[open]").count() == 1  # one group open at a time
     done(page)
     auditor = open_as(world, "kiemtoan")
-    assert auditor.locator("#nav details summary").all_inner_texts() == ["Khen thưởng"]
+    assert auditor.locator("#nav details summary").all_inner_texts() == ["Kiểm tra, giám sát"]
     done(auditor)
     phone = open_as(world, "h", PHONE)
     phone.click("#menu-toggle")
     open_entry(phone, "a:text-is('Thi đua, khen thưởng')")
     shot(world, phone, "awards-menu-phone")
     done(phone)
+
+
+def test_r5_1_the_auditor_checks_every_store_keeps_a_checkpoint_and_compares_it(
+        world: dict[str, Any], tmp_path: Path) -> None:
+    """The integrity screen: each store's hash chain recomputed (all intact), a checkpoint
+    downloaded and compared again (the log still leads to it; an altered one does not), the
+    read models rebuilt aside and compared, and the award's record over time."""
+    system, ids = world["system"], world["ids"]
+    page = open_as(world, "kiemtoan")
+    menu(page, "Kiểm tra toàn vẹn dữ liệu", "integrity")
+    rows = page.locator("#chains tbody tr")
+    assert rows.count() == 4
+    assert page.locator("#chains [data-ok=true]").count() == 4, page.locator("#chains").inner_text()
+    awards_head = system.call("kiemtoan", "awards", "chain_checkpoint")
+    with page.expect_download() as download:
+        page.click("#chains button[data-store=awards]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    kept = json.loads(saved.read_text())
+    assert (kept["service"], kept["position"], kept["link"]) == (
+        "awards", awards_head["position"], awards_head["link"])
+    page.set_input_files("#checkpoint input[type=file]", str(saved))
+    page.click("#checkpoint button[type=submit]")
+    expect(page.locator("#checkpoint-result .ok")).to_contain_text("vẫn dẫn tới điểm kiểm tra")
+    # a checkpoint whose link is not the one the log leads to: the chain was rewritten
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({**kept, "link": "0" * 64}))
+    page.set_input_files("#checkpoint input[type=file]", str(forged))
+    page.click("#checkpoint button[type=submit]")
+    expect(page.locator("#checkpoint-result [data-ok=false]")).to_contain_text(
+        "không còn dẫn tới điểm kiểm tra")
+    # a file that is no checkpoint: refused beside the field, nothing asked of the stores
+    junk = tmp_path / "junk.json"
+    junk.write_text("{}")
+    page.set_input_files("#checkpoint input[type=file]", str(junk))
+    page.click("#checkpoint button[type=submit]")
+    expect(page.locator("#checkpoint .row[data-field=checkpoint] .field-error")).to_contain_text(
+        "không phải là điểm kiểm tra")
+    page.click("#replay-run")
+    expect(page.locator("#replay-result [data-ok]")).to_have_count(4, timeout=120_000)
+    replayed = page.locator("#replay-result")
+    assert replayed.locator("[data-ok=true]").count() == 4, replayed.inner_text()
+    award = ids["grassroots_award"]
+    page.select_option("#f-service", "awards")
+    page.fill("#f-aggregate_id", award)
+    page.click("#as-of button[type=submit]")
+    expect(page.locator("#as-of-result table").first).to_contain_text("Quyết định khen thưởng")
+    shot(world, page, "integrity")
+    readable(" ".join(page.locator(s).first.inner_text()
+                      for s in ("#chains", "#replay-result", "#as-of-result table")))
+    assert not page.errors, page.errors
+    done(page)
+
+
+def test_r4_4_a_dossier_document_comes_back_as_it_was_attached(
+        world: dict[str, Any], tmp_path: Path) -> None:
+    """The province's standing committee downloads a document of Càng Long's dossier, its
+    bytes checked against the hash recorded when it was attached."""
+    ids = world["ids"]
+    page = open_as(world, "h")
+    page.evaluate(f"location.hash = '#/submission/{ids['submissions'][1]}'")
+    wait(page, "main[data-screen=submission]")
+    with page.expect_download() as download:
+        page.click("#documents button:text-is('trich-bien-ban.pdf')")
+    saved = tmp_path / "minutes.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == base64.b64decode(pdf("Trích biên bản họp bình xét"))
+    assert not page.errors, page.errors
+    done(page)

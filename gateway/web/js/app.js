@@ -9,9 +9,11 @@ import * as registryScreens from "./screens/registry.js";
 import * as importScreens from "./screens/imports.js";
 import * as reviewsScreens from "./screens/reviews.js";
 import * as awardsScreens from "./screens/awards.js";
+import * as integrityScreens from "./screens/integrity.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens, awardsScreens];
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens, awardsScreens,
+  integrityScreens];
 import {
   badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,
 } from "./ui.js";
@@ -113,13 +115,14 @@ async function unionMembers(unionId) {
 
 // The menu's groups, in order, and the group of each entry (an entry a module adds that is
 // not listed here goes under the last group). A group a role has no entry in is not shown.
-const MENU_GROUPS = ["movement", "initiatives", "awards", "organisation", "administration"];
+const MENU_GROUPS = ["movement", "initiatives", "awards", "oversight", "organisation", "administration"];
 const GROUP_OF = {
   "#/upper": "movement", "#/movement": "movement", "#/reviews": "movement",
   "#/classifications": "movement", "#/difficulties": "movement",
   "#/ideas": "initiatives", "#/book": "initiatives", "#/register": "initiatives", "#/form": "initiatives",
   "#/decisions": "initiatives", "#/replication": "initiatives",
-  "#/awards": "awards", "#/attest": "awards", "#/revoke": "awards", "#/audit": "awards",
+  "#/awards": "awards", "#/attest": "awards", "#/revoke": "awards",
+  "#/audit": "oversight", "#/integrity": "oversight",
   "#/unions": "organisation", "#/people": "organisation",
   "#/import": "administration", "#/users": "administration",
 };
@@ -384,7 +387,26 @@ async function bookScreen() {
     t("registered"), t("decideBy"), t("decidedOn"), t("scope"), t("valueSaved")],
   book.entries.map((e) => [e.reference, h("a", { href: `#/initiative/${e.initiative_id}` }, e.name),
     e.authors.join("; "), statusLabel(e.status), date(e.registered_on), date(e.decide_by), date(e.decided_on),
-    e.scope ? t(e.scope) : "", money(e.value_saved_vnd)]))));
+    e.scope ? t(e.scope) : "", money(e.value_saved_vnd)]))),
+  await overdueCard(), await registrantsCard(new Date().getFullYear()));
+}
+
+// R3.7: registrations still undecided past their 3-month limit, oldest first.
+async function overdueCard() {
+  const late = await get("initiatives", "overdue", { union_id: ctx.union.id });
+  return h("div", { class: "card", id: "undecided" }, h("h2", {}, t("undecided")),
+    table([t("reference"), t("initiative"), t("registered"), t("decideBy"), t("daysOverdue")],
+      late.map((e) => [e.reference, h("a", { href: `#/initiative/${e.initiative_id}` }, e.name), date(e.registered_on),
+        date(e.decide_by), e.days_overdue]), t("noneUndecided")));
+}
+
+// R3.3: who registered this year — how many registrations count an official, a full-time
+// official, among their authors (those are registered with the union, not only by members).
+async function registrantsCard(year) {
+  const r = await get("initiatives", "registrants", { union_id: ctx.union.id, year });
+  return h("div", { class: "card", id: "registrants" }, h("h2", {}, `${t("registrants")} ${year}`),
+    table([t("registrantsKind"), t("count")], [[t("registeredTotal"), r.registered], [t("withOfficial"), r.with_official],
+      [t("withFullTimeOfficial"), r.with_full_time_official], [t("topicsRegistered"), r.topics]]));
 }
 
 async function currentForm() {
@@ -723,13 +745,25 @@ async function submissionScreen(id) {
         awardsScreens.follows(shell) ? [" · ", awardsScreens.proceedingsLink(nid)] : []))),
       h("button", { class: "secondary", onclick: letter }, t("submissionLetter"))),
     h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")),
-      table([t("kind"), t("file"), "SHA-256"], s.documents.map((d) => [t(`kindOf.${d.kind}`), d.filename,
+      table([t("kind"), t("file"), "SHA-256"], s.documents.map((d) => [t(`kindOf.${d.kind}`),
+        h("button", { class: "link", "data-sha256": d.sha256, onclick: () => storedDocument(d) }, d.filename),
         h("code", {}, String(d.sha256).slice(0, 16))]))),
     h("div", { class: "card", id: "dossier-check" }, h("h2", {}, t("missing")),
       check.missing.length ? h("ul", {}, check.missing.map((m) => h("li", { "data-item": m.item },
         t(`kindOf.${m.item}`))))
         : h("p", { class: "ok" }, t("complete"))),
     h("div", { class: "grid" }, sections));
+}
+
+// A document of a dossier as it was attached (R4.4): its bytes from the store, downloaded only
+// when their SHA-256 still matches the one recorded when it was attached.
+async function storedDocument(d) {
+  const stored = await get("awards", "get-document", { sha256: d.sha256 });
+  if (!stored.verified) {
+    alert(t("documentAltered"));
+    return;
+  }
+  download(d.filename, stored.media_type, stored.content_base64);
 }
 
 async function awardScreen(id) {

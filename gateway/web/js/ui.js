@@ -143,8 +143,9 @@ export class DateError extends Error {
 }
 
 // A form whose submit runs ``action(values, form)``; a refusal from the API shows its title
-// (in the interface's language) beside each field it names, or above the form.
-export function form(title, fields, action, { button = t("save"), id } = {}) {
+// (in the interface's language) beside each field it names, or above the form. ``saved`` is
+// what it says once done ("Đã lưu"); a form that only looks something up says nothing.
+export function form(title, fields, action, { button = t("save"), id, saved = t("saved") } = {}) {
   const message = h("div", { class: "form-message" });
   const el = h("form", { class: "card", novalidate: true, id }, title ? h("h2", {}, title) : null,
     message, fields, h("div", { class: "actions" }, h("button", { type: "submit" }, button)));
@@ -156,7 +157,7 @@ export function form(title, fields, action, { button = t("save"), id } = {}) {
     submit.disabled = true;
     try {
       await action(values(el), el);
-      message.replaceChildren(h("div", { class: "ok", role: "status" }, t("saved")));
+      if (saved) message.replaceChildren(h("div", { class: "ok", role: "status" }, saved));
     } catch (error) {
       showError(el, message, error);
     } finally {

@@ -2,7 +2,7 @@
 // kind, the grassroots committee's pledge (refused, with its reason, without the movement's
 // content), the half-year review with its self-inspection, the annual review with the rewards
 // given and proposed upward, and difficulties reported to the Policy–Law department.
-import { get } from "../api.js";
+import { ApiError, get } from "../api.js";
 import { h } from "../ui.js";
 import { L, POSITIONS, commandForm, facts, listCard, options, thisYear, vnDate } from "./kit.js";
 
@@ -108,6 +108,7 @@ async function reviewsScreen(shell, y) {
       [{ vi: "Kỳ", en: "Period" }, { vi: "Hạn", en: "Due" }, { vi: "Ngày tổ chức", en: "Held on" }, { vi: "Tình trạng", en: "Status" }],
       s.reviews.map((r) => [periodName(r.period), vnDate(r.due_on), vnDate(r.held_on || ""),
         h("span", { class: `badge ${r.status}`, "data-period": r.period }, L(REVIEW_STATUS[r.status] || r.status))])),
+    await ownClassification(shell, u, year),
     h("div", { class: "grid" },
       commandForm({ id: "half-year", title: { vi: "Sơ kết 6 tháng, tự kiểm tra (R2.4)", en: "Half-year review and self-inspection (R2.4)" },
         service: "reviews", command: "hold-half-year-review", fixed: { union_id: u.id }, done: refresh, fields: [
@@ -136,6 +137,25 @@ async function reviewsScreen(shell, y) {
 const GRADES = { vung_manh: { vi: "Công đoàn vững mạnh", en: "Strong" }, tot: { vi: "Hoàn thành tốt nhiệm vụ", en: "Good" },
   kha: { vi: "Khá", en: "Fair" }, trung_binh: { vi: "Trung bình", en: "Average" }, yeu: { vi: "Yếu", en: "Weak" } };
 const score = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("vi-VN"));
+
+// R2.6: how the upper union classified this union for the year, once it has.
+async function ownClassification(shell, u, year) {
+  let c = null;
+  try {
+    c = await get("reviews", "get-classification", { union_id: u.id, year });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  const grade = { vi: "Xếp loại", en: "Grade" };
+  return facts({ vi: `Kết quả xếp loại năm ${year}`, en: `Classification for ${year}` }, c ? [
+    [grade, h("span", { "data-grade": c.grade }, L(GRADES[c.grade] || c.grade))],
+    [{ vi: "Cấp trên xếp loại", en: "Classified by" }, await shell.unionName(c.upper_union_id)],
+    [{ vi: "Ngày xếp loại", en: "Classified on" }, vnDate(c.classified_on)],
+    [{ vi: "Điểm tự chấm", en: "Self-assessed score" }, score(c.self_score)],
+    [{ vi: "Điểm cấp trên thẩm định", en: "Appraised score" }, score(c.appraised_score)],
+    c.findings.length ? [{ vi: "Nhận xét", en: "Findings" }, c.findings.join("; ")] : null,
+  ] : [[grade, L({ vi: "Cấp trên chưa xếp loại", en: "Not yet classified by the upper union" })]], { id: "own-classification" });
+}
 
 async function classificationsScreen(shell, y) {
   const u = shell.ctx.union, year = Number(y) || thisYear() - 1;

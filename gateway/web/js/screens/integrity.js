@@ -1,0 +1,167 @@
+// An auditor's checks of the stores themselves (R5.1), beside the audit of one decision:
+// each service's hash chain recomputed over its whole log; its head kept outside the system
+// as a checkpoint file and compared with the log later (a chain rewritten whole no longer
+// leads to it); every read model rebuilt aside from the log and compared row by row; and one
+// record as it stood on a date (#/integrity).
+import { ApiError, get } from "../api.js";
+import { eventName, term } from "../i18n.js";
+import { date, download, field, form, h, table, today } from "../ui.js";
+import { L } from "./kit.js";
+
+const STORES = ["registry", "initiatives", "reviews", "awards"];
+const W = {
+  title: { vi: "Kiểm tra toàn vẹn dữ liệu", en: "Integrity of the records" },
+  store: { vi: "Kho dữ liệu", en: "Store" },
+  checked: { vi: "Số sự kiện đã kiểm", en: "Events checked" },
+  result: { vi: "Kết quả", en: "Result" },
+  intact: { vi: "Nguyên vẹn", en: "Intact" },
+  keep: { vi: "Tải điểm kiểm tra", en: "Download a checkpoint" },
+  chains: { vi: "Chuỗi băm của từng kho (R5.1)", en: "Each store's hash chain (R5.1)" },
+  chainsHint: { vi: "Mỗi sự kiện được nối với sự kiện trước bằng mã băm: sửa, xóa hay chèn một sự kiện đều làm đứt chuỗi. "
+    + "Tải điểm kiểm tra về và cất giữ ngoài hệ thống; lần sau, đối chiếu để biết chuỗi có bị viết lại từ đầu hay không.",
+  en: "Each event is linked to the one before by a hash: altering, removing or inserting an event breaks the chain. "
+    + "Download a checkpoint and keep it outside the system; compare with it later to know whether the chain was rewritten whole." },
+  compare: { vi: "Đối chiếu với điểm kiểm tra đã lưu", en: "Compare with a saved checkpoint" },
+  compareButton: { vi: "Đối chiếu", en: "Compare" },
+  file: { vi: "Tệp điểm kiểm tra (.json)", en: "Checkpoint file (.json)" },
+  notCheckpoint: { vi: "Tệp này không phải là điểm kiểm tra tải từ trang này.", en: "This file is not a checkpoint downloaded from this page." },
+  leads: (c) => ({ vi: `Kho “${c.store}” vẫn dẫn tới điểm kiểm tra lấy ngày ${c.taken}: ${c.position} sự kiện, không sự kiện nào bị sửa, xóa hay chèn.`,
+    en: `The store “${c.store}” still leads to the checkpoint taken on ${c.taken}: ${c.position} events, none altered, removed or inserted.` }),
+  replay: { vi: "Dựng lại sổ sách từ nhật ký sự kiện", en: "Rebuild the books from the event log" },
+  replayHint: { vi: "Mọi bảng tra cứu được dựng lại riêng từ nhật ký rồi so từng dòng với bảng đang dùng.",
+    en: "Every lookup table is rebuilt aside from the log and compared row by row with the one in use." },
+  replayRun: { vi: "Dựng lại và so sánh", en: "Rebuild and compare" },
+  replayed: { vi: "Số sự kiện dựng lại", en: "Events replayed" },
+  rows: { vi: "Số dòng", en: "Rows" },
+  same: { vi: "Khớp hoàn toàn", en: "Identical" },
+  differ: (n) => ({ vi: `${n} bảng khác biệt`, en: `${n} table(s) differ` }),
+  notChecked: { vi: "Chưa kiểm được", en: "Not checked" },
+  asOf: { vi: "Một hồ sơ qua thời gian", en: "A record over time" },
+  events: { vi: "Các sự kiện của hồ sơ", en: "The record's events" },
+  versionNo: { vi: "Phiên bản", en: "Version" },
+  event: { vi: "Sự kiện", en: "Event" },
+  recordedAt: { vi: "Ghi vào sổ lúc", en: "Recorded at" },
+  record: { vi: "Mã hồ sơ", en: "Record id" },
+  on: { vi: "Ngày hiệu lực", en: "Effective on" },
+  field: { vi: "Trường dữ liệu", en: "Field" },
+  value: { vi: "Giá trị", en: "Value" },
+  version: (v, d) => ({ vi: `Phiên bản ${v} của hồ sơ, như ngày ${d}`, en: `Version ${v} of the record, as on ${d}` }),
+};
+const BREAKS = {
+  altered: { vi: "sự kiện bị sửa", en: "an event was altered" },
+  removed: { vi: "sự kiện bị xóa", en: "an event was removed" },
+  inserted: { vi: "sự kiện bị chèn thêm", en: "an event was inserted" },
+  truncated: { vi: "nhật ký bị cắt ngắn", en: "the log was cut short" },
+  checkpoint_mismatch: { vi: "không còn dẫn tới điểm kiểm tra", en: "no longer leads to the checkpoint" },
+};
+
+const storeName = (service) => term("stores", service) ?? service;
+
+function verdict(report) {
+  if (report.ok) return h("span", { class: "badge awarded", "data-ok": "true" }, L(W.intact));
+  const found = report.break || {};
+  const what = L(BREAKS[found.kind] || { vi: "chuỗi bị đứt", en: "the chain is broken" });
+  return h("span", { class: "badge revoked", "data-ok": "false" },
+    L({ vi: `Bị thay đổi: ${what} tại vị trí ${found.position ?? "?"}`, en: `Changed: ${what} at position ${found.position ?? "?"}` }));
+}
+
+// The checkpoint as a file the auditor keeps: which store, the head's position and link, when.
+async function keepCheckpoint(service) {
+  const head = await get(service, "chain-checkpoint", {});
+  const content = JSON.stringify({ kind: "emulation.chain_checkpoint", service, ...head, taken_on: today() }, null, 2);
+  download(`diem-kiem-tra-${service}-${today()}.json`, "application/json", btoa(content));
+}
+
+function readCheckpoint(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      try {
+        const c = JSON.parse(String(reader.result));
+        if (c.kind !== "emulation.chain_checkpoint" || !STORES.includes(c.service)) throw new Error("kind");
+        resolve(c);
+      } catch {
+        reject(new ApiError(422, { title: L(W.notCheckpoint), detail: L(W.notCheckpoint), field: "checkpoint" }));
+      }
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(file);
+  });
+}
+
+async function chainsCard() {
+  const reports = await Promise.all(STORES.map((service) => get(service, "verify-chain", {})));
+  return h("div", { class: "card", id: "chains" }, h("h2", {}, L(W.chains)), h("p", { class: "muted" }, L(W.chainsHint)),
+    table([L(W.store), L(W.checked), L(W.result), ""], STORES.map((service, i) => [
+      storeName(service), reports[i].checked.toLocaleString("vi-VN"), verdict(reports[i]),
+      h("button", { class: "secondary", "data-store": service, onclick: () => keepCheckpoint(service) }, L(W.keep))])));
+}
+
+function compareForm() {
+  const result = h("div", { id: "checkpoint-result", role: "status" });
+  const el = form(L(W.compare), [field("checkpoint", L(W.file), { type: "file", accept: "application/json,.json" })],
+    async (_values, el) => {
+      const file = el.querySelector("input[type=file]").files[0];
+      if (!file) throw new ApiError(422, { title: L(W.notCheckpoint), field: "checkpoint" });
+      const c = await readCheckpoint(file);
+      const report = await get(c.service, "verify-chain", { position: c.position, link: c.link });
+      result.replaceChildren(report.ok
+        ? h("p", { class: "ok" }, L(W.leads({ store: storeName(c.service), taken: date(c.taken_on),
+          position: c.position.toLocaleString("vi-VN") })))
+        : h("p", {}, `${storeName(c.service)}: `, verdict(report)));
+    }, { id: "checkpoint", button: L(W.compareButton), saved: null });
+  el.append(result);  // below the button
+  return el;
+}
+
+function replayCard() {
+  const out = h("div", { id: "replay-result" });
+  const run = async (event) => {
+    event.target.disabled = true;
+    try {
+      const reports = [];
+      for (const service of STORES) reports.push(await get(service, "replay-check", {}));
+      out.replaceChildren(table([L(W.store), L(W.replayed), L(W.rows), L(W.result)], STORES.map((service, i) => {
+        const r = reports[i];
+        const tables = Object.keys(r.differences || {}).length;
+        const rows = Object.values(r.rows || {}).reduce((a, b) => a + b, 0);
+        const unchecked = Object.keys(r.not_checked || {}).length;
+        return [storeName(service), r.replayed.toLocaleString("vi-VN"), rows.toLocaleString("vi-VN"),
+          h("span", { class: `badge ${r.ok ? "awarded" : "revoked"}`, "data-store": service, "data-ok": String(r.ok) },
+            r.ok ? L(W.same) : unchecked ? L(W.notChecked) : L(W.differ(tables)))];
+      })));
+    } finally {
+      event.target.disabled = false;
+    }
+  };
+  return h("div", { class: "card", id: "replay" }, h("h2", {}, L(W.replay)), h("p", { class: "muted" }, L(W.replayHint)),
+    h("button", { id: "replay-run", onclick: run }, L(W.replayRun)), out);
+}
+
+function asOfForm() {
+  const shown = h("div", { id: "as-of-result" });
+  const el = form(L(W.asOf), [
+    field("service", L(W.store), { type: "select", options: STORES.map((s) => [s, storeName(s)]) }),
+    field("aggregate_id", L(W.record)), field("on", L(W.on), { type: "date", value: today() })],
+  async (v) => {
+    const [events, record] = await Promise.all([get(v.service, "history", { aggregate_id: v.aggregate_id }),
+      get(v.service, "state-as-of", { aggregate_id: v.aggregate_id, on: v.on })]);
+    const rows = Object.entries(record.state || {}).map(([k, value]) => [h("code", {}, k), h("code", {}, JSON.stringify(value))]);
+    shown.replaceChildren(
+      h("h3", {}, L(W.events)),
+      table([L(W.versionNo), L(W.event), L(W.on), L(W.recordedAt)], events.map((e) => [String(e.version),
+        eventName(e.record, e.event), date(e.on), date(e.recorded_at)])),
+      h("h3", {}, L(W.version(record.version ?? "?", date(v.on)))), table([L(W.field), L(W.value)], rows));
+  }, { id: "as-of", button: L({ vi: "Xem", en: "Show" }), saved: null });
+  el.append(shown);
+  return el;
+}
+
+async function integrityScreen(shell) {
+  shell.page(L(W.title), await chainsCard(), h("div", { class: "grid" }, compareForm(), asOfForm()), replayCard());
+}
+
+export function register(shell) {
+  shell.route(/^#\/integrity$/, () => integrityScreen(shell));
+  shell.menuItem("#/integrity", W.title, () => ["auditor", "administrator"].includes(shell.role()));
+}
