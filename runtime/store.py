@@ -685,5 +685,9 @@ def business_date(event: object) -> str | None:
 
 
 def _plain(value: Any) -> Any:
-    """A record's state or history as JSON carries it (ids, dates, enums as text)."""
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    """A record's state or history as JSON carries it (ids, dates, enums as text; a value
+    object as its ``to_dict()``)."""
+    def plain(item: Any) -> Any:
+        return item.to_dict() if hasattr(item, "to_dict") else str(item)
+
+    return json.loads(json.dumps(value, default=plain, ensure_ascii=False))

@@ -280,8 +280,7 @@ class Initiatives(KnownUnions, ServiceApplication):
         rules = self.rules.in_force(day)
         criteria = rules["criteria"]
         initiative.check_evaluation(day, scores, votes, criteria)
-        if initiative.council and acting_user() not in \
-                {m["person_id"] for m in initiative.council["members"]}:
+        if initiative.council and acting_user() not in initiative.council.member_ids:
             raise NoAuthority("only a member of the evaluation council records its evaluation",
                               {"actor": acting_user()})
         cast_votes = {str(k): parse_choice(Vote, v, "vote").value for k, v in votes.items()}
@@ -291,7 +290,7 @@ class Initiatives(KnownUnions, ServiceApplication):
                             votes=cast_votes, averages=averages,
                             minutes=command.minutes)
         self.save(initiative)
-        return dict(initiative.evaluation or {})
+        return initiative.evaluation.to_dict() if initiative.evaluation else {}
 
     @handles(commands.AcceptTopic)
     def accept_topic(self, command: commands.AcceptTopic) -> None:
@@ -538,8 +537,10 @@ class Initiatives(KnownUnions, ServiceApplication):
                 "kind": i.kind, "name": i.name, "fields": i.fields, "form_version": i.form_version,
                 "authors": i.authors, "registered_on": i.registered_on.isoformat(),
                 "decide_by": i.decide_by.isoformat(), "status": str(i.status),
-                "idea_id": str(i.idea_id) if i.idea_id else None, "council": i.council,
-                "evaluation": i.evaluation, "acceptance": i.acceptance,
+                "idea_id": str(i.idea_id) if i.idea_id else None,
+                "council": i.council.to_dict() if i.council else None,
+                "evaluation": i.evaluation.to_dict() if i.evaluation else None,
+                "acceptance": i.acceptance,
                 "recognitions": i.recognitions, "proposal": i.proposal,
                 "applications": i.applications, "adopted_by": i.adopted_by,
                 "value_saved_vnd": sum(a["value_saved_vnd"] for a in i.applications)}

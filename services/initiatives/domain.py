@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -370,6 +371,57 @@ def clean_authors(authors: object) -> list[tuple[UUID, Decimal]]:
 
 # --- initiatives and topics (R3.2–R3.8) ------------------------------------------------------
 
+@dataclass(frozen=True)
+class Council:
+    """R3.7: the evaluation council as constituted: its members (a union representative among
+    them), the day, and the decision that constituted it."""
+
+    members: tuple[Mapping[str, Any], ...]
+    on: date
+    decision: Mapping[str, Any]
+
+    @property
+    def member_ids(self) -> frozenset[str]:
+        return frozenset(str(m["person_id"]) for m in self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"members": [dict(m) for m in self.members], "on": self.on.isoformat(),
+                "decision": dict(self.decision)}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """R3.7: the council's marks by member and criterion, its vote, and the averages."""
+
+    on: date
+    scores: Mapping[str, Mapping[str, float]]
+    votes: Mapping[str, str]
+    averages: Mapping[str, float]
+    council_size: int
+    minutes: str | None
+
+    @property
+    def tally(self) -> dict[str, int]:
+        return {v.value: sum(1 for x in self.votes.values() if x == v.value) for v in Vote}
+
+    @property
+    def votes_for(self) -> int:
+        return self.tally[Vote.FOR.value]
+
+    def reaches(self, majority: Mapping[str, int]) -> bool:
+        """R3.4: at least ``numerator/denominator`` of the whole council voted for."""
+        return self.votes_for * majority["denominator"] >= self.council_size * majority["numerator"]
+
+    def failed(self, criteria: Sequence[Mapping[str, Any]]) -> list[str]:
+        """The criteria whose average mark is below their pass mark."""
+        return [c["code"] for c in criteria if self.averages.get(c["code"], 0) < c["pass"]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"on": self.on.isoformat(), "scores": {k: dict(v) for k, v in self.scores.items()},
+                "votes": dict(self.votes), "tally": self.tally, "averages": dict(self.averages),
+                "council_size": self.council_size, "minutes": self.minutes}
+
+
 class Initiative(Aggregate):
     @staticmethod
     def create_id(union_id: UUID, reference: str) -> UUID:
@@ -392,8 +444,8 @@ class Initiative(Aggregate):
         self.idea_id = idea_id
         self.decide_by = decide_by  # R3.7: a decision within 3 months of accepting it
         self.status = Status.REGISTERED
-        self.council: dict[str, Any] | None = None
-        self.evaluation: dict[str, Any] | None = None
+        self.council: Council | None = None
+        self.evaluation: Evaluation | None = None
         self.acceptance: dict[str, Any] | None = None
         self.recognitions: dict[str, dict[str, Any]] = {}  # scope -> decision
         self.proposal: dict[str, Any] | None = None  # pending, to the next scope up
@@ -414,7 +466,7 @@ class Initiative(Aggregate):
     @event("CouncilConstituted")
     def constitute_council(self, members: list[dict[str, Any]], on: date,
                            decision: dict[str, Any]) -> None:
-        self.council = {"members": members, "on": on.isoformat(), "decision": decision}
+        self.council = Council(tuple(members), on, decision)
 
     def check_council(self, on: date) -> None:
         self._undecided()
@@ -425,9 +477,8 @@ class Initiative(Aggregate):
         self._undecided()
         if self.council is None:
             raise NoCouncil("an evaluation council must be constituted first")
-        not_before(on, date.fromisoformat(self.council["on"]), "the evaluation")
-        members = {m["person_id"] for m in self.council["members"]}
-        outsiders = sorted((set(scores) | set(votes)) - members)
+        not_before(on, self.council.on, "the evaluation")
+        outsiders = sorted((set(scores) | set(votes)) - self.council.member_ids)
         if outsiders:
             raise EvaluationInvalid("only the council's members score and vote",
                                     {"not_members": outsiders})
@@ -446,10 +497,8 @@ class Initiative(Aggregate):
     @event("Evaluated")
     def evaluate(self, on: date, scores: dict[str, dict[str, float]], votes: dict[str, str],
                  averages: dict[str, float], minutes: str | None) -> None:
-        tally = {v.value: sum(1 for x in votes.values() if x == v.value) for v in Vote}
-        self.evaluation = {"on": on.isoformat(), "scores": scores, "votes": votes, "tally": tally,
-                           "averages": averages, "council_size": len(self.council["members"])
-                           if self.council else 0, "minutes": minutes}
+        self.evaluation = Evaluation(on, scores, votes, averages,
+                                     len(self.council.members) if self.council else 0, minutes)
         self.status = Status.EVALUATED
 
     def check_acceptance(self, on: date) -> None:
@@ -458,7 +507,7 @@ class Initiative(Aggregate):
         self._undecided()
         if self.evaluation is None:
             raise NotEvaluated("the council has not evaluated the topic")
-        not_before(on, date.fromisoformat(self.evaluation["on"]), "the acceptance")
+        not_before(on, self.evaluation.on, "the acceptance")
 
     @event("TopicAccepted")
     def accept_topic(self, on: date, result: str, decision: dict[str, Any]) -> None:
@@ -473,15 +522,14 @@ class Initiative(Aggregate):
             raise NotEvaluated("the council has not evaluated the initiative")
         if self.kind == Kind.TOPIC and self.acceptance is None:
             raise TopicNotAccepted("a topic is recognised after its results are accepted")
-        not_before(on, date.fromisoformat(self.evaluation["on"]), "the recognition")
-        size, votes_for = self.evaluation["council_size"], self.evaluation["tally"]["for"]
-        if votes_for * majority["denominator"] < size * majority["numerator"]:
+        not_before(on, self.evaluation.on, "the recognition")
+        size, votes_for = self.evaluation.council_size, self.evaluation.votes_for
+        if not self.evaluation.reaches(majority):
             raise TwoThirdsNotReached(
                 f"{votes_for} of {size} council members voted for; at least "
                 f"{majority['numerator']}/{majority['denominator']} are needed",
                 {"for": votes_for, "council_size": size})
-        failed = [c["code"] for c in criteria
-                  if self.evaluation["averages"].get(c["code"], 0) < c["pass"]]
+        failed = self.evaluation.failed(criteria)
         if failed:
             raise CriteriaNotMet(f"criteria not met: {', '.join(failed)}", {"criteria": failed})
         return {"for": votes_for, "council_size": size}

@@ -541,3 +541,20 @@ def test_r3_5_the_statistics_count_per_union_and_quarter_what_was_registered_rec
     assert [r["registered"] for r in app.statistics([w.unions["CS-1"]], 2024)] == [1]
     with refused(app, "INVALID_INPUT"):
         app.statistics([], 2025)
+
+
+def test_r5_1_the_council_and_its_evaluation_read_back_as_plain_records(
+        app: Initiatives, world: Province) -> None:
+    """The council and the evaluation are value objects in the aggregate; the record, its
+    state on a date and the evaluation's answer give them as the same plain JSON."""
+    w = world
+    initiative = register(app, w)
+    evaluate(app, w, initiative, votes_for="AB")
+    record = app.get_initiative(initiative)
+    assert sorted(m["person_id"] for m in record["council"]["members"]) == sorted(
+        w.people[x] for x in "ABC")
+    assert record["council"]["on"] == "2025-01-20"
+    assert record["evaluation"]["tally"] == {"for": 2, "against": 1, "abstain": 0}
+    assert record["evaluation"]["council_size"] == 3 and record["evaluation"]["on"] == "2025-02-01"
+    state = app.state_as_of(initiative)["state"]
+    assert state["evaluation"] == record["evaluation"] and state["council"] == record["council"]
