@@ -455,7 +455,7 @@ def report_html(trail: Mapping[str, Any], integrity: Mapping[str, Any] | None = 
                 "nguyên vẹn</li>")
 
     stores = "".join(store_line(n, r) for n, r in sorted((integrity or {}).items()))
-    title = f"Hồ sơ kiểm toán — {trail['record']} {trail['record_id']}"
+    title = f"Hồ sơ kiểm tra — {trail['record']} {trail['record_id']}"
     return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>{e(title)}</title>
 <style>

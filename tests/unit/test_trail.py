@@ -127,7 +127,7 @@ def test_r5_1_the_audit_report_as_json_and_as_a_page_with_each_stores_verificati
     page = audit(w).audit_report(ids["award"])
     assert page["media_type"].startswith("text/html") and page["filename"].endswith(".html")
     html = page["content"]
-    for text in ("Hồ sơ kiểm toán", "99/QĐ-LĐLĐ", "Sáng kiến có phạm vi ảnh hưởng toàn tỉnh",
+    for text in ("Hồ sơ kiểm tra", "99/QĐ-LĐLĐ", "Sáng kiến có phạm vi ảnh hưởng toàn tỉnh",
                  "Lâm Thị Hạnh", "awards/2024-05", "✔ có thẩm quyền", "awards: ✔ nguyên vẹn"):
         assert text in html, text
     # a byte changed behind the service's back shows in the next report

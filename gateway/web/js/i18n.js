@@ -281,7 +281,7 @@ const vi = {
     "reviews.classification_corrected": "Điều chỉnh xếp loại",
     "reviews.review_overdue": "Chậm sơ kết, tổng kết"},
   roles: { member: "Đoàn viên", official: "Cán bộ công đoàn", executive: "Ban Chấp hành",
-    standing: "Ban Thường vụ", auditor: "Kiểm toán viên", administrator: "Quản trị" },
+    standing: "Ban Thường vụ", auditor: "Ủy ban Kiểm tra", administrator: "Quản trị" },
 };
 const en = {
   appName: "Innovation, creativity, efficiency", signIn: "Sign in", signOut: "Sign out",
@@ -564,7 +564,7 @@ const en = {
     "reviews.classification_corrected": "Classification corrected",
     "reviews.review_overdue": "Review overdue"},
   roles: { member: "Member", official: "Official", executive: "Executive committee",
-    standing: "Standing committee", auditor: "Auditor", administrator: "Administrator" },
+    standing: "Standing committee", auditor: "Inspection committee", administrator: "Administrator" },
 };
 export const DICTIONARIES = { vi, en };
 

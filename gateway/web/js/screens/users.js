@@ -29,7 +29,7 @@ const WORDS = {
     forced: "Quản trị viên đã đặt lại mật khẩu của bạn. Hãy chọn mật khẩu mới trước khi tiếp tục.",
     back: "← Danh sách người dùng", pickUnion: "Hãy chọn công đoàn.",
     roleOf: { member: "Đoàn viên", official: "Cán bộ công đoàn", executive: "Ban Chấp hành",
-      standing: "Ban Thường vụ", auditor: "Kiểm toán viên", administrator: "Quản trị viên" },
+      standing: "Ban Thường vụ", auditor: "Ủy ban Kiểm tra", administrator: "Quản trị viên" },
   },
   en: {
     users: "Users", search: "Find users", searchHint: "User name or full name", find: "Find",
@@ -53,7 +53,7 @@ const WORDS = {
     forced: "An administrator reset your password. Choose a new one before going on.",
     back: "← Users", pickUnion: "Choose a union.",
     roleOf: { member: "Member", official: "Union official", executive: "Executive committee",
-      standing: "Standing committee", auditor: "Auditor", administrator: "Administrator" },
+      standing: "Standing committee", auditor: "Inspection committee", administrator: "Administrator" },
   },
 };
 const ROLES = ["member", "official", "executive", "standing", "auditor", "administrator"];
