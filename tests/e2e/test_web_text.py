@@ -35,7 +35,7 @@ import playwright.sync_api as playwright_api
 import pytest
 
 from tests.e2e.test_web import LAPTOP, SHOTS, caught_up, wait, world  # noqa: F401 (world: the fixture)
-from tests.support.gateway_system import ADMIN_PASSWORD, PASSWORD
+from tests.support.gateway_system import ADMIN_PASSWORD, PASSWORD, SERVICES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.system, pytest.mark.bus, pytest.mark.postgres]
 
@@ -188,8 +188,44 @@ def open_screen(page: Any, hash_: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+# A form submitted with every field emptied: what it answered. Fields are emptied, not
+# filled with rubbish: every command has a required field, so an empty form is bad input.
+# The own-password form is left out: a wrong current password signs the person out (401).
+BLANK_AND_SUBMIT = """async (id) => {
+  const form = document.getElementById(id);
+  for (const el of form.elements) {
+    if (el.type === "checkbox") el.checked = false;
+    else if (el.tagName === "SELECT") { if ([...el.options].some((o) => o.value === "")) el.value = ""; }
+    else if (el.type !== "file" && el.type !== "submit" && el.type !== "button") el.value = "";
+  }
+  form.querySelector("button[type=submit]").click();
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const texts = (selector) => [...form.querySelectorAll(selector)]
+      .map((e) => e.textContent.trim()).filter(Boolean);
+    const beside = texts(".row.invalid .field-error"), above = texts(".form-error");
+    const ok = !!form.querySelector(".ok"), gone = !form.isConnected;
+    if (beside.length || above.length || ok || gone) return { beside, above, ok, gone };
+  }
+  return { beside: [], above: [], ok: false, gone: false };
+}"""
+NOT_BLANKED = {"change-password"}
+
+
+def refusals_of_blank_forms(page: Any, tried: set[str]) -> list[dict[str, Any]]:
+    """Each form of the screen not tried yet (by its id), emptied and submitted."""
+    found = []
+    forms = page.locator("main form.card[id]:not([data-lookup])")  # a lookup finds, stores nothing
+    for form_id in forms.evaluate_all("els => els.map((f) => f.id)"):
+        if form_id in tried or form_id in NOT_BLANKED:
+            continue
+        tried.add(form_id)
+        found.append({"form": form_id, **page.evaluate(BLANK_AND_SUBMIT, form_id)})
+    return found
+
+
 def crawl_role(page: Any, role: str, check: Callable[[list[str]], list[str]], shots: set[str],
-               per_kind_limit: int = PER_KIND) -> list[dict[str, Any]]:
+               per_kind_limit: int = PER_KIND, forms: set[str] | None = None) -> list[dict[str, Any]]:
     """Every screen the role reaches from its menu and the search: what ``check`` found on
     each one, what axe-core found, and the page's script errors."""
     # axe-core served as if from the page's own origin: the policy refuses inline scripts.
@@ -211,7 +247,8 @@ def crawl_role(page: Any, role: str, check: Callable[[list[str]], list[str]], sh
         page.add_script_tag(url="/__axe.js")
         violations = page.evaluate(AXE_RUN)
         visited.append({"role": role, "hash": hash_, "leaks": check(texts),
-                        "axe": violations, "errors": list(page.errors)})
+                        "axe": violations, "errors": list(page.errors),
+                        "forms": refusals_of_blank_forms(page, forms) if forms is not None else []})
         page.errors.clear()
         if kind not in shots:
             shots.add(kind)
@@ -242,12 +279,15 @@ def crawl(world: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:  # noqa: F81
     english: set[str] = set()
     shots: set[str] = set()
     visited: list[dict[str, Any]] = []
+    forms: set[str] = set()
+    before = stored_events(system)
     for login, password, role in ROLES:
         page = sign_in(world["browser"], base_url, login, password)
         if not english:
             english = english_only_words(page)
-        visited.extend(crawl_role(page, role, partial(leaks_in, english=english), shots))
+        visited.extend(crawl_role(page, role, partial(leaks_in, english=english), shots, forms=forms))
         page.context.close()
+    world["stored_before_and_after_forms"] = (before, stored_events(system))
     # English is one click away, and complete: the grassroots committee's screens (the most
     # of any role) once more in English.
     page = sign_in(world["browser"], base_url, "a", PASSWORD)
@@ -277,3 +317,30 @@ def test_r5_2_every_screen_of_every_role_has_no_serious_accessibility_violation(
     found = [f"{v['role']} {v['hash']}: {x['impact']} {x['id']} ({x['help']}) {x['nodes']}"
              for v in crawl for x in v["axe"]]
     assert found == [], "\n".join(found[:40])
+
+
+def stored_events(system: Any) -> dict[str, int]:
+    """How many events each service has stored."""
+    return {service: system.processes.call(service, "health", timeout=5)["last_notification"] or 0
+            for service in SERVICES}
+
+
+def test_r5_2_every_form_refuses_empty_input_in_vietnamese_and_stores_nothing(
+        crawl: list[dict[str, Any]], world: dict[str, Any]) -> None:  # noqa: F811 (the fixture)
+    """Every form the roles reach, emptied and submitted: refused, in Vietnamese, beside the
+    field the refusal names (or above the form when it names none), and not one event
+    stored by all of them together."""
+    tried = [dict(f, hash=v["hash"], role=v["role"]) for v in crawl for f in v.get("forms", [])]
+    assert len(tried) >= 40, [f["form"] for f in tried]
+    accepted = [f"{f['role']} {f['hash']} #{f['form']}" for f in tried if f["ok"] or f["gone"]]
+    assert accepted == [], accepted
+    silent = [f"{f['role']} {f['hash']} #{f['form']}" for f in tried if not (f["beside"] or f["above"])]
+    assert silent == [], silent
+    not_vietnamese = [f"#{f['form']}: {text}" for f in tried for text in f["beside"] + f["above"]
+                      if text.isascii()]
+    assert not_vietnamese == [], not_vietnamese
+    above_only = [f["form"] for f in tried if not f["beside"]]
+    # a refusal that names a field is shown beside it: most do (the rest name no field)
+    assert len(above_only) <= len(tried) // 4, above_only
+    before, after = world["stored_before_and_after_forms"]
+    assert after == before

@@ -796,7 +796,7 @@ async function auditListScreen() {
     h("a", { href: `#/award/${a.award_id}` }, t("grounds.openAward"))]));
   page(t("audit"), form(t("auditIt"), [field("record_id", t("recordId"))], async (v) => {
     location.hash = `#/audit/${v.record_id}`;
-  }, { button: t("show"), id: "audit-open" }),
+  }, { button: t("show"), id: "audit-open", lookup: true }),
   h("div", { class: "card", id: "decisions" }, h("h2", {}, t("awardList")),
     table([t("number"), t("form"), t("unit"), t("date"), t("decision")], rows)));
 }

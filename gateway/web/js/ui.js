@@ -143,11 +143,11 @@ export class DateError extends Error {
 }
 
 // A form whose submit runs ``action(values, form)``; a refusal from the API shows its title
-// (in the interface's language) beside each field it names, or above the form. ``saved`` is
-// what it says once done ("Đã lưu"); a form that only looks something up says nothing.
-export function form(title, fields, action, { button = t("save"), id, saved = t("saved") } = {}) {
+// (in the interface's language) beside each field it names, or above the form. Once done it
+// says "Đã lưu", unless it is a ``lookup``: a form that only finds or shows something.
+export function form(title, fields, action, { button = t("save"), id, lookup = false } = {}) {
   const message = h("div", { class: "form-message" });
-  const el = h("form", { class: "card", novalidate: true, id }, title ? h("h2", {}, title) : null,
+  const el = h("form", { class: "card", novalidate: true, id, "data-lookup": lookup }, title ? h("h2", {}, title) : null,
     message, fields, h("div", { class: "actions" }, h("button", { type: "submit" }, button)));
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -157,7 +157,7 @@ export function form(title, fields, action, { button = t("save"), id, saved = t(
     submit.disabled = true;
     try {
       await action(values(el), el);
-      if (saved) message.replaceChildren(h("div", { class: "ok", role: "status" }, saved));
+      if (!lookup) message.replaceChildren(h("div", { class: "ok", role: "status" }, t("saved")));
     } catch (error) {
       showError(el, message, error);
     } finally {

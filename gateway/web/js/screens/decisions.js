@@ -211,7 +211,7 @@ async function attestScreen(shell, subjectId, y) {
         c.met ? L({ vi: `${(c.evidence || []).length} căn cứ`, en: `${(c.evidence || []).length} pieces of evidence` })
           : (c.missing || []).map((m) => L(LACKS[m] || { vi: "chưa đủ căn cứ", en: "not shown" })).join("; ")]));
   }
-  const check = h("form", { class: "card", id: "check-criteria", onsubmit: (e) => {
+  const check = h("form", { class: "card", id: "check-criteria", "data-lookup": true, onsubmit: (e) => {
     e.preventDefault();
     const f = e.target.elements;
     location.hash = `#/attest/${f.check_subject.value}/${f.check_year.value}`;

@@ -109,7 +109,7 @@ function compareForm() {
         ? h("p", { class: "ok" }, L(W.leads({ store: storeName(c.service), taken: date(c.taken_on),
           position: c.position.toLocaleString("vi-VN") })))
         : h("p", {}, `${storeName(c.service)}: `, verdict(report)));
-    }, { id: "checkpoint", button: L(W.compareButton), saved: null });
+    }, { id: "checkpoint", button: L(W.compareButton), lookup: true });
   el.append(result);  // below the button
   return el;
 }
@@ -152,7 +152,7 @@ function asOfForm() {
       table([L(W.versionNo), L(W.event), L(W.on), L(W.recordedAt)], events.map((e) => [String(e.version),
         eventName(e.record, e.event), date(e.on), date(e.recorded_at)])),
       h("h3", {}, L(W.version(record.version ?? "?", date(v.on)))), table([L(W.field), L(W.value)], rows));
-  }, { id: "as-of", button: L({ vi: "Xem", en: "Show" }), saved: null });
+  }, { id: "as-of", button: L({ vi: "Xem", en: "Show" }), lookup: true });
   el.append(shown);
   return el;
 }

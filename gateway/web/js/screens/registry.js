@@ -192,7 +192,7 @@ async function peopleScreen(shell, q) {
   shell.page(L({ vi: "Đoàn viên, cán bộ công đoàn", en: "Members and officials" }),
     h("div", { class: "grid" },
       h("div", {},
-        h("form", { class: "card", id: "find-people", onsubmit: (e) => {
+        h("form", { class: "card", id: "find-people", "data-lookup": true, onsubmit: (e) => {
           e.preventDefault();
           location.hash = `#/people/${encodeURIComponent(e.target.elements.q.value.trim())}`;
         } }, h("h2", {}, L({ vi: "Tìm đoàn viên, cán bộ", en: "Find a person" })),
