@@ -1,0 +1,150 @@
+"""The notifications service on the application: deadlines learnt from published events,
+reminders keyed by (deadline, person, stage), a person's own list, e-mail preferences, and mail
+written to files when no SMTP server is configured (the SMTP side: tests/integration)."""
+
+from __future__ import annotations
+
+import email
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from runtime.clock import FixedClock
+from runtime.context import Actor, CommandContext, use_context
+from runtime.errors import DomainError
+from services.notifications.deadlines import due_dates
+from services.notifications.domain import Reminder, Stage, message_id, stages_owed
+from tests.support.notify_world import NotifyWorld, make_world
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 1, 10, 9, tzinfo=UTC))
+
+
+@pytest.fixture
+def world(store_url: str, settings_for: Any, clock: FixedClock) -> NotifyWorld:
+    return make_world(settings_for(store_url), clock)
+
+
+def mine(w: NotifyWorld, letter: str) -> dict[str, Any]:
+    with w.as_(letter):
+        return w.notifications.my_notifications()
+
+
+def test_r3_4_reminder_stages_a_week_before_and_at_the_deadline() -> None:
+    due = date(2025, 4, 10)
+    assert stages_owed(due, date(2025, 4, 2)) == []
+    assert stages_owed(due, date(2025, 4, 3)) == [Stage.BEFORE]
+    assert stages_owed(due, date(2025, 4, 9)) == [Stage.BEFORE]
+    assert stages_owed(due, date(2025, 4, 10)) == [Stage.AT]
+    # a clock moved far past the deadline: one reminder, not two
+    assert stages_owed(due, date(2025, 9, 1)) == [Stage.AT]
+
+
+def test_r2_4_review_due_dates_come_from_the_rule_book() -> None:
+    assert due_dates(2025, date(2025, 2, 1)) == {
+        "H1": date(2025, 7, 15), "H2": date(2026, 1, 15), "annual": date(2026, 1, 31)}
+
+
+def test_reminder_ids_and_message_ids_are_derived_from_what_they_are_about() -> None:
+    one = Reminder.create_id("initiative_decision/x", "p", "at")
+    assert one == Reminder.create_id("initiative_decision/x", "p", "at")
+    assert one != Reminder.create_id("initiative_decision/x", "p", "before")
+    assert one != Reminder.create_id("initiative_decision/x", "q", "at")
+    assert message_id(one, "thongbao.example") == message_id(one, "thongbao.example") == \
+        f"<{one}@thongbao.example>"
+
+
+def test_r3_4_the_3_month_limit_is_told_to_each_committee_member_once_per_stage(
+        world: NotifyWorld) -> None:
+    w = world
+    w.register("SK-01", on="2025-01-10")  # to be decided by 10/04/2025
+    w.feed()
+    w.feed()  # the same events again: nothing twice
+    assert w.notifications.scan() == 0  # nothing owed yet
+    w.at(datetime(2025, 4, 3, 8, tzinfo=UTC))
+    assert w.notifications.scan() == 3  # A, B and C sit on CS-1's executive committee
+    assert w.notifications.scan() == 0  # a second scan (or another instance's) makes none
+    first = mine(w, "A")
+    assert first["unread"] == 1
+    (item,) = first["items"]
+    assert (item["kind"], item["stage"], item["due_on"]) == \
+        ("initiative_decision", "before", "2025-04-10")
+    assert item["subject"]["reference"] == "SK-01"
+    assert mine(w, "D")["items"] == []  # the author is not on the committee
+    w.at(datetime(2025, 4, 10, 8, tzinfo=UTC))
+    assert w.notifications.scan() == 3
+    stages = [i["stage"] for i in mine(w, "B")["items"]]
+    assert sorted(stages) == ["at", "before"]
+
+
+def test_r3_4_a_clock_moved_past_the_deadline_tells_once_and_a_decided_one_not_at_all(
+        world: NotifyWorld) -> None:
+    w = world
+    w.register("SK-01", on="2025-01-10")
+    decided = w.register("SK-02", on="2025-01-10")
+    with w.as_("A"):
+        w.initiatives.refuse(decided, "2025-02-01", "Không đạt tính mới", "13/QĐ-CĐCS")
+    w.feed()
+    w.at(datetime(2025, 8, 1, tzinfo=UTC))
+    assert w.notifications.scan() == 3
+    items = mine(w, "C")["items"]
+    assert [(i["subject"]["reference"], i["stage"]) for i in items] == [("SK-01", "at")]
+
+
+def test_a_person_marks_their_own_read_and_never_sees_anothers(world: NotifyWorld) -> None:
+    w = world
+    w.register()
+    w.feed()
+    w.at(datetime(2025, 4, 10, tzinfo=UTC))
+    w.notifications.scan()
+    (item,) = mine(w, "A")["items"]
+    with w.as_("B"), pytest.raises(DomainError) as refused:
+        w.notifications.mark_read(item["reminder_id"])
+    assert refused.value.code == "NOT_FOUND"
+    with w.as_("A"):
+        w.notifications.mark_read(item["reminder_id"])
+        w.notifications.mark_read(item["reminder_id"])  # again: no change
+    listed = mine(w, "A")
+    assert listed["unread"] == 0 and listed["items"][0]["read"] is True
+    assert mine(w, "B")["unread"] == 1
+    with use_context(CommandContext(Actor("user:admin", "administrator"))), \
+            pytest.raises(DomainError) as nobody:
+        w.notifications.my_notifications()
+    assert nobody.value.code == "FORBIDDEN"
+
+
+def test_without_an_smtp_server_mail_is_written_to_files_with_a_stable_message_id(
+        world: NotifyWorld, tmp_path: Any) -> None:
+    w = world
+    w.register()
+    w.feed()
+    with w.as_("A"):
+        w.notifications.set_email(True, "an.nguyen@congdoan.example")
+    with w.as_("B"):
+        w.notifications.set_email(False, "binh.tran@congdoan.example")  # e-mail turned off
+    # C has no address: told in the app only
+    w.at(datetime(2025, 4, 10, tzinfo=UTC))
+    result = w.notifications.tick()
+    assert result == {"reminders": 3, "sent": 1, "skipped": 2, "failed": 0, "parked": 0}
+    files = sorted((tmp_path / "data" / "mail").glob("*.eml"))
+    assert len(files) == 1
+    mail = email.message_from_bytes(files[0].read_bytes())
+    (item,) = mine(w, "A")["items"]
+    assert mail["Message-ID"] == f"<{item['reminder_id']}@thongbao.thidua.invalid>"
+    assert mail["To"] == "an.nguyen@congdoan.example"
+    assert "10/04/2025" in mail["Subject"]
+    assert item["mail_status"] == "sent"
+    assert {i["mail_status"] for i in mine(w, "B")["items"] + mine(w, "C")["items"]} == {"skipped"}
+    assert w.notifications.tick() == {"reminders": 0, "sent": 0, "skipped": 0, "failed": 0,
+                                      "parked": 0}
+
+
+def test_an_address_is_checked(world: NotifyWorld) -> None:
+    with world.as_("A"), pytest.raises(DomainError) as refused:
+        world.notifications.set_email(True, "not an address")
+    assert refused.value.code == "INVALID_INPUT"
+    with world.as_("A"):
+        assert world.notifications.my_email()["address"] is None
