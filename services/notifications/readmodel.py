@@ -99,12 +99,13 @@ class NotificationsModel(ReadModel):
         return found
 
     def of_person(self, person_id: str, unread_only: bool, limit: int) -> dict[str, Any]:
-        """A person's reminders, unread first, then the newest first; and how many unread."""
+        """A person's reminders, unread first, then by deadline, the nearest (or passed) first;
+        and how many are unread."""
         r = REMINDERS
         query = sa.select(r).where(r.c.person_id == person_id)
         if unread_only:
             query = query.where(r.c.read_at.is_(None))
-        query = query.order_by(r.c.read_at.is_not(None), r.c.due_on.desc(), r.c.created_at.desc(),
+        query = query.order_by(r.c.read_at.is_not(None), r.c.due_on, r.c.created_at.desc(),
                                r.c.reminder_id).limit(limit)
         with self.engine.connect() as c:
             rows = [row_of(row) for row in c.execute(query)]
