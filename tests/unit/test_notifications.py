@@ -148,3 +148,41 @@ def test_an_address_is_checked(world: NotifyWorld) -> None:
     assert refused.value.code == "INVALID_INPUT"
     with world.as_("A"):
         assert world.notifications.my_email()["address"] is None
+
+
+def test_r2_4_r2_5_a_launch_makes_the_reviews_owed_and_a_review_held_closes_its_own(
+        store_url: str, settings_for: Any) -> None:
+    from services.notifications.application import Notifications
+    from services.registry.application import Registry
+    from services.reviews.application import Reviews
+    from tests.support.reviews_world import build
+
+    settings = settings_for(store_url)
+    clock = FixedClock(datetime(2025, 7, 10, 9, tzinfo=UTC))
+    registry = Registry(settings)
+    world = build(registry)
+    reviews, notifications = Reviews(settings, clock=clock), Notifications(settings, clock=clock)
+    world.feed(reviews)
+    world.feed(notifications)
+    school, clinic = world.unions["school"], world.unions["clinic"]
+    with use_context(world.as_("school")):
+        reviews.launch(school, 2025, "2025-01-10", "Phát động phong trào", "Kế hoạch năm 2025")
+        reviews.hold_half_year_review(school, "2025-H1", "2025-07-05", "Sơ kết 6 tháng đầu năm",
+                                      ["12 sáng kiến đăng ký"])
+    with use_context(world.as_("clinic")):
+        reviews.launch(clinic, 2025, "2025-01-12", "Phát động phong trào", "Kế hoạch năm 2025")
+    notifications.receive("reviews", "catch-up", lambda **kw: reviews.published_page(**kw))
+    # 10/07/2025: the H1 review (due 15/07) is owed within the week by the clinic only
+    assert notifications.scan() == 1
+    with use_context(world.as_("clinic")):
+        (item,) = notifications.my_notifications()["items"]
+    assert (item["kind"], item["stage"], item["due_on"], item["subject"]["period"]) == \
+        ("half_year", "before", "2025-07-15", "2025-H1")
+    with use_context(world.as_("school")):
+        assert notifications.my_notifications()["items"] == []
+    clock._at = datetime(2026, 2, 1, tzinfo=UTC)  # past H1, H2 (15/01) and the annual (31/01)
+    assert notifications.scan() == 5  # the clinic: H1 at, H2, annual; the school: H2, annual
+    with use_context(world.as_("clinic")):
+        kinds = sorted((i["subject"]["period"], i["stage"])
+                       for i in notifications.my_notifications()["items"])
+    assert kinds == [("2025", "at"), ("2025-H1", "at"), ("2025-H1", "before"), ("2025-H2", "at")]
