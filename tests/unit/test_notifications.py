@@ -186,3 +186,42 @@ def test_r2_4_r2_5_a_launch_makes_the_reviews_owed_and_a_review_held_closes_its_
         kinds = sorted((i["subject"]["period"], i["stage"])
                        for i in notifications.my_notifications()["items"])
     assert kinds == [("2025", "at"), ("2025-H1", "at"), ("2025-H1", "before"), ("2025-H2", "at")]
+
+
+def test_r4_4_a_returned_dossier_is_told_at_once_each_round_until_it_is_submitted_again(
+        world: NotifyWorld) -> None:
+    from runtime.contracts import Envelope
+    from services.notifications.deadlines import DeadlineBook
+
+    w = world
+    w.feed()
+    book = next(v for v in w.notifications.views if isinstance(v, DeadlineBook))
+    submission = "5d0c8f0e-8a1e-4a43-9a57-0b6a1f2c3d4e"
+    cs1, upper = w.province.unions["CS-1"], w.province.unions["TV-CL"]
+
+    def event(position: int, name: str, payload: dict[str, Any]) -> Envelope:
+        return Envelope("awards", position, position - 1 if position > 1 else None,
+                        f"00000000-0000-4000-8000-{position:012d}", name, 1, submission, position,
+                        {"effective_at": "2025-03-01T00:00:00+00:00"}, payload)
+
+    def returned(position: int, round_: int, on: str) -> Envelope:
+        return event(position, "awards.dossier_returned", {
+            "submission_id": submission, "union_id": cs1, "to_union_id": upper, "round": round_,
+            "on": on, "missing": ["Biên bản họp xét chọn"], "decision": {}})
+
+    with w.notifications.engine.begin() as connection:
+        book.apply(connection, [returned(1, 1, "2025-03-01")])
+    w.at(datetime(2025, 3, 2, tzinfo=UTC))
+    assert w.notifications.scan() == 3  # CS-1 has no standing committee: its executive one
+    (item,) = mine(w, "A")["items"]
+    assert (item["kind"], item["stage"], item["subject"]["round"]) == ("dossier_returned", "at", 1)
+    with w.notifications.engine.begin() as connection:
+        book.apply(connection, [event(2, "awards.dossier_submitted", {
+            "submission_id": submission, "union_id": cs1, "to_union_id": upper, "round": 2,
+            "on": "2025-03-05"})])
+    assert w.notifications.scan() == 0
+    with w.notifications.engine.begin() as connection:
+        book.apply(connection, [returned(3, 2, "2025-03-10")])
+    w.at(datetime(2025, 3, 10, tzinfo=UTC))
+    assert w.notifications.scan() == 3  # the second round is told again
+    assert sorted(i["subject"]["round"] for i in mine(w, "B")["items"]) == [1, 2]
