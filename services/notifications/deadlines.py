@@ -10,6 +10,10 @@ What it keeps, each under a key derived from what it is about:
 - ``review``: a union that launched the movement for a year owes the half-year reviews and the
   annual review by the dates of the rule book in force (``contracts/rules/reviews.json``);
   closed when the review is held. Told to the union's executive committee.
+- ``nomination_pending``: a nomination awaits the decision of the union it was made to; told at
+  once to that union's standing committee (its executive committee at the grassroots); closed
+  when an award decision names it, or when a nomination carries it one level up (the level
+  above then has its own).
 - ``dossier_returned``: a dossier returned to its proposer must be supplemented and submitted
   again; told at once; closed by the next submission of that dossier. Told to the proposing
   union's standing committee (its executive committee at the grassroots, which has none).
@@ -55,6 +59,10 @@ def initiative_key(initiative_id: str) -> str:
 
 def review_key(union_id: str, period: str) -> str:
     return f"review/{union_id}/{period}"
+
+
+def nomination_key(nomination_id: str) -> str:
+    return f"nomination/{nomination_id}"
 
 
 def dossier_key(submission_id: str, round_: int | None = None) -> str:
@@ -136,6 +144,16 @@ class DeadlineBook(UpstreamView):
                        DECIDING, _day(p["on"], e),
                        {"submission_id": p["submission_id"], "round": p["round"],
                         "to_union_id": p["to_union_id"], "missing": p.get("missing") or []}, e)
+        elif e.name == "awards.nominated":
+            if p.get("carries"):
+                self._close(w, nomination_key(p["carries"]), _day(p["nominated_on"], e), e)
+            self._open(w, nomination_key(p["nomination_id"]), "nomination_pending",
+                       p["to_union_id"], DECIDING, _day(p["nominated_on"], e),
+                       {"nomination_id": p["nomination_id"], "subject": p["subject"],
+                        "form": p["form"], "year": p["year"], "from_union_id": p["union_id"]}, e)
+        elif e.name == "awards.award_decided":
+            for awardee in p.get("awardees") or []:
+                self._close(w, nomination_key(awardee["nomination_id"]), decided_on, e)
         elif e.name == "awards.dossier_submitted":
             w.execute(DEADLINES.update().where(
                 DEADLINES.c.deadline_key.startswith(dossier_key(p["submission_id"])),

@@ -25,7 +25,9 @@ KIND_TITLES = {
     "half_year": "Hạn sơ kết 6 tháng",
     "annual": "Hạn tổng kết năm",
     "dossier_returned": "Hồ sơ khen thưởng bị trả lại",
+    "nomination_pending": "Đề nghị khen thưởng chờ quyết định",
 }
+SUBJECTS = {"individual": "cá nhân", "collective": "tập thể"}
 STAGE_TITLES = {"before": "Sắp đến hạn", "at": "Đến hạn"}
 
 
@@ -48,6 +50,9 @@ def describe(kind: str, subject: dict[str, Any]) -> str:
         label = f"tổng kết năm {period}" if kind == "annual" else \
             f"sơ kết {'6 tháng đầu' if period.endswith('H1') else '6 tháng cuối'} năm {period[:4]}"
         return f"Công đoàn cần tổ chức {label} phong trào thi đua."
+    if kind == "nomination_pending":
+        return (f"Đề nghị khen thưởng {SUBJECTS.get(subject.get('subject', ''), '')} năm "
+                f"{subject.get('year')} đang chờ xét, quyết định.")
     if kind == "dossier_returned":
         missing = ", ".join(str(m) for m in subject.get("missing") or []) or "—"
         return (f"Hồ sơ đề nghị khen thưởng bị trả lại (lần {subject.get('round')}); cần bổ sung "

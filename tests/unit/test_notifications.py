@@ -225,3 +225,47 @@ def test_r4_4_a_returned_dossier_is_told_at_once_each_round_until_it_is_submitte
     w.at(datetime(2025, 3, 10, tzinfo=UTC))
     assert w.notifications.scan() == 3  # the second round is told again
     assert sorted(i["subject"]["round"] for i in mine(w, "B")["items"]) == [1, 2]
+
+
+def test_r4_3_a_nomination_awaiting_a_decision_is_told_to_the_body_that_decides_it(
+        world: NotifyWorld) -> None:
+    from runtime.contracts import Envelope
+    from services.notifications.deadlines import DeadlineBook
+
+    w = world
+    w.feed()
+    book = next(v for v in w.notifications.views if isinstance(v, DeadlineBook))
+    u = w.province.unions
+    first, carried = "6a1b2c3d-0000-4000-8000-000000000001", "6a1b2c3d-0000-4000-8000-000000000002"
+
+    def feed(position: int, name: str, payload: dict[str, Any]) -> None:
+        envelope = Envelope("awards", position, None, f"00000000-0000-4000-8000-{position:012d}",
+                            name, 1, first, position,
+                            {"effective_at": "2025-03-01T00:00:00+00:00"}, payload)
+        with w.notifications.engine.begin() as connection:
+            book.apply(connection, [envelope])
+
+    def nominated(position: int, nomination: str, union: str, to: str, carries: str | None) -> None:
+        feed(position, "awards.nominated", {
+            "nomination_id": nomination, "union_id": u[union], "to_union_id": u[to], "year": 2025,
+            "subject": "individual", "subject_id": w.person("D"), "form": "giay_khen",
+            "initiative_ids": [], "carries": carries, "relies_on": [],
+            "nominated_on": "2025-03-01", "evaluation": {}, "decision": {}})
+
+    nominated(1, first, "CS-1", "TV-CL", None)
+    w.at(datetime(2025, 3, 2, tzinfo=UTC))
+    assert w.notifications.scan() == 1  # G, TV-CL's standing committee
+    (item,) = mine(w, "G")["items"]
+    assert (item["kind"], item["stage"]) == ("nomination_pending", "at")
+    nominated(2, carried, "TV-CL", "TV", first)  # carried one level up: TV decides now
+    assert w.notifications.scan() == 1  # H, TV's standing committee; none again for G
+    feed(3, "awards.award_decided", {"awardees": [{"nomination_id": carried}],
+                                     "decision": {"decided_on": "2025-03-20"}})
+    w.at(datetime(2025, 3, 21, tzinfo=UTC))
+    assert w.notifications.scan() == 0
+    with w.notifications.engine.connect() as connection:
+        from services.notifications.deadlines import DEADLINES, open_deadlines
+
+        assert [d.deadline_key for d in open_deadlines(connection, date(2026, 1, 1))
+                if d.kind == "nomination_pending"] == []
+        assert connection.execute(DEADLINES.select()).all()  # kept, closed

@@ -14,6 +14,7 @@ const KINDS = {
   half_year: { vi: "Hạn sơ kết 6 tháng", en: "Half-year review due" },
   annual: { vi: "Hạn tổng kết năm", en: "Annual review due" },
   dossier_returned: { vi: "Hồ sơ khen thưởng bị trả lại", en: "Award dossier returned" },
+  nomination_pending: { vi: "Đề nghị khen thưởng chờ quyết định", en: "Nomination awaiting a decision" },
 };
 const STAGES = { before: { vi: "Sắp đến hạn", en: "Due soon" }, at: { vi: "Đến hạn", en: "Due" } };
 const MAIL = {
@@ -34,6 +35,11 @@ function about(item) {
     const p = String(s.period || "");
     const vi = item.kind === "annual" ? `tổng kết năm ${p}` : `sơ kết ${p.endsWith("H1") ? "6 tháng đầu" : "6 tháng cuối"} năm ${p.slice(0, 4)}`;
     return L({ vi: `Công đoàn cần tổ chức ${vi}.`, en: `The union owes its ${item.kind === "annual" ? "annual" : "half-year"} review (${p}).` });
+  }
+  if (item.kind === "nomination_pending") {
+    const who = s.subject === "collective" ? { vi: "tập thể", en: "collective" } : { vi: "cá nhân", en: "individual" };
+    return L({ vi: `Đề nghị khen thưởng ${who.vi} năm ${s.year} đang chờ xét, quyết định.`,
+      en: `A nomination (${who.en}, ${s.year}) awaits a decision.` });
   }
   if (item.kind === "dossier_returned") {
     const missing = (s.missing || []).join(", ") || "—";
