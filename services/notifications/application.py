@@ -95,11 +95,16 @@ class Notifications(ServiceApplication):
         with self.engine.connect() as connection:
             deadlines = open_deadlines(connection, today + BEFORE)
         made = 0
+        told: dict[tuple[str, str], list[str]] = {}  # one look-up per union and body a scan
         with use_context(self._system()):
             for deadline in deadlines:
                 stages = stages_owed(deadline.due_on, today)
-                people = self.recipients(deadline.union_id, deadline.audience, today) \
-                    if stages else []
+                if not stages:
+                    continue
+                whom = (deadline.union_id, deadline.audience)
+                if whom not in told:
+                    told[whom] = self.recipients(deadline.union_id, deadline.audience, today)
+                people = told[whom]
                 wanted = {Reminder.create_id(deadline.deadline_key, person, stage.value):
                           (person, stage) for person in people for stage in stages}
                 have = self.model.existing(list(wanted))
