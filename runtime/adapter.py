@@ -12,7 +12,9 @@ application calls. What every service needs comes from here:
 - ``EventSourcedService``: the base class, with ``notifications`` (the log others pull gaps
   from) and ``health``;
 - ``entrypoints``: the service's commands and queries, one entrypoint each, derived from the
-  declarations its application handles (``runtime.commands``).
+  declarations its application handles (``runtime.commands``), and a consumer of each
+  upstream it names in ``consumes``;
+- ``every``: a timer whose interval a setting gives.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from nameko.exceptions import ContainerBeingKilled, IncorrectSignature
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, RpcProxy, ServiceProxy
+from nameko.timer import Timer
 
 import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
 from runtime import observability
@@ -382,6 +385,22 @@ class EventsConsumer(Consumer):
 
 
 consume_events = EventsConsumer.decorator
+
+
+class ConfiguredTimer(Timer):
+    """nameko's timer with its interval (seconds) read from the setting ``setting`` when the
+    service starts, ``default`` when unset, rather than fixed at import."""
+
+    def __init__(self, setting: str, default: float, **kwargs: Any) -> None:
+        self.setting, self.default = setting, default
+        super().__init__(interval=default, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = Settings.from_env().number(self.setting, self.default)
+        super().setup()
+
+
+every = ConfiguredTimer.decorator
 
 
 class EventSourcedService:
