@@ -146,6 +146,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderAwardListRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.RenderCertificates = channel.unary_unary(
+                '/emulation.v1.Awards/RenderCertificates',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderCertificatesRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.RenderDecision = channel.unary_unary(
                 '/emulation.v1.Awards/RenderDecision',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.SerializeToString,
@@ -367,15 +372,24 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RenderAwardList(self, request, context):
-        """Query. The list of awardees attached to a decision, as a DOCX. As HTTP: GET
+        """Query. The list of awardees attached to a decision, as a PDF (or DOCX). As HTTP: GET
         /v1/awards/render-award-list.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderCertificates(self, request, context):
+        """Query. The awardees' certificates, one page each, as a PDF to print on certificate paper:
+        the kind the form names (Giấy khen, Bằng khen), conferred in the name of the body its title
+        names, signed as the decision is. As HTTP: GET /v1/awards/render-certificates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RenderDecision(self, request, context):
-        """Query. R4.5: the award decision, as a DOCX in administrative form. As HTTP: GET
+        """Query. R4.5: the award decision, as a PDF (or DOCX) in administrative form. As HTTP: GET
         /v1/awards/render-decision.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -383,8 +397,8 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RenderSubmissionLetter(self, request, context):
-        """Query. R4.4 (1): the submission letter with the list, as a DOCX the office signs. As HTTP:
-        GET /v1/awards/render-submission-letter.
+        """Query. R4.4 (1): the submission letter with the list, as a PDF (or DOCX) the office signs.
+        As HTTP: GET /v1/awards/render-submission-letter.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -552,6 +566,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'RenderAwardList': grpc.unary_unary_rpc_method_handler(
                     servicer.RenderAwardList,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderAwardListRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'RenderCertificates': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderCertificates,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderCertificatesRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'RenderDecision': grpc.unary_unary_rpc_method_handler(
@@ -1148,6 +1167,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/RenderAwardList',
             emulation_dot_v1_dot_awards__pb2.AwardsRenderAwardListRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderCertificates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/RenderCertificates',
+            emulation_dot_v1_dot_awards__pb2.AwardsRenderCertificatesRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

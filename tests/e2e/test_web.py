@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -372,6 +373,13 @@ def test_r4_3_r4_5_the_province_decides_the_award_and_prints_the_decision(
     shot(page, "12-award-decision")
     with page.expect_download() as download:
         page.click("#print-decision")
+    printed = tmp_path / "decision.pdf"
+    download.value.save_as(printed)
+    text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "99/QĐ-LĐLĐ" in text and "Trà Vinh, ngày 10 tháng 4 năm 2026" in text, text[:400]
+    with page.expect_download() as download:
+        page.click("#print-decision-docx")
     path = tmp_path / "decision.docx"
     download.value.save_as(path)
     with zipfile.ZipFile(path) as docx:  # every run of text, nested tables included

@@ -713,15 +713,17 @@ async function submissionScreen(id) {
       await refresh();
     }, { id: "return" }));
   }
-  const letter = async () => {
-    const file = await get("awards", "render-submission-letter", { submission_id: id, place: "Trà Vinh" });
+  const letter = (format) => async () => {
+    const file = await get("awards", "render-submission-letter", { submission_id: id, format });
     download(file.filename, file.media_type, file.content_base64);
   };
   page(`${t("submission")}: ${await unionName(s.union_id)} → ${await unionName(s.to_union_id)}`,
     h("div", { class: "card", id: "submission" }, h("p", {}, badge(s.status), ` ${t("year")} ${s.year} · ${date(s.drafted_on)}`),
       h("ul", {}, nominations.map(([nid, text]) => h("li", {}, text,
         awardsScreens.follows(shell) ? [" · ", awardsScreens.proceedingsLink(nid)] : []))),
-      h("button", { class: "secondary", onclick: letter }, t("submissionLetter"))),
+      h("div", { class: "actions" },
+        h("button", { class: "secondary", id: "print-letter", onclick: letter("pdf") }, t("submissionLetter")),
+        h("button", { class: "secondary", id: "print-letter-docx", onclick: letter("docx") }, t("editableCopy")))),
     h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")),
       table([t("kind"), t("file"), "SHA-256"], s.documents.map((d) => [t(`kindOf.${d.kind}`), d.filename,
         h("code", {}, String(d.sha256).slice(0, 16))]))),
@@ -734,8 +736,8 @@ async function submissionScreen(id) {
 
 async function awardScreen(id) {
   const a = await get("awards", "get-award", { award_id: id });
-  const file = (method) => async () => {
-    const doc = await get("awards", method, method === "render-decision" ? { award_id: id, place: "Trà Vinh" } : { award_id: id });
+  const file = (method, format) => async () => {
+    const doc = await get("awards", method, format ? { award_id: id, format } : { award_id: id });
     download(doc.filename, doc.media_type, doc.content_base64);
   };
   const follows = awardsScreens.follows(shell);
@@ -749,8 +751,11 @@ async function awardScreen(id) {
       table([t("person"), t("achievement"), t("status"), ...(follows ? [t("grounds.proceedings")] : [])], awardees),
       follows ? h("p", {}, awardsScreens.citedLink(id)) : null,
       h("div", { class: "actions" },
-        h("button", { id: "print-decision", onclick: file("render-decision") }, t("printDecision")),
-        h("button", { class: "secondary", onclick: file("render-award-list") }, t("printList")))));
+        h("button", { id: "print-decision", onclick: file("render-decision", "pdf") }, t("printDecision")),
+        h("button", { class: "secondary", id: "print-list", onclick: file("render-award-list", "pdf") }, t("printList")),
+        h("button", { class: "secondary", id: "print-certificates", onclick: file("render-certificates") }, t("printCertificates")),
+        h("button", { class: "secondary", id: "print-decision-docx", onclick: file("render-decision", "docx") }, t("editableDecision")),
+        h("button", { class: "secondary", id: "print-list-docx", onclick: file("render-award-list", "docx") }, t("editableList")))));
 }
 
 // --- auditors (R4.5, R5.1) ------------------------------------------------------------------
