@@ -208,10 +208,8 @@ def _day(data: Mapping[str, Any]) -> date | None:
 
 
 def _short(on: date) -> str:
-    """20/4/2025 on a certificate: as the date line, a leading zero only for days 1–9 and
-    months 1–2."""
-    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
-    return f"{on.day:02d}/{month}/{on.year}"
+    """10/04/2026: dd/mm/yyyy, as the list attached to the decision cites it."""
+    return f"{on.day:02d}/{on.month:02d}/{on.year}"
 
 
 def text_of(docx: bytes) -> str:
