@@ -118,9 +118,11 @@ def administrative(*, issuer: str, superior: str | None, number: str | None,
 
 def certificate(*, kind: str, conferred_by: str, name_label: str, name: str, unit: str | None,
                 achievement: str, reference: str, place_date: str, signer: Mapping[str, Any],
-                register: str | None = None) -> dict[str, Any]:
-    """One certificate (Giấy khen, Bằng khen…): a page of ``certificates``."""
-    return {"kind": kind, "conferred_by": conferred_by, "name_label": name_label, "name": name,
+                register: str | None = None, verb: str = "TẶNG") -> dict[str, Any]:
+    """One certificate (Giấy khen, Bằng khen…): a page of ``certificates``. ``verb`` is the
+    line between the conferring body and the kind ("TẶNG"; "CẤP" for a certificate of
+    recognition)."""
+    return {"kind": kind, "verb": verb, "conferred_by": conferred_by, "name_label": name_label, "name": name,
             "unit": unit, "achievement": achievement, "reference": reference,
             "register": register, "place_date": place_date, "signer": signer}
 

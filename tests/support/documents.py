@@ -27,7 +27,8 @@ def awards_world(directory: Path) -> World:
 
 def rendered(w: World, fmt: str = "pdf") -> dict[str, dict[str, Any]]:
     """The province's decision (its list and certificates) and the letter that proposed it,
-    and the grassroots union's own decision, as the office downloads them."""
+    the grassroots union's own decision, and (as PDF) the recognition decisions of an initiative
+    and its authors' certificates, as the offices download them."""
     ids = to_the_province(w.call, w.m)
     province, grassroots = ids["award"], ids["grassroots_award"]
     out = {
@@ -39,6 +40,12 @@ def rendered(w: World, fmt: str = "pdf") -> dict[str, dict[str, Any]]:
     if fmt == "pdf":
         out["bang-khen-tinh"] = w.call("awards", "render_certificates", "H", province)
         out["giay-khen-cdcs"] = w.call("awards", "render_certificates", "A", grassroots)
+        sk01 = w.m.initiatives["SK-01"]  # recognised by CS-1, then by Càng Long and the province
+        out["cong-nhan-sang-kien-cdcs"] = w.call("initiatives", "render_recognition", "A", sk01)
+        out["cong-nhan-sang-kien-tinh"] = w.call("initiatives", "render_recognition", "H", sk01,
+                                                 "province")
+        out["chung-nhan-sang-kien-cdcs"] = w.call(
+            "initiatives", "render_recognition_certificates", "A", sk01)
     return out
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from runtime import documents
+from runtime.errors import DomainError
 from tests.support.awards_world import World
 from tests.support.documents import awards_world, rendered
 
@@ -181,3 +182,43 @@ def test_the_place_is_the_nearest_district_or_province_named_in_the_union_s_chai
 def test_a_count_leaves_out_its_zero_parts() -> None:
     assert documents.counted([(0, "tập thể"), (1, "cá nhân")]) == "1 cá nhân"
     assert documents.counted([(2, "tập thể"), (3, "cá nhân")]) == "2 tập thể và 3 cá nhân"
+
+
+def test_r3_4_the_recognition_decision_names_the_initiative_authors_scope_and_council(
+        files: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    words = text(content(files["cong-nhan-sang-kien-cdcs"]), tmp_path)
+
+    for heading in ("LIÊN ĐOÀN LAO ĐỘNG HUYỆN", "CÔNG ĐOÀN CƠ SỞ TRƯỜNG", "Số: 12/QĐ-CĐCS-SK-01",
+                    "Càng Long, ngày 10 tháng 02 năm 2025"):  # the two columns of the heading
+        assert heading in words, heading
+    in_order = ["QUYẾT ĐỊNH",
+                "Về việc công nhận sáng kiến", "Căn cứ Nghị định 13/2012/NĐ-CP",
+                "Căn cứ Quyết định số 05/QĐ-CĐCS ngày 20/01/2025", "3/3 thành viên tán thành",
+                "QUYẾT ĐỊNH:", "Điều 1. Công nhận sáng kiến “Sổ theo dõi đoàn viên điện tử”",
+                "Thạch Thị Sa Rai (60%), Nguyễn Văn An (40%)", "trong phạm vi cơ sở", "Điều 3.",
+                "Nơi nhận:", "TM. BAN CHẤP HÀNH"]
+    at = [words.find(w) for w in in_order]
+    assert words.rfind("Nguyễn Văn An") > at[-1]  # an author, and the chairman who signs
+    assert -1 not in at and at == sorted(at), dict(zip(in_order, at, strict=True))
+    province = text(content(files["cong-nhan-sang-kien-tinh"]), tmp_path)
+    assert "Trà Vinh, ngày" in province and "trong phạm vi toàn tỉnh" in province
+
+
+def test_r3_4_each_author_has_a_certificate_of_the_recognition(
+        files: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    pdf = content(files["chung-nhan-sang-kien-cdcs"])
+    pages = [text(pdf, tmp_path)]
+    assert re.search(r"Pages:\s+2\n", poppler("pdfinfo", pdf, tmp_path))
+    for expected in ("GIẤY CHỨNG NHẬN SÁNG KIẾN", "Thạch Thị Sa Rai", "Nguyễn Văn An",
+                     "Quyết định số 12/QĐ-CĐCS-SK-01 ngày 10/02/2025"):
+        assert expected in pages[0], expected
+
+
+def test_r3_4_a_scope_the_initiative_was_not_recognised_at_is_refused(
+        made: tuple[World, dict[str, dict[str, Any]]]) -> None:
+    w, _ = made
+    other = w.m.initiatives["SK-02"]  # recognised by its own union only
+    assert "province" not in w.initiatives.initiative(other).recognitions
+    with pytest.raises(DomainError) as refused:
+        w.call("initiatives", "render_recognition", "A", other, "province")
+    assert refused.value.code == "NOT_RECOGNISED"
