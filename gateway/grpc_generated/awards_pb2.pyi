@@ -262,6 +262,12 @@ class AwardsRenderDecisionRequest(_message.Message):
     format: str
     def __init__(self, award_id: _Optional[str] = ..., format: _Optional[str] = ...) -> None: ...
 
+class AwardsRenderMinutesExtractRequest(_message.Message):
+    __slots__ = ("meeting_id",)
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
+    meeting_id: str
+    def __init__(self, meeting_id: _Optional[str] = ...) -> None: ...
+
 class AwardsRenderSubmissionLetterRequest(_message.Message):
     __slots__ = ("submission_id", "signer_id", "format")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -156,6 +156,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.RenderMinutesExtract = channel.unary_unary(
+                '/emulation.v1.Awards/RenderMinutesExtract',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderMinutesExtractRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.RenderSubmissionLetter = channel.unary_unary(
                 '/emulation.v1.Awards/RenderSubmissionLetter',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderSubmissionLetterRequest.SerializeToString,
@@ -396,6 +401,16 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderMinutesExtract(self, request, context):
+        """Query. R4.4 (3): the extract of a selection meeting's minutes and its results, as PDF, for
+        the dossier: who attended of the body's members, the votes on each nomination and whether
+        it was selected; the chair is the body's chairman on the day (the secretary is written in
+        by hand). As HTTP: GET /v1/awards/render-minutes-extract.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RenderSubmissionLetter(self, request, context):
         """Query. R4.4 (1): the submission letter with the list, as a PDF (or DOCX) the office signs.
         As HTTP: GET /v1/awards/render-submission-letter.
@@ -576,6 +591,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'RenderDecision': grpc.unary_unary_rpc_method_handler(
                     servicer.RenderDecision,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'RenderMinutesExtract': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderMinutesExtract,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderMinutesExtractRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'RenderSubmissionLetter': grpc.unary_unary_rpc_method_handler(
@@ -1221,6 +1241,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/RenderDecision',
             emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderMinutesExtract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/RenderMinutesExtract',
+            emulation_dot_v1_dot_awards__pb2.AwardsRenderMinutesExtractRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -105,15 +105,16 @@ def administrative(*, issuer: str, superior: str | None, number: str | None,
                    place_date: str | None, kind: str,
                    subject: str | None, blocks: Sequence[Block], signer: Mapping[str, Any] | None,
                    recipients: Sequence[str] = (), reference: str | None = None,
-                   on: date | None = None) -> bytes:
+                   signer_left: Mapping[str, Any] | None = None, on: date | None = None) -> bytes:
     """A document in Decree 30 form, as PDF bytes. ``signer``: on_behalf (or None), position,
     name. An attachment (a list "kèm theo" a decision) has no number, no place-date line and
-    no signer of its own: pass None."""
+    no signer of its own: pass None. ``signer_left`` takes the place of "Nơi nhận" (minutes,
+    signed by their secretary and their chair)."""
     return _compile({"form": "administrative", "title": f"{kind} {subject or ''}".strip(),
                      "author": issuer, "issuer": issuer, "superior": superior, "number": number,
                      "place_date": place_date, "kind": kind, "subject": subject,
                      "reference": reference, "blocks": list(blocks), "signer": signer,
-                     "recipients": list(recipients)}, on)
+                     "signer_left": signer_left, "recipients": list(recipients)}, on)
 
 
 def certificate(*, kind: str, conferred_by: str, name_label: str, name: str, unit: str | None,

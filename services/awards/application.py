@@ -86,6 +86,10 @@ class DocumentNotFound(NotFound):
     code = "DOCUMENT_NOT_FOUND"
 
 
+class MeetingNotFound(NotFound):
+    code = "MEETING_NOT_FOUND"
+
+
 def _year(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput("year must be a year such as 2025", {"field": "year"})
@@ -820,6 +824,39 @@ class Awards(KnownUnions, ServiceApplication):
         return self._file(f"danh-sach-{a.number.replace('/', '-')}", data, query.format,
                           documents.award_list_pdf, documents.award_list)
 
+    @handles(commands.RenderMinutesExtract)
+    def render_minutes_extract(self, query: commands.RenderMinutesExtract) -> dict[str, Any]:
+        """R4.4 (3): the extract of a selection meeting's minutes and its results, as PDF, for
+        the dossier: who attended of the body's members, the votes on each nomination and
+        whether it was selected; the chair is the body's chairman on the day (the secretary is
+        written in by hand)."""
+        meeting = self.find(query.meeting_id, SelectionMeeting)
+        if meeting is None:
+            raise MeetingNotFound(f"no selection meeting {query.meeting_id}",
+                                  {"meeting_id": str(query.meeting_id)})
+        on = meeting.held_on
+        body = next((b for b in self.authority.bodies(meeting.union_id, on)
+                     if b["id"] == str(meeting.body_id)), None)
+        chair = next((m["full_name"] for position in ("chairman", "vice_chairman")
+                      for m in (body["members"] if body else []) if m["position"] == position), "")
+        rules = self.rules.in_force(on)
+        titles = {f["code"]: f["title"] for f in rules["forms"]}
+        nominations = [self.nomination(n) for n in meeting.votes]
+        year = max((n.year for n in nominations), default=on.year - 1)
+        body_name = _body_name(body["kind"] if body else "", self.authority.union(meeting.union_id, on))
+        rows = [{"kind": n.subject, "name": n.subject_name, "form_title": titles.get(n.form, n.form),
+                 **{k: meeting.votes[str(n.id)].get(k, 0) for k in ("for", "against", "abstain")},
+                 "selected": meeting.selected(n.id)} for n in nominations]
+        data = {"issuer": self._issuer(meeting.union_id, on), "number_suffix": "TrBB",
+                "place": self._place(meeting.union_id, on), "date": on.isoformat(), "year": year,
+                "subject": f"Họp {body_name} bình xét khen thưởng phong trào thi đua “Đổi mới, "
+                           f"sáng tạo, hiệu quả” năm {year}",
+                "body": body_name, "members": len(meeting.members),
+                "attended": len(meeting.attendees), "chair": chair, "minutes": meeting.minutes,
+                "rows": rows}
+        return self._file(f"trich-bien-ban-{on.isoformat()}", data, commands.DocumentFormat.PDF,
+                          documents.minutes_extract_pdf, None)
+
     @handles(commands.RenderCertificates)
     def render_certificates(self, query: commands.RenderCertificates) -> dict[str, Any]:
         """The awardees' certificates, one page each, as a PDF to print on certificate paper:
@@ -834,6 +871,12 @@ class Awards(KnownUnions, ServiceApplication):
                  "conferred_by": f"{body} {union['name'] if union else ''}"}
         return self._file(f"giay-chung-nhan-{a.number.replace('/', '-')}", data,
                           commands.DocumentFormat.PDF, documents.certificates_pdf, None)
+
+
+def _body_name(kind: str, union: Mapping[str, Any] | None) -> str:
+    """"Ban Chấp hành Công đoàn cơ sở …", "Ban Thường vụ Liên đoàn Lao động huyện …"."""
+    body = "Ban Thường vụ" if kind == "standing_committee" else "Ban Chấp hành"
+    return f"{body} {union['name']}" if union else body
 
 
 def _vn(day: str | None) -> str:

@@ -214,6 +214,12 @@ class RenderAwardList(Query):
     format: DocumentFormat = DocumentFormat.PDF
 
 
+class RenderMinutesExtract(Query):
+    """The extract of a selection meeting's minutes with its results (R4.4 item 3), as PDF."""
+
+    meeting_id: UUID
+
+
 class RenderCertificates(Query):
     """The awardees' certificates (Giấy khen, Bằng khen), one landscape page each, as PDF."""
 

@@ -40,7 +40,7 @@ from runtime import documents as layout
 from runtime.documents import PDF_MEDIA_TYPE
 
 __all__ = ["DOCX_MEDIA_TYPE", "PDF_MEDIA_TYPE", "award_decision", "award_decision_pdf",
-           "award_list", "award_list_pdf", "certificates_pdf", "submission_letter",
+           "award_list", "award_list_pdf", "certificates_pdf", "minutes_extract_pdf", "submission_letter",
            "submission_letter_pdf", "text_of"]
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -62,6 +62,9 @@ JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 # the left 30 and right 15 mm margins.
 LETTER_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 40), ("Đơn vị", 35),
                   ("Hình thức đề nghị", 35), ("Thành tích", 45))
+MINUTES_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 40), ("Hình thức đề nghị", 40),
+                   ("Tán thành", 15), ("Không tán thành", 15), ("Không biểu quyết", 15),
+                   ("Kết quả", 30))
 LIST_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 45), ("Đơn vị", 45), ("Thành tích", 65))
 SECTIONS = (("collective", "Tập thể"), ("individual", "Cá nhân"))
 ROMAN = ("I", "II")
@@ -174,6 +177,41 @@ def certificates_pdf(data: Mapping[str, Any]) -> bytes:
         for _, section in _sections(data["awardees"]) for row in section]
     return layout.certificates(f"{data['kind']} – Quyết định số {data['number']}",
                                data["conferred_by"], items, on)
+
+
+def minutes_extract_pdf(data: Mapping[str, Any]) -> bytes:
+    """R4.4 (3): the extract of a selection meeting's minutes with its results, signed by the
+    secretary and the chair. ``rows``: kind, name, form_title, for, against, abstain,
+    selected; ``members`` and ``attended`` count the body."""
+    on = _day(data)
+    members, attended = data["members"], data["attended"]
+    blocks = [
+        layout.paragraph(f"Thời gian: {layout.date_line(on)}." if on else "Thời gian:"),
+        layout.paragraph(f"Thành phần: {attended}/{members} ủy viên {data['body']} dự họp."),
+        layout.paragraph(f"Chủ trì: đồng chí {data['chair']}." if data.get("chair")
+                         else "Chủ trì:"),
+        layout.paragraph(f"Nội dung: {data['minutes']}"),
+        layout.paragraph(f"Kết quả bình xét (tỷ lệ tán thành tính trên tổng số {members} ủy "
+                         f"viên):"),
+        _table(MINUTES_COLUMNS, data["rows"], lambda row: _minutes_cells(row, members)),
+        layout.paragraph(f"Trích biên bản này đúng với biên bản gốc lưu tại {data['issuer']['name']}."
+                         , italic=True)]
+    issuer = data["issuer"]
+    return layout.administrative(
+        issuer=issuer["name"], superior=issuer.get("parent_name"),
+        number=layout.number_line(None, data.get("number_suffix", "TrBB")),
+        place_date=_place_date(data), kind="TRÍCH BIÊN BẢN", subject=data["subject"],
+        blocks=blocks, signer={"on_behalf": None, "position": "Chủ trì",
+                               "name": data.get("chair") or ""},
+        signer_left={"on_behalf": None, "position": "Thư ký",
+                     "name": data.get("secretary") or ""}, on=on)
+
+
+def _minutes_cells(row: Mapping[str, Any], members: int) -> list[Any]:
+    share = round(100 * row["for"] / members) if members else 0
+    return [row["name"], row["form_title"], str(row["for"]), str(row["against"]),
+            str(row["abstain"]), f"{'Được chọn' if row['selected'] else 'Không được chọn'} "
+                                 f"({share}%)"]
 
 
 def _administrative(data: Mapping[str, Any], kind: str, subject: str,

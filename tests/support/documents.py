@@ -38,6 +38,8 @@ def rendered(w: World, fmt: str = "pdf") -> dict[str, dict[str, Any]]:
         "danh-sach-tinh": w.call("awards", "render_award_list", "H", province, fmt),
         "quyet-dinh-cdcs": w.call("awards", "render_decision", "A", grassroots, fmt)}
     if fmt == "pdf":
+        meeting = w.call("awards", "proceedings", "A", ids["nominations"][1])["meetings"][0]
+        out["trich-bien-ban"] = w.call("awards", "render_minutes_extract", "A", meeting)
         out["bang-khen-tinh"] = w.call("awards", "render_certificates", "H", province)
         out["giay-khen-cdcs"] = w.call("awards", "render_certificates", "A", grassroots)
         sk01 = w.m.initiatives["SK-01"]  # recognised by CS-1, then by Càng Long and the province

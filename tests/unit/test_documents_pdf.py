@@ -222,3 +222,24 @@ def test_r3_4_a_scope_the_initiative_was_not_recognised_at_is_refused(
     with pytest.raises(DomainError) as refused:
         w.call("initiatives", "render_recognition", "A", other, "province")
     assert refused.value.code == "NOT_RECOGNISED"
+
+
+def test_r4_4_the_minutes_extract_gives_attendance_votes_and_results_signed_by_two(
+        files: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    words = text(content(files["trich-bien-ban"]), tmp_path)
+
+    in_order = ["TRÍCH BIÊN BẢN", "bình xét khen thưởng", "Thời gian: ngày 07 tháng 3 năm 2026.",
+                "Thành phần: 3/3 ủy viên", "Chủ trì: đồng chí Nguyễn Văn An.",
+                "Nội dung: Họp BCH bình xét: 3/3 tán thành", "Thạch Thị Sa Rai",
+                "Được chọn (100%)", "biên bản gốc", "THƯ KÝ", "CHỦ TRÌ"]
+    at = [words.find(w) for w in in_order]
+    assert -1 not in at and at == sorted(at), dict(zip(in_order, at, strict=True))
+    assert "Càng Long, ngày 07 tháng 3 năm 2026" in words and "/TrBB" in words  # no number yet
+
+
+def test_r4_4_an_unknown_meeting_is_refused_with_its_code(
+        made: tuple[World, dict[str, dict[str, Any]]]) -> None:
+    w, _ = made
+    with pytest.raises(DomainError) as refused:
+        w.call("awards", "render_minutes_extract", "A", "00000000-0000-4000-8000-000000000000")
+    assert refused.value.code == "MEETING_NOT_FOUND"
