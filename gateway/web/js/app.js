@@ -519,6 +519,10 @@ async function initiativeScreen(id) {
     }, { id: "recognise-at-level" }));
   }
   const fields = Object.entries(i.fields).map(([k, v]) => [labels[k] || t(`coreFields.${k}`), v]);
+  const recognitionFile = (method, scope) => async () => {
+    const doc = await get("initiatives", method, { initiative_id: id, scope });
+    download(doc.filename, doc.media_type, doc.content_base64);
+  };
   page(`${i.reference} — ${i.name}`,
     h("div", { class: "card", id: "initiative" }, h("p", {}, statusLabel(i.status), " ", t(i.kind), " · ",
       await unionName(i.union_id)),
@@ -528,6 +532,12 @@ async function initiativeScreen(id) {
     Object.keys(i.recognitions || {}).length ? h("p", { id: "recognitions" }, `${t("recognised")}: `,
       Object.entries(i.recognitions).map(([scope, d]) =>
         `${t(scope)} ${(d && d.number) || ""} (${date(d && d.decided_on)})`).join("; ")) : null,
+    Object.keys(i.recognitions || {}).length ? h("div", { class: "actions", id: "recognition-documents" },
+      Object.keys(i.recognitions).flatMap((scope) => [
+        h("button", { class: "secondary", "data-scope": scope, onclick: recognitionFile("render-recognition", scope) },
+          `${t("recognitionDecision")} · ${t(scope)} (PDF)`),
+        h("button", { class: "secondary", "data-scope": scope, onclick: recognitionFile("render-recognition-certificates", scope) },
+          `${t("recognitionCertificates")} · ${t(scope)} (PDF)`)])) : null,
     i.applications.length ? h("p", {}, `${t("applied")}: ${money(i.value_saved_vnd)}`) : null,
     i.proposal ? h("p", { id: "proposal" }, `${t("proposal")}: ${t(i.proposal.scope)}`,
       i.proposal.decision ? ` (${date(i.proposal.decision.decided_on)})` : "") : null,
