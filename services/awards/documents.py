@@ -169,7 +169,7 @@ def certificates_pdf(data: Mapping[str, Any]) -> bytes:
     reference = f"Quyết định số {data['number']} ngày {_short(on)}" if on else ""
     items = [layout.certificate(
         kind=data["kind"], conferred_by=data["conferred_by"],
-        name_label="Tặng" if row["kind"] == "collective" else "Đồng chí", name=row["name"],
+        name_label="Tập thể" if row["kind"] == "collective" else "Đồng chí", name=row["name"],
         unit=None if row["kind"] == "collective" else row["unit"],
         achievement=f"Đã có thành tích {row['achievement'][:1].lower()}{row['achievement'][1:]}"
                     if row.get("achievement") else f"Đã có thành tích {_merit(data)}",

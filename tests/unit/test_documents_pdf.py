@@ -243,3 +243,23 @@ def test_r4_4_an_unknown_meeting_is_refused_with_its_code(
     with pytest.raises(DomainError) as refused:
         w.call("awards", "render_minutes_extract", "A", "00000000-0000-4000-8000-000000000000")
     assert refused.value.code == "MEETING_NOT_FOUND"
+
+
+def test_r4_5_a_collective_and_an_individual_each_get_a_page_collectives_first(tmp_path: Path) -> None:
+    from services.awards.documents import certificates_pdf
+
+    pdf = certificates_pdf({
+        "kind": "Giấy khen", "conferred_by": "Ban Chấp hành Liên đoàn Lao động huyện Càng Long",
+        "number": "07/QĐ-LĐLĐ", "date": "2025-02-05", "place": "Càng Long", "year": 2024,
+        "signer": SIGNER, "awardees": [
+            {"kind": "individual", "name": "Thạch Thị Sa Rai", "unit": "Công đoàn cơ sở xã Tân An",
+             "achievement": "Sáng kiến số hóa hồ sơ đoàn viên"},
+            {"kind": "collective", "name": "Công đoàn cơ sở xã Tân An", "unit": "",
+             "achievement": "Dẫn đầu phong trào thi đua cụm Càng Long"}]})
+    pages = poppler("pdftotext", pdf, tmp_path).split("\f")
+
+    assert re.search(r"Pages:\s+2\n", poppler("pdfinfo", pdf, tmp_path))
+    assert "Tập thể:" in pages[0] and "Công đoàn cơ sở xã Tân An" in pages[0]
+    assert "Đồng chí:" in pages[1] and "Thạch Thị Sa Rai" in pages[1]
+    assert "Quyết định số 07/QĐ-LĐLĐ ngày 05/02/2025" in pages[1]
+    assert "Càng Long, ngày 05 tháng 02 năm 2025" in re.sub(r"\s+", " ", pages[1])
