@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
@@ -68,6 +68,8 @@ from services.awards.facts import FACTS, Criteria, MovementFacts
 from services.awards.published import RULES
 from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
 from services.awards.trail import TRAIL
+
+Render = Callable[[Mapping[str, Any]], bytes]  # a document's data -> its bytes
 
 
 class AwardNotFound(NotFound):
@@ -701,8 +703,9 @@ class Awards(KnownUnions, ServiceApplication):
         return place_of([u["name"] for u in ([union] if union else []) + above])
 
     def _file(self, stem: str, data: Mapping[str, Any], fmt: commands.DocumentFormat,
-              pdf: Any, docx: Any) -> dict[str, Any]:
-        if fmt == commands.DocumentFormat.DOCX:
+              pdf: Render, docx: Render | None) -> dict[str, Any]:
+        """The document as the render queries answer it: name, media type, digest, bytes."""
+        if fmt == commands.DocumentFormat.DOCX and docx is not None:
             content, media = docx(data), documents.DOCX_MEDIA_TYPE
         else:
             content, media = pdf(data), documents.PDF_MEDIA_TYPE
