@@ -143,7 +143,7 @@ _LOCALITIES = (("thành phố ", "Thành phố "), ("tỉnh ", ""), ("thị xã 
 
 def place_of(names: Sequence[str]) -> str:
     """The place name (địa danh) a body's documents carry, from its own name and those of the
-    bodies above it, nearest first: the locality the nearest name is of ("Liên đoàn Lao động
+    bodies above it, nearest first: the locality the nearest name is of ("Ủy ban nhân dân
     huyện Càng Long" → "Càng Long", "… thành phố Hồ Chí Minh" → "Thành phố Hồ Chí Minh");
     "" when none names a district or province (the caller then prints the date line alone)."""
     for name in names:
