@@ -35,6 +35,7 @@ test:
 
 # Pure domain and application logic on in-process stores: no server, no network (seconds).
 test-unit: $(READY)
+	@deploy/prerequisites.sh unit
 	$(PYTEST) -m unit $(PYTEST_ARGS)
 
 # The stores on PostgreSQL as well as SQLite, and the bus on RabbitMQ, without the processes.
@@ -106,3 +107,10 @@ print-python:
 .PHONY: screenshots
 screenshots: $(READY)
 	EMU_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_web.py tests/e2e/test_web_text.py -q
+
+# The PNG renders of every award document kept in docs/documents/ (pdftoppm -r 60), made from
+# the unit tier's province; the tests render the same documents without writing them here.
+.PHONY: documents
+documents: $(READY)
+	@deploy/prerequisites.sh poppler
+	$(BIN)/python -m tests.support.documents docs/documents

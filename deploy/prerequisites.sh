@@ -4,10 +4,10 @@
 #
 #   deploy/prerequisites.sh python            prints the newest Python 3.11–3.13 found
 #   deploy/prerequisites.sh run               RabbitMQ (make run keeps its stores in SQLite)
-#   deploy/prerequisites.sh unit              nothing (the unit tier needs no server)
-#   deploy/prerequisites.sh integration       PostgreSQL and RabbitMQ
-#   deploy/prerequisites.sh system|test       PostgreSQL, RabbitMQ and Chromium
-#   deploy/prerequisites.sh postgresql|rabbitmq|chromium   that one
+#   deploy/prerequisites.sh unit              poppler-utils (the document tests read PDFs; no server)
+#   deploy/prerequisites.sh integration       PostgreSQL, RabbitMQ and poppler-utils
+#   deploy/prerequisites.sh system|test       PostgreSQL, RabbitMQ, Chromium and poppler-utils
+#   deploy/prerequisites.sh postgresql|rabbitmq|chromium|poppler   that one
 #
 # What is missing is installed with apt-get when the user is root or may use sudo without a
 # password; otherwise the script stops at once, naming the one command that would install it,
@@ -116,11 +116,19 @@ chromium() {
   [ -x "$browser" ] || stop "$browser is still missing after installing chromium: set EMU_CHROMIUM to a Chromium binary"
 }
 
+poppler() {
+  # The document tests read the rendered PDFs back with poppler's pdftotext and pdffonts, and
+  # `make documents` draws them with pdftoppm (Debian's poppler-utils)
+  command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdftoppm >/dev/null \
+    || install poppler-utils
+  command -v pdftotext >/dev/null || stop "pdftotext is still missing after installing poppler-utils"
+}
+
 case "$what" in
   run) rabbitmq ;;
-  unit) ;;
-  integration) postgresql; rabbitmq ;;
-  system|test) postgresql; rabbitmq; chromium ;;
-  postgresql|rabbitmq|chromium) "$what" ;;
-  *) stop "unknown: $what (python, run, unit, integration, system, test, or one of postgresql, rabbitmq, chromium)" ;;
+  unit) poppler ;;
+  integration) postgresql; rabbitmq; poppler ;;
+  system|test) postgresql; rabbitmq; chromium; poppler ;;
+  postgresql|rabbitmq|chromium|poppler) "$what" ;;
+  *) stop "unknown: $what (python, run, unit, integration, system, test, or one of postgresql, rabbitmq, chromium, poppler)" ;;
 esac

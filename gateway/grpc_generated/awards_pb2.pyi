@@ -241,28 +241,42 @@ class AwardsProceedingsRequest(_message.Message):
     def __init__(self, nomination_id: _Optional[str] = ...) -> None: ...
 
 class AwardsRenderAwardListRequest(_message.Message):
+    __slots__ = ("award_id", "format")
+    AWARD_ID_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    award_id: str
+    format: str
+    def __init__(self, award_id: _Optional[str] = ..., format: _Optional[str] = ...) -> None: ...
+
+class AwardsRenderCertificatesRequest(_message.Message):
     __slots__ = ("award_id",)
     AWARD_ID_FIELD_NUMBER: _ClassVar[int]
     award_id: str
     def __init__(self, award_id: _Optional[str] = ...) -> None: ...
 
 class AwardsRenderDecisionRequest(_message.Message):
-    __slots__ = ("award_id", "place")
+    __slots__ = ("award_id", "format")
     AWARD_ID_FIELD_NUMBER: _ClassVar[int]
-    PLACE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
     award_id: str
-    place: str
-    def __init__(self, award_id: _Optional[str] = ..., place: _Optional[str] = ...) -> None: ...
+    format: str
+    def __init__(self, award_id: _Optional[str] = ..., format: _Optional[str] = ...) -> None: ...
+
+class AwardsRenderMinutesExtractRequest(_message.Message):
+    __slots__ = ("meeting_id",)
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
+    meeting_id: str
+    def __init__(self, meeting_id: _Optional[str] = ...) -> None: ...
 
 class AwardsRenderSubmissionLetterRequest(_message.Message):
-    __slots__ = ("submission_id", "place", "signer_id")
+    __slots__ = ("submission_id", "signer_id", "format")
     SUBMISSION_ID_FIELD_NUMBER: _ClassVar[int]
-    PLACE_FIELD_NUMBER: _ClassVar[int]
     SIGNER_ID_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
     submission_id: str
-    place: str
     signer_id: str
-    def __init__(self, submission_id: _Optional[str] = ..., place: _Optional[str] = ..., signer_id: _Optional[str] = ...) -> None: ...
+    format: str
+    def __init__(self, submission_id: _Optional[str] = ..., signer_id: _Optional[str] = ..., format: _Optional[str] = ...) -> None: ...
 
 class AwardsReplayCheckRequest(_message.Message):
     __slots__ = ()

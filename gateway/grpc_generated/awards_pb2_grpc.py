@@ -146,9 +146,19 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderAwardListRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.RenderCertificates = channel.unary_unary(
+                '/emulation.v1.Awards/RenderCertificates',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderCertificatesRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.RenderDecision = channel.unary_unary(
                 '/emulation.v1.Awards/RenderDecision',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.RenderMinutesExtract = channel.unary_unary(
+                '/emulation.v1.Awards/RenderMinutesExtract',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderMinutesExtractRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.RenderSubmissionLetter = channel.unary_unary(
@@ -367,24 +377,43 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RenderAwardList(self, request, context):
-        """Query. The list of awardees attached to a decision, as a DOCX. As HTTP: GET
+        """Query. The list of awardees attached to a decision, as a PDF (or DOCX). As HTTP: GET
         /v1/awards/render-award-list.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderCertificates(self, request, context):
+        """Query. The awardees' certificates, one page each, as a PDF to print on certificate paper:
+        the kind the form names (Giấy khen, Bằng khen), conferred in the name of the body its title
+        names, signed as the decision is. As HTTP: GET /v1/awards/render-certificates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RenderDecision(self, request, context):
-        """Query. R4.5: the award decision, as a DOCX in administrative form. As HTTP: GET
+        """Query. R4.5: the award decision, as a PDF (or DOCX) in administrative form. As HTTP: GET
         /v1/awards/render-decision.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderMinutesExtract(self, request, context):
+        """Query. R4.4 (3): the extract of a selection meeting's minutes and its results, as PDF, for
+        the dossier: who attended of the body's members, the votes on each nomination and whether
+        it was selected; the chair is the body's chairman on the day (the secretary is written in
+        by hand). As HTTP: GET /v1/awards/render-minutes-extract.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RenderSubmissionLetter(self, request, context):
-        """Query. R4.4 (1): the submission letter with the list, as a DOCX the office signs. As HTTP:
-        GET /v1/awards/render-submission-letter.
+        """Query. R4.4 (1): the submission letter with the list, as a PDF (or DOCX) the office signs.
+        As HTTP: GET /v1/awards/render-submission-letter.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -554,9 +583,19 @@ def add_AwardsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderAwardListRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'RenderCertificates': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderCertificates,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderCertificatesRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'RenderDecision': grpc.unary_unary_rpc_method_handler(
                     servicer.RenderDecision,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'RenderMinutesExtract': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderMinutesExtract,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRenderMinutesExtractRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'RenderSubmissionLetter': grpc.unary_unary_rpc_method_handler(
@@ -1160,6 +1199,33 @@ class Awards:
             _registered_method=True)
 
     @staticmethod
+    def RenderCertificates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/RenderCertificates',
+            emulation_dot_v1_dot_awards__pb2.AwardsRenderCertificatesRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def RenderDecision(request,
             target,
             options=(),
@@ -1175,6 +1241,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/RenderDecision',
             emulation_dot_v1_dot_awards__pb2.AwardsRenderDecisionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderMinutesExtract(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/RenderMinutesExtract',
+            emulation_dot_v1_dot_awards__pb2.AwardsRenderMinutesExtractRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -288,6 +288,22 @@ class InitiativesRegistrantsRequest(_message.Message):
     year: int
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[int] = ...) -> None: ...
 
+class InitiativesRenderRecognitionRequest(_message.Message):
+    __slots__ = ("initiative_id", "scope")
+    INITIATIVE_ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    initiative_id: str
+    scope: str
+    def __init__(self, initiative_id: _Optional[str] = ..., scope: _Optional[str] = ...) -> None: ...
+
+class InitiativesRenderRecognitionCertificatesRequest(_message.Message):
+    __slots__ = ("initiative_id", "scope")
+    INITIATIVE_ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    initiative_id: str
+    scope: str
+    def __init__(self, initiative_id: _Optional[str] = ..., scope: _Optional[str] = ...) -> None: ...
+
 class InitiativesReplayCheckRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

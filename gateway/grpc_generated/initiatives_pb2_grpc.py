@@ -161,6 +161,16 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRegistrantsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.RenderRecognition = channel.unary_unary(
+                '/emulation.v1.Initiatives/RenderRecognition',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRenderRecognitionRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.RenderRecognitionCertificates = channel.unary_unary(
+                '/emulation.v1.Initiatives/RenderRecognitionCertificates',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRenderRecognitionCertificatesRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ReplayCheck = channel.unary_unary(
                 '/emulation.v1.Initiatives/ReplayCheck',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesReplayCheckRequest.SerializeToString,
@@ -417,6 +427,22 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderRecognition(self, request, context):
+        """Query. R3.4, R3.7: the decision recognising the initiative at a scope, in Decree 30 form.
+        As HTTP: GET /v1/initiatives/render-recognition.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RenderRecognitionCertificates(self, request, context):
+        """Query. Each author's certificate of the recognition at a scope. As HTTP: GET
+        /v1/initiatives/render-recognition-certificates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReplayCheck(self, request, context):
         """Query. R5.1: rebuilds every read model of this service aside (in memory) and compares it
         with the live one, table by table; a difference is reported, not hidden. As HTTP: GET
@@ -626,6 +652,16 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Registrants': grpc.unary_unary_rpc_method_handler(
                     servicer.Registrants,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRegistrantsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'RenderRecognition': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderRecognition,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRenderRecognitionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'RenderRecognitionCertificates': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderRecognitionCertificates,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesRenderRecognitionCertificatesRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ReplayCheck': grpc.unary_unary_rpc_method_handler(
@@ -1313,6 +1349,60 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Registrants',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesRegistrantsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderRecognition(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/RenderRecognition',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesRenderRecognitionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderRecognitionCertificates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/RenderRecognitionCertificates',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesRenderRecognitionCertificatesRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

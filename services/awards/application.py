@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
@@ -30,6 +30,7 @@ from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
 from runtime.commands import handles
 from runtime.context import acting_user
+from runtime.documents import counted, place_of
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
@@ -68,6 +69,8 @@ from services.awards.published import RULES
 from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
 from services.awards.trail import TRAIL
 
+Render = Callable[[Mapping[str, Any]], bytes]  # a document's data -> its bytes
+
 
 class AwardNotFound(NotFound):
     code = "AWARD_NOT_FOUND"
@@ -83,6 +86,10 @@ class SubmissionNotFound(NotFound):
 
 class DocumentNotFound(NotFound):
     code = "DOCUMENT_NOT_FOUND"
+
+
+class MeetingNotFound(NotFound):
+    code = "MEETING_NOT_FOUND"
 
 
 def _year(value: object) -> int:
@@ -683,18 +690,32 @@ class Awards(KnownUnions, ServiceApplication):
                 "criteria": rules["criteria"], "revocation_grounds": rules["revocation_grounds"]}
 
     def _issuer(self, union_id: UUID, on: date) -> dict[str, Any]:
-        union = self.authority.union(union_id, on) or {"name": str(union_id), "parent_id": None}
+        union = self.authority.union(union_id, on) or {"name": "", "parent_id": None}
         parent = self.authority.union(UUID(union["parent_id"]), on) if union.get("parent_id") else None
         return {"parent_name": parent["name"] if parent else None, "name": union["name"]}
 
-    def _file(self, name: str, content: bytes) -> dict[str, Any]:
-        return {"filename": name, "media_type": documents.DOCX_MEDIA_TYPE,
+    def _place(self, union_id: UUID, on: date) -> str:
+        """The place name the union's documents carry: the district or province its registry
+        name, or the nearest name above it, is of ("Liên đoàn Lao động huyện Càng Long" →
+        "Càng Long"); the registry keeps no address of a union."""
+        union = self.authority.union(union_id, on)
+        above = self.authority.ancestors(union_id, on) or []
+        return place_of([u["name"] for u in ([union] if union else []) + above])
+
+    def _file(self, stem: str, data: Mapping[str, Any], fmt: commands.DocumentFormat,
+              pdf: Render, docx: Render | None) -> dict[str, Any]:
+        """The document as the render queries answer it: name, media type, digest, bytes."""
+        if fmt == commands.DocumentFormat.DOCX and docx is not None:
+            content, media = docx(data), documents.DOCX_MEDIA_TYPE
+        else:
+            content, media = pdf(data), documents.PDF_MEDIA_TYPE
+        return {"filename": f"{stem}.{fmt.value}", "media_type": media,
                 "sha256": Document.digest(content),
                 "content_base64": base64.b64encode(content).decode("ascii")}
 
     @handles(commands.RenderSubmissionLetter)
     def render_submission_letter(self, query: commands.RenderSubmissionLetter) -> dict[str, Any]:
-        """R4.4 (1): the submission letter with the list, as a DOCX the office signs."""
+        """R4.4 (1): the submission letter with the list, as a PDF (or DOCX) the office signs."""
         s = self.submission(query.submission_id)
         on = s.last_on
         receiver = self.authority.union(s.to_union_id, on)
@@ -714,9 +735,11 @@ class Awards(KnownUnions, ServiceApplication):
         signer = self._signature(union, query.signer_id, on, rules)
         last_number = s.rounds[-1]["number"] if s.rounds else None
         to_name = receiver["name"] if receiver else ""
-        content = documents.submission_letter({
+        collectives = sum(1 for n in nominations if n.subject == "collective")
+        individuals = len(nominations) - collectives
+        data = {
             "issuer": self._issuer(s.union_id, on), "number": last_number,
-            "number_suffix": "TTr-CĐ", "place": query.place,
+            "number_suffix": "TTr-CĐ", "place": self._place(s.union_id, on),
             "date": s.rounds[-1]["submitted_on"] if s.rounds else None, "year": s.year,
             "recipient": f"Ban Thường vụ {to_name}",
             "subject": f"Về việc đề nghị khen thưởng phong trào thi đua “Đổi mới, sáng tạo, "
@@ -725,14 +748,14 @@ class Awards(KnownUnions, ServiceApplication):
                      f"quả trong hoạt động Công đoàn” năm {s.year}; căn cứ kết quả bình xét "
                      f"của {union['name'] if union else ''},",
                      f"{union['name'] if union else ''} kính đề nghị {to_name} xem xét, khen "
-                     f"thưởng cho {sum(1 for n in nominations if n.subject == 'collective')} "
-                     f"tập thể và {sum(1 for n in nominations if n.subject == 'individual')} "
-                     f"cá nhân có thành tích xuất sắc như sau:"],
+                     f"thưởng cho {counted([(collectives, 'tập thể'), (individuals, 'cá nhân')])}"
+                     f" có thành tích xuất sắc như sau:"],
             "nominees": rows,
             "attachments": [d["title"] or d["filename"] for d in s.documents
                             if d["kind"] != DocumentKind.SUBMISSION_LETTER.value],
-            "signer": signer, "recipients": ["Như trên;", "Lưu: VT."]})
-        return self._file(f"to-trinh-{s.year}.docx", content)
+            "signer": signer, "recipients": ["Như trên;", "Lưu: VT."]}
+        return self._file(f"to-trinh-{s.year}", data, query.format,
+                          documents.submission_letter_pdf, documents.submission_letter)
 
     def _unit(self, nomination: Nomination, on: date) -> str:
         if nomination.subject == Subject.COLLECTIVE:
@@ -751,8 +774,12 @@ class Awards(KnownUnions, ServiceApplication):
 
     @handles(commands.RenderDecision)
     def render_decision(self, query: commands.RenderDecision) -> dict[str, Any]:
-        """R4.5: the award decision, as a DOCX in administrative form."""
+        """R4.5: the award decision, as a PDF (or DOCX) in administrative form."""
         a = self.award(query.award_id)
+        return self._file(f"quyet-dinh-{a.number.replace('/', '-')}", self._decision_data(a),
+                          query.format, documents.award_decision_pdf, documents.award_decision)
+
+    def _decision_data(self, a: Award) -> dict[str, Any]:
         union = self.authority.union(a.union_id, a.decided_on)
         name = union["name"] if union else ""
         proposal = None
@@ -764,9 +791,9 @@ class Awards(KnownUnions, ServiceApplication):
                         f"{last.get('number') or '…'} ngày {_vn(last.get('submitted_on'))},")
         position = {"chairman": "Chủ tịch", "vice_chairman": "Phó Chủ tịch"}.get(
             a.signer["position"], a.signer["position"])
-        content = documents.award_decision({
+        return {
             "issuer": self._issuer(a.union_id, a.decided_on), "number": a.number,
-            "number_suffix": "QĐ-CĐ", "place": query.place,
+            "number_suffix": "QĐ-CĐ", "place": self._place(a.union_id, a.decided_on),
             "date": a.decided_on.isoformat(), "year": a.year, "form_title": a.form["title"],
             "subject": f"Về việc tặng {a.form['title']}",
             "deciding_body": (("Ban Chấp hành " if a.decision["authority"]["kind"] ==
@@ -779,27 +806,80 @@ class Awards(KnownUnions, ServiceApplication):
             "article_2": "Kèm theo quyết định là hiện vật và tiền thưởng theo quy định.",
             "article_3": "Các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
                          "Quyết định này.",
-            "rule_set": a.decision["rule_set"],
             "signer": {"name": a.signer["name"], "position": position,
                        "on_behalf": "TM. Ban Chấp hành" if a.decision["authority"]["kind"] ==
                        "executive_committee" else "TM. Ban Thường vụ"},
-            "recipients": ["Như Điều 3;", "Lưu: VT."]})
-        return self._file(f"quyet-dinh-{a.number.replace('/', '-')}.docx", content)
+            "recipients": ["Như Điều 3;", "Lưu: VT."]}
 
     @handles(commands.RenderAwardList)
     def render_award_list(self, query: commands.RenderAwardList) -> dict[str, Any]:
-        """The list of awardees attached to a decision, as a DOCX."""
+        """The list of awardees attached to a decision, as a PDF (or DOCX)."""
         a = self.award(query.award_id)
         union = self.authority.union(a.union_id, a.decided_on)
-        content = documents.award_list({
+        data = {
             "issuer": self._issuer(a.union_id, a.decided_on), "number": None,
             "number_suffix": "DS", "place": "", "date": a.decided_on.isoformat(), "year": a.year,
             "title": f"DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG {a.form['title'].upper()}",
             "reference": f"(Kèm theo Quyết định số {a.number} ngày {_vn(a.decided_on.isoformat())}"
                          f" của {union['name'] if union else ''})",
             "rows": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
-                      "achievement": x["achievement"]} for x in a.awardees]})
-        return self._file(f"danh-sach-{a.number.replace('/', '-')}.docx", content)
+                      "achievement": x["achievement"]} for x in a.awardees]}
+        return self._file(f"danh-sach-{a.number.replace('/', '-')}", data, query.format,
+                          documents.award_list_pdf, documents.award_list)
+
+    @handles(commands.RenderMinutesExtract)
+    def render_minutes_extract(self, query: commands.RenderMinutesExtract) -> dict[str, Any]:
+        """R4.4 (3): the extract of a selection meeting's minutes and its results, as PDF, for
+        the dossier: who attended of the body's members, the votes on each nomination and
+        whether it was selected; the chair is the body's chairman on the day (the secretary is
+        written in by hand)."""
+        meeting = self.find(query.meeting_id, SelectionMeeting)
+        if meeting is None:
+            raise MeetingNotFound(f"no selection meeting {query.meeting_id}",
+                                  {"meeting_id": str(query.meeting_id)})
+        on = meeting.held_on
+        body = next((b for b in self.authority.bodies(meeting.union_id, on)
+                     if b["id"] == str(meeting.body_id)), None)
+        chair = next((m["full_name"] for position in ("chairman", "vice_chairman")
+                      for m in (body["members"] if body else []) if m["position"] == position), "")
+        rules = self.rules.in_force(on)
+        titles = {f["code"]: f["title"] for f in rules["forms"]}
+        nominations = [self.nomination(n) for n in meeting.votes]
+        year = max((n.year for n in nominations), default=on.year - 1)
+        body_name = _body_name(body["kind"] if body else "", self.authority.union(meeting.union_id, on))
+        rows = [{"kind": n.subject, "name": n.subject_name, "form_title": titles.get(n.form, n.form),
+                 **{k: meeting.votes[str(n.id)].get(k, 0) for k in ("for", "against", "abstain")},
+                 "selected": meeting.selected(n.id)} for n in nominations]
+        data = {"issuer": self._issuer(meeting.union_id, on), "number_suffix": "TrBB",
+                "place": self._place(meeting.union_id, on), "date": on.isoformat(), "year": year,
+                "subject": f"Họp {body_name} bình xét khen thưởng phong trào thi đua “Đổi mới, "
+                           f"sáng tạo, hiệu quả” năm {year}",
+                "body": body_name, "members": len(meeting.members),
+                "attended": len(meeting.attendees), "chair": chair, "minutes": meeting.minutes,
+                "rows": rows}
+        return self._file(f"trich-bien-ban-{on.isoformat()}", data, commands.DocumentFormat.PDF,
+                          documents.minutes_extract_pdf, None)
+
+    @handles(commands.RenderCertificates)
+    def render_certificates(self, query: commands.RenderCertificates) -> dict[str, Any]:
+        """The awardees' certificates, one page each, as a PDF to print on certificate paper:
+        the kind the form names (Giấy khen, Bằng khen), conferred in the name of the body
+        its title names, signed as the decision is."""
+        a = self.award(query.award_id)
+        data = self._decision_data(a)
+        union = self.authority.union(a.union_id, a.decided_on)
+        kind, _, by = a.form["title"].partition(" của ")
+        body = "Ban Thường vụ" if by.startswith("Ban Thường vụ") else "Ban Chấp hành"
+        data |= {"kind": "Giấy biểu dương" if kind == "Biểu dương" else kind,
+                 "conferred_by": f"{body} {union['name'] if union else ''}"}
+        return self._file(f"giay-chung-nhan-{a.number.replace('/', '-')}", data,
+                          commands.DocumentFormat.PDF, documents.certificates_pdf, None)
+
+
+def _body_name(kind: str, union: Mapping[str, Any] | None) -> str:
+    """"Ban Chấp hành Công đoàn cơ sở …", "Ban Thường vụ Liên đoàn Lao động huyện …"."""
+    body = "Ban Thường vụ" if kind == "standing_committee" else "Ban Chấp hành"
+    return f"{body} {union['name']}" if union else body
 
 
 def _vn(day: str | None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,7 +21,11 @@ from runtime.commands import Command, Query, Text
 from services.awards.domain import NAME_MAX, TEXT_MAX, DocumentKind, Subject
 
 LongText = Annotated[str, Text(TEXT_MAX)]
-Place = Annotated[str, Text(100)]  # where a document is signed, as its heading writes it
+
+
+class DocumentFormat(StrEnum):
+    PDF = "pdf"  # typeset, fonts embedded: what is printed, signed and filed
+    DOCX = "docx"  # for an office that edits the text before it signs
 
 # --- attestations and evaluation (R4.1, R4.2) ------------------------------------------------
 
@@ -189,16 +194,33 @@ class Awards(Query):
 # --- documents an office signs ---------------------------------------------------------------
 
 
+# Each is a PDF typeset with its fonts embedded (the default), or a DOCX for an office that edits
+# before it signs. The place in the heading is the issuing union's (from the registry's facts).
+
+
 class RenderSubmissionLetter(Query):
     submission_id: UUID
-    place: Place
     signer_id: UUID | None = None
+    format: DocumentFormat = DocumentFormat.PDF
 
 
 class RenderDecision(Query):
     award_id: UUID
-    place: Place
+    format: DocumentFormat = DocumentFormat.PDF
 
 
 class RenderAwardList(Query):
+    award_id: UUID
+    format: DocumentFormat = DocumentFormat.PDF
+
+
+class RenderMinutesExtract(Query):
+    """The extract of a selection meeting's minutes with its results (R4.4 item 3), as PDF."""
+
+    meeting_id: UUID
+
+
+class RenderCertificates(Query):
+    """The awardees' certificates (Giấy khen, Bằng khen), one landscape page each, as PDF."""
+
     award_id: UUID

@@ -1,10 +1,15 @@
-"""The award documents a union office prints, signs and files, as DOCX: the submission letter
-(tờ trình, R4.4 item 1), the award decision (quyết định khen thưởng, R4.5) and the list of
-awardees attached to a decision.
+"""The award documents a union office prints, signs and files: the submission letter (tờ
+trình, R4.4 item 1), the award decision (quyết định khen thưởng, R4.5), the list of awardees
+attached to a decision and the awardees' certificates (Giấy khen, Bằng khen). Each is a PDF
+typeset in the shared administrative layout (``runtime.documents``: fonts embedded, the same
+on every reader) and, but the certificates, also a DOCX for an office that edits before it
+signs, both from the same data.
 
 They follow the Vietnamese administrative form of Decree 30/2020/NĐ-CP: A4 portrait, margins
-20/20/30/15 mm, Times New Roman, the two-column header (issuing body | national motto), the
-document type and its subject centred, the "Nơi nhận" | signature block at the foot.
+20/20/30/15 mm, Times New Roman (Liberation Serif in the PDF, its metric twin), the two-column
+header (issuing body | national name with the motto and a rule under it), the document type
+and its subject centred, the "Nơi nhận" | signature block at the foot. No internal identifier
+(rule book versions, UUIDs) is printed: the record keeps them.
 
 Pure functions from a mapping to bytes: nothing here reads a store, a clock or a file, and the
 same input gives the same bytes (the core properties and the zip entries carry fixed dates), so
@@ -31,6 +36,13 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from runtime import documents as layout
+from runtime.documents import PDF_MEDIA_TYPE
+
+__all__ = ["DOCX_MEDIA_TYPE", "PDF_MEDIA_TYPE", "award_decision", "award_decision_pdf",
+           "award_list", "award_list_pdf", "certificates_pdf", "minutes_extract_pdf", "submission_letter",
+           "submission_letter_pdf", "text_of"]
+
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FONT = "Times New Roman"
@@ -39,7 +51,6 @@ HEADER_PT = 12  # the issuing body and the national name (12–13 pt); 12 keeps 
 MOTTO_PT = 13
 TABLE_PT = 12
 RECIPIENTS_PT = 11
-RULES_PT = 10
 # Zip entries otherwise carry the time of saving; 1980-01-01 is the earliest a zip can hold.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -51,6 +62,9 @@ JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 # the left 30 and right 15 mm margins.
 LETTER_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 40), ("Đơn vị", 35),
                   ("Hình thức đề nghị", 35), ("Thành tích", 45))
+MINUTES_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 40), ("Hình thức đề nghị", 40),
+                   ("Tán thành", 15), ("Không tán thành", 15), ("Không biểu quyết", 15),
+                   ("Kết quả", 30))
 LIST_COLUMNS = (("TT", 10), ("Họ và tên / Tên tập thể", 45), ("Đơn vị", 45), ("Thành tích", 65))
 SECTIONS = (("collective", "Tập thể"), ("individual", "Cá nhân"))
 ROMAN = ("I", "II")
@@ -93,21 +107,147 @@ def award_decision(data: Mapping[str, Any]) -> bytes:
     _article(doc, 2, data["article_2"])
     _article(doc, 3, data["article_3"])
     _signature(doc, data)
-    rules = data["rule_set"]
-    _line(doc, f"Áp dụng bộ quy tắc: {rules['version']} (hiệu lực từ "
-               f"{_dmy(date.fromisoformat(rules['in_force_from']))})",
-          align=LEFT, italic=True, size=RULES_PT, before=12)
     return _bytes(doc)
 
 
 def award_list(data: Mapping[str, Any]) -> bytes:
     """The list of awardees attached to a decision (the decision's Điều 1 counts them)."""
     doc = _new_document(data, data["title"])
-    _header(doc, data)
+    _header(doc, data, attachment=True)
     _line(doc, data["title"], bold=True, size=BODY_PT, before=12)
     _line(doc, data["reference"], italic=True, size=BODY_PT, after=6)
     _nominee_table(doc, LIST_COLUMNS, data["rows"], _list_row)
     return _bytes(doc)
+
+
+# -- the same documents as PDF, in the shared layout
+
+
+def submission_letter_pdf(data: Mapping[str, Any]) -> bytes:
+    """R4.4 (1): the submission letter as PDF (the same data as ``submission_letter``)."""
+    blocks = [layout.recipient(f"Kính gửi: {data['recipient']}"),
+              *(layout.paragraph(text) for text in data["body"]),
+              _table(LETTER_COLUMNS, data["nominees"], _letter_cells)]
+    if attachments := data.get("attachments") or []:
+        blocks.append(layout.paragraph("Hồ sơ kèm theo:", bold=True))
+        blocks += [layout.paragraph(f"- {item}") for item in attachments]
+    blocks.append(layout.paragraph(f"Kính đề nghị {data['recipient']} xem xét, quyết định./."))
+    return _administrative(data, "TỜ TRÌNH", data["subject"], blocks)
+
+
+def award_decision_pdf(data: Mapping[str, Any]) -> bytes:
+    """R4.5: the award decision as PDF (the same data as ``award_decision``)."""
+    blocks = [layout.centered(data["deciding_body"]),
+              *(layout.paragraph(basis, italic=True) for basis in data["legal_basis"])]
+    if proposal := data.get("proposal"):
+        blocks.append(layout.paragraph(proposal, italic=True))
+    blocks += [layout.centered("QUYẾT ĐỊNH:"),
+               layout.article("Điều 1.", f"Tặng {data['form_title']} cho "
+                                         f"{_counts(data['awardees'])} (có danh sách kèm theo) "
+                                         f"đã có thành tích {_merit(data)}."),
+               layout.article("Điều 2.", data["article_2"]),
+               layout.article("Điều 3.", data["article_3"] + "/.")]
+    return _administrative(data, "QUYẾT ĐỊNH", data["subject"], blocks)
+
+
+def award_list_pdf(data: Mapping[str, Any]) -> bytes:
+    """The list attached to a decision as PDF: no number, place or signer of its own."""
+    issuer = data["issuer"]
+    return layout.administrative(
+        issuer=issuer["name"], superior=issuer.get("parent_name"), number=None, place_date=None,
+        kind=data["title"], subject=None, reference=data["reference"],
+        blocks=[_table(LIST_COLUMNS, data["rows"], _list_cells)], signer=None,
+        on=_day(data))
+
+
+def certificates_pdf(data: Mapping[str, Any]) -> bytes:
+    """Each awardee's certificate, one landscape page each: the kind (Giấy khen, Bằng khen),
+    the body that confers it, the awardee, their unit and achievement, the decision's number
+    and date, the place-date and the signer."""
+    on = _day(data)
+    signer = data["signer"]
+    reference = f"Quyết định số {data['number']} ngày {_short(on)}" if on else ""
+    items = [layout.certificate(
+        kind=data["kind"], conferred_by=data["conferred_by"],
+        name_label="Tập thể" if row["kind"] == "collective" else "Đồng chí", name=row["name"],
+        unit=None if row["kind"] == "collective" else row["unit"],
+        achievement=f"Đã có thành tích {row['achievement'][:1].lower()}{row['achievement'][1:]}"
+                    if row.get("achievement") else f"Đã có thành tích {_merit(data)}",
+        reference=reference, place_date=_place_date(data), signer=signer)
+        for _, section in _sections(data["awardees"]) for row in section]
+    return layout.certificates(f"{data['kind']} – Quyết định số {data['number']}",
+                               data["conferred_by"], items, on)
+
+
+def minutes_extract_pdf(data: Mapping[str, Any]) -> bytes:
+    """R4.4 (3): the extract of a selection meeting's minutes with its results, signed by the
+    secretary and the chair. ``rows``: kind, name, form_title, for, against, abstain,
+    selected; ``members`` and ``attended`` count the body."""
+    on = _day(data)
+    members, attended = data["members"], data["attended"]
+    blocks = [
+        layout.paragraph(f"Thời gian: {layout.date_line(on)}." if on else "Thời gian:"),
+        layout.paragraph(f"Thành phần: {attended}/{members} ủy viên {data['body']} dự họp."),
+        layout.paragraph(f"Chủ trì: đồng chí {data['chair']}." if data.get("chair")
+                         else "Chủ trì:"),
+        layout.paragraph(f"Nội dung: {data['minutes']}"),
+        layout.paragraph(f"Kết quả bình xét (tỷ lệ tán thành tính trên tổng số {members} ủy "
+                         f"viên):"),
+        _table(MINUTES_COLUMNS, data["rows"], lambda row: _minutes_cells(row, members)),
+        layout.paragraph(f"Trích biên bản này đúng với biên bản gốc lưu tại {data['issuer']['name']}."
+                         , italic=True)]
+    issuer = data["issuer"]
+    return layout.administrative(
+        issuer=issuer["name"], superior=issuer.get("parent_name"),
+        number=layout.number_line(None, data.get("number_suffix", "TrBB")),
+        place_date=_place_date(data), kind="TRÍCH BIÊN BẢN", subject=data["subject"],
+        blocks=blocks, signer={"on_behalf": None, "position": "Chủ trì",
+                               "name": data.get("chair") or ""},
+        signer_left={"on_behalf": None, "position": "Thư ký",
+                     "name": data.get("secretary") or ""}, on=on)
+
+
+def _minutes_cells(row: Mapping[str, Any], members: int) -> list[Any]:
+    share = round(100 * row["for"] / members) if members else 0
+    return [row["name"], row["form_title"], str(row["for"]), str(row["against"]),
+            str(row["abstain"]), f"{'Được chọn' if row['selected'] else 'Không được chọn'} "
+                                 f"({share}%)"]
+
+
+def _administrative(data: Mapping[str, Any], kind: str, subject: str,
+                    blocks: list[layout.Block]) -> bytes:
+    issuer = data["issuer"]
+    return layout.administrative(
+        issuer=issuer["name"], superior=issuer.get("parent_name"), number=_number(data),
+        place_date=_place_date(data), kind=kind, subject=subject, blocks=blocks,
+        signer=data["signer"], recipients=data.get("recipients") or [], on=_day(data))
+
+
+def _table(columns: Sequence[tuple[str, int]], rows: Sequence[Mapping[str, Any]],
+           cells: Callable[[Mapping[str, Any]], list[Any]]) -> layout.Block:
+    return layout.table(columns, [(f"{roman}. {label}", [cells(row) for row in section])
+                                  for roman, (label, section) in zip(ROMAN, _sections(rows),
+                                                                     strict=False)])
+
+
+def _letter_cells(row: Mapping[str, Any]) -> list[Any]:
+    achievement: list[Any] = [row["achievement"]]
+    if recognition := row.get("recognition"):
+        achievement.append({"text": recognition})
+    return [row["name"], row["unit"], row["form_title"], achievement]
+
+
+def _list_cells(row: Mapping[str, Any]) -> list[Any]:
+    return [row["name"], row["unit"], row["achievement"]]
+
+
+def _day(data: Mapping[str, Any]) -> date | None:
+    return date.fromisoformat(data["date"]) if data.get("date") else None
+
+
+def _short(on: date) -> str:
+    """10/04/2026: dd/mm/yyyy, as the list attached to the decision cites it."""
+    return f"{on.day:02d}/{on.month:02d}/{on.year}"
 
 
 def text_of(docx: bytes) -> str:
@@ -170,18 +310,34 @@ def _set_fonts(doc: DocxDocument) -> None:
     normal.paragraph_format.line_spacing = 1.0
 
 
-def _header(doc: DocxDocument, data: Mapping[str, Any]) -> None:
-    """Issuing body and number on the left, national motto and place-date on the right."""
-    table = _layout_table(doc, rows=2, widths=(65, 100))
+def _header(doc: DocxDocument, data: Mapping[str, Any], attachment: bool = False) -> None:
+    """Issuing body and number on the left, the national name and motto, a rule under the
+    motto, and the place-date on the right. An attachment has no number or date of its own."""
+    table = _layout_table(doc, rows=1 if attachment else 2, widths=(65, 100))
     issuer, motto = table.rows[0].cells
     if parent := data["issuer"].get("parent_name"):
         _line(issuer, parent.upper(), size=HEADER_PT)
-    _line(issuer, data["issuer"]["name"].upper(), bold=True, size=HEADER_PT)
+    _rule_under(_line(issuer, data["issuer"]["name"].upper(), bold=True, size=HEADER_PT), 20)
     _line(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=HEADER_PT)
-    _line(motto, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=MOTTO_PT)
+    _rule_under(_line(motto, "Độc lập - Tự do - Hạnh phúc", bold=True, size=MOTTO_PT), 19)
+    if attachment:
+        return
     number, place = table.rows[1].cells
     _line(number, _number(data), size=HEADER_PT, before=6)
-    _line(place, f"{data['place']}, {_date_line(data)}", italic=True, size=BODY_PT, before=6)
+    _line(place, _place_date(data), italic=True, size=BODY_PT, before=6)
+
+
+def _rule_under(paragraph: Paragraph, indent_mm: int) -> None:
+    """A solid line under a centred line (Decree 30: under the motto and under the issuing
+    body), as the paragraph's bottom border narrowed by ``indent_mm`` on either side."""
+    paragraph.paragraph_format.left_indent = Mm(indent_mm)
+    paragraph.paragraph_format.right_indent = Mm(indent_mm)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def _title(doc: DocxDocument, kind: str, subject: str) -> None:
@@ -325,26 +481,27 @@ def _bytes(doc: DocxDocument) -> bytes:
 
 
 def _number(data: Mapping[str, Any]) -> str:
-    if number := data.get("number"):
-        return f"Số: {number}"
-    return f"Số:      /{data.get('number_suffix', '')}"  # blank, numbered by hand when issued
+    """"Số: 12/QĐ-LĐLĐ"; with no number yet, a blank numbered by hand when issued."""
+    return layout.number_line(data.get("number"), data.get("number_suffix", ""))
 
 
 def _date_line(data: Mapping[str, Any]) -> str:
-    """"ngày 05 tháng 03 năm 2025"; with no date, blanks to fill in by hand when it is signed."""
-    if day := data.get("date"):
-        on = date.fromisoformat(day)
-        return f"ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
-    return f"ngày    tháng    năm {data.get('year') or '      '}"
+    """"ngày 05 tháng 02 năm 2025", "ngày 20 tháng 4 năm 2025" (Decree 30: a leading zero for
+    days 1–9 and months 1–2 only); with no date, blanks to fill in by hand when it is signed."""
+    day = data.get("date")
+    return layout.date_line(date.fromisoformat(day) if day else None, data.get("year"))
+
+
+def _place_date(data: Mapping[str, Any]) -> str:
+    """The place (from the issuing union's registry record) and the date line."""
+    day = data.get("date")
+    return layout.place_date(data.get("place") or "", date.fromisoformat(day) if day else None,
+                             data.get("year"))
 
 
 def _moment(data: Mapping[str, Any]) -> datetime:
     on = date.fromisoformat(data["date"]) if data.get("date") else date(2000, 1, 1)
     return datetime(on.year, on.month, on.day, tzinfo=UTC)
-
-
-def _dmy(on: date) -> str:
-    return f"{on.day:02d}/{on.month:02d}/{on.year}"
 
 
 def _sections(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
@@ -358,8 +515,7 @@ def _sections(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping
 
 def _counts(awardees: Sequence[Mapping[str, Any]]) -> str:
     """"1 tập thể và 2 cá nhân", or "2 cá nhân" when there is no collective."""
-    counts = [f"{len(section)} {label.lower()}" for label, section in _sections(awardees)]
-    return " và ".join(counts or [f"0 {label.lower()}" for _, label in SECTIONS])
+    return layout.counted([(len(section), label.lower()) for label, section in _sections(awardees)])
 
 
 def _merit(data: Mapping[str, Any]) -> str:

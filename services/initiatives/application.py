@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import calendar
 import csv
+import hashlib
 import io
 from collections.abc import Mapping
 from datetime import date
@@ -29,18 +30,20 @@ from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
 from runtime.commands import handles
 from runtime.context import acting_user
+from runtime.documents import PDF_MEDIA_TYPE, place_of
 from runtime.errors import InvalidInput, NotFound
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
 from runtime.text import not_before, parse_choice, parse_page, parse_uuid, search_terms
-from services.initiatives import commands
+from services.initiatives import commands, documents
 from services.initiatives.domain import (
     AlreadyAdopted,
     CouncilInvalid,
     Idea,
     Initiative,
     InitiativeExists,
+    NotRecognised,
     OwnInitiative,
     RegistrationForm,
     Replication,
@@ -504,6 +507,68 @@ class Initiatives(KnownUnions, ServiceApplication):
         except AggregateNotFoundError:
             raise error(f"no {what} {raw}", {field: str(raw)}) from None
 
+    # --- the recognition's documents, as PDF ---------------------------------------------------
+
+    @handles(commands.RenderRecognition)
+    def render_recognition(self, query: commands.RenderRecognition) -> dict[str, Any]:
+        """R3.4, R3.7: the decision recognising the initiative at a scope, in Decree 30 form."""
+        data = self._recognition_data(query.initiative_id, query.scope)
+        return _pdf(f"quyet-dinh-cong-nhan-{data['number_slug']}.pdf",
+                    documents.recognition_decision(data))
+
+    @handles(commands.RenderRecognitionCertificates)
+    def render_recognition_certificates(self, query: commands.RenderRecognitionCertificates,
+                                        ) -> dict[str, Any]:
+        """Each author's certificate of the recognition at a scope."""
+        data = self._recognition_data(query.initiative_id, query.scope)
+        return _pdf(f"giay-chung-nhan-sang-kien-{data['number_slug']}.pdf",
+                    documents.recognition_certificates(data))
+
+    def _recognition_data(self, initiative_id: UUID, scope: Scope) -> dict[str, Any]:
+        initiative = self.initiative(initiative_id)
+        decision = initiative.recognitions.get(scope.value)
+        if decision is None:
+            raise NotRecognised(f"the initiative is not recognised at {scope.value} level",
+                                {"status": str(initiative.status), "scope": scope.value})
+        authority = decision["authority"]
+        union_id, on = UUID(authority["union_id"]), date.fromisoformat(decision["decided_on"])
+        union = self.authority.union(union_id, on)
+        chain = [union] if union else []
+        chain += self.authority.ancestors(union_id, on) or []
+        name = union["name"] if union else ""
+        body = "Ban Chấp hành" if authority["kind"] == "executive_committee" else "Ban Thường vụ"
+        signer = next((m for b in self.authority.bodies(union_id, on, authority["kind"])
+                       if b["id"] == authority["body_id"] for m in b["members"]
+                       if m["position"] == authority["position"]), None)
+        own = self.authority.union(initiative.union_id, on)
+        basis = list(self.rules.version(decision["rule_set"]["version"]).basis)
+        data: dict[str, Any] = {
+            "issuer": name, "superior": chain[1]["name"] if len(chain) > 1 else None,
+            "place": place_of([u["name"] for u in chain]), "number": decision.get("number"),
+            "number_slug": (decision.get("number") or initiative.reference).replace("/", "-"),
+            "decided_on": decision["decided_on"], "deciding_body": f"{body} {name}",
+            "basis": basis, "title": initiative.name, "scope": scope.value,
+            "unit": own["name"] if own else "",
+            "authors": [{"full_name": a["full_name"], "share": a.get("share")}
+                        for a in initiative.authors],
+            "signer": {"on_behalf": f"TM. {body}",
+                       "position": POSITIONS.get(authority["position"], authority["position"]),
+                       "name": signer["full_name"] if signer else ""}}
+        if scope == Scope.GRASSROOTS and initiative.council:
+            council = initiative.council
+            held = date.fromisoformat(council["on"])
+            data["council"] = (f"Căn cứ Quyết định số {council['decision'].get('number') or '…'} "
+                               f"ngày {_dmy(held)} về việc thành lập Hội đồng xét công nhận "
+                               f"sáng kiến;")
+        if scope == Scope.GRASSROOTS and initiative.evaluation:
+            evaluation = initiative.evaluation
+            tally = evaluation.get("tally") or {}
+            data["evaluation"] = (f"Xét kết quả đánh giá của Hội đồng xét công nhận sáng kiến "
+                                  f"ngày {_dmy(date.fromisoformat(evaluation['on']))} "
+                                  f"({tally.get('for', 0)}/{evaluation.get('council_size', 0)} "
+                                  f"thành viên tán thành),")
+        return data
+
     def initiative(self, initiative_id: object) -> Initiative:
         found = self._load(initiative_id, "initiative_id", InitiativeNotFound, "initiative")
         if not isinstance(found, Initiative):
@@ -657,3 +722,16 @@ def _xlsx(table: list[list[Any]]) -> bytes:
 
 
 APPLICATION = Initiatives
+
+
+POSITIONS = {"chairman": "Chủ tịch", "vice_chairman": "Phó Chủ tịch"}
+
+
+def _dmy(on: date) -> str:
+    return f"{on.day:02d}/{on.month:02d}/{on.year}"
+
+
+def _pdf(name: str, content: bytes) -> dict[str, Any]:
+    return {"filename": name, "media_type": PDF_MEDIA_TYPE,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "content_base64": base64.b64encode(content).decode("ascii")}

@@ -189,6 +189,20 @@ class GetInitiative(Query):
     initiative_id: UUID
 
 
+class RenderRecognition(Query):
+    """The decision recognising an initiative at a scope (grassroots by default), as PDF."""
+
+    initiative_id: UUID
+    scope: Scope = Scope.GRASSROOTS
+
+
+class RenderRecognitionCertificates(Query):
+    """Each author's certificate of the recognition at a scope, one landscape page each, PDF."""
+
+    initiative_id: UUID
+    scope: Scope = Scope.GRASSROOTS
+
+
 class GetReplication(Query):
     initiative_id: UUID
     union_id: UUID

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -268,6 +269,13 @@ def test_r3_2_to_r3_6_the_grassroots_committee_designs_its_form_registers_recogn
     submit(page, "propose")
     wait(page, "#proposal:has-text('Cấp trên trực tiếp')")
     shot(page, "06-initiative-recognised-proposed")
+    with page.expect_download() as download:  # the recognition decision, as PDF
+        page.click("#recognition-documents button[data-scope=grassroots] >> nth=0")
+    printed = tmp_path / "recognition.pdf"
+    download.value.save_as(printed)
+    text = subprocess.run(["pdftotext", str(printed), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "15/QĐ-CĐCS" in text and "Về việc công nhận sáng kiến" in text, text[:400]
     held = system.call("a", "initiatives", "get_initiative", initiative)
     assert (held["status"], held["fields"]["bo_phan_ap_dung"], held["value_saved_vnd"]) == (
         "recognised", "Tổ văn phòng", 15_000_000)
@@ -372,6 +380,13 @@ def test_r4_3_r4_5_the_province_decides_the_award_and_prints_the_decision(
     shot(page, "12-award-decision")
     with page.expect_download() as download:
         page.click("#print-decision")
+    printed = tmp_path / "decision.pdf"
+    download.value.save_as(printed)
+    text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "99/QĐ-LĐLĐ" in text and "Trà Vinh, ngày 10 tháng 4 năm 2026" in text, text[:400]
+    with page.expect_download() as download:
+        page.click("#print-decision-docx")
     path = tmp_path / "decision.docx"
     download.value.save_as(path)
     with zipfile.ZipFile(path) as docx:  # every run of text, nested tables included

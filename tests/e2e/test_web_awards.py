@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ def readable(text: str) -> None:
 
 
 def test_r4_4_r4_5_the_province_follows_a_nomination_step_by_step_from_the_award(
-        world: dict[str, Any]) -> None:
+        world: dict[str, Any], tmp_path: Path) -> None:
     system, ids = world["system"], world["ids"]
     page = open_as(world, "h")
     menu(page, "Thi đua, khen thưởng", "awards")
@@ -111,6 +112,13 @@ def test_r4_4_r4_5_the_province_follows_a_nomination_step_by_step_from_the_award
     meeting = page.locator("#steps li[data-event='SelectionMeeting.Held']")
     assert meeting.locator("b").first.inner_text().startswith("16/03/2026 · Họp bình xét")
     assert "1 tán thành" in meeting.inner_text() and "được chọn" in meeting.inner_text()
+    with page.expect_download() as download:  # R4.4 (3): its minutes extract, as PDF
+        meeting.locator("button[data-minutes]").click()
+    printed = tmp_path / "minutes.pdf"
+    download.value.save_as(printed)
+    minutes = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(printed), "-"], check=True,
+                                                  capture_output=True, text=True).stdout)
+    assert "TRÍCH BIÊN BẢN" in minutes and "Càng Long, ngày 16 tháng 3 năm 2026" in minutes, minutes
     # the dossier returned by the province, what it asked for, and by whom
     returned = page.locator("#steps li[data-event='Submission.Returned']")
     assert returned.locator("b").inner_text() == "25/03/2026 · Trả lại hồ sơ để bổ sung"

@@ -4,6 +4,7 @@ own process on PostgreSQL, as an operator starts them."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -121,8 +122,9 @@ def test_r4_1_to_r4_5_the_full_path_over_rpc_from_real_events_of_the_other_servi
     award = call("awards", "decide_award", "H", tv, "bang_khen_tinh", "2026-04-10",
                  "99/QĐ-LĐLĐ", [to_tv["nomination_id"]], "Sáng kiến có phạm vi toàn tỉnh")
     assert award["awardees"][0]["relies_on"] == [grassroots["award_id"]]
-    letter = call("awards", "render_decision", "H", award["award_id"], "Trà Vinh")
-    assert letter["filename"].endswith(".docx") and len(letter["content_base64"]) > 1000
+    letter = call("awards", "render_decision", "H", award["award_id"])
+    assert letter["filename"].endswith(".pdf") and letter["media_type"] == "application/pdf"
+    assert base64.b64decode(letter["content_base64"]).startswith(b"%PDF-")
     # revoked later; the province's award that relied on it is listed
     revoked = call("awards", "revoke_award", "A", grassroots["award_id"], "2026-05-01",
                    "false_declaration", "Kê khai không trung thực",

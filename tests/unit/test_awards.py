@@ -426,18 +426,21 @@ def test_r4_4_r4_5_the_office_prints_the_letter_the_decision_and_the_list(w: Wor
         cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
         return "\n".join([p.text for p in document.paragraphs] + cells)
 
-    decision = text(w.awards.render_decision(award["award_id"], "Càng Long"))
+    file = w.awards.render_decision(award["award_id"], "docx")
+    assert file["filename"] == "quyet-dinh-05-QĐ-CĐCS.docx"
+    decision = text(file)
     for expected in ("QUYẾT ĐỊNH", "05/QĐ-CĐCS", "Giấy khen của Ban Chấp hành công đoàn cơ sở",
-                     "Nguyễn Văn An", "awards/2024-05", "ngày 05 tháng 03 năm 2026",
+                     "Nguyễn Văn An", "Càng Long, ngày 05 tháng 3 năm 2026",
                      "Quyết định 999/QĐ-TLĐ"):
         assert expected in decision, expected
-    listing = text(w.awards.render_award_list(award["award_id"]))
+    assert "awards/2024-05" not in decision  # the rule book's version stays in the record
+    listing = text(w.awards.render_award_list(award["award_id"], "docx"))
     assert "Thạch Thị Sa Rai" in listing and "Công đoàn cơ sở Trường Tiểu học Càng Long" in listing
     up = nominate(w, "A", "CS-1", "individual", w.p("D"), "giay_khen_cap_tren",
                   initiative_ids=[w.m.initiatives["SK-01"]])
     submission = w.call("awards", "draft_submission", "A", w.u("CS-1"), YEAR,
                         [up["nomination_id"]], "2026-03-08")
-    letter = text(w.awards.render_submission_letter(submission, "Càng Long", w.p("A")))
+    letter = text(w.awards.render_submission_letter(submission, w.p("A"), "docx"))
     for expected in ("TỜ TRÌNH", "Thạch Thị Sa Rai", "Liên đoàn Lao động huyện Càng Long",
                      "12/QĐ-CĐCS-SK-01"):
         assert expected in letter, expected

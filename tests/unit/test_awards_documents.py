@@ -125,6 +125,14 @@ def italic(p: Paragraph) -> bool:
     return bool(p.runs) and all(run.italic for run in p.runs)
 
 
+def ruled(p: Paragraph) -> bool:
+    """A solid line under the paragraph (its bottom border)."""
+    ppr = p._p.pPr
+    borders = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    bottom = borders.find(qn("w:bottom")) if borders is not None else None
+    return bottom is not None and bottom.get(qn("w:val")) == "single"
+
+
 def test_r4_4_the_submission_letter_lists_collectives_then_individuals_with_recognition() -> None:
     doc = read(submission_letter(letter()))
 
@@ -188,7 +196,8 @@ def test_r4_4_individuals_only_are_the_first_section_and_an_unknown_kind_is_refu
         submission_letter(letter(nominees=[TUYET, TAN_AN | {"kind": "team"}]))
 
 
-def test_r4_5_the_decision_names_form_awardee_counts_signer_and_rule_version() -> None:
+def test_r4_5_the_decision_names_form_awardee_counts_and_signer_and_no_internal_identifier(
+        ) -> None:
     doc = read(award_decision(decision()))
 
     assert bold(paragraph(doc, "QUYẾT ĐỊNH"))
@@ -209,8 +218,8 @@ def test_r4_5_the_decision_names_form_awardee_counts_signer_and_rule_version() -
     paragraph(doc, "Điều 3. Văn phòng và các tập thể, cá nhân có tên tại Điều 1 thi hành Quyết định này./.")
     signer = [p.text for p in doc.tables[-1].rows[0].cells[1].paragraphs]
     assert (signer[0], signer[1], signer[-1]) == ("TM. BAN THƯỜNG VỤ", "CHỦ TỊCH", "Trần Văn Minh")
-    assert doc.paragraphs[-1].text == "Áp dụng bộ quy tắc: awards-2025.1 (hiệu lực từ 01/01/2025)"
     text = text_of(award_decision(decision()))
+    assert "awards-2025.1" not in text and "quy tắc" not in text  # the record keeps the version
     assert text.index("Căn cứ Điều lệ") < text.index("Xét đề nghị") < text.index("QUYẾT ĐỊNH:") \
         < text.index("Điều 1.") < text.index("Điều 2.") < text.index("Điều 3.") < text.index("Nơi nhận:")
 
@@ -225,7 +234,8 @@ def test_r4_5_the_decision_counts_only_the_kinds_it_awards_and_needs_no_proposal
     assert "Xét đề nghị" not in text and "tập thể" not in text.split("Điều 1.")[1].split("Điều 2.")[0]
 
 
-def test_r4_5_the_attached_list_has_its_title_reference_and_sections() -> None:
+def test_r4_5_the_attached_list_has_its_title_reference_and_sections_but_no_number_or_date(
+        ) -> None:
     doc = read(award_list(awardee_list()))
 
     assert bold(paragraph(doc, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN"))
@@ -240,7 +250,6 @@ def test_r4_5_the_attached_list_has_its_title_reference_and_sections() -> None:
     assert text_of(award_list(awardee_list())).splitlines() == [  # a merged cell is read once
         "LIÊN ĐOÀN LAO ĐỘNG TỈNH TRÀ VINH", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN CÀNG LONG",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-        "Số:      /DS-LĐLĐ", "Càng Long, ngày 05 tháng 03 năm 2025",
         "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN", awardee_list()["reference"],
         "TT", "Họ và tên / Tên tập thể", "Đơn vị", "Thành tích",
         "I. Tập thể", "1", TAN_AN["name"], TAN_AN["unit"], TAN_AN["achievement"],
@@ -258,23 +267,36 @@ def test_every_document_carries_the_administrative_header() -> None:
         assert name.text == name.text.upper() and bold(name)
         assert national.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and bold(national)
         assert independence.text == "Độc lập - Tự do - Hạnh phúc" and bold(independence)
-        assert all(run.underline for run in independence.runs)
-        dated = header.rows[1].cells[1].paragraphs[0]
-        assert dated.text.endswith(", ngày 05 tháng 03 năm 2025") and italic(dated)
+        assert not any(run.underline for run in independence.runs)  # a rule under it instead
+        assert ruled(independence) and ruled(name)
         assert header.style is None or header.style.name != "Table Grid"  # no borders
+        if len(header.rows) > 1:  # the attached list has no number or date of its own
+            dated = header.rows[1].cells[1].paragraphs[0]
+            assert dated.text.endswith(", ngày 05 tháng 3 năm 2025") and italic(dated)
 
     header = read(submission_letter(letter())).tables[0]
     assert [p.text for p in header.rows[0].cells[0].paragraphs] == [
         "LIÊN ĐOÀN LAO ĐỘNG TỈNH TRÀ VINH", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN CÀNG LONG"]
     assert header.rows[1].cells[0].text == "Số: 15/TTr-LĐLĐ"
-    assert header.rows[1].cells[1].text == "Càng Long, ngày 05 tháng 03 năm 2025"
+    assert header.rows[1].cells[1].text == "Càng Long, ngày 05 tháng 3 năm 2025"
+
+
+@pytest.mark.parametrize(("on", "written"), [
+    ("2025-02-05", "ngày 05 tháng 02 năm 2025"), ("2025-01-31", "ngày 31 tháng 01 năm 2025"),
+    ("2025-04-20", "ngày 20 tháng 4 năm 2025"), ("2025-12-09", "ngày 09 tháng 12 năm 2025"),
+    ("2025-03-10", "ngày 10 tháng 3 năm 2025")])
+def test_decree_30_dates_have_a_leading_zero_only_for_days_1_to_9_and_months_1_and_2(
+        on: str, written: str) -> None:
+    header = read(submission_letter(letter(date=on))).tables[0]
+
+    assert header.rows[1].cells[1].text == f"Càng Long, {written}"
 
 
 def test_a_number_and_a_date_not_yet_given_are_left_blank_for_the_pen() -> None:
     header = read(submission_letter(letter(number=None, number_suffix="TTr-CĐ", date=None))).tables[0]
 
-    assert header.rows[1].cells[0].text == "Số:      /TTr-CĐ"
-    assert header.rows[1].cells[1].text == "Càng Long, ngày    tháng    năm 2025"
+    assert header.rows[1].cells[0].text == "Số:          /TTr-CĐ"
+    assert header.rows[1].cells[1].text == "Càng Long, ngày     tháng     năm 2025"
 
 
 def test_a_body_without_parent_prints_only_its_own_name() -> None:

@@ -543,6 +543,10 @@ async function initiativeScreen(id) {
     }, { id: "recognise-at-level" }));
   }
   const fields = Object.entries(i.fields).map(([k, v]) => [labels[k] || t(`coreFields.${k}`), v]);
+  const recognitionFile = (method, scope) => async () => {
+    const doc = await get("initiatives", method, { initiative_id: id, scope });
+    download(doc.filename, doc.media_type, doc.content_base64);
+  };
   page(`${i.reference} — ${i.name}`,
     h("div", { class: "card", id: "initiative" }, h("p", {}, statusLabel(i.status), " ", t(i.kind), " · ",
       await unionName(i.union_id)),
@@ -552,6 +556,12 @@ async function initiativeScreen(id) {
     Object.keys(i.recognitions || {}).length ? h("p", { id: "recognitions" }, `${t("recognised")}: `,
       Object.entries(i.recognitions).map(([scope, d]) =>
         `${t(scope)} ${(d && d.number) || ""} (${date(d && d.decided_on)})`).join("; ")) : null,
+    Object.keys(i.recognitions || {}).length ? h("div", { class: "actions", id: "recognition-documents" },
+      Object.keys(i.recognitions).flatMap((scope) => [
+        h("button", { class: "secondary", "data-scope": scope, onclick: recognitionFile("render-recognition", scope) },
+          `${t("recognitionDecision")} · ${t(scope)} (PDF)`),
+        h("button", { class: "secondary", "data-scope": scope, onclick: recognitionFile("render-recognition-certificates", scope) },
+          `${t("recognitionCertificates")} · ${t(scope)} (PDF)`)])) : null,
     i.applications.length ? h("p", {}, `${t("applied")}: ${money(i.value_saved_vnd)}`) : null,
     i.proposal ? h("p", { id: "proposal" }, `${t("proposal")}: ${t(i.proposal.scope)}`,
       i.proposal.decision ? ` (${date(i.proposal.decision.decided_on)})` : "") : null,
@@ -737,15 +747,17 @@ async function submissionScreen(id) {
       await refresh();
     }, { id: "return" }));
   }
-  const letter = async () => {
-    const file = await get("awards", "render-submission-letter", { submission_id: id, place: "Trà Vinh" });
+  const letter = (format) => async () => {
+    const file = await get("awards", "render-submission-letter", { submission_id: id, format });
     download(file.filename, file.media_type, file.content_base64);
   };
   page(`${t("submission")}: ${await unionName(s.union_id)} → ${await unionName(s.to_union_id)}`,
     h("div", { class: "card", id: "submission" }, h("p", {}, badge(s.status), ` ${t("year")} ${s.year} · ${date(s.drafted_on)}`),
       h("ul", {}, nominations.map(([nid, text]) => h("li", {}, text,
         awardsScreens.follows(shell) ? [" · ", awardsScreens.proceedingsLink(nid)] : []))),
-      h("button", { class: "secondary", onclick: letter }, t("submissionLetter"))),
+      h("div", { class: "actions" },
+        h("button", { class: "secondary", id: "print-letter", onclick: letter("pdf") }, t("submissionLetter")),
+        h("button", { class: "secondary", id: "print-letter-docx", onclick: letter("docx") }, t("editableCopy")))),
     h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")),
       table([t("kind"), t("file"), "SHA-256"], s.documents.map((d) => [t(`kindOf.${d.kind}`),
         h("button", { class: "link", "data-sha256": d.sha256, onclick: () => storedDocument(d) }, d.filename),
@@ -770,8 +782,8 @@ async function storedDocument(d) {
 
 async function awardScreen(id) {
   const a = await get("awards", "get-award", { award_id: id });
-  const file = (method) => async () => {
-    const doc = await get("awards", method, method === "render-decision" ? { award_id: id, place: "Trà Vinh" } : { award_id: id });
+  const file = (method, format) => async () => {
+    const doc = await get("awards", method, format ? { award_id: id, format } : { award_id: id });
     download(doc.filename, doc.media_type, doc.content_base64);
   };
   const follows = awardsScreens.follows(shell);
@@ -785,8 +797,11 @@ async function awardScreen(id) {
       table([t("person"), t("achievement"), t("status"), ...(follows ? [t("grounds.proceedings")] : [])], awardees),
       follows ? h("p", {}, awardsScreens.citedLink(id)) : null,
       h("div", { class: "actions" },
-        h("button", { id: "print-decision", onclick: file("render-decision") }, t("printDecision")),
-        h("button", { class: "secondary", onclick: file("render-award-list") }, t("printList")))));
+        h("button", { id: "print-decision", onclick: file("render-decision", "pdf") }, t("printDecision")),
+        h("button", { class: "secondary", id: "print-list", onclick: file("render-award-list", "pdf") }, t("printList")),
+        h("button", { class: "secondary", id: "print-certificates", onclick: file("render-certificates") }, t("printCertificates")),
+        h("button", { class: "secondary", id: "print-decision-docx", onclick: file("render-decision", "docx") }, t("editableDecision")),
+        h("button", { class: "secondary", id: "print-list-docx", onclick: file("render-award-list", "docx") }, t("editableList")))));
 }
 
 // --- auditors (R4.5, R5.1) ------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // audit pages, for those who follow decisions: committees and auditors (see ``follows``).
 import { get } from "../api.js";
 import { eventName, language, t, term } from "../i18n.js";
-import { badge, date, h, table } from "../ui.js";
+import { badge, date, download, h, table } from "../ui.js";
 import { L, facts, listCard } from "./kit.js";
 
 const g = (key) => t(`grounds.${key}`);
@@ -79,6 +79,10 @@ async function stepItem(shell, step) {
   if (step.record === "SelectionMeeting") {
     line("votes", `${L(W.votesText(step.votes || {}))} — ${L(W.attended(step.attended ?? 0, step.members ?? 0))} — `,
       h("b", {}, step.selected ? g("selected") : g("notSelected")));
+    lines.push(h("div", {}, h("button", { class: "secondary", "data-minutes": step.record_id, onclick: async () => {
+      const file = await get("awards", "render-minutes-extract", { meeting_id: step.record_id });
+      download(file.filename, file.media_type, file.content_base64);
+    } }, g("minutesExtract"))));
   }
   if (step.record === "Submission" && step.to_union_id) {
     line("route", `${await shell.unionName(step.union_id)} → ${await shell.unionName(step.to_union_id)}`);
