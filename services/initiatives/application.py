@@ -556,16 +556,14 @@ class Initiatives(KnownUnions, ServiceApplication):
                        "name": signer["full_name"] if signer else ""}}
         if scope == Scope.GRASSROOTS and initiative.council:
             council = initiative.council
-            held = date.fromisoformat(council["on"])
-            data["council"] = (f"Căn cứ Quyết định số {council['decision'].get('number') or '…'} "
-                               f"ngày {_dmy(held)} về việc thành lập Hội đồng xét công nhận "
+            data["council"] = (f"Căn cứ Quyết định số {council.decision.get('number') or '…'} "
+                               f"ngày {_dmy(council.on)} về việc thành lập Hội đồng xét công nhận "
                                f"sáng kiến;")
         if scope == Scope.GRASSROOTS and initiative.evaluation:
             evaluation = initiative.evaluation
-            tally = evaluation.get("tally") or {}
             data["evaluation"] = (f"Xét kết quả đánh giá của Hội đồng xét công nhận sáng kiến "
-                                  f"ngày {_dmy(date.fromisoformat(evaluation['on']))} "
-                                  f"({tally.get('for', 0)}/{evaluation.get('council_size', 0)} "
+                                  f"ngày {_dmy(evaluation.on)} "
+                                  f"({evaluation.votes_for}/{evaluation.council_size} "
                                   f"thành viên tán thành),")
         return data
 

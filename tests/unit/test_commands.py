@@ -149,9 +149,14 @@ def test_r5_3_each_upstream_consumed_gets_a_consumer_and_a_proxy() -> None:
     assert isinstance(vars(PainterService)["palette"], RpcProxy)
     consumer = vars(PainterService)["on_registry_event"]
     assert [e.source for e in consumer.nameko_entrypoints] == ["registry"]
-    received = []
-    service = PainterService()
-    service.app = Mock(receive=lambda source, message, pull: received.append((source, message)) or "ok")
+    received: list[tuple[str, Any]] = []
+
+    def receive(source: str, message: Any, pull: Any) -> str:
+        received.append((source, message))
+        return "ok"
+
+    service: Any = PainterService()
+    service.app = Mock(receive=receive)
     service.registry = Mock()
     assert consumer(service, {"position": 1}) == "ok"
     assert received == [("registry", {"position": 1})]
