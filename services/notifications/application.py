@@ -23,7 +23,8 @@ from eventsourcing.persistence import IntegrityError
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
 
 from contracts.registry import BodyKind
-from contracts.registry.facts import RegistryFacts, RegistryQueries, facts_tables
+from contracts.registry.facts import Authority, RegistryFacts
+from contracts.registry.known import KnownUnions
 from runtime.clock import Clock
 from runtime.commands import handles
 from runtime.config import Settings
@@ -47,7 +48,7 @@ from services.notifications.readmodel import NotificationsModel
 log = logging.getLogger("emulation.notifications")
 
 
-class Notifications(ServiceApplication):
+class Notifications(KnownUnions, ServiceApplication):
     service = "notifications"
     read_model_class = NotificationsModel
     upstream_views = (RegistryFacts, DeadlineBook)
@@ -55,7 +56,7 @@ class Notifications(ServiceApplication):
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
         super().__init__(settings, clock, env)
-        self.registry = RegistryQueries(self.engine, facts_tables(self.service))
+        self.authority = Authority(self.engine, self.service)  # the registry's facts it keeps
         self.mailer = Mailer(self.settings)
 
     @property
@@ -83,7 +84,7 @@ class Notifications(ServiceApplication):
         kinds = [BodyKind.STANDING_COMMITTEE, BodyKind.EXECUTIVE_COMMITTEE] \
             if audience == DECIDING else [BodyKind(audience)]
         for kind in kinds:
-            bodies = self.registry.bodies(UUID(union_id), on, kind.value)
+            bodies = self.authority.bodies(UUID(union_id), on, kind.value)
             people = sorted({m["person_id"] for body in bodies for m in body["members"]})
             if people:
                 return people

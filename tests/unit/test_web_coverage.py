@@ -17,6 +17,10 @@ REACHED_OTHERWISE = {
     "audit.decision_trail": "the audit page reads the same trail through audit.audit_report",
     "awards.render_decision": "the award page's print button, through its file(method) helper",
     "awards.render_award_list": "the award page's print button, through its file(method) helper",
+    "awards.render_certificates": "the award page's print button, through its file(method) helper",
+    "initiatives.render_recognition": "the initiative page's buttons, through recognitionFile(method)",
+    "initiatives.render_recognition_certificates": "the initiative page's buttons, through "
+                                                   "recognitionFile(method)",
     "registry.direct_superior": "the union pages show the union above from registry.ancestors",
     "reviews.flag_overdue": "the reviews service runs it itself (EMU_OVERDUE_SWEEP_INTERVAL); the "
                             "upper union's page lists what it found. It acts on every union, so "
@@ -35,7 +39,7 @@ CALLS = (
 )
 # a screen that calls one operation of each store: STORES.map((service) => get(service, "x"))
 OF_EACH_STORE = re.compile(rf"get\(\s*(?:service|c\.service|v\.service)\s*,\s*{Q}([\w-]+){Q}")
-STORES = ("registry", "initiatives", "reviews", "awards")
+STORES = ("registry", "initiatives", "reviews", "awards", "notifications")
 
 
 def calls_in_web() -> set[str]:

@@ -6,7 +6,7 @@
 // signed-in person's own: the service takes the person from the sign-in, never from a field.
 import { ApiError, get, post } from "../api.js";
 import { t } from "../i18n.js";
-import { field, form, h } from "../ui.js";
+import { date, field, form, h, table } from "../ui.js";
 import { L, vnDate } from "./kit.js";
 
 const KINDS = {
@@ -42,7 +42,7 @@ function about(item) {
       en: `A nomination (${who.en}, ${s.year}) awaits a decision.` });
   }
   if (item.kind === "dossier_returned") {
-    const missing = (s.missing || []).join(", ") || "—";
+    const missing = (s.missing || []).map((k) => t(`kindOf.${k}`)).join(", ") || "—";
     return L({ vi: `Hồ sơ bị trả lại (lần ${s.round}); cần bổ sung và gửi lại. Còn thiếu: ${missing}.`,
       en: `Returned (round ${s.round}); supplement and submit again. Missing: ${missing}.` });
   }
@@ -120,7 +120,27 @@ async function screen(shell) {
   await refreshBell(shell);
 }
 
+// Administrators: the reminders whose e-mail the server refused every time (parked), or that
+// are still being tried, with the last error: kept and shown, never dropped (#/undelivered).
+async function undeliveredScreen(shell) {
+  const [parked, pending] = await Promise.all([get("notifications", "undelivered-mail", { status: "parked" }),
+    get("notifications", "undelivered-mail", { status: "pending" })]);
+  const rows = [...parked, ...pending].map((r) => [L(KINDS[r.kind] || { vi: r.kind, en: r.kind }), L(STAGES[r.stage] || r.stage),
+    vnDate(r.due_on), h("span", { class: `mail ${r.mail_status}` }, L(MAIL[r.mail_status] || r.mail_status)), String(r.attempts),
+    r.last_error ? h("code", {}, r.last_error) : "", date(r.created_at)]);
+  shell.page(L({ vi: "Thư nhắc việc chưa gửi được", en: "Reminders not delivered by e-mail" }),
+    h("div", { class: "card", id: "undelivered" },
+      h("p", { class: "muted" }, L({ vi: "Thư bị máy chủ thư từ chối được gửi lại nhiều lần rồi giữ lại ở đây; người nhận vẫn thấy thông báo trong ứng dụng.",
+        en: "Mail the server refused is tried again several times, then kept here; the person still sees the notification in the app." })),
+      table([L({ vi: "Nội dung", en: "About" }), L({ vi: "Mốc", en: "Stage" }), L({ vi: "Hạn", en: "Due" }),
+        L({ vi: "Tình trạng thư", en: "Mail" }), L({ vi: "Số lần gửi", en: "Attempts" }), L({ vi: "Lỗi gần nhất", en: "Last error" }),
+        L({ vi: "Tạo lúc", en: "Created" })], rows, L({ vi: "Không có thư nào chưa gửi được.", en: "No undelivered mail." }))));
+}
+
 export function register(shell) {
+  shell.route(/^#\/undelivered$/, () => undeliveredScreen(shell));
+  shell.menuItem("#/undelivered", { vi: "Thư nhắc việc chưa gửi được", en: "Undelivered reminders" },
+    () => shell.role() === "administrator");
   shell.route(/^#\/notifications$/, () => screen(shell).catch((e) => {
     if (!(e instanceof ApiError)) throw e;
     shell.page(L({ vi: "Thông báo", en: "Notifications" }), h("p", { class: "form-error" }, e.message));
