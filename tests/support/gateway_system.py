@@ -131,7 +131,7 @@ def running(tmp_path: Path, amqp_uri: str, pg_url: str, env: dict[str, str] | No
 
 def caught_up(system: System, consumer: str, upstream: str) -> bool:
     """The consumer has processed every event the upstream has published so far."""
-    last = system.processes.call(upstream, "health", timeout=5)["last_notification"]
+    last = system.processes.call(upstream, "health", timeout=5)["last_notification"] or 0
     return (system.processes.call(consumer, "processed", upstream, timeout=5) or 0) >= last
 
 
