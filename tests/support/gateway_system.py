@@ -21,7 +21,7 @@ from runtime.services import SERVICES as SPECS
 from tests.support.processes import Processes, eventually, free_port
 from tests.support.province import Province, build
 
-SERVICES = ("registry", "initiatives", "reviews", "awards")
+SERVICES = tuple(SPECS)  # every service of the system, as `make run` starts them
 ADMIN_PASSWORD = "quản-trị-viên-2026"
 PASSWORD = "mật-khẩu-thử-nghiệm"
 SECRET = "a-test-signing-secret-that-is-long-enough-1234567890"
