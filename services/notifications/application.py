@@ -22,7 +22,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy.exc import IntegrityError as SQLIntegrityError
 
-from contracts.registry import BodyKind
+from contracts.registry import POLICY_LAW, BodyKind
 from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
 from runtime.clock import Clock
@@ -32,7 +32,12 @@ from runtime.context import Actor, CommandContext, current_context, use_context
 from runtime.errors import Forbidden, NotFound
 from runtime.store import ServiceApplication
 from services.notifications import commands
-from services.notifications.deadlines import DECIDING, DeadlineBook, open_deadlines
+from services.notifications.deadlines import (
+    DECIDING,
+    POLICY_LAW_DEPARTMENT,
+    DeadlineBook,
+    open_deadlines,
+)
 from services.notifications.domain import (
     BEFORE,
     MailStatus,
@@ -81,6 +86,10 @@ class Notifications(KnownUnions, ServiceApplication):
 
     def recipients(self, union_id: str, audience: str, on: Any) -> list[str]:
         """The people the deadline is told to: the members of the union's body in office."""
+        if audience == POLICY_LAW_DEPARTMENT:  # R2.8: the federation's Policy–Law department
+            bodies = self.authority.bodies(UUID(union_id), on, BodyKind.DEPARTMENT.value,
+                                           POLICY_LAW)
+            return sorted({m["person_id"] for body in bodies for m in body["members"]})
         kinds = [BodyKind.STANDING_COMMITTEE, BodyKind.EXECUTIVE_COMMITTEE] \
             if audience == DECIDING else [BodyKind(audience)]
         for kind in kinds:

@@ -17,12 +17,16 @@ What it keeps, each under a key derived from what it is about:
 - ``dossier_returned``: a dossier returned to its proposer must be supplemented and submitted
   again; told at once; closed by the next submission of that dossier. Told to the proposing
   union's standing committee (its executive committee at the grassroots, which has none).
+- ``difficulty_answer``: a difficulty a union reported to the provincial federation (R2.8)
+  awaits the answer of its Policy–Law department, within the rule book's
+  ``difficulty_answer_days`` of the report (15 days in the 2020 book: the federation's own
+  time limit, no law sets one); closed by the first answer. Told to that department.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +52,7 @@ DEADLINES = sa.Table(
 
 EXECUTIVE = "executive_committee"
 DECIDING = "deciding_body"  # the standing committee, or the executive one where there is none
+POLICY_LAW_DEPARTMENT = "policy_law"  # the federation's department that answers difficulties
 
 # The review periods a launch makes owed, as the rule book names their due dates.
 REVIEWS = (("H1", "half_year"), ("H2", "half_year"), ("annual", "annual"))
@@ -69,6 +74,10 @@ def dossier_key(submission_id: str, round_: int | None = None) -> str:
     """A returned dossier's deadline, one per round it was returned in (``None``: the prefix
     of every round's)."""
     return f"dossier_returned/{submission_id}/" + ("" if round_ is None else str(round_))
+
+
+def difficulty_key(difficulty_id: str) -> str:
+    return f"difficulty/{difficulty_id}"
 
 
 def review_period(year: int, which: str) -> str:
@@ -139,6 +148,15 @@ class DeadlineBook(UpstreamView):
             self._close(w, review_key(p["union_id"], p["period"]), _day(p["held_on"], e), e)
         elif e.name == "reviews.annual_review_held":
             self._close(w, review_key(p["union_id"], str(p["year"])), _day(p["held_on"], e), e)
+        elif e.name == "reviews.difficulty_reported":
+            reported_on = date.fromisoformat(p["reported_on"])
+            days = int(self.book.in_force(reported_on)["difficulty_answer_days"])
+            self._open(w, difficulty_key(p["difficulty_id"]), "difficulty_answer",
+                       p["federation_id"], POLICY_LAW_DEPARTMENT, reported_on + timedelta(days=days),
+                       {"difficulty_id": p["difficulty_id"], "subject": p["subject"],
+                        "union_id": p["union_id"], "reported_on": p["reported_on"]}, e)
+        elif e.name == "reviews.difficulty_answered":
+            self._close(w, difficulty_key(p["difficulty_id"]), _day(p["answered_on"], e), e)
         elif e.name == "awards.dossier_returned":
             self._open(w, dossier_key(p["submission_id"], p["round"]), "dossier_returned", p["union_id"],
                        DECIDING, _day(p["on"], e),

@@ -26,6 +26,7 @@ KIND_TITLES = {
     "annual": "Hạn tổng kết năm",
     "dossier_returned": "Hồ sơ khen thưởng bị trả lại",
     "nomination_pending": "Đề nghị khen thưởng chờ quyết định",
+    "difficulty_answer": "Khó khăn, vướng mắc chờ trả lời",
 }
 SUBJECTS = {"individual": "cá nhân", "collective": "tập thể"}
 STAGE_TITLES = {"before": "Sắp đến hạn", "at": "Đến hạn"}
@@ -57,6 +58,10 @@ def describe(kind: str, subject: dict[str, Any]) -> str:
         missing = ", ".join(str(m) for m in subject.get("missing") or []) or "—"
         return (f"Hồ sơ đề nghị khen thưởng bị trả lại (lần {subject.get('round')}); cần bổ sung "
                 f"và gửi lại. Còn thiếu: {missing}.")
+    if kind == "difficulty_answer":
+        return (f"Khó khăn, vướng mắc “{subject.get('subject', '')}” do công đoàn cấp dưới báo "
+                f"cáo ngày {vn_date(date.fromisoformat(subject['reported_on']))} đang chờ Ban "
+                f"Chính sách – Pháp luật trả lời.")
     return "Có việc cần xử lý."
 
 

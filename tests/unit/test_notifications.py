@@ -269,3 +269,47 @@ def test_r4_3_a_nomination_awaiting_a_decision_is_told_to_the_body_that_decides_
         assert [d.deadline_key for d in open_deadlines(connection, date(2026, 1, 1))
                 if d.kind == "nomination_pending"] == []
         assert connection.execute(DEADLINES.select()).all()  # kept, closed
+
+
+def test_r2_8_a_difficulty_awaiting_an_answer_is_told_to_the_policy_law_department(
+        store_url: str, settings_for: Any) -> None:
+    from services.notifications.application import Notifications
+    from services.registry.application import Registry
+    from services.reviews.application import Reviews
+    from tests.support.reviews_world import build
+
+    settings = settings_for(store_url)
+    clock = FixedClock(datetime(2025, 9, 3, 9, tzinfo=UTC))
+    registry = Registry(settings)
+    world = build(registry)
+    reviews, notifications = Reviews(settings, clock=clock), Notifications(settings, clock=clock)
+    world.feed(reviews)
+    world.feed(notifications)
+    with use_context(world.as_("school")):
+        first = reviews.report_difficulty(world.unions["school"], "2025-09-01", "Kinh phí",
+                                          "Đơn vị chưa có quy chế chi thưởng sáng kiến")
+        second = reviews.report_difficulty(world.unions["school"], "2025-09-03", "Hồ sơ",
+                                           "Chưa rõ mẫu hồ sơ đề nghị công nhận")
+
+    def catch_up() -> None:
+        notifications.receive("reviews", "catch-up", lambda **kw: reviews.published_page(**kw))
+
+    catch_up()
+    clock._at = datetime(2025, 9, 9, tzinfo=UTC)  # a week before 16/09, the rule book's 15 days
+    assert notifications.scan() == 1  # the head of the department, for the first only
+    with use_context(world.as_("policy_law")):
+        (item,) = notifications.my_notifications()["items"]
+    assert (item["kind"], item["stage"], item["due_on"]) == ("difficulty_answer", "before",
+                                                               "2025-09-16")
+    assert item["subject"]["difficulty_id"] == str(first)
+    with use_context(world.as_("school")):  # the union that reported it is not told
+        assert notifications.my_notifications()["items"] == []
+    with use_context(world.as_("policy_law")):
+        reviews.answer_difficulty(first, "2025-09-09", "Áp dụng Nghị định 13/2012/NĐ-CP")
+    catch_up()
+    clock._at = datetime(2025, 9, 20, tzinfo=UTC)
+    assert notifications.scan() == 1  # the second, at its deadline (18/09); the first answered
+    with use_context(world.as_("policy_law")):
+        items = notifications.my_notifications()["items"]
+    assert sorted((i["subject"]["difficulty_id"], i["stage"]) for i in items) == sorted(
+        [(str(first), "before"), (str(second), "at")])

@@ -1,6 +1,7 @@
 // A person's notifications (the notifications service): the bell in the header with the
 // number unread, and the list (#/notifications), unread first — the 3-month limit of a
-// registered initiative, the half-year and annual reviews due, a dossier returned — each
+// registered initiative, the half-year and annual reviews due, a dossier returned, a
+// difficulty awaiting the Policy–Law department's answer — each
 // with its deadline, whether it went out by e-mail, and "đã đọc". The person's e-mail address
 // for reminders and turning e-mail off are on the same screen. Every call is about the
 // signed-in person's own: the service takes the person from the sign-in, never from a field.
@@ -15,6 +16,7 @@ const KINDS = {
   annual: { vi: "Hạn tổng kết năm", en: "Annual review due" },
   dossier_returned: { vi: "Hồ sơ khen thưởng bị trả lại", en: "Award dossier returned" },
   nomination_pending: { vi: "Đề nghị khen thưởng chờ quyết định", en: "Nomination awaiting a decision" },
+  difficulty_answer: { vi: "Khó khăn, vướng mắc chờ trả lời", en: "Difficulty awaiting an answer" },
 };
 const STAGES = { before: { vi: "Sắp đến hạn", en: "Due soon" }, at: { vi: "Đến hạn", en: "Due" } };
 const MAIL = {
@@ -45,6 +47,10 @@ function about(item) {
     const missing = (s.missing || []).map((k) => t(`kindOf.${k}`)).join(", ") || "—";
     return L({ vi: `Hồ sơ bị trả lại (lần ${s.round}); cần bổ sung và gửi lại. Còn thiếu: ${missing}.`,
       en: `Returned (round ${s.round}); supplement and submit again. Missing: ${missing}.` });
+  }
+  if (item.kind === "difficulty_answer") {
+    return L({ vi: `Khó khăn, vướng mắc “${s.subject}” (báo cáo ngày ${vnDate(s.reported_on)}) đang chờ Ban Chính sách – Pháp luật trả lời.`,
+      en: `Difficulty “${s.subject}” (reported ${vnDate(s.reported_on)}) awaits the Policy–Law department's answer.` });
   }
   return "";
 }
