@@ -95,9 +95,8 @@ def _signature(pdf: bytes, trust_root: bytes, report: Report) -> bool:
         start, end = signature.byte_range[1], signature.byte_range[2]
         contents = HEX_CONTENTS.fullmatch(pdf[start:end])
         raw = bytes.fromhex(contents[1].decode("ascii")) if contents else b""
-        signed_data = cms.ContentInfo.load(raw).dump()
-        # the signature container, then only zeros: a byte changed in its padding counts too
-        if not contents or raw[len(signed_data):].strip(b"\0"):
+        expected = _as_signed(cms.ContentInfo.load(raw))
+        if not contents or raw[:len(expected)] != expected or raw[len(expected):].strip(b"\0"):
             return report.check(False, "Vùng chữ ký số đã bị sửa.")
         status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
     except Exception as error:  # a damaged signature is a failed check
@@ -124,6 +123,28 @@ def _signature(pdf: bytes, trust_root: bytes, report: Report) -> bool:
     report.check(True, f"Mã xác thực: {code} — hồ sơ {code.record_id}, vị trí {code.position} "
                        f"trong chuỗi băm của kho «{code.service}».")
     return passed
+
+
+def _as_signed(container: Any) -> bytes:
+    """The signature container as ``runtime.documents.signing`` writes it, rebuilt from its
+    signed parts (the signer's certificate, the signed attributes, the signature): CMS leaves
+    some bytes outside what is signed (the digest algorithms listed, the signer's issuer and
+    serial number, versions), so a byte changed there, or in the zeros after the container,
+    is caught by comparing with this, not by the signature."""
+    from asn1crypto import algos, cms
+
+    signed = container["content"]
+    (signer,), (cert,) = list(signed["signer_infos"]), [c.chosen for c in signed["certificates"]]
+    digest = algos.DigestAlgorithm({"algorithm": signer["digest_algorithm"]["algorithm"].native})
+    return bytes(cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData({
+        "version": "v1", "digest_algorithms": [digest],
+        "encap_content_info": {"content_type": "data"}, "certificates": [cert],
+        "signer_infos": [cms.SignerInfo({
+            "version": "v1", "sid": cms.SignerIdentifier({"issuer_and_serial_number": {
+                "issuer": cert.issuer, "serial_number": cert.serial_number}}),
+            "digest_algorithm": digest, "signed_attrs": signer["signed_attrs"],
+            "signature_algorithm": signer["signature_algorithm"],
+            "signature": signer["signature"]})]})}).dump())
 
 
 def _chain(code: VerificationCode, signer_union: str | None, proof: Mapping[str, Any],
