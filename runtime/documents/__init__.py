@@ -16,6 +16,10 @@ Two layouts:
   on the left and the signature block on the right.
 - ``certificate(...)``: a landscape A4 certificate in a frame.
 
+A decision's PDF is then signed by the service that decided (``signing.py``: the deciding
+union's key, a verification code in its footer; ``verify.py`` checks it offline): the
+signature is appended to these bytes as an incremental update, so they stay as typeset.
+
 Body blocks are plain mappings: ``paragraph(text)``, ``centered(text)``, ``article(label, text)``,
 ``recipient(text)`` and ``table(columns, sections)``.
 """

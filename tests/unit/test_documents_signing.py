@@ -193,6 +193,25 @@ def test_r4_5_a_union_without_a_key_where_none_may_be_issued_is_refused(tmp_path
     assert refused.value.code == "SIGNING_KEY_MISSING"
 
 
+def test_r4_5_the_development_authority_and_a_union_s_key_are_made_once(tmp_path: Path) -> None:
+    """``make run`` makes the authority (the first signing would too); another process finds
+    it made, and a union's key, issued at its first decision, is kept and reused."""
+    settings = Settings({"EMU_DATA_DIR": str(tmp_path)})
+    first, second = Keys(settings), Keys(settings)
+    assert first.ensure_development_authority() and not second.ensure_development_authority()
+    assert first.trust_path == tmp_path / ".secrets" / "signing" / "ca.crt"
+    assert oct(first.trust_path.stat().st_mode & 0o777) == "0o600"
+    union = UUID(int=7)
+    _, cert = first.union(union, "Công đoàn cơ sở xã Tân An")
+    _, again = second.union(union, "Công đoàn cơ sở xã Tân An")
+    assert cert == again and cert.issuer == first.trust_root().subject
+    assert [a.value for a in cert.subject] == ["Công đoàn cơ sở xã Tân An", str(union)]
+    configured = Keys(Settings({"EMU_DATA_DIR": str(tmp_path / "other"),
+                                "EMU_SIGNING_DIR": str(tmp_path / "office")}))
+    assert not configured.ensure_development_authority()  # production keys: never made here
+    assert not (tmp_path / "office" / "ca.pem").exists()
+
+
 def test_r5_1_the_command_line_checks_a_decision_offline(
         world: World, made: tuple[World, dict[str, bytes], Path], pdfs: dict[str, bytes],
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
