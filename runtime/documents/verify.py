@@ -171,6 +171,10 @@ def _chain(code: VerificationCode, signer_union: str | None, proof: Mapping[str,
         return
     report.check(True, f"Sự kiện ở vị trí {code.position} là quyết định của hồ sơ "
                        f"{code.record_id} ({first['topic'].rpartition(':')[2]}), khớp mã xác thực.")
+    for later in events[1:]:  # a revocation, say: the document stays authentic, and says so
+        if str(later["originator_id"]) == str(code.record_id):
+            report.notes.append(f"Sau quyết định, hồ sơ có thêm sự kiện "
+                                f"{later['topic'].rpartition('.')[2]} ở vị trí {later['position']}.")
     deciding = _deciding_union(first["state"])
     if deciding is not None:
         report.check(deciding == signer_union,

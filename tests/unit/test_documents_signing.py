@@ -262,3 +262,20 @@ def _der_length(pdf: bytes, start: int, end: int) -> int:
 def _unsigned(pdf: bytes) -> bytes:
     """The document as typeset, before its signature was appended."""
     return pdf[:pdf.index(b"%%EOF") + len(b"%%EOF")] + b"\n"
+
+
+def test_r5_1_what_happened_to_the_record_after_its_decision_is_said(
+        world: World, pdfs: dict[str, bytes], trust: bytes) -> None:
+    """A revoked award's decision is still the decision that was signed (it verifies), and the
+    proof shows the revocation that followed it."""
+    pdf = pdfs["quyet-dinh-cdcs"]
+    code = _code(pdf)
+    before = verifier.verify(pdf, trust, proof_of(world, code), checkpoints(world))
+    assert before.ok and not before.notes
+    world.call("awards", "revoke_award", "A", str(code.record_id), "2026-05-01",
+               "false_declaration", "Kê khai không trung thực",
+               {"certificate": True, "money_vnd": 500_000})
+
+    after = verifier.verify(pdf, trust, proof_of(world, code), checkpoints(world))
+    assert after.ok
+    assert any(n.startswith("Sau quyết định, hồ sơ có thêm sự kiện Revoked") for n in after.notes)
