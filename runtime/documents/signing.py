@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,8 @@ from runtime.config import Settings
 from runtime.errors import DomainError
 
 log = logging.getLogger(__name__)
+# pyHanko imports cryptography's DSA key type, which warns at import; our keys are ECDSA
+warnings.filterwarnings("ignore", "DSA is deprecated")
 
 FIELD = "ChuKySo"  # the signature field's name
 AUTHORITY_NAME = "Chứng thực thử nghiệm (môi trường phát triển)"  # ≤ 64 characters
