@@ -111,8 +111,9 @@ def trigrams(key: str) -> frozenset[str]:
 
 def trigram_similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard similarity of two trigram sets (pg_trgm's ``similarity``): shared over all."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0
 
 
 def search_terms(query: object, field: str = "q") -> list[str]:
