@@ -2,7 +2,7 @@
 initiative recognised; CS-2's executive committee (``f``) starts registering one with a name
 typed without tone marks, sees the recognised one in the card "Sáng kiến tương tự đã được
 công nhận", adopts it with one button and a confirmation, and lands on the adoption record.
-The screenshot goes to ``EMU_SCREENSHOTS`` (docs/screenshots) or a temporary folder."""
+The screenshots go to docs/screenshots under ``make screenshots``, else a temporary folder."""
 
 from __future__ import annotations
 
@@ -68,11 +68,12 @@ def test_r3_8_registering_shows_similar_recognised_initiatives_and_adopts_one_in
     assert NAME in text and "Công đoàn cơ sở Trường Tiểu học Càng Long" in text, text
     assert "Công nhận năm 2026 (10/02/2026)" in text and "Cấp công nhận: Cơ sở" in text, text
     assert "Sáng kiến tương tự đã được công nhận" in card.inner_text()
+    shot(page, "05b-register-similar-recognised")
     items.first.locator("button.adopt").click()
     confirm = items.first.locator(".similar-confirm")
     expect(confirm).to_be_visible()
     confirm.locator("input.adopt-on").fill("01/03/2026")
-    shot(page, "05b-register-similar-recognised")
+    shot(page, "05c-register-similar-adopt-confirm")
     confirm.locator("button.adopt-confirm").click()
     wait(page, "main[data-screen=replication] #replication")
     assert "01/03/2026" in page.locator("#replication").inner_text()
