@@ -13,6 +13,7 @@ const SCOPES = { grassroots: { vi: "Cơ sở", en: "Grassroots" },
 const DESCRIPTION = ["objective", "implementation_steps", "expected_effectiveness"];
 const WAIT_MS = 400;  // asked once typing pauses, not at every key
 const MIN_NAME = 6;  // letters of a name before it is worth comparing
+const MAX_DESCRIPTION = 1500;  // of the description, sent in the query string
 
 // The card, attached to the registration form ``formEl`` of ``union``; ``canAdopt`` whether
 // the signed-in role may adopt (an executive committee's: the service checks the seat again).
@@ -31,7 +32,8 @@ export function similarCard(formEl, { union, canAdopt }) {
   let timer = null, asked = 0;
   const ask = async () => {
     const name = input("name").value.trim();
-    const description = DESCRIPTION.map((c) => (input(c) ? input(c).value.trim() : "")).filter(Boolean).join("\n");
+    const description = DESCRIPTION.map((c) => (input(c) ? input(c).value.trim() : "")).filter(Boolean).join("\n")
+      .slice(0, MAX_DESCRIPTION);
     const mine = ++asked;
     if (name.replace(/[^\p{L}\p{N}]/gu, "").length < MIN_NAME) { card.hidden = true; return; }
     let page;
