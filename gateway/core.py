@@ -29,7 +29,8 @@ from gateway.policy import (
     authorize,
     within,
 )
-from runtime.client import RpcPool, ServiceUnavailable
+from gateway.pools import Pools
+from runtime.client import ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
 from runtime.errors import DomainError, Forbidden, InvalidInput
@@ -90,7 +91,7 @@ def request_id(username: str, idempotency_key: str | None) -> str:
 class Gateway:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.pool = RpcPool(settings, timeout=settings.number("GATEWAY_RPC_TIMEOUT", 10.0))
+        self.pool = Pools(settings)  # GATEWAY_RPC_TIMEOUT; imports GATEWAY_IMPORT_TIMEOUT
         self.accounts = Accounts(settings, claim_expires_after=self.pool.timeout)
         self.tokens = Tokens.from_settings(settings)
         # R5.2: how long a union's place in the tree is cached; a reorganisation reaches the

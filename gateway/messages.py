@@ -292,10 +292,17 @@ def localize(details: object, language: str = DEFAULT_LANGUAGE,
 
 
 def _place(entry: Mapping[str, Any], language: str, service: str | None) -> str:
-    """Where a refused row is: "Dòng 5" of a CSV file, "Đoàn viên thứ 3" of a JSON list."""
+    """Where a refused row is: "Dòng 5" of a CSV file, "Đoàn viên thứ 3" of a JSON list,
+    "Trang «Đoàn viên», dòng 5, cột F" of an Excel workbook (its sheet, row and column as
+    Excel shows them)."""
     row = entry.get("row")
     if not isinstance(row, int):
         return ""
+    if isinstance(entry.get("sheet"), str):
+        letter = entry.get("column_letter")
+        if language == "vi":
+            return f"Trang «{entry['sheet']}», dòng {row}" + (f", cột {letter}" if letter else "")
+        return f"Sheet “{entry['sheet']}”, row {row}" + (f", column {letter}" if letter else "")
     listed = label(entry.get("list"), language, service) if not entry.get("file") else None
     if language == "vi":
         return f"{listed} thứ {row}" if listed else f"Dòng {row}"

@@ -194,6 +194,12 @@ class RegistryImportRecordsRequest(_message.Message):
     filename: str
     def __init__(self, file_content: _Optional[str] = ..., format: _Optional[str] = ..., kind: _Optional[str] = ..., dry_run: _Optional[bool] = ..., filename: _Optional[str] = ...) -> None: ...
 
+class RegistryImportTemplateRequest(_message.Message):
+    __slots__ = ("format",)
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    format: str
+    def __init__(self, format: _Optional[str] = ...) -> None: ...
+
 class RegistryJoinUnionRequest(_message.Message):
     __slots__ = ("person_id", "union_id", "effective_on")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]

@@ -131,6 +131,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ImportTemplate = channel.unary_unary(
+                '/emulation.v1.Registry/ImportTemplate',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryImportTemplateRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.JoinUnion = channel.unary_unary(
                 '/emulation.v1.Registry/JoinUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryJoinUnionRequest.SerializeToString,
@@ -368,6 +373,15 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportTemplate(self, request, context):
+        """Query. R1.1, R1.3: an empty Excel workbook to fill in and import: a sheet of people and one
+        of unions with their Vietnamese headers, and a sheet saying what each column takes (base64,
+        to travel as JSON). As HTTP: GET /v1/registry/import-template.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def JoinUnion(self, request, context):
         """Command. join union. As HTTP: POST /v1/registry/join-union.
         """
@@ -587,6 +601,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'ImportRecords': grpc.unary_unary_rpc_method_handler(
                     servicer.ImportRecords,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ImportTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportTemplate,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryImportTemplateRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'JoinUnion': grpc.unary_unary_rpc_method_handler(
@@ -1147,6 +1166,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/ImportRecords',
             emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ImportTemplate',
+            emulation_dot_v1_dot_registry__pb2.RegistryImportTemplateRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

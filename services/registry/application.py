@@ -434,6 +434,21 @@ class Registry(ServiceApplication):
         return import_file(self, command.file_content, command.format, command.kind,
                            command.dry_run, command.filename)
 
+    @handles(commands.ImportTemplate)
+    def import_template(self, query: commands.ImportTemplate) -> dict[str, Any]:
+        """R1.1, R1.3: an empty Excel workbook to fill in and import: a sheet of people and
+        one of unions with their Vietnamese headers, and a sheet saying what each column
+        takes (base64, to travel as JSON)."""
+        import base64
+
+        from services.registry.workbook import template
+
+        if query.format != "xlsx":
+            raise InvalidInput("format is xlsx", {"field": "format", "allowed": ["xlsx"]})
+        return {"filename": "mau-nhap-doan-vien-cong-doan.xlsx",
+                "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "content_base64": base64.b64encode(template()).decode("ascii")}
+
     # --- queries (as of a date; today by default) ------------------------------------------
 
     @handles(commands.GetUnion)

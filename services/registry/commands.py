@@ -161,6 +161,10 @@ class ImportRecords(Command):
     filename: str | None = None
 
 
+class ImportTemplate(Query):
+    format: str = "xlsx"
+
+
 # --- bodies and teams (R1.2, R1.4) -----------------------------------------------------------
 
 

@@ -24,6 +24,8 @@ The file format (``emulation.registry.import/v1``) is written out in ``deploy/de
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import csv
 import hashlib
 import io
@@ -48,6 +50,7 @@ from runtime.config import Settings
 from runtime.context import Actor, CommandContext, Decision, current_context, use_context
 from runtime.errors import DomainError, InvalidInput
 from runtime.text import parse_date
+from services.registry import workbook
 from services.registry.application import Registry
 from services.registry.domain import Body, Person, Union
 from services.registry.readmodel import OWN
@@ -55,9 +58,11 @@ from services.registry.readmodel import OWN
 FORMAT = "emulation.registry.import/v1"
 MAX_ERRORS = 100  # bad records named in one refusal; the count says how many there were
 KINDS = ("people", "unions", "province")  # what a file through the API holds
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "xlsx")  # xlsx: an Excel workbook, base64 through the API
 CSV_LINES = "csv_lines"  # in data read from CSV files: each record list's file lines
 CSV_NAMES = "csv_names"  # and each list's file name, when it is not <list>.csv
+XLSX_PLACES = "xlsx_places"  # in data read from a workbook: each list's sheet, rows, columns
+XLSX_NAME = "xlsx_name"  # and the workbook's file name
 IMPORT_MAX = 6_000_000  # characters of a file through the API (the gateway's body limit: 8 MiB)
 RULES = "registry-import/v1"
 BODY_ORDER = [BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE, BodyKind.DEPARTMENT,
@@ -430,21 +435,25 @@ def read(paths: Sequence[Path]) -> tuple[dict[str, Any], str]:
         digest.update(path.read_bytes())
     if len(paths) == 1 and paths[0].suffix.lower() == ".json":
         return parse(paths[0].read_bytes(), "json", "province", paths[0].name), digest.hexdigest()
+    if len(paths) == 1 and paths[0].suffix.lower() == ".xlsx":
+        return parse(paths[0].read_bytes(), "xlsx", "province", paths[0].name), digest.hexdigest()
     data: dict[str, Any] = {"format": FORMAT, CSV_LINES: {}}
     for path in paths:
         if path.suffix.lower() != ".csv" or path.stem not in ("unions", "people"):
             raise refusal([ImportNotReadable(
-                f"{path}: give one .json file or unions.csv / people.csv", {"file": path.name})])
+                f"{path}: give one .json or .xlsx file or unions.csv / people.csv",
+                {"file": path.name})])
         data[path.stem], data[CSV_LINES][path.stem] = _csv_rows(_text(path.read_bytes(), path.name),
                                                                 path.name, path.stem)
     return data, digest.hexdigest()
 
 
 def parse(content: str | bytes, format: str, kind: str, name: str | None = None) -> dict[str, Any]:
-    """A file's text as import data: ``format`` csv or json; ``kind`` people or unions (a
-    CSV file of those, or a JSON list of them, or a JSON import file of which only that list
-    is read) or province (a JSON import file: unions, people and bodies). Refused with
-    ``IMPORT_REFUSED`` if it cannot be read."""
+    """A file's text as import data: ``format`` csv, json or xlsx (the workbook's bytes, or
+    base64 text of them); ``kind`` people or unions (a CSV file of those, or a JSON list of
+    them, or a JSON import file or a workbook of which only that list is read) or province
+    (a JSON import file: unions, people and bodies; a workbook: its sheets of unions and of
+    people). Refused with ``IMPORT_REFUSED`` if it cannot be read."""
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {FORMATS}", {"field": "format",
                                                                  "allowed": list(FORMATS)})
@@ -453,6 +462,8 @@ def parse(content: str | bytes, format: str, kind: str, name: str | None = None)
         raise InvalidInput(f"kind must be one of {allowed} for a {format} file",
                            {"field": "kind", "allowed": allowed})
     name = name or f"{kind}.{format}"
+    if format == "xlsx":
+        return _workbook(content, kind, name)
     text = _text(content, name) if isinstance(content, bytes) else content
     if format == "csv":
         rows, lines = _csv_rows(text, name, kind)
@@ -467,6 +478,56 @@ def parse(content: str | bytes, format: str, kind: str, name: str | None = None)
     if kind != "province" and isinstance(data, dict):  # only the list of that kind
         data = {k: v for k, v in data.items() if k in ("format", kind)}
     return cast(dict[str, Any], data)
+
+
+def _bytes(content: str | bytes, name: str) -> bytes:
+    """A binary file's bytes: as they are, or from the base64 text the API carries."""
+    if isinstance(content, bytes):
+        return content
+    try:
+        return base64.b64decode(content.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise refusal([ImportNotReadable(f"{name}: file_content of an xlsx file is its bytes "
+                                         "in base64", {"file": name})]) from None
+
+
+def _workbook(content: str | bytes, kind: str, name: str) -> dict[str, Any]:
+    """A workbook's sheets as import data, with where each record sits (R1.1, R1.3)."""
+    try:
+        lists = workbook.read(_bytes(content, name), kind)
+    except workbook.NotAWorkbook as error:
+        details: dict[str, Any] = {"file": name}
+        if error.sheets is not None:
+            details["sheets"] = error.sheets
+        raise refusal([ImportNotReadable(f"{name}: {error}", details)]) from None
+    data: dict[str, Any] = {"format": FORMAT, XLSX_PLACES: {}, XLSX_NAME: name}
+    for listed, placed in lists.items():
+        data[listed] = placed.records
+        data[XLSX_PLACES][listed] = placed.place()
+    return data
+
+
+def _in_workbook(error: ImportRefused, data: dict[str, Any]) -> ImportRefused:
+    """A refusal of records read from a workbook, naming each one's sheet, Excel row and,
+    when it is about one field, the column's letter and header as the file has them."""
+    sheets = data[XLSX_PLACES]
+    entries = []
+    for entry in error.details["errors"]:
+        found = re.fullmatch(r"(\w+)\[(\d+)\]", entry.get("record") or "")
+        placed = sheets.get(found[1]) if found else None
+        if found and placed and int(found[2]) < len(placed["rows"]):
+            row = placed["rows"][int(found[2])]
+            entry = {**entry, "row": row, "sheet": placed["sheet"], "file": data[XLSX_NAME]}
+            column = placed["columns"].get(entry.get("column") or "")
+            if column:
+                entry.update(column_letter=column[0], header=column[1], cell=f"{column[0]}{row}")
+        entries.append(entry)
+    first = entries[0]
+    place = (f"{first['file']}, sheet {first['sheet']}, row {first['row']}"
+             + (f", column {first['column_letter']}" if first.get("column_letter") else "")
+             + ": ") if "sheet" in first else ""
+    text = error.message if error.message.startswith(place) else place + error.message
+    return ImportRefused(text, {**error.details, "errors": entries})
 
 
 def _text(content: bytes, name: str) -> str:
@@ -502,7 +563,10 @@ def _csv_rows(text: str, name: str, key: str) -> tuple[list[dict[str, Any]], lis
 
 
 def _on_lines(error: ImportRefused, data: object) -> ImportRefused:
-    """A refusal of records read from CSV files, naming each one's file and line."""
+    """A refusal of records read from CSV files, naming each one's file and line (or from a
+    workbook, naming each one's sheet, row and column)."""
+    if isinstance(data, dict) and data.get(XLSX_PLACES):
+        return _in_workbook(error, data)
     files = data.get(CSV_LINES) if isinstance(data, dict) else None
     if not files:
         return error
@@ -573,18 +637,46 @@ def import_file(app: Registry, file_content: str, format: str, kind: str, dry_ru
         raise InvalidInput(f"file_content is text of at most {IMPORT_MAX} characters",
                            {"field": "file_content", "max_length": IMPORT_MAX})
     name = filename.strip()[:200] if isinstance(filename, str) and filename.strip() else None
-    digest = hashlib.sha256(file_content.encode("utf-8", "surrogatepass")).hexdigest()
     context = current_context()
     if context is None or context.actor.role not in app.KEEPERS:
         raise NoAuthority("only an administrator imports into the registry",
                           {"role": context.actor.role if context else None})
-    data = parse(file_content, format, kind, name)
+    file_content_or_bytes: str | bytes = file_content
+    if format == "xlsx":  # the workbook's own digest, the one a clerk can recompute
+        file_content_or_bytes = _bytes(file_content, name or f"{kind}.xlsx")
+        digest = hashlib.sha256(file_content_or_bytes).hexdigest()
+    else:
+        digest = hashlib.sha256(file_content.encode("utf-8", "surrogatepass")).hexdigest()
+    data = parse(file_content_or_bytes, format, kind, name)
     report = app_import(app, data, name or f"{kind}.{format}", digest, dry_run=dry_run,
                         context=context)
-    return {"dry_run": dry_run, "sha256": digest,
-            "counts": {"unions": report.unions, "people": report.people,
-                       "bodies": report.bodies, "appointments": report.appointments},
-            "skipped": report.skipped, "seconds": report.seconds}
+    answer = {"dry_run": dry_run, "sha256": digest,
+              "counts": {"unions": report.unions, "people": report.people,
+                         "bodies": report.bodies, "appointments": report.appointments},
+              "skipped": report.skipped, "seconds": report.seconds}
+    return {**answer, "sample": sample(data)} if dry_run else answer
+
+
+SAMPLE = 5  # records of each list a dry run shows, as read: the columns were understood
+
+
+def sample(data: dict[str, Any]) -> dict[str, Any]:
+    """A checked file's first records of each list, as the importer read them, with where
+    each sits (the workbook's sheet and Excel row, the CSV line, or the position in a JSON
+    list): the preview before an import."""
+    shown: dict[str, Any] = {}
+    for key in ("unions", "people"):
+        records = data.get(key)
+        if not isinstance(records, list) or not records:
+            continue
+        placed = (data.get(XLSX_PLACES) or {}).get(key) or {}
+        lines = (data.get(CSV_LINES) or {}).get(key)
+        rows = placed.get("rows") or lines or list(range(1, len(records) + 1))
+        shown[key] = {"total": len(records), "rows": rows[:SAMPLE],
+                      "records": [{k: v for k, v in r.items() if not k.startswith("_")}
+                                  for r in records[:SAMPLE] if isinstance(r, dict)],
+                      **({"sheet": placed["sheet"]} if placed else {})}
+    return shown
 
 
 def app_import(app: Registry, data: object, source: str, digest: str = "",

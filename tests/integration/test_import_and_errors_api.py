@@ -172,3 +172,49 @@ def test_r5_2_refusals_of_every_service_have_a_detail_in_the_callers_language(
     assert "Mô tả: Bắt buộc" in validation["detail"]
     assert {e["label"] for e in validation["details"]["errors"]} == {"Tên sáng kiến", "Mô tả"}
     assert "description" not in validation["detail"] and "String should" not in validation["detail"]
+
+
+def test_r1_1_r1_3_an_xlsx_file_of_10000_people_through_the_api_broken_then_good(
+        system: System) -> None:
+    """An Excel workbook of 10,000 people (base64 in the command): one broken row in the
+    middle refuses it, named by sheet, Excel row and column in Vietnamese, nothing stored;
+    the preview (dry run) counts it and shows its first rows; the good file imports."""
+    import base64
+    import time
+
+    from tests.unit.test_registry_workbook import people_rows, workbook
+
+    rows = people_rows(10_000, broken_at=5_000, union="CS-1", prefix="XL")
+    rows[1][1], rows[-1][1] = "Thạch Thị Đầu Sổ", "Kim Văn Cuối Sổ"
+    broken = base64.b64encode(workbook({"Đoàn viên": rows})).decode("ascii")
+    refused = _import(system, broken, format="xlsx", filename="doan-vien.xlsx")
+    assert refused.status_code == 422 and refused.json()["code"] == "IMPORT_REFUSED", refused.text
+    problem = refused.json()
+    [error] = problem["details"]["errors"]
+    assert (error["sheet"], error["row"], error["column_letter"], error["header"], error["cell"]) \
+        == ("Đoàn viên", 5_002, "F", "Ngày gia nhập", "F5002")
+    assert error["label"] == "Ngày gia nhập" and error["code"] == "INVALID_DATE"
+    assert "Trang «Đoàn viên», dòng 5002, cột F: «Ngày gia nhập» không phải là một ngày hợp lệ" \
+        in problem["detail"], problem["detail"]
+    assert _found(system, "thach thi dau so") == []  # not even the rows before it
+    rows[5_001][5] = "28/02/2024"
+    good = base64.b64encode(workbook({"Đoàn viên": rows})).decode("ascii")
+    started = time.perf_counter()
+    preview = _import(system, good, format="xlsx", filename="doan-vien.xlsx", dry_run=True)
+    checked = time.perf_counter() - started
+    assert preview.status_code == 200, preview.text
+    result = preview.json()["result"]
+    assert result["counts"]["people"] == 10_000 and result["dry_run"] is True
+    sample = result["sample"]["people"]
+    assert (sample["sheet"], sample["total"], sample["rows"][:2]) == ("Đoàn viên", 10_000, [2, 3])
+    assert sample["records"][0]["full_name"] == "Thạch Thị Đầu Sổ"
+    assert _found(system, "thach thi dau so") == []
+    started = time.perf_counter()
+    done = _import(system, good, format="xlsx", filename="doan-vien.xlsx")
+    stored = time.perf_counter() - started
+    assert done.status_code == 200, done.text
+    assert done.json()["result"]["counts"]["people"] == 10_000
+    assert len(_found(system, "thach thi dau so")) == 1 and len(_found(system, "kim van cuoi so")) == 1
+    print(f"XLSX of 10,000 people over HTTP ({len(good):,} characters of base64): "
+          f"preview {checked:.1f}s, import {stored:.1f}s "
+          f"(the registry: {done.json()['result']['seconds']}s)")

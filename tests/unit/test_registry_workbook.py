@@ -1,0 +1,178 @@
+"""Excel workbooks into the registry (R1.1, R1.3): sheets and headers named in English or in
+Vietnamese, Excel dates and Vietnamese dd/mm/yyyy text, a refused row named by its sheet, its
+Excel row and its column (letter and header) in Vietnamese, nothing stored; the template the
+import screen offers reads back as an empty, valid workbook."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from gateway.messages import detail, localize
+from runtime.context import Actor, CommandContext, use_context
+from runtime.errors import DomainError
+from services.registry import commands
+from services.registry.application import Registry
+from services.registry.importer import import_file, main, parse
+from services.registry.workbook import COLUMNS, read, template
+
+ADMIN = CommandContext(Actor("admin-1", "administrator"))
+UNIONS: list[list[Any]] = [
+    ["Mã công đoàn", "Tên công đoàn", "Cấp công đoàn", "Mã công đoàn cấp trên", "Ngày thành lập"],
+    ["VN", "Tổng Liên đoàn", "confederation", None, datetime(1929, 7, 28)],
+    ["TV", "LĐLĐ tỉnh Trà Vinh", "Liên đoàn Lao động tỉnh", "VN", "01/01/1990"],
+    ["CS", "Công đoàn cơ quan", "Công đoàn cơ sở", "TV", date(1995, 1, 1)]]
+PEOPLE_HEADER = ["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Giới tính", "Mã công đoàn",
+                 "Ngày gia nhập", "Cán bộ công đoàn", "Cán bộ chuyên trách"]
+
+
+def workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def people_rows(count: int, broken_at: int | None = None, union: str = "CS",
+                prefix: str = "DV") -> list[list[Any]]:
+    """``count`` people of ``union``; the one at ``broken_at`` (0-based) has an impossible
+    joining date (Excel row ``broken_at + 2``: the header is row 1)."""
+    rows: list[list[Any]] = [PEOPLE_HEADER]
+    for n in range(count):
+        joined: Any = date(2020, 1, 1 + n % 28)
+        if n == broken_at:
+            joined = "30/02/2024"
+        rows.append([f"{prefix}-{n:05d}", f"Đoàn Viên Số {n}", None, "Nữ" if n % 2 else "Nam", union,
+                     joined, "x" if n % 50 == 0 else None, None])
+    return rows
+
+
+def b64(content: bytes) -> str:
+    return base64.b64encode(content).decode("ascii")
+
+
+@pytest.fixture()
+def app(tmp_path: Path, settings_for: Any) -> Registry:
+    registry = Registry(settings_for(f"sqlite:///{tmp_path / 'r.sqlite'}"))
+    with use_context(ADMIN):
+        import_file(registry, b64(workbook({"Công đoàn": UNIONS})), "xlsx", "unions", False,
+                    "cong-doan.xlsx")
+    return registry
+
+
+def test_r1_1_sheets_and_headers_are_read_in_english_or_vietnamese() -> None:
+    content = workbook({"Danh sách": [["DANH SÁCH ĐOÀN VIÊN"], [],
+                                      ["code", "HO VA TEN", "union_code", "Ngày gia nhập", "Ghi chú"],
+                                      ["P1", "Sơn Thị Diệu", "CS", datetime(2001, 1, 2), "bỏ qua"],
+                                      [None, None, None, None, None],
+                                      ["P2", "Kim Sóc Phol", "CS", "03/04/2002", None]]})
+    [(kind, placed)] = read(content, "people").items()  # the only sheet, whatever its name
+    assert kind == "people" and placed.sheet == "Danh sách"
+    assert placed.rows == [4, 6]  # Excel's row numbers: the title and empty rows skipped
+    assert placed.columns == {"code": ("A", "code"), "full_name": ("B", "HO VA TEN"),
+                              "union_code": ("C", "union_code"), "joined_on": ("D", "Ngày gia nhập")}
+    assert placed.records[1] == {"code": "P2", "full_name": "Kim Sóc Phol", "union_code": "CS",
+                                 "joined_on": "2002-04-03"}
+    both = read(workbook({"unions": UNIONS, "Đoàn viên": people_rows(2), "Khác": [["x"]]}),
+                "province")
+    assert set(both) == {"unions", "people"} and both["people"].sheet == "Đoàn viên"
+    assert both["unions"].records[1]["level"] == "provincial_federation"
+    assert both["people"].records[1]["gender"] == "female"
+
+
+def test_r1_3_a_workbook_of_people_imports_with_excel_dates_and_ticks(app: Registry) -> None:
+    with use_context(ADMIN):
+        done = import_file(app, b64(workbook({"Đoàn viên": people_rows(3)})), "xlsx", "people",
+                           False, "doan-vien.xlsx")
+    assert done["counts"]["people"] == 3
+    [official] = app.search_people("doan vien so 0")
+    assert official["is_official"] is True
+    assert app.get_person(official["id"])["gender"] == "male"
+
+
+def test_r1_1_r1_3_a_broken_row_is_named_by_sheet_row_and_column_in_vietnamese_nothing_stored(
+        app: Registry) -> None:
+    stored = app.recorder.max_notification_id()
+    rows = people_rows(6, broken_at=3)
+    rows[5][4] = "KHONG-CO"  # the fifth person (Excel row 6): no such union
+    with use_context(ADMIN), pytest.raises(DomainError) as caught:
+        import_file(app, b64(workbook({"Đoàn viên": rows})), "xlsx", "people", False,
+                    "doan-vien.xlsx")
+    error = caught.value
+    assert error.code == "IMPORT_REFUSED" and error.details["total"] == 2
+    first, second = error.details["errors"]
+    assert (first["sheet"], first["row"], first["column_letter"], first["header"], first["cell"],
+            first["column"], first["code"]) == ("Đoàn viên", 5, "F", "Ngày gia nhập", "F5",
+                                                "joined_on", "INVALID_DATE")
+    assert (second["row"], second["column_letter"], second["code"]) == (6, "E", "UNION_NOT_FOUND")
+    assert app.recorder.max_notification_id() == stored  # not even the good rows
+    [text, _] = [e["text"] for e in localize(error.details)["errors"]]  # type: ignore[index]
+    assert text == "«Ngày gia nhập» không phải là một ngày hợp lệ (ngày/tháng/năm có thật)."
+    sentence = detail(error.code, error.details)
+    assert sentence.startswith("Tệp không được nhập")
+    assert "Trang «Đoàn viên», dòng 5, cột F: «Ngày gia nhập» không phải" in sentence
+    assert "Sheet “Đoàn viên”, row 5, column F" in detail(error.code, error.details, "en")
+
+
+def test_r1_1_files_that_are_not_workbooks_or_lack_the_sheet_are_refused(app: Registry) -> None:
+    for content, kind in ((b64(b"not a zip"), "people"), ("***", "people"),
+                          (b64(workbook({"A": [["x"]], "B": [["y"]]})), "people")):
+        with use_context(ADMIN), pytest.raises(DomainError) as caught:
+            import_file(app, content, "xlsx", kind, True, "tep.xlsx")
+        assert caught.value.code == "IMPORT_REFUSED"
+        assert caught.value.details["errors"][0]["code"] == "IMPORT_NOT_READABLE"
+
+
+def test_r1_1_r1_3_ten_thousand_people_one_broken_row_refused_then_the_good_file_imports(
+        app: Registry) -> None:
+    broken = workbook({"Đoàn viên": people_rows(10_000, broken_at=5_000)})
+    stored = app.recorder.max_notification_id()
+    with use_context(ADMIN), pytest.raises(DomainError) as caught:
+        import_file(app, b64(broken), "xlsx", "people", False, "10000.xlsx")
+    [error] = caught.value.details["errors"]
+    assert (error["sheet"], error["row"], error["column_letter"], error["header"]) == (
+        "Đoàn viên", 5_002, "F", "Ngày gia nhập")  # the header is row 1, person 0 row 2
+    assert "Trang «Đoàn viên», dòng 5002, cột F" in detail(caught.value.code, caught.value.details)
+    assert app.recorder.max_notification_id() == stored
+    started = time.perf_counter()
+    with use_context(ADMIN):
+        done = import_file(app, b64(workbook({"Đoàn viên": people_rows(10_000)})), "xlsx",
+                           "people", False, "10000.xlsx")
+    seconds = time.perf_counter() - started
+    assert done["counts"]["people"] == 10_000
+    assert app.members(str(app.search_unions("cong doan co quan")[0]["id"]))["total"] == 10_000
+    print(f"10,000 people from XLSX: {seconds:.1f}s (importer: {done['seconds']}s)")
+
+
+def test_r1_1_the_template_has_the_vietnamese_headers_and_reads_back_empty(
+        app: Registry, tmp_path: Path, monkeypatch: Any) -> None:
+    answer = app.import_template(commands.ImportTemplate())
+    content = base64.b64decode(answer["content_base64"])
+    assert answer["filename"].endswith(".xlsx") and content[:2] == template()[:2] == b"PK"
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    assert book.sheetnames == ["Đoàn viên", "Công đoàn", "Hướng dẫn"]
+    headers = next(book["Đoàn viên"].iter_rows(values_only=True))
+    assert list(headers) == [header for _, header in COLUMNS["people"]]
+    assert parse(content, "xlsx", "province")["people"] == []
+    # filled in, it imports from the command line too
+    filled = load_workbook(io.BytesIO(content))
+    filled["Đoàn viên"].append(["DV-1", "Thạch Thị Mẫu", "01/02/1990", "Nữ", "CS", "15/03/2024",
+                                "x", "x"])
+    path = tmp_path / "mau.xlsx"
+    filled.save(path)
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", str(app.engine.url))
+    assert main([str(path)]) == 0
+    [person] = app.search_people("thach thi mau")
+    assert person["is_full_time"] is True
