@@ -1,0 +1,102 @@
+"""The import screen with an Excel workbook (R1.1, R1.3), in headless Chromium against the
+whole system, as the administrator does it: the template downloaded, a workbook of people
+previewed (what would be added, its first rows as read), its upload's progress shown, then
+imported; a workbook with a broken row refused, the row named by its sheet, Excel row and
+column, nothing stored. Screenshots go to ``EMU_SCREENSHOTS`` (a temporary directory by
+default), to look at, not to keep.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import playwright.sync_api as playwright_api
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e.test_web import CHROMIUM, submit, wait
+from tests.e2e.test_web_screens import menu, open_as, shot
+from tests.support.gateway_system import running, with_province
+from tests.support.infra import fresh_database, fresh_vhost
+from tests.unit.test_registry_workbook import people_rows, workbook
+
+pytestmark = [pytest.mark.e2e, pytest.mark.system, pytest.mark.bus, pytest.mark.postgres]
+
+COUNT = 3_000
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is needed: apt-get install chromium")
+    shots = Path(os.environ.get("EMU_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
+    with fresh_vhost() as amqp, fresh_database() as pg, \
+            running(tmp_path_factory.mktemp("web-import"), amqp, pg) as system:
+        w = with_province(system)
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                yield {"system": system, "w": w, "browser": browser, "shots": shots,
+                       "files": tmp_path_factory.mktemp("files")}
+            finally:
+                browser.close()
+
+
+def _found(world: dict[str, Any], name: str) -> list[Any]:
+    system = world["system"]
+    with system.http(system.tokens["admin"]) as client:
+        return list(client.get("/v1/registry/search-people", params={"q": name}).json()["result"])
+
+
+def test_r1_1_r1_3_the_administrator_previews_and_imports_an_excel_workbook_of_people(
+        world: dict[str, Any]) -> None:
+    page = open_as(world, "admin")
+    menu(page, "Nhập dữ liệu", "import")
+    with page.expect_download() as downloading:
+        page.click("#import-template")
+    template = downloading.value
+    assert template.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(template.path()).read_bytes()), read_only=True)
+    assert next(book["Đoàn viên"].iter_rows(values_only=True))[:2] == ("Mã đoàn viên", "Họ và tên")
+    # A workbook with an impossible date in the middle: refused, the cell named, nothing stored.
+    rows = people_rows(COUNT, broken_at=COUNT // 2, union="CS-1", prefix="WEB")
+    rows[1][1] = "Thạch Thị Trình Duyệt"
+    broken = world["files"] / "doan-vien-loi.xlsx"
+    broken.write_bytes(workbook({"Đoàn viên": rows}))
+    page.select_option("#import #f-kind", "people")
+    page.set_input_files("#import input[type=file]", str(broken))
+    submit(page, "import")
+    wait(page, f"#import-refused [data-row='{COUNT // 2 + 2}']")
+    refused = page.locator("#import-refused").inner_text()
+    assert f"Trang «Đoàn viên», dòng {COUNT // 2 + 2}" in refused, refused
+    assert "F — Ngày gia nhập" in refused and "không phải là một ngày hợp lệ" in refused, refused
+    assert page.locator(f"#import-refused [data-cell='F{COUNT // 2 + 2}']").count() == 1
+    shot(world, page, "r1-3-import-xlsx-refused")
+    assert _found(world, "thach thi trinh duyet") == []
+    # The corrected workbook: previewed first (nothing stored), then imported.
+    rows[COUNT // 2 + 1][5] = "28/02/2024"
+    good = world["files"] / "doan-vien.xlsx"
+    good.write_bytes(workbook({"Đoàn viên": rows}))
+    page.set_input_files("#import input[type=file]", str(good))
+    page.click("#import-preview-button")
+    wait(page, "#import-progress:not([hidden])")  # the bar, while the file goes and is checked
+    shot(world, page, "r1-3-import-xlsx-progress")
+    wait(page, "#import-preview")
+    preview = page.locator("#import-preview").inner_text()
+    assert "chưa lưu" in preview and f"Đoàn viên, cán bộ\t{COUNT}" in preview, preview
+    assert "Trang «Đoàn viên»" in preview and "Thạch Thị Trình Duyệt" in preview, preview
+    assert page.locator("#import-progress").is_hidden()
+    shot(world, page, "r1-3-import-xlsx-preview")
+    assert _found(world, "thach thi trinh duyet") == []
+    page.click("#import-confirm")
+    wait(page, "#import-result")
+    result = page.locator("#import-result").inner_text()
+    assert "Đã nhập tệp" in result and f"Đoàn viên, cán bộ\t{COUNT}" in result, result
+    shot(world, page, "r1-3-import-xlsx-result")
+    assert len(_found(world, "thach thi trinh duyet")) == 1
+    assert page.errors == []
