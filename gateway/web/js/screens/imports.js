@@ -27,6 +27,19 @@ const LABELS = { code: { vi: "Mã", en: "Code" }, name: { vi: "Tên công đoàn
   union_code: { vi: "Mã công đoàn", en: "Union code" }, joined_on: { vi: "Ngày gia nhập", en: "Joining date" },
   is_official: { vi: "Cán bộ công đoàn", en: "Official" }, is_full_time: { vi: "Cán bộ chuyên trách", en: "Full-time" } };
 const XLSX = /\.xlsx$/i;
+// A preview's cell as a person reads it: genders and levels in words, ticks as "Có".
+const WORDS = { male: { vi: "Nam", en: "Male" }, female: { vi: "Nữ", en: "Female" }, other: { vi: "Khác", en: "Other" },
+  grassroots: { vi: "Công đoàn cơ sở", en: "Grassroots union" }, direct_superior: { vi: "Công đoàn cấp trên trực tiếp cơ sở", en: "Direct-superior union" },
+  provincial_federation: { vi: "Liên đoàn Lao động tỉnh", en: "Provincial federation" }, confederation: { vi: "Tổng Liên đoàn", en: "Confederation" } };
+const YES = ["true", "1", "yes", "x", "có", "co"];
+function cell(name, value) {
+  if (value === null || value === undefined) return "";
+  if (name === "is_official" || name === "is_full_time") {
+    return YES.includes(String(value).trim().toLowerCase()) ? L({ vi: "Có", en: "Yes" }) : "";
+  }
+  return WORDS[value] ? L(WORDS[value]) : String(value);
+}
+const count = (n) => Number(n ?? 0).toLocaleString(language() === "en" ? "en-US" : "vi-VN");
 // A JSON record's list, as a person names it ("Đoàn viên thứ 3").
 const LISTS = { unions: { vi: "Đơn vị", en: "Union" }, people: { vi: "Đoàn viên", en: "Person" },
   bodies: { vi: "Ban, tổ", en: "Body" }, format: { vi: "Định dạng tệp", en: "File format" } };
@@ -66,7 +79,7 @@ function column(entry) {
 
 function resultCard(result) {
   const counts = result.counts || {}, skipped = result.skipped || {};
-  const line = (label, made, there) => [L(label), String(made ?? 0), there === undefined ? "—" : String(there)];
+  const line = (label, made, there) => [L(label), count(made), there === undefined ? "—" : count(there)];
   return h("div", { class: "card", id: "import-result", role: "status" },
     h("h2", {}, L(result.dry_run ? { vi: "Tệp hợp lệ — chỉ kiểm tra, chưa lưu", en: "The file is valid — checked only, nothing stored" }
       : { vi: "Đã nhập tệp", en: "File imported" })),
@@ -87,10 +100,10 @@ function sampleCard(sample) {
     const fields = Object.keys(LABELS).filter((f) => list.records.some((r) => r[f] !== undefined && r[f] !== null));
     const where = list.sheet ? L({ vi: `Trang «${list.sheet}»`, en: `Sheet “${list.sheet}”` }) : L(LISTS[listed] || {});
     return h("div", { class: "import-sample", "data-list": listed },
-      h("h3", {}, L({ vi: `${where}: ${list.total} dòng, ${list.records.length} dòng đầu`,
-        en: `${where}: ${list.total} rows, the first ${list.records.length}` })),
+      h("h3", {}, L({ vi: `${where}: ${count(list.total)} dòng, ${list.records.length} dòng đầu`,
+        en: `${where}: ${count(list.total)} rows, the first ${list.records.length}` })),
       table([L({ vi: "Dòng", en: "Row" }), ...fields.map((f) => L(LABELS[f]))],
-        list.records.map((r, i) => [String((list.rows || [])[i] ?? i + 1), ...fields.map((f) => String(r[f] ?? ""))])));
+        list.records.map((r, i) => [String((list.rows || [])[i] ?? i + 1), ...fields.map((f) => cell(f, r[f]))])));
   });
 }
 
@@ -124,18 +137,19 @@ const size = (bytes) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB`
 
 // The progress bar: the share of the file sent, then how long the registry has been at it.
 function progressBar() {
-  const bar = h("progress", { id: "import-progress-bar", max: "100", value: "0" });
+  const bar = h("progress", { id: "import-progress-bar", max: "100", value: "0", style: "width: 100%; height: 1.2rem" });
   const words = h("span", { class: "muted", id: "import-progress-text" });
   const el = h("div", { class: "card", id: "import-progress", role: "status", hidden: true },
     h("h2", {}, L({ vi: "Đang xử lý tệp", en: "Processing the file" })), bar, words);
   let timer = null;
   return {
     el,
-    start(what) {
+    start(what, storing) {
+      this.storing = storing;
       el.hidden = false;
       el.querySelector("h2").textContent = what;
       bar.value = 0;
-      words.textContent = "";
+      words.textContent = L({ vi: "Đang đọc và gửi tệp…", en: "Reading and sending the file…" });
     },
     sent(loaded, total) {
       bar.value = Math.round((100 * loaded) / total);
@@ -143,18 +157,23 @@ function progressBar() {
         en: `Sent ${bar.value}% (${size(loaded)} of ${size(total)})` });
     },
     waiting() {
+      if (timer) return;
       bar.value = 100;
       const began = Date.now();
       const tick = () => {
         const seconds = Math.round((Date.now() - began) / 1000);
-        words.textContent = L({ vi: `Đã gửi xong tệp. Máy chủ đang kiểm tra từng dòng… (${seconds} giây)`,
-          en: `File sent. The server is checking every row… (${seconds} s)` });
+        words.textContent = L(this.storing
+          ? { vi: `Đã gửi xong tệp. Máy chủ đang kiểm tra từng dòng rồi lưu… (${seconds} giây)`,
+            en: `File sent. The server is checking every row, then storing it… (${seconds} s)` }
+          : { vi: `Đã gửi xong tệp. Máy chủ đang kiểm tra từng dòng… (${seconds} giây)`,
+            en: `File sent. The server is checking every row… (${seconds} s)` });
       };
       tick();
       timer = setInterval(tick, 1000);
     },
     stop() {
       clearInterval(timer);
+      timer = null;
       el.hidden = true;
     },
   };
@@ -207,7 +226,7 @@ async function importScreen(shell) {
     try {
       const body = given || await command();
       progress.start(L(dryRun ? { vi: `Đang kiểm tra ${body.filename}`, en: `Checking ${body.filename}` }
-        : { vi: `Đang nhập ${body.filename}`, en: `Importing ${body.filename}` }));
+        : { vi: `Đang nhập ${body.filename}`, en: `Importing ${body.filename}` }), !dryRun);
       const result = await send({ ...body, dry_run: dryRun }, progress);
       progress.stop();
       const card = resultCard(result);
