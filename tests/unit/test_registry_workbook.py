@@ -176,3 +176,26 @@ def test_r1_1_the_template_has_the_vietnamese_headers_and_reads_back_empty(
     assert main([str(path)]) == 0
     [person] = app.search_people("thach thi mau")
     assert person["is_full_time"] is True
+
+
+def test_r1_1_the_gateway_waits_longer_for_an_import_and_gives_it_a_later_deadline() -> None:
+    """A file of 10,000 people takes longer than the gateway's 10 s for a call: an import
+    goes through the pool that waits GATEWAY_IMPORT_TIMEOUT, its deadline as far off."""
+    from datetime import UTC, timedelta
+
+    from gateway.pools import Pools
+    from runtime.config import Settings
+
+    pools = Pools(Settings({"GATEWAY_RPC_TIMEOUT": "5", "GATEWAY_IMPORT_TIMEOUT": "90"}))
+    assert (pools.timeout, pools.short.timeout, pools.long.timeout) == (5, 5, 90)
+    calls: list[tuple[str, str, Any]] = []
+    pools.short.call = lambda s, m, *a, context=None, **k: calls.append(("short", m, context))  # type: ignore[method-assign]
+    pools.long.call = lambda s, m, *a, context=None, **k: calls.append(("long", m, context))  # type: ignore[method-assign]
+    soon = datetime.now(UTC) + timedelta(seconds=5)
+    context = CommandContext(Actor("admin-1", "administrator"), deadline=soon)
+    pools.call("registry", "found_union", context=context)
+    pools.call("registry", "import_records", context=context)
+    assert [(pool, method) for pool, method, _ in calls] == [("short", "found_union"),
+                                                             ("long", "import_records")]
+    assert calls[0][2].deadline == soon
+    assert calls[1][2].deadline > soon + timedelta(seconds=80)
