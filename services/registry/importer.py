@@ -88,6 +88,18 @@ class ImportNotReadable(InvalidInput):
     code = "IMPORT_NOT_READABLE"
 
 
+class ImportNotWorkbook(InvalidInput):
+    """Not an Excel workbook (.xlsx), or none of its sheets is the list asked for."""
+
+    code = "IMPORT_NOT_WORKBOOK"
+
+
+class ImportColumnMissing(InvalidInput):
+    """A workbook's sheet without a column every record needs (R1.1, R1.3)."""
+
+    code = "IMPORT_COLUMN_MISSING"
+
+
 class ImportRowInvalid(InvalidInput):
     """A CSV row that cannot be read: more cells than columns, an unclosed quote."""
 
@@ -487,7 +499,7 @@ def _bytes(content: str | bytes, name: str) -> bytes:
     try:
         return base64.b64decode(content.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
-        raise refusal([ImportNotReadable(f"{name}: file_content of an xlsx file is its bytes "
+        raise refusal([ImportNotWorkbook(f"{name}: file_content of an xlsx file is its bytes "
                                          "in base64", {"file": name})]) from None
 
 
@@ -499,7 +511,15 @@ def _workbook(content: str | bytes, kind: str, name: str) -> dict[str, Any]:
         details: dict[str, Any] = {"file": name}
         if error.sheets is not None:
             details["sheets"] = error.sheets
-        raise refusal([ImportNotReadable(f"{name}: {error}", details)]) from None
+        raise refusal([ImportNotWorkbook(f"{name}: {error}", details)]) from None
+    missing = [(placed, column) for placed in lists.values() for column in placed.missing()]
+    if missing:  # one refusal per column, not one per row of a sheet without it
+        refused = refusal([ImportColumnMissing(
+            f"{name}: sheet {placed.sheet} has no column {column}",
+            {"file": name, "line": placed.header_row, "field": column}) for placed, column in missing])
+        raise ImportRefused(refused.message, {**refused.details, "errors": [
+            {**entry, "sheet": placed.sheet}
+            for entry, (placed, _) in zip(refused.details["errors"], missing, strict=False)]})
     data: dict[str, Any] = {"format": FORMAT, XLSX_PLACES: {}, XLSX_NAME: name}
     for listed, placed in lists.items():
         data[listed] = placed.records

@@ -43,6 +43,9 @@ ALSO = {"unions": {"code": ("Mã", "Mã đơn vị"), "name": ("Tên", "Tên đ�
                    "joined_on": ("Ngày vào công đoàn", "Ngày kết nạp"),
                    "is_official": ("Cán bộ",), "is_full_time": ("Chuyên trách",),
                    "registered_on": ("Ngày đăng ký",)}}
+# The columns every record of a list needs (people: a joining or registration date).
+REQUIRED = {"unions": ("code", "name", "level", "founded_on"),
+            "people": ("code", "full_name", "joined_on")}
 SHEET_NAMES = {"unions": ("unions", "Công đoàn", "Đơn vị", "Đơn vị công đoàn", "Các công đoàn"),
                "people": ("people", "Đoàn viên", "Đoàn viên, cán bộ", "Đoàn viên cán bộ",
                           "Danh sách đoàn viên")}
@@ -73,6 +76,13 @@ class Placed:
     records: list[dict[str, Any]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # each record's Excel row number
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field: (letter, header)
+    kind: str = "people"
+    header_row: int | None = None  # Excel's number of the row naming the columns
+
+    def missing(self) -> list[str]:
+        """The required columns the sheet lacks (all of them if no header row was found)."""
+        given = set(self.columns) | ({"joined_on"} if "registered_on" in self.columns else set())
+        return [name for name in REQUIRED[self.kind] if name not in given]
 
     def place(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "rows": self.rows,
@@ -164,7 +174,7 @@ def read(content: bytes, kind: str) -> dict[str, Placed]:
 
 def _sheet(sheet: Any, kind: str) -> Placed:
     known = _headers(kind)
-    placed = Placed(sheet.title)
+    placed = Placed(sheet.title, kind=kind)
     fields: list[str | None] = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
@@ -180,6 +190,8 @@ def _sheet(sheet: Any, kind: str) -> Placed:
                     fields.append(None)
             if not placed.columns:
                 fields = []  # no header known yet: a title row above the table, say
+            else:
+                placed.header_row = number
             continue
         record = {}
         for index, cell in enumerate(row[:len(fields)]):

@@ -132,7 +132,16 @@ def test_r1_1_files_that_are_not_workbooks_or_lack_the_sheet_are_refused(app: Re
         with use_context(ADMIN), pytest.raises(DomainError) as caught:
             import_file(app, content, "xlsx", kind, True, "tep.xlsx")
         assert caught.value.code == "IMPORT_REFUSED"
-        assert caught.value.details["errors"][0]["code"] == "IMPORT_NOT_READABLE"
+        assert caught.value.details["errors"][0]["code"] == "IMPORT_NOT_WORKBOOK"
+    # a sheet without the joining date's column: refused once for the column, not per row
+    rows = [row[:5] for row in people_rows(500)]
+    with use_context(ADMIN), pytest.raises(DomainError) as missing:
+        import_file(app, b64(workbook({"Đoàn viên": rows})), "xlsx", "people", True, "tep.xlsx")
+    [error] = missing.value.details["errors"]
+    assert (error["code"], error["sheet"], error["row"], error["column"]) == (
+        "IMPORT_COLUMN_MISSING", "Đoàn viên", 1, "joined_on")
+    assert "Trang «Đoàn viên», dòng 1: Trang tính không có cột «Ngày gia nhập» (bắt buộc)" \
+        in detail(missing.value.code, missing.value.details)
 
 
 def test_r1_1_r1_3_ten_thousand_people_one_broken_row_refused_then_the_good_file_imports(
