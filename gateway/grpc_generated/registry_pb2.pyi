@@ -180,19 +180,27 @@ class RegistryHistoryRequest(_message.Message):
     limit: int
     def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class RegistryImportProgressRequest(_message.Message):
+    __slots__ = ("upload_id",)
+    UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
+    upload_id: str
+    def __init__(self, upload_id: _Optional[str] = ...) -> None: ...
+
 class RegistryImportRecordsRequest(_message.Message):
-    __slots__ = ("file_content", "format", "kind", "dry_run", "filename")
+    __slots__ = ("file_content", "format", "kind", "dry_run", "filename", "upload_id")
     FILE_CONTENT_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
     file_content: str
     format: str
     kind: str
     dry_run: bool
     filename: str
-    def __init__(self, file_content: _Optional[str] = ..., format: _Optional[str] = ..., kind: _Optional[str] = ..., dry_run: _Optional[bool] = ..., filename: _Optional[str] = ...) -> None: ...
+    upload_id: str
+    def __init__(self, file_content: _Optional[str] = ..., format: _Optional[str] = ..., kind: _Optional[str] = ..., dry_run: _Optional[bool] = ..., filename: _Optional[str] = ..., upload_id: _Optional[str] = ...) -> None: ...
 
 class RegistryImportTemplateRequest(_message.Message):
     __slots__ = ("format",)

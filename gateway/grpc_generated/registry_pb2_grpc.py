@@ -126,6 +126,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ImportProgress = channel.unary_unary(
+                '/emulation.v1.Registry/ImportProgress',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryImportProgressRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ImportRecords = channel.unary_unary(
                 '/emulation.v1.Registry/ImportRecords',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryImportRecordsRequest.SerializeToString,
@@ -358,6 +363,17 @@ class RegistryServicer:
         oldest first: what happened, when (recorded and effective), who acted under which role and
         union, the correlation and causation ids that link it to what led to it, and the decision
         record when it is a decision. As HTTP: GET /v1/registry/history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportProgress(self, request, context):
+        """Query. R1.1: how far an import sent with this ``upload_id`` has got, while it runs:
+        ``{phase: checking|storing|done|refused|unknown, done, total}`` (rows checked of the
+        file's, or records stored of those to add). Written by the importer in transactions of
+        their own, so any instance of the registry answers. As HTTP: GET
+        /v1/registry/import-progress.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -596,6 +612,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'History': grpc.unary_unary_rpc_method_handler(
                     servicer.History,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ImportProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportProgress,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryImportProgressRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ImportRecords': grpc.unary_unary_rpc_method_handler(
@@ -1139,6 +1160,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/History',
             emulation_dot_v1_dot_registry__pb2.RegistryHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ImportProgress',
+            emulation_dot_v1_dot_registry__pb2.RegistryImportProgressRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

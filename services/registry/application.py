@@ -53,6 +53,9 @@ class Registry(ServiceApplication):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queries = RegistryQueries(self.engine, OWN)
+        from services.registry.importer import create_progress_table  # it builds on this module
+
+        create_progress_table(self.engine)
 
     def construct_publication(self) -> Publication:
         return Publication(self.service, RULES, self.catalog)
@@ -432,7 +435,18 @@ class Registry(ServiceApplication):
         from services.registry.importer import import_file  # it builds on this application
 
         return import_file(self, command.file_content, command.format, command.kind,
-                           command.dry_run, command.filename)
+                           command.dry_run, command.filename,
+                           str(command.upload_id) if command.upload_id else None)
+
+    @handles(commands.ImportProgress)
+    def import_progress(self, query: commands.ImportProgress) -> dict[str, Any]:
+        """R1.1: how far an import sent with this ``upload_id`` has got, while it runs:
+        ``{phase: checking|storing|done|refused|unknown, done, total}`` (rows checked of the
+        file's, or records stored of those to add). Written by the importer in transactions
+        of their own, so any instance of the registry answers."""
+        from services.registry.importer import progress_of
+
+        return progress_of(self.engine, str(query.upload_id))
 
     @handles(commands.ImportTemplate)
     def import_template(self, query: commands.ImportTemplate) -> dict[str, Any]:

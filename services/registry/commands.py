@@ -159,6 +159,11 @@ class ImportRecords(Command):
     kind: str = "people"
     dry_run: bool = False
     filename: str | None = None
+    upload_id: UUID | None = None  # the caller's id for it, to ask import_progress
+
+
+class ImportProgress(Query):
+    upload_id: UUID
 
 
 class ImportTemplate(Query):

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -49,6 +49,7 @@ from contracts.registry import BodyKind, NoAuthority, PersonNotFound, UnionNotFo
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, Decision, current_context, use_context
 from runtime.errors import DomainError, InvalidInput
+from runtime.store import create_tables
 from runtime.text import parse_date
 from services.registry import workbook
 from services.registry.application import Registry
@@ -69,6 +70,53 @@ BODY_ORDER = [BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE, BodyKin
               BodyKind.IDEA_INCUBATION_TEAM, BodyKind.INITIATIVE_SUPPORT_TEAM]
 
 T = TypeVar("T")
+
+# R1.1: how far each import sent with an upload id has got (the import screen's progress bar).
+PROGRESS = sa.Table("registry_import_progress", sa.MetaData(),
+                    sa.Column("upload_id", sa.String(36), primary_key=True),
+                    sa.Column("phase", sa.String(16), nullable=False),
+                    sa.Column("done", sa.Integer, nullable=False),
+                    sa.Column("total", sa.Integer, nullable=False),
+                    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
+PROGRESS_EVERY = 1000  # rows checked between two reports (people are stored in batches)
+
+
+def create_progress_table(engine: Any) -> None:
+    """At the registry's start, under the schema lock: an import and a question about its
+    progress arrive together, and must not both try to create the table."""
+    create_tables(engine, lambda: PROGRESS.create(engine, checkfirst=True))
+
+
+def _progress_table(engine: Any) -> sa.Table:
+    return PROGRESS
+
+
+class Progress:
+    """Reports an import's phase and rows, each report in a transaction of its own (so it is
+    seen while the import runs, by any instance); without an upload id, reports nothing."""
+
+    def __init__(self, engine: Any = None, upload_id: str | None = None) -> None:
+        self.engine = engine
+        self.upload_id = upload_id
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.engine is None or self.upload_id is None:
+            return
+        table = _progress_table(self.engine)
+        with self.engine.begin() as connection:
+            connection.execute(table.delete().where(table.c.upload_id == self.upload_id))
+            connection.execute(table.insert().values(
+                upload_id=self.upload_id, phase=phase, done=done, total=total,
+                updated_at=datetime.now(UTC)))
+
+
+def progress_of(engine: Any, upload_id: str) -> dict[str, Any]:
+    table = _progress_table(engine)
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(table).where(table.c.upload_id == upload_id)).first()
+    if row is None:
+        return {"upload_id": upload_id, "phase": "unknown", "done": 0, "total": 0}
+    return {"upload_id": upload_id, "phase": row.phase, "done": row.done, "total": row.total}
 
 
 class ImportRefused(InvalidInput):
@@ -207,9 +255,13 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 class Importer:
-    def __init__(self, app: Registry, batch_size: int = 2000) -> None:
+    def __init__(self, app: Registry, batch_size: int = 2000,
+                 progress: Progress | None = None) -> None:
         self.app = app
         self.batch_size = batch_size
+        self.progress = progress or Progress()
+        self._checked_rows = 0
+        self._rows = 0
         self._stored: dict[str, Union] = {}
         self._errors: list[DomainError] = []
         self._refused = 0
@@ -237,6 +289,8 @@ class Importer:
                 with self._checked(key):
                     lists[key] = _records(data, key)
             self._give_up_if_refused()
+            self._rows = sum(len(records) for records in lists.values())
+            self.progress("checking", 0, self._rows)
             unions = self._unions(lists["unions"], report)
             people = self._people(lists["people"], unions, report)
             bodies = self._bodies(lists["bodies"], unions, people, report)
@@ -327,6 +381,9 @@ class Importer:
         memory flat: they are rebuilt batch by batch when saved."""
         new: list[dict[str, Any]] = []
         for where, _, record in self._new_records(records, "people", OWN.people, report):
+            self._checked_rows += 1
+            if self._checked_rows % PROGRESS_EVERY == 0:
+                self.progress("checking", self._checked_rows, self._rows)
             with self._checked(where):
                 self._person(record, unions, where)
                 new.append({**record, "_where": where})
@@ -349,6 +406,7 @@ class Importer:
     def _save_people(self, records: list[dict[str, Any]], unions: dict[str, Union],
                      report: Report) -> None:
         for chunk in _chunks(records, self.batch_size):
+            self.progress("storing", report.people, len(records))
             people = [self._person(r, unions, r["_where"]) for r in chunk]
             self._save(people, "people", report)
 
@@ -649,7 +707,7 @@ def explain(error: DomainError) -> list[str]:
 
 
 def import_file(app: Registry, file_content: str, format: str, kind: str, dry_run: bool,
-                filename: str | None = None) -> dict[str, Any]:
+                filename: str | None = None, upload_id: str | None = None) -> dict[str, Any]:
     """The registry's ``import_records`` command (R1.1–R1.4, through the API): the file's
     text checked whole, then stored (or only checked, ``dry_run``), attributed to the caller
     with the file's SHA-256 as evidence."""
@@ -661,6 +719,20 @@ def import_file(app: Registry, file_content: str, format: str, kind: str, dry_ru
     if context is None or context.actor.role not in app.KEEPERS:
         raise NoAuthority("only an administrator imports into the registry",
                           {"role": context.actor.role if context else None})
+    progress = Progress(app.engine, upload_id)
+    try:
+        answer = _import_file(app, file_content, format, kind, dry_run, name, context, progress)
+    except DomainError:
+        progress("refused", 0, 0)
+        raise
+    total = sum(answer["counts"].values()) - answer["counts"]["appointments"]
+    progress("done", total, total)
+    return answer
+
+
+def _import_file(app: Registry, file_content: str, format: str, kind: str, dry_run: bool,
+                 name: str | None, context: CommandContext, progress: Progress) -> dict[str, Any]:
+    progress("reading", 0, 0)
     file_content_or_bytes: str | bytes = file_content
     if format == "xlsx":  # the workbook's own digest, the one a clerk can recompute
         file_content_or_bytes = _bytes(file_content, name or f"{kind}.xlsx")
@@ -669,7 +741,7 @@ def import_file(app: Registry, file_content: str, format: str, kind: str, dry_ru
         digest = hashlib.sha256(file_content.encode("utf-8", "surrogatepass")).hexdigest()
     data = parse(file_content_or_bytes, format, kind, name)
     report = app_import(app, data, name or f"{kind}.{format}", digest, dry_run=dry_run,
-                        context=context)
+                        context=context, progress=progress)
     answer = {"dry_run": dry_run, "sha256": digest,
               "counts": {"unions": report.unions, "people": report.people,
                          "bodies": report.bodies, "appointments": report.appointments},
@@ -701,9 +773,9 @@ def sample(data: dict[str, Any]) -> dict[str, Any]:
 
 def app_import(app: Registry, data: object, source: str, digest: str = "",
                actor: Actor | None = None, dry_run: bool = False,
-               context: CommandContext | None = None) -> Report:
+               context: CommandContext | None = None, progress: Progress | None = None) -> Report:
     try:
-        return Importer(app).run(data, source, digest or hashlib.sha256(
+        return Importer(app, progress=progress).run(data, source, digest or hashlib.sha256(
             json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(), actor,
             dry_run, context)
     except ImportRefused as error:

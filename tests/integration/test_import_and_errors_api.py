@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -212,12 +214,31 @@ def test_r1_1_r1_3_an_xlsx_file_of_10000_people_through_the_api_broken_then_good
     assert (sample["sheet"], sample["total"], sample["rows"][:2]) == ("Đoàn viên", 10_000, [2, 3])
     assert sample["records"][0]["full_name"] == "Thạch Thị Đầu Sổ"
     assert _found(system, "thach thi dau so") == []
+    # the import, with the registry's progress asked every 0.3 s while it runs (R1.1)
+    upload = str(uuid.uuid4())
     started = time.perf_counter()
-    done = _import(system, good, format="xlsx", filename="doan-vien.xlsx", timeout=150)
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(_import, system, good, format="xlsx", filename="doan-vien.xlsx",
+                              timeout=150, upload_id=upload)
+        reports = []
+        with system.http(system.tokens["admin"]) as client:
+            while not running.done():
+                asked = client.get("/v1/registry/import-progress", params={"upload_id": upload})
+                assert asked.status_code in (200, 503), asked.text  # 503: the registry is busy
+                if asked.status_code == 200:
+                    reports.append(asked.json()["result"])
+                time.sleep(0.3)
+            final = client.get("/v1/registry/import-progress", params={"upload_id": upload})
+        done = running.result()
     stored = time.perf_counter() - started
     assert done.status_code == 200, done.text
+    assert final.json()["result"] == {"upload_id": upload, "phase": "done", "done": 10_000,
+                                      "total": 10_000}
+    midway = [(r["phase"], r["done"]) for r in reports if r["phase"] in ("checking", "storing")
+              and 0 < r["done"] < r["total"]]
+    assert midway, reports  # seen while it ran, not only at the end
     assert done.json()["result"]["counts"]["people"] == 10_000
     assert len(_found(system, "thach thi dau so")) == 1 and len(_found(system, "kim van cuoi so")) == 1
     print(f"XLSX of 10,000 people over HTTP ({len(good):,} characters of base64): "
           f"refusal {refusing:.1f}s, preview {checked:.1f}s, import {stored:.1f}s "
-          f"(the registry: {done.json()['result']['seconds']}s)")
+          f"(the registry: {done.json()['result']['seconds']}s); progress seen: {midway}")

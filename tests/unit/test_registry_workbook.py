@@ -11,6 +11,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -208,3 +209,35 @@ def test_r1_1_the_gateway_waits_longer_for_an_import_and_gives_it_a_later_deadli
                                                              ("long", "import_records")]
     assert calls[0][2].deadline == soon
     assert calls[1][2].deadline > soon + timedelta(seconds=80)
+
+
+def test_r1_1_an_import_reports_its_progress_under_its_upload_id(app: Registry) -> None:
+    """While an import runs, ``import_progress`` says how far it has got: rows checked, then
+    people stored, batch by batch; then done (or refused)."""
+    from services.registry.importer import Progress
+
+    seen: list[tuple[str, int, int]] = []
+    write = Progress.__call__
+
+    def spy(self: Progress, phase: str, done: int, total: int) -> None:
+        seen.append((phase, done, total))
+        write(self, phase, done, total)
+
+    upload = "00000000-0000-4000-8000-000000000001"
+    with use_context(ADMIN), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Progress, "__call__", spy)
+        import_file(app, b64(workbook({"Đoàn viên": people_rows(4_500)})), "xlsx", "people",
+                    False, "tep.xlsx", upload)
+    assert seen == [("reading", 0, 0), ("checking", 0, 4_500), ("checking", 1_000, 4_500),
+                    ("checking", 2_000, 4_500), ("checking", 3_000, 4_500),
+                    ("checking", 4_000, 4_500), ("storing", 0, 4_500),
+                    ("storing", 2_000, 4_500), ("storing", 4_000, 4_500),
+                    ("done", 4_500, 4_500)]
+    assert app.import_progress(commands.ImportProgress(UUID(upload))) == {
+        "upload_id": upload, "phase": "done", "done": 4_500, "total": 4_500}
+    other = "00000000-0000-4000-8000-000000000002"
+    assert app.import_progress(commands.ImportProgress(UUID(other)))["phase"] == "unknown"
+    with use_context(ADMIN), pytest.raises(DomainError):
+        import_file(app, b64(workbook({"Đoàn viên": people_rows(3, broken_at=1, prefix="NEW")})), "xlsx",
+                    "people", False, "tep.xlsx", other)
+    assert app.import_progress(commands.ImportProgress(UUID(other)))["phase"] == "refused"

@@ -117,7 +117,7 @@ function send(body, progress) {
     xhr.setRequestHeader("Accept-Language", language() === "en" ? "en" : "vi");
     if (token()) xhr.setRequestHeader("Authorization", `Bearer ${token()}`);
     xhr.upload.onprogress = (event) => { if (event.lengthComputable) progress.sent(event.loaded, event.total); };
-    xhr.upload.onload = () => progress.waiting();
+    xhr.upload.onload = () => progress.waiting(body.upload_id);
     xhr.onerror = () => reject(new Error(L({ vi: "Mất kết nối tới máy chủ khi gửi tệp.", en: "The connection to the server was lost." })));
     xhr.onload = () => {
       let data = {};
@@ -156,20 +156,37 @@ function progressBar() {
       words.textContent = L({ vi: `Đã gửi ${bar.value}% (${size(loaded)} / ${size(total)})`,
         en: `Sent ${bar.value}% (${size(loaded)} of ${size(total)})` });
     },
-    waiting() {
+    // Once sent: the registry's own report (import-progress) every second — rows checked,
+    // then people stored — or, before its first report, the seconds it has been at it.
+    waiting(uploadId) {
       if (timer) return;
       bar.value = 100;
       const began = Date.now();
-      const tick = () => {
+      let asking = false, known = null;
+      const tick = async () => {
         const seconds = Math.round((Date.now() - began) / 1000);
+        if (uploadId && !asking) {
+          asking = true;
+          try { known = await get("registry", "import-progress", { upload_id: uploadId }); } catch { known = null; } finally { asking = false; }
+        }
+        if (!timer) return;
+        if (known && known.total && (known.phase === "checking" || known.phase === "storing")) {
+          bar.value = Math.round((100 * known.done) / known.total);
+          words.textContent = L(known.phase === "checking"
+            ? { vi: `Máy chủ đang kiểm tra: ${count(known.done)} / ${count(known.total)} dòng (${seconds} giây)`,
+              en: `The server is checking: ${count(known.done)} of ${count(known.total)} rows (${seconds} s)` }
+            : { vi: `Đã kiểm tra cả tệp. Đang lưu: ${count(known.done)} / ${count(known.total)} đoàn viên (${seconds} giây)`,
+              en: `The whole file is checked. Storing: ${count(known.done)} of ${count(known.total)} people (${seconds} s)` });
+          return;
+        }
         words.textContent = L(this.storing
           ? { vi: `Đã gửi xong tệp. Máy chủ đang kiểm tra từng dòng rồi lưu… (${seconds} giây)`,
             en: `File sent. The server is checking every row, then storing it… (${seconds} s)` }
           : { vi: `Đã gửi xong tệp. Máy chủ đang kiểm tra từng dòng… (${seconds} giây)`,
             en: `File sent. The server is checking every row… (${seconds} s)` });
       };
-      tick();
       timer = setInterval(tick, 1000);
+      tick();
     },
     stop() {
       clearInterval(timer);
@@ -227,7 +244,8 @@ async function importScreen(shell) {
       const body = given || await command();
       progress.start(L(dryRun ? { vi: `Đang kiểm tra ${body.filename}`, en: `Checking ${body.filename}` }
         : { vi: `Đang nhập ${body.filename}`, en: `Importing ${body.filename}` }), !dryRun);
-      const result = await send({ ...body, dry_run: dryRun }, progress);
+      const uploadId = globalThis.crypto && crypto.randomUUID ? crypto.randomUUID() : undefined;
+      const result = await send({ ...body, dry_run: dryRun, upload_id: uploadId }, progress);
       progress.stop();
       const card = resultCard(result);
       if (dryRun) {
