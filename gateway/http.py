@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.catalogue import Operation, Param
-from gateway.core import Gateway
+from gateway.core import Gateway, as_page
 from gateway.limits import (
     IDEMPOTENCY_KEY_MAX,
     IF_MATCH_MAX,
@@ -51,6 +51,7 @@ from gateway.messages import (
 )
 from runtime import observability
 from runtime.errors import DomainError, InvalidInput
+from runtime.paging import Page, paginate
 from runtime.store import STORE_FAILURES, store_unavailable
 
 log = logging.getLogger("emulation.gateway")
@@ -173,13 +174,6 @@ class Result(BaseModel):
     result: Any = None
 
 
-class Page(BaseModel):
-    items: list[Any]
-    total: int
-    offset: int
-    limit: int
-
-
 class Problem(BaseModel):
     type: str
     title: str
@@ -253,11 +247,6 @@ def _caller(gateway: Gateway) -> Any:
         return gateway.subject(request.headers.get("authorization"))
 
     return Depends(signed_in)
-
-
-def _paginate(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
-    return {"items": items[offset:offset + limit], "total": len(items), "offset": offset,
-            "limit": limit}
 
 
 class HttpMiddleware:
@@ -432,8 +421,8 @@ def build(gateway: Gateway) -> FastAPI:
     def list_users(q: Annotated[str | None, Query(max_length=200)] = None,
                    offset: Annotated[int, Query(ge=0, le=OFFSET_MAX)] = 0,
                    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_DEFAULT,
-                   subject: str = caller) -> dict[str, Any]:
-        return _paginate(gateway.list_users(gateway.accounts.principal(subject), q), offset, limit)
+                   subject: str = caller) -> Page:
+        return paginate(gateway.list_users(gateway.accounts.principal(subject), q), offset, limit)
 
     Username = Annotated[str, FastPath(max_length=64)]
 
@@ -530,7 +519,10 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
 
 
 def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
-    paged = op.returns_list and op.param("limit") is None
+    """A query: ``{"result": …}`` for one record (or a report), ``{items, total, offset,
+    limit}`` for every list (``runtime.paging``); a list the service answers whole is
+    paged here by ``offset`` and ``limit``."""
+    paged = op.listing == "whole"
     extra = {"offset": (Annotated[int, Field(ge=0, le=OFFSET_MAX)], 0),
              "limit": (Annotated[int, Field(ge=1, le=PAGE_MAX)], PAGE_DEFAULT)} if paged else None
     model = _model(op, "query", extra)
@@ -545,16 +537,16 @@ def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
         if repeated:  # one value per parameter, unless it is a list
             raise InvalidInput(f"{repeated[0]} is given more than once", {"field": repeated[0]})
         args = params.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        offset, limit = (args.pop("offset", 0), args.pop("limit", PAGE_DEFAULT)) if paged else (0, 0)
+        paging = (args.pop("offset", 0), args.pop("limit", PAGE_DEFAULT)) if paged else None
         outcome = gateway.execute(op, args, principal, correlation_id=request.state.correlation_id)
         if outcome.etag:
             response.headers["ETag"] = outcome.etag
-        if paged:
-            return _paginate(list(outcome.result or []), offset, limit)
+        if op.listing:
+            return as_page(op, outcome.result, args, paging)
         return {"result": outcome.result}
 
     app.get(op.path, tags=[op.service], summary=op.summary, operation_id=op.name,
-            responses=ERRORS, response_model=Page if paged else Result)(endpoint)
+            responses=ERRORS, response_model=Page if op.listing else Result)(endpoint)
 
 
 def _errors(app: FastAPI) -> None:

@@ -205,9 +205,10 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Difficulties(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R2.8: the difficulties a union reported, or
-        those its federation's Policy–Law department received, the latest first, each answered or
-        still waiting. As HTTP: GET /v1/reviews/difficulties.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R2.8: the difficulties a union reported, or those its
+        federation's Policy–Law department received, the latest first, each answered or still
+        waiting. As HTTP: GET /v1/reviews/difficulties.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -245,10 +246,11 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def History(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
-        oldest first: what happened, when (recorded and effective), who acted under which role and
-        union, the correlation and causation ids that link it to what led to it, and the decision
-        record when it is a decision. As HTTP: GET /v1/reviews/history.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
+        happened, when (recorded and effective), who acted under which role and union, the
+        correlation and causation ids that link it to what led to it, and the decision record when
+        it is a decision. As HTTP: GET /v1/reviews/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -281,8 +283,9 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Overdue(self, request, context):
-        """Query, paged by offset and limit (Reply.total). The direct lower unions (as of the date)
-        with overdue reviews, for the upper union. As HTTP: GET /v1/reviews/overdue.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. The direct lower unions (as of the date) with overdue
+        reviews, for the upper union. As HTTP: GET /v1/reviews/overdue.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -32,6 +32,7 @@ from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.documents import PDF_MEDIA_TYPE, place_of
 from runtime.errors import InvalidInput, NotFound
+from runtime.paging import Page, page
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
@@ -621,11 +622,12 @@ class Initiatives(KnownUnions, ServiceApplication):
         return self.queries.overdue(query.union_id, self.as_of(query.as_of))
 
     @handles(commands.TrackingBook)
-    def tracking_book(self, query: commands.TrackingBook) -> dict[str, Any]:
+    def tracking_book(self, query: commands.TrackingBook) -> Page:
         """R3.5: the union's initiative tracking book, by registration period and status."""
         first, count = parse_page(query.offset, query.limit)
-        return self.queries.book(query.union_id, query.period_from, query.period_to,
-                                 query.status.value if query.status else None, first, count)
+        found = self.queries.book(query.union_id, query.period_from, query.period_to,
+                                  query.status.value if query.status else None, first, count)
+        return page(found["entries"], found["total"], first, count)
 
     @handles(commands.SearchInitiatives)
     def search_initiatives(self, query: commands.SearchInitiatives) -> list[dict[str, Any]]:
@@ -644,11 +646,11 @@ class Initiatives(KnownUnions, ServiceApplication):
         rows = []
         offset = 0
         while True:
-            page = self.tracking_book(commands.TrackingBook(
+            found = self.tracking_book(commands.TrackingBook(
                 query.union_id, query.period_from, query.period_to, query.status, offset, 500))
-            rows.extend(page["entries"])
-            offset += len(page["entries"])
-            if not page["entries"] or offset >= page["total"]:
+            rows.extend(found["items"])
+            offset += len(found["items"])
+            if not found["items"] or offset >= found["total"]:
                 break
         table = [[title for _, title in BOOK_COLUMNS]] + [
             [_cell(row[key]) for key, _ in BOOK_COLUMNS] for row in rows]
@@ -670,9 +672,11 @@ class Initiatives(KnownUnions, ServiceApplication):
         """R3.3–R3.8 for the dashboards: per union and quarter of the year, the initiatives
         registered, recognised, applied with a measured benefit and replicated elsewhere."""
         _year(query.year)
-        if not query.union_ids:
-            raise InvalidInput("name at least one union", {"field": "union_ids"})
-        return self.queries.statistics(query.union_ids, query.year)
+        unions = [*(query.union_ids or ()), *([query.union_id] if query.union_id else [])]
+        if not unions:
+            raise InvalidInput("name a union (union_id) or several (union_ids)",
+                               {"field": "union_id"})
+        return self.queries.statistics(list(dict.fromkeys(unions)), query.year)
 
     @handles(commands.Replications)
     def replications(self, query: commands.Replications) -> list[dict[str, Any]]:

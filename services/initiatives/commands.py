@@ -243,8 +243,9 @@ class Ideas(Query):
 
 
 class Statistics(Query):
-    union_ids: list[UUID]
     year: int
+    union_id: UUID | None = None  # one union, or
+    union_ids: list[UUID] | None = None  # several
 
 
 class Replications(Query):
