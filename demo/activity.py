@@ -216,8 +216,9 @@ class Activity:
         if missing:
             raise DemoError(f"the demo province is not loaded (no union {', '.join(missing)})")
         for code in MEMBERS_OF:
-            page = self.query("admin", "registry", "members", union_id=self.unions[code], limit=100)
-            for person in page["members"]:
+            members = self.query("admin", "registry", "members", union_id=self.unions[code],
+                                 limit=100)
+            for person in members:
                 self.people[person["code"]] = person["id"]
         missing = sorted({p for p, _, _ in USERS.values() if p} - set(self.people))
         if missing:
