@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response, Security
 from fastapi import Path as FastPath
@@ -171,7 +171,16 @@ def _model(op: Operation, suffix: str, extra: Mapping[str, Any] | None = None) -
 
 
 class Result(BaseModel):
+    """One record (or a command's outcome, a report): ``{"result": …}``, everywhere."""
     result: Any = None
+
+
+T = TypeVar("T")
+
+
+class One(BaseModel, Generic[T]):
+    """One record of a known shape, as every record is answered: ``{"result": …}``."""
+    result: T
 
 
 class Problem(BaseModel):
@@ -215,6 +224,19 @@ class RoleGrant(BaseModel):
 class OneTimePassword(BaseModel):
     username: str
     one_time_password: str
+
+
+class Me(BaseModel):
+    username: str
+    person_id: str | None = None
+    roles: list[dict[str, Any]]
+    must_change_password: bool
+
+
+class NewAccount(BaseModel):
+    username: str
+    person_id: str | None = None
+    roles: list[dict[str, Any]]
 
 
 class NewPassword(BaseModel):
@@ -391,14 +413,14 @@ def build(gateway: Gateway) -> FastAPI:
 
     caller = _caller(gateway)
 
-    @app.get("/v1/me", tags=["auth"], responses=ERRORS,
+    @app.get("/v1/me", tags=["auth"], responses=ERRORS, response_model=One[Me],
              summary="Tài khoản của tôi — Who the token is for")
     def me(subject: str = caller) -> dict[str, Any]:
         principal = gateway.accounts.principal(subject, pending_change=True)
         user = gateway.accounts.user(principal.username)
-        return {"username": principal.username, "person_id": principal.person_id,
-                "roles": [g.to_dict() for g in principal.grants],
-                "must_change_password": user["must_change_password"]}
+        return {"result": {"username": principal.username, "person_id": principal.person_id,
+                           "roles": [g.to_dict() for g in principal.grants],
+                           "must_change_password": user["must_change_password"]}}
 
     @app.post("/v1/me/password", tags=["auth"], responses=ERRORS, status_code=204,
               summary="Đổi mật khẩu — Change one's own password (10 to 200 characters)")
@@ -410,10 +432,12 @@ def build(gateway: Gateway) -> FastAPI:
         return Response(status_code=204)
 
     @app.post("/v1/users", tags=["users"], responses=ERRORS, status_code=201,
+              response_model=One[NewAccount],
               summary="Tạo người dùng — An administrator makes a user with roles in their "
                       "own scope")
     def create_user(body: NewUser, subject: str = caller) -> dict[str, Any]:
-        return gateway.create_user(gateway.accounts.principal(subject), body.model_dump())
+        return {"result": gateway.create_user(gateway.accounts.principal(subject),
+                                              body.model_dump())}
 
     @app.get("/v1/users", tags=["users"], responses=ERRORS, response_model=Accounts,
              summary="Danh sách người dùng — The users in the administrator's scope, searched "
@@ -426,44 +450,46 @@ def build(gateway: Gateway) -> FastAPI:
 
     Username = Annotated[str, FastPath(max_length=64)]
 
-    @app.get("/v1/users/{username}", tags=["users"], responses=ERRORS, response_model=Account,
+    @app.get("/v1/users/{username}", tags=["users"], responses=ERRORS,
+             response_model=One[Account],
              summary="Người dùng — One user, with roles and state")
     def get_user(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.get_user(gateway.accounts.principal(subject), username)
+        return {"result": gateway.get_user(gateway.accounts.principal(subject), username)}
 
     @app.post("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
-              response_model=Account,
+              response_model=One[Account],
               summary="Giao vai trò — Grant a role over a union's subtree (inside the "
                       "administrator's scope)")
     def grant_role(username: Username, body: RoleGrant, subject: str = caller) -> dict[str, Any]:
-        return gateway.grant_role(gateway.accounts.principal(subject), username, body.model_dump())
+        return {"result": gateway.grant_role(gateway.accounts.principal(subject), username,
+                                             body.model_dump())}
 
     @app.delete("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
-                response_model=Account,
+                response_model=One[Account],
                 summary="Thu hồi vai trò — Take a role away (a user keeps at least one)")
     def revoke_role(username: Username, role: Annotated[str, Query(max_length=32)],
                     union_id: Annotated[str | None, Query(max_length=36)] = None,
                     subject: str = caller) -> dict[str, Any]:
-        return gateway.revoke_role(gateway.accounts.principal(subject), username,
-                                   {"role": role, "union_id": union_id or None})
+        return {"result": gateway.revoke_role(gateway.accounts.principal(subject), username,
+                                              {"role": role, "union_id": union_id or None})}
 
     @app.post("/v1/users/{username}/disable", tags=["users"], responses=ERRORS,
-              response_model=Account,
+              response_model=One[Account],
               summary="Khoá tài khoản — Disable an account: its tokens stop working at once")
     def disable(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.set_disabled(gateway.accounts.principal(subject), username, True)
+        return {"result": gateway.set_disabled(gateway.accounts.principal(subject), username, True)}
 
     @app.post("/v1/users/{username}/enable", tags=["users"], responses=ERRORS,
-              response_model=Account, summary="Mở khoá tài khoản — Enable an account again")
+              response_model=One[Account], summary="Mở khoá tài khoản — Enable an account again")
     def enable(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.set_disabled(gateway.accounts.principal(subject), username, False)
+        return {"result": gateway.set_disabled(gateway.accounts.principal(subject), username, False)}
 
     @app.post("/v1/users/{username}/reset-password", tags=["users"], responses=ERRORS,
-              response_model=OneTimePassword,
+              response_model=One[OneTimePassword],
               summary="Đặt lại mật khẩu — A one-time password the person must change at the "
                       "next sign-in")
     def reset_password(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.reset_password(gateway.accounts.principal(subject), username)
+        return {"result": gateway.reset_password(gateway.accounts.principal(subject), username)}
 
     for op in gateway.operations.values():
         (_command if op.command else _query)(app, gateway, op, caller)

@@ -69,7 +69,7 @@ def test_r5_2_sign_in_gives_an_expiring_token_and_refuses_the_rest(system: Syste
             response = client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert (response.status_code, response.json()["code"]) == (401, code)
     with system.http(signed["access_token"]) as client:
-        me = client.get("/v1/me").json()
+        me = client.get("/v1/me").json()["result"]
     assert me["username"] == "a" and me["roles"][0]["role"] == "executive"
 
 
@@ -283,12 +283,14 @@ def test_r5_2_a_union_is_named_by_its_code_wherever_a_union_is_asked(system: Sys
     cs1, tv = w.unions["CS-1"], w.unions["TV"]
     found = system.call("h", "registry", "union_by_code", "CS-1")
     assert (found["id"], found["code"], found["level"]) == (cs1, "CS-1", "grassroots")
-    for method, by_id, by_code in (
-            ("get_union", {"union_id": cs1}, {"union_id": "CS-1"}),
-            ("members", {"union_id": cs1}, {"union_id": "CS-1"}),
-            ("tree", {"root_id": tv}, {"root_id": "TV"})):
-        assert system.call("h", "registry", method, **by_code) == \
-            system.call("h", "registry", method, **by_id), method
+    named: list[tuple[str, str, str, str]] = [("get_union", "union_id", cs1, "CS-1"),
+                                              ("members", "union_id", cs1, "CS-1"),
+                                              ("tree", "root_id", tv, "TV")]
+    for method, name, by_id, code in named:
+        as_code: dict[str, Any] = {name: code}
+        as_id: dict[str, Any] = {name: by_id}
+        assert system.call("h", "registry", method, **as_code) == \
+            system.call("h", "registry", method, **as_id), method
     assert system.call("h", "initiatives", "tracking_book", union_id="CS-1") == \
         system.call("h", "initiatives", "tracking_book", union_id=cs1)
     assert system.call("h", "reviews", "overdue", upper_union_id="TV-CL") == \
@@ -311,16 +313,16 @@ def test_r5_2_a_union_is_named_by_its_code_wherever_a_union_is_asked(system: Sys
         unknown = client.get("/v1/registry/members", params={"union_id": "TV-CS-9999"})
         english = client.get("/v1/initiatives/statistics", params={
             "year": 2026, "union_ids": ["CS-1", "KHONG-CO"]}, headers={"Accept-Language": "en"})
-        by_code = client.get("/v1/registry/union-by-code", params={"code": "TV-CS-9999"})
-    body = unknown.json()
-    assert (unknown.status_code, body["code"], body["field"]) == (404, "UNION_CODE_UNKNOWN",
+        direct = client.get("/v1/registry/union-by-code", params={"code": "TV-CS-9999"})
+    problem = unknown.json()
+    assert (unknown.status_code, problem["code"], problem["field"]) == (404, "UNION_CODE_UNKNOWN",
                                                                   "union_id")
-    assert body["title"] == "Không có công đoàn nào mang mã này. Vui lòng kiểm tra lại mã công đoàn."
-    assert body["detail"] == "Không có công đoàn nào mang mã TV-CS-9999."
+    assert problem["title"] == "Không có công đoàn nào mang mã này. Vui lòng kiểm tra lại mã công đoàn."
+    assert problem["detail"] == "Không có công đoàn nào mang mã TV-CS-9999."
     assert (english.status_code, english.json()["code"], english.json()["field"]) == (
         404, "UNION_CODE_UNKNOWN", "union_ids")
     assert english.json()["detail"] == "No union has the code KHONG-CO."
-    assert (by_code.status_code, by_code.json()["code"]) == (404, "UNION_CODE_UNKNOWN")
+    assert (direct.status_code, direct.json()["code"]) == (404, "UNION_CODE_UNKNOWN")
 
 
 def test_r5_2_the_document_and_readiness(system: System) -> None:

@@ -543,6 +543,7 @@ def test_r3_5_the_statistics_count_per_union_and_quarter_what_was_registered_rec
     assert app.statistics(2024, union_id=w.unions["CS-1"]) == \
         app.statistics(2024, union_ids=[w.unions["CS-1"]])
     assert app.statistics(2025, w.unions["CS-2"], [w.unions["CS-1"]]) == rows
+    nothing: dict[str, Any]
     for nothing in ({}, {"union_ids": []}):
         with refused(app, "INVALID_INPUT"):
             app.statistics(2025, **nothing)

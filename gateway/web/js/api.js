@@ -89,7 +89,7 @@ export async function post(service, method, body) {
   return (await request("POST", `/v1/${service}/${method}`, clean)).result;
 }
 
-export const me = () => request("GET", "/v1/me");
+export const me = async () => (await request("GET", "/v1/me")).result;
 
 export async function raw(path) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}`,
