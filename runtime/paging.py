@@ -22,6 +22,12 @@ class Page(TypedDict):
     limit: int  # at most this many items in the page
 
 
+# What pydantic's ``with_config`` sets: a list's own fields beside the four are kept in the
+# gateway's answer and its OpenAPI schema says so (``additionalProperties``); no import of
+# pydantic in the runtime for it.
+Page.__pydantic_config__ = {"extra": "allow"}  # type: ignore[attr-defined]
+
+
 PAGE_FIELDS = frozenset(Page.__annotations__)
 
 
