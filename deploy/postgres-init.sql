@@ -4,4 +4,5 @@ CREATE DATABASE registry;
 CREATE DATABASE initiatives;
 CREATE DATABASE reviews;
 CREATE DATABASE awards;
+CREATE DATABASE notifications;
 CREATE DATABASE gateway;

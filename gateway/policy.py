@@ -9,6 +9,9 @@ day is still refused there.
 
 - Queries: every role. Auditors only ever query (R5.1), so do administrators outside the
   registry.
+- A person's own notifications (``OWN``): marked read, e-mail on or off, by whoever holds
+  any role that changes things; the service takes the person from the actor, so no one
+  reaches another's, and no union is named.
 - Commands, by tier: what any member does (raise an idea, register an initiative); what an
   official does (coach an idea, report an application, answer a difficulty); the decisions
   of an executive or standing committee; the registry's records, kept by administrators.
@@ -73,6 +76,7 @@ MEMBER_TIER = {"initiatives.raise_idea", "initiatives.withdraw_idea", "initiativ
 OFFICIAL_TIER = {"initiatives.coach_idea", "initiatives.report_application",
                  "initiatives.report_replication", "reviews.answer_difficulty",
                  "reviews.follow_up_difficulty", "reviews.report_difficulty"}
+OWN = {"notifications.mark_read", "notifications.mark_all_read", "notifications.set_email"}
 COMMITTEE = frozenset({Role.EXECUTIVE, Role.STANDING})
 # R5.1: every store's proofs and any record's history: auditors' and administrators' reads
 AUDIT = {"verify_chain", "chain_checkpoint", "replay_check", "history", "state_as_of",
@@ -86,6 +90,8 @@ def roles_for(op: Operation) -> frozenset[Role]:
         return frozenset({Role.AUDITOR, Role.ADMINISTRATOR})
     if not op.command:
         return frozenset(Role)
+    if op.name in OWN:
+        return frozenset(Role) - READ_ONLY
     if op.service == "registry":
         return frozenset({Role.ADMINISTRATOR})
     if op.name in MEMBER_TIER:
@@ -188,6 +194,8 @@ def authorize(scope: Scope, op: Operation, args: Mapping[str, Any],
         raise RoleNotAllowed(f"{op.name} needs one of the roles "
                              f"{', '.join(sorted(r.value for r in allowed))}",
                              {"operation": op.name, "roles": sorted(r.value for r in allowed)})
+    if op.name in OWN:  # the caller's own records: the service finds them by the actor
+        return next(g for g in principal.grants if g.role in allowed)
     targets = scope.targets(op, args)
     if targets is None and op.command:
         targets = []  # a command that names no union: only a system-wide grant may make it

@@ -353,10 +353,22 @@ class EventsConsumer(Consumer):
             except Exception:
                 # Could not move it aside: give it back to the queue rather than lose it.
                 log.exception("could not divert a failed %s event; requeued", self.source)
-                self.queue_consumer.requeue_message(message)
+                self._settle(self.queue_consumer.requeue_message, message)
                 return result, exc_info
-        self.queue_consumer.ack_message(message)
+        self._settle(self.queue_consumer.ack_message, message)
         return result, exc_info
+
+    def _settle(self, settle: Callable[[Any], None], message: Any) -> None:
+        """Acknowledges or requeues a message. When the broker went away first (RabbitMQ
+        restarting), nameko's own guard misses the socket's error (it catches amqp's
+        ``ConnectionError``, not the built-in one) and the whole service would die: instead
+        the message is left to the broker, which delivers it again, and the inbox's tracking
+        record makes that delivery a duplicate (R5.3: no loss, no double effect)."""
+        try:
+            settle(message)
+        except (KombuOperationalError, AMQPError, OSError) as error:
+            log.warning("the broker went away before a %s event was settled (%s); it will be "
+                        "delivered again", self.source, error)
 
     def _divert(self, message: Any, error: BaseException) -> None:
         headers = dict(message.headers or {})

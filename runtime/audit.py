@@ -8,6 +8,7 @@ decision, read from the stores themselves, from outside the running system.
     python -m runtime.audit as-of <record id> [--version N | --on YYYY-MM-DD] [--service S]
     python -m runtime.audit trail <record id> [--service S]
     python -m runtime.audit export <record id> [--format html|json] [--out FILE]
+    python -m runtime.audit proof <service> <position> [--to POSITION]  > proof.json
 
 ``checkpoint`` prints the head of each store's hash chain (position and link) for the auditor
 to keep somewhere the system cannot write; ``verify`` recomputes every chain over the whole
@@ -19,8 +20,10 @@ and exits 1 on a difference or a view it could not check. ``history`` and ``as-o
 one record's events, or its state at a version or on a date; ``trail`` a decision's causal
 chain across the services with the registry as it stood then (``runtime.trail``); ``export``
 the audit report, a page to read and print or JSON to keep, exiting 1 if a store it draws on
-fails verification. It reads the stores named by the same settings as the services
-(``<SERVICE>_DATABASE_URL``).
+fails verification; ``proof`` the chain of one store from a signed decision's position (its
+verification code names it) to the head, events included, for
+``python -m runtime.documents.verify`` to check offline against a kept checkpoint. It reads
+the stores named by the same settings as the services (``<SERVICE>_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -112,8 +115,17 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--format", choices=["json", "html"], default="html")
             command.add_argument("--out", type=Path, default=None,
                                  help="write the report here (default: standard output)")
+    proof = commands.add_parser("proof", help="the chain from a signed decision's position "
+                                              "to the head, for the offline verifier (JSON)")
+    proof.add_argument("service", choices=sorted(SERVICES))
+    proof.add_argument("position", type=int)
+    proof.add_argument("--to", type=int, default=None, help="the last position (default: the head)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    if args.command == "proof":
+        print(json.dumps(_apps([args.service], settings)[args.service].chain_proof(
+            args.position, args.to), indent=1))
+        return 0
     if args.command in ("history", "as-of", "trail", "export"):
         return _record_command(args, settings)
     names = args.services or sorted(SERVICES)

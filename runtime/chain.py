@@ -117,6 +117,37 @@ class Chain:
             self.table.c.position.desc()).limit(1)).first()
         return {"position": row.position if row else 0, "link": row.link if row else GENESIS}
 
+    def position_of(self, connection: Any, originator_id: Any, version: int
+                    ) -> dict[str, Any] | None:
+        """Where one event stands in the chain: its position and the link there (a signed
+        decision's verification code names them)."""
+        row = connection.execute(
+            sa.select(self.events.c.id, self.table.c.link)
+            .join(self.table, self.table.c.position == self.events.c.id)
+            .where(self.events.c.originator_id == originator_id,
+                   self.events.c.originator_version == version)).first()
+        return {"position": row.id, "link": row.link} if row else None
+
+    def proof(self, connection: Any, position: int, to: int | None = None) -> dict[str, Any]:
+        """What an auditor needs to check offline that the event at ``position`` is in the
+        chain and leads to a later checkpoint (``to``, the head by default): the link before
+        it and every event from it on, each with its link (``runtime.documents.verify``)."""
+        before = connection.execute(sa.select(self.table.c.link).where(
+            self.table.c.position < position).order_by(self.table.c.position.desc()).limit(1)
+        ).scalar()
+        query = (sa.select(self.events.c.id, self.events.c.originator_id,
+                           self.events.c.originator_version, self.events.c.topic,
+                           self.events.c.state, self.table.c.link)
+                 .join(self.table, self.table.c.position == self.events.c.id)
+                 .where(self.events.c.id >= position).order_by(self.events.c.id))
+        if to is not None:
+            query = query.where(self.events.c.id <= to)
+        return {"previous": before or GENESIS, "events": [
+            {"position": row.id, "originator_id": str(row.originator_id),
+             "version": row.originator_version, "topic": row.topic,
+             "state": bytes(row.state).hex(), "link": row.link}
+            for row in connection.execute(query)]}
+
     def verify(self, connection: Any,
                checkpoints: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
         """Recomputes the chain over the whole log; the first break, if any, by position."""

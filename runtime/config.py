@@ -89,6 +89,32 @@ class Settings:
         return tuple(int(part) for part in raw.split(",") if part.strip())
 
     @property
+    def smtp_host(self) -> str:
+        """The mail server reminders are sent through; none (the default): they are written
+        as files under ``<EMU_DATA_DIR>/mail/`` instead."""
+        return self.get("EMU_SMTP_HOST", "")
+
+    @property
+    def smtp_port(self) -> int:
+        return int(self.get("EMU_SMTP_PORT", "25"))
+
+    @property
+    def mail_sender(self) -> str:
+        return self.get("EMU_MAIL_FROM", "Phong trào thi đua <thongbao@thidua.invalid>")
+
+    @property
+    def mail_domain(self) -> str:
+        """The right-hand side of every reminder's Message-ID."""
+        return self.get("EMU_MAIL_DOMAIN", "thongbao.thidua.invalid")
+
+    @property
+    def mail_retry_delays(self) -> tuple[float, ...]:
+        """Seconds before each new attempt at a mail the server refused; after the last, the
+        mail is parked (kept, shown, not tried again)."""
+        raw = self.get("EMU_MAIL_RETRY_DELAYS", "60,300,1800,7200")
+        return tuple(float(part) for part in raw.split(",") if part.strip())
+
+    @property
     def gateway_host(self) -> str:
         return self.get("GATEWAY_HOST", "127.0.0.1")
 

@@ -32,6 +32,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from runtime.config import Settings
+from runtime.documents.signing import Keys
 from runtime.services import Process, processes, setup_steps
 
 GRACE_SECONDS = 10.0
@@ -198,6 +199,10 @@ def main() -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     local_secret(settings, "GATEWAY_TOKEN_SECRET")
     password = local_secret(settings, "GATEWAY_ADMIN_PASSWORD")
+    if Keys(settings).ensure_development_authority():  # R4.5: decisions are signed
+        print(f"made a development signing authority: {Keys(settings).trust_path} is the trust "
+              f"root that `python -m runtime.documents.verify` checks decisions against",
+              flush=True)
     for step in setup_steps(settings.demo_data):
         print(f"{step.name}: {' '.join(step.argv[1:])}", flush=True)
         if subprocess.run(step.argv, check=False).returncode != 0:

@@ -32,7 +32,7 @@ class ServiceSpec:
 
 SERVICES: dict[str, ServiceSpec] = {
     name: ServiceSpec(name, f"services.{name}")
-    for name in ("registry", "initiatives", "reviews", "awards")
+    for name in ("registry", "initiatives", "reviews", "awards", "notifications")
 }
 
 

@@ -409,6 +409,50 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         with self.engine.connect() as connection:
             return cast(LockingProcessRecorder, self.recorder).chain.checkpoint(connection)
 
+    def chain_position(self, aggregate_id: UUID, version: int) -> dict[str, Any]:
+        """Where one event of a record stands in this store's chain (position, link): what a
+        signed decision's verification code names (``runtime.documents.signing``)."""
+        with self.engine.connect() as connection:
+            found = cast(LockingProcessRecorder, self.recorder).chain.position_of(
+                connection, aggregate_id, version)
+        if found is None:
+            raise InvalidInput("no such event in this store", {"field": "aggregate_id"})
+        return found
+
+    def chain_proof(self, position: int, to: int | None = None) -> dict[str, Any]:
+        """R5.1: the chain from one position to a later one, events included, for an
+        auditor to check a signed decision offline (``runtime.documents.verify``)."""
+        with self.engine.connect() as connection:
+            proof = cast(LockingProcessRecorder, self.recorder).chain.proof(connection, position, to)
+        return {"service": self.service, **proof}
+
+    def signed_decision(self, render: Callable[[Mapping[str, Any]], bytes],
+                        data: Mapping[str, Any], *, record_id: UUID, version: int,
+                        union_id: UUID, union_name: str, place: str = "") -> bytes:
+        """R4.5, R5.1: a decision's PDF rendered with its verification code (the event
+        ``version`` of ``record_id`` in this store's chain) and signed with the deciding
+        union's key (``runtime.documents.signing``)."""
+        from runtime.documents import signing, verification_line
+
+        code = self.verification_code(record_id, version)
+        pdf = render({**data, "verification": verification_line(union_name, code)})
+        return signing.sign(pdf, self.signing_keys, union_id, union_name, code, place)
+
+    def verification_code(self, record_id: UUID, version: int) -> Any:
+        """The code a decision's PDF prints and its signature carries: this store, the
+        record, the position of its decision's event in the chain and the link there."""
+        from runtime.documents.signing import VerificationCode
+
+        found = self.chain_position(record_id, version)
+        return VerificationCode(self.service, record_id, found["position"], found["link"])
+
+    @cached_property
+    def signing_keys(self) -> Any:
+        """The unions' signing keys (``runtime.documents.signing.Keys``)."""
+        from runtime.documents.signing import Keys
+
+        return Keys(self.settings)
+
     def history(self, aggregate_id: object) -> list[dict[str, Any]]:
         """R4.5, R5.1: every event of one record, oldest first: what happened, when (recorded
         and effective), who acted under which role and union, the correlation and causation

@@ -3,7 +3,8 @@
 A test's tier comes from what it needs, so nobody has to remember to mark it:
 - ``system``: it starts the system's processes, the browser or the fault suite (marked
   ``system``, ``e2e`` or ``faults``);
-- ``integration``: it talks to PostgreSQL or RabbitMQ (marked ``postgres`` or ``bus``, uses
+- ``integration``: it talks to PostgreSQL, RabbitMQ or a mail server (marked ``postgres``,
+  ``bus`` or ``smtp``, uses
   ``pg_url`` or ``amqp_uri``, or runs on the PostgreSQL side of ``store_url``);
 - ``unit``: everything else: domain and application logic on in-process stores (SQLite in a
   temporary folder). A unit test may open no network connection at all: one that tries fails
@@ -55,7 +56,7 @@ def settings_for(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     def make(url: str, **extra: str) -> Settings:
         env = {"EMU_DATA_DIR": str(tmp_path / "data"), **extra}
-        for service in ("registry", "initiatives", "reviews", "awards", "tally"):
+        for service in ("registry", "initiatives", "reviews", "awards", "notifications", "tally"):
             env[f"{service.upper()}_DATABASE_URL"] = url
         return Settings(env)
 
@@ -64,7 +65,7 @@ def settings_for(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 TIERS = ("unit", "integration", "system")
 SYSTEM_MARKS = frozenset({"system", "e2e", "faults"})
-SERVER_MARKS = frozenset({"postgres", "bus"})
+SERVER_MARKS = frozenset({"postgres", "bus", "smtp"})
 SERVER_FIXTURES = frozenset({"pg_url", "amqp_uri"})
 
 

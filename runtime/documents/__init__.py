@@ -16,6 +16,10 @@ Two layouts:
   on the left and the signature block on the right.
 - ``certificate(...)``: a landscape A4 certificate in a frame.
 
+A decision's PDF is then signed by the service that decided (``signing.py``: the deciding
+union's key, a verification code in its footer; ``verify.py`` checks it offline): the
+signature is appended to these bytes as an incremental update, so they stay as typeset.
+
 Body blocks are plain mappings: ``paragraph(text)``, ``centered(text)``, ``article(label, text)``,
 ``recipient(text)`` and ``table(columns, sections)``.
 """
@@ -105,16 +109,19 @@ def administrative(*, issuer: str, superior: str | None, number: str | None,
                    place_date: str | None, kind: str,
                    subject: str | None, blocks: Sequence[Block], signer: Mapping[str, Any] | None,
                    recipients: Sequence[str] = (), reference: str | None = None,
-                   signer_left: Mapping[str, Any] | None = None, on: date | None = None) -> bytes:
+                   signer_left: Mapping[str, Any] | None = None, on: date | None = None,
+                   verification: str | None = None) -> bytes:
     """A document in Decree 30 form, as PDF bytes. ``signer``: on_behalf (or None), position,
     name. An attachment (a list "kèm theo" a decision) has no number, no place-date line and
     no signer of its own: pass None. ``signer_left`` takes the place of "Nơi nhận" (minutes,
-    signed by their secretary and their chair)."""
+    signed by their secretary and their chair). ``verification``: a signed decision's line
+    (``verification_line``), in the footer of every page."""
     return _compile({"form": "administrative", "title": f"{kind} {subject or ''}".strip(),
                      "author": issuer, "issuer": issuer, "superior": superior, "number": number,
                      "place_date": place_date, "kind": kind, "subject": subject,
                      "reference": reference, "blocks": list(blocks), "signer": signer,
-                     "signer_left": signer_left, "recipients": list(recipients)}, on)
+                     "signer_left": signer_left, "recipients": list(recipients),
+                     "verification": verification}, on)
 
 
 def certificate(*, kind: str, conferred_by: str, name_label: str, name: str, unit: str | None,
@@ -129,10 +136,17 @@ def certificate(*, kind: str, conferred_by: str, name_label: str, name: str, uni
 
 
 def certificates(title: str, author: str, items: Sequence[Mapping[str, Any]],
-                 on: date | None = None) -> bytes:
-    """Certificates on landscape A4, one page each, as PDF bytes."""
+                 on: date | None = None, verification: str | None = None) -> bytes:
+    """Certificates on landscape A4, one page each, as PDF bytes; ``verification``: the
+    signed decision's line, under each page's reference."""
     return _compile({"form": "certificates", "title": title, "author": author,
-                     "items": list(items)}, on)
+                     "items": [dict(item, verification=verification) for item in items]}, on)
+
+
+def verification_line(signer: str, code: object) -> str:
+    """What a signed decision prints: who signed it and its verification code
+    (``runtime.documents.signing.VerificationCode``)."""
+    return f"Ký số: {signer}.\nMã xác thực: {code}"
 
 
 # Words that open the name of a district or province in a body's name, and how its documents

@@ -703,10 +703,20 @@ class Awards(KnownUnions, ServiceApplication):
         return place_of([u["name"] for u in ([union] if union else []) + above])
 
     def _file(self, stem: str, data: Mapping[str, Any], fmt: commands.DocumentFormat,
-              pdf: Render, docx: Render | None) -> dict[str, Any]:
-        """The document as the render queries answer it: name, media type, digest, bytes."""
+              pdf: Render, docx: Render | None, decided: Award | None = None) -> dict[str, Any]:
+        """The document as the render queries answer it: name, media type, digest, bytes.
+        The PDF of a decision (``decided``: the decision itself, its list, its certificates)
+        carries its verification code and is signed with the deciding union's key (R4.5);
+        the DOCX is a draft for an office that edits, unsigned."""
         if fmt == commands.DocumentFormat.DOCX and docx is not None:
             content, media = docx(data), documents.DOCX_MEDIA_TYPE
+        elif decided is not None:
+            union = self.authority.union(decided.union_id, decided.decided_on)
+            content = self.signed_decision(
+                pdf, data, record_id=decided.id, version=1, union_id=decided.union_id,
+                union_name=union["name"] if union else str(decided.union_id),
+                place=self._place(decided.union_id, decided.decided_on))
+            media = documents.PDF_MEDIA_TYPE
         else:
             content, media = pdf(data), documents.PDF_MEDIA_TYPE
         return {"filename": f"{stem}.{fmt.value}", "media_type": media,
@@ -777,7 +787,8 @@ class Awards(KnownUnions, ServiceApplication):
         """R4.5: the award decision, as a PDF (or DOCX) in administrative form."""
         a = self.award(query.award_id)
         return self._file(f"quyet-dinh-{a.number.replace('/', '-')}", self._decision_data(a),
-                          query.format, documents.award_decision_pdf, documents.award_decision)
+                          query.format, documents.award_decision_pdf, documents.award_decision,
+                          decided=a)
 
     def _decision_data(self, a: Award) -> dict[str, Any]:
         union = self.authority.union(a.union_id, a.decided_on)
@@ -825,7 +836,7 @@ class Awards(KnownUnions, ServiceApplication):
             "rows": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
                       "achievement": x["achievement"]} for x in a.awardees]}
         return self._file(f"danh-sach-{a.number.replace('/', '-')}", data, query.format,
-                          documents.award_list_pdf, documents.award_list)
+                          documents.award_list_pdf, documents.award_list, decided=a)
 
     @handles(commands.RenderMinutesExtract)
     def render_minutes_extract(self, query: commands.RenderMinutesExtract) -> dict[str, Any]:
@@ -873,7 +884,8 @@ class Awards(KnownUnions, ServiceApplication):
         data |= {"kind": "Giấy biểu dương" if kind == "Biểu dương" else kind,
                  "conferred_by": f"{body} {union['name'] if union else ''}"}
         return self._file(f"giay-chung-nhan-{a.number.replace('/', '-')}", data,
-                          commands.DocumentFormat.PDF, documents.certificates_pdf, None)
+                          commands.DocumentFormat.PDF, documents.certificates_pdf, None,
+                          decided=a)
 
 
 def _body_name(kind: str, union: Mapping[str, Any] | None) -> str:

@@ -157,7 +157,7 @@ def award_list_pdf(data: Mapping[str, Any]) -> bytes:
         issuer=issuer["name"], superior=issuer.get("parent_name"), number=None, place_date=None,
         kind=data["title"], subject=None, reference=data["reference"],
         blocks=[_table(LIST_COLUMNS, data["rows"], _list_cells)], signer=None,
-        on=_day(data))
+        on=_day(data), verification=data.get("verification"))
 
 
 def certificates_pdf(data: Mapping[str, Any]) -> bytes:
@@ -176,7 +176,7 @@ def certificates_pdf(data: Mapping[str, Any]) -> bytes:
         reference=reference, place_date=_place_date(data), signer=signer)
         for _, section in _sections(data["awardees"]) for row in section]
     return layout.certificates(f"{data['kind']} – Quyết định số {data['number']}",
-                               data["conferred_by"], items, on)
+                               data["conferred_by"], items, on, data.get("verification"))
 
 
 def minutes_extract_pdf(data: Mapping[str, Any]) -> bytes:
@@ -220,7 +220,8 @@ def _administrative(data: Mapping[str, Any], kind: str, subject: str,
     return layout.administrative(
         issuer=issuer["name"], superior=issuer.get("parent_name"), number=_number(data),
         place_date=_place_date(data), kind=kind, subject=subject, blocks=blocks,
-        signer=data["signer"], recipients=data.get("recipients") or [], on=_day(data))
+        signer=data["signer"], recipients=data.get("recipients") or [], on=_day(data),
+        verification=data.get("verification"))
 
 
 def _table(columns: Sequence[tuple[str, int]], rows: Sequence[Mapping[str, Any]],

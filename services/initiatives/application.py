@@ -17,7 +17,7 @@ import calendar
 import csv
 import hashlib
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -515,7 +515,8 @@ class Initiatives(KnownUnions, ServiceApplication):
         """R3.4, R3.7: the decision recognising the initiative at a scope, in Decree 30 form."""
         data = self._recognition_data(query.initiative_id, query.scope)
         return _pdf(f"quyet-dinh-cong-nhan-{data['number_slug']}.pdf",
-                    documents.recognition_decision(data))
+                    self._signed(query.initiative_id, query.scope, documents.recognition_decision,
+                                 data))
 
     @handles(commands.RenderRecognitionCertificates)
     def render_recognition_certificates(self, query: commands.RenderRecognitionCertificates,
@@ -523,7 +524,21 @@ class Initiatives(KnownUnions, ServiceApplication):
         """Each author's certificate of the recognition at a scope."""
         data = self._recognition_data(query.initiative_id, query.scope)
         return _pdf(f"giay-chung-nhan-sang-kien-{data['number_slug']}.pdf",
-                    documents.recognition_certificates(data))
+                    self._signed(query.initiative_id, query.scope,
+                                 documents.recognition_certificates, data))
+
+    def _signed(self, initiative_id: UUID, scope: Scope, render: Callable[[Mapping[str, Any]], bytes],
+                data: Mapping[str, Any]) -> bytes:
+        """R4.5, R5.1: the recognition's document with its verification code (the event that
+        recognised the initiative at this scope), signed with the deciding union's key."""
+        version = next(
+            stored.originator_version
+            for stored in reversed(list(self.recorder.select_events(initiative_id)))
+            if _recognises(self.mapper.to_domain_event(stored), scope))
+        authority = self.initiative(initiative_id).recognitions[scope.value]["authority"]
+        return self.signed_decision(render, data, record_id=initiative_id, version=version,
+                                    union_id=UUID(authority["union_id"]),
+                                    union_name=data["issuer"], place=data["place"])
 
     def _recognition_data(self, initiative_id: UUID, scope: Scope) -> dict[str, Any]:
         initiative = self.initiative(initiative_id)
@@ -727,6 +742,15 @@ APPLICATION = Initiatives
 
 
 POSITIONS = {"chairman": "Chủ tịch", "vice_chairman": "Phó Chủ tịch"}
+
+
+def _recognises(event: object, scope: Scope) -> bool:
+    """The event that recognised an initiative at a scope: at grassroots level its own
+    union's ``Recognised``, above it ``RecognisedAtLevel`` naming the scope."""
+    kind = type(event).__qualname__
+    if kind == "Initiative.Recognised":
+        return scope == Scope.GRASSROOTS
+    return kind == "Initiative.RecognisedAtLevel" and str(getattr(event, "scope", "")) == scope.value
 
 
 def _dmy(on: date) -> str:

@@ -45,7 +45,7 @@ def recognition_decision(data: Mapping[str, Any]) -> bytes:
         number=layout.number_line(data.get("number"), "QĐ"),
         place_date=layout.place_date(data["place"], on), kind="QUYẾT ĐỊNH",
         subject="Về việc công nhận sáng kiến", blocks=blocks, signer=data["signer"],
-        recipients=["Như Điều 3;", "Lưu: VT."], on=on)
+        recipients=["Như Điều 3;", "Lưu: VT."], on=on, verification=data.get("verification"))
 
 
 def recognition_certificates(data: Mapping[str, Any]) -> bytes:
@@ -61,4 +61,4 @@ def recognition_certificates(data: Mapping[str, Any]) -> bytes:
         reference=reference, place_date=layout.place_date(data["place"], on),
         signer=data["signer"]) for a in data["authors"]]
     return layout.certificates(f"Giấy chứng nhận sáng kiến “{data['title']}”",
-                               data["deciding_body"], items, on)
+                               data["deciding_body"], items, on, data.get("verification"))

@@ -14,6 +14,7 @@ from runtime.publication import Rule
 from services.reviews.domain import (
     AnnualReview,
     Classification,
+    Difficulty,
     Dissemination,
     HalfYearReview,
     Launch,
@@ -78,6 +79,16 @@ def _overdue(e: Any) -> dict[str, Any]:
             "due_on": _day(e.due_on), "flagged_on": _day(e.flagged_on)}
 
 
+def _difficulty(e: Any) -> dict[str, Any]:
+    return {"difficulty_id": str(e.originator_id), "union_id": str(e.union_id),
+            "federation_id": str(e.federation_id), "reported_on": _day(e.reported_on),
+            "subject": e.subject}
+
+
+def _answered(e: Any) -> dict[str, Any]:
+    return {"difficulty_id": str(e.originator_id), "answered_on": _day(e.answered_on)}
+
+
 # The event classes are made by @event("...") on the aggregates.
 RULES = [
     Rule(Launch.Launched, "reviews.movement_launched", 1, _launched),  # type: ignore[attr-defined]
@@ -92,4 +103,9 @@ RULES = [
     Rule(Classification.Corrected, "reviews.classification_corrected", 1,  # type: ignore[attr-defined]
          _corrected),
     Rule(Overdue.ReviewOverdue, "reviews.review_overdue", 1, _overdue),  # type: ignore[attr-defined]
+    # R2.8: what the notifications service needs to tell the department an answer is owed.
+    Rule(Difficulty.Reported, "reviews.difficulty_reported", 1,  # type: ignore[attr-defined]
+         _difficulty),
+    Rule(Difficulty.Answered, "reviews.difficulty_answered", 1,  # type: ignore[attr-defined]
+         _answered),
 ]

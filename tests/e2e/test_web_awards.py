@@ -260,8 +260,8 @@ def test_r5_1_the_auditor_checks_every_store_keeps_a_checkpoint_and_compares_it(
     page = open_as(world, "kiemtoan")
     menu(page, "Kiểm tra toàn vẹn dữ liệu", "integrity")
     rows = page.locator("#chains tbody tr")
-    assert rows.count() == 4
-    assert page.locator("#chains [data-ok=true]").count() == 4, page.locator("#chains").inner_text()
+    assert rows.count() == 5
+    assert page.locator("#chains [data-ok=true]").count() == 5, page.locator("#chains").inner_text()
     awards_head = system.call("kiemtoan", "awards", "chain_checkpoint")
     with page.expect_download() as download:
         page.click("#chains button[data-store=awards]")
@@ -288,9 +288,9 @@ def test_r5_1_the_auditor_checks_every_store_keeps_a_checkpoint_and_compares_it(
     expect(page.locator("#checkpoint .row[data-field=checkpoint] .field-error")).to_contain_text(
         "không phải là điểm kiểm tra")
     page.click("#replay-run")
-    expect(page.locator("#replay-result [data-ok]")).to_have_count(4, timeout=120_000)
+    expect(page.locator("#replay-result [data-ok]")).to_have_count(5, timeout=120_000)
     replayed = page.locator("#replay-result")
-    assert replayed.locator("[data-ok=true]").count() == 4, replayed.inner_text()
+    assert replayed.locator("[data-ok=true]").count() == 5, replayed.inner_text()
     award = ids["grassroots_award"]
     page.select_option("#f-service", "awards")
     page.fill("#f-aggregate_id", award)

@@ -33,3 +33,29 @@ def test_a_pull_from_an_upstream_that_never_answers_times_out_and_is_retried_lat
     with pytest.raises(UpstreamTimeout):
         receive(App(), "registry", SilentUpstream(), CATCH_UP)
     assert time.monotonic() - started < 5
+
+
+class BrokerGone:
+    """A queue consumer whose connection the broker reset (RabbitMQ restarting)."""
+
+    def __init__(self) -> None:
+        self.tried: list[str] = []
+
+    def ack_message(self, message: Any) -> None:
+        self.tried.append("ack")
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    def requeue_message(self, message: Any) -> None:
+        self.tried.append("requeue")
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+
+def test_r5_3_an_event_whose_ack_the_broker_never_gets_leaves_the_service_running() -> None:
+    # nameko's own guard catches amqp's ConnectionError, not the socket's: the worker's error
+    # killed the whole service when RabbitMQ restarted while events were being processed.
+    from runtime.adapter import EventsConsumer
+
+    consumer = EventsConsumer("registry")
+    consumer.queue_consumer = gone = BrokerGone()  # type: ignore[assignment]
+    assert consumer.handle_result(object(), None, "processed") == ("processed", None)  # type: ignore[arg-type]
+    assert gone.tried == ["ack"]  # tried, then left to the broker to deliver again

@@ -73,7 +73,7 @@ def test_r5_2_every_command_and_query_has_an_rpc_with_its_fields() -> None:
         found += 1
     assert found == len(operations()) > 80
     services = {s for op in operations() for s in [protos.service_name(op.service)]}
-    assert services == {"Registry", "Initiatives", "Reviews", "Awards", "Audit"}
+    assert services == {"Registry", "Initiatives", "Reviews", "Awards", "Notifications", "Audit"}
     auth = importlib.import_module("gateway.grpc_generated.auth_pb2")
     assert set(auth.DESCRIPTOR.services_by_name["Auth"].methods_by_name) == {
         "SignIn", "Me", "CreateUser"}

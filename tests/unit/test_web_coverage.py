@@ -39,7 +39,7 @@ CALLS = (
 )
 # a screen that calls one operation of each store: STORES.map((service) => get(service, "x"))
 OF_EACH_STORE = re.compile(rf"get\(\s*(?:service|c\.service|v\.service)\s*,\s*{Q}([\w-]+){Q}")
-STORES = ("registry", "initiatives", "reviews", "awards")
+STORES = ("registry", "initiatives", "reviews", "awards", "notifications")
 
 
 def calls_in_web() -> set[str]:

@@ -10,10 +10,11 @@ import * as importScreens from "./screens/imports.js";
 import * as reviewsScreens from "./screens/reviews.js";
 import * as awardsScreens from "./screens/awards.js";
 import * as integrityScreens from "./screens/integrity.js";
+import * as notificationScreens from "./screens/notifications.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
 const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens, awardsScreens,
-  integrityScreens];
+  integrityScreens, notificationScreens];
 import {
   badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,
 } from "./ui.js";
@@ -178,6 +179,7 @@ function menu() {
   search.querySelector("button").textContent = t("search");
   document.title = t("appName");
   document.querySelector(".brand").textContent = t("appName");
+  notificationScreens.refreshBell(shell);  // the bell's count, drawn when it answers
 }
 
 function page(title, ...children) {

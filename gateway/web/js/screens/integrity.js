@@ -8,7 +8,7 @@ import { eventName, term } from "../i18n.js";
 import { date, download, field, form, h, table, today } from "../ui.js";
 import { L } from "./kit.js";
 
-const STORES = ["registry", "initiatives", "reviews", "awards"];
+const STORES = ["registry", "initiatives", "reviews", "awards", "notifications"];
 const W = {
   title: { vi: "Kiểm tra toàn vẹn dữ liệu", en: "Integrity of the records" },
   store: { vi: "Kho dữ liệu", en: "Store" },
