@@ -229,6 +229,8 @@ def _list_arguments(op: Operation, w: Province) -> dict[str, Any]:
             args[name] = ["8b0a5f5e-0000-4000-8000-000000000000"]
         elif name == "q":
             args[name] = "nguyen"
+        elif name == "name":
+            args[name] = "Sổ theo dõi điện tử"
         elif name == "year":
             args[name] = 2026
         elif param.required:
@@ -245,7 +247,8 @@ def test_r5_2_every_list_answers_items_total_offset_limit(system: System) -> Non
     lists = [op for op in operations() if op.listing]
     assert {"registry.members", "initiatives.tracking_book", "registry.search_people",
             "registry.tree", "initiatives.statistics", "reviews.overdue",
-            "notifications.my_notifications", "notifications.undelivered_mail"} <= {
+            "notifications.my_notifications", "notifications.undelivered_mail",
+            "initiatives.similar_recognised"} <= {
                 op.name for op in lists}
     with system.http(system.tokens["admin"]) as client, \
             system.http(system.tokens["h"]) as person:  # every query everywhere; a person's own
@@ -342,7 +345,7 @@ def test_r5_2_the_document_and_readiness(system: System) -> None:
         document["components"]["securitySchemes"]
     assert docs.status_code == 200 and "swagger-ui" in docs.text
     assert ready["status"] == "ready" and set(ready["checks"]) == {
-        "registry", "initiatives", "reviews", "awards", "gateway_store"}
+        "registry", "initiatives", "reviews", "awards", "notifications", "gateway_store"}
 
 
 def test_r5_2_every_answer_carries_the_security_policy(system: System) -> None:
