@@ -87,7 +87,7 @@ def census(base_url: str, password: str = ADMIN_PASSWORD) -> dict[str, Any]:
             unions[node["code"]] = node["id"]
             nodes.extend(node.get("children") or [])
         found: dict[str, Any] = {}
-        books = {code: get("/v1/initiatives/tracking-book", union_id=unions[code])["items"]
+        books = {code: get("/v1/initiatives/tracking-book", union_id=unions[code])
                  for code in ("TV-CS-0020", "TV-CS-0019", "TV-CS-0039")}
         found["initiatives"] = Counter(e["status"] for book in books.values() for e in book)
         found["scopes"] = Counter(e["scope"] for book in books.values() for e in book)
