@@ -1,7 +1,7 @@
 """A pledge's targets (R2.3) and the reviews that show them (R2.4, R2.5).
 
 A pledge commits to targets — a kind the rule book names, a number, a due date — and is
-refused without one, whatever its text says (under the rule set in force from 01/12/2026;
+refused without one, whatever its text says (under the rule set in force from 01/01/2026;
 before it, the movement's words were looked for in the text). A half-year or annual review
 shows each target beside what the reviews service counted from the initiatives' published
 events and the union's own figure. Pledges and reviews stored before targets existed are
@@ -53,7 +53,7 @@ def reviews(world: World, store_url: str, settings_for: Any) -> Iterator[Reviews
 
 def test_r2_3_the_rule_book_names_the_kinds_of_target_from_a_dated_version() -> None:
     book = RuleBook.load("reviews")
-    before, after = book.in_force(date(2026, 11, 30)), book.in_force(date(2026, 12, 1))
+    before, after = book.in_force(date(2025, 12, 31)), book.in_force(date(2026, 1, 1))
     assert before.version == "reviews/2020-01" and "pledge_target_kinds" not in before.values
     kinds = {k["code"]: k for k in after["pledge_target_kinds"]}
     assert set(kinds) == {"initiatives_registered", "topics_registered", "initiatives_recognised",
@@ -87,7 +87,7 @@ def test_r2_3_a_pledge_with_targets_is_signed_without_the_movements_words(
         pledge_id = reviews.sign_pledge(school, 2026, "2026-12-05", items=TARGETS)
     pledge: Pledge = reviews.repository.get(UUID(pledge_id))
     assert pledge.items == TARGETS and pledge.content == ""
-    assert pledge.decision["rule_set"]["version"] == "reviews/2026-12"
+    assert pledge.decision["rule_set"]["version"] == "reviews/2026-01"
     [envelope] = reviews.published_page(None)["envelopes"]
     assert envelope["name"] == "reviews.pledge_signed"
     assert reviews.schedule(school, 2026)["pledge_signed_on"] == "2026-12-05"
