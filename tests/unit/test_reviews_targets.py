@@ -20,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 
 from runtime.clock import FixedClock
 from runtime.context import use_context
+from runtime.contracts import Envelope
 from runtime.rules import RuleBook
 from services.initiatives.application import Initiatives
 from services.registry.application import Registry
@@ -233,3 +234,39 @@ def test_r2_3_a_pledge_and_a_review_stored_before_targets_are_read_with_their_te
     assert shown["content"] == pledge.content and shown["targets"] == []
     assert shown["review_held_on"] == "2026-01-20"
 
+
+
+# --- what is counted from which event ------------------------------------------------------------
+
+def _envelope(position: int, name: str, payload: dict[str, Any]) -> Envelope:
+    return Envelope(source="initiatives", notification_id=position, previous_id=position - 1 or None,
+                    event_id=f"00000000-0000-4000-8000-{position:012d}", name=name, version=1,
+                    originator_id=payload["initiative_id"], originator_version=1,
+                    payload=payload)
+
+
+def test_r2_5_topics_and_adopted_models_are_counted_for_the_union_that_did_them(
+        store_url: str, settings_for: Any) -> None:
+    """A topic counts for the union it was registered with; a replication (R3.8) for the
+    union that adopted the initiative, on its adoption date, not for the author's union; an
+    event of another service, or one that counts nothing, is not kept."""
+    app = Reviews(settings_for(store_url), clock=FixedClock(AFTER_TARGETS))
+    author, adopter, initiative = (str(UUID(int=n)) for n in (1, 2, 3))
+    registered = {"initiative_id": initiative, "union_id": author, "kind": "topic",
+                  "registered_on": "2026-02-01"}
+    adopted = {"initiative_id": initiative, "union_id": adopter, "adopted_on": "2026-08-10",
+               "replication_id": str(UUID(int=4))}
+    other = Envelope(source="awards", notification_id=9, previous_id=None,
+                     event_id=str(UUID(int=9)), name="awards.award_decided", version=1,
+                     originator_id=initiative, originator_version=1,
+                     payload={"union_id": author})
+    with app.engine.begin() as connection:
+        app.achievements.apply(connection, [
+            _envelope(1, "initiatives.registered", registered),
+            _envelope(2, "initiatives.replicated", adopted),
+            _envelope(3, "initiatives.applied", {"initiative_id": initiative}), other])
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    assert app.achievements.counts(UUID(author), *year) == {"initiatives.registered/topic": 1}
+    assert app.achievements.counts(UUID(adopter), *year) == {"initiatives.replicated": 1}
+    assert app.achievements.counts(UUID(adopter), date(2026, 1, 1), date(2026, 6, 30)) == {}
+    app.close()
