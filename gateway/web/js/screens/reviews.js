@@ -173,8 +173,9 @@ function rewards(text) {
 async function reviewsScreen(shell, y) {
   const u = shell.ctx.union, year = Number(y) || thisYear();
   const periods = [`${year}-H1`, `${year}-H2`, String(year)];
-  const [s, ...shown] = await Promise.all([get("reviews", "schedule", { union_id: u.id, year }),
-    ...(u.level === "grassroots" ? periods.map((period) => get("reviews", "pledge-targets", { union_id: u.id, period })) : [])]);
+  const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const shown = [];  // one period after the other: the screen asks the service one thing at a time
+  if (u.level === "grassroots") for (const period of periods) shown.push(await get("reviews", "pledge-targets", { union_id: u.id, period }));
   const targets = shown.length ? shown[2].targets : [];
   const refresh = () => reviewsScreen(shell, year);
   const rewardHint = { vi: "Mỗi dòng: Người hoặc tập thể | Hình thức | Lý do", en: "One a line: recipient | form | reason" };
