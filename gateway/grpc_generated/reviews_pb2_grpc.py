@@ -302,9 +302,10 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def PledgeTargetKinds(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R2.3: the kinds of target a pledge signed
-        on a date may commit to, each with its title, its unit and whether the system counts it (or
-        only the union assesses it). As HTTP: GET /v1/reviews/pledge-target-kinds.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R2.3: the kinds of target a pledge signed on a date may
+        commit to, each with its title, its unit and whether the system counts it (or only the
+        union assesses it). As HTTP: GET /v1/reviews/pledge-target-kinds.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
