@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, create_model
@@ -36,8 +37,6 @@ from contracts.public import (
 )
 from gateway.core import Gateway
 from runtime.context import Actor, CommandContext
-from runtime.documents.signing import Keys
-from runtime.errors import NotFound
 
 PREFIX = "/public/api"
 TAG = "public"
@@ -45,10 +44,6 @@ PAGE_DEFAULT = 20
 EXPORT_MAX = 10_000  # rows in one export file
 DOCUMENT = "document"  # the key the gateway adds: where the decision's signed PDF is read
 KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
-
-
-class TrustRootMissing(NotFound):
-    code = "TRUST_ROOT_MISSING"
 
 
 def public_context(request: Request) -> CommandContext:
@@ -271,14 +266,11 @@ def router(gateway: Gateway) -> APIRouter:
     @api.get("/trust-root.crt", response_class=Response,
              responses={**PROBLEMS, 200: {"content": {"application/x-pem-file": {}}}},
              summary="Chứng thư gốc để kiểm tra chữ ký số của quyết định")
-    def trust_root() -> Response:
+    def trust_root(request: Request) -> Response:
         """The certificate of the authority that issues the unions' signing keys: what
         ``python -m runtime.documents.verify … --trust ca.crt`` checks a decision against."""
-        path = Keys(gateway.settings).trust_path
-        if not path.is_file():
-            raise TrustRootMissing("the trust root is not published on this gateway", {})
-        return Response(path.read_bytes(), media_type="application/x-pem-file", headers={
-            "Content-Disposition": 'attachment; filename="ca.crt"'})
+        root = ask(request, "awards", "public_trust_root")
+        return _file(root["pem"].encode("ascii"), root["media_type"], root["filename"])
 
     @api.get("/awards.csv", response_class=Response, responses=CSV,
              summary="Dữ liệu mở: khen thưởng (CSV)")
@@ -341,12 +333,28 @@ def _json(rows: list[dict[str, Any]]) -> bytes:
     return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def disposition(kind: str, filename: str) -> str:
+    """A Content-Disposition whose file name keeps its Vietnamese letters (RFC 6266: an ASCII
+    name for old clients, ``filename*`` in UTF-8 for the rest): "quyet-dinh-99-QĐ-LĐLĐ.pdf"."""
+    ascii_name = _ascii_name(filename)
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _ascii_name(filename: str) -> str:
+    """The file name in ASCII letters (Đ as D, diacritics dropped), '-' for anything else."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", filename.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return "".join(c if c.isascii() and (c.isalnum() or c in ".-_") else "-" for c in plain)
+
+
 def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": disposition("attachment", filename)})
 
 
 def _pdf(document: Mapping[str, Any]) -> Response:
     return Response(base64.b64decode(document["content_base64"]), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{document["filename"]}"',
+                    headers={"Content-Disposition": disposition("inline", document["filename"]),
                              "X-Content-SHA256": document["sha256"]})

@@ -249,3 +249,7 @@ class PublicDecision(Query):
     """The signed PDF of an award decision, as published."""
 
     award_id: UUID
+
+
+class PublicTrustRoot(Query):
+    """The certificate the signed decisions are checked against (``ca.crt``)."""

@@ -13,6 +13,7 @@ from uuid import UUID
 from contracts import public
 from contracts.public import PublicAward, PublicUnion, Revocation
 from runtime.commands import handles
+from runtime.errors import NotFound
 from services.awards import commands
 from services.awards.domain import AwardStatus
 
@@ -23,12 +24,17 @@ if TYPE_CHECKING:
     from services.awards.readmodel import AwardsQueries
 
 
+class TrustRootMissing(NotFound):
+    code = "TRUST_ROOT_MISSING"
+
+
 class PublicRegister:
     """What anyone may read of the awards."""
 
     if TYPE_CHECKING:
         authority: Authority
         queries: AwardsQueries
+        signing_keys: Any
         rules: RuleBook
 
         def award(self, award_id: UUID) -> Award: ...
@@ -81,6 +87,17 @@ class PublicRegister:
                 seen[row["union_id"]] = self._union_name(row["union_id"], row["decided_on"])
         return [public.wire(PublicUnion(u, n)) for u, n in sorted(seen.items(),
                                                                   key=lambda x: x[1])]
+
+    @handles(commands.PublicTrustRoot)
+    def public_trust_root(self, query: commands.PublicTrustRoot) -> dict[str, Any]:
+        """The trust root of the signed decisions, public: what ``python -m
+        runtime.documents.verify … --trust ca.crt`` checks a decision against (R4.5)."""
+        keys = self.signing_keys
+        keys.ensure_development_authority()  # as the first signing would, and no more
+        if not keys.trust_path.is_file():
+            raise TrustRootMissing("the trust root is not installed", {})
+        return {"filename": "ca.crt", "media_type": "application/x-pem-file",
+                "pem": keys.trust_path.read_text(encoding="ascii")}
 
     @handles(commands.PublicDecision)
     def public_decision(self, query: commands.PublicDecision) -> dict[str, Any]:
