@@ -16,6 +16,7 @@ import playwright.sync_api as playwright_api
 import pytest
 
 from tests.e2e.test_web import CHROMIUM, LAPTOP, PHONE, done, shot, wait
+from tests.e2e.test_web_text import AXE, AXE_RUN, VISIBLE_TEXT, codes_in
 from tests.support.awards_world import movement_year, to_the_province
 from tests.support.gateway_system import running, wait_caught_up, with_province
 from tests.support.infra import fresh_database, fresh_vhost
@@ -113,4 +114,20 @@ def test_r4_5_the_recognised_initiatives_are_listed_by_scope_on_a_phone(
     assert page.locator("#register tbody tr").count() == 4  # SK-01 at three scopes, SK-02
     assert page.locator("nav.public-tabs a", has_text="Khen thưởng").is_visible()
     shot(page, "public-register-initiatives-phone")
+    done(page)
+
+
+@pytest.mark.parametrize("register", ["awards", "initiatives"])
+def test_r5_2_the_public_register_shows_no_code_and_no_serious_accessibility_fault(
+        world: dict[str, Any], register: str) -> None:
+    """As every signed-in screen is read (``test_web_text``): no machine's word on screen and
+    no serious or critical axe-core violation."""
+    page = visit(world)
+    page.route("**/__axe.js", lambda route: route.fulfill(path=str(AXE)))
+    page.goto(world["system"].base_url + f"/public.html#{register}")
+    shown(page, register)
+    texts = page.evaluate(VISIBLE_TEXT)
+    assert codes_in([t for t in texts if not t.startswith("python -m")]) == []
+    page.add_script_tag(url="/__axe.js")
+    assert page.evaluate(AXE_RUN) == []
     done(page)
