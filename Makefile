@@ -106,7 +106,8 @@ print-python:
 # EMU_SCREENSHOTS=1 (a plain test run writes them to a temporary folder instead).
 .PHONY: screenshots
 screenshots: $(READY)
-	EMU_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_web.py tests/e2e/test_web_text.py -q
+	EMU_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_web.py tests/e2e/test_web_text.py \
+	  tests/e2e/test_web_similar.py -q
 
 # The PNG renders of every award document kept in docs/documents/ (pdftoppm -r 60), made from
 # the unit tier's province; the tests render the same documents without writing them here.

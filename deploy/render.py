@@ -67,6 +67,16 @@ TUNABLES = {
 }
 
 
+# Decision PDFs are signed with the deciding union's key (runtime/documents/signing.py). In
+# compose, one volume shared by the services holds the development authority, made once by the
+# first to sign; in Kubernetes the operator's keys come from a Secret (flat: <union id>.pem)
+# and the trust root from a ConfigMap, and no authority is present, so nothing is issued.
+SIGNING_DIR = "/data/.secrets/signing"
+SIGNING_KEYS_SECRET = "emulation-signing-keys"
+SIGNING_TRUST_CONFIG_MAP = "emulation-signing-trust"
+K8S_SIGNING = {"EMU_SIGNING_DIR": "/signing", "EMU_SIGNING_TRUST": "/signing-trust/ca.crt"}
+
+
 @dataclass(frozen=True)
 class Unit:
     """One process of ``processes()`` with what deploying it needs."""
@@ -233,6 +243,8 @@ def compose(plan: list[Unit]) -> str:
                     "Healthy when /ready says every service and store answers.")
         else:
             spec["depends_on"] = dict(waits)
+            if unit.kind == "service":
+                spec["volumes"] = [f"signing:{SIGNING_DIR}"]
             spec["expose"] = [str(METRICS_PORT)]
             spec["healthcheck"] = {
                 "test": _python_probe(f"http://127.0.0.1:{METRICS_PORT}/healthz"),
@@ -265,7 +277,7 @@ publishes host ports). More in deploy/README.md.
         out.append(_comment(note, "  "))
         out.append(_indented({name: spec}, "  "))
         out.append("\n")
-    out.append(_dump({"volumes": {"postgres": {}, "rabbitmq": {}}}))
+    out.append(_dump({"volumes": {"postgres": {}, "rabbitmq": {}, "signing": {}}}))
     return "".join(out)
 
 
@@ -357,6 +369,17 @@ def deployment(unit: Unit) -> dict[str, Any]:
             "volumes": [{"name": "tmp", "emptyDir": {}}, {"name": "data", "emptyDir": {}}],
         },
     }
+    if unit.kind == "service":
+        container = spec["template"]["spec"]["containers"][0]
+        container["volumeMounts"] += [
+            {"name": "signing-keys", "mountPath": f"{K8S_SIGNING['EMU_SIGNING_DIR']}/unions",
+             "readOnly": True},
+            {"name": "signing-trust", "mountPath": "/signing-trust", "readOnly": True}]
+        spec["template"]["spec"]["volumes"] += [
+            {"name": "signing-keys", "secret": {"secretName": SIGNING_KEYS_SECRET,
+                                                "optional": True}},
+            {"name": "signing-trust", "configMap": {"name": SIGNING_TRUST_CONFIG_MAP,
+                                                    "optional": True}}]
     return {"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": unit.name, "labels": _labels(unit)}, "spec": spec}
 
@@ -386,7 +409,7 @@ def config_map(plan: list[Unit]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": CONFIG_MAP, "labels": {"app.kubernetes.io/part-of": PART_OF}},
             "data": {"EMU_METRICS_HOST": "0.0.0.0", "EMU_METRICS_PORT": str(METRICS_PORT),
-                     "EMU_DATA_DIR": "/data",
+                     "EMU_DATA_DIR": "/data", **K8S_SIGNING,
                      "GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": str(HTTP_PORT),
                      "GATEWAY_GRPC_PORT": str(GRPC_PORT), "EMU_LOG_FORMAT": "json",
                      "EMU_LOG_LEVEL": "INFO"}}
@@ -456,7 +479,10 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
         [("", secret_example(plan))],
         "A TEMPLATE, not applied by kustomization.yaml: placeholders only. Create the real Secret\n"
         "yourself (deploy/README.md), e.g. kubectl create secret generic emulation-secrets "
-        "--from-env-file=secrets.env")
+        "--from-env-file=secrets.env\n"
+        "Decision signing keys (one per union, <union id>.pem) and the trust root:\n"
+        f"kubectl create secret generic {SIGNING_KEYS_SECRET} --from-file=unions/\n"
+        f"kubectl create configmap {SIGNING_TRUST_CONFIG_MAP} --from-file=ca.crt")
     resources = ["configmap.yaml", *(f"{unit.name}.yaml" for unit in plan)]
     files[f"{K8S_DIR}/kustomization.yaml"] = _comment(
         f"{GENERATED}\nThe Secret {SECRET} is not here: the operator creates it (secret.example.yaml "

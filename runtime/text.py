@@ -6,6 +6,7 @@ Every service stores names NFC-normalised and searches them through ``search_key
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -93,6 +94,26 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(re.findall(r"[a-z0-9]+", stripped.casefold()))
+
+
+@functools.lru_cache(maxsize=65536)
+def trigrams(key: str) -> frozenset[str]:
+    """The trigrams of a ``search_key``'s words, each word padded as PostgreSQL's pg_trgm
+    pads it ("cai" -> "  c", " ca", "cai", "ai "): a word's start weighs more than its middle,
+    and a two-letter Vietnamese word ("hồ", "sơ") still counts. Cached: a name's trigrams are
+    worked out once per process, however often it is compared."""
+    grams: set[str] = set()
+    for word in key.split():
+        padded = f"  {word} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return frozenset(grams)
+
+
+def trigram_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two trigram sets (pg_trgm's ``similarity``): shared over all."""
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0
 
 
 def search_terms(query: object, field: str = "q") -> list[str]:

@@ -374,6 +374,20 @@ class InitiativesSearchInitiativesRequest(_message.Message):
     limit: int
     def __init__(self, q: _Optional[str] = ..., union_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class InitiativesSimilarRecognisedRequest(_message.Message):
+    __slots__ = ("name", "description", "union_id", "offset", "limit")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    union_id: str
+    offset: int
+    limit: int
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., union_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class InitiativesStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")
     AGGREGATE_ID_FIELD_NUMBER: _ClassVar[int]

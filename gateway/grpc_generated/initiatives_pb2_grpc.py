@@ -201,6 +201,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSearchInitiativesRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.SimilarRecognised = channel.unary_unary(
+                '/emulation.v1.Initiatives/SimilarRecognised',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSimilarRecognisedRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.StateAsOf = channel.unary_unary(
                 '/emulation.v1.Initiatives/StateAsOf',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
@@ -495,6 +500,20 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SimilarRecognised(self, request, context):
+        """Query. R3.8: replication made easy. While a union registers an initiative, the ones already
+        recognised in any union (not revoked) whose name, or the description typed, looks like it,
+        diacritics and case ignored, the best first with a score from 0 to 1 (the measure:
+        ``InitiativesQueries.similar_recognised``); each with its union's name, the year and the
+        highest level it is recognised at, so that the union may adopt one (``Adopt``) instead of
+        registering it anew. Recognised initiatives are meant to be replicated across the system: a
+        row names its union as ``origin_union_id`` and carries no author or field of the
+        registration. As HTTP: GET /v1/initiatives/similar-recognised.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/initiatives/state-as-of.
@@ -692,6 +711,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'SearchInitiatives': grpc.unary_unary_rpc_method_handler(
                     servicer.SearchInitiatives,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSearchInitiativesRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'SimilarRecognised': grpc.unary_unary_rpc_method_handler(
+                    servicer.SimilarRecognised,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSimilarRecognisedRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
@@ -1565,6 +1589,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/SearchInitiatives',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesSearchInitiativesRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SimilarRecognised(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/SimilarRecognised',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesSimilarRecognisedRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -651,6 +651,29 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         _, size = parse_page(0, query.limit, 100)
         return self.queries.search(search_terms(query.q), query.union_id, size)
 
+    @handles(commands.SimilarRecognised)
+    def similar_recognised(self, query: commands.SimilarRecognised) -> dict[str, Any]:
+        """R3.8: replication made easy. While a union registers an initiative, the ones
+        already recognised in any union (not revoked) whose name, or the description typed,
+        looks like it, diacritics and case ignored, the best first with a score from 0 to 1
+        (the measure: ``InitiativesQueries.similar_recognised``); each with its union's name,
+        the year and the highest level it is recognised at, so that the union may adopt one
+        (``Adopt``) instead of registering it anew. Recognised initiatives are meant to be
+        replicated across the system: a row names its union as ``origin_union_id`` and
+        carries no author or field of the registration."""
+        search_terms(query.name, "name")  # letters or digits to compare, else INVALID_TEXT
+        first, size = parse_page(query.offset, query.limit, 50)
+        page = self.queries.similar_recognised(query.name, query.description, query.union_id,
+                                               first, size)
+        today = self.today()
+        for item in page["items"]:
+            origin = UUID(item["origin_union_id"])
+            union = self.authority.union(origin, today) or (
+                self.authority.union(origin, date.fromisoformat(item["recognised_on"]))
+                if item["recognised_on"] else None)
+            item["union_name"] = union["name"] if union else None
+        return {"union_id": str(query.union_id) if query.union_id else None, **page}
+
     @handles(commands.ExportBook)
     def export_book(self, query: commands.ExportBook) -> dict[str, Any]:
         """R3.5: the tracking book as CSV or XLSX (base64, to travel as JSON)."""

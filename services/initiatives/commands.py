@@ -254,6 +254,16 @@ class SearchInitiatives(Query):
     limit: int = 20
 
 
+class SimilarRecognised(Query):
+    """R3.8: while registering, the initiatives recognised anywhere that look like this one."""
+
+    name: Annotated[str, Text(NAME_MAX)]
+    description: LongText | None = None
+    union_id: UUID | None = None  # the registering union: its own and adopted ones are marked
+    offset: int = 0
+    limit: int = 5
+
+
 class ExportBook(Query):
     union_id: UUID
     format: str = "csv"

@@ -297,3 +297,26 @@ def test_no_literal_secret_in_the_manifests() -> None:
     wanted = {entry["valueFrom"]["secretKeyRef"]["key"]
               for doc in of_kind("Deployment").values() for entry in _container(doc)["env"]}
     assert set(secrets) == wanted  # the template names every key a Deployment reads
+
+
+def test_r4_5_signing_keys_outlive_a_container_and_come_from_the_operator_in_kubernetes() -> None:
+    # compose: one development authority shared by every service, kept in a named volume
+    services = compose()["services"]
+    signers = [name for name, spec in services.items()
+               if spec.get("command", [])[:3] == ["python", "-m", "runtime.serve"]]
+    assert signers and all(f"signing:{render.SIGNING_DIR}" in services[name].get("volumes", [])
+                           for name in signers)
+    assert "signing" in compose()["volumes"]
+    # Kubernetes: the union keys from a Secret, the trust root from a ConfigMap, both read-only,
+    # and the settings that point at them; no authority key, so nothing is issued in the cluster
+    config = of_kind("ConfigMap")[render.CONFIG_MAP]["data"]
+    assert config["EMU_SIGNING_DIR"] == "/signing"
+    assert config["EMU_SIGNING_TRUST"] == "/signing-trust/ca.crt"
+    for name, doc in of_kind("Deployment").items():
+        if doc["spec"]["template"]["spec"]["containers"][0]["command"][2] != "runtime.serve":
+            continue
+        mounts = {m["mountPath"]: m for m in _container(doc)["volumeMounts"]}
+        assert mounts["/signing/unions"]["readOnly"] and mounts["/signing-trust"]["readOnly"], name
+        volumes = {v["name"]: v for v in doc["spec"]["template"]["spec"]["volumes"]}
+        assert volumes["signing-keys"]["secret"]["secretName"] == render.SIGNING_KEYS_SECRET
+        assert volumes["signing-trust"]["configMap"]["name"] == render.SIGNING_TRUST_CONFIG_MAP

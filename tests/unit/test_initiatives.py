@@ -558,3 +558,65 @@ def test_r5_1_the_council_and_its_evaluation_read_back_as_plain_records(
     assert record["evaluation"]["council_size"] == 3 and record["evaluation"]["on"] == "2025-02-01"
     state = app.state_as_of(initiative)["state"]
     assert state["evaluation"] == record["evaluation"] and state["council"] == record["council"]
+
+
+def recognised(app: Initiatives, w: Province, reference: str, name: str) -> str:
+    initiative = register(app, w, reference, fields={**FIELDS, "name": name})
+    evaluate(app, w, initiative)
+    recognise(app, w, initiative)
+    return initiative
+
+
+def test_r3_8_similar_recognised_initiatives_are_found_without_diacritics(
+        app: Initiatives, world: Province) -> None:
+    w = world
+    process = recognised(app, w, "SK-01", "Cải tiến quy trình tiếp nhận hồ sơ đoàn viên")
+    recognised(app, w, "SK-02", "Sổ tay an toàn lao động điện tử")
+    revoked = recognised(app, w, "SK-03", "Cải tiến quy trình trả hồ sơ đoàn viên")
+    with as_(w, "A"):
+        app.revoke(revoked, "2025-02-20", "false_declaration", "Kê khai không trung thực")
+    register(app, w, "SK-04", fields={**FIELDS, "name": "Cải tiến quy trình tiếp nhận hồ sơ"})
+
+    found = app.similar_recognised("Cai tien quy trinh", union_id=w.unions["CS-2"])
+    # only the recognised one: not the unrelated, the revoked, nor the one still registered
+    assert [i["initiative_id"] for i in found["items"]] == [process]
+    assert (found["total"], found["offset"], found["limit"]) == (1, 0, 5)
+    first = found["items"][0]
+    assert first["union_name"] == "Công đoàn cơ sở Trường Tiểu học Càng Long"
+    assert (first["year"], first["recognised_on"], first["scope"]) == (2025, "2025-02-10",
+                                                                       "grassroots")
+    assert 0.3 <= first["score"] < 1 and first["own"] is False and first["adopted"] is False
+    assert "union_id" not in first and "authors" not in first  # public within the system
+    # the same name scores 1 and ranks first; case and tone marks do not matter
+    exact = app.similar_recognised("CẢI TIẾN QUY TRÌNH TIẾP NHẬN HỒ SƠ ĐOÀN VIÊN")["items"]
+    assert exact[0]["initiative_id"] == process and exact[0]["score"] == 1.0
+    assert app.similar_recognised("Quản lý thiết bị phòng thí nghiệm")["items"] == []
+    # a description naming the same thing finds it when the name is worded otherwise
+    assert app.similar_recognised("Số hoá thủ tục kết nạp")["items"] == []
+    described = app.similar_recognised(
+        "Số hoá thủ tục kết nạp",
+        "Áp dụng cải tiến quy trình tiếp nhận hồ sơ đoàn viên qua mạng")["items"]
+    assert [i["initiative_id"] for i in described] == [process]
+    # the registering union's own is marked: it does not adopt its own
+    assert app.similar_recognised("Cai tien quy trinh", union_id=w.unions["CS-1"])[
+        "items"][0]["own"] is True
+    with refused(app, "INVALID_TEXT"):
+        app.similar_recognised(" ?! ")
+
+
+def test_r3_8_a_union_adopts_a_shown_match_in_one_step_instead_of_registering(
+        app: Initiatives, world: Province) -> None:
+    w = world
+    recognised(app, w, "SK-01", "Cải tiến quy trình tiếp nhận hồ sơ đoàn viên")
+    match = app.similar_recognised("cai tien quy trinh tiep nhan ho so",
+                                   union_id=w.unions["CS-2"])["items"][0]
+    with as_(w, "K"), refused(app, "NO_AUTHORITY"):  # adopting is the committee's decision
+        app.adopt(match["initiative_id"], w.unions["CS-2"], "2025-03-01", "Áp dụng")
+    with as_(w, "F"):
+        replication = app.adopt(match["initiative_id"], w.unions["CS-2"], "2025-03-01",
+                                "Áp dụng sáng kiến đã được công nhận thay vì đăng ký mới")
+    assert app.get_replication(match["initiative_id"], w.unions["CS-2"])["adopted_on"] == \
+        "2025-03-01" and replication
+    again = app.similar_recognised("cai tien quy trinh tiep nhan ho so",
+                                   union_id=w.unions["CS-2"])["items"][0]
+    assert again["adopted"] is True and again["replications"] == 1

@@ -13,6 +13,7 @@ import pytest
 from runtime.clock import FixedClock
 from runtime.context import Actor, CommandContext, use_context
 from runtime.errors import DomainError
+from services.notifications.application import Notifications
 from services.notifications.deadlines import due_dates
 from services.notifications.domain import Reminder, Stage, message_id, stages_owed
 from tests.support.notify_world import NotifyWorld, make_world
@@ -150,20 +151,24 @@ def test_an_address_is_checked(world: NotifyWorld) -> None:
         assert world.notifications.my_email()["address"] is None
 
 
-def test_r2_4_r2_5_a_launch_makes_the_reviews_owed_and_a_review_held_closes_its_own(
-        store_url: str, settings_for: Any) -> None:
-    from services.notifications.application import Notifications
+def reviews_world(settings: Any, clock: FixedClock) -> tuple[Any, Any, Notifications]:
+    """The reviews' province (tests/support/reviews_world.py), its reviews application and a
+    notifications application, both fed the registry's facts."""
     from services.registry.application import Registry
     from services.reviews.application import Reviews
     from tests.support.reviews_world import build
 
-    settings = settings_for(store_url)
-    clock = FixedClock(datetime(2025, 7, 10, 9, tzinfo=UTC))
-    registry = Registry(settings)
-    world = build(registry)
+    world = build(Registry(settings))
     reviews, notifications = Reviews(settings, clock=clock), Notifications(settings, clock=clock)
     world.feed(reviews)
     world.feed(notifications)
+    return world, reviews, notifications
+
+
+def test_r2_4_r2_5_a_launch_makes_the_reviews_owed_and_a_review_held_closes_its_own(
+        store_url: str, settings_for: Any) -> None:
+    clock = FixedClock(datetime(2025, 7, 10, 9, tzinfo=UTC))
+    world, reviews, notifications = reviews_world(settings_for(store_url), clock)
     school, clinic = world.unions["school"], world.unions["clinic"]
     with use_context(world.as_("school")):
         reviews.launch(school, 2025, "2025-01-10", "Phát động phong trào", "Kế hoạch năm 2025")
@@ -273,18 +278,8 @@ def test_r4_3_a_nomination_awaiting_a_decision_is_told_to_the_body_that_decides_
 
 def test_r2_8_a_difficulty_awaiting_an_answer_is_told_to_the_policy_law_department(
         store_url: str, settings_for: Any) -> None:
-    from services.notifications.application import Notifications
-    from services.registry.application import Registry
-    from services.reviews.application import Reviews
-    from tests.support.reviews_world import build
-
-    settings = settings_for(store_url)
     clock = FixedClock(datetime(2025, 9, 3, 9, tzinfo=UTC))
-    registry = Registry(settings)
-    world = build(registry)
-    reviews, notifications = Reviews(settings, clock=clock), Notifications(settings, clock=clock)
-    world.feed(reviews)
-    world.feed(notifications)
+    world, reviews, notifications = reviews_world(settings_for(store_url), clock)
     with use_context(world.as_("school")):
         first = reviews.report_difficulty(world.unions["school"], "2025-09-01", "Kinh phí",
                                           "Đơn vị chưa có quy chế chi thưởng sáng kiến")

@@ -11,6 +11,7 @@ import * as reviewsScreens from "./screens/reviews.js";
 import * as awardsScreens from "./screens/awards.js";
 import * as integrityScreens from "./screens/integrity.js";
 import * as notificationScreens from "./screens/notifications.js";
+import { similarCard } from "./screens/similar.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
 const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens, awardsScreens,
@@ -422,7 +423,7 @@ async function registerScreen() {
   const own = spec.fields.map((f) => field(`fields.${f.code}`, f.label + (f.required ? " *" : ""),
     f.type === "choice" ? { type: "select", options: [["", t("choose")], ...(f.choices || []).map((c) => [c, c])] }
       : { type: f.type === "number" ? "number" : f.type === "date" ? "date" : CORE.includes(f.code) && f.code !== "name" ? "textarea" : "text" }));
-  page(t("register"), form(`${t("register")} — ${t("formVersion")} ${spec.version}`, [
+  const registration = form(`${t("register")} — ${t("formVersion")} ${spec.version}`, [
     field("reference", t("reference")),
     field("kind", t("kind"), { type: "select", options: [["initiative", t("initiative")], ["topic", t("topic")]] }),
     own,
@@ -443,7 +444,9 @@ async function registerScreen() {
     const id = await post("initiatives", "register", { union_id: ctx.union.id, reference: v.reference,
       kind: v.kind, fields, authors, registered_on: v.registered_on, form_version: spec.version, idea_id: v.idea_id });
     location.hash = `#/initiative/${id}`;
-  }, { id: "register" }));
+  }, { id: "register" });
+  page(t("register"), registration);
+  similarCard(registration, { union: ctx.union, canAdopt: committee() });  // R3.8
 }
 
 async function formScreen() {
