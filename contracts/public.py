@@ -20,7 +20,8 @@ from typing import Any
 IN_FORCE = "in_force"
 REVOKED = "revoked"
 STATUS_TITLES = {IN_FORCE: "Còn hiệu lực", REVOKED: "Đã thu hồi"}
-PAGE_MAX = 200  # rows in one page of the public register
+PAGE_MAX = 200  # rows in one page of the public register, as the gateway serves it
+EXPORT_MAX = 10_000  # rows in one open-data file: what a service answers at most in one call
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def page(rows: Sequence[Any], offset: int, limit: int,
     public record of each row of the page (only of those: the rest are counted)."""
     from runtime.text import parse_page
 
-    offset, limit = parse_page(offset, limit, PAGE_MAX)
+    offset, limit = parse_page(offset, limit, EXPORT_MAX)
     return {"items": [wire(record(r)) for r in rows[offset:offset + limit]], "total": len(rows),
             "offset": offset, "limit": limit}
 

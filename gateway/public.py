@@ -28,6 +28,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, create_model
 
 from contracts.public import (
+    EXPORT_MAX,
     PAGE_MAX,
     STATUS_TITLES,
     PublicAward,
@@ -41,7 +42,6 @@ from runtime.context import Actor, CommandContext
 PREFIX = "/public/api"
 TAG = "public"
 PAGE_DEFAULT = 20
-EXPORT_MAX = 10_000  # rows in one export file
 DOCUMENT = "document"  # the key the gateway adds: where the decision's signed PDF is read
 KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
 
@@ -205,13 +205,9 @@ def router(gateway: Gateway) -> APIRouter:
 
     def everything(page: Callable[..., dict[str, Any]], request: Request, q: str | None,
                    year: int | None, union_id: uuid.UUID | None) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while len(items) < EXPORT_MAX:
-            answer = page(request, q, year, union_id, len(items), PAGE_MAX)
-            items += answer["items"]
-            if not answer["items"] or len(items) >= answer["total"]:
-                break
-        return items[:EXPORT_MAX]
+        """Every row of the list, up to ``EXPORT_MAX``, in one call of the service (a page of
+        the public API is at most ``PAGE_MAX``; the service answers up to ``EXPORT_MAX``)."""
+        return list(page(request, q, year, union_id, 0, EXPORT_MAX)["items"])
 
     @api.get("/awards", response_model=AwardPage, responses=PROBLEMS,
              summary="Khen thưởng đã quyết định — the award decisions, one row per awardee")

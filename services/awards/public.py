@@ -53,11 +53,12 @@ class PublicRegister:
             words, r["subject_name"], r["number"], union_name(r["union_id"], r["decided_on"]),
             form_title(r["form"], r["decided_on"]))]
         found.sort(key=lambda r: (r["decided_on"], r["number"]), reverse=True)
+        award = functools.cache(self.award)  # a decision's awardees share its record
         return public.page(found, query.offset, query.limit,
-                           lambda r: self._public_award(r, union_name))
+                           lambda r: self._public_award(r, union_name, award))
 
-    def _public_award(self, row: dict[str, Any], union_name: Any) -> PublicAward:
-        award = self.award(UUID(row["award_id"]))
+    def _public_award(self, row: dict[str, Any], union_name: Any, load: Any) -> PublicAward:
+        award = load(UUID(row["award_id"]))
         awardee = next(a for a in award.awardees if a["subject_id"] == row["subject_id"])
         revoked = award.revocations.get(row["subject_id"])
         return PublicAward(
