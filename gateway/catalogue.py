@@ -34,6 +34,9 @@ AUDIT_SERVICE = "audit"  # served by the gateway itself, over the services' audi
 # follows through each service's records (the gateway's own audit functions).
 INTERNAL = {"notifications", "processed", "known_union", "health", "version",
             "trail_links"}
+# The public register's queries (``public_*``, Law 06/2022/QH15) are served by the gateway's
+# public router alone (``gateway.public``), without a token: no signed-in route, no gRPC call.
+PUBLIC_PREFIX = "public_"
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def operations() -> tuple[Operation, ...]:
         for method, function in inspect.getmembers(service_class, inspect.isfunction):
             entrypoints = getattr(function, "nameko_entrypoints", ())
             rpc = next((e for e in entrypoints if isinstance(e, DomainRpc)), None)
-            if rpc is None or method in INTERNAL:
+            if rpc is None or method in INTERNAL or method.startswith(PUBLIC_PREFIX):
                 continue
             found.append(_operation(name, method, function, not isinstance(rpc, QueryRpc),
                                     _summary(spec.application_class(), method)))

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway import public
 from gateway.catalogue import Operation, Param
 from gateway.core import Gateway, as_page
 from gateway.limits import (
@@ -494,6 +495,7 @@ def build(gateway: Gateway) -> FastAPI:
     for op in gateway.operations.values():
         (_command if op.command else _query)(app, gateway, op, caller)
     _document(app, gateway, gateway.operations["audit.audit_report"], caller)
+    app.include_router(public.router(gateway))  # the public register, no token (gateway.public)
     # Issue 11: the web front end (static files, no build step) at /, after every API route.
     app.mount("/", StaticFiles(directory=WEB, html=True), name="web")
     return app

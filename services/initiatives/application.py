@@ -56,6 +56,7 @@ from services.initiatives.domain import (
     fill,
     vnd,
 )
+from services.initiatives.public import PublicRegister
 from services.initiatives.published import RULES
 from services.initiatives.readmodel import BOOK_COLUMNS, InitiativesQueries, InitiativesReadModel
 from services.initiatives.trail import TRAIL
@@ -85,7 +86,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class Initiatives(KnownUnions, ServiceApplication):
+class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
     service = "initiatives"
     trail = TRAIL
     read_model_class = InitiativesReadModel
