@@ -107,7 +107,7 @@ print-python:
 .PHONY: screenshots
 screenshots: $(READY)
 	EMU_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_web.py tests/e2e/test_web_text.py \
-	  tests/e2e/test_web_similar.py -q
+	  tests/e2e/test_web_similar.py tests/e2e/test_web_public.py -q
 
 # The PNG renders of every award document kept in docs/documents/ (pdftoppm -r 60), made from
 # the unit tier's province; the tests render the same documents without writing them here.

@@ -98,7 +98,7 @@ class Store:
 
     def page(self) -> None:
         found = self.app.tracking_book(self.world.unions["CS-1"], offset=0, limit=50)
-        assert len(found["entries"]) == 50, found["total"]
+        assert len(found["items"]) == 50, found["total"]
 
     def search(self) -> None:
         assert len(self.app.search_initiatives(SEARCH, limit=20)) == 20
@@ -175,7 +175,7 @@ def versus_sql(store: Store, n: int, rounds: int) -> dict[str, Any]:
                                [f"%{t}%" for t in terms]).fetchall()
 
         def service_page() -> None:
-            assert len(store.app.tracking_book(str(union), limit=50)["entries"]) == 50
+            assert len(store.app.tracking_book(str(union), limit=50)["items"]) == 50
 
         def service_search() -> None:
             store.app.search_initiatives(f"sáng kiến số {numbers[next(counter) % n]}", limit=20)

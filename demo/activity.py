@@ -43,6 +43,16 @@ import httpx
 
 PREFIX = "demo-2025"
 PATIENCE = 90.0  # seconds a refused step is asked again while the facts it needs arrive
+# R2.3: what each grassroots union's 2025 pledge commits to (kinds of the reviews rule book),
+# and, R2.5, the figures Điện gió's annual review gives for them (members trained are known
+# only from the union's own figure; the rest the reviews service counts).
+PLEDGE_TARGETS_2025 = [{"kind": "initiatives_registered", "number": 2, "due_on": "2025-12-31"},
+                       {"kind": "initiatives_recognised", "number": 1, "due_on": "2025-12-31"},
+                       {"kind": "members_trained", "number": 30, "due_on": "2025-10-31"}]
+SELF_ASSESSED_2025 = {"TV-CS-0020": [
+    {"kind": "initiatives_registered", "achieved": 4},
+    {"kind": "initiatives_recognised", "achieved": 2},
+    {"kind": "members_trained", "achieved": 36, "note": "2 lớp tập huấn an toàn vận hành"}]}
 PERMANENT = {"UNAUTHENTICATED", "TOKEN_INVALID", "TOKEN_EXPIRED", "LOGIN_FAILED",
              "ROLE_NOT_ALLOWED", "READ_ONLY_ROLE", "OUTSIDE_YOUR_SCOPE", "VALIDATION_FAILED",
              "IDEMPOTENCY_KEY_REUSED", "REQUEST_ALREADY_APPLIED"}
@@ -216,8 +226,9 @@ class Activity:
         if missing:
             raise DemoError(f"the demo province is not loaded (no union {', '.join(missing)})")
         for code in MEMBERS_OF:
-            page = self.query("admin", "registry", "members", union_id=self.unions[code], limit=100)
-            for person in page["members"]:
+            members = self.query("admin", "registry", "members", union_id=self.unions[code],
+                                 limit=100)
+            for person in members:
                 self.people[person["code"]] = person["id"]
         missing = sorted({p for p, _, _ in USERS.values() if p} - set(self.people))
         if missing:
@@ -318,7 +329,8 @@ class Activity:
                       "nâng cao hiệu quả công việc.",
               commitments=["Mỗi tổ công đoàn có ít nhất một sáng kiến đăng ký",
                            "Sơ kết 6 tháng, tổng kết năm đúng thời hạn",
-                           "Nhân rộng ít nhất một sáng kiến hiệu quả"])
+                           "Nhân rộng ít nhất một sáng kiến hiệu quả"],
+              items=PLEDGE_TARGETS_2025)
 
     def ideas(self) -> None:
         """R3.1: ideas raised, coached, withdrawn (February–August 2025)."""
@@ -641,7 +653,8 @@ class Activity:
             s(f"{code.lower()}/review/2025", login, "reviews", "hold_annual_review",
               union_id=self.u(code), year=2025, held_on=on, results=results, self_score=score,
               rewards_given=given, rewards_proposed=proposed,
-              evidence=["bao-cao-tong-ket-2025.pdf"])
+              evidence=["bao-cao-tong-ket-2025.pdf"],
+              self_assessment=SELF_ASSESSED_2025.get(code))
         for code, upper, login, on, score, findings in (
                 ("TV-CS-0020", "TV-CT-03", "ldld.canglong", "2026-02-05", 93,
                  ["Hồ sơ phong trào đầy đủ", "Có sáng kiến được công nhận cấp tỉnh"]),
@@ -798,7 +811,10 @@ class Activity:
           union_id=self.u("TV-CS-0020"), year=2026, signed_on="2026-01-22",
           content=f"Giao ước thi đua năm 2026 thực hiện phong trào {MOVEMENT}: đổi mới cách "
                   "vận hành, sáng tạo trong bảo dưỡng, hiệu quả trong sản xuất điện.",
-          commitments=["Nhân rộng sáng kiến kiểm tra tua-bin gió ra toàn bộ nhà máy"])
+          commitments=["Nhân rộng sáng kiến kiểm tra tua-bin gió ra toàn bộ nhà máy"],
+          items=[{"kind": "initiatives_registered", "number": 4, "due_on": "2026-12-31"},
+                 {"kind": "models_replicated", "number": 1, "due_on": "2026-09-30"},
+                 {"kind": "members_trained", "number": 60, "due_on": "2026-06-30"}])
 
 
 def _path(service: str, method: str) -> str:

@@ -23,6 +23,7 @@ from functools import cache
 from typing import Any, Union, get_args, get_origin
 from uuid import UUID
 
+from runtime.paging import Page
 from runtime.services import SERVICES
 from runtime.trail import AuditQueries
 
@@ -33,6 +34,9 @@ AUDIT_SERVICE = "audit"  # served by the gateway itself, over the services' audi
 # follows through each service's records (the gateway's own audit functions).
 INTERNAL = {"notifications", "processed", "known_union", "health", "version",
             "trail_links"}
+# The public register's queries (``public_*``, Law 06/2022/QH15) are served by the gateway's
+# public router alone (``gateway.public``), without a token: no signed-in route, no gRPC call.
+PUBLIC_PREFIX = "public_"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,21 @@ class Operation:
     params: tuple[Param, ...]
     summary: str
     returns_list: bool = False
+    returns_page: bool = False  # the service pages the list itself (runtime.paging.Page)
+
+    @property
+    def listing(self) -> str | None:
+        """How a query's list is paged, if it answers one: ``page`` by the service itself
+        (its own ``offset`` and ``limit``), ``whole`` answered whole and paged by the
+        gateway, ``capped`` the first ``limit`` matches of a search. Every list answers
+        one shape, ``{items, total, offset, limit}`` (``runtime.paging``)."""
+        if self.command:
+            return None
+        if self.returns_page:
+            return "page"
+        if self.returns_list:
+            return "capped" if self.param("limit") is not None else "whole"
+        return None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -112,7 +131,7 @@ def operations() -> tuple[Operation, ...]:
         for method, function in inspect.getmembers(service_class, inspect.isfunction):
             entrypoints = getattr(function, "nameko_entrypoints", ())
             rpc = next((e for e in entrypoints if isinstance(e, DomainRpc)), None)
-            if rpc is None or method in INTERNAL:
+            if rpc is None or method in INTERNAL or method.startswith(PUBLIC_PREFIX):
                 continue
             found.append(_operation(name, method, function, not isinstance(rpc, QueryRpc),
                                     _summary(spec.application_class(), method)))
@@ -136,7 +155,7 @@ def _operation(service: str, method: str, function: Any, command: bool,
                             None if required else parameter.default))
     returns = hints.get("return")
     return Operation(service, method, command, tuple(params), summary,
-                     get_origin(returns) is list or returns is list)
+                     get_origin(returns) is list or returns is list, returns is Page)
 
 
 def operation(service: str, method: str) -> Operation | None:

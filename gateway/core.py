@@ -16,11 +16,14 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from contracts.registry import UnionCodeUnknown
 from gateway.accounts import Accounts, Tokens, Unauthenticated, clean_grants
 from gateway.catalogue import AUDIT_SERVICE, Operation, operations
 from gateway.policy import (
+    UNION_LISTS,
+    UNION_NAMES,
     OutsideYourScope,
     Principal,
     Role,
@@ -34,8 +37,9 @@ from runtime.client import ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
 from runtime.errors import DomainError, Forbidden, InvalidInput
+from runtime.paging import Page, page, paginate
 from runtime.requests import DeadlinePassed
-from runtime.text import search_key
+from runtime.text import CODE_PATTERN, search_key
 from runtime.trail import AuditQueries
 
 log = logging.getLogger("emulation.gateway")
@@ -56,6 +60,23 @@ class Outcome:
     result: Any
     etag: str | None = None
     replayed: bool = False
+
+
+def as_page(op: Operation, result: Any, args: Mapping[str, Any],
+            paging: tuple[int, int] | None) -> Page:
+    """Any list an operation answers, in the one shape ``{items, total, offset, limit}``
+    (R5.2): a page the service made is kept as it is (with any field of its own beside
+    the four), a whole list is paged here (``paging``: the offset and limit asked), a
+    search's matches are the first page of at most ``limit``."""
+    if op.listing == "page":
+        return cast(Page, result)
+    items = list(result or [])
+    if op.listing == "whole":
+        offset, limit = paging or (0, len(items))
+        return paginate(items, offset, limit)
+    param = op.param("limit")
+    limit = args.get("limit") or (param.default if param else len(items))
+    return page(items, len(items), 0, int(limit))
 
 
 def etag(record_id: str, version: int) -> str:
@@ -98,6 +119,7 @@ class Gateway:
         # gateway's scope check after at most this long (the services judge by date anyway).
         self.scope = Scope(self.system_call, ttl=settings.number("GATEWAY_SCOPE_TTL", 30.0))
         self.operations = {op.name: op for op in operations()}
+        self._union_codes: dict[str, str] = {}  # a code names one union for good
         self._provision()
 
     def _provision(self) -> None:
@@ -233,6 +255,7 @@ class Gateway:
     def execute(self, op: Operation, args: Mapping[str, Any], principal: Principal, *,
                 idempotency_key: str | None = None, if_match: str | None = None,
                 correlation_id: str | None = None) -> Outcome:
+        args = self.unions_named(op, args)
         grant = authorize(self.scope, op, args, principal)
         context = CommandContext(
             actor=Actor(principal.user_id, grant.role.value, grant.union_id),
@@ -276,6 +299,44 @@ class Gateway:
             raise
         self.accounts.finish(principal.username, idempotency_key, {"result": result})
         return Outcome(result)
+
+    def unions_named(self, op: Operation, args: Mapping[str, Any]) -> Mapping[str, Any]:
+        """R5.2: a union may be named by its id or by its code (``TV-CS-0001``, which every
+        office knows) wherever a union is asked for; a code becomes the union's id here, at
+        the edge, so the services keep taking ids. An unknown code is 404
+        ``UNION_CODE_UNKNOWN`` naming the field."""
+        names = [p.name for p in op.params if p.name in UNION_NAMES or p.name in UNION_LISTS]
+        if not names:
+            return args
+        resolved = dict(args)
+        for name in names:
+            value = args.get(name)
+            if isinstance(value, list):
+                resolved[name] = [self._union_id(name, v) for v in value]
+            elif value is not None:
+                resolved[name] = self._union_id(name, value)
+        return resolved
+
+    def _union_id(self, field: str, value: Any) -> Any:
+        """A union's id for a code; an id, or what is neither, as it is (the service judges)."""
+        if not isinstance(value, str) or not CODE_PATTERN.fullmatch(value.strip()):
+            return value
+        try:
+            uuid.UUID(value)
+            return value
+        except ValueError:
+            pass
+        code = value.strip()
+        if code not in self._union_codes:
+            try:
+                found = self.system_call("registry", "union_by_code", code)
+            except DomainError as error:
+                if error.code != UnionCodeUnknown.code:
+                    raise
+                raise UnionCodeUnknown(f"no union has the code {code!r}",
+                                       {"code": code, "field": field}) from None
+            self._union_codes[code] = found["id"]
+        return self._union_codes[code]
 
     def _audit(self, op: Operation, args: Mapping[str, Any], principal: Principal,
                context: CommandContext) -> Any:

@@ -40,7 +40,7 @@ from grpc_reflection.v1alpha import reflection
 
 from gateway import protos
 from gateway.catalogue import Operation, Param
-from gateway.core import Gateway, Outcome
+from gateway.core import Gateway, Outcome, as_page
 from gateway.grpc_generated import auth_pb2, common_pb2
 from gateway.limits import (
     IDEMPOTENCY_KEY_MAX,
@@ -224,14 +224,17 @@ def value(data: Any) -> struct_pb2.Value:
     return result
 
 
-def reply(outcome: Outcome, paging: tuple[int, int] | None) -> common_pb2.Reply:
-    if paging is None:
+def reply(op: Operation, outcome: Outcome, args: Mapping[str, Any],
+          paging: tuple[int, int] | None) -> common_pb2.Reply:
+    """A record in ``result``; a list, whoever paged it, as over HTTP: its page's items in
+    ``result``, ``total``, ``offset`` and ``limit`` beside it (``gateway.core.as_page``)."""
+    if not op.listing:
         return common_pb2.Reply(result=value(outcome.result), etag=outcome.etag or "",
                                 replayed=outcome.replayed)
-    offset, limit = paging
-    items = list(outcome.result or [])
-    return common_pb2.Reply(result=value(items[offset:offset + limit]), etag=outcome.etag or "",
-                            replayed=outcome.replayed, total=len(items), offset=offset, limit=limit)
+    found = as_page(op, outcome.result, args, paging)
+    return common_pb2.Reply(result=value(found["items"]), etag=outcome.etag or "",
+                            replayed=outcome.replayed, total=found["total"],
+                            offset=found["offset"], limit=found["limit"])
 
 
 def _grants(grants: Any) -> list[auth_pb2.Grant]:
@@ -360,7 +363,7 @@ class Front:
                                            idempotency_key=call.get("idempotency-key"),
                                            if_match=call.get("if-match"),
                                            correlation_id=call.correlation_id)
-            return reply(outcome, paging)
+            return reply(op, outcome, args, paging)
 
         return self.answer(op.name, work)
 

@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response, Security
 from fastapi import Path as FastPath
@@ -26,8 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway import public
 from gateway.catalogue import Operation, Param
-from gateway.core import Gateway
+from gateway.core import Gateway, as_page
 from gateway.limits import (
     IDEMPOTENCY_KEY_MAX,
     IF_MATCH_MAX,
@@ -51,6 +52,7 @@ from gateway.messages import (
 )
 from runtime import observability
 from runtime.errors import DomainError, InvalidInput
+from runtime.paging import Page, paginate
 from runtime.store import STORE_FAILURES, store_unavailable
 
 log = logging.getLogger("emulation.gateway")
@@ -170,14 +172,16 @@ def _model(op: Operation, suffix: str, extra: Mapping[str, Any] | None = None) -
 
 
 class Result(BaseModel):
+    """One record (or a command's outcome, a report): ``{"result": …}``, everywhere."""
     result: Any = None
 
 
-class Page(BaseModel):
-    items: list[Any]
-    total: int
-    offset: int
-    limit: int
+T = TypeVar("T")
+
+
+class One(BaseModel, Generic[T]):
+    """One record of a known shape, as every record is answered: ``{"result": …}``."""
+    result: T
 
 
 class Problem(BaseModel):
@@ -223,6 +227,19 @@ class OneTimePassword(BaseModel):
     one_time_password: str
 
 
+class Me(BaseModel):
+    username: str
+    person_id: str | None = None
+    roles: list[dict[str, Any]]
+    must_change_password: bool
+
+
+class NewAccount(BaseModel):
+    username: str
+    person_id: str | None = None
+    roles: list[dict[str, Any]]
+
+
 class NewPassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: Annotated[str, StringConstraints(max_length=200)]
@@ -253,11 +270,6 @@ def _caller(gateway: Gateway) -> Any:
         return gateway.subject(request.headers.get("authorization"))
 
     return Depends(signed_in)
-
-
-def _paginate(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
-    return {"items": items[offset:offset + limit], "total": len(items), "offset": offset,
-            "limit": limit}
 
 
 class HttpMiddleware:
@@ -402,14 +414,14 @@ def build(gateway: Gateway) -> FastAPI:
 
     caller = _caller(gateway)
 
-    @app.get("/v1/me", tags=["auth"], responses=ERRORS,
+    @app.get("/v1/me", tags=["auth"], responses=ERRORS, response_model=One[Me],
              summary="Tài khoản của tôi — Who the token is for")
     def me(subject: str = caller) -> dict[str, Any]:
         principal = gateway.accounts.principal(subject, pending_change=True)
         user = gateway.accounts.user(principal.username)
-        return {"username": principal.username, "person_id": principal.person_id,
-                "roles": [g.to_dict() for g in principal.grants],
-                "must_change_password": user["must_change_password"]}
+        return {"result": {"username": principal.username, "person_id": principal.person_id,
+                           "roles": [g.to_dict() for g in principal.grants],
+                           "must_change_password": user["must_change_password"]}}
 
     @app.post("/v1/me/password", tags=["auth"], responses=ERRORS, status_code=204,
               summary="Đổi mật khẩu — Change one's own password (10 to 200 characters)")
@@ -421,10 +433,12 @@ def build(gateway: Gateway) -> FastAPI:
         return Response(status_code=204)
 
     @app.post("/v1/users", tags=["users"], responses=ERRORS, status_code=201,
+              response_model=One[NewAccount],
               summary="Tạo người dùng — An administrator makes a user with roles in their "
                       "own scope")
     def create_user(body: NewUser, subject: str = caller) -> dict[str, Any]:
-        return gateway.create_user(gateway.accounts.principal(subject), body.model_dump())
+        return {"result": gateway.create_user(gateway.accounts.principal(subject),
+                                              body.model_dump())}
 
     @app.get("/v1/users", tags=["users"], responses=ERRORS, response_model=Accounts,
              summary="Danh sách người dùng — The users in the administrator's scope, searched "
@@ -432,53 +446,56 @@ def build(gateway: Gateway) -> FastAPI:
     def list_users(q: Annotated[str | None, Query(max_length=200)] = None,
                    offset: Annotated[int, Query(ge=0, le=OFFSET_MAX)] = 0,
                    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_DEFAULT,
-                   subject: str = caller) -> dict[str, Any]:
-        return _paginate(gateway.list_users(gateway.accounts.principal(subject), q), offset, limit)
+                   subject: str = caller) -> Page:
+        return paginate(gateway.list_users(gateway.accounts.principal(subject), q), offset, limit)
 
     Username = Annotated[str, FastPath(max_length=64)]
 
-    @app.get("/v1/users/{username}", tags=["users"], responses=ERRORS, response_model=Account,
+    @app.get("/v1/users/{username}", tags=["users"], responses=ERRORS,
+             response_model=One[Account],
              summary="Người dùng — One user, with roles and state")
     def get_user(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.get_user(gateway.accounts.principal(subject), username)
+        return {"result": gateway.get_user(gateway.accounts.principal(subject), username)}
 
     @app.post("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
-              response_model=Account,
+              response_model=One[Account],
               summary="Giao vai trò — Grant a role over a union's subtree (inside the "
                       "administrator's scope)")
     def grant_role(username: Username, body: RoleGrant, subject: str = caller) -> dict[str, Any]:
-        return gateway.grant_role(gateway.accounts.principal(subject), username, body.model_dump())
+        return {"result": gateway.grant_role(gateway.accounts.principal(subject), username,
+                                             body.model_dump())}
 
     @app.delete("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
-                response_model=Account,
+                response_model=One[Account],
                 summary="Thu hồi vai trò — Take a role away (a user keeps at least one)")
     def revoke_role(username: Username, role: Annotated[str, Query(max_length=32)],
                     union_id: Annotated[str | None, Query(max_length=36)] = None,
                     subject: str = caller) -> dict[str, Any]:
-        return gateway.revoke_role(gateway.accounts.principal(subject), username,
-                                   {"role": role, "union_id": union_id or None})
+        return {"result": gateway.revoke_role(gateway.accounts.principal(subject), username,
+                                              {"role": role, "union_id": union_id or None})}
 
     @app.post("/v1/users/{username}/disable", tags=["users"], responses=ERRORS,
-              response_model=Account,
+              response_model=One[Account],
               summary="Khoá tài khoản — Disable an account: its tokens stop working at once")
     def disable(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.set_disabled(gateway.accounts.principal(subject), username, True)
+        return {"result": gateway.set_disabled(gateway.accounts.principal(subject), username, True)}
 
     @app.post("/v1/users/{username}/enable", tags=["users"], responses=ERRORS,
-              response_model=Account, summary="Mở khoá tài khoản — Enable an account again")
+              response_model=One[Account], summary="Mở khoá tài khoản — Enable an account again")
     def enable(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.set_disabled(gateway.accounts.principal(subject), username, False)
+        return {"result": gateway.set_disabled(gateway.accounts.principal(subject), username, False)}
 
     @app.post("/v1/users/{username}/reset-password", tags=["users"], responses=ERRORS,
-              response_model=OneTimePassword,
+              response_model=One[OneTimePassword],
               summary="Đặt lại mật khẩu — A one-time password the person must change at the "
                       "next sign-in")
     def reset_password(username: Username, subject: str = caller) -> dict[str, Any]:
-        return gateway.reset_password(gateway.accounts.principal(subject), username)
+        return {"result": gateway.reset_password(gateway.accounts.principal(subject), username)}
 
     for op in gateway.operations.values():
         (_command if op.command else _query)(app, gateway, op, caller)
     _document(app, gateway, gateway.operations["audit.audit_report"], caller)
+    app.include_router(public.router(gateway))  # the public register, no token (gateway.public)
     # Issue 11: the web front end (static files, no build step) at /, after every API route.
     app.mount("/", StaticFiles(directory=WEB, html=True), name="web")
     return app
@@ -530,7 +547,10 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
 
 
 def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
-    paged = op.returns_list and op.param("limit") is None
+    """A query: ``{"result": …}`` for one record (or a report), ``{items, total, offset,
+    limit}`` for every list (``runtime.paging``); a list the service answers whole is
+    paged here by ``offset`` and ``limit``."""
+    paged = op.listing == "whole"
     extra = {"offset": (Annotated[int, Field(ge=0, le=OFFSET_MAX)], 0),
              "limit": (Annotated[int, Field(ge=1, le=PAGE_MAX)], PAGE_DEFAULT)} if paged else None
     model = _model(op, "query", extra)
@@ -545,16 +565,16 @@ def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
         if repeated:  # one value per parameter, unless it is a list
             raise InvalidInput(f"{repeated[0]} is given more than once", {"field": repeated[0]})
         args = params.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        offset, limit = (args.pop("offset", 0), args.pop("limit", PAGE_DEFAULT)) if paged else (0, 0)
+        paging = (args.pop("offset", 0), args.pop("limit", PAGE_DEFAULT)) if paged else None
         outcome = gateway.execute(op, args, principal, correlation_id=request.state.correlation_id)
         if outcome.etag:
             response.headers["ETag"] = outcome.etag
-        if paged:
-            return _paginate(list(outcome.result or []), offset, limit)
+        if op.listing:
+            return as_page(op, outcome.result, args, paging)
         return {"result": outcome.result}
 
     app.get(op.path, tags=[op.service], summary=op.summary, operation_id=op.name,
-            responses=ERRORS, response_model=Page if paged else Result)(endpoint)
+            responses=ERRORS, response_model=Page if op.listing else Result)(endpoint)
 
 
 def _errors(app: FastAPI) -> None:

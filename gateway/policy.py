@@ -103,6 +103,9 @@ def roles_for(op: Operation) -> frozenset[Role]:
 
 # The union a call acts on: named by an argument, or found from the record it acts on.
 UNION_ARGUMENTS = ("union_id", "upper_union_id", "to_union_id", "parent_id", "into_union_id")
+# Every argument that names a union (by its id, or by its code: ``Gateway.unions_named``).
+UNION_NAMES = (*UNION_ARGUMENTS, "root_id", "federation_id")
+UNION_LISTS = ("union_ids",)
 RECORDS: dict[str, tuple[str, str]] = {  # argument -> (service, query returning union_id)
     "initiative_id": ("initiatives", "get_initiative"),
     "idea_id": ("initiatives", "get_idea"),
@@ -148,11 +151,13 @@ class Scope:
         """The unions a call acts on (None: it names none, e.g. a catalogue query). A query
         of one record by its id is not looked up first: what it returns is checked instead
         (``within``), which spares a round trip."""
-        for name in UNION_ARGUMENTS:
-            if isinstance(args.get(name), str):
-                return [args[name]]
-        if isinstance(args.get("union_ids"), list):
-            return [u for u in args["union_ids"] if isinstance(u, str)]
+        named = next(([args[name]] for name in UNION_ARGUMENTS if isinstance(args.get(name), str)),
+                     [])
+        if isinstance(args.get("union_ids"), list):  # one union and several, all checked
+            return list(dict.fromkeys([*named, *(u for u in args["union_ids"]
+                                                 if isinstance(u, str))]))
+        if named:
+            return named
         for name, (service, query) in RECORDS.items() if op.command else ():
             if isinstance(args.get(name), str):
                 try:

@@ -196,9 +196,10 @@ def _header(file_doc: str, imports: Sequence[str]) -> str:
 COMMON = """
 // What every command and query of a service answers.
 message Reply {
-  // The service's answer as JSON: a new record's id, a record, a list (for a paged query, the
-  // page's items), a report. A document's bytes (as base64) can make a reply of several MB:
-  // raise the client's grpc.max_receive_message_length (4 MB by default) to read one.
+  // The service's answer as JSON: a new record's id, a record, a report, or the items of a
+  // list's page (every list: total, offset and limit below, as over HTTP). A document's bytes
+  // (as base64) can make a reply of several MB: raise the client's
+  // grpc.max_receive_message_length (4 MB by default) to read one.
   google.protobuf.Value result = 1;
   // The version of the one record a get_* query read, as "<record id>:<version>": send it back
   // as the if-match metadata of a command that changes the record; a record changed since is
@@ -207,7 +208,7 @@ message Reply {
   // true: the idempotency-key metadata was used before with the same request; this is the
   // first request's result and nothing happened a second time.
   bool replayed = 3;
-  // A paged query: how many items the whole list has, and the page given (offset, limit).
+  // A query of a list: how many items the whole list has, and the page given (offset, limit).
   optional int64 total = 4;
   int64 offset = 5;
   int64 limit = 6;
@@ -293,7 +294,13 @@ def _service_proto(service: str, ops: Sequence[Operation], known: Mapping[str, K
         if op.command:
             kind, http = "Command.", f"As HTTP: POST {op.path}."
         else:
-            kind = "Query, paged by offset and limit (Reply.total)." if paged(op) else "Query."
+            kind = {"whole": "Query of a list, paged by offset and limit: the page's items in "
+                             "Reply.result, with Reply.total, offset and limit.",
+                    "page": "Query of a list, paged by its own offset and limit: the page's "
+                            "items in Reply.result, with Reply.total, offset and limit.",
+                    "capped": "Query of a list, the first matches up to limit: the items in "
+                              "Reply.result, with Reply.total, offset and limit.",
+                    }.get(op.listing or "", "Query.")
             http = f"As HTTP: GET {op.path}."
         summary = op.summary if op.summary.endswith((".", ")")) else f"{op.summary}."
         lines.append(comment(f"{kind} {summary} {http}", "  "))

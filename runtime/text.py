@@ -29,7 +29,8 @@ class InvalidDate(InvalidInput):
     code = "INVALID_DATE"
 
 
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # a union or member code
+_CODE = CODE_PATTERN
 # Control characters (Cc) other than ordinary whitespace, and the Unicode "format" and
 # "unassigned/private/surrogate" categories: none of these belongs in a name.
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}

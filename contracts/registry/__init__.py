@@ -40,6 +40,12 @@ class UnionNotFound(NotFound):
     code = "UNION_NOT_FOUND"
 
 
+class UnionCodeUnknown(NotFound):
+    """No union was ever founded under this code (a union is named by its id or its code)."""
+
+    code = "UNION_CODE_UNKNOWN"
+
+
 class UnknownUnion(NotFound):
     """A union another service's facts do not know (yet) on a date: not founded then, or its
     founding not yet received from the registry."""

@@ -366,6 +366,17 @@ class RegistryQueries:
                 .where(t.unions.c.union_id == sa.bindparam("union_id", type_=sa.Uuid))
                 .order_by(t.union_periods.c.valid_from.desc()).limit(1))
 
+    def union_by_code(self, code: str) -> dict[str, Any] | None:
+        """A union's identity by its code, whatever the date: a code names one union for
+        good (unique, never given to another)."""
+        t = self.t
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(t.unions.c.union_id, t.unions.c.code, t.unions.c.level,
+                                      t.unions.c.founded_on)
+                            .where(t.unions.c.code == code)).first()
+        return None if row is None else {"id": str(row.union_id), "code": row.code,
+                                         "level": row.level, "founded_on": _iso(row.founded_on)}
+
     def ancestors(self, union_id: UUID, on: date) -> list[dict[str, Any]] | None:
         """The chain above a union on a date, nearest first (None if it did not exist)."""
         with self.engine.connect() as c:

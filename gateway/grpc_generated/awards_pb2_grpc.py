@@ -234,7 +234,8 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Awards(self, request, context):
-        """Query, paged by offset and limit (Reply.total). awards. As HTTP: GET /v1/awards/awards.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. awards. As HTTP: GET /v1/awards/awards.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -249,10 +250,11 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CitedEvents(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: the initiatives' and reviews'
-        published events this service judged by, found by the ids its evaluations and decisions
-        cite as evidence: which service, which event, which record it is about, and its date. As
-        HTTP: GET /v1/awards/cited-events.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: the initiatives' and reviews' published events
+        this service judged by, found by the ids its evaluations and decisions cite as evidence:
+        which service, which event, which record it is about, and its date. As HTTP: GET
+        /v1/awards/cited-events.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -331,10 +333,11 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def History(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
-        oldest first: what happened, when (recorded and effective), who acted under which role and
-        union, the correlation and causation ids that link it to what led to it, and the decision
-        record when it is a decision. As HTTP: GET /v1/awards/history.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
+        happened, when (recorded and effective), who acted under which role and union, the
+        correlation and causation ids that link it to what led to it, and the decision record when
+        it is a decision. As HTTP: GET /v1/awards/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -360,8 +363,8 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Nominations(self, request, context):
-        """Query, paged by offset and limit (Reply.total). nominations. As HTTP: GET
-        /v1/awards/nominations.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. nominations. As HTTP: GET /v1/awards/nominations.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -455,8 +458,8 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Submissions(self, request, context):
-        """Query, paged by offset and limit (Reply.total). submissions. As HTTP: GET
-        /v1/awards/submissions.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. submissions. As HTTP: GET /v1/awards/submissions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

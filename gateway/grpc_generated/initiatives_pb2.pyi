@@ -399,16 +399,18 @@ class InitiativesStateAsOfRequest(_message.Message):
     def __init__(self, aggregate_id: _Optional[str] = ..., version: _Optional[int] = ..., on: _Optional[str] = ...) -> None: ...
 
 class InitiativesStatisticsRequest(_message.Message):
-    __slots__ = ("union_ids", "year", "offset", "limit")
-    UNION_IDS_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("year", "union_id", "union_ids", "offset", "limit")
     YEAR_FIELD_NUMBER: _ClassVar[int]
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    UNION_IDS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
-    union_ids: _containers.RepeatedScalarFieldContainer[str]
     year: int
+    union_id: str
+    union_ids: _containers.RepeatedScalarFieldContainer[str]
     offset: int
     limit: int
-    def __init__(self, union_ids: _Optional[_Iterable[str]] = ..., year: _Optional[int] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+    def __init__(self, year: _Optional[int] = ..., union_id: _Optional[str] = ..., union_ids: _Optional[_Iterable[str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class InitiativesTrackingBookRequest(_message.Message):
     __slots__ = ("union_id", "period_from", "period_to", "status", "offset", "limit")

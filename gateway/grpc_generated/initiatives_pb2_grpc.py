@@ -338,27 +338,30 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def History(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
-        oldest first: what happened, when (recorded and effective), who acted under which role and
-        union, the correlation and causation ids that link it to what led to it, and the decision
-        record when it is a decision. As HTTP: GET /v1/initiatives/history.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
+        happened, when (recorded and effective), who acted under which role and union, the
+        correlation and causation ids that link it to what led to it, and the decision record when
+        it is a decision. As HTTP: GET /v1/initiatives/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Ideas(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R3.1: a union's ideas, newest first, of one
-        author or all, in one status or any: a member follows theirs, the incubation team sees what
-        to coach. As HTTP: GET /v1/initiatives/ideas.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R3.1: a union's ideas, newest first, of one author or all,
+        in one status or any: a member follows theirs, the incubation team sees what to coach. As
+        HTTP: GET /v1/initiatives/ideas.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Overdue(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R3.7: registrations still undecided past
-        the 3-month limit on the date. As HTTP: GET /v1/initiatives/overdue.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R3.7: registrations still undecided past the 3-month limit
+        on the date. As HTTP: GET /v1/initiatives/overdue.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -458,8 +461,9 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Replications(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R3.8: the initiatives a union adopted from
-        others, each with its results so far. As HTTP: GET /v1/initiatives/replications.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R3.8: the initiatives a union adopted from others, each with
+        its results so far. As HTTP: GET /v1/initiatives/replications.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -492,23 +496,26 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SearchInitiatives(self, request, context):
-        """Query. R3.5: the book's entries whose name holds every word of ``q``, diacritics and case
-        ignored ("so hoa" finds "Số hoá"), of one union or of all (the gateway leaves out the rows
-        of unions outside the caller's roles). As HTTP: GET /v1/initiatives/search-initiatives.
+        """Query of a list, the first matches up to limit: the items in Reply.result, with
+        Reply.total, offset and limit. R3.5: the book's entries whose name holds every word of
+        ``q``, diacritics and case ignored ("so hoa" finds "Số hoá"), of one union or of all (the
+        gateway leaves out the rows of unions outside the caller's roles). As HTTP: GET
+        /v1/initiatives/search-initiatives.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SimilarRecognised(self, request, context):
-        """Query. R3.8: replication made easy. While a union registers an initiative, the ones already
-        recognised in any union (not revoked) whose name, or the description typed, looks like it,
-        diacritics and case ignored, the best first with a score from 0 to 1 (the measure:
-        ``InitiativesQueries.similar_recognised``); each with its union's name, the year and the
-        highest level it is recognised at, so that the union may adopt one (``Adopt``) instead of
-        registering it anew. Recognised initiatives are meant to be replicated across the system: a
-        row names its union as ``origin_union_id`` and carries no author or field of the
-        registration. As HTTP: GET /v1/initiatives/similar-recognised.
+        """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R3.8: replication made easy. While a union registers an
+        initiative, the ones already recognised in any union (not revoked) whose name, or the
+        description typed, looks like it, diacritics and case ignored, the best first with a score
+        from 0 to 1 (the measure: ``InitiativesQueries.similar_recognised``); each with its union's
+        name, the year and the highest level it is recognised at, so that the union may adopt one
+        (``Adopt``) instead of registering it anew. Recognised initiatives are meant to be
+        replicated across the system: a row names its union as ``origin_union_id`` and carries no
+        author or field of the registration. As HTTP: GET /v1/initiatives/similar-recognised.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -523,17 +530,19 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Statistics(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R3.3–R3.8 for the dashboards: per union and
-        quarter of the year, the initiatives registered, recognised, applied with a measured
-        benefit and replicated elsewhere. As HTTP: GET /v1/initiatives/statistics.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R3.3–R3.8 for the dashboards: per union and quarter of the
+        year, the initiatives registered, recognised, applied with a measured benefit and
+        replicated elsewhere. As HTTP: GET /v1/initiatives/statistics.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def TrackingBook(self, request, context):
-        """Query. R3.5: the union's initiative tracking book, by registration period and status. As
-        HTTP: GET /v1/initiatives/tracking-book.
+        """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R3.5: the union's initiative tracking book, by registration
+        period and status. As HTTP: GET /v1/initiatives/tracking-book.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -124,10 +124,11 @@ class NotificationsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def History(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
-        oldest first: what happened, when (recorded and effective), who acted under which role and
-        union, the correlation and causation ids that link it to what led to it, and the decision
-        record when it is a decision. As HTTP: GET /v1/notifications/history.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
+        happened, when (recorded and effective), who acted under which role and union, the
+        correlation and causation ids that link it to what led to it, and the decision record when
+        it is a decision. As HTTP: GET /v1/notifications/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -158,7 +159,9 @@ class NotificationsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def MyNotifications(self, request, context):
-        """Query. The caller's notifications, unread first, and how many are unread (the bell). As
+        """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. The caller's notifications, unread first, and how many are
+        unread (the bell): a page, ``{items, total, offset, limit}``, with ``unread`` beside it. As
         HTTP: GET /v1/notifications/my-notifications.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -191,9 +194,10 @@ class NotificationsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UndeliveredMail(self, request, context):
-        """Query. Administrators: the e-mails the server refused every time (parked), or those still
-        being tried (pending), with the last error; none is dropped. As HTTP: GET
-        /v1/notifications/undelivered-mail.
+        """Query of a list, the first matches up to limit: the items in Reply.result, with
+        Reply.total, offset and limit. Administrators: the e-mails the server refused every time
+        (parked), or those still being tried (pending), with the last error; none is dropped. As
+        HTTP: GET /v1/notifications/undelivered-mail.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

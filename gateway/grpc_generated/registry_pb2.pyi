@@ -380,6 +380,12 @@ class RegistryTreeRequest(_message.Message):
     limit: int
     def __init__(self, as_of: _Optional[str] = ..., root_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class RegistryUnionByCodeRequest(_message.Message):
+    __slots__ = ("code",)
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    def __init__(self, code: _Optional[str] = ...) -> None: ...
+
 class RegistryUnionHistoryRequest(_message.Message):
     __slots__ = ("union_id",)
     UNION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -221,6 +221,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryTreeRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.UnionByCode = channel.unary_unary(
+                '/emulation.v1.Registry/UnionByCode',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryUnionByCodeRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.UnionHistory = channel.unary_unary(
                 '/emulation.v1.Registry/UnionHistory',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryUnionHistoryRequest.SerializeToString,
@@ -246,8 +251,8 @@ class RegistryServicer:
     """
 
     def Ancestors(self, request, context):
-        """Query, paged by offset and limit (Reply.total). ancestors. As HTTP: GET
-        /v1/registry/ancestors.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. ancestors. As HTTP: GET /v1/registry/ancestors.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -261,7 +266,8 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Bodies(self, request, context):
-        """Query, paged by offset and limit (Reply.total). bodies. As HTTP: GET /v1/registry/bodies.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. bodies. As HTTP: GET /v1/registry/bodies.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -292,8 +298,8 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Descendants(self, request, context):
-        """Query, paged by offset and limit (Reply.total). descendants. As HTTP: GET
-        /v1/registry/descendants.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. descendants. As HTTP: GET /v1/registry/descendants.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -351,18 +357,20 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def HeldPositions(self, request, context):
-        """Query, paged by offset and limit (Reply.total). The positions a person held on a date (in
-        one union's bodies, of one kind). As HTTP: GET /v1/registry/held-positions.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. The positions a person held on a date (in one union's
+        bodies, of one kind). As HTTP: GET /v1/registry/held-positions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def History(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
-        oldest first: what happened, when (recorded and effective), who acted under which role and
-        union, the correlation and causation ids that link it to what led to it, and the decision
-        record when it is a decision. As HTTP: GET /v1/registry/history.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
+        happened, when (recorded and effective), who acted under which role and union, the
+        correlation and causation ids that link it to what led to it, and the decision record when
+        it is a decision. As HTTP: GET /v1/registry/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -413,7 +421,9 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Members(self, request, context):
-        """Query. members. As HTTP: GET /v1/registry/members.
+        """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. The members of a union on a date, a page at a time, by name.
+        As HTTP: GET /v1/registry/members.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -465,14 +475,16 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SearchPeople(self, request, context):
-        """Query. search people. As HTTP: GET /v1/registry/search-people.
+        """Query of a list, the first matches up to limit: the items in Reply.result, with
+        Reply.total, offset and limit. search people. As HTTP: GET /v1/registry/search-people.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SearchUnions(self, request, context):
-        """Query. search unions. As HTTP: GET /v1/registry/search-unions.
+        """Query of a list, the first matches up to limit: the items in Reply.result, with
+        Reply.total, offset and limit. search unions. As HTTP: GET /v1/registry/search-unions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -509,7 +521,17 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Tree(self, request, context):
-        """Query, paged by offset and limit (Reply.total). tree. As HTTP: GET /v1/registry/tree.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. tree. As HTTP: GET /v1/registry/tree.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnionByCode(self, request, context):
+        """Query. A union named by its code, which every office knows (``TV-CS-0001``): its id, code,
+        level and founding date, whatever the date; the gateway resolves a code given where a union
+        is asked for with it (R5.2). As HTTP: GET /v1/registry/union-by-code.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -707,6 +729,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'Tree': grpc.unary_unary_rpc_method_handler(
                     servicer.Tree,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryTreeRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'UnionByCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnionByCode,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryUnionByCodeRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'UnionHistory': grpc.unary_unary_rpc_method_handler(
@@ -1673,6 +1700,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/Tree',
             emulation_dot_v1_dot_registry__pb2.RegistryTreeRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnionByCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/UnionByCode',
+            emulation_dot_v1_dot_registry__pb2.RegistryUnionByCodeRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

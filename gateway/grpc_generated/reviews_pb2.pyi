@@ -119,7 +119,7 @@ class ReviewsHistoryRequest(_message.Message):
     def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class ReviewsHoldAnnualReviewRequest(_message.Message):
-    __slots__ = ("union_id", "year", "held_on", "results", "self_score", "rewards_given", "rewards_proposed", "evidence")
+    __slots__ = ("union_id", "year", "held_on", "results", "self_score", "rewards_given", "rewards_proposed", "evidence", "self_assessment")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
     YEAR_FIELD_NUMBER: _ClassVar[int]
     HELD_ON_FIELD_NUMBER: _ClassVar[int]
@@ -128,6 +128,7 @@ class ReviewsHoldAnnualReviewRequest(_message.Message):
     REWARDS_GIVEN_FIELD_NUMBER: _ClassVar[int]
     REWARDS_PROPOSED_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SELF_ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
     union_id: str
     year: _struct_pb2.Value
     held_on: str
@@ -136,23 +137,26 @@ class ReviewsHoldAnnualReviewRequest(_message.Message):
     rewards_given: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
     rewards_proposed: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
     evidence: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., held_on: _Optional[str] = ..., results: _Optional[str] = ..., self_score: _Optional[float] = ..., rewards_given: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., rewards_proposed: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+    self_assessment: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., held_on: _Optional[str] = ..., results: _Optional[str] = ..., self_score: _Optional[float] = ..., rewards_given: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., rewards_proposed: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., evidence: _Optional[_Iterable[str]] = ..., self_assessment: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
 
 class ReviewsHoldHalfYearReviewRequest(_message.Message):
-    __slots__ = ("union_id", "period", "held_on", "summary", "findings", "evidence")
+    __slots__ = ("union_id", "period", "held_on", "summary", "findings", "evidence", "self_assessment")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     HELD_ON_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SELF_ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
     union_id: str
     period: str
     held_on: str
     summary: str
     findings: _containers.RepeatedScalarFieldContainer[str]
     evidence: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, union_id: _Optional[str] = ..., period: _Optional[str] = ..., held_on: _Optional[str] = ..., summary: _Optional[str] = ..., findings: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+    self_assessment: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    def __init__(self, union_id: _Optional[str] = ..., period: _Optional[str] = ..., held_on: _Optional[str] = ..., summary: _Optional[str] = ..., findings: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ..., self_assessment: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
 
 class ReviewsLaunchRequest(_message.Message):
     __slots__ = ("union_id", "year", "launched_on", "title", "plan", "evidence", "number")
@@ -183,6 +187,24 @@ class ReviewsOverdueRequest(_message.Message):
     offset: int
     limit: int
     def __init__(self, upper_union_id: _Optional[str] = ..., as_of: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ReviewsPledgeTargetKindsRequest(_message.Message):
+    __slots__ = ("on", "offset", "limit")
+    ON_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    on: str
+    offset: int
+    limit: int
+    def __init__(self, on: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ReviewsPledgeTargetsRequest(_message.Message):
+    __slots__ = ("union_id", "period")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    period: str
+    def __init__(self, union_id: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
 
 class ReviewsRecordDisseminationRequest(_message.Message):
     __slots__ = ("union_id", "year", "kind", "held_on", "title", "audience", "reach")
@@ -239,20 +261,22 @@ class ReviewsScoreGapRequest(_message.Message):
     def __init__(self, year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., union_id: _Optional[str] = ..., upper_union_id: _Optional[str] = ...) -> None: ...
 
 class ReviewsSignPledgeRequest(_message.Message):
-    __slots__ = ("union_id", "year", "signed_on", "content", "commitments", "evidence")
+    __slots__ = ("union_id", "year", "signed_on", "content", "commitments", "evidence", "items")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
     YEAR_FIELD_NUMBER: _ClassVar[int]
     SIGNED_ON_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     COMMITMENTS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
     union_id: str
     year: _struct_pb2.Value
     signed_on: str
     content: str
     commitments: _containers.RepeatedScalarFieldContainer[str]
     evidence: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., signed_on: _Optional[str] = ..., content: _Optional[str] = ..., commitments: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+    items: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., signed_on: _Optional[str] = ..., content: _Optional[str] = ..., commitments: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ..., items: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
 
 class ReviewsStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")

@@ -116,6 +116,16 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOverdueRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.PledgeTargetKinds = channel.unary_unary(
+                '/emulation.v1.Reviews/PledgeTargetKinds',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsPledgeTargetKindsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.PledgeTargets = channel.unary_unary(
+                '/emulation.v1.Reviews/PledgeTargets',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsPledgeTargetsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.RecordDissemination = channel.unary_unary(
                 '/emulation.v1.Reviews/RecordDissemination',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsRecordDisseminationRequest.SerializeToString,
@@ -205,9 +215,10 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Difficulties(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R2.8: the difficulties a union reported, or
-        those its federation's Policy–Law department received, the latest first, each answered or
-        still waiting. As HTTP: GET /v1/reviews/difficulties.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R2.8: the difficulties a union reported, or those its
+        federation's Policy–Law department received, the latest first, each answered or still
+        waiting. As HTTP: GET /v1/reviews/difficulties.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -245,10 +256,11 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def History(self, request, context):
-        """Query, paged by offset and limit (Reply.total). R4.5, R5.1: every event of one record,
-        oldest first: what happened, when (recorded and effective), who acted under which role and
-        union, the correlation and causation ids that link it to what led to it, and the decision
-        record when it is a decision. As HTTP: GET /v1/reviews/history.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
+        happened, when (recorded and effective), who acted under which role and union, the
+        correlation and causation ids that link it to what led to it, and the decision record when
+        it is a decision. As HTTP: GET /v1/reviews/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -281,8 +293,30 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Overdue(self, request, context):
-        """Query, paged by offset and limit (Reply.total). The direct lower unions (as of the date)
-        with overdue reviews, for the upper union. As HTTP: GET /v1/reviews/overdue.
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. The direct lower unions (as of the date) with overdue
+        reviews, for the upper union. As HTTP: GET /v1/reviews/overdue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PledgeTargetKinds(self, request, context):
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R2.3: the kinds of target a pledge signed on a date may
+        commit to, each with its title, its unit and whether the system counts it (or only the
+        union assesses it). As HTTP: GET /v1/reviews/pledge-target-kinds.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PledgeTargets(self, request, context):
+        """Query. R2.3–R2.5: each target of the union's pledge for the year, for a period (the year,
+        or a half), with its number, what the system counted from the initiatives' published events
+        in the period (None for a kind it cannot count: self-assessed only), and the figure the
+        union gave in its review of the period (None until it holds it). As HTTP: GET
+        /v1/reviews/pledge-targets.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -333,9 +367,10 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SignPledge(self, request, context):
-        """Command. R2.3: a grassroots executive committee signs an emulation pledge for a year; the
-        pledge must contain the movement's content, or it is refused saying what is missing. As
-        HTTP: POST /v1/reviews/sign-pledge.
+        """Command. R2.3: a grassroots executive committee signs an emulation pledge for a year: its
+        commitments to the movement are targets (a kind the rule book names, a number, a due date
+        in the year), and a pledge without one is refused, whatever its text says. As HTTP: POST
+        /v1/reviews/sign-pledge.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -429,6 +464,16 @@ def add_ReviewsServicer_to_server(servicer, server):
             'Overdue': grpc.unary_unary_rpc_method_handler(
                     servicer.Overdue,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOverdueRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'PledgeTargetKinds': grpc.unary_unary_rpc_method_handler(
+                    servicer.PledgeTargetKinds,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsPledgeTargetKindsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'PledgeTargets': grpc.unary_unary_rpc_method_handler(
+                    servicer.PledgeTargets,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsPledgeTargetsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'RecordDissemination': grpc.unary_unary_rpc_method_handler(
@@ -858,6 +903,60 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/Overdue',
             emulation_dot_v1_dot_reviews__pb2.ReviewsOverdueRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PledgeTargetKinds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/PledgeTargetKinds',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsPledgeTargetKindsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PledgeTargets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/PledgeTargets',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsPledgeTargetsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -65,6 +65,7 @@ from services.awards.domain import (
     tally,
 )
 from services.awards.facts import FACTS, Criteria, MovementFacts
+from services.awards.public import PublicRegister
 from services.awards.published import RULES
 from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
 from services.awards.trail import TRAIL
@@ -112,7 +113,7 @@ def _ids(values: list[UUID] | None, field: str) -> list[str]:
     return found
 
 
-class Awards(KnownUnions, ServiceApplication):
+class Awards(PublicRegister, KnownUnions, ServiceApplication):
     service = "awards"
     trail = TRAIL
     read_model_class = AwardsReadModel

@@ -224,3 +224,32 @@ class RenderCertificates(Query):
     """The awardees' certificates (Giấy khen, Bằng khen), one landscape page each, as PDF."""
 
     award_id: UUID
+
+
+# --- the public register (Law 06/2022/QH15: awards are published) ---------------------------
+# Served to anyone, without signing in, by the gateway's public router only (``gateway.public``);
+# each answers the records of ``contracts.public`` and nothing else.
+
+
+class PublicAwards(Query):
+    """R4.5, R5.2: the awards decided, one row per awardee, newest first, with revocations."""
+
+    q: Annotated[str | None, Text(200)] = None
+    year: Any = None
+    union_id: UUID | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+class PublicAwardUnions(Query):
+    """The unions that decided at least one award, for the register's filter."""
+
+
+class PublicDecision(Query):
+    """The signed PDF of an award decision, as published."""
+
+    award_id: UUID
+
+
+class PublicTrustRoot(Query):
+    """The certificate the signed decisions are checked against (``ca.crt``)."""

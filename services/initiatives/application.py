@@ -20,7 +20,7 @@ import io
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -32,6 +32,7 @@ from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.documents import PDF_MEDIA_TYPE, place_of
 from runtime.errors import InvalidInput, NotFound
+from runtime.paging import Page, page
 from runtime.publication import Publication
 from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
@@ -55,6 +56,7 @@ from services.initiatives.domain import (
     fill,
     vnd,
 )
+from services.initiatives.public import PublicRegister
 from services.initiatives.published import RULES
 from services.initiatives.readmodel import BOOK_COLUMNS, InitiativesQueries, InitiativesReadModel
 from services.initiatives.trail import TRAIL
@@ -84,7 +86,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class Initiatives(KnownUnions, ServiceApplication):
+class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
     service = "initiatives"
     trail = TRAIL
     read_model_class = InitiativesReadModel
@@ -636,11 +638,12 @@ class Initiatives(KnownUnions, ServiceApplication):
         return self.queries.overdue(query.union_id, self.as_of(query.as_of))
 
     @handles(commands.TrackingBook)
-    def tracking_book(self, query: commands.TrackingBook) -> dict[str, Any]:
+    def tracking_book(self, query: commands.TrackingBook) -> Page:
         """R3.5: the union's initiative tracking book, by registration period and status."""
         first, count = parse_page(query.offset, query.limit)
-        return self.queries.book(query.union_id, query.period_from, query.period_to,
-                                 query.status.value if query.status else None, first, count)
+        found = self.queries.book(query.union_id, query.period_from, query.period_to,
+                                  query.status.value if query.status else None, first, count)
+        return page(found["entries"], found["total"], first, count)
 
     @handles(commands.SearchInitiatives)
     def search_initiatives(self, query: commands.SearchInitiatives) -> list[dict[str, Any]]:
@@ -651,7 +654,7 @@ class Initiatives(KnownUnions, ServiceApplication):
         return self.queries.search(search_terms(query.q), query.union_id, size)
 
     @handles(commands.SimilarRecognised)
-    def similar_recognised(self, query: commands.SimilarRecognised) -> dict[str, Any]:
+    def similar_recognised(self, query: commands.SimilarRecognised) -> Page:
         """R3.8: replication made easy. While a union registers an initiative, the ones
         already recognised in any union (not revoked) whose name, or the description typed,
         looks like it, diacritics and case ignored, the best first with a score from 0 to 1
@@ -671,7 +674,9 @@ class Initiatives(KnownUnions, ServiceApplication):
                 self.authority.union(origin, date.fromisoformat(item["recognised_on"]))
                 if item["recognised_on"] else None)
             item["union_name"] = union["name"] if union else None
-        return {"union_id": str(query.union_id) if query.union_id else None, **page}
+        found: dict[str, Any] = {"union_id": str(query.union_id) if query.union_id else None,
+                                 **page}
+        return cast(Page, found)  # the page, {items, total, offset, limit}, with the union
 
     @handles(commands.ExportBook)
     def export_book(self, query: commands.ExportBook) -> dict[str, Any]:
@@ -682,11 +687,11 @@ class Initiatives(KnownUnions, ServiceApplication):
         rows = []
         offset = 0
         while True:
-            page = self.tracking_book(commands.TrackingBook(
+            found = self.tracking_book(commands.TrackingBook(
                 query.union_id, query.period_from, query.period_to, query.status, offset, 500))
-            rows.extend(page["entries"])
-            offset += len(page["entries"])
-            if not page["entries"] or offset >= page["total"]:
+            rows.extend(found["items"])
+            offset += len(found["items"])
+            if not found["items"] or offset >= found["total"]:
                 break
         table = [[title for _, title in BOOK_COLUMNS]] + [
             [_cell(row[key]) for key, _ in BOOK_COLUMNS] for row in rows]
@@ -708,9 +713,11 @@ class Initiatives(KnownUnions, ServiceApplication):
         """R3.3–R3.8 for the dashboards: per union and quarter of the year, the initiatives
         registered, recognised, applied with a measured benefit and replicated elsewhere."""
         _year(query.year)
-        if not query.union_ids:
-            raise InvalidInput("name at least one union", {"field": "union_ids"})
-        return self.queries.statistics(query.union_ids, query.year)
+        unions = [*(query.union_ids or ()), *([query.union_id] if query.union_id else [])]
+        if not unions:
+            raise InvalidInput("name a union (union_id) or several (union_ids)",
+                               {"field": "union_id"})
+        return self.queries.statistics(list(dict.fromkeys(unions)), query.year)
 
     @handles(commands.Replications)
     def replications(self, query: commands.Replications) -> list[dict[str, Any]]:

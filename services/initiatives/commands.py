@@ -203,6 +203,32 @@ class RenderRecognitionCertificates(Query):
     scope: Scope = Scope.GRASSROOTS
 
 
+# --- the public register (Law 06/2022/QH15: recognitions are published) ---------------------
+# Served to anyone, without signing in, by the gateway's public router only (``gateway.public``);
+# each answers the records of ``contracts.public`` and nothing else.
+
+
+class PublicInitiatives(Query):
+    """R4.5, R5.2: the decisions recognising initiatives, one row per decision, newest first."""
+
+    q: Annotated[str | None, Text(200)] = None
+    year: Any = None
+    union_id: UUID | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+class PublicInitiativeUnions(Query):
+    """The unions that recognised at least one initiative, for the register's filter."""
+
+
+class PublicRecognitionDecision(Query):
+    """The signed PDF of a decision recognising an initiative, as published."""
+
+    initiative_id: UUID
+    scope: Scope = Scope.GRASSROOTS
+
+
 class GetReplication(Query):
     initiative_id: UUID
     union_id: UUID
@@ -253,8 +279,9 @@ class Ideas(Query):
 
 
 class Statistics(Query):
-    union_ids: list[UUID]
     year: int
+    union_id: UUID | None = None  # one union, or
+    union_ids: list[UUID] | None = None  # several
 
 
 class Replications(Query):

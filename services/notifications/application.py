@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -30,6 +30,7 @@ from runtime.commands import handles
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, current_context, use_context
 from runtime.errors import Forbidden, NotFound
+from runtime.paging import Page, page
 from runtime.store import ServiceApplication
 from services.notifications import commands
 from services.notifications.deadlines import (
@@ -177,10 +178,14 @@ class Notifications(KnownUnions, ServiceApplication):
     # --- a person's own ----------------------------------------------------------------------
 
     @handles(commands.MyNotifications)
-    def my_notifications(self, query: commands.MyNotifications) -> dict[str, Any]:
-        """The caller's notifications, unread first, and how many are unread (the bell)."""
+    def my_notifications(self, query: commands.MyNotifications) -> Page:
+        """The caller's notifications, unread first, and how many are unread (the bell): a
+        page, ``{items, total, offset, limit}``, with ``unread`` beside it."""
         limit = max(1, min(int(query.limit), 500))
-        return self.model.of_person(self._person(), query.unread_only, limit)
+        found = self.model.of_person(self._person(), query.unread_only, limit)
+        answer: dict[str, Any] = {**page(found["items"], found["total"], 0, limit),
+                                  "unread": found["unread"]}
+        return cast(Page, answer)
 
     @handles(commands.MarkRead)
     def mark_read(self, command: commands.MarkRead) -> dict[str, Any]:

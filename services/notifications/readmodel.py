@@ -100,18 +100,20 @@ class NotificationsModel(ReadModel):
 
     def of_person(self, person_id: str, unread_only: bool, limit: int) -> dict[str, Any]:
         """A person's reminders, unread first, then by deadline, the nearest (or passed) first;
-        and how many are unread."""
+        how many there are, and how many are unread."""
         r = REMINDERS
         query = sa.select(r).where(r.c.person_id == person_id)
         if unread_only:
             query = query.where(r.c.read_at.is_(None))
+        counted = sa.select(sa.func.count()).select_from(query.subquery())
         query = query.order_by(r.c.read_at.is_not(None), r.c.due_on, r.c.created_at.desc(),
                                r.c.reminder_id).limit(limit)
         with self.engine.connect() as c:
             rows = [row_of(row) for row in c.execute(query)]
             unread = c.execute(sa.select(sa.func.count()).where(
                 r.c.person_id == person_id, r.c.read_at.is_(None))).scalar()
-        return {"unread": int(unread or 0), "items": rows}
+            total = c.execute(counted).scalar()
+        return {"unread": int(unread or 0), "items": rows, "total": int(total or 0)}
 
     def due_mail(self, now: datetime, limit: int) -> list[Any]:
         """Reminders whose e-mail is owed now (pending, at or after their next attempt)."""

@@ -17,11 +17,18 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from contracts.registry import BodyKind, NoAuthority, PersonNotFound, UnionNotFound
+from contracts.registry import (
+    BodyKind,
+    NoAuthority,
+    PersonNotFound,
+    UnionCodeUnknown,
+    UnionNotFound,
+)
 from contracts.registry.facts import RegistryQueries
 from runtime.commands import handles
 from runtime.context import current_context
 from runtime.errors import DomainError, InvalidInput
+from runtime.paging import Page, page
 from runtime.publication import Publication
 from runtime.store import ServiceApplication
 from runtime.text import parse_date, parse_page, parse_uuid, search_terms
@@ -475,6 +482,17 @@ class Registry(ServiceApplication):
                                 {"union_id": str(query.union_id), "as_of": on.isoformat()})
         return found
 
+    @handles(commands.UnionByCode)
+    def union_by_code(self, query: commands.UnionByCode) -> dict[str, Any]:
+        """A union named by its code, which every office knows (``TV-CS-0001``): its id,
+        code, level and founding date, whatever the date; the gateway resolves a code given
+        where a union is asked for with it (R5.2)."""
+        found = self.queries.union_by_code(query.code)
+        if found is None:
+            raise UnionCodeUnknown(f"no union has the code {query.code!r}",
+                                   {"code": query.code, "field": "code"})
+        return found
+
     @handles(commands.UnionHistory)
     def union_history(self, query: commands.UnionHistory) -> dict[str, Any]:
         union = self.union(query.union_id)
@@ -512,11 +530,13 @@ class Registry(ServiceApplication):
                                            query.union_id, query.kind)
 
     @handles(commands.Members)
-    def members(self, query: commands.Members) -> dict[str, Any]:
+    def members(self, query: commands.Members) -> Page:
+        """The members of a union on a date, a page at a time, by name."""
         on = self.as_of(query.as_of)
         self.get_union(commands.GetUnion(query.union_id, on))
         start, size = parse_page(query.offset, query.limit)
-        return self.queries.members(query.union_id, on, start, size)
+        found = self.queries.members(query.union_id, on, start, size)
+        return page(found["members"], found["total"], start, size)
 
     @handles(commands.GetPerson)
     def get_person(self, query: commands.GetPerson) -> dict[str, Any]:

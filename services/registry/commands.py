@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from contracts.registry import BodyKind, Level
-from runtime.commands import Command, Given, Query, Text
+from runtime.commands import Code, Command, Given, Query, Text
 
 # --- the union tree (R1.1, R1.5) -------------------------------------------------------------
 
@@ -61,6 +61,10 @@ class DissolveUnion(Command):
 class GetUnion(Query):
     union_id: UUID
     as_of: date | None = None
+
+
+class UnionByCode(Query):
+    code: Annotated[str, Code]
 
 
 class UnionHistory(Query):

@@ -48,8 +48,12 @@ from services.reviews.domain import (
     PledgeExists,
     ReviewExists,
     ReviewKind,
+    pledge_targets,
     score_on_scale,
+    self_assessment,
+    target_kinds,
 )
+from services.reviews.facts import InitiativeFacts
 from services.reviews.published import RULES
 from services.reviews.readmodel import ReviewsReadModel
 from services.reviews.trail import TRAIL
@@ -99,7 +103,7 @@ class Reviews(KnownUnions, ServiceApplication):
     service = "reviews"
     trail = TRAIL
     read_model_class = ReviewsReadModel
-    upstream_views = (RegistryFacts,)
+    upstream_views = (RegistryFacts, InitiativeFacts)
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -107,6 +111,10 @@ class Reviews(KnownUnions, ServiceApplication):
         self.authority = Authority(self.engine, self.service)
         self.rules = RuleBook.load("reviews")
         self.grading = RuleBook.load("classification")
+
+    @property
+    def achievements(self) -> InitiativeFacts:
+        return next(v for v in self.views if isinstance(v, InitiativeFacts))
 
     @property
     def reviews_model(self) -> ReviewsReadModel:
@@ -174,14 +182,20 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.SignPledge)
     def sign_pledge(self, command: commands.SignPledge) -> str:
-        """R2.3: a grassroots executive committee signs an emulation pledge for a year; the
-        pledge must contain the movement's content, or it is refused saying what is missing."""
+        """R2.3: a grassroots executive committee signs an emulation pledge for a year: its
+        commitments to the movement are targets (a kind the rule book names, a number, a due
+        date in the year), and a pledge without one is refused, whatever its text says."""
         uid, on = command.union_id, self.past(command.signed_on, "signed_on")
         period = Period.of_year(command.year, "a pledge", on, "signed_on")
-        text, items = command.content, _texts(command.commitments, "commitments")
+        text, lines = command.content or "", _texts(command.commitments, "commitments")
         rules = self._rules(on)
-        Pledge.require_content(text, items, list(rules["pledge_required_terms"]),
-                               rules["movement_title"])
+        items = pledge_targets(command.items, period.year, self._target_kinds(rules),
+                               int(rules.values.get("pledge_items_max", ITEMS_MAX)))
+        if "pledge_target_kinds" in rules.values:
+            Pledge.require_targets(items, rules["movement_title"])
+        else:  # R2.3 as the rule set before targets read it: the movement's words in the text
+            Pledge.require_content(text, lines, list(rules["pledge_required_terms"]),
+                                   rules["movement_title"])
         union = self.authority.grassroots_union(uid, on)
         pledge_id = Pledge.create_id(uid, period.year)
         if pledge_id in self.repository:
@@ -190,9 +204,63 @@ class Reviews(KnownUnions, ServiceApplication):
         seat = self.authority.seat(acting_user(), uid, BodyKind.EXECUTIVE_COMMITTEE, on)
         decision = decision_record(seat, on, f"Ký giao ước thi đua năm {period.year}", rules,
                                    command.evidence)
-        pledge = Pledge(uid, period.year, on, text, items, decision)
+        pledge = Pledge(uid, period.year, on, text, lines, decision, items)
         self.save(pledge)
         return str(pledge.id)
+
+    def _target_kinds(self, rules: RuleSet) -> dict[str, dict[str, Any]]:
+        """R2.3: the kinds of target of the rule set in force; under a version from before
+        targets, the first version's that named them (so a target given then is read)."""
+        kinds = target_kinds(rules)
+        if kinds:
+            return kinds
+        return next((found for found in map(target_kinds, self.rules.versions) if found), {})
+
+    @handles(commands.PledgeTargetKinds)
+    def pledge_target_kinds(self, query: commands.PledgeTargetKinds) -> list[dict[str, Any]]:
+        """R2.3: the kinds of target a pledge signed on a date may commit to, each with its
+        title, its unit and whether the system counts it (or only the union assesses it)."""
+        on = self.as_of(query.on)
+        return [{"code": k["code"], "title": k["title"], "unit": k.get("unit"),
+                 "counted": bool(k.get("counted"))}
+                for k in self._target_kinds(self._rules(on)).values()]
+
+    def _pledged(self, union_id: UUID, year: int) -> list[dict[str, Any]]:
+        pledge = self.find(Pledge.create_id(union_id, year), Pledge)
+        return list(pledge.items) if pledge is not None else []
+
+    @handles(commands.PledgeTargets)
+    def pledge_targets(self, query: commands.PledgeTargets) -> dict[str, Any]:
+        """R2.3–R2.5: each target of the union's pledge for the year, for a period (the year,
+        or a half), with its number, what the system counted from the initiatives' published
+        events in the period (None for a kind it cannot count: self-assessed only), and the
+        figure the union gave in its review of the period (None until it holds it)."""
+        uid, period = query.union_id, Period.parse(query.period)
+        pledge = self.find(Pledge.create_id(uid, period.year), Pledge)
+        review: AnnualReview | HalfYearReview | None = (
+            self.find(AnnualReview.create_id(uid, period), AnnualReview) if period.half is None
+            else self.find(HalfYearReview.create_id(uid, period), HalfYearReview))
+        assessed = {a["kind"]: a for a in (review.self_assessment if review else [])}
+        kinds = self._target_kinds(self._rules(pledge.signed_on) if pledge else
+                                   self.rules.versions[-1])
+        counts = self.achievements.counts(uid, period.start, period.end)
+        targets = []
+        for item in (pledge.items if pledge else []):
+            kind = kinds.get(item["kind"], {"code": item["kind"], "title": item["kind"]})
+            counted = kind.get("counted")
+            own = assessed.get(item["kind"])
+            targets.append({**item, "title": kind["title"], "unit": kind.get("unit"),
+                            "counted": bool(counted),
+                            "achieved": counts.get(counted, 0) if counted else None,
+                            "self_assessed": own["achieved"] if own else None,
+                            "note": own["note"] if own else None})
+        return {"union_id": str(uid), "period": str(period), "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "pledge_id": str(pledge.id) if pledge else None,
+                "signed_on": _iso(pledge.signed_on) if pledge else None,
+                "content": pledge.content if pledge else None,
+                "review_held_on": _iso(review.held_on) if review else None,
+                "targets": targets}
 
     # --- R2.4 half-year review with self-inspection -------------------------------------------
 
@@ -205,13 +273,14 @@ class Reviews(KnownUnions, ServiceApplication):
         half.require_holds(on, "held_on")
         summary, found = command.summary, _texts(command.findings, "findings")
         HalfYearReview.require_findings(found)
+        assessed = self_assessment(command.self_assessment, self._pledged(uid, half.year))
         union = self.authority.active_union(uid, on)
         review_id = HalfYearReview.create_id(uid, half)
         self._no_review(review_id, union, half)
         decision = decision_record(self._seat(union, on), on,
                                    f"Sơ kết {half}: {summary}", self._rules(half.start),
                                    command.evidence)
-        review = HalfYearReview(uid, str(half), on, summary, found, decision)
+        review = HalfYearReview(uid, str(half), on, summary, found, decision, assessed)
         self.save(review)
         return str(review.id)
 
@@ -234,13 +303,15 @@ class Reviews(KnownUnions, ServiceApplication):
                                self.grading.in_force(on)["scale"])
         given, proposed = _rewards(command.rewards_given, "rewards_given"), _rewards(
             command.rewards_proposed, "rewards_proposed")
+        assessed = self_assessment(command.self_assessment, self._pledged(uid, period.year))
         union = self.authority.active_union(uid, on)
         review_id = AnnualReview.create_id(uid, period)
         self._no_review(review_id, union, period)
         decision = decision_record(self._seat(union, on), on,
                                    f"Tổng kết năm {period.year}: {results}",
                                    self._rules(period.start), command.evidence)
-        review = AnnualReview(uid, str(period), on, results, score, given, proposed, decision)
+        review = AnnualReview(uid, str(period), on, results, score, given, proposed, decision,
+                              assessed)
         self.save(review)
         return str(review.id)
 

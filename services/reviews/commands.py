@@ -23,6 +23,10 @@ Title = Annotated[str, Text(500)]
 LongText = Annotated[str, Text(TEXT_MAX)]
 Findings = list[LongText]
 Rewards = list[dict[str, str]]  # each {recipient, form, reason} (R2.5)
+# R2.3: each {kind (a code of the rule book's pledge_target_kinds), number, due_on}.
+Targets = list[dict[str, Any]]
+# R2.4, R2.5: each {kind (a pledged target's), achieved (a whole number), note}.
+SelfAssessment = list[dict[str, Any]]
 
 # --- R2.1 launch, R2.2 dissemination, R2.3 pledge --------------------------------------------
 
@@ -48,12 +52,16 @@ class RecordDissemination(Command):
 
 
 class SignPledge(Command):
+    """R2.3: the pledge's targets are ``items``; ``content`` is its free text (the only part
+    of a pledge stored before targets existed) and ``commitments`` further lines of text."""
+
     union_id: UUID
     year: Any
     signed_on: date
-    content: Annotated[str, Text(TEXT_MAX * 4)]
+    content: Annotated[str | None, Text(TEXT_MAX * 4)] = None
     commitments: Findings | None = None
     evidence: list[str] | None = None
+    items: Targets | None = None
 
 
 # --- R2.4, R2.5, R2.7 reviews ----------------------------------------------------------------
@@ -66,6 +74,7 @@ class HoldHalfYearReview(Command):
     summary: LongText
     findings: Findings
     evidence: list[str] | None = None
+    self_assessment: SelfAssessment | None = None
 
 
 class HoldAnnualReview(Command):
@@ -77,6 +86,7 @@ class HoldAnnualReview(Command):
     rewards_given: Rewards | None = None
     rewards_proposed: Rewards | None = None
     evidence: list[str] | None = None
+    self_assessment: SelfAssessment | None = None
 
 
 # --- R2.6 inspection and classification ------------------------------------------------------
@@ -161,6 +171,20 @@ class Schedule(Query):
 class Overdue(Query):
     upper_union_id: UUID
     as_of: date | None = None
+
+
+class PledgeTargets(Query):
+    """R2.3–R2.5: a union's pledged targets for a period (a year or a half) beside what the
+    system counted and what the union assessed itself."""
+
+    union_id: UUID
+    period: str
+
+
+class PledgeTargetKinds(Query):
+    """R2.3: the kinds of target a pledge signed on a date (today by default) may commit to."""
+
+    on: date | None = None
 
 
 class ScoreGap(Query):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -32,7 +33,7 @@ from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, Forbidden, InvalidInput, NotFound
 from runtime.rules import ScoreOutOfScale
-from runtime.text import search_key
+from runtime.text import clean_text, search_key
 
 NAMESPACE = uuid.UUID("5b0a6b47-3a5e-4f7e-9d53-2f1c0e6e2a10")  # the reviews service's ids
 
@@ -67,6 +68,26 @@ class PledgeWithoutMovementContent(InvalidInput):
     """R2.3: a pledge that does not contain the movement's content."""
 
     code = "PLEDGE_WITHOUT_MOVEMENT_CONTENT"
+
+
+class PledgeWithoutTargets(InvalidInput):
+    """R2.3: a pledge commits to at least one target of a kind the rule book names."""
+
+    code = "PLEDGE_WITHOUT_TARGETS"
+
+
+class InvalidPledgeTarget(InvalidInput):
+    """R2.3: a target of a kind the rule book does not name, not a positive whole number, or
+    due outside the pledge's year."""
+
+    code = "INVALID_PLEDGE_TARGET"
+
+
+class InvalidSelfAssessment(InvalidInput):
+    """R2.4, R2.5: a self-assessed figure for a target the union did not pledge, or not a
+    non-negative whole number."""
+
+    code = "INVALID_SELF_ASSESSMENT"
 
 
 class ReviewExists(Conflict):
@@ -228,8 +249,113 @@ class Dissemination(Aggregate):
         self.recorded_by = recorded_by
 
 
+def target_kinds(rules: Any) -> dict[str, dict[str, Any]]:
+    """R2.3: the kinds of target a pledge may commit to, by code, as the rule set names them
+    (``pledge_target_kinds``; empty under a version that named none)."""
+    return {k["code"]: dict(k) for k in rules.values.get("pledge_target_kinds", ())}
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+def pledge_targets(values: object, year: int, kinds: Mapping[str, Mapping[str, Any]],
+                   limit: int) -> list[dict[str, Any]]:
+    """R2.3: the pledge's targets, each ``{kind, number, due_on}``: a kind the rule book
+    names, a whole number above zero, a due date within the pledge's year. Refused with
+    ``INVALID_PLEDGE_TARGET`` naming the item and what is wrong."""
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple) or len(values) > limit:
+        raise InvalidPledgeTarget(f"items must be a list of at most {limit} targets",
+                                  {"field": "items", "reason": "not_a_list", "max": limit})
+    found, seen = [], set()
+    for index, item in enumerate(values):
+        where = f"items.{index}"
+        if not isinstance(item, Mapping):
+            raise InvalidPledgeTarget(f"{where} must be an object with kind, number and due_on",
+                                      {"field": where, "reason": "not_an_object"})
+        kind = item.get("kind")
+        if not isinstance(kind, str) or kind not in kinds:
+            raise InvalidPledgeTarget(
+                f"{where}.kind {kind!r} is not a kind of target the rule book names",
+                {"field": f"{where}.kind", "reason": "unknown_kind", "value": str(kind),
+                 "kinds": sorted(kinds)})
+        if kind in seen:
+            raise InvalidPledgeTarget(f"{where}.kind {kind} is pledged twice",
+                                      {"field": f"{where}.kind", "reason": "duplicate_kind",
+                                       "value": kind})
+        seen.add(kind)
+        number = _whole(item.get("number"))
+        if number is None or number <= 0:
+            raise InvalidPledgeTarget(f"{where}.number must be a whole number above zero",
+                                      {"field": f"{where}.number", "reason": "not_positive",
+                                       "value": str(item.get("number"))})
+        raw = item.get("due_on")
+        try:
+            due = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        except ValueError:
+            due = None
+        if due is None or due.year != year:
+            raise InvalidPledgeTarget(
+                f"{where}.due_on must be a date in {year}",
+                {"field": f"{where}.due_on", "reason": "due_outside_year",
+                 "value": str(raw), "year": year})
+        found.append({"kind": kind, "number": number, "due_on": due.isoformat()})
+    return found
+
+
+def self_assessment(values: object, pledged: list[dict[str, Any]],
+                    limit: int = 50) -> list[dict[str, Any]]:
+    """R2.4, R2.5: the union's own figure for each target it pledged, ``{kind, achieved,
+    note}``; a figure for a kind it did not pledge, or not a whole number ≥ 0, is refused."""
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple) or len(values) > limit:
+        raise InvalidSelfAssessment(f"self_assessment must be a list of at most {limit} items",
+                                    {"field": "self_assessment"})
+    kinds, found = {t["kind"] for t in pledged}, []
+    for index, item in enumerate(values):
+        where = f"self_assessment.{index}"
+        kind = item.get("kind") if isinstance(item, Mapping) else None
+        if not isinstance(item, Mapping) or kind not in kinds:
+            raise InvalidSelfAssessment(f"{where} is not for a target of the pledge",
+                                        {"field": f"{where}.kind", "reason": "not_pledged",
+                                         "value": str(kind)})
+        achieved = _whole(item.get("achieved"))
+        if achieved is None or achieved < 0:
+            raise InvalidSelfAssessment(f"{where}.achieved must be a whole number, 0 or more",
+                                        {"field": f"{where}.achieved", "reason": "negative"})
+        note = item.get("note")
+        found.append({"kind": item["kind"], "achieved": achieved,
+                      "note": clean_text(note, f"{where}.note", 1000) if note else None})
+    return found
+
+
 class Pledge(Aggregate):
-    """R2.3: a grassroots executive committee's emulation pledge (giao ước thi đua)."""
+    """R2.3: a grassroots executive committee's emulation pledge (giao ước thi đua): its
+    targets (``items``: a kind the rule book names, a number, a due date) and its text."""
+
+    class Signed(Aggregate.Created):
+        """Version 2 carries the targets; a version-1 event (text only, stored before there
+        were targets) is read with its text kept and no targets."""
+
+        union_id: UUID
+        year: int
+        signed_on: date
+        content: str
+        commitments: list[str]
+        decision: dict[str, Any]
+        items: list[dict[str, Any]]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("items", [])
 
     @staticmethod
     def create_id(union_id: UUID, year: int) -> UUID:
@@ -242,6 +368,16 @@ class Pledge(Aggregate):
         return [term for term in required if term not in folded]
 
     @staticmethod
+    def require_targets(items: list[dict[str, Any]], movement: str) -> None:
+        """R2.3: the movement's content of a pledge is its commitments to the movement's
+        work, as targets; a pledge without one is refused, whatever its text says."""
+        if not items:
+            raise PledgeWithoutTargets(
+                f"the pledge commits to no target of the movement (\"{movement}\"): add at "
+                "least one item with a kind, a number and a due date",
+                {"field": "items", "movement": movement})
+
+    @staticmethod
     def require_content(content: str, commitments: list[str], required: list[str],
                         movement: str) -> None:
         """R2.3: the pledge contains the movement's content; the refusal says what is not."""
@@ -252,11 +388,13 @@ class Pledge(Aggregate):
                 f"the pledge does not contain the movement's content (\"{movement}\"): "
                 f"missing {', '.join(missing)}", {"missing": missing, "movement": movement})
 
-    @event("Signed")
+    @event(Signed)
     def __init__(self, union_id: UUID, year: int, signed_on: date, content: str,
-                 commitments: list[str], decision: dict[str, Any]) -> None:
+                 commitments: list[str], decision: dict[str, Any],
+                 items: list[dict[str, Any]]) -> None:
         self.union_id, self.year, self.signed_on = union_id, year, signed_on
         self.content, self.commitments, self.decision = content, commitments, decision
+        self.items = items
 
 
 class HalfYearReview(Aggregate):
@@ -274,11 +412,30 @@ class HalfYearReview(Aggregate):
             raise FindingsRequired("the self-inspection states its findings",
                                    {"field": "findings"})
 
-    @event("Held")
+    class Held(Aggregate.Created):
+        """Version 2 carries the self-assessed figure of each pledged target; a version-1
+        event is read with none."""
+
+        union_id: UUID
+        period: str
+        held_on: date
+        summary: str
+        findings: list[str]
+        decision: dict[str, Any]
+        self_assessment: list[dict[str, Any]]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("self_assessment", [])
+
+    @event(Held)
     def __init__(self, union_id: UUID, period: str, held_on: date, summary: str,
-                 findings: list[str], decision: dict[str, Any]) -> None:
+                 findings: list[str], decision: dict[str, Any],
+                 self_assessment: list[dict[str, Any]]) -> None:
         self.union_id, self.period, self.held_on = union_id, period, held_on
         self.summary, self.findings, self.decision = summary, findings, decision
+        self.self_assessment = self_assessment
 
 
 class AnnualReview(Aggregate):
@@ -289,10 +446,31 @@ class AnnualReview(Aggregate):
     def create_id(union_id: UUID, period: Period) -> UUID:
         return key("review", union_id, period)
 
-    @event("Held")
+    class Held(Aggregate.Created):
+        """Version 2 carries the self-assessed figure of each pledged target; a version-1
+        event is read with none."""
+
+        union_id: UUID
+        period: str
+        held_on: date
+        results: str
+        self_score: float
+        rewards_given: list[dict[str, Any]]
+        rewards_proposed: list[dict[str, Any]]
+        decision: dict[str, Any]
+        self_assessment: list[dict[str, Any]]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("self_assessment", [])
+
+    @event(Held)
     def __init__(self, union_id: UUID, period: str, held_on: date, results: str,
                  self_score: float, rewards_given: list[dict[str, Any]],
-                 rewards_proposed: list[dict[str, Any]], decision: dict[str, Any]) -> None:
+                 rewards_proposed: list[dict[str, Any]], decision: dict[str, Any],
+                 self_assessment: list[dict[str, Any]]) -> None:
+        self.self_assessment = self_assessment
         self.union_id, self.period, self.held_on = union_id, period, held_on
         self.results, self.self_score, self.decision = results, self_score, decision
         self.rewards_given, self.rewards_proposed = rewards_given, rewards_proposed

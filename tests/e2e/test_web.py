@@ -425,7 +425,7 @@ def test_r3_5_r4_3_r2_4_dashboards_chart_initiatives_awards_and_reviews_on_a_lap
     page = open_as(world, "h")
     go(page, "#/dashboard/2025", "dashboard")
     units = [w.unions[c] for c in ("TV", "TV-CL", "TV-CK", "CS-1", "CS-2", "CS-VP")]
-    stats = system.call("h", "initiatives", "statistics", units, 2025)["items"]
+    stats = system.call("h", "initiatives", "statistics", union_ids=units, year=2025)["items"]
     for series in ("registered", "recognised", "applied"):
         shown = page.locator(f'#kpis [data-kpi="{series}"] b').inner_text()
         assert int(shown) == sum(r[series] for r in stats) == 2

@@ -91,7 +91,7 @@ def test_r3_4_the_committee_member_is_told_once_in_the_app_and_by_mail_and_reads
     page.screenshot(path=str(world["shots"] / "notifications-read.png"), full_page=True)
     # the member D, no committee member, has none; the bell shows no count
     mine = system.call("d", "notifications", "my_notifications")
-    assert mine == {"unread": 0, "items": []}
+    assert mine == {"unread": 0, "items": [], "total": 0, "offset": 0, "limit": 50}
     assert len(mail.box.messages) == 2  # nothing sent twice meanwhile
     assert not errors, errors
     context.close()

@@ -154,17 +154,18 @@ def test_r2_1_r2_2_r2_3_the_grassroots_committee_launches_disseminates_and_signs
     page.fill("#dissemination #f-reach", "120")
     submit(page, "dissemination")
     wait(page, "#movement-year td:text-is('1')")
-    # R2.3: a pledge without the movement's content is refused, its reason beside the text.
+    # R2.3: a pledge that commits to no target is refused, its reason beside the targets.
     page.fill("#pledge #f-year", "2026")
     fill_date(page, "#pledge #f-signed_on", "2026-01-10")
-    page.fill("#pledge #f-content", "Giao ước thi đua lao động giỏi, lao động sáng tạo năm 2026")
-    submit(page, "pledge")
-    reason = error_beside(page, "pledge", "content")
-    assert "Đổi mới, sáng tạo, hiệu quả" in reason, reason
-    shot(world, page, "r2-3-pledge-refused")
-    assert system.call("a", "reviews", "schedule", cs1, 2026)["pledge_signed_on"] is None
     page.fill("#pledge #f-content", "Giao ước thi đua năm 2026 thực hiện phong trào \"Đổi mới, sáng tạo, "
                                     "hiệu quả trong hoạt động của tổ chức Công đoàn\"")
+    submit(page, "pledge")
+    reason = page.locator('#pledge .row[data-field="items"] > .field-error')
+    expect(reason).to_contain_text("ít nhất một chỉ tiêu")
+    shot(world, page, "r2-3-pledge-refused")
+    assert system.call("a", "reviews", "schedule", cs1, 2026)["pledge_signed_on"] is None
+    page.select_option('#pledge [name="items.0.kind"]', "initiatives_registered")
+    page.fill('#pledge [name="items.0.number"]', "10")
     page.fill("#pledge #f-commitments", "Mỗi đoàn viên một sáng kiến\n100% tổ công đoàn đăng ký")
     submit(page, "pledge")
     wait(page, "#movement-year :text('10/01/2026')")
@@ -192,6 +193,48 @@ def test_r2_4_the_grassroots_committee_holds_its_half_year_review_with_its_self_
     shot(world, page, "r2-4-half-year-review")
     reviews = system.call("a", "reviews", "schedule", w.unions["CS-1"], 2026)["reviews"]
     assert next(r for r in reviews if r["period"] == "2026-H1")["held_on"] == "2026-06-25"
+    done(page)
+
+
+def test_r2_3_r2_5_a_pledge_commits_to_targets_and_the_review_shows_them_against_counted_figures(
+        world: dict[str, Any]) -> None:
+    """R2.3 under the rule set in force from 01/01/2026: a pledge that negates the movement
+    and commits to no target is refused beside its targets; with a target it is signed. The
+    2025 annual review shows CS-1's targets beside what the system counted from the
+    initiatives' events (SK-01 and SK-02 registered and recognised) and its own figures."""
+    system, w = world["system"], world["w"]
+    cs1 = w.unions["CS-1"]
+    page = open_as(world, "a")
+    menu(page, "Phát động, giao ước", "movement")
+    go(page, "#/movement/2027", "movement")
+    fill_date(page, "#pledge #f-signed_on", "2026-06-02")
+    page.fill("#pledge #f-content", "Chúng tôi không theo đuổi đổi mới, sáng tạo, hiệu quả")
+    submit(page, "pledge")
+    slot = page.locator('#pledge .row[data-field="items"] > .field-error')
+    expect(slot).to_contain_text("ít nhất một chỉ tiêu")
+    assert system.call("a", "reviews", "schedule", cs1, 2027)["pledge_signed_on"] is None
+    page.select_option('#pledge [name="items.0.kind"]', "initiatives_registered")
+    page.fill('#pledge [name="items.0.number"]', "5")
+    page.click("#pledge #add-target")
+    page.select_option('#pledge [name="items.1.kind"]', "members_trained")
+    page.fill('#pledge [name="items.1.number"]', "40")
+    fill_date(page, '#pledge [name="items.1.due_on"]', "2027-06-30")
+    shot(world, page, "r2-3-pledge-targets-form")
+    submit(page, "pledge")
+    wait(page, "#pledge-targets :text('Sáng kiến đăng ký')")
+    shown = system.call("a", "reviews", "pledge_targets", cs1, "2027")["targets"]
+    assert [(t["kind"], t["number"], t["due_on"]) for t in shown] == [
+        ("initiatives_registered", 5, "2027-12-31"), ("members_trained", 40, "2027-06-30")]
+    menu(page, "Sơ kết, tổng kết", "reviews")
+    go(page, "#/reviews/2025", "reviews")
+    card = page.locator('[id="targets-2025"]')
+    expect(card).to_contain_text("Đạt được (hệ thống đếm)")
+    rows = card.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    assert [rows.nth(i).locator("td").nth(3).inner_text() for i in range(3)][:2] == ["2", "2"]
+    assert "chỉ tự đánh giá" in rows.nth(2).inner_text()
+    assert "25 — Một lớp tập huấn" in rows.nth(2).inner_text()
+    shot(world, page, "r2-5-targets-against-achieved")
     done(page)
 
 

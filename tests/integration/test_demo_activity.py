@@ -87,7 +87,7 @@ def census(base_url: str, password: str = ADMIN_PASSWORD) -> dict[str, Any]:
             unions[node["code"]] = node["id"]
             nodes.extend(node.get("children") or [])
         found: dict[str, Any] = {}
-        books = {code: get("/v1/initiatives/tracking-book", union_id=unions[code])["entries"]
+        books = {code: get("/v1/initiatives/tracking-book", union_id=unions[code])
                  for code in ("TV-CS-0020", "TV-CS-0019", "TV-CS-0039")}
         found["initiatives"] = Counter(e["status"] for book in books.values() for e in book)
         found["scopes"] = Counter(e["scope"] for book in books.values() for e in book)
@@ -106,6 +106,8 @@ def census(base_url: str, password: str = ADMIN_PASSWORD) -> dict[str, Any]:
         found["schedule"] = (schedule["launched_on"], schedule["pledge_signed_on"],
                              schedule["disseminations"],
                              Counter(e["status"] for e in schedule["reviews"]))
+        found["targets"] = get("/v1/reviews/pledge-targets", union_id=unions["TV-CS-0020"],
+                               period="2025")["targets"]
         found["grade"] = get("/v1/reviews/get-classification", union_id=unions["TV-CS-0020"],
                              year=2025)["grade"]
         review = AnnualReview.create_id(UUID(unions["TV-CS-0020"]), Period.parse(2025, "year"))
@@ -157,6 +159,14 @@ def test_r5_2_make_run_fills_the_demo_province_with_a_year_made_through_the_api_
     assert reviews["held"] == 3, made["schedule"]
     assert made["annual_review"]["state"]["rewards_proposed"], made["annual_review"]
     assert made["grade"] == "vung_manh"
+    # R2.3, R2.5: the pledge's targets, each beside a count (members trained: none) and
+    # the union's own figure from its annual review.
+    targets = {t["kind"]: t for t in made["targets"]}
+    assert set(targets) == {"initiatives_registered", "initiatives_recognised",
+                            "members_trained"}, made["targets"]
+    assert isinstance(targets["initiatives_registered"]["achieved"], int), made["targets"]
+    assert (targets["members_trained"]["achieved"],
+            targets["members_trained"]["self_assessed"]) == (None, 36), made["targets"]
     # ...a decided award, a revoked one, a dossier returned once and decided (R4.3-R4.5).
     assert made["awards"][("bang_khen_tinh", "awarded")] == 1, made["awards"]
     assert made["awards"][("giay_khen_cdcs", "revoked")] == 1, made["awards"]

@@ -286,6 +286,12 @@ def test_r5_2_grpc_lists_are_paged_as_over_http(system: System, channel: grpc.Ch
     found = registry.SearchPeople(registry_pb2.RegistrySearchPeopleRequest(q="nguyen van an"),
                                   metadata=bearer(system, "h"))
     assert [p["full_name"] for p in found.result.list_value] == ["Nguyễn Văn An"]
+    assert (found.total, found.offset, found.limit) == (1, 0, 20)  # a search's first matches
+    # a list the service pages itself: its items in result, the page beside them, as over HTTP
+    members = registry.Members(registry_pb2.RegistryMembersRequest(
+        union_id="CS-1", offset=1, limit=2), metadata=bearer(system, "h"))  # named by its code
+    assert (members.total, members.offset, members.limit) == (5, 1, 2)
+    assert len(members.result.list_value.values) == 2
     too_big = refused(lambda: registry.Descendants(registry_pb2.RegistryDescendantsRequest(
         union_id=w.unions["TV"], limit=1000), metadata=bearer(system, "h")))
     assert (too_big.status, too_big.code, too_big.field) == (

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from gateway.catalogue import Operation, operations
+from gateway.policy import UNION_LISTS, UNION_NAMES
 from tests.support.gateway_system import ApiError, System, running, with_province
 from tests.support.infra import fresh_database, fresh_vhost
+from tests.support.province import Province
 
 pytestmark = [pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
 
@@ -65,7 +69,7 @@ def test_r5_2_sign_in_gives_an_expiring_token_and_refuses_the_rest(system: Syste
             response = client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert (response.status_code, response.json()["code"]) == (401, code)
     with system.http(signed["access_token"]) as client:
-        me = client.get("/v1/me").json()
+        me = client.get("/v1/me").json()["result"]
     assert me["username"] == "a" and me["roles"][0]["role"] == "executive"
 
 
@@ -138,9 +142,9 @@ def test_r5_2_an_idempotency_key_repeats_the_first_outcome_and_has_no_second_eff
     assert [r["reference"] for r in overdue] == ["SK-IDEM"]
     assert system.call("f", "initiatives", "overdue", as_of="2026-06-30")["items"] == []
     # the header's search (R3.5) reaches the book through the gateway, by the same rule
-    found = system.call("d", "initiatives", "search_initiatives", "so dien tu")
+    found = system.call("d", "initiatives", "search_initiatives", "so dien tu")["items"]
     assert [r["reference"] for r in found] == ["SK-IDEM"]
-    assert system.call("f", "initiatives", "search_initiatives", "so dien tu") == []
+    assert system.call("f", "initiatives", "search_initiatives", "so dien tu")["items"] == []
 
 
 def test_r5_2_a_stale_if_match_is_refused_with_the_current_version(system: System) -> None:
@@ -202,8 +206,133 @@ def test_r5_2_lists_are_paginated_and_search_ignores_diacritics(system: System) 
         system.call("h", "registry", "descendants", w.unions["TV"], limit=1000)
     assert (too_big.value.status, too_big.value.field if hasattr(too_big.value, "field") else
             too_big.value.body["field"]) == (422, "limit")
-    found = system.call("h", "registry", "search_people", "nguyen van an")
+    found = system.call("h", "registry", "search_people", "nguyen van an")["items"]
     assert [p["full_name"] for p in found] == ["Nguyễn Văn An"]
+
+
+def _list_arguments(op: Operation, w: Province) -> dict[str, Any]:
+    """Arguments for a list query over CS-1 (or above it, where a union above is asked)."""
+    args: dict[str, Any] = {}
+    for param in op.params:
+        name = param.name
+        if name in ("upper_union_id", "federation_id"):
+            args[name] = w.unions["TV-CL"]
+        elif name in UNION_NAMES:
+            args[name] = w.unions["CS-1"] if param.required or name == "union_id" else None
+        elif name in UNION_LISTS:
+            args[name] = [w.unions["CS-1"], w.unions["CS-2"]]
+        elif name == "person_id":
+            args[name] = w.people["A"]
+        elif name == "aggregate_id":
+            args[name] = w.unions["CS-1"]  # a record of the registry; none elsewhere: []
+        elif name == "event_ids":
+            args[name] = ["8b0a5f5e-0000-4000-8000-000000000000"]
+        elif name == "q":
+            args[name] = "nguyen"
+        elif name == "name":
+            args[name] = "Sổ theo dõi điện tử"
+        elif name == "year":
+            args[name] = 2026
+        elif param.required:
+            raise AssertionError(f"{op.name} asks {name}: say what to give it")
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def test_r5_2_every_list_answers_items_total_offset_limit(system: System) -> None:
+    """Every query of the catalogue that answers a list answers ``{items, total, offset,
+    limit}`` over HTTP, whoever pages it (the service, the gateway, a search's first
+    matches), and its OpenAPI answer is that page; one record answers ``{result}``."""
+    w = system.province
+    assert w is not None
+    lists = [op for op in operations() if op.listing]
+    assert {"registry.members", "initiatives.tracking_book", "registry.search_people",
+            "registry.tree", "initiatives.statistics", "reviews.overdue",
+            "notifications.my_notifications", "notifications.undelivered_mail",
+            "initiatives.similar_recognised"} <= {
+                op.name for op in lists}
+    with system.http(system.tokens["admin"]) as client, \
+            system.http(system.tokens["h"]) as person:  # every query everywhere; a person's own
+        document = client.get("/openapi.json").json()
+        for op in lists:
+            args = _list_arguments(op, w)
+            if op.name == "notifications.my_notifications":
+                client, person = person, client
+            response = client.get(op.path, params=args)
+            assert response.status_code == 200, (op.name, response.text)
+            body = response.json()
+            assert {"items", "total", "offset", "limit"} <= body.keys(), (op.name, body)
+            assert "result" not in body, op.name
+            assert isinstance(body["items"], list) and len(body["items"]) <= body["limit"]
+            assert body["offset"] == 0 and body["total"] >= len(body["items"]), (op.name, body)
+            if op.listing == "whole" or op.param("offset"):  # a page further on, of one item
+                second = client.get(op.path, params={**args, "offset": 1, "limit": 1}).json()
+                assert (second["offset"], second["limit"], second["total"]) == (
+                    1, 1, body["total"]), (op.name, second)
+                assert second["items"] == body["items"][1:2], op.name
+            schema = document["paths"][op.path]["get"]["responses"]["200"]["content"][
+                "application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Page"}, (op.name, schema)
+            if op.name == "notifications.my_notifications":
+                assert isinstance(body["unread"], int)  # its own field, beside the four
+                client, person = person, client
+        page = document["components"]["schemas"]["Page"]
+        assert set(page["required"]) == {"items", "total", "offset", "limit"}
+        record = client.get("/v1/registry/get-union", params={"union_id": w.unions["CS-1"]})
+        assert record.json().keys() == {"result"} and record.json()["result"]["code"] == "CS-1"
+    members = system.call("h", "registry", "members", w.unions["CS-1"], limit=2)
+    assert (members["total"], members["offset"], members["limit"], len(members["items"])) == (
+        5, 0, 2, 2)
+
+
+def test_r5_2_a_union_is_named_by_its_code_wherever_a_union_is_asked(system: System) -> None:
+    """A union's code, which every office knows, names it as well as its id: the gateway
+    resolves it at the edge; an unknown code is 404 ``UNION_CODE_UNKNOWN`` in Vietnamese
+    (English when asked), naming the field."""
+    w = system.province
+    assert w is not None
+    cs1, tv = w.unions["CS-1"], w.unions["TV"]
+    found = system.call("h", "registry", "union_by_code", "CS-1")
+    assert (found["id"], found["code"], found["level"]) == (cs1, "CS-1", "grassroots")
+    named: list[tuple[str, str, str, str]] = [("get_union", "union_id", cs1, "CS-1"),
+                                              ("members", "union_id", cs1, "CS-1"),
+                                              ("tree", "root_id", tv, "TV")]
+    for method, name, by_id, code in named:
+        as_code: dict[str, Any] = {name: code}
+        as_id: dict[str, Any] = {name: by_id}
+        assert system.call("h", "registry", method, **as_code) == \
+            system.call("h", "registry", method, **as_id), method
+    assert system.call("h", "initiatives", "tracking_book", union_id="CS-1") == \
+        system.call("h", "initiatives", "tracking_book", union_id=cs1)
+    assert system.call("h", "reviews", "overdue", upper_union_id="TV-CL") == \
+        system.call("h", "reviews", "overdue", upper_union_id=w.unions["TV-CL"])
+    # statistics: one union (union_id) or several (union_ids), by id or by code
+    by_ids = system.call("h", "initiatives", "statistics", year=2026,
+                         union_ids=[cs1, w.unions["CS-2"]])
+    assert system.call("h", "initiatives", "statistics", year=2026,
+                       union_ids=["CS-1", "CS-2"]) == by_ids
+    assert system.call("h", "initiatives", "statistics", year=2026, union_id="CS-1") == \
+        system.call("h", "initiatives", "statistics", year=2026, union_ids=[cs1])
+    # a command too, and the scope is judged on the union the code names
+    idea = system.call("d", "initiatives", "raise_idea", "CS-1", w.people["D"],
+                       "Mã công đoàn thay cho mã định danh", "Mô tả", "2026-01-06")
+    assert system.call("d", "initiatives", "get_idea", idea)["union_id"] == cs1
+    with pytest.raises(ApiError) as outside:
+        system.call("f", "registry", "members", union_id="CS-1")
+    assert (outside.value.status, outside.value.code) == (403, "OUTSIDE_YOUR_SCOPE")
+    with system.http(system.tokens["h"]) as client:
+        unknown = client.get("/v1/registry/members", params={"union_id": "TV-CS-9999"})
+        english = client.get("/v1/initiatives/statistics", params={
+            "year": 2026, "union_ids": ["CS-1", "KHONG-CO"]}, headers={"Accept-Language": "en"})
+        direct = client.get("/v1/registry/union-by-code", params={"code": "TV-CS-9999"})
+    problem = unknown.json()
+    assert (unknown.status_code, problem["code"], problem["field"]) == (404, "UNION_CODE_UNKNOWN",
+                                                                  "union_id")
+    assert problem["title"] == "Không có công đoàn nào mang mã này. Vui lòng kiểm tra lại mã công đoàn."
+    assert problem["detail"] == "Không có công đoàn nào mang mã TV-CS-9999."
+    assert (english.status_code, english.json()["code"], english.json()["field"]) == (
+        404, "UNION_CODE_UNKNOWN", "union_ids")
+    assert english.json()["detail"] == "No union has the code KHONG-CO."
+    assert (direct.status_code, direct.json()["code"]) == (404, "UNION_CODE_UNKNOWN")
 
 
 def test_r5_2_the_document_and_readiness(system: System) -> None:
@@ -216,7 +345,7 @@ def test_r5_2_the_document_and_readiness(system: System) -> None:
         document["components"]["securitySchemes"]
     assert docs.status_code == 200 and "swagger-ui" in docs.text
     assert ready["status"] == "ready" and set(ready["checks"]) == {
-        "registry", "initiatives", "reviews", "awards", "gateway_store"}
+        "registry", "initiatives", "reviews", "awards", "notifications", "gateway_store"}
 
 
 def test_r5_2_every_answer_carries_the_security_policy(system: System) -> None:

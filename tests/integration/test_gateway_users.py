@@ -69,7 +69,7 @@ def test_r5_2_an_administrator_lists_and_searches_the_users_of_his_scope_only(
     assert (len(paged["items"]), paged["offset"], paged["limit"]) == (2, 1, 2)
     assert paged["total"] == everyone.json()["total"]
     # one user; outside the scope, unknown, or not an administrator: refused
-    assert ask(system, "qt-cl", "GET", "/v1/users/D").json()["username"] == "d"
+    assert ask(system, "qt-cl", "GET", "/v1/users/D").json()["result"]["username"] == "d"
     outside = ask(system, "qt-cl", "GET", "/v1/users/h")
     assert (outside.status_code, outside.json()["code"]) == (403, "OUTSIDE_YOUR_SCOPE")
     missing = ask(system, "admin", "GET", "/v1/users/khong-co")
@@ -100,7 +100,7 @@ def test_r5_2_roles_are_granted_and_taken_away_inside_the_administrators_scope_o
     official = {"role": "official", "union_id": w.unions["CS-2"]}
     granted = ask(system, "qt-cl", "POST", "/v1/users/ba/roles", json=official)
     assert granted.status_code == 200
-    assert granted.json()["roles"] == [{"role": "member", "union_id": w.unions["CS-2"]}, official]
+    assert granted.json()["result"]["roles"] == [{"role": "member", "union_id": w.unions["CS-2"]}, official]
     # the new role works at once: an official's command passes the gateway's role check
     # (the service then judges the person's own standing; here, not an official: refused there)
     coach = ask(system, "ba", "POST", "/v1/initiatives/coach-idea",
@@ -117,10 +117,10 @@ def test_r5_2_roles_are_granted_and_taken_away_inside_the_administrators_scope_o
     unknown = ask(system, "qt-cl", "POST", "/v1/users/ba/roles",
                   json={"role": "chủ tịch", "union_id": w.unions["CS-2"]})
     assert unknown.status_code == 422 and unknown.json()["field"] == "role"
-    assert ask(system, "qt-cl", "GET", "/v1/users/ba").json()["roles"][1] == official  # unchanged
+    assert ask(system, "qt-cl", "GET", "/v1/users/ba").json()["result"]["roles"][1] == official  # unchanged
     # taken away: the role's calls stop at once
     taken = ask(system, "qt-cl", "DELETE", "/v1/users/ba/roles", params=official)
-    assert (taken.status_code, taken.json()["roles"]) == (
+    assert (taken.status_code, taken.json()["result"]["roles"]) == (
         200, [{"role": "member", "union_id": w.unions["CS-2"]}])
     coach = ask(system, "ba", "POST", "/v1/initiatives/coach-idea",
                 json={"idea_id": "00000000-0000-4000-8000-000000000000", "text": "Góp ý",
@@ -148,7 +148,7 @@ def test_r5_2_a_disabled_accounts_token_stops_at_once_and_it_cannot_sign_in(
     token = system.make_user("tam", [("member", w.unions["CS-1"])], w.people["E"])
     assert ask(system, None, "GET", "/v1/me", token=token).status_code == 200
     disabled = ask(system, "qt-cl", "POST", "/v1/users/tam/disable")  # a bare POST, no body
-    assert (disabled.status_code, disabled.json()["disabled"]) == (200, True)
+    assert (disabled.status_code, disabled.json()["result"]["disabled"]) == (200, True)
     for method, path in (("GET", "/v1/me"), ("GET", f"/v1/registry/get-union?union_id={w.unions['CS-1']}")):
         refused = ask(system, None, method, path, token=token)
         assert (refused.status_code, refused.json()["code"]) == (401, "ACCOUNT_DISABLED")
@@ -164,7 +164,7 @@ def test_r5_2_a_disabled_accounts_token_stops_at_once_and_it_cannot_sign_in(
     outside = ask(system, "qt-cl", "POST", "/v1/users/h/disable")
     assert (outside.status_code, outside.json()["code"]) == (403, "OUTSIDE_YOUR_SCOPE")
     enabled = ask(system, "qt-cl", "POST", "/v1/users/tam/enable", json={})
-    assert (enabled.status_code, enabled.json()["disabled"]) == (200, False)
+    assert (enabled.status_code, enabled.json()["result"]["disabled"]) == (200, False)
     assert ask(system, None, "GET", "/v1/me", token=token).status_code == 200
     assert system.sign_in("tam")
 
@@ -174,8 +174,8 @@ def test_r5_2_a_reset_password_must_be_changed_before_any_other_call(system: Sys
     assert w is not None
     old_token = system.make_user("nam", [("member", w.unions["CS-2"])])
     reset = ask(system, "qt-cl", "POST", "/v1/users/nam/reset-password")
-    assert reset.status_code == 200 and reset.json()["username"] == "nam"
-    once = reset.json()["one_time_password"]
+    assert reset.status_code == 200 and reset.json()["result"]["username"] == "nam"
+    once = reset.json()["result"]["one_time_password"]
     assert len(once) >= 10 and once != PASSWORD
     with system.http() as client:
         old = client.post("/v1/auth/token", json={"username": "nam", "password": PASSWORD})
@@ -184,7 +184,7 @@ def test_r5_2_a_reset_password_must_be_changed_before_any_other_call(system: Sys
     assert signed.status_code == 200 and signed.json()["must_change_password"] is True
     token = signed.json()["access_token"]
     me = ask(system, None, "GET", "/v1/me", token=token)
-    assert (me.status_code, me.json()["must_change_password"]) == (200, True)
+    assert (me.status_code, me.json()["result"]["must_change_password"]) == (200, True)
     union = f"/v1/registry/get-union?union_id={w.unions['CS-2']}"
     for current in (token, old_token):  # a session opened before the reset is held too
         held = ask(system, None, "GET", union, token=current)
@@ -206,7 +206,7 @@ def test_r5_2_a_reset_password_must_be_changed_before_any_other_call(system: Sys
         422, "CURRENT_PASSWORD_WRONG", "current_password")
     assert change(once, "mật-khẩu-mới-của-nam").status_code == 204
     assert ask(system, None, "GET", union, token=token).status_code == 200
-    assert ask(system, None, "GET", "/v1/me", token=token).json()["must_change_password"] is False
+    assert ask(system, None, "GET", "/v1/me", token=token).json()["result"]["must_change_password"] is False
     assert system.sign_in("nam", "mật-khẩu-mới-của-nam")
     with system.http() as client:
         reused = client.post("/v1/auth/token", json={"username": "nam", "password": once})
@@ -235,7 +235,7 @@ def test_r5_2_sign_in_is_limited_per_account_and_per_address(system: System) -> 
     english = sign_in("sau", PASSWORD, "10.1.1.2", **EN)
     assert english.json()["title"].startswith("Too many failed sign-ins")
     # an administrator's reset lets the person in again at once
-    once = ask(system, "admin", "POST", "/v1/users/sau/reset-password").json()["one_time_password"]
+    once = ask(system, "admin", "POST", "/v1/users/sau/reset-password").json()["result"]["one_time_password"]
     assert sign_in("sau", once, "10.1.1.2").status_code == 200
     # a success resets the account's count: 4 failures, a success, 4 more are not throttled
     for attempt in range(9):

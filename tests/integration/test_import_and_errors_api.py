@@ -49,7 +49,7 @@ def _found(system: System, name: str) -> list[dict[str, Any]]:
     with system.http(system.tokens["admin"]) as client:
         response = client.get("/v1/registry/search-people", params={"q": name})
     assert response.status_code == 200, response.text
-    return list(response.json()["result"])
+    return list(response.json()["items"])
 
 
 def _vietnamese(text: str) -> bool:

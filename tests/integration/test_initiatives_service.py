@@ -79,7 +79,7 @@ def test_r3_1_to_r3_8_from_idea_to_province_recognition_and_replication_over_rpc
     record = a("get_initiative", initiative)
     assert set(record["recognitions"]) == {"grassroots", "direct_superior", "province"}
     book = a("tracking_book", w.unions["CS-1"])
-    assert [(e["reference"], e["status"], e["scope"]) for e in book["entries"]] == [
+    assert [(e["reference"], e["status"], e["scope"]) for e in book["items"]] == [
         ("SK-01", "recognised", "province")]
     decisions = [e for e in system.call("initiatives", "notifications")["envelopes"]
                  if "decision" in e["payload"]]

@@ -33,6 +33,10 @@ Call = Callable[..., Any]  # call(service, method, person_letter, *args, **kwarg
 
 PLEDGE = ("Giao ước thi đua năm 2025 thực hiện phong trào \"Đổi mới, sáng tạo, hiệu quả trong "
           "hoạt động của tổ chức Công đoàn\": mỗi đoàn viên một sáng kiến.")
+# R2.3: CS-1's pledged targets for 2025 (kinds of the reviews rule book).
+TARGETS = [{"kind": "initiatives_registered", "number": 3, "due_on": "2025-12-31"},
+           {"kind": "initiatives_recognised", "number": 2, "due_on": "2025-12-31"},
+           {"kind": "members_trained", "number": 30, "due_on": "2025-09-30"}]
 FIELDS = {"objective": "Giảm thời gian tra cứu hồ sơ", "implementation_steps": "Khảo sát; xây dựng; áp dụng",
           "scope_feasibility_time": "Toàn đơn vị, từ quý I/2025",
           "expected_effectiveness": "Tiết kiệm 200 giờ công mỗi năm"}
@@ -85,12 +89,14 @@ def movement_year(call: Call, w: Province) -> Movement:
          "Kế hoạch: mỗi tổ công đoàn đăng ký ít nhất một sáng kiến")
     call("reviews", "record_dissemination", "A", cs1, 2025, "conference", "2025-01-15",
          "Hội nghị quán triệt", "Toàn thể đoàn viên", 40)
-    call("reviews", "sign_pledge", "A", cs1, 2025, "2025-01-20", PLEDGE)
+    call("reviews", "sign_pledge", "A", cs1, 2025, "2025-01-20", PLEDGE, items=TARGETS)
     call("reviews", "hold_half_year_review", "A", cs1, "2025-H1", "2025-07-05",
          "Sơ kết 6 tháng đầu năm", ["Hai sáng kiến được công nhận"])
     call("reviews", "hold_half_year_review", "A", cs1, "2025-H2", "2026-01-08",
          "Sơ kết 6 tháng cuối năm", ["Nhân rộng sáng kiến SK-01"])
-    call("reviews", "hold_annual_review", "A", cs1, 2025, "2026-01-20", "Tổng kết năm 2025", 95)
+    call("reviews", "hold_annual_review", "A", cs1, 2025, "2026-01-20", "Tổng kết năm 2025", 95,
+         self_assessment=[{"kind": "initiatives_registered", "achieved": 2},
+                          {"kind": "members_trained", "achieved": 25, "note": "Một lớp tập huấn"}])
     call("reviews", "classify", "G", cs1, 2025, w.unions["TV-CL"], "2026-02-10", 95)
     m.initiatives["SK-01"] = _initiative(call, w, "SK-01", "Sổ theo dõi đoàn viên điện tử",
                                          [("D", 60), ("A", 40)], 12_500_000, idea=True)

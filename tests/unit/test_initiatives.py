@@ -429,10 +429,10 @@ def test_r3_5_the_tracking_book_filters_by_period_and_status_and_exports(
     register(app, w, "SK-02", on="2025-02-20")
     register(app, w, "SK-03", kind="topic", on="2024-11-02")
     book = app.tracking_book(w.unions["CS-1"], "2025-01-01", "2025-12-31")
-    assert [e["reference"] for e in book["entries"]] == ["SK-01", "SK-02"]
-    assert app.tracking_book(w.unions["CS-1"], status="recognised")["entries"][0]["initiative_id"] \
+    assert [e["reference"] for e in book["items"]] == ["SK-01", "SK-02"]
+    assert app.tracking_book(w.unions["CS-1"], status="recognised")["items"][0]["initiative_id"] \
         == recognised
-    first = book["entries"][0]
+    first = book["items"][0]
     assert (first["status"], first["decision_number"], first["value_saved_vnd"]) == (
         "recognised", "12/QĐ-CĐCS", 12_500_000)
     assert first["authors"] == ["Thạch Thị Sa Rai (60%)", "Nguyễn Văn An (40%)"]
@@ -531,16 +531,22 @@ def test_r3_5_the_statistics_count_per_union_and_quarter_what_was_registered_rec
     full_path(app, w)  # registered 10/1, recognised 10/2 2025, applied
     register(app, w, "SK-02", on="2025-04-20")
     register(app, w, "SK-03", on="2024-11-02")
-    rows = app.statistics([w.unions["CS-1"], w.unions["CS-2"]], 2025)
+    rows = app.statistics(2025, union_ids=[w.unions["CS-1"], w.unions["CS-2"]])
     assert rows == [
         {"union_id": w.unions["CS-1"], "period": "2025-Q1", "registered": 1, "recognised": 1,
          "applied": 1, "replicated": 0},
         {"union_id": w.unions["CS-1"], "period": "2025-Q2", "registered": 1, "recognised": 0,
          "applied": 0, "replicated": 0}]
-    assert app.statistics([w.unions["CS-2"]], 2025) == []
-    assert [r["registered"] for r in app.statistics([w.unions["CS-1"]], 2024)] == [1]
-    with refused(app, "INVALID_INPUT"):
-        app.statistics([], 2025)
+    assert app.statistics(2025, union_ids=[w.unions["CS-2"]]) == []
+    assert [r["registered"] for r in app.statistics(2024, union_ids=[w.unions["CS-1"]])] == [1]
+    # one union is named as union_id, several as union_ids, or both
+    assert app.statistics(2024, union_id=w.unions["CS-1"]) == \
+        app.statistics(2024, union_ids=[w.unions["CS-1"]])
+    assert app.statistics(2025, w.unions["CS-2"], [w.unions["CS-1"]]) == rows
+    nothing: dict[str, Any]
+    for nothing in ({}, {"union_ids": []}):
+        with refused(app, "INVALID_INPUT"):
+            app.statistics(2025, **nothing)
 
 
 def test_r5_1_the_council_and_its_evaluation_read_back_as_plain_records(

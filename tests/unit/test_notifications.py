@@ -31,7 +31,7 @@ def world(store_url: str, settings_for: Any, clock: FixedClock) -> NotifyWorld:
 
 def mine(w: NotifyWorld, letter: str) -> dict[str, Any]:
     with w.as_(letter):
-        return w.notifications.my_notifications()
+        return dict(w.notifications.my_notifications())
 
 
 def test_r3_4_reminder_stages_a_week_before_and_at_the_deadline() -> None:
@@ -69,7 +69,8 @@ def test_r3_4_the_3_month_limit_is_told_to_each_committee_member_once_per_stage(
     assert w.notifications.scan() == 3  # A, B and C sit on CS-1's executive committee
     assert w.notifications.scan() == 0  # a second scan (or another instance's) makes none
     first = mine(w, "A")
-    assert first["unread"] == 1
+    assert first["unread"] == 1  # beside the page, {items, total, offset, limit} (R5.2)
+    assert (first["total"], first["offset"], first["limit"]) == (1, 0, 50)
     (item,) = first["items"]
     assert (item["kind"], item["stage"], item["due_on"]) == \
         ("initiative_decision", "before", "2025-04-10")

@@ -239,7 +239,7 @@ def test_r1_3_members_over_time_and_diacritics_insensitive_search(registry: Regi
     ids = province(registry)
     person = str(registry.register_person("DV-1", "Huỳnh Thị Ngọc Điệp", "2010-01-01", ids["school"]))
     registry.transfer_person(person, ids["office"], "2023-03-01")
-    assert registry.members(ids["school"], "2023-02-28")["members"][0]["id"] == person
+    assert registry.members(ids["school"], "2023-02-28")["items"][0]["id"] == person
     assert registry.members(ids["office"], "2023-03-01")["total"] == 1
     assert [p["id"] for p in registry.search_people("ngoc diep")] == [person]
     assert [p["id"] for p in registry.search_people("HUYNH", ids["office"])] == [person]

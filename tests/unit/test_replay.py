@@ -51,7 +51,7 @@ def test_r5_1_the_auditors_command_line_replays_every_store(
         monkeypatch.setenv(key, value)
     assert audit.main(["replay"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"registry", "initiatives", "reviews", "awards"}
+    assert set(report) == {"registry", "initiatives", "reviews", "awards", "notifications"}
     assert report["registry"]["rows"][OWN.unions.name] == 7
 
 

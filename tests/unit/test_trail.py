@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from runtime.context import use_context
 from runtime.errors import DomainError
 from runtime.trail import AuditQueries, DecisionTrail, over_applications
+from services.notifications.application import Notifications
 from tests.support.awards_world import STAGE_ORDER, World, to_the_province, world
 from tests.support.province import ADMIN
 
@@ -22,9 +23,10 @@ def w(store_url: str, settings_for: Any) -> World:
 
 
 def audit(w: World) -> AuditQueries:
+    # Every service is asked what its records name; notifications keeps no decision (none).
     return AuditQueries(over_applications({
         "registry": w.registry, "initiatives": w.initiatives, "reviews": w.reviews,
-        "awards": w.awards}))
+        "awards": w.awards, "notifications": Notifications(w.awards.settings)}))
 
 
 def step(trail: dict[str, Any], record_id: str, event: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ GATEWAY_OWN = {"auth.token", "me.password"}
 
 Q = r"""["'`]"""  # a string literal's quote
 CALLS = (
-    re.compile(rf"(?:get|post|raw)\(\s*{Q}(\w+){Q},\s*{Q}([\w-]+){Q}"),  # get("awards", "get-award")
+    re.compile(rf"(?:get|getPage|post|raw)\(\s*{Q}(\w+){Q},\s*{Q}([\w-]+){Q}"),  # get("awards", "get-award")
     re.compile(rf"service:\s*{Q}(\w+){Q},\s*command:\s*{Q}([\w-]+){Q}"),  # commandForm({service, command})
     re.compile(r"/v1/(\w+)/([\w-]+)"),  # a path
 )

@@ -59,14 +59,24 @@ function query(params) {
   return s ? `?${s}` : "";
 }
 
-// A query: its result (a list comes back whole, every page read).
+// Every list the API answers has one shape, {items, total, offset, limit}; one record (or a
+// report) comes as {result}.
+const isPage = (answer) => answer && Array.isArray(answer.items) && typeof answer.total === "number";
+
+// One page of a list query, as the API answers it: {items, total, offset, limit}.
+export async function getPage(service, method, params) {
+  const answer = await request("GET", `/v1/${service}/${method}` + query(params));
+  if (!isPage(answer)) throw new Error(`${service}/${method} does not answer a list`);
+  return answer;
+}
+
+// A query: its record, or a list's items, every page read.
 export async function get(service, method, params) {
-  const path = `/v1/${service}/${method}`;
-  const first = await request("GET", path + query(params));
-  if (!("items" in first)) return first.result;
+  const first = await request("GET", `/v1/${service}/${method}` + query(params));
+  if (!isPage(first)) return first.result;
   const items = [...first.items];
-  while (items.length < first.total) {
-    const next = await request("GET", path + query({ ...params, offset: items.length, limit: 200 }));
+  while (first.offset + items.length < first.total) {
+    const next = await getPage(service, method, { ...params, offset: first.offset + items.length, limit: 200 });
     if (!next.items.length) break;
     items.push(...next.items);
   }
@@ -79,7 +89,7 @@ export async function post(service, method, body) {
   return (await request("POST", `/v1/${service}/${method}`, clean)).result;
 }
 
-export const me = () => request("GET", "/v1/me");
+export const me = async () => (await request("GET", "/v1/me")).result;
 
 export async function raw(path) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}`,

@@ -1,6 +1,6 @@
 // The web front end of the emulation platform (issue 11): one page, hash routes, every
 // screen built from the gateway's public API only (the same calls any front end makes).
-import { ApiError, get, me, post, raw, signIn, signOut, token } from "./api.js";
+import { ApiError, get, getPage, me, post, raw, signIn, signOut, token } from "./api.js";
 import { eventName, language, setLanguage, t, term } from "./i18n.js";
 import * as searchScreens from "./screens/search.js";
 import * as usersScreens from "./screens/users.js";
@@ -108,9 +108,9 @@ async function committeeMembers(unionId) {
 }
 
 async function unionMembers(unionId) {
-  const page = await get("registry", "members", { union_id: unionId, limit: 200 });
-  for (const p of page.members) ctx.people.set(p.id, p);
-  return page.members;
+  const { items } = await getPage("registry", "members", { union_id: unionId, limit: 200 });
+  for (const p of items) ctx.people.set(p.id, p);
+  return items;
 }
 
 // --- the shell ----------------------------------------------------------------------------
@@ -377,7 +377,7 @@ const ownWords = (label) => label[language()] ?? label.vi;
 const statusLabel = (s) => badge(s);
 
 async function bookScreen() {
-  const book = await get("initiatives", "tracking-book", { union_id: ctx.union.id, limit: 200 });
+  const book = await getPage("initiatives", "tracking-book", { union_id: ctx.union.id, limit: 200 });
   const exportAs = (format) => async () => {
     const file = await get("initiatives", "export-book", { union_id: ctx.union.id, format });
     download(file.filename, file.content_type, file.content_base64);
@@ -388,7 +388,7 @@ async function bookScreen() {
     h("a", { class: "button", href: "#/register" }, t("register"))),
   h("div", { class: "card", id: "book" }, table([t("reference"), t("initiative"), t("authors"), t("status"),
     t("registered"), t("decideBy"), t("decidedOn"), t("scope"), t("valueSaved")],
-  book.entries.map((e) => [e.reference, h("a", { href: `#/initiative/${e.initiative_id}` }, e.name),
+  book.items.map((e) => [e.reference, h("a", { href: `#/initiative/${e.initiative_id}` }, e.name),
     e.authors.join("; "), statusLabel(e.status), date(e.registered_on), date(e.decide_by), date(e.decided_on),
     e.scope ? t(e.scope) : "", money(e.value_saved_vnd)]))),
   await overdueCard(), await registrantsCard(new Date().getFullYear()));
@@ -621,7 +621,7 @@ async function awardsScreen() {
   ]);
   const people = u.level === "grassroots" ? await unionMembers(u.id) : [];
   const recognisedHere = u.level === "grassroots"
-    ? (await get("initiatives", "tracking-book", { union_id: u.id, status: "recognised", limit: 200 })).entries : null;
+    ? (await getPage("initiatives", "tracking-book", { union_id: u.id, status: "recognised", limit: 200 })).items : null;
   const forms = catalogue.forms.filter((f) => f.level === level || f.level === LEVEL_ABOVE[u.level]);
   const formTitle = Object.fromEntries(catalogue.forms.map((f) => [f.code, f.title]));
   const nominee = async (n) => (n.subject === "individual" ? personName(n.subject_id) : unionName(n.subject_id));

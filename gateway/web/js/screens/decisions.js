@@ -2,7 +2,7 @@
 // with its reasons and accepting a topic (R3.7), adopting another union's recognised initiative
 // and reporting what its replication brought (R3.8), the attestations an award needs
 // (R4.1 d, R4.2 b) with the criteria checked, and revoking an award (R4.5).
-import { get } from "../api.js";
+import { get, getPage } from "../api.js";
 import { h, table } from "../ui.js";
 import { L, commandForm, facts, listCard, options, thisYear, vnDate, vnd } from "./kit.js";
 
@@ -62,9 +62,9 @@ async function pendingScreen(shell) {
     { vi: "Ngày đăng ký", en: "Registered" }, { vi: "Hạn quyết định", en: "Decide by" }];
   if (u.level !== "grassroots") {
     const units = (await shell.subtree()).filter((x) => x.level === "grassroots");
-    const books = await Promise.all(units.map((x) => get("initiatives", "tracking-book",
-      { union_id: x.id, status: "recognised", limit: 200 }).catch(() => ({ entries: [] }))));
-    const records = await Promise.all(books.flatMap((b) => b.entries).map((e) =>
+    const books = await Promise.all(units.map((x) => getPage("initiatives", "tracking-book",
+      { union_id: x.id, status: "recognised", limit: 200 }).catch(() => ({ items: [] }))));
+    const records = await Promise.all(books.flatMap((b) => b.items).map((e) =>
       get("initiatives", "get-initiative", { initiative_id: e.initiative_id })));
     // A proposal waits while it is on the record; a decision at the level clears it.
     const proposed = records.filter((i) => i.proposal && i.proposal.to_union_id === u.id);
@@ -76,9 +76,9 @@ async function pendingScreen(shell) {
         { vi: "Không có đề nghị nào chờ xét.", en: "No proposal awaits a decision." }));
     return;
   }
-  const book = await get("initiatives", "tracking-book", { union_id: u.id, limit: 200 });
-  const open = book.entries.filter((e) => ["registered", "evaluated"].includes(e.status));
-  const recognised = book.entries.filter((e) => e.status === "recognised");
+  const book = await getPage("initiatives", "tracking-book", { union_id: u.id, limit: 200 });
+  const open = book.items.filter((e) => ["registered", "evaluated"].includes(e.status));
+  const recognised = book.items.filter((e) => e.status === "recognised");
   shell.page(`${L({ vi: "Xét duyệt, nghiệm thu đề tài, sáng kiến", en: "Review and acceptance" })} — ${u.name}`,
     listCard("pending", { vi: "Đề tài, sáng kiến chờ quyết định", en: "Awaiting a decision" }, heads,
       open.map((e) => [e.reference, h("a", { href: `#/decide/${e.initiative_id}` }, e.name), status(e.status),

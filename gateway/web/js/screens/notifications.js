@@ -5,7 +5,7 @@
 // with its deadline, whether it went out by e-mail, and "đã đọc". The person's e-mail address
 // for reminders and turning e-mail off are on the same screen. Every call is about the
 // signed-in person's own: the service takes the person from the sign-in, never from a field.
-import { ApiError, get, post } from "../api.js";
+import { ApiError, get, getPage, post } from "../api.js";
 import { t } from "../i18n.js";
 import { date, field, form, h, table } from "../ui.js";
 import { L, vnDate } from "./kit.js";
@@ -68,7 +68,7 @@ export async function refreshBell(shell) {
   if (bell.hidden) return;
   const count = document.getElementById("bell-count");
   try {
-    const mine = await get("notifications", "my-notifications", { unread_only: true, limit: 1 });
+    const mine = await getPage("notifications", "my-notifications", { unread_only: true, limit: 1 });
     count.textContent = mine.unread ? String(mine.unread > 99 ? "99+" : mine.unread) : "";
     count.hidden = !mine.unread;
     bell.dataset.unread = String(mine.unread);
@@ -114,7 +114,7 @@ async function screen(shell) {
     return;
   }
   const [mine, preference] = await Promise.all([
-    get("notifications", "my-notifications", { limit: 200 }), get("notifications", "my-email")]);
+    getPage("notifications", "my-notifications", { limit: 200 }), get("notifications", "my-email")]);
   const allRead = async () => { await post("notifications", "mark-all-read", {}); await screen(shell); };
   shell.page(L({ vi: "Thông báo", en: "Notifications" }),
     h("p", { id: "unread-summary" }, L({ vi: `Chưa đọc: ${mine.unread} / ${mine.items.length}.`,

@@ -1,7 +1,7 @@
 // The registry's own records, kept by administrators (R1.1–R1.5): unions founded, renamed,
 // moved, merged, split and dissolved; their committees' terms, departments and teams with who
 // holds which position; people, their memberships, transfers and official status.
-import { get } from "../api.js";
+import { get, getPage } from "../api.js";
 import { h } from "../ui.js";
 import { L, POSITIONS, commandForm, facts, listCard, options, vnDate } from "./kit.js";
 
@@ -62,7 +62,7 @@ async function unionScreen(shell, id) {
   const [u, history, bodies, members, unions] = await Promise.all([
     get("registry", "get-union", { union_id: id }), get("registry", "union-history", { union_id: id }),
     get("registry", "bodies", { union_id: id }).catch(() => []),
-    get("registry", "members", { union_id: id, limit: 200 }).catch(() => ({ members: [] })), allUnions()]);
+    getPage("registry", "members", { union_id: id, limit: 200 }).catch(() => ({ items: [], total: 0 })), allUnions()]);
   const refresh = () => unionScreen(shell, id);
   const name = (uid) => (unions.find((x) => x.id === uid) || {}).name || "";
   const active = u.status === "active";
@@ -70,7 +70,7 @@ async function unionScreen(shell, id) {
   const sameLevel = others.filter((x) => x.level === u.level);
   const children = unions.filter((x) => x.parent_id === id && x.status === "active");
   const part = (n) => L({ vi: `Đơn vị mới ${n}`, en: `New union ${n}` });
-  const splitRows = [...members.members.map((p) => ["members", p.id, p.full_name]), ...children.map((c) => ["children", c.id, c.name])];
+  const splitRows = [...members.items.map((p) => ["members", p.id, p.full_name]), ...children.map((c) => ["children", c.id, c.name])];
   shell.page(`${u.name} (${u.code})`,
     facts(null, [[{ vi: "Cấp", en: "Level" }, label(LEVELS, u.level)], [{ vi: "Tình trạng", en: "Status" }, L(STATUS[u.status] || u.status)],
       [{ vi: "Trực thuộc", en: "Under" }, u.parent_id ? h("a", { href: `#/union/${u.parent_id}` }, name(u.parent_id)) : "—"],
@@ -82,9 +82,9 @@ async function unionScreen(shell, id) {
       [{ vi: "Tên", en: "Name" }, { vi: "Loại", en: "Kind" }, { vi: "Nhiệm kỳ", en: "Term" }, { vi: "Thành viên", en: "Members" }],
       bodies.map((b) => [h("a", { href: `#/body/${b.id}` }, b.name), label(BODY_KINDS, b.kind),
         `${vnDate(b.term_start)} – ${vnDate(b.term_end || "")}`, (b.members || []).map((m) => m.full_name).join(", ")])),
-    listCard("members", { vi: `Đoàn viên (${members.total ?? members.members.length})`, en: `Members (${members.total ?? members.members.length})` },
+    listCard("members", { vi: `Đoàn viên (${members.total})`, en: `Members (${members.total})` },
       [{ vi: "Mã", en: "Code" }, { vi: "Họ và tên", en: "Full name" }, { vi: "Từ ngày", en: "Since" }],
-      members.members.map((p) => [p.code, h("a", { href: `#/person/${p.id}` }, p.full_name), vnDate(p.member_since)])),
+      members.items.map((p) => [p.code, h("a", { href: `#/person/${p.id}` }, p.full_name), vnDate(p.member_since)])),
     active ? h("div", { class: "grid" },
       commandForm({ id: "constitute-body", title: { vi: "Thành lập Ban Chấp hành, Ban Thường vụ, ban, tổ (nhiệm kỳ mới)", en: "Constitute a body (new term)" },
         service: "registry", command: "constitute-body", fixed: { union_id: id },
@@ -142,11 +142,11 @@ async function unionScreen(shell, id) {
 async function bodyScreen(shell, id) {
   const body = await get("registry", "get-body", { body_id: id });
   const [current, members] = await Promise.all([get("registry", "bodies", { union_id: body.union_id }).catch(() => []),
-    get("registry", "members", { union_id: body.union_id, limit: 200 }).catch(() => ({ members: [] }))]);
+    getPage("registry", "members", { union_id: body.union_id, limit: 200 }).catch(() => ({ items: [], total: 0 }))]);
   const seats = ((current.find((b) => b.id === id) || {}).members) || [];
   const refresh = () => bodyScreen(shell, id);
   const positions = (POSITIONS_OF[body.kind] || ["member"]).map((p) => [p, POSITIONS[p]]);
-  const people = new Map(members.members.map((p) => [p.id, p.full_name]));
+  const people = new Map(members.items.map((p) => [p.id, p.full_name]));
   const search = h("div", { class: "row" }, h("label", { for: "f-find-person" }, L({ vi: "Tìm người ngoài danh sách đoàn viên", en: "Find someone else" })),
     h("div", { class: "actions" }, h("input", { id: "f-find-person", "aria-label": L({ vi: "Họ tên hoặc mã", en: "Name or code" }) }),
       h("button", { type: "button", class: "secondary", onclick: async (e) => {

@@ -3,7 +3,7 @@
 // content), the half-year review with its self-inspection, the annual review with the rewards
 // given and proposed upward, and difficulties reported to the Policy–Law department.
 import { ApiError, get } from "../api.js";
-import { h } from "../ui.js";
+import { field, h } from "../ui.js";
 import { L, POSITIONS, commandForm, facts, listCard, options, thisYear, vnDate } from "./kit.js";
 
 const KINDS = [
@@ -40,11 +40,83 @@ function yearPicker(base, year) {
   h("button", { type: "submit" }, L({ vi: "Xem", en: "Show" })));
 }
 
+// --- R2.3: a pledge's targets -------------------------------------------------------------------
+
+const count = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("vi-VN"));
+
+// R2.3: the pledge's targets, one row each: a kind the rule book names (its Vietnamese title),
+// a number and a due date; "Thêm chỉ tiêu" adds a row. Read back by ``targetItems``.
+function targetsEditor(kinds, year) {
+  const rows = h("div", { class: "targets" });
+  let next = 0;
+  const add = () => {
+    const i = next++;
+    const row = h("div", { class: "target-row", "data-target": String(i) },
+      field(`items.${i}.kind`, L({ vi: "Loại chỉ tiêu", en: "Kind of target" }), { type: "select",
+        options: options(kinds.map((k) => [k.code, `${k.title}${k.counted ? "" : " (tự đánh giá)"}`])) }),
+      field(`items.${i}.number`, L({ vi: "Số lượng", en: "Number" }), { type: "number", min: 1, step: 1 }),
+      field(`items.${i}.due_on`, L({ vi: "Thời hạn", en: "Due on" }), { type: "date", value: `${year}-12-31` }),
+      h("button", { type: "button", class: "secondary", onclick: () => row.remove() }, L({ vi: "Bỏ", en: "Remove" })));
+    rows.append(row);
+  };
+  add();
+  return h("div", { class: "row", "data-field": "items" },
+    h("label", {}, L({ vi: "Các chỉ tiêu giao ước (loại, số lượng, thời hạn)", en: "Targets (kind, number, due date)" })),
+    h("div", { class: "muted hint" }, L({ vi: "Giao ước phải có ít nhất một chỉ tiêu cam kết với phong trào.",
+      en: "A pledge commits to at least one target of the movement." })),
+    // The editor's own refusal slot comes first: a refusal naming "items" is shown here.
+    h("div", { class: "field-error", role: "alert" }),
+    rows,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "add-target", onclick: add },
+      L({ vi: "Thêm chỉ tiêu", en: "Add a target" }))));
+}
+
+// The items of the editor's rows, from the form's values (a row left without a kind is skipped).
+function targetItems(v) {
+  const found = [];
+  for (const name of Object.keys(v)) {
+    const m = /^items\.(\d+)\.kind$/.exec(name);
+    if (!m || !v[name]) continue;
+    const number = v[`items.${m[1]}.number`];
+    found.push({ kind: v[name], number: number === "" ? null : Number(number), due_on: v[`items.${m[1]}.due_on`] });
+  }
+  return found;
+}
+
+// R2.4, R2.5: one number input per pledged target for the union's own figure.
+function selfAssessmentFields(targets) {
+  return targets.map((t) => field(`sa.${t.kind}`, `${L({ vi: "Tự đánh giá", en: "Self-assessed" })}: ${t.title}`,
+    { type: "number", min: 0, step: 1 }));
+}
+
+function selfAssessment(targets, v) {
+  return targets.filter((t) => (v[`sa.${t.kind}`] ?? "") !== "")
+    .map((t) => ({ kind: t.kind, achieved: Number(v[`sa.${t.kind}`]) }));
+}
+
+// R2.3–R2.5: each target of the pledge beside what the system counted from the initiatives'
+// published events in the period and the union's own figure from its review of the period.
+function targetsCard(id, title, shown) {
+  return listCard(id, title,
+    [{ vi: "Chỉ tiêu", en: "Target" }, { vi: "Số đăng ký", en: "Pledged" }, { vi: "Thời hạn", en: "Due" },
+      { vi: "Đạt được (hệ thống đếm)", en: "Achieved (counted)" }, { vi: "Tự đánh giá", en: "Self-assessed" }],
+    shown.targets.map((t) => [t.title, count(t.number), vnDate(t.due_on),
+      t.counted ? h("span", { "data-achieved": String(t.achieved) }, count(t.achieved))
+        : h("span", { class: "muted", "data-achieved": "" }, L({ vi: "Không đếm được — chỉ tự đánh giá", en: "Not counted — self-assessed only" })),
+      h("span", { "data-self-assessed": t.self_assessed ?? "" }, t.self_assessed === null
+        ? L({ vi: "Chưa đánh giá", en: "Not assessed" }) : `${count(t.self_assessed)}${t.note ? ` — ${t.note}` : ""}`)]),
+    shown.pledge_id ? { vi: "Giao ước không có chỉ tiêu (ký trước khi có chỉ tiêu).", en: "The pledge has no targets." }
+      : { vi: "Chưa ký giao ước thi đua.", en: "No pledge signed." });
+}
+
 // --- R2.1, R2.2, R2.3: launch, dissemination, pledge --------------------------------------------
 
 async function movementScreen(shell, y) {
   const u = shell.ctx.union, year = Number(y) || thisYear();
-  const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const grassrootsUnion = u.level === "grassroots";
+  const [s, kinds, pledged] = await Promise.all([get("reviews", "schedule", { union_id: u.id, year }),
+    grassrootsUnion ? get("reviews", "pledge-target-kinds", {}) : [],
+    grassrootsUnion ? get("reviews", "pledge-targets", { union_id: u.id, period: String(year) }) : null]);
   const refresh = () => movementScreen(shell, year);
   const yearField = { name: "year", label: YEAR, number: true, value: year };
   const grassroots = u.level === "grassroots";
@@ -56,6 +128,7 @@ async function movementScreen(shell, y) {
       grassroots ? [{ vi: "Ngày ký giao ước thi đua", en: "Pledge signed on" },
         s.pledge_signed_on ? vnDate(s.pledge_signed_on) : L({ vi: "Chưa ký", en: "Not signed" })] : null,
     ], { id: "movement-year" }),
+    pledged && pledged.pledge_id ? targetsCard("pledge-targets", { vi: `Chỉ tiêu giao ước năm ${year}`, en: `Pledged targets for ${year}` }, pledged) : null,
     h("div", { class: "grid" },
       // Once launched or signed for the year, there is nothing more to record there.
       s.launched_on ? null : commandForm({ id: "launch", title: { vi: "Phát động phong trào (R2.1)", en: "Launch the movement (R2.1)" },
@@ -77,13 +150,13 @@ async function movementScreen(shell, y) {
           { name: "reach", label: { vi: "Số lượt người được tuyên truyền", en: "People reached" }, number: true }] }),
       grassroots && !s.pledge_signed_on ? commandForm({ id: "pledge", title: { vi: "Ký giao ước thi đua (R2.3)", en: "Sign the emulation pledge (R2.3)" },
         service: "reviews", command: "sign-pledge", fixed: { union_id: u.id }, done: refresh,
-        at: { PLEDGE_WITHOUT_MOVEMENT_CONTENT: "content" }, fields: [
+        shape: (data, v) => ({ ...data, items: targetItems(v) }),
+        at: { PLEDGE_WITHOUT_MOVEMENT_CONTENT: "content", PLEDGE_WITHOUT_TARGETS: "items" }, fields: [
           yearField,
           { name: "signed_on", label: { vi: "Ngày ký", en: "Signed on" }, type: "date" },
-          { name: "content", label: { vi: "Bản đăng ký giao ước thi đua", en: "Text of the pledge" }, type: "textarea",
-            hint: { vi: "Giao ước phải thể hiện nội dung phong trào \"Đổi mới, sáng tạo, hiệu quả\".",
-              en: "The pledge must contain the movement's content (\"Đổi mới, sáng tạo, hiệu quả\")." } },
-          { name: "commitments", label: { vi: "Các chỉ tiêu cam kết (mỗi dòng một chỉ tiêu)", en: "Commitments (one a line)" }, list: true },
+          targetsEditor(kinds, year),
+          { name: "content", label: { vi: "Nội dung giao ước (không bắt buộc)", en: "Text of the pledge (optional)" }, type: "textarea" },
+          { name: "commitments", label: { vi: "Cam kết khác (mỗi dòng một ý)", en: "Other commitments (one a line)" }, list: true },
           { name: "evidence", label: EVIDENCE, list: true }] }) : null));
 }
 
@@ -99,7 +172,11 @@ function rewards(text) {
 
 async function reviewsScreen(shell, y) {
   const u = shell.ctx.union, year = Number(y) || thisYear();
+  const periods = [`${year}-H1`, `${year}-H2`, String(year)];
   const s = await get("reviews", "schedule", { union_id: u.id, year });
+  const shown = [];  // one period after the other: the screen asks the service one thing at a time
+  if (u.level === "grassroots") for (const period of periods) shown.push(await get("reviews", "pledge-targets", { union_id: u.id, period }));
+  const targets = shown.length ? shown[2].targets : [];
   const refresh = () => reviewsScreen(shell, year);
   const rewardHint = { vi: "Mỗi dòng: Người hoặc tập thể | Hình thức | Lý do", en: "One a line: recipient | form | reason" };
   shell.page(`${L({ vi: "Sơ kết, tổng kết phong trào", en: "Half-year and annual reviews" })} — ${u.name}`,
@@ -108,20 +185,25 @@ async function reviewsScreen(shell, y) {
       [{ vi: "Kỳ", en: "Period" }, { vi: "Hạn", en: "Due" }, { vi: "Ngày tổ chức", en: "Held on" }, { vi: "Tình trạng", en: "Status" }],
       s.reviews.map((r) => [periodName(r.period), vnDate(r.due_on), vnDate(r.held_on || ""),
         h("span", { class: `badge ${r.status}`, "data-period": r.period }, L(REVIEW_STATUS[r.status] || r.status))])),
+    ...shown.map((p) => targetsCard(`targets-${p.period}`, { vi: `Chỉ tiêu giao ước — ${periodName(p.period)}`,
+      en: `Pledged targets — ${periodName(p.period)}` }, p)),
     await ownClassification(shell, u, year),
     h("div", { class: "grid" },
       commandForm({ id: "half-year", title: { vi: "Sơ kết 6 tháng, tự kiểm tra (R2.4)", en: "Half-year review and self-inspection (R2.4)" },
-        service: "reviews", command: "hold-half-year-review", fixed: { union_id: u.id }, done: refresh, fields: [
+        service: "reviews", command: "hold-half-year-review", fixed: { union_id: u.id }, done: refresh,
+        shape: (data, v) => ({ ...data, self_assessment: selfAssessment(targets, v) }), fields: [
           { name: "period", label: { vi: "Kỳ sơ kết", en: "Period" }, value: `${year}-H1`,
             options: [[`${year}-H1`, periodName(`${year}-H1`)], [`${year}-H2`, periodName(`${year}-H2`)]] },
           { name: "held_on", label: { vi: "Ngày sơ kết", en: "Held on" }, type: "date" },
           { name: "summary", label: { vi: "Tóm tắt kết quả", en: "Summary" }, type: "textarea" },
           { name: "findings", label: { vi: "Kết quả tự kiểm tra, giám sát (mỗi dòng một ý)", en: "Self-inspection findings (one a line)" }, list: true },
+          ...selfAssessmentFields(targets),
           { name: "evidence", label: EVIDENCE, list: true }] }),
       commandForm({ id: "annual", title: { vi: "Tổng kết năm, khen thưởng và đề nghị cấp trên (R2.5, R2.7)",
         en: "Annual review, rewards and proposals upward (R2.5, R2.7)" },
       service: "reviews", command: "hold-annual-review", fixed: { union_id: u.id }, done: refresh,
-      shape: (data) => ({ ...data, rewards_given: rewards(data.rewards_given), rewards_proposed: rewards(data.rewards_proposed) }),
+      shape: (data, v) => ({ ...data, rewards_given: rewards(data.rewards_given), rewards_proposed: rewards(data.rewards_proposed),
+        self_assessment: selfAssessment(targets, v) }),
       fields: [
         { name: "year", label: YEAR, number: true, value: year },
         { name: "held_on", label: { vi: "Ngày tổng kết", en: "Held on" }, type: "date" },
@@ -129,6 +211,7 @@ async function reviewsScreen(shell, y) {
         { name: "self_score", label: { vi: "Điểm tự chấm (thang 100)", en: "Self-assessed score (of 100)" }, number: true },
         { name: "rewards_given", label: { vi: "Khen thưởng theo thẩm quyền", en: "Rewards given" }, type: "textarea", hint: rewardHint },
         { name: "rewards_proposed", label: { vi: "Đề nghị cấp trên khen thưởng", en: "Rewards proposed upward" }, type: "textarea", hint: rewardHint },
+        ...selfAssessmentFields(targets),
         { name: "evidence", label: EVIDENCE, list: true }] })));
 }
 

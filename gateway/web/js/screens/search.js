@@ -2,7 +2,7 @@
 // the services' search queries do) and the pages its results open: a union and a person.
 // Drawn with lit-html templates (README, "Web"): the page is a function of the data.
 import { html, render } from "/vendor/lit-html/lit-html.js";
-import { get } from "../api.js";
+import { get, getPage } from "../api.js";
 import { t, term } from "../i18n.js";
 import { badge, date, table } from "../ui.js";
 
@@ -41,11 +41,18 @@ async function searchScreen(q) {
     return;
   }
   const scoped = shell.ctx.union && shell.role() !== "administrator";
-  const [unions, people, initiatives] = await Promise.all([
+  // A union's code (TV-CS-0001), which every office knows, finds that union first.
+  const code = q.trim();
+  const byCode = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(code)
+    ? quietly(get("registry", "union-by-code", { code })
+      .then((found) => get("registry", "get-union", { union_id: found.id })).then((u) => [u])) : [];
+  const [named, found, people, initiatives] = await Promise.all([
+    byCode,
     quietly(get("registry", "search-unions", { q })),
     quietly(get("registry", "search-people", { q, union_id: scoped && shell.grassroots() ? shell.ctx.union.id : undefined })),
     quietly(get("initiatives", "search-initiatives", { q })),
   ]);
+  const unions = [...named, ...found.filter((u) => !named.some((n) => n.id === u.id))];
   const section = (id, title, items, row) => html`
     <section class="card" id=${id} aria-labelledby=${`${id}-h`}>
       <h2 id=${`${id}-h`}>${title} <span class="muted">(${items.length})</span></h2>
@@ -67,13 +74,13 @@ async function unionScreen(id) {
   const [above, below, members, book] = await Promise.all([
     quietly(get("registry", "ancestors", { union_id: id })),
     quietly(get("registry", "descendants", { union_id: id })),
-    get("registry", "members", { union_id: id, limit: 50 }).catch(() => ({ total: 0, members: [] })),
-    u.level === "grassroots" ? get("initiatives", "tracking-book", { union_id: id, limit: 50 })
-      .catch(() => ({ entries: [] })) : { entries: [] },
+    getPage("registry", "members", { union_id: id, limit: 50 }).catch(() => ({ total: 0, items: [] })),
+    u.level === "grassroots" ? getPage("initiatives", "tracking-book", { union_id: id, limit: 50 })
+      .catch(() => ({ total: 0, items: [] })) : { total: 0, items: [] },
   ]);
   const parent = above.find((x) => x.id === u.parent_id);
   const children = below.filter((x) => x.parent_id === id);
-  const people = members.members || [];
+  const people = members.items;
   shell.page(u.name, node(html`
     <section class="card" id="union">
       <dl class="facts">
@@ -91,8 +98,8 @@ async function unionScreen(id) {
       <span class="muted">(${members.total})</span></h2>
       <ul class="results">${people.map((p) => html`<li><a href=${`#/person/${p.id}`}>${p.full_name}</a>
         <span class="muted">${p.code}</span></li>`)}</ul></section>` : ""}
-    ${book.entries.length ? html`<section class="card" id="union-initiatives"><h2>${t("initiativesOfUnion")}</h2>
-      ${table([t("reference"), t("initiative"), t("status"), t("registered")], book.entries.map((e) => [e.reference,
+    ${book.items.length ? html`<section class="card" id="union-initiatives"><h2>${t("initiativesOfUnion")}</h2>
+      ${table([t("reference"), t("initiative"), t("status"), t("registered")], book.items.map((e) => [e.reference,
         node(html`<a href=${`#/initiative/${e.initiative_id}`}>${e.name}</a>`), badge(e.status), date(e.registered_on)]))}
       </section>` : ""}`));
 }

@@ -4,7 +4,7 @@
 // registration form, each with a button that adopts it (the ``adopt`` command) instead of
 // registering it anew, after a confirmation, then opens the adoption record.
 // Not a screen module: app.js's registration screen calls ``similarCard``.
-import { get, post } from "../api.js";
+import { getPage, post } from "../api.js";
 import { date, h, isoDate, showError, today } from "../ui.js";
 import { L } from "./kit.js";
 
@@ -38,12 +38,12 @@ export function similarCard(formEl, { union, canAdopt }) {
     if (name.replace(/[^\p{L}\p{N}]/gu, "").length < MIN_NAME) { card.hidden = true; return; }
     let page;
     try {
-      page = await get("initiatives", "similar-recognised", { name, description, union_id: union.id, limit: 5 });
+      page = await getPage("initiatives", "similar-recognised", { name, description, union_id: union.id, limit: 5 });
     } catch {
       return;  // a suggestion that fails says nothing: the registration goes on
     }
     if (mine !== asked) return;  // an older answer arriving after a newer question
-    const items = Array.isArray(page) ? page : page.items || [];
+    const items = page.items;
     list.replaceChildren(...items.map((item) => entry(item, { union, canAdopt, name })));
     card.hidden = !items.length;
   };

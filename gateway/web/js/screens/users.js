@@ -169,8 +169,8 @@ async function newUserForm() {
       people, h("div", { class: "field-error", role: "alert" }))],
   async (v) => {
     const grant = grantBody(v);
-    const made = await request("POST", "/v1/users", { username: v.username, password: v.password,
-      person_id: v.person_id || null, roles: [grant] });
+    const made = (await request("POST", "/v1/users", { username: v.username, password: v.password,
+      person_id: v.person_id || null, roles: [grant] })).result;
     location.hash = `#/user/${encodeURIComponent(made.username)}`;
   }, { button: w("create"), id: "new-user" });
 }
@@ -179,7 +179,7 @@ async function newUserForm() {
 
 async function userScreen(username) {
   const name = decodeURIComponent(username);
-  const user = await request("GET", path(name));
+  const user = (await request("GET", path(name))).result;
   const self = user.username === shell.ctx.me.username;
   const message = h("div", { class: "form-message", id: "user-message" });
   const act = (work) => async () => {
@@ -205,7 +205,7 @@ async function userScreen(username) {
     }) }, w("disable"));
   const reset = h("button", { id: "reset-password", class: "secondary", onclick: act(async () => {
     if (!window.confirm(w("confirmReset"))) return;
-    const answer = await request("POST", `${path(name)}/reset-password`);
+    const answer = (await request("POST", `${path(name)}/reset-password`)).result;
     await userScreen(username);
     // shown once: it is in no list and cannot be read again
     document.getElementById("user-message").replaceChildren(h("div", { class: "card one-time", role: "status" },
