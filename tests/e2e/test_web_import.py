@@ -51,7 +51,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 def _found(world: dict[str, Any], name: str) -> list[Any]:
     system = world["system"]
     with system.http(system.tokens["admin"]) as client:
-        return list(client.get("/v1/registry/search-people", params={"q": name}).json()["result"])
+        return list(client.get("/v1/registry/search-people", params={"q": name}).json()["items"])
 
 
 def test_r1_1_r1_3_the_administrator_previews_and_imports_an_excel_workbook_of_people(
