@@ -44,6 +44,14 @@ function yearPicker(base, year) {
 
 const count = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("vi-VN"));
 
+// The rule book titles its target kinds in Vietnamese; these are their English names.
+const TARGET_EN = {
+  initiatives_registered: "Initiatives registered", topics_registered: "Topics registered",
+  initiatives_recognised: "Initiatives recognised", models_replicated: "Models replicated",
+  members_trained: "Members trained",
+};
+const targetTitle = (code, title) => L({ vi: title, en: TARGET_EN[code] || title });
+
 // R2.3: the pledge's targets, one row each: a kind the rule book names (its Vietnamese title),
 // a number and a due date; "Thêm chỉ tiêu" adds a row. Read back by ``targetItems``.
 function targetsEditor(kinds, year) {
@@ -53,7 +61,7 @@ function targetsEditor(kinds, year) {
     const i = next++;
     const row = h("div", { class: "target-row", "data-target": String(i) },
       field(`items.${i}.kind`, L({ vi: "Loại chỉ tiêu", en: "Kind of target" }), { type: "select",
-        options: options(kinds.map((k) => [k.code, `${k.title}${k.counted ? "" : " (tự đánh giá)"}`])) }),
+        options: options(kinds.map((k) => [k.code, `${targetTitle(k.code, k.title)}${k.counted ? "" : L({ vi: " (tự đánh giá)", en: " (self-assessed)" })}`])) }),
       field(`items.${i}.number`, L({ vi: "Số lượng", en: "Number" }), { type: "number", min: 1, step: 1 }),
       field(`items.${i}.due_on`, L({ vi: "Thời hạn", en: "Due on" }), { type: "date", value: `${year}-12-31` }),
       h("button", { type: "button", class: "secondary", onclick: () => row.remove() }, L({ vi: "Bỏ", en: "Remove" })));
@@ -85,7 +93,7 @@ function targetItems(v) {
 
 // R2.4, R2.5: one number input per pledged target for the union's own figure.
 function selfAssessmentFields(targets) {
-  return targets.map((t) => field(`sa.${t.kind}`, `${L({ vi: "Tự đánh giá", en: "Self-assessed" })}: ${t.title}`,
+  return targets.map((t) => field(`sa.${t.kind}`, `${L({ vi: "Tự đánh giá", en: "Self-assessed" })}: ${targetTitle(t.kind, t.title)}`,
     { type: "number", min: 0, step: 1 }));
 }
 
@@ -100,7 +108,7 @@ function targetsCard(id, title, shown) {
   return listCard(id, title,
     [{ vi: "Chỉ tiêu", en: "Target" }, { vi: "Số đăng ký", en: "Pledged" }, { vi: "Thời hạn", en: "Due" },
       { vi: "Đạt được (hệ thống đếm)", en: "Achieved (counted)" }, { vi: "Tự đánh giá", en: "Self-assessed" }],
-    shown.targets.map((t) => [t.title, count(t.number), vnDate(t.due_on),
+    shown.targets.map((t) => [targetTitle(t.kind, t.title), count(t.number), vnDate(t.due_on),
       t.counted ? h("span", { "data-achieved": String(t.achieved) }, count(t.achieved))
         : h("span", { class: "muted", "data-achieved": "" }, L({ vi: "Không đếm được — chỉ tự đánh giá", en: "Not counted — self-assessed only" })),
       h("span", { "data-self-assessed": t.self_assessed ?? "" }, t.self_assessed === null
