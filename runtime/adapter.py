@@ -161,6 +161,10 @@ def _wire(error: DomainError) -> DomainError:
     return wire
 
 
+# What a reply, an ack or a requeue raises when the broker went away under it (a restart).
+BROKER_GONE = (KombuOperationalError, AMQPError, OSError)
+
+
 class DomainRpc(Rpc):
     def __init__(self, expected_exceptions: Any = DomainError, **kwargs: Any) -> None:
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
@@ -175,7 +179,7 @@ class DomainRpc(Rpc):
             exc_info = (DomainError, _wire(exc_info[1]), exc_info[2])
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
-        except (KombuOperationalError, AMQPError, OSError) as error:
+        except BROKER_GONE as error:
             # R5.3: the broker went away before the reply could be sent (RabbitMQ restarting).
             # nameko would kill the whole service for it; instead the reply is given up and
             # the request left unacknowledged on the dead connection, so the broker delivers
@@ -366,7 +370,7 @@ class EventsConsumer(Consumer):
         record makes that delivery a duplicate (R5.3: no loss, no double effect)."""
         try:
             settle(message)
-        except (KombuOperationalError, AMQPError, OSError) as error:
+        except BROKER_GONE as error:
             log.warning("the broker went away before a %s event was settled (%s); it will be "
                         "delivered again", self.source, error)
 
