@@ -56,6 +56,7 @@ class Operation:
     summary: str
     returns_list: bool = False
     returns_page: bool = False  # the service pages the list itself (runtime.paging.Page)
+    details: str = ""  # the docstring's later paragraphs (Markdown), for the API's reader
 
     @property
     def listing(self) -> str | None:
@@ -115,10 +116,22 @@ def _text(annotation: Any) -> bool:
         isinstance(annotation, type) and issubclass(annotation, StrEnum))
 
 
-def _summary(owner: Any, method: str) -> str:
-    """The first paragraph of the method's docstring (the requirement it serves)."""
+SUMMARY_MAX = 160  # characters: the one line Swagger UI and the .proto comments show
+
+
+def _documented(owner: Any, method: str) -> tuple[str, str]:
+    """The method's docstring as the API's reader sees it: a summary (its first paragraph,
+    or that paragraph's first sentence when it is long) and the rest (Markdown)."""
     doc = inspect.getdoc(getattr(owner, method, None)) or ""
-    return " ".join(doc.split("\n\n")[0].split()) or method.replace("_", " ")
+    paragraphs = [" ".join(p.split()) for p in doc.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return method.replace("_", " "), ""
+    first = paragraphs[0]
+    if len(first) <= SUMMARY_MAX:
+        return first, "\n\n".join(paragraphs[1:])
+    end = first.find(". ", 40)
+    summary = first[:end + 1] if 0 < end < SUMMARY_MAX else first[:SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return summary, "\n\n".join(paragraphs)
 
 
 @cache
@@ -134,17 +147,17 @@ def operations() -> tuple[Operation, ...]:
             if rpc is None or method in INTERNAL or method.startswith(PUBLIC_PREFIX):
                 continue
             found.append(_operation(name, method, function, not isinstance(rpc, QueryRpc),
-                                    _summary(spec.application_class(), method)))
+                                    _documented(spec.application_class(), method)))
     # The audit functions that span the services run in the gateway itself (runtime.trail).
     for method, function in inspect.getmembers(AuditQueries, inspect.isfunction):
         if not method.startswith("_"):
             found.append(_operation(AUDIT_SERVICE, method, function, False,
-                                    _summary(AuditQueries, method)))
+                                    _documented(AuditQueries, method)))
     return tuple(sorted(found, key=lambda o: (o.service, o.method)))
 
 
 def _operation(service: str, method: str, function: Any, command: bool,
-               summary: str) -> Operation:
+               documented: tuple[str, str]) -> Operation:
     """An operation from a function's signature and type hints (the first argument is self)."""
     hints = typing.get_type_hints(function)
     params = []
@@ -154,8 +167,9 @@ def _operation(service: str, method: str, function: Any, command: bool,
         params.append(Param(parameter.name, kind, required and not optional,
                             None if required else parameter.default))
     returns = hints.get("return")
+    summary, details = documented
     return Operation(service, method, command, tuple(params), summary,
-                     get_origin(returns) is list or returns is list, returns is Page)
+                     get_origin(returns) is list or returns is list, returns is Page, details)
 
 
 def operation(service: str, method: str) -> Operation | None:

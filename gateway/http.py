@@ -50,6 +50,7 @@ from gateway.messages import (
     localize,
     message,
 )
+from gateway.policy import ROLE_TITLES, Role, roles_for
 from runtime import observability
 from runtime.errors import DomainError, InvalidInput
 from runtime.paging import Page, paginate
@@ -542,8 +543,8 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
             response.headers["Idempotent-Replayed"] = "true"
         return Result(result=outcome.result)
 
-    app.post(op.path, tags=[op.service], summary=op.summary, operation_id=op.name,
-             responses=ERRORS, response_model=Result)(endpoint)
+    app.post(op.path, tags=[op.service], summary=op.summary, description=_description(op),
+             operation_id=op.name, responses=ERRORS, response_model=Result)(endpoint)
 
 
 def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
@@ -573,8 +574,23 @@ def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
             return as_page(op, outcome.result, args, paging)
         return {"result": outcome.result}
 
-    app.get(op.path, tags=[op.service], summary=op.summary, operation_id=op.name,
-            responses=ERRORS, response_model=Page if op.listing else Result)(endpoint)
+    app.get(op.path, tags=[op.service], summary=op.summary, description=_description(op),
+            operation_id=op.name, responses=ERRORS,
+            response_model=Page if op.listing else Result)(endpoint)
+
+
+def _description(op: Operation) -> str:
+    """What the API's reader needs beside the summary: the rest of the operation's own
+    documentation, who may call it (R5.2: the gateway's first guard; the service judges the
+    authority again on the decision's date) and, for a command, how to repeat it safely."""
+    allowed = roles_for(op)
+    who = ", ".join(f"{ROLE_TITLES[role]} (`{role.value}`)" for role in Role if role in allowed)
+    parts = [op.details] if op.details else []
+    parts.append(f"**Ai được gọi — Who may call:** {who}.")
+    if op.command:
+        parts.append("**Lệnh — A command:** send an `Idempotency-Key` to repeat it safely: the "
+                     "same key answers the first outcome again and changes nothing more.")
+    return "\n\n".join(parts)
 
 
 def _errors(app: FastAPI) -> None:

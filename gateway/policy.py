@@ -39,6 +39,12 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
 
 
+# Each role as a union says it, as the web application labels it (gateway/web/js/i18n.js).
+ROLE_TITLES = {Role.MEMBER: "Đoàn viên", Role.OFFICIAL: "Cán bộ công đoàn",
+               Role.EXECUTIVE: "Ban Chấp hành", Role.STANDING: "Ban Thường vụ",
+               Role.AUDITOR: "Ủy ban Kiểm tra", Role.ADMINISTRATOR: "Quản trị"}
+
+
 class OutsideYourScope(Forbidden):
     code = "OUTSIDE_YOUR_SCOPE"
 

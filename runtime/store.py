@@ -405,7 +405,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             return cast(LockingProcessRecorder, self.recorder).chain.verify(connection, checkpoints)
 
     def chain_checkpoint(self) -> dict[str, Any]:
-        """The chain's head (position and link), for an auditor to keep outside the system."""
+        """R5.1: the chain's head (position and link), for an auditor to keep outside the system."""
         with self.engine.connect() as connection:
             return cast(LockingProcessRecorder, self.recorder).chain.checkpoint(connection)
 

@@ -81,9 +81,8 @@ class AuditServicer:
 
     def DecisionTrail(self, request, context):
         """Query. R4.5, R5.1: a decision's causal chain across the services (idea, registration,
-        evaluation, recognition, application, proposal, dossier, decision), each step with actor,
-        authority, time, reason, evidence and rule-set version, and the union tree and deciding
-        body as they stood on each decision's date. As HTTP: GET /v1/audit/decision-trail.
+        evaluation, recognition, application, proposal, dossier, decision), each step…. As HTTP:
+        GET /v1/audit/decision-trail.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

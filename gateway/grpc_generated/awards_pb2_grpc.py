@@ -226,8 +226,8 @@ class AwardsServicer:
 
     def Attest(self, request, context):
         """Command. What no event shows (internal unity; compliance with Party, State and union rules)
-        is attested by the deciding body of the subject's union or a union above it, with its
-        evidence (R4.1 d, R4.2 b). As HTTP: POST /v1/awards/attest.
+        is attested by the deciding body of the subject's union or a union above…. As HTTP: POST
+        /v1/awards/attest.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -235,15 +235,16 @@ class AwardsServicer:
 
     def Awards(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. awards. As HTTP: GET /v1/awards/awards.
+        Reply.total, offset and limit. R4.3, R4.5: a union's award decisions, of a year, a subject
+        or a status if asked (decided, revoked). As HTTP: GET /v1/awards/awards.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ChainCheckpoint(self, request, context):
-        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
-        HTTP: GET /v1/awards/chain-checkpoint.
+        """Query. R5.1: the chain's head (position and link), for an auditor to keep outside the
+        system. As HTTP: GET /v1/awards/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -253,8 +254,7 @@ class AwardsServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.5, R5.1: the initiatives' and reviews' published events
         this service judged by, found by the ids its evaluations and decisions cite as evidence:
-        which service, which event, which record it is about, and its date. As HTTP: GET
-        /v1/awards/cited-events.
+        which…. As HTTP: GET /v1/awards/cited-events.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -262,8 +262,7 @@ class AwardsServicer:
 
     def DecideAward(self, request, context):
         """Command. R4.5: the body entitled to the form (R4.3), as of the decision's date, confers it
-        on nominees before it, each for the achievement nominated, once; the decision stores its
-        number, date, signer, awardees, authority, reason, evidence and rule set. As HTTP: POST
+        on nominees before it, each for the achievement nominated, once; the…. As HTTP: POST
         /v1/awards/decide-award.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -279,8 +278,8 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DraftSubmission(self, request, context):
-        """Command. The proposing body lists its nominations going to the union above (tờ trình). As
-        HTTP: POST /v1/awards/draft-submission.
+        """Command. R4.4: the proposing body lists its nominations going to the union above (tờ
+        trình). As HTTP: POST /v1/awards/draft-submission.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -304,29 +303,32 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetAward(self, request, context):
-        """Query. get award. As HTTP: GET /v1/awards/get-award.
+        """Query. R4.5: one award decision as recorded: form, number, date, the body that decided, its
+        awardees, reasons and rule version. As HTTP: GET /v1/awards/get-award.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetDocument(self, request, context):
-        """Query. A stored document's bytes, and their hash recomputed (an auditor's check). As HTTP:
-        GET /v1/awards/get-document.
+        """Query. R4.4, R5.1: a stored document's bytes, and their hash recomputed (an auditor's
+        check). As HTTP: GET /v1/awards/get-document.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetNomination(self, request, context):
-        """Query. get nomination. As HTTP: GET /v1/awards/get-nomination.
+        """Query. R4.3: one nomination: who proposes whom, for which form, to which union, and where
+        it stands. As HTTP: GET /v1/awards/get-nomination.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetSubmission(self, request, context):
-        """Query. get submission. As HTTP: GET /v1/awards/get-submission.
+        """Query. R4.4: one submission (tờ trình) to the union above, with its nominations and the
+        dossier attached. As HTTP: GET /v1/awards/get-submission.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -336,16 +338,15 @@ class AwardsServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
         happened, when (recorded and effective), who acted under which role and union, the
-        correlation and causation ids that link it to what led to it, and the decision record when
-        it is a decision. As HTTP: GET /v1/awards/history.
+        correlation and…. As HTTP: GET /v1/awards/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def HoldSelection(self, request, context):
-        """Command. The nominating body meets: attendance against its members in office on the date,
-        votes on its open nominations, results by the rule set's quorum and majority. As HTTP: POST
+        """Command. R4.3: the nominating body meets: attendance against its members in office on the
+        date, votes on its open nominations, results by the rule set's quorum and…. As HTTP: POST
         /v1/awards/hold-selection.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -354,8 +355,7 @@ class AwardsServicer:
 
     def Nominate(self, request, context):
         """Command. R4.3: a union's deciding body nominates a collective or an individual of its
-        subtree for a form, for its own decision or proposed one level up; the nominee must meet
-        the form's criteria on the date (R4.1, R4.2), and the refusal says which fails. As HTTP:
+        subtree for a form, for its own decision or proposed one level up; the nominee…. As HTTP:
         POST /v1/awards/nominate.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -364,7 +364,8 @@ class AwardsServicer:
 
     def Nominations(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. nominations. As HTTP: GET /v1/awards/nominations.
+        Reply.total, offset and limit. R4.3: nominations made by a union or sent to one, of a year
+        and status if asked. As HTTP: GET /v1/awards/nominations.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -380,7 +381,7 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RenderAwardList(self, request, context):
-        """Query. The list of awardees attached to a decision, as a PDF (or DOCX). As HTTP: GET
+        """Query. R4.5: the list of awardees attached to a decision, as a PDF (or DOCX). As HTTP: GET
         /v1/awards/render-award-list.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -388,9 +389,9 @@ class AwardsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RenderCertificates(self, request, context):
-        """Query. The awardees' certificates, one page each, as a PDF to print on certificate paper:
-        the kind the form names (Giấy khen, Bằng khen), conferred in the name of the body its title
-        names, signed as the decision is. As HTTP: GET /v1/awards/render-certificates.
+        """Query. R4.5: the awardees' certificates, one page each, as a PDF to print on certificate
+        paper: the kind the form names (Giấy khen, Bằng khen), conferred in the name…. As HTTP: GET
+        /v1/awards/render-certificates.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -406,9 +407,8 @@ class AwardsServicer:
 
     def RenderMinutesExtract(self, request, context):
         """Query. R4.4 (3): the extract of a selection meeting's minutes and its results, as PDF, for
-        the dossier: who attended of the body's members, the votes on each nomination and whether
-        it was selected; the chair is the body's chairman on the day (the secretary is written in
-        by hand). As HTTP: GET /v1/awards/render-minutes-extract.
+        the dossier: who attended of the body's members, the votes on each…. As HTTP: GET
+        /v1/awards/render-minutes-extract.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -441,9 +441,8 @@ class AwardsServicer:
 
     def RevokeAward(self, request, context):
         """Command. An award obtained by false declaration, forged documents, an unlawful procedure or
-        without meeting the standards is revoked by the body that conferred it or one above it,
-        with what is to be recovered; the awards in force that relied on it are listed (Law
-        06/2022/QH15; R4.5). As HTTP: POST /v1/awards/revoke-award.
+        without meeting the standards is revoked by the body that conferred it or…. As HTTP: POST
+        /v1/awards/revoke-award.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -459,7 +458,8 @@ class AwardsServicer:
 
     def Submissions(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. submissions. As HTTP: GET /v1/awards/submissions.
+        Reply.total, offset and limit. R4.4: the submissions sent to a union, or by one, of a
+        status if asked. As HTTP: GET /v1/awards/submissions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

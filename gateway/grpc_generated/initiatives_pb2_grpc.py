@@ -262,8 +262,8 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ChainCheckpoint(self, request, context):
-        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
-        HTTP: GET /v1/initiatives/chain-checkpoint.
+        """Query. R5.1: the chain's head (position and link), for an auditor to keep outside the
+        system. As HTTP: GET /v1/initiatives/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -287,7 +287,9 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeclineAtLevel(self, request, context):
-        """Command. decline at level. As HTTP: POST /v1/initiatives/decline-at-level.
+        """Command. R3.4, R4.3: the body of a level declines to recognise an initiative at its level,
+        with its reasons and decision number; the recognitions below stand. As HTTP: POST
+        /v1/initiatives/decline-at-level.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -310,28 +312,33 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetForm(self, request, context):
-        """Query. get form. As HTTP: GET /v1/initiatives/get-form.
+        """Query. R3.2: a union's registration form (the fields it asks beyond the law's), as in force
+        on a date or at a version. As HTTP: GET /v1/initiatives/get-form.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetIdea(self, request, context):
-        """Query. get idea. As HTTP: GET /v1/initiatives/get-idea.
+        """Query. R3.1: one idea: its author, union, text, date raised and where it stands. As HTTP:
+        GET /v1/initiatives/get-idea.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetInitiative(self, request, context):
-        """Query. get initiative. As HTTP: GET /v1/initiatives/get-initiative.
+        """Query. R3.2, R3.5: one initiative or topic as its tracking-book entry holds it: authors and
+        shares, fields, stage, recognitions and applications. As HTTP: GET
+        /v1/initiatives/get-initiative.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetReplication(self, request, context):
-        """Query. get replication. As HTTP: GET /v1/initiatives/get-replication.
+        """Query. R3.8: one union's adoption of a recognised initiative: when, by what decision, and
+        the results it reported. As HTTP: GET /v1/initiatives/get-replication.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -341,8 +348,7 @@ class InitiativesServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
         happened, when (recorded and effective), who acted under which role and union, the
-        correlation and causation ids that link it to what led to it, and the decision record when
-        it is a decision. As HTTP: GET /v1/initiatives/history.
+        correlation and…. As HTTP: GET /v1/initiatives/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -418,9 +424,7 @@ class InitiativesServicer:
 
     def Register(self, request, context):
         """Command. R3.2: registered with the executive committee of the authors' grassroots union, on
-        the union's form (the version given, or the one in force), authors with shares adding up to
-        100 who are members of the union on the date. R3.3: whether each author is an official and
-        full-time is taken from the registry, as of the date. As HTTP: POST
+        the union's form (the version given, or the one in force), authors with…. As HTTP: POST
         /v1/initiatives/register.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -444,8 +448,8 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RenderRecognitionCertificates(self, request, context):
-        """Query. Each author's certificate of the recognition at a scope. As HTTP: GET
-        /v1/initiatives/render-recognition-certificates.
+        """Query. R3.4, R4.5: each author's certificate of the recognition at a scope, as a signed
+        PDF. As HTTP: GET /v1/initiatives/render-recognition-certificates.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -478,17 +482,16 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReportReplication(self, request, context):
-        """Command. report replication. As HTTP: POST /v1/initiatives/report-replication.
+        """Command. R3.8: a union that adopted an initiative reports a result of applying it (the
+        benefit, the date). As HTTP: POST /v1/initiatives/report-replication.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Revoke(self, request, context):
-        """Command. Law 06/2022, Decree 13/2012: a recognition obtained by a false declaration, or of
-        an initiative that was not new or not applied, is revoked with its reasons, by the
-        executive committee that recognised it or a standing committee that recognised it above;
-        what depended on it (recognitions above, replications) is reported. As HTTP: POST
+        """Command. R4.5; Law 06/2022, Decree 13/2012: a recognition obtained by a false declaration,
+        or of an initiative that was not new or not applied, is revoked with its…. As HTTP: POST
         /v1/initiatives/revoke.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -499,8 +502,7 @@ class InitiativesServicer:
         """Query of a list, the first matches up to limit: the items in Reply.result, with
         Reply.total, offset and limit. R3.5: the book's entries whose name holds every word of
         ``q``, diacritics and case ignored ("so hoa" finds "Số hoá"), of one union or of all (the
-        gateway leaves out the rows of unions outside the caller's roles). As HTTP: GET
-        /v1/initiatives/search-initiatives.
+        gateway…. As HTTP: GET /v1/initiatives/search-initiatives.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -510,12 +512,7 @@ class InitiativesServicer:
         """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R3.8: replication made easy. While a union registers an
         initiative, the ones already recognised in any union (not revoked) whose name, or the
-        description typed, looks like it, diacritics and case ignored, the best first with a score
-        from 0 to 1 (the measure: ``InitiativesQueries.similar_recognised``); each with its union's
-        name, the year and the highest level it is recognised at, so that the union may adopt one
-        (``Adopt``) instead of registering it anew. Recognised initiatives are meant to be
-        replicated across the system: a row names its union as ``origin_union_id`` and carries no
-        author or field of the registration. As HTTP: GET /v1/initiatives/similar-recognised.
+        description…. As HTTP: GET /v1/initiatives/similar-recognised.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -533,7 +530,7 @@ class InitiativesServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R3.3–R3.8 for the dashboards: per union and quarter of the
         year, the initiatives registered, recognised, applied with a measured benefit and
-        replicated elsewhere. As HTTP: GET /v1/initiatives/statistics.
+        replicated…. As HTTP: GET /v1/initiatives/statistics.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -558,7 +555,8 @@ class InitiativesServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WithdrawIdea(self, request, context):
-        """Command. withdraw idea. As HTTP: POST /v1/initiatives/withdraw-idea.
+        """Command. R3.1: the author withdraws their own idea while it is still open; only its author
+        may. As HTTP: POST /v1/initiatives/withdraw-idea.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -116,8 +116,8 @@ class NotificationsServicer:
     """
 
     def ChainCheckpoint(self, request, context):
-        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
-        HTTP: GET /v1/notifications/chain-checkpoint.
+        """Query. R5.1: the chain's head (position and link), for an auditor to keep outside the
+        system. As HTTP: GET /v1/notifications/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -127,32 +127,31 @@ class NotificationsServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
         happened, when (recorded and effective), who acted under which role and union, the
-        correlation and causation ids that link it to what led to it, and the decision record when
-        it is a decision. As HTTP: GET /v1/notifications/history.
+        correlation and…. As HTTP: GET /v1/notifications/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def MarkAllRead(self, request, context):
-        """Command. Marks every one of the caller's notifications read. As HTTP: POST
-        /v1/notifications/mark-all-read.
+        """Command. Marks every one of the caller's notifications read (the reminders of R2.4–R2.8 and
+        R3.4 deadlines). As HTTP: POST /v1/notifications/mark-all-read.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def MarkRead(self, request, context):
-        """Command. Marks one of the caller's notifications read. As HTTP: POST
-        /v1/notifications/mark-read.
+        """Command. Marks one of the caller's notifications read (a reminder of an R2.4–R2.8 or R3.4
+        deadline). As HTTP: POST /v1/notifications/mark-read.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def MyEmail(self, request, context):
-        """Query. The caller's e-mail address for notifications and whether e-mail is on. As HTTP: GET
-        /v1/notifications/my-email.
+        """Query. The caller's e-mail address for reminders (R2.4–R2.8, R3.4 deadlines) and whether
+        e-mail is on. As HTTP: GET /v1/notifications/my-email.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -160,9 +159,9 @@ class NotificationsServicer:
 
     def MyNotifications(self, request, context):
         """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. The caller's notifications, unread first, and how many are
-        unread (the bell): a page, ``{items, total, offset, limit}``, with ``unread`` beside it. As
-        HTTP: GET /v1/notifications/my-notifications.
+        Reply.total, offset and limit. R2.4–R2.8, R3.4: the caller's reminders of deadlines, unread
+        first, and how many are unread (the bell): a page, ``{items, total, offset, limit}``,
+        with…. As HTTP: GET /v1/notifications/my-notifications.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -178,8 +177,8 @@ class NotificationsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SetEmail(self, request, context):
-        """Command. Sets the caller's address for notifications by e-mail, and turns e-mail on or off.
-        As HTTP: POST /v1/notifications/set-email.
+        """Command. Sets the caller's address for reminders by e-mail (R2.4–R2.8, R3.4 deadlines), and
+        turns e-mail on or off. As HTTP: POST /v1/notifications/set-email.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -195,9 +194,9 @@ class NotificationsServicer:
 
     def UndeliveredMail(self, request, context):
         """Query of a list, the first matches up to limit: the items in Reply.result, with
-        Reply.total, offset and limit. Administrators: the e-mails the server refused every time
-        (parked), or those still being tried (pending), with the last error; none is dropped. As
-        HTTP: GET /v1/notifications/undelivered-mail.
+        Reply.total, offset and limit. Administrators (R2.4–R2.8, R3.4 reminders): the e-mails the
+        server refused every time (parked), or those still being tried (pending), with the last
+        error;…. As HTTP: GET /v1/notifications/undelivered-mail.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

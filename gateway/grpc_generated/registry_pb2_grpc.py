@@ -252,14 +252,16 @@ class RegistryServicer:
 
     def Ancestors(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. ancestors. As HTTP: GET /v1/registry/ancestors.
+        Reply.total, offset and limit. R1.1: the unions above a union on a date (today by default),
+        nearest first, up to the Confederation. As HTTP: GET /v1/registry/ancestors.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Appoint(self, request, context):
-        """Command. appoint. As HTTP: POST /v1/registry/appoint.
+        """Command. R1.2: appoints a person to a committee, department or team from a date; an
+        executive committee's members must belong to its union. As HTTP: POST /v1/registry/appoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -267,23 +269,25 @@ class RegistryServicer:
 
     def Bodies(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. bodies. As HTTP: GET /v1/registry/bodies.
+        Reply.total, offset and limit. R1.2: a union's committees, departments and teams in office
+        on a date, of one kind if asked. As HTTP: GET /v1/registry/bodies.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ChainCheckpoint(self, request, context):
-        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
-        HTTP: GET /v1/registry/chain-checkpoint.
+        """Query. R5.1: the chain's head (position and link), for an auditor to keep outside the
+        system. As HTTP: GET /v1/registry/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ConstituteBody(self, request, context):
-        """Command. A new committee term, department or team; it succeeds the one of the same kind. As
-        HTTP: POST /v1/registry/constitute-body.
+        """Command. R1.2, R1.4: a new committee term, department or team (the initiative support team
+        among them); it succeeds the one of the same kind. As HTTP: POST
+        /v1/registry/constitute-body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -299,7 +303,8 @@ class RegistryServicer:
 
     def Descendants(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. descendants. As HTTP: GET /v1/registry/descendants.
+        Reply.total, offset and limit. R1.1: every union below a union on a date, the whole
+        subtree. As HTTP: GET /v1/registry/descendants.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -314,21 +319,24 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DissolveUnion(self, request, context):
-        """Command. dissolve union. As HTTP: POST /v1/registry/dissolve-union.
+        """Command. R1.5: dissolves a union from a date; refused while it still has active lower
+        unions. Its history and its decisions stay. As HTTP: POST /v1/registry/dissolve-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def EndBody(self, request, context):
-        """Command. end body. As HTTP: POST /v1/registry/end-body.
+        """Command. R1.2: ends a body's term on a date, with the reason. As HTTP: POST
+        /v1/registry/end-body.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def FoundUnion(self, request, context):
-        """Command. found union. As HTTP: POST /v1/registry/found-union.
+        """Command. R1.1, R1.5: founds a union at its level under its parent (a grassroots union under
+        a direct-superior union, and so on), with its code. As HTTP: POST /v1/registry/found-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -343,14 +351,16 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPerson(self, request, context):
-        """Query. get person. As HTTP: GET /v1/registry/get-person.
+        """Query. R1.3: one person as recorded on a date: name, union, whether an official and
+        full-time. As HTTP: GET /v1/registry/get-person.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetUnion(self, request, context):
-        """Query. get union. As HTTP: GET /v1/registry/get-union.
+        """Query. R1.1: one union as it stood on a date: name, code, level, parent. As HTTP: GET
+        /v1/registry/get-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -358,7 +368,7 @@ class RegistryServicer:
 
     def HeldPositions(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. The positions a person held on a date (in one union's
+        Reply.total, offset and limit. R1.2: the positions a person held on a date (in one union's
         bodies, of one kind). As HTTP: GET /v1/registry/held-positions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -369,8 +379,7 @@ class RegistryServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
         happened, when (recorded and effective), who acted under which role and union, the
-        correlation and causation ids that link it to what led to it, and the decision record when
-        it is a decision. As HTTP: GET /v1/registry/history.
+        correlation and…. As HTTP: GET /v1/registry/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -378,10 +387,8 @@ class RegistryServicer:
 
     def ImportProgress(self, request, context):
         """Query. R1.1: how far an import sent with this ``upload_id`` has got, while it runs:
-        ``{phase: checking|storing|done|refused|unknown, done, total}`` (rows checked of the
-        file's, or records stored of those to add). Written by the importer in transactions of
-        their own, so any instance of the registry answers. As HTTP: GET
-        /v1/registry/import-progress.
+        ``{phase: checking|storing|done|refused|unknown, done, total}`` (rows checked of…. As HTTP:
+        GET /v1/registry/import-progress.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -389,8 +396,7 @@ class RegistryServicer:
 
     def ImportRecords(self, request, context):
         """Command. Imports a file of people or unions (CSV or JSON), or a province's JSON file, under
-        the same rules as each command (R1.1–R1.4): checked whole first, refused with each bad row
-        (IMPORT_REFUSED) and nothing stored; ``dry_run`` checks and stores nothing. As HTTP: POST
+        the same rules as each command (R1.1–R1.4): checked whole first, refused…. As HTTP: POST
         /v1/registry/import-records.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -399,22 +405,24 @@ class RegistryServicer:
 
     def ImportTemplate(self, request, context):
         """Query. R1.1, R1.3: an empty Excel workbook to fill in and import: a sheet of people and one
-        of unions with their Vietnamese headers, and a sheet saying what each column takes (base64,
-        to travel as JSON). As HTTP: GET /v1/registry/import-template.
+        of unions with their Vietnamese headers, and a sheet saying what each…. As HTTP: GET
+        /v1/registry/import-template.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def JoinUnion(self, request, context):
-        """Command. join union. As HTTP: POST /v1/registry/join-union.
+        """Command. R1.3: a person becomes a member of a union from a date. As HTTP: POST
+        /v1/registry/join-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def LeaveUnion(self, request, context):
-        """Command. leave union. As HTTP: POST /v1/registry/leave-union.
+        """Command. R1.3: a person leaves their union on a date; their past records keep the union
+        they were in. As HTTP: POST /v1/registry/leave-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -422,8 +430,8 @@ class RegistryServicer:
 
     def Members(self, request, context):
         """Query of a list, paged by its own offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. The members of a union on a date, a page at a time, by name.
-        As HTTP: GET /v1/registry/members.
+        Reply.total, offset and limit. R1.3: the members of a union on a date, a page at a time, by
+        name. As HTTP: GET /v1/registry/members.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -438,28 +446,32 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def MoveUnion(self, request, context):
-        """Command. move union. As HTTP: POST /v1/registry/move-union.
+        """Command. R1.5: moves a union under another parent from a date; decisions made before keep
+        the tree as it was then. As HTTP: POST /v1/registry/move-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RegisterPerson(self, request, context):
-        """Command. register person. As HTTP: POST /v1/registry/register-person.
+        """Command. R1.3: registers a person (member or official) with their code; they join a union
+        separately. As HTTP: POST /v1/registry/register-person.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Relieve(self, request, context):
-        """Command. relieve. As HTTP: POST /v1/registry/relieve.
+        """Command. R1.2: relieves a person of their position in a body from a date. As HTTP: POST
+        /v1/registry/relieve.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RenameUnion(self, request, context):
-        """Command. rename union. As HTTP: POST /v1/registry/rename-union.
+        """Command. R1.5: renames a union from a date; the old name stays in its history and in
+        earlier documents. As HTTP: POST /v1/registry/rename-union.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -476,7 +488,9 @@ class RegistryServicer:
 
     def SearchPeople(self, request, context):
         """Query of a list, the first matches up to limit: the items in Reply.result, with
-        Reply.total, offset and limit. search people. As HTTP: GET /v1/registry/search-people.
+        Reply.total, offset and limit. R1.3: people by name or code, diacritics and case ignored
+        ("nguyen van a" finds "Nguyễn Văn A"), in one union if asked. As HTTP: GET
+        /v1/registry/search-people.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -484,14 +498,16 @@ class RegistryServicer:
 
     def SearchUnions(self, request, context):
         """Query of a list, the first matches up to limit: the items in Reply.result, with
-        Reply.total, offset and limit. search unions. As HTTP: GET /v1/registry/search-unions.
+        Reply.total, offset and limit. R1.1: unions by name or code, diacritics and case ignored.
+        As HTTP: GET /v1/registry/search-unions.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SetOfficialStatus(self, request, context):
-        """Command. set official status. As HTTP: POST /v1/registry/set-official-status.
+        """Command. R1.3, R3.3: records from a date whether a person is a union official (cán bộ công
+        đoàn), and whether full-time. As HTTP: POST /v1/registry/set-official-status.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -514,7 +530,8 @@ class RegistryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def TransferPerson(self, request, context):
-        """Command. transfer person. As HTTP: POST /v1/registry/transfer-person.
+        """Command. R1.3: moves a member to another union from a date. As HTTP: POST
+        /v1/registry/transfer-person.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -522,7 +539,8 @@ class RegistryServicer:
 
     def Tree(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. tree. As HTTP: GET /v1/registry/tree.
+        Reply.total, offset and limit. R1.1: the union tree on a date, from the Confederation or
+        from one union down. As HTTP: GET /v1/registry/tree.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -530,15 +548,16 @@ class RegistryServicer:
 
     def UnionByCode(self, request, context):
         """Query. A union named by its code, which every office knows (``TV-CS-0001``): its id, code,
-        level and founding date, whatever the date; the gateway resolves a code given where a union
-        is asked for with it (R5.2). As HTTP: GET /v1/registry/union-by-code.
+        level and founding date, whatever the date; the gateway resolves a code…. As HTTP: GET
+        /v1/registry/union-by-code.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UnionHistory(self, request, context):
-        """Query. union history. As HTTP: GET /v1/registry/union-history.
+        """Query. R1.5: every change of a union (founding, renaming, moves, merges, splits,
+        dissolution) with its date. As HTTP: GET /v1/registry/union-history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

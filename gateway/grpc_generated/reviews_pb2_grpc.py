@@ -189,8 +189,8 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ChainCheckpoint(self, request, context):
-        """Query. The chain's head (position and link), for an auditor to keep outside the system. As
-        HTTP: GET /v1/reviews/chain-checkpoint.
+        """Query. R5.1: the chain's head (position and link), for an auditor to keep outside the
+        system. As HTTP: GET /v1/reviews/chain-checkpoint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -198,8 +198,8 @@ class ReviewsServicer:
 
     def Classify(self, request, context):
         """Command. R2.6: the upper union inspects a lower union at the annual inspection and grades
-        it by the rule set in force on the date; the lower union's own score is kept beside. As
-        HTTP: POST /v1/reviews/classify.
+        it by the rule set in force on the date; the lower union's own score is kept…. As HTTP:
+        POST /v1/reviews/classify.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -225,9 +225,9 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def FlagOverdue(self, request, context):
-        """Command. Records one ``ReviewOverdue`` event per union and review not held by its due date
-        (run periodically by the service, and over RPC); idempotent by its derived id. As HTTP:
-        POST /v1/reviews/flag-overdue.
+        """Command. R2.7: records one ``ReviewOverdue`` event per union and review not held by its due
+        date (run periodically by the service, and over RPC); idempotent by its…. As HTTP: POST
+        /v1/reviews/flag-overdue.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -242,14 +242,16 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetClassification(self, request, context):
-        """Query. get classification. As HTTP: GET /v1/reviews/get-classification.
+        """Query. R2.6, R4.1(e): a union's classification for a year (vững mạnh, hoàn thành tốt nhiệm
+        vụ…), who classified it, and any correction. As HTTP: GET /v1/reviews/get-classification.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetDifficulty(self, request, context):
-        """Query. get difficulty. As HTTP: GET /v1/reviews/get-difficulty.
+        """Query. R2.8: one difficulty reported upward: its subject, the federation's Policy–Law
+        department it went to, the answers and follow-ups. As HTTP: GET /v1/reviews/get-difficulty.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -259,8 +261,7 @@ class ReviewsServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
         happened, when (recorded and effective), who acted under which role and union, the
-        correlation and causation ids that link it to what led to it, and the decision record when
-        it is a decision. As HTTP: GET /v1/reviews/history.
+        correlation and…. As HTTP: GET /v1/reviews/history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -294,8 +295,8 @@ class ReviewsServicer:
 
     def Overdue(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
-        Reply.total, offset and limit. The direct lower unions (as of the date) with overdue
-        reviews, for the upper union. As HTTP: GET /v1/reviews/overdue.
+        Reply.total, offset and limit. R2.6, R2.7: the direct lower unions (as of the date) with
+        overdue reviews, for the upper union. As HTTP: GET /v1/reviews/overdue.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -305,7 +306,7 @@ class ReviewsServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R2.3: the kinds of target a pledge signed on a date may
         commit to, each with its title, its unit and whether the system counts it (or only the
-        union assesses it). As HTTP: GET /v1/reviews/pledge-target-kinds.
+        union assesses…. As HTTP: GET /v1/reviews/pledge-target-kinds.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -313,9 +314,7 @@ class ReviewsServicer:
 
     def PledgeTargets(self, request, context):
         """Query. R2.3–R2.5: each target of the union's pledge for the year, for a period (the year,
-        or a half), with its number, what the system counted from the initiatives' published events
-        in the period (None for a kind it cannot count: self-assessed only), and the figure the
-        union gave in its review of the period (None until it holds it). As HTTP: GET
+        or a half), with its number, what the system counted from the initiatives'…. As HTTP: GET
         /v1/reviews/pledge-targets.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -349,8 +348,8 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Schedule(self, request, context):
-        """Query. Which reviews of a union's year are due, held or overdue as of a date (today by
-        default), with the launch, pledge and dissemination of that year. As HTTP: GET
+        """Query. R2.4, R2.5, R2.7: which reviews of a union's year are due, held or overdue as of a
+        date (today by default), with the launch, pledge and dissemination of that…. As HTTP: GET
         /v1/reviews/schedule.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -358,9 +357,9 @@ class ReviewsServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ScoreGap(self, request, context):
-        """Query. Per union and year: the self-assessed score against the appraised one, so that a
-        lenient self-assessment shows (gap at or above the rule book's ``lenient_gap``). As HTTP:
-        GET /v1/reviews/score-gap.
+        """Query. R2.6: per union and year, the self-assessed score against the appraised one, so that
+        a lenient self-assessment shows (gap at or above the rule book's…. As HTTP: GET
+        /v1/reviews/score-gap.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -368,8 +367,7 @@ class ReviewsServicer:
 
     def SignPledge(self, request, context):
         """Command. R2.3: a grassroots executive committee signs an emulation pledge for a year: its
-        commitments to the movement are targets (a kind the rule book names, a number, a due date
-        in the year), and a pledge without one is refused, whatever its text says. As HTTP: POST
+        commitments to the movement are targets (a kind the rule book names, a…. As HTTP: POST
         /v1/reviews/sign-pledge.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -275,6 +275,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetNomination)
     def get_nomination(self, query: commands.GetNomination) -> dict[str, Any]:
+        """R4.3: one nomination: who proposes whom, for which form, to which union, and where
+        it stands."""
         n = self.nomination(query.nomination_id)
         return {"nomination_id": str(n.id), "union_id": str(n.union_id),
                 "to_union_id": str(n.to_union_id), "year": n.year, "subject": n.subject,
@@ -367,7 +369,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.HoldSelection)
     def hold_selection(self, command: commands.HoldSelection) -> dict[str, Any]:
-        """The nominating body meets: attendance against its members in office on the date,
+        """R4.3: the nominating body meets: attendance against its members in office on the date,
         votes on its open nominations, results by the rule set's quorum and majority."""
         uid, on, votes = command.union_id, self.past(command.held_on, "held_on"), command.votes
         present = _ids(command.attendees, "attendees")
@@ -394,7 +396,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.DraftSubmission)
     def draft_submission(self, command: commands.DraftSubmission) -> str:
-        """The proposing body lists its nominations going to the union above (tờ trình)."""
+        """R4.4: the proposing body lists its nominations going to the union above (tờ trình)."""
         uid, y, on = command.union_id, _year(command.year), self.past(command.drafted_on, "drafted_on")
         listed = _ids(command.nomination_ids, "nomination_ids")
         if not listed:
@@ -442,7 +444,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetDocument)
     def get_document(self, query: commands.GetDocument) -> dict[str, Any]:
-        """A stored document's bytes, and their hash recomputed (an auditor's check)."""
+        """R4.4, R5.1: a stored document's bytes, and their hash recomputed (an auditor's check)."""
         sha256 = query.sha256
         digest = sha256.strip().lower() if isinstance(sha256, str) else ""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
@@ -508,6 +510,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetSubmission)
     def get_submission(self, query: commands.GetSubmission) -> dict[str, Any]:
+        """R4.4: one submission (tờ trình) to the union above, with its nominations and the
+        dossier attached."""
         s = self.submission(query.submission_id)
         return {"submission_id": str(s.id), "union_id": str(s.union_id),
                 "to_union_id": str(s.to_union_id), "year": s.year,
@@ -614,6 +618,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetAward)
     def get_award(self, query: commands.GetAward) -> dict[str, Any]:
+        """R4.5: one award decision as recorded: form, number, date, the body that decided, its
+        awardees, reasons and rule version."""
         a = self.award(query.award_id)
         return {"award_id": str(a.id), "union_id": str(a.union_id), "year": a.year,
                 "form": a.form, "number": a.number, "decided_on": a.decided_on.isoformat(),
@@ -669,18 +675,22 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.Awards)
     def awards(self, query: commands.Awards) -> list[dict[str, Any]]:
+        """R4.3, R4.5: a union's award decisions, of a year, a subject or a status if asked
+        (decided, revoked)."""
         return self.queries.awards(query.union_id,
                                    _year(query.year) if query.year is not None else None,
                                    query.subject_id, query.status)
 
     @handles(commands.Nominations)
     def nominations(self, query: commands.Nominations) -> list[dict[str, Any]]:
+        """R4.3: nominations made by a union or sent to one, of a year and status if asked."""
         return self.queries.nominations(query.union_id, query.to_union_id,
                                         _year(query.year) if query.year is not None else None,
                                         query.status)
 
     @handles(commands.Submissions)
     def submissions(self, query: commands.Submissions) -> list[dict[str, Any]]:
+        """R4.4: the submissions sent to a union, or by one, of a status if asked."""
         return self.queries.submissions(query.to_union_id, query.union_id, query.status)
 
     @handles(commands.Forms)
@@ -825,7 +835,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.RenderAwardList)
     def render_award_list(self, query: commands.RenderAwardList) -> dict[str, Any]:
-        """The list of awardees attached to a decision, as a PDF (or DOCX)."""
+        """R4.5: the list of awardees attached to a decision, as a PDF (or DOCX)."""
         a = self.award(query.award_id)
         union = self.authority.union(a.union_id, a.decided_on)
         data = {
@@ -874,7 +884,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.RenderCertificates)
     def render_certificates(self, query: commands.RenderCertificates) -> dict[str, Any]:
-        """The awardees' certificates, one page each, as a PDF to print on certificate paper:
+        """R4.5: the awardees' certificates, one page each, as a PDF to print on certificate paper:
         the kind the form names (Giấy khen, Bằng khen), conferred in the name of the body
         its title names, signed as the decision is."""
         a = self.award(query.award_id)

@@ -145,6 +145,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.WithdrawIdea)
     def withdraw_idea(self, command: commands.WithdrawIdea) -> None:
+        """R3.1: the author withdraws their own idea while it is still open; only its author
+        may."""
         idea, day = self.idea(command.idea_id), command.on
         idea.require_open()
         not_before(day, idea.raised_on, "the withdrawal")
@@ -155,6 +157,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetIdea)
     def get_idea(self, query: commands.GetIdea) -> dict[str, Any]:
+        """R3.1: one idea: its author, union, text, date raised and where it stands."""
         idea = self.idea(query.idea_id)
         return {"id": str(idea.id), "union_id": str(idea.union_id), "author_id": str(idea.author_id),
                 "title": idea.title, "description": idea.description,
@@ -187,6 +190,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetForm)
     def get_form(self, query: commands.GetForm) -> dict[str, Any]:
+        """R3.2: a union's registration form (the fields it asks beyond the law's), as in force
+        on a date or at a version."""
         form = self.form(query.union_id)
         return {"union_id": str(query.union_id), "latest": len(form.versions),
                 **form.form_version(query.version, self.as_of(query.as_of))}
@@ -410,6 +415,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.DeclineAtLevel)
     def decline_at_level(self, command: commands.DeclineAtLevel) -> dict[str, Any]:
+        """R3.4, R4.3: the body of a level declines to recognise an initiative at its level,
+        with its reasons and decision number; the recognitions below stand."""
         initiative, day = self.initiative(command.initiative_id), command.decided_on
         level = command.scope
         seat = self._level_seat(initiative, level, day)
@@ -446,6 +453,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.ReportReplication)
     def report_replication(self, command: commands.ReportReplication) -> dict[str, Any]:
+        """R3.8: a union that adopted an initiative reports a result of applying it (the
+        benefit, the date)."""
         replication = self.replication(command.initiative_id, command.union_id)
         day = command.reported_on
         not_before(day, replication.adopted_on, "a result")
@@ -459,7 +468,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.Revoke)
     def revoke(self, command: commands.Revoke) -> dict[str, Any]:
-        """Law 06/2022, Decree 13/2012: a recognition obtained by a false declaration, or of
+        """R4.5; Law 06/2022, Decree 13/2012: a recognition obtained by a false declaration, or of
         an initiative that was not new or not applied, is revoked with its reasons, by the
         executive committee that recognised it or a standing committee that recognised it
         above; what depended on it (recognitions above, replications) is reported."""
@@ -522,7 +531,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
     @handles(commands.RenderRecognitionCertificates)
     def render_recognition_certificates(self, query: commands.RenderRecognitionCertificates,
                                         ) -> dict[str, Any]:
-        """Each author's certificate of the recognition at a scope."""
+        """R3.4, R4.5: each author's certificate of the recognition at a scope, as a signed
+        PDF."""
         data = self._recognition_data(query.initiative_id, query.scope)
         return _pdf(f"giay-chung-nhan-sang-kien-{data['number_slug']}.pdf",
                     self._signed(query.initiative_id, query.scope,
@@ -612,6 +622,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetInitiative)
     def get_initiative(self, query: commands.GetInitiative) -> dict[str, Any]:
+        """R3.2, R3.5: one initiative or topic as its tracking-book entry holds it: authors and
+        shares, fields, stage, recognitions and applications."""
         i = self.initiative(query.initiative_id)
         return {"id": str(i.id), "union_id": str(i.union_id), "reference": i.reference,
                 "kind": i.kind, "name": i.name, "fields": i.fields, "form_version": i.form_version,
@@ -627,6 +639,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
 
     @handles(commands.GetReplication)
     def get_replication(self, query: commands.GetReplication) -> dict[str, Any]:
+        """R3.8: one union's adoption of a recognised initiative: when, by what decision, and
+        the results it reported."""
         r = self.replication(query.initiative_id, query.union_id)
         return {"initiative_id": str(r.initiative_id), "union_id": str(r.union_id),
                 "adopted_on": r.adopted_on.isoformat(), "note": r.note, "decision": r.decision,

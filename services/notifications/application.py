@@ -179,8 +179,9 @@ class Notifications(KnownUnions, ServiceApplication):
 
     @handles(commands.MyNotifications)
     def my_notifications(self, query: commands.MyNotifications) -> Page:
-        """The caller's notifications, unread first, and how many are unread (the bell): a
-        page, ``{items, total, offset, limit}``, with ``unread`` beside it."""
+        """R2.4–R2.8, R3.4: the caller's reminders of deadlines, unread first, and how many
+        are unread (the bell): a page, ``{items, total, offset, limit}``, with ``unread``
+        beside it."""
         limit = max(1, min(int(query.limit), 500))
         found = self.model.of_person(self._person(), query.unread_only, limit)
         answer: dict[str, Any] = {**page(found["items"], found["total"], 0, limit),
@@ -189,7 +190,8 @@ class Notifications(KnownUnions, ServiceApplication):
 
     @handles(commands.MarkRead)
     def mark_read(self, command: commands.MarkRead) -> dict[str, Any]:
-        """Marks one of the caller's notifications read."""
+        """Marks one of the caller's notifications read (a reminder of an R2.4–R2.8 or R3.4
+        deadline)."""
         person = self._person()
         reminder = self.find(command.reminder_id, Reminder)
         if reminder is None or reminder.person_id != person:
@@ -201,7 +203,8 @@ class Notifications(KnownUnions, ServiceApplication):
 
     @handles(commands.MarkAllRead)
     def mark_all_read(self, command: commands.MarkAllRead) -> dict[str, Any]:
-        """Marks every one of the caller's notifications read."""
+        """Marks every one of the caller's notifications read (the reminders of R2.4–R2.8 and R3.4
+        deadlines)."""
         person = self._person()
         unread = self.model.of_person(person, True, 500)["items"]
         now = self.clock.now()
@@ -217,14 +220,16 @@ class Notifications(KnownUnions, ServiceApplication):
 
     @handles(commands.MyEmail)
     def my_email(self, query: commands.MyEmail) -> dict[str, Any]:
-        """The caller's e-mail address for notifications and whether e-mail is on."""
+        """The caller's e-mail address for reminders (R2.4–R2.8, R3.4 deadlines) and whether
+        e-mail is on."""
         person = self._person()
         return self.model.preference(person) or {"person_id": person, "address": None,
                                                  "email_enabled": False}
 
     @handles(commands.SetEmail)
     def set_email(self, command: commands.SetEmail) -> dict[str, Any]:
-        """Sets the caller's address for notifications by e-mail, and turns e-mail on or off."""
+        """Sets the caller's address for reminders by e-mail (R2.4–R2.8, R3.4 deadlines), and
+        turns e-mail on or off."""
         person = self._person()
         address = clean_address(command.address)
         preference = self.find(Preference.create_id(person), Preference)
@@ -239,8 +244,9 @@ class Notifications(KnownUnions, ServiceApplication):
 
     @handles(commands.UndeliveredMail)
     def undelivered_mail(self, query: commands.UndeliveredMail) -> list[dict[str, Any]]:
-        """Administrators: the e-mails the server refused every time (parked), or those still
-        being tried (pending), with the last error; none is dropped."""
+        """Administrators (R2.4–R2.8, R3.4 reminders): the e-mails the server refused every
+        time (parked), or those still being tried (pending), with the last error; none is
+        dropped."""
         context = current_context()
         if context is None or context.actor.role not in ("administrator", "system"):
             raise Forbidden("administrators only", {"role": context.actor.role if context else None})

@@ -108,6 +108,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.FoundUnion)
     def found_union(self, command: commands.FoundUnion) -> UUID:
+        """R1.1, R1.5: founds a union at its level under its parent (a grassroots union under a
+        direct-superior union, and so on), with its code."""
         code = command.code
         union_id = Union.create_id(str(code).strip())
         if union_id in self.repository:
@@ -119,12 +121,16 @@ class Registry(ServiceApplication):
 
     @handles(commands.RenameUnion)
     def rename_union(self, command: commands.RenameUnion) -> None:
+        """R1.5: renames a union from a date; the old name stays in its history and in earlier
+        documents."""
         union = self.union(command.union_id)
         union.rename(command.name, command.effective_on)
         self.save(union)
 
     @handles(commands.MoveUnion)
     def move_union(self, command: commands.MoveUnion) -> None:
+        """R1.5: moves a union under another parent from a date; decisions made before keep the
+        tree as it was then."""
         union, parent = self.union(command.union_id), self.union(command.parent_id, "parent_id")
         self._move(union, parent, command.effective_on)
         self.save(union)
@@ -135,6 +141,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.DissolveUnion)
     def dissolve_union(self, command: commands.DissolveUnion) -> None:
+        """R1.5: dissolves a union from a date; refused while it still has active lower unions.
+        Its history and its decisions stay."""
         union, on = self.union(command.union_id), command.effective_on
         union.dissolve(on, self.queries.active_children(union.id, on))
         changed: list[Aggregate] = [union]
@@ -250,6 +258,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.RegisterPerson)
     def register_person(self, command: commands.RegisterPerson) -> UUID:
+        """R1.3: registers a person (member or official) with their code; they join a union
+        separately."""
         code = command.code
         person_id = Person.create_id(str(code).strip())
         if person_id in self.repository:
@@ -263,12 +273,14 @@ class Registry(ServiceApplication):
 
     @handles(commands.JoinUnion)
     def join_union(self, command: commands.JoinUnion) -> None:
+        """R1.3: a person becomes a member of a union from a date."""
         person = self.person(command.person_id)
         person.join(self.union(command.union_id), command.effective_on)
         self.save(person)
 
     @handles(commands.TransferPerson)
     def transfer_person(self, command: commands.TransferPerson) -> None:
+        """R1.3: moves a member to another union from a date."""
         person, on = self.person(command.person_id), command.effective_on
         left = person.union_id
         person.transfer(self.union(command.union_id), on)
@@ -276,6 +288,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.LeaveUnion)
     def leave_union(self, command: commands.LeaveUnion) -> None:
+        """R1.3: a person leaves their union on a date; their past records keep the union they
+        were in."""
         person, on = self.person(command.person_id), command.effective_on
         left = person.union_id
         person.leave(on)
@@ -295,6 +309,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.SetOfficialStatus)
     def set_official_status(self, command: commands.SetOfficialStatus) -> None:
+        """R1.3, R3.3: records from a date whether a person is a union official (cán bộ công
+        đoàn), and whether full-time."""
         person = self.person(command.person_id)
         person.set_official_status(command.is_official, command.is_full_time,
                                    command.effective_on)
@@ -304,7 +320,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.ConstituteBody)
     def constitute_body(self, command: commands.ConstituteBody) -> UUID:
-        """A new committee term, department or team; it succeeds the one of the same kind."""
+        """R1.2, R1.4: a new committee term, department or team (the initiative support team
+        among them); it succeeds the one of the same kind."""
         body = self.new_body(self.union(command.union_id), command.kind, command.name,
                              command.term_start, command.term_end, command.department,
                              command.decision)
@@ -347,6 +364,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.Appoint)
     def appoint(self, command: commands.Appoint) -> None:
+        """R1.2: appoints a person to a committee, department or team from a date; an executive
+        committee's members must belong to its union."""
         body, person = self.body(command.body_id), self.person(command.person_id)
         on = command.effective_on
         executive = (self._executive_committee(body.union_id, on)
@@ -356,6 +375,7 @@ class Registry(ServiceApplication):
 
     @handles(commands.Relieve)
     def relieve(self, command: commands.Relieve) -> None:
+        """R1.2: relieves a person of their position in a body from a date."""
         body, on, person = self.body(command.body_id), command.effective_on, command.person_id
         body.relieve(person, on)
         changed = [body]
@@ -368,6 +388,7 @@ class Registry(ServiceApplication):
 
     @handles(commands.EndBody)
     def end_body(self, command: commands.EndBody) -> None:
+        """R1.2: ends a body's term on a date, with the reason."""
         body = self.body(command.body_id)
         body.end(command.effective_on, command.reason)
         self.save(body)
@@ -474,6 +495,7 @@ class Registry(ServiceApplication):
 
     @handles(commands.GetUnion)
     def get_union(self, query: commands.GetUnion) -> dict[str, Any]:
+        """R1.1: one union as it stood on a date: name, code, level, parent."""
         on = self.as_of(query.as_of)
         found = self.queries.union(query.union_id, on)
         if found is None:
@@ -495,16 +517,21 @@ class Registry(ServiceApplication):
 
     @handles(commands.UnionHistory)
     def union_history(self, query: commands.UnionHistory) -> dict[str, Any]:
+        """R1.5: every change of a union (founding, renaming, moves, merges, splits,
+        dissolution) with its date."""
         union = self.union(query.union_id)
         return {"id": str(union.id), "code": union.code, "level": union.level,
                 **self.queries.history(union.id)}
 
     @handles(commands.Tree)
     def tree(self, query: commands.Tree) -> list[dict[str, Any]]:
+        """R1.1: the union tree on a date, from the Confederation or from one union down."""
         return self.queries.tree(self.as_of(query.as_of), query.root_id)
 
     @handles(commands.Ancestors)
     def ancestors(self, query: commands.Ancestors) -> list[dict[str, Any]]:
+        """R1.1: the unions above a union on a date (today by default), nearest first, up to
+        the Confederation."""
         on = self.as_of(query.as_of)
         chain = self.queries.ancestors(query.union_id, on)
         if chain is None:
@@ -513,6 +540,7 @@ class Registry(ServiceApplication):
 
     @handles(commands.Descendants)
     def descendants(self, query: commands.Descendants) -> list[dict[str, Any]]:
+        """R1.1: every union below a union on a date, the whole subtree."""
         on = self.as_of(query.as_of)
         self.get_union(commands.GetUnion(query.union_id, on))
         return self.queries.descendants(query.union_id, on)
@@ -525,13 +553,13 @@ class Registry(ServiceApplication):
 
     @handles(commands.HeldPositions)
     def held_positions(self, query: commands.HeldPositions) -> list[dict[str, Any]]:
-        """The positions a person held on a date (in one union's bodies, of one kind)."""
+        """R1.2: the positions a person held on a date (in one union's bodies, of one kind)."""
         return self.queries.positions_held(query.person_id, self.as_of(query.as_of),
                                            query.union_id, query.kind)
 
     @handles(commands.Members)
     def members(self, query: commands.Members) -> Page:
-        """The members of a union on a date, a page at a time, by name."""
+        """R1.3: the members of a union on a date, a page at a time, by name."""
         on = self.as_of(query.as_of)
         self.get_union(commands.GetUnion(query.union_id, on))
         start, size = parse_page(query.offset, query.limit)
@@ -540,6 +568,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.GetPerson)
     def get_person(self, query: commands.GetPerson) -> dict[str, Any]:
+        """R1.3: one person as recorded on a date: name, union, whether an official and
+        full-time."""
         found = self.queries.person(query.person_id, self.as_of(query.as_of))
         if found is None:
             raise PersonNotFound(f"no person {query.person_id}",
@@ -548,6 +578,8 @@ class Registry(ServiceApplication):
 
     @handles(commands.Bodies)
     def bodies(self, query: commands.Bodies) -> list[dict[str, Any]]:
+        """R1.2: a union's committees, departments and teams in office on a date, of one kind
+        if asked."""
         on = self.as_of(query.as_of)
         self.get_union(commands.GetUnion(query.union_id, on))
         return self.queries.bodies(query.union_id, on, query.kind)
@@ -563,11 +595,14 @@ class Registry(ServiceApplication):
 
     @handles(commands.SearchUnions)
     def search_unions(self, query: commands.SearchUnions) -> list[dict[str, Any]]:
+        """R1.1: unions by name or code, diacritics and case ignored."""
         _, size = parse_page(0, query.limit, 100)
         return self.queries.search_unions(search_terms(query.q), self.as_of(query.as_of), size)
 
     @handles(commands.SearchPeople)
     def search_people(self, query: commands.SearchPeople) -> list[dict[str, Any]]:
+        """R1.3: people by name or code, diacritics and case ignored ("nguyen van a" finds
+        "Nguyễn Văn A"), in one union if asked."""
         _, size = parse_page(0, query.limit, 100)
         return self.queries.search_people(search_terms(query.q), query.union_id,
                                           self.as_of(query.as_of), size)

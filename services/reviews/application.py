@@ -381,6 +381,8 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.GetClassification)
     def get_classification(self, query: commands.GetClassification) -> dict[str, Any]:
+        """R2.6, R4.1(e): a union's classification for a year (vững mạnh, hoàn thành tốt nhiệm
+        vụ…), who classified it, and any correction."""
         period = Period.parse(query.year, "year")
         return self._classification_view(self._classification(query.union_id, period.year))
 
@@ -447,6 +449,8 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.GetDifficulty)
     def get_difficulty(self, query: commands.GetDifficulty) -> dict[str, Any]:
+        """R2.8: one difficulty reported upward: its subject, the federation's Policy–Law
+        department it went to, the answers and follow-ups."""
         d = self._difficulty(query.difficulty_id)
         return {"id": str(d.id), "union_id": str(d.union_id), "federation_id": str(d.federation_id),
                 "subject": d.subject, "reported_on": _iso(d.reported_on),
@@ -522,7 +526,7 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.Schedule)
     def schedule(self, query: commands.Schedule) -> dict[str, Any]:
-        """Which reviews of a union's year are due, held or overdue as of a date (today by
+        """R2.4, R2.5, R2.7: which reviews of a union's year are due, held or overdue as of a date (today by
         default), with the launch, pledge and dissemination of that year."""
         uid, on = query.union_id, self.as_of(query.as_of)
         period = Period.parse(query.year, "year")
@@ -546,7 +550,8 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.Overdue)
     def overdue(self, query: commands.Overdue) -> list[dict[str, Any]]:
-        """The direct lower unions (as of the date) with overdue reviews, for the upper union."""
+        """R2.6, R2.7: the direct lower unions (as of the date) with overdue reviews, for the
+        upper union."""
         upper, on = query.upper_union_id, self.as_of(query.as_of)
         self.authority.active_union(upper, on)
         with self.engine.connect() as connection:
@@ -573,7 +578,7 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.FlagOverdue)
     def flag_overdue(self, command: commands.FlagOverdue) -> int:
-        """Records one ``ReviewOverdue`` event per union and review not held by its due date
+        """R2.7: records one ``ReviewOverdue`` event per union and review not held by its due date
         (run periodically by the service, and over RPC); idempotent by its derived id."""
         on = self.today()
         context = current_context() or CommandContext(Actor.system(self.service))
@@ -603,7 +608,7 @@ class Reviews(KnownUnions, ServiceApplication):
 
     @handles(commands.ScoreGap)
     def score_gap(self, query: commands.ScoreGap) -> dict[str, Any]:
-        """Per union and year: the self-assessed score against the appraised one, so that a
+        """R2.6: per union and year, the self-assessed score against the appraised one, so that a
         lenient self-assessment shows (gap at or above the rule book's ``lenient_gap``)."""
         period = Period.parse(query.year, "year")
         if (query.union_id is None) == (query.upper_union_id is None):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from gateway.catalogue import Operation, operations
-from gateway.policy import UNION_LISTS, UNION_NAMES
+from gateway.policy import UNION_LISTS, UNION_NAMES, roles_for
 from tests.support.gateway_system import ApiError, System, running, with_province
 from tests.support.infra import fresh_database, fresh_vhost
 from tests.support.province import Province
@@ -468,3 +468,28 @@ def test_r5_2_a_stopped_service_is_unavailable_quickly_and_the_gateway_recovers(
     schedule = eventually(lambda: system.call("g", "reviews", "schedule", w.unions["CS-1"], 2026),
                           timeout=30, what="reviews answers through the gateway again")
     assert schedule
+
+
+def test_r5_2_every_operation_says_what_it_does_its_requirement_and_who_may_call_it(
+        system: System) -> None:
+    """A front-end developer reads the API from its document alone: each operation of the
+    services has a summary of its own (not its name), a requirement number, and the roles the
+    gateway lets call it, as the policy says (``gateway.policy.roles_for``)."""
+    with system.http() as client:
+        document = client.get("/openapi.json").json()
+    by_id = {o.name: o for o in operations()}
+    seen = 0
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            op = by_id.get(operation.get("operationId", ""))
+            if op is None:
+                continue
+            seen += 1
+            text = operation["summary"] + operation.get("description", "")
+            assert operation["summary"] != op.method.replace("_", " "), path
+            assert re.search(r"\bR[1-5]\.\d", text), (path, "names no requirement")
+            who = operation["description"].split("**Ai được gọi — Who may call:**")[1]
+            named = set(re.findall(r"\(`(\w+)`\)", who.split("\n\n")[0]))
+            assert named == {r.value for r in roles_for(op)}, (path, named)
+            assert ("Idempotency-Key" in operation["description"]) == op.command, path
+    assert seen == len(by_id)

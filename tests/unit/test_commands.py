@@ -163,7 +163,7 @@ def test_r5_3_each_upstream_consumed_gets_a_consumer_and_a_proxy() -> None:
 
 
 def test_the_catalogue_reads_the_declared_types_as_the_wire_kinds() -> None:
-    op = _operation("painter", "paint_union", vars(PainterService)["paint_union"], True, "")
+    op = _operation("painter", "paint_union", vars(PainterService)["paint_union"], True, ("", ""))
     kinds = {p.name: (p.kind, p.required) for p in op.params}
     assert kinds == {"union_id": ("text", True), "on": ("text", True), "colour": ("text", True),
                      "final": ("boolean", False), "parent_id": ("text", False),
@@ -171,7 +171,7 @@ def test_the_catalogue_reads_the_declared_types_as_the_wire_kinds() -> None:
                      "title": ("text", False), "reference": ("text", False),
                      "parts": ("objects", False), "extra": ("object", False)}
     listing = _operation("painter", "list_unions", vars(PainterService)["list_unions"], False,
-                         "")
+                         ("", ""))
     assert [(p.name, p.kind) for p in listing.params] == [("union_ids", "texts"),
                                                           ("limit", "integer")]
     assert listing.returns_list
