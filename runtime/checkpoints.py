@@ -11,8 +11,8 @@ published, appends one line to ``<EMU_CHECKPOINT_DIR>/<service>.jsonl``:
      "key_id": "<16 hex>", "signature": "<base64 Ed25519 over the other fields>"}
 
 The signature covers the canonical JSON (keys sorted, no spaces) of every field but itself.
-The key is Ed25519, from ``EMU_CHECKPOINT_KEY`` (a PEM private key; in development one is made
-once under ``<EMU_DATA_DIR>/.secrets/checkpoints/``, with a warning); its public half is
+The key is Ed25519, from ``EMU_CHECKPOINT_KEY_FILE`` (a PEM private key; in development one
+is made once under ``<EMU_DATA_DIR>/.secrets/checkpoints/``, with a warning); its public half is
 published beside the lines as ``public-key.pem``, and ``key_id`` is the first 16 hex digits of
 the SHA-256 of its raw 32 bytes.
 
@@ -92,24 +92,25 @@ def load_public_keys(pem: bytes) -> dict[str, Ed25519PublicKey]:
 
 
 class CheckpointKey:
-    """The signing key of the checkpoints (``EMU_CHECKPOINT_KEY``)."""
+    """The signing key of the checkpoints (``EMU_CHECKPOINT_KEY_FILE``)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.configured = bool(settings.env.get("EMU_CHECKPOINT_KEY"))
+        self.configured = bool(settings.env.get("EMU_CHECKPOINT_KEY_FILE"))
         self.path = settings.checkpoint_key
 
     def load(self) -> Ed25519PrivateKey:
-        """The key; in development (no ``EMU_CHECKPOINT_KEY``) made once if absent. A
+        """The key; in development (no ``EMU_CHECKPOINT_KEY_FILE``) made once if absent. A
         configured key that is missing is an error: nothing is signed with a made-up key."""
         if not self.path.exists():
             if self.configured:
-                raise FileNotFoundError(f"EMU_CHECKPOINT_KEY={self.path}: no such key")
+                raise FileNotFoundError(f"EMU_CHECKPOINT_KEY_FILE={self.path}: no such key")
             made = _write_once(self.path, Ed25519PrivateKey.generate().private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption()))
             if made:
-                log.warning("made a development checkpoint key in %s: set EMU_CHECKPOINT_KEY to "
-                            "the operator's key in production", self.path)
+                log.warning("made a development checkpoint key in %s: set "
+                            "EMU_CHECKPOINT_KEY_FILE to the operator's key in production",
+                            self.path)
         key = serialization.load_pem_private_key(self.path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError(f"{self.path}: a checkpoint key is Ed25519")

@@ -124,7 +124,7 @@ class Settings:
     def checkpoint_key(self) -> Path:
         """The Ed25519 private key (PEM) the checkpoints are signed with; in development one
         is made there once."""
-        return Path(self.get("EMU_CHECKPOINT_KEY", str(
+        return Path(self.get("EMU_CHECKPOINT_KEY_FILE", str(
             self.data_dir / ".secrets" / "checkpoints" / "ed25519.pem"))).resolve()
 
     @property

@@ -255,7 +255,8 @@ def test_r5_1_the_relay_publishes_checkpoints_and_a_failure_to_write_does_not_st
     relay.publish_checkpoint()  # said in the log; the relay goes on publishing events
     assert "checkpoint of registry not published" in caplog.text
     # a configured key that is missing: no checkpoints, said, and the relay still runs
-    missing = Settings({**settings.env, "EMU_CHECKPOINT_KEY": str(settings.data_dir / "none.pem")})
+    missing = Settings({**settings.env,
+                        "EMU_CHECKPOINT_KEY_FILE": str(settings.data_dir / "none.pem")})
     assert checkpoint_publisher("registry", missing) is None
     assert "checkpoints of registry are not published" in caplog.text
 
