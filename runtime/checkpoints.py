@@ -169,11 +169,11 @@ class Publisher:
         if last is not None and (last.get("position"), last.get("link")) == (
                 head["position"], head["link"]):
             return None
-        if last is not None and int(head["position"]) <= int(last.get("position", 0)):
+        before = last.get("position") if last is not None else None
+        if isinstance(before, int) and int(head["position"]) <= before:
             log.error("the head of %s went from position %s to %s with another link: was the "
                       "store rewritten? publishing it; verification against the earlier "
-                      "checkpoints will say", self.service, last.get("position"),
-                      head["position"])
+                      "checkpoints will say", self.service, before, head["position"])
         line = sign(self.key, self.service, head, self.now())
         with self.path.open("a", encoding="ascii") as out:  # one short write: O_APPEND
             out.write(json.dumps(line, separators=(",", ":")) + "\n")
