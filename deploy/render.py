@@ -62,7 +62,7 @@ RABBITMQ_USER = "emulation"
 TUNABLES = {
     "service": ("EMU_LOG_LEVEL", "EMU_MAX_WORKERS", "EMU_RPC_TIMEOUT", "EMU_RETRY_DELAYS_MS",
                 "EMU_CATCH_UP_INTERVAL", "EMU_PULL_TIMEOUT"),
-    "relay": ("EMU_LOG_LEVEL", "EMU_RELAY_POLL_INTERVAL"),
+    "relay": ("EMU_LOG_LEVEL", "EMU_RELAY_POLL_INTERVAL", "EMU_CHECKPOINT_EVERY"),
     "gateway": ("EMU_LOG_LEVEL", "GATEWAY_TOKEN_TTL", "GATEWAY_RPC_TIMEOUT", "GATEWAY_GRPC_WORKERS"),
 }
 
@@ -75,6 +75,18 @@ SIGNING_DIR = "/data/.secrets/signing"
 SIGNING_KEYS_SECRET = "emulation-signing-keys"
 SIGNING_TRUST_CONFIG_MAP = "emulation-signing-trust"
 K8S_SIGNING = {"EMU_SIGNING_DIR": "/signing", "EMU_SIGNING_TRUST": "/signing-trust/ca.crt"}
+
+# Published checkpoints (runtime/checkpoints.py, R5.1): each relay appends its store's signed
+# chain head to a directory the gateway serves read-only, and that the stores' administrator
+# cannot rewrite (deploy/README.md). In compose, a named volume (and the development key, made
+# once by the first relay, in another); in Kubernetes a ReadWriteMany claim, written by the
+# relays and mounted read-only by the gateway, and the operator's key from a Secret.
+CHECKPOINT_DIR = "/data/checkpoints"
+CHECKPOINT_KEY_DIR = "/data/.secrets/checkpoints"
+CHECKPOINTS_CLAIM = "emulation-checkpoints"
+CHECKPOINT_KEY_SECRET = "emulation-checkpoint-key"
+K8S_CHECKPOINTS = {"EMU_CHECKPOINT_DIR": "/checkpoints",
+                   "EMU_CHECKPOINT_KEY_FILE": "/checkpoint-key/ed25519.pem"}
 
 
 @dataclass(frozen=True)
@@ -239,12 +251,17 @@ def compose(plan: list[Unit]) -> str:
             spec["healthcheck"] = {"test": _python_probe(f"http://127.0.0.1:{HTTP_PORT}/ready"),
                                    "interval": "10s", "timeout": "5s", "retries": 6,
                                    "start_period": "30s"}
+            spec["volumes"] = [f"checkpoints:{CHECKPOINT_DIR}:ro"]
             note = ("The API: HTTP/JSON on 8080 (/docs, /health, /ready, /metrics), gRPC on 50051. "
-                    "Healthy when /ready says every service and store answers.")
+                    "Healthy when /ready says every service and store answers. Serves the "
+                    "published checkpoints read-only (/public/api/checkpoints).")
         else:
             spec["depends_on"] = dict(waits)
             if unit.kind == "service":
                 spec["volumes"] = [f"signing:{SIGNING_DIR}"]
+            else:
+                spec["volumes"] = [f"checkpoints:{CHECKPOINT_DIR}",
+                                   f"checkpoint-key:{CHECKPOINT_KEY_DIR}"]
             spec["expose"] = [str(METRICS_PORT)]
             spec["healthcheck"] = {
                 "test": _python_probe(f"http://127.0.0.1:{METRICS_PORT}/healthz"),
@@ -252,8 +269,9 @@ def compose(plan: list[Unit]) -> str:
             note = (f"The {unit.store} service (nameko RPC over RabbitMQ); /healthz and /metrics on "
                     f"{METRICS_PORT}. Scale with --scale {unit.name}=N."
                     if unit.kind == "service" else
-                    f"The {unit.store} relay: publishes the {unit.store} store's events in order. "
-                    "One is the normal state (a second is harmless: consumers dedupe).")
+                    f"The {unit.store} relay: publishes the {unit.store} store's events in order, "
+                    "and its signed checkpoints. One is the normal state (a second is harmless: "
+                    "consumers dedupe).")
         services[unit.name] = (note, spec)
 
     out = [_comment(f"""
@@ -277,7 +295,10 @@ publishes host ports). More in deploy/README.md.
         out.append(_comment(note, "  "))
         out.append(_indented({name: spec}, "  "))
         out.append("\n")
-    out.append(_dump({"volumes": {"postgres": {}, "rabbitmq": {}, "signing": {}}}))
+    out.append(_comment("checkpoints: the published checkpoints; in production somewhere the "
+                        "database administrator cannot rewrite (deploy/README.md)."))
+    out.append(_dump({"volumes": {"postgres": {}, "rabbitmq": {}, "signing": {},
+                                  "checkpoints": {}, "checkpoint-key": {}}}))
     return "".join(out)
 
 
@@ -380,6 +401,21 @@ def deployment(unit: Unit) -> dict[str, Any]:
                                                 "optional": True}},
             {"name": "signing-trust", "configMap": {"name": SIGNING_TRUST_CONFIG_MAP,
                                                     "optional": True}}]
+    if unit.kind in ("relay", "gateway"):  # the relays write the checkpoints, the gateway reads
+        container = spec["template"]["spec"]["containers"][0]
+        container["volumeMounts"].append(
+            {"name": "checkpoints", "mountPath": K8S_CHECKPOINTS["EMU_CHECKPOINT_DIR"]}
+            | ({"readOnly": True} if unit.kind == "gateway" else {}))
+        spec["template"]["spec"]["volumes"].append(
+            {"name": "checkpoints", "persistentVolumeClaim": {
+                "claimName": CHECKPOINTS_CLAIM, "readOnly": unit.kind == "gateway"}})
+    if unit.kind == "relay":
+        key_dir = str(Path(K8S_CHECKPOINTS["EMU_CHECKPOINT_KEY_FILE"]).parent)
+        container["volumeMounts"].append(
+            {"name": "checkpoint-key", "mountPath": key_dir, "readOnly": True})
+        spec["template"]["spec"]["volumes"].append(
+            {"name": "checkpoint-key", "secret": {"secretName": CHECKPOINT_KEY_SECRET,
+                                                  "optional": True, "defaultMode": 0o440}})
     return {"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": unit.name, "labels": _labels(unit)}, "spec": spec}
 
@@ -409,10 +445,18 @@ def config_map(plan: list[Unit]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": CONFIG_MAP, "labels": {"app.kubernetes.io/part-of": PART_OF}},
             "data": {"EMU_METRICS_HOST": "0.0.0.0", "EMU_METRICS_PORT": str(METRICS_PORT),
-                     "EMU_DATA_DIR": "/data", **K8S_SIGNING,
+                     "EMU_DATA_DIR": "/data", **K8S_SIGNING, **K8S_CHECKPOINTS,
                      "GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": str(HTTP_PORT),
                      "GATEWAY_GRPC_PORT": str(GRPC_PORT), "EMU_LOG_FORMAT": "json",
                      "EMU_LOG_LEVEL": "INFO"}}
+
+
+def checkpoints_claim() -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": CHECKPOINTS_CLAIM,
+                         "labels": {"app.kubernetes.io/part-of": PART_OF}},
+            "spec": {"accessModes": ["ReadWriteMany"],
+                     "resources": {"requests": {"storage": "1Gi"}}}}
 
 
 def all_secret_keys(plan: list[Unit]) -> list[str]:
@@ -475,6 +519,12 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
         [("", config_map(plan))],
         "Settings that are not secret; any EMU_* or GATEWAY_* setting of runtime/config.py may be "
         "added here.")
+    files[f"{K8S_DIR}/checkpoints.yaml"] = _documents(
+        [("", checkpoints_claim())],
+        "The published checkpoints (runtime/checkpoints.py, R5.1): written by the relays, read\n"
+        "by the gateway (read-only), so ReadWriteMany. It must be storage the databases'\n"
+        "administrator cannot rewrite: a separate storage class and account, ideally mirrored\n"
+        "to object storage with retention (write once) - see deploy/README.md.")
     files[f"{K8S_DIR}/secret.example.yaml"] = _documents(
         [("", secret_example(plan))],
         "A TEMPLATE, not applied by kustomization.yaml: placeholders only. Create the real Secret\n"
@@ -482,8 +532,11 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
         "--from-env-file=secrets.env\n"
         "Decision signing keys (one per union, <union id>.pem) and the trust root:\n"
         f"kubectl create secret generic {SIGNING_KEYS_SECRET} --from-file=unions/\n"
-        f"kubectl create configmap {SIGNING_TRUST_CONFIG_MAP} --from-file=ca.crt")
-    resources = ["configmap.yaml", *(f"{unit.name}.yaml" for unit in plan)]
+        f"kubectl create configmap {SIGNING_TRUST_CONFIG_MAP} --from-file=ca.crt\n"
+        "The checkpoint signing key (Ed25519), read by the relays:\n"
+        "  openssl genpkey -algorithm ed25519 -out ed25519.pem\n"
+        f"  kubectl create secret generic {CHECKPOINT_KEY_SECRET} --from-file=ed25519.pem")
+    resources = ["configmap.yaml", "checkpoints.yaml", *(f"{unit.name}.yaml" for unit in plan)]
     files[f"{K8S_DIR}/kustomization.yaml"] = _comment(
         f"{GENERATED}\nThe Secret {SECRET} is not here: the operator creates it (secret.example.yaml "
         "shows its keys).\nSet the image with: kustomize edit set image "

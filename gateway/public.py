@@ -1,7 +1,9 @@
 """The public register, without signing in (R5.2: the door for front ends; R4.5): the
 province's award decisions and the decisions recognising initiatives, which are public by law
 (Law 06/2022/QH15 on emulation and commendation), searched, paginated, their signed PDFs, and
-an open-data export (CSV and JSON) of the same lists.
+an open-data export (CSV and JSON) of the same lists; and each store's published
+checkpoints (R5.1: its chain's head, signed, ``runtime.checkpoints``), read-only, for anyone to
+mirror and check a store against.
 
 Mounted under ``/public/api`` by ``gateway.http``. These routes ask the services' ``public_*``
 queries only (``gateway.catalogue`` keeps those off the signed-in routes and gRPC), as an
@@ -37,7 +39,10 @@ from contracts.public import (
     Revocation,
 )
 from gateway.core import Gateway
+from runtime import checkpoints as published
 from runtime.context import Actor, CommandContext
+from runtime.errors import NotFound
+from runtime.services import SERVICES
 
 PREFIX = "/public/api"
 TAG = "public"
@@ -87,6 +92,31 @@ class UnionItem(BaseModel):
 
 class Unions(BaseModel):
     items: list[UnionItem]
+
+
+class Checkpoint(BaseModel):
+    """One published checkpoint: a store's chain head, signed (``runtime.checkpoints``)."""
+
+    service: str
+    position: int
+    link: str
+    taken_at: str
+    key_id: str
+    signature: str
+
+
+class CheckpointStore(BaseModel):
+    service: str
+    file: str  # where its lines are, one JSON object a line, oldest first
+    lines: int
+    latest: Checkpoint | None
+
+
+class Checkpoints(BaseModel):
+    algorithm: str
+    public_key: str  # where the public key(s) are, PEM
+    key_ids: list[str]
+    stores: list[CheckpointStore]
 
 
 # What every list takes: a search, a year, a union, a page.
@@ -306,7 +336,64 @@ def router(gateway: Gateway) -> APIRouter:
         rows = everything(recognitions_page, request, q, year, union_id)
         return _file(_json(rows), "application/json", "sang-kien.json")
 
+    checkpoints_router(api, gateway)
     return api
+
+
+def checkpoints_router(api: APIRouter, gateway: Gateway) -> None:
+    """R5.1: the published checkpoints, read from ``EMU_CHECKPOINT_DIR`` (mounted read-only
+    here), the same layout as the directory, so that ``python -m runtime.audit verify
+    --published https://…/public/api/checkpoints`` and a mirror read them alike."""
+    base = f"{PREFIX}/checkpoints"
+    lines = {**PROBLEMS, 200: {"content": {"application/jsonl": {}}, "description":
+                               "Mỗi dòng một điểm kiểm soát (JSON), cũ trước mới sau"}}
+
+    def directory() -> Any:
+        return gateway.settings.checkpoint_dir
+
+    @api.get("/checkpoints", response_model=Checkpoints, responses=PROBLEMS,
+             summary="Điểm kiểm soát đã công bố của từng kho dữ liệu (đầu chuỗi băm, có chữ ký)")
+    def checkpoints() -> dict[str, Any]:
+        """Public, no sign-in (R5.1): for each store, where its published checkpoints are —
+        the head of its hash chain (position and link), taken on a schedule when it moved and
+        signed Ed25519 — and the latest. Anyone keeps a copy and checks the system against it:
+        ``python -m runtime.audit verify --published <this address>``; a store rewritten
+        whole, even with its chain recomputed, no longer leads to what was published here."""
+        key = directory() / published.PUBLIC_KEY
+        stores = []
+        for service in sorted(SERVICES):
+            path = directory() / f"{service}{published.SUFFIX}"
+            text = path.read_bytes() if path.exists() else b""
+            stores.append({"service": service, "file": f"{base}/{service}{published.SUFFIX}",
+                           "lines": sum(1 for raw in text.splitlines() if raw.strip()),
+                           "latest": published.last_line(path)})
+        return {"algorithm": "Ed25519", "public_key": f"{base}/{published.PUBLIC_KEY}",
+                "key_ids": sorted(published.load_public_keys(key.read_bytes()))
+                if key.exists() else [], "stores": stores}
+
+    @api.get("/checkpoints/public-key.pem", response_class=Response,
+             responses={**PROBLEMS, 200: {"content": {"application/x-pem-file": {}}}},
+             summary="Khóa công khai để kiểm tra chữ ký của điểm kiểm soát")
+    def checkpoint_key() -> Response:
+        """The Ed25519 public key(s) the checkpoints are signed with (PEM; after a change of
+        key, the earlier ones too). An auditor keeps a copy and passes it as ``--public-key``."""
+        path = directory() / published.PUBLIC_KEY
+        if not path.exists():
+            raise NotFound("no checkpoint key published yet", {"file": published.PUBLIC_KEY})
+        return _file(path.read_bytes(), "application/x-pem-file", published.PUBLIC_KEY)
+
+    @api.get("/checkpoints/{service}.jsonl", response_class=Response, responses=lines,
+             summary="Các điểm kiểm soát đã công bố của một kho dữ liệu")
+    def checkpoint_lines(service: str) -> Response:
+        """Every checkpoint published for the store, one signed JSON object a line, oldest
+        first: ``service``, ``position``, ``link``, ``taken_at``, ``key_id`` and
+        ``signature`` (base64 Ed25519 over the canonical JSON of the other fields)."""
+        if service not in SERVICES:
+            raise NotFound("no such store", {"service": service})
+        path = directory() / f"{service}{published.SUFFIX}"
+        return Response(path.read_bytes() if path.exists() else b"",
+                        media_type="application/jsonl",
+                        headers={"Cache-Control": "no-cache"})
 
 
 def _allowed(item: Mapping[str, Any], record: type) -> dict[str, Any]:

@@ -3,6 +3,7 @@ decision, read from the stores themselves, from outside the running system.
 
     python -m runtime.audit checkpoint [service ...]          > checkpoints.json
     python -m runtime.audit verify [service ...] [--checkpoints checkpoints.json]
+                                   [--published DIR_OR_URL [--public-key KEY.pem]]
     python -m runtime.audit replay [service ...]
     python -m runtime.audit history <record id> [--service S]
     python -m runtime.audit as-of <record id> [--version N | --on YYYY-MM-DD] [--service S]
@@ -13,7 +14,15 @@ decision, read from the stores themselves, from outside the running system.
 ``checkpoint`` prints the head of each store's hash chain (position and link) for the auditor
 to keep somewhere the system cannot write; ``verify`` recomputes every chain over the whole
 log, checks the log still leads to each kept checkpoint, prints the report and exits 1 if any
-store is broken, naming the first position where it breaks; ``replay`` rebuilds every read model
+store is broken, naming the first position where it breaks. With ``--published`` it checks
+each store against every checkpoint the system published (``runtime.checkpoints``: the
+directory ``EMU_CHECKPOINT_DIR``, an auditor's mirror of it, or the public API's
+``/public/api/checkpoints``): each line's Ed25519 signature first, against ``--public-key``
+(the auditor's own copy; by default the published ``public-key.pem``) — an unsigned, forged
+or altered line is refused and reported by line number, and fails the store — then that the
+store still leads to each accepted checkpoint, so a store rewritten whole, its chain
+recomputed, fails at the first published position it no longer reaches
+(``checkpoint_mismatch``). ``replay`` rebuilds every read model
 of each service aside (its own from its log, each view of an upstream from that upstream's
 published events up to where the service has processed them), compares it with the live one
 and exits 1 on a difference or a view it could not check. ``history`` and ``as-of`` print
@@ -47,11 +56,26 @@ def checkpoints(names: list[str], settings: Settings) -> dict[str, Any]:
     return {name: app.chain_checkpoint() for name, app in _apps(names, settings).items()}
 
 
-def verify(names: list[str], settings: Settings,
-           kept: dict[str, Any] | None = None) -> dict[str, Any]:
+def verify(names: list[str], settings: Settings, kept: dict[str, Any] | None = None,
+           published: str | None = None, keys: bytes | None = None) -> dict[str, Any]:
+    """Each store's chain recomputed; checked against the auditor's kept checkpoints and,
+    given ``published`` (a directory or a URL), against every signed checkpoint there."""
+    from runtime.checkpoints import load_public_keys, read_published
+
     kept = kept or {}
-    return {name: app.verify_chain([kept[name]] if name in kept else [])
-            for name, app in _apps(names, settings).items()}
+    found = (read_published(published, names, load_public_keys(keys) if keys else None)
+             if published else {})
+    report = {}
+    for name, app in _apps(names, settings).items():
+        checkpoints = ([kept[name]] if name in kept else []) + (
+            found[name].accepted if name in found else [])
+        result = app.verify_chain(checkpoints)
+        if name in found:
+            result["published"] = found[name].to_dict()
+            if found[name].refused:
+                result["ok"] = False
+        report[name] = result
+    return report
 
 
 def replay(names: list[str], settings: Settings) -> dict[str, Any]:
@@ -99,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         if name == "verify":
             command.add_argument("--checkpoints", type=Path, default=None,
                                  help="a file written by `checkpoint`, kept outside the system")
+            command.add_argument("--published", default=None, metavar="DIR_OR_URL",
+                                 help="the signed checkpoints the system published: the "
+                                      "directory, a mirror, or .../public/api/checkpoints")
+            command.add_argument("--public-key", type=Path, default=None,
+                                 help="the checkpoint key(s) to trust, PEM (default: the "
+                                      "published public-key.pem)")
     for name, help_text in (("history", "every event of one record, with who, when and why"),
                             ("as-of", "one record at a version or on a date"),
                             ("trail", "a decision's causal chain across the services (JSON)"),
@@ -140,8 +170,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(replays, indent=2, ensure_ascii=False))
         return 0 if all(r["ok"] for r in replays.values()) else 1
     kept = json.loads(args.checkpoints.read_text("utf-8")) if args.checkpoints else None
-    report = verify(names, settings, kept)
-    print(json.dumps(report, indent=2))
+    keys = args.public_key.read_bytes() if args.public_key else None
+    try:
+        report = verify(names, settings, kept, args.published, keys)
+    except (OSError, ValueError) as error:  # no key published, a URL that does not answer
+        print(json.dumps({"code": "CHECKPOINTS_UNAVAILABLE",
+                          "message": f"Không đọc được điểm kiểm soát đã công bố: {error}"},
+                         ensure_ascii=False), file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if all(r["ok"] for r in report.values()) else 1
 
 

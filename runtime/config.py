@@ -115,6 +115,24 @@ class Settings:
         return tuple(float(part) for part in raw.split(",") if part.strip())
 
     @property
+    def checkpoint_dir(self) -> Path:
+        """Where each store's signed chain heads are published (``runtime.checkpoints``): a
+        place the stores' administrator cannot rewrite (deploy/README.md)."""
+        return Path(self.get("EMU_CHECKPOINT_DIR", str(self.data_dir / "checkpoints"))).resolve()
+
+    @property
+    def checkpoint_key(self) -> Path:
+        """The Ed25519 private key (PEM) the checkpoints are signed with; in development one
+        is made there once."""
+        return Path(self.get("EMU_CHECKPOINT_KEY_FILE", str(
+            self.data_dir / ".secrets" / "checkpoints" / "ed25519.pem"))).resolve()
+
+    @property
+    def checkpoint_every(self) -> float:
+        """Seconds between two looks at a store's head; a line is published when it moved."""
+        return self.number("EMU_CHECKPOINT_EVERY", 3600.0)
+
+    @property
     def gateway_host(self) -> str:
         return self.get("GATEWAY_HOST", "127.0.0.1")
 

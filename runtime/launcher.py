@@ -31,6 +31,7 @@ import urllib.request
 from typing import IO
 from urllib.parse import urlsplit
 
+from runtime.checkpoints import PUBLIC_KEY, CheckpointKey
 from runtime.config import Settings
 from runtime.documents.signing import Keys
 from runtime.services import Process, processes, setup_steps
@@ -203,6 +204,10 @@ def main() -> int:
         print(f"made a development signing authority: {Keys(settings).trust_path} is the trust "
               f"root that `python -m runtime.documents.verify` checks decisions against",
               flush=True)
+    CheckpointKey(settings).load()  # R5.1: made once here in development, not by five relays
+    print(f"checkpoints of every store, signed, published in {settings.checkpoint_dir} and at "
+          f"/public/api/checkpoints (public key: {settings.checkpoint_dir / PUBLIC_KEY})",
+          flush=True)
     for step in setup_steps(settings.demo_data):
         print(f"{step.name}: {' '.join(step.argv[1:])}", flush=True)
         if subprocess.run(step.argv, check=False).returncode != 0:

@@ -12,6 +12,9 @@ waits for the first one's lease and takes over within a second of its death
 at ``EMU_RELAY_POLL_INTERVAL`` in case a wake-up was lost. It logs JSON lines and, with
 ``EMU_METRICS_PORT`` set, serves ``/metrics`` (events published, position, lag) and
 ``/healthz`` (while its loop runs) on that port (issue 9).
+
+The relay that holds the lease also publishes its store's checkpoints (R5.1): the chain's
+head, signed, every ``EMU_CHECKPOINT_EVERY`` seconds when it moved (``runtime.checkpoints``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from kombu.exceptions import OperationalError
 
 from runtime import faults, observability
 from runtime.bus import events_exchange
+from runtime.checkpoints import Publisher
 from runtime.config import Settings
 from runtime.observability import Heartbeat, serve_metrics, setup_logging
 from runtime.publication import Publication
@@ -85,8 +89,10 @@ class RelayPosition:
 
 class Relay:
     def __init__(self, app: ServiceApplication, publication: Publication, amqp_uri: str,
-                 batch_size: int = 200, save_every: float = 0.2) -> None:
+                 batch_size: int = 200, save_every: float = 0.2,
+                 checkpoints: Publisher | None = None) -> None:
         self.app = app
+        self.checkpoints = checkpoints
         self.publication = publication
         self.amqp_uri = amqp_uri
         self.batch_size = batch_size
@@ -155,6 +161,17 @@ class Relay:
         return observability.relay_lag(self.app.service, self._after,
                                        self.app.recorder.max_notification_id())
 
+    def publish_checkpoint(self) -> None:
+        """R5.1: the store's head, signed and published, when the interval has passed and it
+        moved. A checkpoint directory that cannot be written is said in the log, and the
+        events are still published (it is tried again at the next interval)."""
+        if self.checkpoints is None:
+            return
+        try:
+            self.checkpoints.tick(self.app.chain_checkpoint)
+        except OSError as exc:
+            log.error("checkpoint of %s not published: %s", self.app.service, exc)
+
     def _save_position(self, force: bool = False) -> None:
         """Records what was confirmed, at most every ``save_every`` seconds under load.
 
@@ -193,6 +210,7 @@ class Relay:
                     self._saved = (self._after, self._last_published)
                 published = self.run_once()
                 self.observe_lag()
+                self.publish_checkpoint()
                 backoff = 0.1
                 if not published:
                     wakeups.wait(poll_interval)
@@ -210,6 +228,16 @@ class Relay:
         wakeups.close()
 
 
+def checkpoint_publisher(service: str, settings: Settings) -> Publisher | None:
+    """The store's checkpoint publisher; None (said in the log) without a usable key, so the
+    events are still published."""
+    try:
+        return Publisher.from_settings(service, settings)
+    except (OSError, ValueError) as exc:
+        log.error("checkpoints of %s are not published: %s", service, exc)
+        return None
+
+
 def main(argv: list[str] | None = None) -> None:
     from runtime.services import SERVICES
 
@@ -220,7 +248,8 @@ def main(argv: list[str] | None = None) -> None:
     setup_logging(f"{args.service}-relay", settings)
     spec = SERVICES[args.service]
     app = spec.application_class()(settings)
-    relay = Relay(app, app.publication, settings.amqp_uri)
+    relay = Relay(app, app.publication, settings.amqp_uri,
+                  checkpoints=checkpoint_publisher(args.service, settings))
     metrics = serve_metrics(settings.metrics_port, relay.heartbeat, settings.metrics_host)
     stop = threading.Event()
 

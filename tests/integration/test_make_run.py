@@ -73,12 +73,24 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
         fact = eventually(lambda: _known_union(settings, found["id"]), timeout=30,
                           what="initiatives knows the demo province")
         assert fact is not None and fact["code"] == "TV"
+        # R5.1: each relay published its store's head, signed, at start; the gateway serves it
+        published = eventually(lambda: _published(port), timeout=30,
+                               what="every store's checkpoint published")
+        assert published is not None and published["registry"]["latest"]["position"] > 300
+        assert (data / "checkpoints" / "public-key.pem").exists()
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends
         output, _ = launcher.communicate(timeout=60)
     assert launcher.returncode == 0, output.decode()
     assert "all processes stopped" in output.decode()
     assert processes_with(str(data)) == []
+
+
+def _published(port: int) -> dict | None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/public/api/checkpoints",
+                                timeout=5) as response:
+        stores = {s["service"]: s for s in json.load(response)["stores"]}
+    return stores if all(s["lines"] for s in stores.values()) else None
 
 
 def _known_union(settings: Settings, union_id: str) -> dict | None:

@@ -191,7 +191,8 @@ def test_r5_2_the_public_routes_are_described_in_the_openapi_document(system: Sy
             "/public/api/awards.json", "/public/api/initiatives.csv",
             "/public/api/initiatives.json", "/public/api/awards/{award_id}/decision.pdf",
             "/public/api/initiatives/{initiative_id}/decision.pdf", "/public/api/unions",
-            "/public/api/trust-root.crt"} <= set(public)
+            "/public/api/trust-root.crt", "/public/api/checkpoints",
+            "/public/api/checkpoints/{service}.jsonl"} <= set(public)
     for path, operations in public.items():
         get = operations["get"]
         assert get["summary"] and get.get("description"), path

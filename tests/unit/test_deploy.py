@@ -320,3 +320,50 @@ def test_r4_5_signing_keys_outlive_a_container_and_come_from_the_operator_in_kub
         volumes = {v["name"]: v for v in doc["spec"]["template"]["spec"]["volumes"]}
         assert volumes["signing-keys"]["secret"]["secretName"] == render.SIGNING_KEYS_SECRET
         assert volumes["signing-trust"]["configMap"]["name"] == render.SIGNING_TRUST_CONFIG_MAP
+
+
+def test_r5_1_checkpoints_are_written_by_the_relays_and_served_read_only_by_the_gateway() -> None:
+    # compose: the relays write the publication volume and share the development key; the
+    # gateway reads the publication read-only; no service (nor its database) is given either
+    services = compose()["services"]
+    for name, kind in kinds().items():
+        volumes = services[name].get("volumes", [])
+        if kind == "relay":
+            assert f"checkpoints:{render.CHECKPOINT_DIR}" in volumes, name
+            assert f"checkpoint-key:{render.CHECKPOINT_KEY_DIR}" in volumes, name
+            assert "EMU_CHECKPOINT_EVERY" in services[name]["environment"], name
+        elif kind == "gateway":
+            assert f"checkpoints:{render.CHECKPOINT_DIR}:ro" in volumes
+            assert not any("checkpoint-key" in v for v in volumes)
+        else:
+            assert not any("checkpoint" in v for v in volumes), name
+    assert {"checkpoints", "checkpoint-key"} <= set(compose()["volumes"])
+    assert not any("checkpoint" in v for v in services["postgres"]["volumes"])
+    # Kubernetes: the settings in the ConfigMap, a ReadWriteMany claim mounted read-write by
+    # the relays and read-only by the gateway, the operator's key from a Secret, read-only
+    config = of_kind("ConfigMap")[render.CONFIG_MAP]["data"]
+    assert config["EMU_CHECKPOINT_DIR"] == "/checkpoints"
+    assert config["EMU_CHECKPOINT_KEY_FILE"] == "/checkpoint-key/ed25519.pem"
+    claim = of_kind("PersistentVolumeClaim")[render.CHECKPOINTS_CLAIM]
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    for name, kind in kinds().items():
+        doc = of_kind("Deployment")[name]
+        mounts = {m["name"]: m for m in _container(doc)["volumeMounts"]}
+        volumes = {v["name"]: v for v in doc["spec"]["template"]["spec"]["volumes"]}
+        if kind == "service":
+            assert "checkpoints" not in mounts and "checkpoint-key" not in mounts, name
+            continue
+        assert mounts["checkpoints"]["mountPath"] == config["EMU_CHECKPOINT_DIR"], name
+        claimed = volumes["checkpoints"]["persistentVolumeClaim"]
+        assert claimed["claimName"] == render.CHECKPOINTS_CLAIM
+        assert bool(mounts["checkpoints"].get("readOnly")) == claimed["readOnly"] == (
+            kind == "gateway"), name
+        if kind == "relay":
+            key = mounts["checkpoint-key"]
+            assert key["readOnly"] and config["EMU_CHECKPOINT_KEY_FILE"].startswith(
+                key["mountPath"] + "/"), name
+            assert volumes["checkpoint-key"]["secret"]["secretName"] == render.CHECKPOINT_KEY_SECRET
+        else:
+            assert "checkpoint-key" not in mounts  # the gateway never holds the signing key
+    readme = (ROOT / "deploy" / "README.md").read_text("utf-8")
+    assert render.CHECKPOINTS_CLAIM in readme and render.CHECKPOINT_KEY_SECRET in readme
