@@ -815,8 +815,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
             "subject": f"Về việc tặng {a.form['title']}",
             "deciding_body": (("Ban Chấp hành" if a.decision["authority"]["kind"] ==
                                "executive_committee" else _standing(union)) + " " + name).upper(),
-            "legal_basis": [f"Căn cứ {basis};" for basis in
-                            self.rules.version(a.decision["rule_set"]["version"]).basis],
+            "legal_basis": [f"Căn cứ {basis};" for basis in _basis_of(
+                self.rules.version(a.decision["rule_set"]["version"]), a.form["level"])],
             "proposal": proposal,
             "awardees": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
                           "achievement": x["achievement"]} for x in a.awardees],
@@ -909,6 +909,12 @@ def _standing(union: Mapping[str, Any] | None) -> str:
     """What a union's standing committee is called on its papers: the Confederation's is
     its Presidium (Đoàn Chủ tịch Tổng Liên đoàn), every other one a Ban Thường vụ."""
     return "Đoàn Chủ tịch" if union and union.get("level") == CONFEDERATION else "Ban Thường vụ"
+
+
+def _basis_of(rules: RuleSet, level: str) -> list[str]:
+    """The texts a decision of the level cites: the version's own, unless it names fewer for
+    the level (the Confederation does not decide under a province's guide)."""
+    return list(rules.values.get("basis_by_level", {}).get(level, rules.basis))
 
 
 def _vn(day: str | None) -> str:

@@ -298,5 +298,6 @@ def test_r4_5_the_confederations_decision_is_issued_in_its_own_name(w: World, tm
     assert "Hà Nội, ngày 20 tháng 6 năm 2026" in text
     assert "Bằng khen của Ban Chấp hành Tổng Liên đoàn Lao động Việt Nam" in text
     assert "Căn cứ Kế hoạch số 05/KH-TLĐ" in text
+    assert "Căn cứ Hướng dẫn" not in text  # the province's guide binds no Confederation decision
     assert "Liên đoàn Lao động tỉnh Trà Vinh tại Tờ trình số 45/TTr-LĐLĐ" in text
     assert "Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam" in texts["letter"]
