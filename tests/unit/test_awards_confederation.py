@@ -149,6 +149,20 @@ def test_r4_3_r4_4_the_province_proposes_to_the_confederation_with_a_dossier_dec
     steps = w.awards.proceedings(nomination["nomination_id"])["steps"]
     assert [(s["record"], s["event"]) for s in steps][-2:] == [
         ("Submission", "Submitted"), ("Award", "Decided")]
+    # the Confederation decides on the province's submission, not on a nomination of its own
+    own = w.call("awards", "nominate", "T", w.u("VN"), "individual", w.p("D"), YEAR,
+                 "bang_khen_tld", "Sáng kiến", "2026-06-21")
+    assert own["to_union_id"] == w.u("VN")
+    with refused(w, "NOT_ON_SUBMISSION"):
+        w.call("awards", "decide_award", "T", w.u("VN"), "bang_khen_tld", "2026-06-22",
+               "1235/QĐ-TLĐ", [own["nomination_id"]], "Thành tích")
+    with refused(w, "NO_AUTHORITY"):  # the province does not revoke what is above it
+        w.call("awards", "revoke_award", "H", award["award_id"], "2026-06-25",
+               "false_declaration", "Kê khai sai", {"certificate": True})
+    revoked = w.call("awards", "revoke_award", "T", award["award_id"], "2026-06-25",
+                     "false_declaration", "Kê khai thành tích không trung thực",
+                     {"certificate": True, "money_vnd": 0}, number="1300/QĐ-TLĐ")
+    assert revoked["decision"]["authority"]["union_id"] == w.u("VN")
 
 
 def test_r4_3_only_the_province_proposes_to_the_confederation(w: World) -> None:
