@@ -248,7 +248,8 @@ _FORMATS: Mapping[str, Callable[[object, str], str | None]] = {
     **{key: _date for key in ("on", "earliest", "today", "value", "effective_on", "last_change_on",
                               "starts_on", "classified_on", "corrected_on", "last_on")},
     **{key: _count for key in ("max_length", "max_bytes", "size", "total", "attended", "members",
-                               "for", "council_size", "max")},
+                               "for", "council_size", "max", "min_value_saved_vnd",
+                               "value_saved_vnd")},
     **{key: _plain for key in ("year", "number", "code", "codes", "username", "reference")},
 }
 

@@ -59,6 +59,7 @@ from services.awards.domain import (
     ground_in,
     media_type,
     proposed_to,
+    reach_of,
     require_confers,
     require_eligible,
     signer_position,
@@ -169,7 +170,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
     def _evaluate(self, subject: Subject, subject_id: UUID, year: int, on: date, rules: RuleSet,
                   form: Mapping[str, Any] | None, initiative_ids: list[str] | None) -> dict[str, Any]:
         result = self.criteria.evaluate(subject, subject_id, year, on, rules.values,
-                                        form.get("reach") if form else None, initiative_ids)
+                                        form.get("reach") if form else None, initiative_ids,
+                                        form.get("min_value_saved_vnd") if form else None)
         result["rule_set"] = rules.ref()
         result["form"] = form["code"] if form else None
         return result
@@ -601,8 +603,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         who = self._within(union, subject, nomination.subject_id, on, itself=False)
         evaluation = self._eligible(subject, nomination.subject_id, nomination.year, on, rules,
                                     form, nomination.initiative_ids or None)
-        key = achievement_key(subject, nomination.subject_id, nomination.year, form["level"],
-                              nomination.initiative_ids)
+        key = achievement_key(subject, nomination.subject_id, nomination.year,
+                              reach_of(form, rules.values), nomination.initiative_ids)
         return ({"subject": subject.value, "subject_id": str(nomination.subject_id),
                  "name": who["name"], "unit": who["unit"], "achievement": nomination.achievement,
                  "initiative_ids": nomination.initiative_ids, "nomination_id": nomination_id,
@@ -697,7 +699,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
     def forms(self, query: commands.Forms) -> dict[str, Any]:
         """The catalogue of forms in force on a date (R4.3), with the rule set's version."""
         rules = self.rules.in_force(self.as_of(query.as_of))
-        return {"rule_set": rules.ref(), "basis": list(rules.basis), "forms": rules["forms"],
+        return {"rule_set": rules.ref(), "basis": list(rules.basis),
+                "reading": list(rules.values.get("reading", ())), "forms": rules["forms"],
                 "criteria": rules["criteria"], "revocation_grounds": rules["revocation_grounds"]}
 
     def _issuer(self, union_id: UUID, on: date) -> dict[str, Any]:
@@ -710,6 +713,8 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         name, or the nearest name above it, is of ("Liên đoàn Lao động huyện Càng Long" →
         "Càng Long"); the registry keeps no address of a union."""
         union = self.authority.union(union_id, on)
+        if union and union["level"] == CONFEDERATION:
+            return CONFEDERATION_SEAT
         above = self.authority.ancestors(union_id, on) or []
         return place_of([u["name"] for u in ([union] if union else []) + above])
 
@@ -762,7 +767,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
             "issuer": self._issuer(s.union_id, on), "number": last_number,
             "number_suffix": "TTr-CĐ", "place": self._place(s.union_id, on),
             "date": s.rounds[-1]["submitted_on"] if s.rounds else None, "year": s.year,
-            "recipient": f"Ban Thường vụ {to_name}",
+            "recipient": f"{_standing(receiver)} {to_name}",
             "subject": f"Về việc đề nghị khen thưởng phong trào thi đua “Đổi mới, sáng tạo, "
                        f"hiệu quả” năm {s.year}",
             "body": [f"Căn cứ kết quả thực hiện phong trào thi đua “Đổi mới, sáng tạo, hiệu "
@@ -788,7 +793,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
     def _signature(self, union: Mapping[str, Any] | None, signer_id: UUID | None, on: date,
                    rules: RuleSet) -> dict[str, Any]:
         kind = rules["deciding_bodies"][union["level"]] if union else "executive_committee"
-        on_behalf = "TM. Ban Chấp hành" if kind == "executive_committee" else "TM. Ban Thường vụ"
+        on_behalf = "TM. Ban Chấp hành" if kind == "executive_committee" else f"TM. {_standing(union)}"
         person = self.authority.person(signer_id, on) if signer_id else None
         return {"name": person["full_name"] if person else "", "position": "Chủ tịch",
                 "on_behalf": on_behalf}
@@ -818,10 +823,10 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
             "number_suffix": "QĐ-CĐ", "place": self._place(a.union_id, a.decided_on),
             "date": a.decided_on.isoformat(), "year": a.year, "form_title": a.form["title"],
             "subject": f"Về việc tặng {a.form['title']}",
-            "deciding_body": (("Ban Chấp hành " if a.decision["authority"]["kind"] ==
-                               "executive_committee" else "Ban Thường vụ ") + name).upper(),
-            "legal_basis": [f"Căn cứ {basis};" for basis in
-                            self.rules.version(a.decision["rule_set"]["version"]).basis],
+            "deciding_body": (("Ban Chấp hành" if a.decision["authority"]["kind"] ==
+                               "executive_committee" else _standing(union)) + " " + name).upper(),
+            "legal_basis": [f"Căn cứ {basis};" for basis in _basis_of(
+                self.rules.version(a.decision["rule_set"]["version"]), a.form["level"])],
             "proposal": proposal,
             "awardees": [{"kind": x["subject"], "name": x["name"], "unit": x["unit"],
                           "achievement": x["achievement"]} for x in a.awardees],
@@ -830,7 +835,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                          "Quyết định này.",
             "signer": {"name": a.signer["name"], "position": position,
                        "on_behalf": "TM. Ban Chấp hành" if a.decision["authority"]["kind"] ==
-                       "executive_committee" else "TM. Ban Thường vụ"},
+                       "executive_committee" else f"TM. {_standing(union)}"},
             "recipients": ["Như Điều 3;", "Lưu: VT."]}
 
     @handles(commands.RenderAwardList)
@@ -891,7 +896,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         data = self._decision_data(a)
         union = self.authority.union(a.union_id, a.decided_on)
         kind, _, by = a.form["title"].partition(" của ")
-        body = "Ban Thường vụ" if by.startswith("Ban Thường vụ") else "Ban Chấp hành"
+        body = _standing(union) if by.startswith("Ban Thường vụ") else "Ban Chấp hành"
         data |= {"kind": "Giấy biểu dương" if kind == "Biểu dương" else kind,
                  "conferred_by": f"{body} {union['name'] if union else ''}"}
         return self._file(f"giay-chung-nhan-{a.number.replace('/', '-')}", data,
@@ -901,8 +906,25 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
 
 def _body_name(kind: str, union: Mapping[str, Any] | None) -> str:
     """"Ban Chấp hành Công đoàn cơ sở …", "Ban Thường vụ Liên đoàn Lao động huyện …"."""
-    body = "Ban Thường vụ" if kind == "standing_committee" else "Ban Chấp hành"
+    body = _standing(union) if kind == "standing_committee" else "Ban Chấp hành"
     return f"{body} {union['name']}" if union else body
+
+
+CONFEDERATION = "confederation"
+# Where the Confederation's documents are dated (its seat; the registry keeps no address).
+CONFEDERATION_SEAT = "Hà Nội"
+
+
+def _standing(union: Mapping[str, Any] | None) -> str:
+    """What a union's standing committee is called on its papers: the Confederation's is
+    its Presidium (Đoàn Chủ tịch Tổng Liên đoàn), every other one a Ban Thường vụ."""
+    return "Đoàn Chủ tịch" if union and union.get("level") == CONFEDERATION else "Ban Thường vụ"
+
+
+def _basis_of(rules: RuleSet, level: str) -> list[str]:
+    """The texts a decision of the level cites: the version's own, unless it names fewer for
+    the level (the Confederation does not decide under a province's guide)."""
+    return list(rules.values.get("basis_by_level", {}).get(level, rules.basis))
 
 
 def _vn(day: str | None) -> str:

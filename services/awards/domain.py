@@ -234,10 +234,16 @@ def signer_position(body: Mapping[str, Any], person_id: str) -> str:
 def require_eligible(evaluation: Mapping[str, Any]) -> None:
     """R4.1, R4.2: the subject meets every criterion; the refusal says which fail, and why."""
     if not evaluation["eligible"]:
+        details: dict[str, Any] = {"failed": evaluation["failed"], "evaluation": evaluation}
+        short = next((c for c in evaluation["criteria"]
+                      if not c["met"] and "threshold_vnd" in c), None)
+        if short is not None:  # the form's threshold of value created, for the refusal's words
+            details |= {"min_value_saved_vnd": short["threshold_vnd"],
+                        "value_saved_vnd": short["value_saved_vnd"]}
         raise NotEligible(
             "not eligible: " + "; ".join(f"{c['code']} ({c['explanation']})"
                                          for c in evaluation["criteria"] if not c["met"]),
-            {"failed": evaluation["failed"], "evaluation": evaluation})
+            details)
 
 
 def _id(*parts: object) -> UUID:
@@ -643,6 +649,15 @@ def achievement_key(subject: str, subject_id: UUID, year: int, level: str,
     which initiatives. The same key is the same achievement, rewarded once."""
     basis = ",".join(sorted(initiative_ids)) if subject == Subject.INDIVIDUAL else "-"
     return f"{subject}:{subject_id}:{year}:{level}:{basis}"
+
+
+def reach_of(form: Mapping[str, Any], rules: Mapping[str, Any]) -> str:
+    """The reach of the achievement a form rewards, as its key names it: the form's level,
+    unless the rule book says a level rewards the achievements of another's reach (the
+    Confederation's forms, on the province's proposal, reward achievements of province-wide
+    reach: the same achievement as the province's own forms, so it is rewarded once across
+    both levels). Old rule versions say nothing, and their keys stay as they were."""
+    return str(rules.get("achievement_reaches", {}).get(form["level"], form["level"]))
 
 
 class Achievement(Aggregate):

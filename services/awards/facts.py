@@ -131,7 +131,10 @@ class Criteria:
 
     def evaluate(self, subject: Subject, subject_id: UUID, year: int, on: date,
                  rules: Mapping[str, Any], reach: str | None = None,
-                 initiative_ids: list[str] | None = None) -> dict[str, Any]:
+                 initiative_ids: list[str] | None = None,
+                 min_value_saved_vnd: int | None = None) -> dict[str, Any]:
+        """``min_value_saved_vnd``: the value created a form asks of the initiatives it rests
+        on (Bằng Lao động sáng tạo), judged as one more criterion."""
         with self.engine.connect() as c:
             if subject == Subject.COLLECTIVE:
                 results = self._collective(c, subject_id, year, on, rules)
@@ -140,6 +143,9 @@ class Criteria:
             if reach == "province":
                 results.append(self._province_reach(c, subject, subject_id, year, on, rules,
                                                     initiative_ids))
+            if min_value_saved_vnd is not None:
+                results.append(self._value_created(c, subject_id, year, on, rules,
+                                                   initiative_ids, min_value_saved_vnd))
         return {"subject": subject.value, "subject_id": str(subject_id), "year": year,
                 "as_of": on.isoformat(), "eligible": all(r["met"] for r in results),
                 "criteria": results,
@@ -326,6 +332,32 @@ class Criteria:
                "no initiative was recognised at province level or replicated beyond the unit")
         return criterion(definition, met, why, _evidence(province[:1] + replicated[:1]),
                          [] if met else ["province_wide_reach"])
+
+    # --- value created (R4.3: a Confederation form's threshold) ------------------------------
+
+    def _value_created(self, c: Any, person_id: UUID, year: int, on: date,
+                       rules: Mapping[str, Any], initiative_ids: list[str] | None,
+                       threshold: int) -> dict[str, Any]:
+        """The value created (giá trị làm lợi) the form asks for: one initiative of the person
+        (of those named, if any), not revoked, applied in practice in the year (not a trial)
+        with a reported value saved of at least ``threshold`` đồng."""
+        definition = rules["criteria"]["value_created"][0]
+        authored = self._authored(c, str(person_id))
+        candidates = [i for i in authored if initiative_ids is None or i in initiative_ids]
+        facts = self._facts(c, ("initiatives.applied", "initiatives.revoked"), on,
+                            subject_ids=candidates) if candidates else []
+        revoked = {f.subject_id for f in facts if f.name == "initiatives.revoked"}
+        applied = [f for f in facts if f.name == "initiatives.applied" and f.year == year
+                   and f.subject_id not in revoked and not f.payload["report"]["trial"]]
+        best = max((f.payload["report"]["value_saved_vnd"] for f in applied), default=0)
+        reaching = [f for f in applied if f.payload["report"]["value_saved_vnd"] >= threshold]
+        met = bool(reaching)
+        why = (f"an initiative applied in {year} saved {best} đồng, at least {threshold}" if met
+               else f"the most an initiative applied in {year} saved is {best} đồng, less "
+                    f"than {threshold}")
+        found = criterion(definition, met, why, _evidence(reaching[:1]),
+                          [] if met else ["value_created"])
+        return found | {"threshold_vnd": threshold, "value_saved_vnd": best}
 
     def recognition(self, initiative_id: str, on: date) -> dict[str, Any] | None:
         """The grassroots recognition (or acceptance) of an initiative known on the date, for

@@ -172,6 +172,7 @@ RICH_DETAILS = {"field": "founded_on", "max_length": 200, "max_bytes": 8_388_608
                 "last_change_on": "2025-03-01", "starts_on": "2026-07-01",
                 "classified_on": "2025-12-01", "corrected_on": "2025-11-01", "last_on": "2025-12-01",
                 "total": 90, "attended": 2, "members": 5, "for": 3, "council_size": 5, "max": 10,
+                "min_value_saved_vnd": 100_000_000, "value_saved_vnd": 12_500_000,
                 "year": 2025, "number": "12/QĐ-LĐLĐ", "code": "CS-01", "codes": ["CS-01", "CS-02"],
                 "username": "can.bo", "reference": "SK-2025-01", "union_id": UUID_TEXT,
                 "status": "under_appraisal"}

@@ -25,7 +25,7 @@ const CRITERIA = [["new_within_unit", "Tính mới"], ["applied_with_benefit", "
   ["effectiveness", "Hiệu quả"]];
 // The award catalogue's levels are the unions' levels (an initiative's scopes say "province").
 const LEVEL_ABOVE = { grassroots: "direct_superior", direct_superior: "provincial_federation",
-  provincial_federation: null };
+  provincial_federation: "confederation", confederation: null };
 const LEVEL_OF_UNION = { grassroots: "grassroots", direct_superior: "direct_superior",
   provincial_federation: "province" };
 
@@ -291,7 +291,7 @@ async function dashboard(year = new Date().getFullYear()) {
   const levelOf = Object.fromEntries(forms.forms.map((f) => [f.code, f.level]));
   const inTree = new Set(ids);
   const mine = awards.filter((a) => inTree.has(a.union_id));
-  const levels = ["grassroots", "direct_superior", "provincial_federation"];
+  const levels = ["grassroots", "direct_superior", "provincial_federation", "confederation"];
   const perLevel = levels.map((l) => ({ label: t(l), values: [mine.filter((a) => levelOf[a.form] === l).length] }));
   // Reviews: the union's own and its direct lower unions'.
   const watched = units.filter((u) => u.id === ctx.union.id || u.parent_id === ctx.union.id).slice(0, 30);
