@@ -73,8 +73,14 @@ soak: $(READY)
 
 # Runs the fault, bad-input and security suites and writes docs/reliability.md
 # with their figures and the latest soak's.
-reliability: $(READY)
+reliability: $(READY) .venv-audit/.ready
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)
+
+# bandit and pip-audit, pinned in requirements-audit.lock, apart from the system's packages.
+.venv-audit/.ready: requirements-audit.lock
+	rm -rf .venv-audit && $(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/pip install --quiet --disable-pip-version-check -r requirements-audit.lock
+	touch $@
 
 # Re-pin after editing requirements.in: a fresh environment, then freeze it.
 lock:
@@ -86,7 +92,7 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) .venv-audit data
 
 # docker-compose.yml, deploy/postgres-init.sql and deploy/k8s/ are written by deploy/render.py
 # from runtime/services.py: `deploy-check` fails if they drift, `deploy-render` rewrites them.

@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import supply
 from bench.__main__ import RESULTS
 from tests.support import figures as recorded
 
@@ -149,6 +150,19 @@ PARTS = [
         Check("answered 5xx", "server_errors", "zero"),
         Check("refused without a stable code", "unstable_codes", "zero", optional=True),
         Check("stored other than sent", "stored_wrongly", "zero")]),
+    Part("supply-chain", "bandit", "Static analysis of the code (bandit)", [
+        Check("files scanned", "files", "positive"),
+        Check("findings of medium or high severity (each listed in the figures)", "serious",
+              "zero"),
+        Check("low-severity findings (assert, subprocess with fixed arguments)", "low"),
+        Check("findings judged safe on their line (# nosec, with the reason)",
+              "justified_inline")]),
+    Part("supply-chain", "pip-audit", "Known vulnerabilities of the pinned packages (pip-audit)", [
+        Check("packages in requirements.lock", "packages", "positive"),
+        Check("packages audited", "audited", "equals:packages"),
+        Check("known vulnerabilities not justified", "vulnerable", "zero"),
+        Check("known vulnerabilities justified (bench/supply.py JUSTIFIED)", "justified",
+              optional=True)]),
     Part("security", "auditor", "An auditor cannot change anything", [
         Check("commands tried", "commands_tried", "positive"),
         Check("not refused", "not_refused", "zero", optional=True),
@@ -420,6 +434,8 @@ def main(argv: Sequence[str] | None = None, exit_with: Callable[[str], Any] = sy
         print(f"running the suites, figures into {directory} …", flush=True)
         run = run_suites(directory)
         print(f"pytest: {run.get('outcome')} ({run.get('seconds')} s)", flush=True)
+        print("supply chain: bandit and pip-audit …", flush=True)
+        supply.run(directory)
     figures = load_figures(directory) if directory is not None else {}
     soak_path: Path | None = args.soak_json or latest("soak-*.json")
     soak = json.loads(soak_path.read_text("utf-8")) if soak_path else None
