@@ -9,7 +9,8 @@
 ``<STORE>_DATABASE_URL``) into one new folder ``backup-YYYYMMDD-HHMMSSZ`` under ``--to``
 (``EMU_BACKUP_DIR``, ``backups`` by default): a PostgreSQL database with ``pg_dump`` in its
 custom format, once however many stores share it; a SQLite file through SQLite's online
-backup API (a consistent copy while the services write, never a copy of the file). Its
+backup API (a consistent copy while the services write, never a copy of the file). Consumers
+are copied before the services they consume (``copy_order``). Its
 ``manifest.json`` says which file holds which store, the sha256 and size of each file, the
 head of each store's hash chain taken just before the copy (so the copy holds at least that
 much of the log), and the versions of the tools.
@@ -19,9 +20,10 @@ anything is written), refuses a target store that already holds tables unless ``
 restores each file into the store the current settings name, then runs the drill on it:
 every chain recomputed and checked to lead to the checkpoints (the manifest's, and those of
 ``--checkpoints``, a file an auditor kept or the system published: ``{store: {position,
-link}}`` or ``{store: [{position, link}, ...]}``), and every read model (each service's own,
-and its views of its upstreams) dropped and rebuilt from the events. It exits 1 if any chain
-fails: a restored log that does not lead to the checkpoints is not the log that was saved.
+link}}`` or ``{store: [{position, link}, ...]}``), no consumer ahead of its upstream's
+restored log, and then every read model (each service's own, and its views of its upstreams)
+dropped and rebuilt from the events. It exits 1 if any chain fails: a restored log that does
+not lead to the checkpoints is not the log that was saved.
 """
 
 from __future__ import annotations
@@ -54,6 +56,36 @@ GATEWAY = "gateway"  # the gateway's accounts store: no event log, no chain
 def store_names() -> tuple[str, ...]:
     """Every store of the system: each service's, then the gateway's."""
     return (*SERVICES, GATEWAY)
+
+
+def upstreams() -> dict[str, list[str]]:
+    """The services each service consumes (its ``consume_events`` entrypoints)."""
+    import warnings
+
+    with warnings.catch_warnings():  # the RPC stack's own deprecation notices: not ours to say
+        warnings.simplefilter("ignore")
+        from runtime.adapter import upstream_sources
+
+        return {name: upstream_sources(spec.service_class()) for name, spec in SERVICES.items()}
+
+
+def copy_order(names: Sequence[str]) -> list[str]:
+    """Consumers before the services they consume: a copy of a consumer then never records
+    (tracks) an upstream event that the later copy of the upstream lacks, which would make a
+    restored consumer skip the events its restored upstream writes at those positions again."""
+    consumed = upstreams()
+    done: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...] = ()) -> None:
+        if name in done or name in path:
+            return
+        for consumer in sorted(c for c, ups in consumed.items() if name in ups):
+            visit(consumer, (*path, name))
+        done.append(name)
+
+    for name in names:
+        visit(name)
+    return [name for name in done if name in names]
 
 
 class BackupError(Exception):
@@ -111,7 +143,7 @@ def locations(settings: Settings, names: Sequence[str] | None = None) -> dict[st
     """Each distinct store URL of the settings, with the stores it holds (several services
     may share one database: it is copied once)."""
     found: dict[str, list[str]] = {}
-    for name in names or store_names():
+    for name in copy_order(names or store_names()):
         found.setdefault(settings.database_url(name), []).append(name)
     return found
 
@@ -309,17 +341,34 @@ def restore(settings: Settings, folder: Path, force: bool = False) -> dict[str, 
 def kept_checkpoints(manifest: Mapping[str, Any],
                      *extra: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
     """The checkpoints each store's restored chain must lead to: the manifest's (taken at
-    backup time) and each ``extra`` set (kept by an auditor, or published by the system),
-    each ``{store: checkpoint}`` or ``{store: [checkpoint, ...]}``."""
+    backup time) and each ``extra`` set, ``{store: checkpoint}`` or ``{store: [checkpoint,
+    ...]}``: those an auditor kept (``python -m runtime.audit checkpoint``) or those the system
+    published (each store's accepted lines of the signed published checkpoints plug in here as
+    they are). A checkpoint that says when it was taken (``taken_at``) after the backup was
+    made is left out: the backup cannot reach it. One taken before must be reached, or the
+    restored log is shorter than the one that was saved (``truncated``)."""
+    made = _instant(manifest.get("created_at"))
     kept: dict[str, list[dict[str, Any]]] = {}
     for store, entry in manifest.get("stores", {}).items():
         if entry.get("checkpoint"):
             kept.setdefault(store, []).append(dict(entry["checkpoint"]))
     for more in extra:
         for store, value in (more or {}).items():
-            points = value if isinstance(value, list) else [value]
-            kept.setdefault(store, []).extend(dict(point) for point in points)
+            for point in value if isinstance(value, list) else [value]:
+                taken = _instant(point.get("taken_at"))
+                if made is None or taken is None or taken <= made:
+                    kept.setdefault(store, []).append(dict(point))
     return kept
+
+
+def _instant(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def drill(settings: Settings, kept: Mapping[str, Sequence[Mapping[str, Any]]],
@@ -335,6 +384,14 @@ def drill(settings: Settings, kept: Mapping[str, Sequence[Mapping[str, Any]]],
     for name, report in chains.items():  # a kept checkpoint must name a position (> 0)
         wanted = [int(c["position"]) for c in kept.get(name, ()) if int(c["position"]) > 0]
         report["checkpoints"] = len(wanted)
+    for name, app in apps.items():  # no consumer ahead of a restored upstream
+        ahead = {source: {"processed": position, "head": chains[source].get("head", {})
+                          .get("position")}
+                 for source, position in _processed(app).items()
+                 if source in chains and chains[source]["ok"]
+                 and position > chains[source]["head"]["position"]}
+        if ahead:
+            chains[name].update(ok=False, ahead_of_upstream=ahead)
     ok = all(report["ok"] for report in chains.values())
     rebuilt: dict[str, Any] = {}
     if ok:
@@ -361,13 +418,8 @@ def rebuild_views(app: Any, upstreams: Mapping[str, Callable[..., Mapping[str, A
         for view in app.views:
             view.metadata.drop_all(app.engine)
             view.metadata.create_all(app.engine)
-    tracking = app.recorder.tracking_table
-    with app.engine.connect() as connection:
-        positions = dict(connection.execute(
-            sa.select(tracking.c.application_name, sa.func.max(tracking.c.notification_id))
-            .group_by(tracking.c.application_name)).all())
     fed: dict[str, int] = {}
-    for source, stop in sorted(positions.items()):
+    for source, stop in sorted(_processed(app).items()):
         read = upstreams.get(source)
         if read is None:
             raise BackupError("DRILL_UPSTREAM_MISSING", f"không đọc được sự kiện của {source} "
@@ -375,6 +427,15 @@ def rebuild_views(app: Any, upstreams: Mapping[str, Callable[..., Mapping[str, A
         fed[source] = replay_upstream(app.engine, app.views, source, read, app.catalog.upcast,
                                       stop, page_size)
     return fed
+
+
+def _processed(app: Any) -> dict[str, int]:
+    """The position of each upstream's log a service has processed (its tracking records)."""
+    tracking = app.recorder.tracking_table
+    with app.engine.connect() as connection:
+        return {str(source): int(position) for source, position in connection.execute(
+            sa.select(tracking.c.application_name, sa.func.max(tracking.c.notification_id))
+            .group_by(tracking.c.application_name)).all()}
 
 
 def _load(path: Path | None) -> dict[str, Any] | None:
@@ -406,8 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backup":
             folder = backup(settings, args.to or Path(settings.get("EMU_BACKUP_DIR", "backups")))
             manifest = read_manifest(folder)
-            print(f"Đã sao lưu {len(manifest['stores'])} kho ({len(manifest['files'])} tệp) "
-                  f"vào {folder}")
+            copied = sum(len(entry["stores"]) for entry in manifest["files"].values())
+            print(f"Đã sao lưu {copied} kho ({len(manifest['files'])} tệp) vào {folder}")
             return 0
         if args.command == "check":
             manifest = check(args.backup)
@@ -415,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "restore":
             manifest = restore(settings, args.backup, force=args.force)
-            print(f"Đã phục hồi {len(manifest['stores'])} kho từ {args.backup}")
+            restored = sum(len(entry["stores"]) for entry in manifest["files"].values())
+            print(f"Đã phục hồi {restored} kho từ {args.backup}")
         else:
             manifest = check(args.backup)
         report = drill(settings, kept_checkpoints(manifest, _load(args.checkpoints)))

@@ -62,11 +62,13 @@ def answers(apps: dict[str, Any], ids: dict[str, Any], w: World) -> dict[str, An
     return json.loads(json.dumps(found, default=str, ensure_ascii=False))
 
 
-@pytest.fixture
-def lived(tmp_path: Path) -> Iterator[tuple[Settings, World, dict[str, Any]]]:
-    """A year lived on a fresh PostgreSQL database, every service and the gateway on it."""
+@pytest.fixture(scope="module")
+def lived(tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[Settings, World, dict[str, Any]]]:
+    """A year lived on a fresh PostgreSQL database, every service and the gateway on it
+    (made once: the tests only read it and back it up)."""
     with fresh_database() as url:
-        settings = settings_on(url, tmp_path / "source")
+        settings = settings_on(url, tmp_path_factory.mktemp("source"))
         w = world(settings)
         ids = to_the_province(w.call, w.m)
         w.sync()
