@@ -206,3 +206,57 @@ def test_r5_1_a_restored_log_that_does_not_lead_to_the_checkpoint_fails_the_dril
         assert report["chains"]["initiatives"]["break"]["kind"] == "checkpoint_mismatch"
         assert all(report["chains"][name]["ok"] for name in SERVICES if name != "initiatives")
         assert report["rebuilt"] == {}  # a broken log is not replayed into the read models
+
+
+def test_r5_1_stores_in_their_own_databases_are_copied_each_and_restored_each(
+        tmp_path: Path) -> None:
+    """As compose and Kubernetes run them: one database per store (here the registry and
+    initiatives on PostgreSQL, the others on SQLite): one file each, each restored into its
+    own target; stores that shared a database must share one again."""
+    from services.initiatives.application import Initiatives
+    from services.registry.application import Registry
+    from tests.support.province import build, deliver
+
+    with fresh_database() as registry_url, fresh_database() as initiatives_url:
+        settings = Settings({"EMU_DATA_DIR": str(tmp_path / "data"),
+                             "REGISTRY_DATABASE_URL": registry_url,
+                             "INITIATIVES_DATABASE_URL": initiatives_url})
+        registry = Registry(settings)
+        w = build(registry)
+        deliver(registry, Initiatives(settings))
+        with use_context(ADMIN):
+            before = registry.members(w.unions["CS-1"])
+        folder = backup.backup(settings, tmp_path / "backups")
+        manifest = backup.check(folder)
+        assert {name: entry["kind"] for name, entry in manifest["files"].items()} == {
+            "registry.pgdump": "postgresql", "initiatives.pgdump": "postgresql",
+            "reviews.sqlite": "sqlite", "awards.sqlite": "sqlite",
+            "notifications.sqlite": "sqlite"}
+        assert "@" in manifest["files"]["registry.pgdump"]["source"]
+        with fresh_database() as one, fresh_database() as other:
+            split = Settings({"EMU_DATA_DIR": str(tmp_path / "restored"),
+                              "REGISTRY_DATABASE_URL": one, "INITIATIVES_DATABASE_URL": other})
+            backup.restore(split, folder)
+            report = backup.drill(split, backup.kept_checkpoints(manifest))
+            assert report["ok"], report
+            assert report["rebuilt"]["initiatives"]["views"]["registry"] > 0
+            with use_context(ADMIN):
+                assert Registry(split).members(w.unions["CS-1"]) == before
+            wrong = Settings({**split.env, "EMU_DATA_DIR": str(tmp_path / "elsewhere"),
+                              "REVIEWS_DATABASE_URL": one})  # SQLite's copy into PostgreSQL
+            with pytest.raises(backup.BackupError) as refused:
+                backup.restore(wrong, folder, force=True)
+            assert refused.value.code == "RESTORE_KIND_MISMATCH"
+
+
+def test_r5_1_stores_that_shared_a_database_must_share_one_again(
+        lived: tuple[Settings, World, dict[str, Any]], tmp_path: Path) -> None:
+    settings, _, _ = lived
+    folder = backup.backup(settings, tmp_path / "backups")
+    with fresh_database() as url, fresh_database() as elsewhere:
+        target = Settings({**settings_on(url, tmp_path / "target").env,
+                           "AWARDS_DATABASE_URL": elsewhere})
+        with pytest.raises(backup.BackupError) as refused:
+            backup.restore(target, folder)
+        assert refused.value.code == "RESTORE_TARGET_SPLIT"
+        assert "awards" in refused.value.details["stores"]
