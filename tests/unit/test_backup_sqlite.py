@@ -55,6 +55,11 @@ def test_r5_1_make_runs_sqlite_stores_back_up_online_and_restore_through_the_com
     assert restored.search_unions("Càng Long") == before
     assert backup.main(["restore", str(folder)]) == 2  # the target holds tables now
     assert json.loads(capsys.readouterr().err)["code"] == "RESTORE_TARGET_NOT_EMPTY"
+    with restored.engine.begin() as c:  # written after the backup: --force overwrites it
+        c.exec_driver_sql("DELETE FROM registry_events_chain")
+    assert not restored.verify_chain()["ok"]
+    assert backup.main(["restore", str(folder), "--force"]) == 0
+    assert Registry(Settings({"EMU_DATA_DIR": str(tmp_path / "restored")})).verify_chain()["ok"]
 
 
 def test_r5_1_a_changed_sqlite_backup_file_is_refused(tmp_path: Path) -> None:
