@@ -211,6 +211,17 @@ def backup(settings: Settings, to: Path, now: datetime | None = None) -> Path:
     partial = to / f".{final.name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
+    try:
+        _copy(settings, grouped, partial, now, kinds)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)  # no half backup left looking like one
+        raise
+    partial.rename(final)
+    return final
+
+
+def _copy(settings: Settings, grouped: Mapping[str, list[str]], partial: Path, now: datetime,
+          kinds: set[str]) -> None:
     # Before the copy: the copy then holds every event up to each head, and maybe more.
     heads = checkpoints(settings, store_names())
     files: dict[str, Any] = {}
@@ -236,8 +247,6 @@ def backup(settings: Settings, to: Path, now: datetime | None = None) -> Path:
     manifest = {"format": FORMAT, "created_at": now.isoformat(), "stores": stores,
                 "files": files, "versions": _versions(kinds)}
     (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
-    partial.rename(final)
-    return final
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -250,7 +259,7 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 def _sqlite_backup(source: Path, target: Path) -> None:
     """Copies one SQLite database onto another, page by page, under SQLite's own locks
     (``sqlite3.Connection.backup``): the target ends up the source, whole."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
         try:

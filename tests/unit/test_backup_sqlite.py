@@ -127,3 +127,17 @@ def test_r5_1_the_drill_takes_kept_and_published_checkpoints_taken_up_to_the_bac
     assert backup.kept_checkpoints(manifest, {"awards": [before, after]}, {"awards": kept,
                                    "registry": kept}) == {
         "awards": [head, before, kept], "registry": [kept]}
+
+
+def test_r5_1_a_backup_that_fails_midway_leaves_no_folder_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings({"EMU_DATA_DIR": str(tmp_path / "data")})
+    build(Registry(settings))
+
+    def fails(source: Path, target: Path) -> None:
+        raise backup.BackupError("BACKUP_TOOL_FAILED", "hỏng giữa chừng")
+
+    monkeypatch.setattr(backup, "_sqlite_copy", fails)
+    with pytest.raises(backup.BackupError):
+        backup.backup(settings, tmp_path / "backups")
+    assert list((tmp_path / "backups").iterdir()) == []
