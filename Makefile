@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready-$(PYVERSION)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: run test test-unit test-integration test-system lint bench bench-registry bench-gateway \
-	bench-scaling bench-audit soak reliability lock clean
+	bench-scaling bench-audit soak reliability lock clean backup restore
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path;
 # made again when the Python it was made with is not the one asked for.
@@ -93,6 +93,19 @@ lock:
 
 clean:
 	rm -rf $(VENV) .venv-audit data
+
+# Every store the settings name (make run's SQLite files under data/, or the EMU_* /
+# <STORE>_DATABASE_URL PostgreSQL databases) copied into backups/backup-<UTC time>/ with a
+# manifest (runtime/backup.py); BACKUP_DIR= puts it elsewhere. Safe while the system runs.
+backup: $(READY)
+	$(BIN)/python -m runtime.backup backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
+
+# A backup checked (sha256), restored into the configured stores (refused if they hold tables;
+# RESTORE_ARGS=--force overwrites), then every chain verified against the checkpoints and
+# every read model rebuilt. Run with the system stopped.
+restore: $(READY)
+	@[ -n "$(BACKUP)" ] || { echo "Cần chỉ bản sao lưu: make restore BACKUP=backups/backup-YYYYMMDD-HHMMSSZ"; exit 2; }
+	$(BIN)/python -m runtime.backup restore $(BACKUP) $(RESTORE_ARGS)
 
 # docker-compose.yml, deploy/postgres-init.sql and deploy/k8s/ are written by deploy/render.py
 # from runtime/services.py: `deploy-check` fails if they drift, `deploy-render` rewrites them.
