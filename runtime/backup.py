@@ -2,8 +2,9 @@
 
     python -m runtime.backup backup [--to DIR]                 (make backup)
     python -m runtime.backup check BACKUP                       sha256 of every file
-    python -m runtime.backup restore BACKUP [--force] [--checkpoints FILE]   (make restore)
-    python -m runtime.backup drill BACKUP [--checkpoints FILE]  verify + rebuild, no restore
+    python -m runtime.backup restore BACKUP [--force] [--checkpoints FILE]
+                                   [--published DIR_OR_URL [--public-key KEY.pem]]  (make restore)
+    python -m runtime.backup drill BACKUP [same options]   verify + rebuild, no restore
 
 ``backup`` copies every store the settings name (each service's and the gateway's,
 ``<STORE>_DATABASE_URL``) into one new folder ``backup-YYYYMMDD-HHMMSSZ`` under ``--to``
@@ -19,8 +20,9 @@ much of the log), and the versions of the tools.
 anything is written), refuses a target store that already holds tables unless ``--force``,
 restores each file into the store the current settings name, then runs the drill on it:
 every chain recomputed and checked to lead to the checkpoints (the manifest's, and those of
-``--checkpoints``, a file an auditor kept or the system published: ``{store: {position,
-link}}`` or ``{store: [{position, link}, ...]}``), no consumer ahead of its upstream's
+``--checkpoints``, a file an auditor kept: ``{store: {position, link}}`` or ``{store:
+[{position, link}, ...]}``, and every line the system published under ``--published``, each
+signature checked first: ``runtime.checkpoints``), no consumer ahead of its upstream's
 restored log, and then every read model (each service's own, and its views of its upstreams)
 dropped and rebuilt from the events. It exits 1 if any chain fails: a restored log that does
 not lead to the checkpoints is not the log that was saved.
@@ -37,7 +39,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -451,6 +453,26 @@ def _load(path: Path | None) -> dict[str, Any] | None:
     return json.loads(path.read_text("utf-8")) if path else None
 
 
+def published_checkpoints(source: str | None, stores: Iterable[str],
+                          public_key: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The checkpoints the system published (``runtime.checkpoints``: a directory or a URL)
+    for the backup's stores, each line's signature checked first (against the auditor's own
+    copy of the key if given). A line that fails its check is not a checkpoint to skip: the
+    restore is refused, since someone wrote where only the system should have."""
+    if not source:
+        return {}
+    from runtime.checkpoints import load_public_keys, read_published
+
+    keys = load_public_keys(public_key.read_bytes()) if public_key else None
+    found = read_published(source, list(stores), keys)
+    refused = {store: p.refused for store, p in found.items() if p.refused}
+    if refused:
+        raise BackupError("PUBLISHED_CHECKPOINT_REFUSED",
+                          "có điểm kiểm tra đã công bố không qua được kiểm tra chữ ký: "
+                          + ", ".join(sorted(refused)), {"refused": refused})
+    return {store: p.accepted for store, p in found.items() if p.accepted}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runtime.backup",
                                      description=__doc__.splitlines()[0])
@@ -467,6 +489,10 @@ def main(argv: list[str] | None = None) -> int:
         if name != "check":
             command.add_argument("--checkpoints", type=Path, default=None,
                                  help="checkpoints kept outside the system (audit checkpoint)")
+            command.add_argument("--published", default=None, metavar="DIR_OR_URL",
+                                 help="the system's signed published checkpoints")
+            command.add_argument("--public-key", type=Path, default=None,
+                                 help="the auditor's own copy of the checkpoints' public key")
         if name == "restore":
             command.add_argument("--force", action="store_true",
                                  help="overwrite target stores that already hold tables")
@@ -483,13 +509,15 @@ def main(argv: list[str] | None = None) -> int:
             manifest = check(args.backup)
             print(f"{args.backup}: {len(manifest['files'])} tệp khớp sha256")
             return 0
+        manifest = check(args.backup)
+        # read and checked before anything is written: a forged line refuses the restore
+        published = published_checkpoints(args.published, manifest.get("stores", {}),
+                                          args.public_key)
         if args.command == "restore":
             manifest = restore(settings, args.backup, force=args.force)
             restored = sum(len(entry["stores"]) for entry in manifest["files"].values())
             print(f"Đã phục hồi {restored} kho từ {args.backup}")
-        else:
-            manifest = check(args.backup)
-        report = drill(settings, kept_checkpoints(manifest, _load(args.checkpoints)))
+        report = drill(settings, kept_checkpoints(manifest, _load(args.checkpoints), published))
     except BackupError as error:
         print(json.dumps({"code": error.code, "message": error.message,
                           "details": error.details}, ensure_ascii=False), file=sys.stderr)

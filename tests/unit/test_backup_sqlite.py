@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from runtime import backup
+from runtime.checkpoints import Publisher
 from runtime.config import Settings
 from runtime.services import SERVICES
 from services.registry.application import Registry
 from tests.support.province import build
+from tests.support.tamper import rewrite_whole
 
 
 def test_r5_1_make_runs_sqlite_stores_back_up_online_and_restore_through_the_command_line(
@@ -141,3 +143,38 @@ def test_r5_1_a_backup_that_fails_midway_leaves_no_folder_behind(
     with pytest.raises(backup.BackupError):
         backup.backup(settings, tmp_path / "backups")
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_r5_1_a_backup_of_a_store_rewritten_whole_fails_the_drill_against_published_checkpoints(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The threat a backup cannot see alone: the store was rewritten consistently before it
+    was copied, so the manifest's own checkpoint agrees with it. The checkpoints the system
+    published before the rewrite do not; and a forged published line refuses the restore
+    before anything is written."""
+    data, published = tmp_path / "data", tmp_path / "published"
+    settings = Settings({"EMU_DATA_DIR": str(data), "EMU_CHECKPOINT_DIR": str(published)})
+    registry = Registry(settings)
+    build(registry)
+    line = Publisher.from_settings("registry", settings).tick(registry.chain_checkpoint)
+    assert line is not None
+    rewrite_whole(registry)
+    assert registry.verify_chain()["ok"]  # consistent in itself
+    for key in [k for k in os.environ if k.endswith("_DATABASE_URL")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("EMU_DATA_DIR", str(data))
+    folder = backup.backup(settings, tmp_path / "backups")
+    assert backup.main(["drill", str(folder)]) == 0  # the manifest alone cannot tell
+    capsys.readouterr()
+    assert backup.main(["drill", str(folder), "--published", str(published)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["chains"]["registry"]["break"] == {"position": line["position"],
+                                                     "kind": "checkpoint_mismatch"}
+
+    forged = {**line, "link": "0" * 64}
+    with (published / "registry.jsonl").open("a", encoding="ascii") as handle:
+        handle.write(json.dumps(forged) + "\n")
+    monkeypatch.setenv("EMU_DATA_DIR", str(tmp_path / "restored"))
+    assert backup.main(["restore", str(folder), "--published", str(published)]) == 2
+    assert json.loads(capsys.readouterr().err)["code"] == "PUBLISHED_CHECKPOINT_REFUSED"
+    assert not (tmp_path / "restored").exists() or not any((tmp_path / "restored").iterdir())

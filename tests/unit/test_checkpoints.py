@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from runtime import audit
@@ -23,6 +22,7 @@ from runtime.config import Settings
 from runtime.context import use_context
 from services.registry.application import Registry
 from tests.support.province import ADMIN, build
+from tests.support.tamper import rewrite_whole
 
 
 class Clock:
@@ -69,23 +69,6 @@ def run_verify(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dic
     capsys.readouterr()
     code = audit.main(["verify", "registry", *args])
     return code, json.loads(capsys.readouterr().out)["registry"]
-
-
-def rewrite_whole(app: Registry, last: bool = False) -> int:
-    """What an administrator with the database could do: change an event's payload (the
-    first, or the last) and recompute every link after it, so that the chain agrees with
-    itself. The event's position."""
-    chain = app.recorder.chain  # type: ignore[attr-defined]
-    events = chain.events
-    with app.engine.begin() as c:
-        target = c.execute(sa.select(events).order_by(
-            events.c.id.desc() if last else events.c.id).limit(1)).one()
-        state = bytearray(target.state)
-        state[len(state) // 2] ^= 1
-        c.execute(events.update().where(events.c.id == target.id).values(state=bytes(state)))
-        c.execute(chain.table.delete())
-        chain.backfill(c)
-    return int(target.id)
 
 
 def test_r5_1_a_store_rewritten_whole_passes_alone_but_not_against_the_published_checkpoints(
