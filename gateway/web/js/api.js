@@ -2,6 +2,7 @@
 // /v1/auth/token, JSON in and out, problem details (RFC 9457) on refusal, in the language of
 // the interface (Accept-Language).
 import { language } from "./i18n.js";
+import { OPERATIONS } from "./operations.js";
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -59,20 +60,32 @@ function query(params) {
   return s ? `?${s}` : "";
 }
 
+// The operation a call names, checked against the API's document (operations.js, generated
+// from it): an operation or a parameter the document does not have is refused before any
+// request is sent, so a screen left behind by a change of the API fails at once, loudly.
+function operation(service, method, params, verb) {
+  const name = `${service}/${method}`, found = OPERATIONS[name];
+  if (!found || found.verb !== verb) throw new Error(`the API has no ${verb} ${name}`);
+  for (const key of Object.keys(params || {})) {
+    if (!(key in found.params)) throw new Error(`${name} has no parameter ${key}`);
+  }
+  return found;
+}
+
 // Every list the API answers has one shape, {items, total, offset, limit}; one record (or a
 // report) comes as {result}.
 const isPage = (answer) => answer && Array.isArray(answer.items) && typeof answer.total === "number";
 
 // One page of a list query, as the API answers it: {items, total, offset, limit}.
 export async function getPage(service, method, params) {
-  const answer = await request("GET", `/v1/${service}/${method}` + query(params));
+  const answer = await request("GET", operation(service, method, params, "GET").path + query(params));
   if (!isPage(answer)) throw new Error(`${service}/${method} does not answer a list`);
   return answer;
 }
 
 // A query: its record, or a list's items, every page read.
 export async function get(service, method, params) {
-  const first = await request("GET", `/v1/${service}/${method}` + query(params));
+  const first = await request("GET", operation(service, method, params, "GET").path + query(params));
   if (!isPage(first)) return first.result;
   const items = [...first.items];
   while (first.offset + items.length < first.total) {
@@ -86,7 +99,7 @@ export async function get(service, method, params) {
 // A command: its result. Empty optional values are left out, as if never given.
 export async function post(service, method, body) {
   const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== "" && v !== undefined));
-  return (await request("POST", `/v1/${service}/${method}`, clean)).result;
+  return (await request("POST", operation(service, method, clean, "POST").path, clean)).result;
 }
 
 export const me = async () => (await request("GET", "/v1/me")).result;
