@@ -79,6 +79,17 @@ class Registry(ServiceApplication):
         if plan is not None:  # a row of a reorganisation plan: kept until the plan is saved
             plan.keep(objs)
             return None
+        self._authorise(objs)
+        return super().save(*objs, **kwargs)
+
+    def save_events(self, aggregates: Sequence[Aggregate], events: Sequence[Any]) -> Any:
+        """Stores the events of many aggregates in one transaction, in the order given (a
+        reorganisation plan's, in the order of its rows: a union is founded before another
+        moves under it), once the actor may change every one of the aggregates."""
+        self._authorise(aggregates)
+        return super().save(*events)
+
+    def _authorise(self, objs: Sequence[Any]) -> None:
         context = current_context()
         if context is not None:  # no context at all: refused when the events are stamped
             actor = context.actor
@@ -91,7 +102,6 @@ class Registry(ServiceApplication):
                         raise NoAuthority("this union is outside the unions you administer",
                                           {"union_id": str(union_id),
                                            "administers": actor.union_id})
-        return super().save(*objs, **kwargs)
 
     def _touched(self, objs: Any) -> set[UUID]:
         touched: set[UUID] = set()
@@ -548,7 +558,8 @@ class Registry(ServiceApplication):
 
         return apply_plan(self, command.file_content, command.format, command.number,
                           command.signed_on, command.effective_on, command.legal_basis,
-                          command.union_id, command.dry_run, command.filename, self.save)
+                          command.union_id, command.dry_run, command.filename,
+                          self.save_events)
 
     @handles(commands.GetReorganisation)
     def get_reorganisation(self, query: commands.GetReorganisation) -> dict[str, Any]:

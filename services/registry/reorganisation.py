@@ -349,5 +349,6 @@ def apply_plan(app: Any, file_content: str, format: str, number: str, signed_on:
         changes=[{k: v for k, v in r.items() if not str(k).startswith("_")} for r in records],
         union_ids=[row["id"] for row in tree])
     with use_context(replace(context, decision=decision)):
-        saver(*changed, plan)  # one save: one transaction, all of the plan or nothing
+        # one save: one transaction, all of the plan or nothing, its events in row order
+        saver([*changed, plan], [*session.events, *plan.pending_events])
     return answer

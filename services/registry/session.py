@@ -27,13 +27,18 @@ class PlanSession:
     def __init__(self, queries: Any) -> None:
         self.queries = queries
         self.loaded: dict[UUID, Any] = {}  # every aggregate the plan has loaded or made
-        self.changed: dict[UUID, Any] = {}  # those with events to store, in order of change
+        self.changed: dict[UUID, Any] = {}  # those with events to store
+        self.events: list[Any] = []  # their events, in the order the rows made them
+        self._seen: set[int] = set()
 
     def keep(self, objs: Iterable[Any]) -> None:
         for obj in objs:
             self.loaded[obj.id] = obj
-            if getattr(obj, "pending_events", None):
+            for pending in getattr(obj, "pending_events", None) or ():
                 self.changed[obj.id] = obj
+                if id(pending) not in self._seen:
+                    self._seen.add(id(pending))
+                    self.events.append(pending)
 
     def unions(self) -> list[Union]:
         return [a for a in self.loaded.values() if isinstance(a, Union)]

@@ -49,9 +49,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 def _superior(world: dict[str, Any], code: str, as_of: str) -> str:
     system = world["system"]
     with system.http(system.tokens["admin"]) as client:
-        chain = client.get("/v1/registry/ancestors",
-                           params={"union_id": world["w"].unions[code], "as_of": as_of}).json()
-        return str(chain["result"][0]["code"])
+        answer = client.get("/v1/registry/ancestors",
+                            params={"union_id": world["w"].unions[code], "as_of": as_of}).json()
+        assert "items" in answer, answer
+        return str(answer["items"][0]["code"])
 
 
 def test_r1_5_the_administrator_previews_and_applies_a_reorganisation_plan(
@@ -62,7 +63,7 @@ def test_r1_5_the_administrator_previews_and_applies_a_reorganisation_plan(
         page.click("#reorganisation-template")
     book = load_workbook(io.BytesIO(Path(downloading.value.path()).read_bytes()), read_only=True)
     assert next(book["Sắp xếp tổ chức"].iter_rows(values_only=True))[:5] == tuple(HEADERS)
-    rows = [HEADERS,
+    rows: list[list[Any]] = [list(HEADERS),
             ["Thành lập", "TV-KV1", "Công đoàn Khu vực Càng Long – Cầu Kè",
              "Công đoàn cấp trên trực tiếp cơ sở", "TV"],
             ["Chuyển", "CS-1", None, None, "TV-KV1"],

@@ -148,6 +148,16 @@ def test_r1_5_a_plan_of_over_100_changes_applies_whole_in_one_call(registry: Reg
     answer = apply(registry, rows)
 
     assert answer["dry_run"] is False
+    # one transaction, its events in the order of the rows: a union exists before one moves
+    # under it (consumers read them in this order)
+    stored = [(n.originator_id, n.topic.rpartition(".")[2])
+              for n in registry.recorder.select_notifications(position + 1, 10_000)]
+    assert stored.index((Union.create_id("VLTV"), "Founded")) < \
+        stored.index((Union.create_id("KV1"), "Moved"))
+    assert stored.index((Union.create_id("KV1"), "Founded")) < \
+        stored.index((Union.create_id("GD1-1"), "Moved")) < \
+        stored.index((Union.create_id("D1"), "Dissolved"))
+    assert stored[-1][1] == "Decided"
     before, after = expected_parents()
     assert grassroots(registry, BEFORE) == before  # the old tree, for decisions before
     assert grassroots(registry, ON) == after
@@ -233,3 +243,36 @@ def test_r1_5_a_plan_from_an_excel_workbook_names_the_sheet_and_row(registry: Re
     registry.apply_reorganisation(*args[:5], content, "xlsx", False, "phuong-an.xlsx")
     assert (registry.direct_superior(uid("GD1-1"), ON) or {}).get("code") == "KV1"
     assert (registry.direct_superior(uid("GD1-1"), BEFORE) or {}).get("code") == "D1"
+
+
+def test_r1_5_a_plan_built_on_screen_splits_a_district_and_its_unions(registry: Registry) -> None:
+    """A JSON list of changes (the plan built on screen): a district split in two, each of
+    its grassroots unions going to the part the plan names, the rest (``*``) to the other."""
+    import json
+
+    two_provinces(registry)
+    changes = [{"action": "split", "union_code": "D1", "successor_code": "D1-N",
+                "name": "Liên đoàn Lao động huyện D1 (phía Bắc)", "children": "GD1-1, GD1-2"},
+               {"action": "split", "union_code": "D1", "successor_code": "D1-S",
+                "name": "Liên đoàn Lao động huyện D1 (phía Nam)", "children": "*"}]
+    registry.apply_reorganisation("9/QĐ-LĐLĐ", "2026-06-15", ON, "Quyết định số 9/QĐ-LĐLĐ",
+                                  uid("TV"), json.dumps(changes), "json", False, None)
+    after = grassroots(registry, ON)
+    assert (after["GD1-1"], after["GD1-2"], after["GD1-3"], after["GD1-15"]) == \
+        ("D1-N", "D1-N", "D1-S", "D1-S")
+    assert grassroots(registry, BEFORE)["GD1-1"] == "D1"
+    assert (registry.direct_superior(uid("D1-S"), ON) or {}).get("code") == "TV"
+
+
+def test_r1_5_an_administrator_reorganises_only_within_their_unions(registry: Registry) -> None:
+    two_provinces(registry)
+    position = registry.recorder.max_notification_id()
+    tv_admin = CommandContext(Actor("adm-tv", "administrator", uid("TV")))
+    with use_context(tv_admin), pytest.raises(DomainError) as refused:
+        apply(registry, plan_rows())  # it merges Vĩnh Long's federation too
+    assert refused.value.code == "NO_AUTHORITY"
+    assert registry.recorder.max_notification_id() == position
+    with use_context(tv_admin):
+        apply(registry, [{"action": "move", "union_code": "GD1-1", "parent_code": "D2"}],
+              number="1/QĐ-LĐLĐ")
+    assert grassroots(registry, ON)["GD1-1"] == "D2"

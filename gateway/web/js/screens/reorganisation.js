@@ -117,8 +117,7 @@ async function reorganisationScreen(shell) {
         refused.querySelector("h2").textContent = L({ vi: "Phương án không được áp dụng, không có gì được lưu",
           en: "The plan was refused; nothing was stored" });
         outcome.replaceChildren(refused, ...(details.tree && body ? [treeCard(details.tree, body.effective_on)] : []));
-      }
-      showError(el, message, error);
+      } else showError(el, message, error);
     } finally {
       for (const b of buttons) b.disabled = false;
     }
