@@ -151,7 +151,7 @@ def test_r1_5_a_plan_of_over_100_changes_applies_whole_in_one_call(registry: Reg
     # one transaction, its events in the order of the rows: a union exists before one moves
     # under it (consumers read them in this order)
     stored = [(n.originator_id, n.topic.rpartition(".")[2])
-              for n in registry.recorder.select_notifications(position + 1, 10_000)]
+              for n in registry.recorder.select_notifications((position or 0) + 1, 10_000)]
     assert stored.index((Union.create_id("VLTV"), "Founded")) < \
         stored.index((Union.create_id("KV1"), "Moved"))
     assert stored.index((Union.create_id("KV1"), "Founded")) < \
