@@ -18,7 +18,7 @@ from runtime.client import RpcPool
 from runtime.config import Settings
 from runtime.context import CommandContext
 
-LONG_CALLS = frozenset({("registry", "import_records")})
+LONG_CALLS = frozenset({("registry", "import_records"), ("registry", "apply_reorganisation")})
 
 
 class Pools:

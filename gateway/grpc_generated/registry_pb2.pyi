@@ -22,6 +22,28 @@ class RegistryAncestorsRequest(_message.Message):
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., as_of: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class RegistryApplyReorganisationRequest(_message.Message):
+    __slots__ = ("number", "signed_on", "effective_on", "legal_basis", "union_id", "file_content", "format", "dry_run", "filename")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_ON_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_ON_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_CONTENT_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    signed_on: str
+    effective_on: str
+    legal_basis: str
+    union_id: str
+    file_content: str
+    format: str
+    dry_run: bool
+    filename: str
+    def __init__(self, number: _Optional[str] = ..., signed_on: _Optional[str] = ..., effective_on: _Optional[str] = ..., legal_basis: _Optional[str] = ..., union_id: _Optional[str] = ..., file_content: _Optional[str] = ..., format: _Optional[str] = ..., dry_run: _Optional[bool] = ..., filename: _Optional[str] = ...) -> None: ...
+
 class RegistryAppointRequest(_message.Message):
     __slots__ = ("body_id", "person_id", "position", "effective_on")
     BODY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -145,6 +167,12 @@ class RegistryGetPersonRequest(_message.Message):
     person_id: str
     as_of: str
     def __init__(self, person_id: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class RegistryGetReorganisationRequest(_message.Message):
+    __slots__ = ("plan_id",)
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    plan_id: str
+    def __init__(self, plan_id: _Optional[str] = ...) -> None: ...
 
 class RegistryGetUnionRequest(_message.Message):
     __slots__ = ("union_id", "as_of")
@@ -299,6 +327,12 @@ class RegistryRenameUnionRequest(_message.Message):
     name: str
     effective_on: str
     def __init__(self, union_id: _Optional[str] = ..., name: _Optional[str] = ..., effective_on: _Optional[str] = ...) -> None: ...
+
+class RegistryReorganisationTemplateRequest(_message.Message):
+    __slots__ = ("format",)
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    format: str
+    def __init__(self, format: _Optional[str] = ...) -> None: ...
 
 class RegistryReplayCheckRequest(_message.Message):
     __slots__ = ()

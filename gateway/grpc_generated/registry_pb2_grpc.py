@@ -51,6 +51,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryAncestorsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.ApplyReorganisation = channel.unary_unary(
+                '/emulation.v1.Registry/ApplyReorganisation',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryApplyReorganisationRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Appoint = channel.unary_unary(
                 '/emulation.v1.Registry/Appoint',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryAppointRequest.SerializeToString,
@@ -109,6 +114,11 @@ class RegistryStub:
         self.GetPerson = channel.unary_unary(
                 '/emulation.v1.Registry/GetPerson',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryGetPersonRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.GetReorganisation = channel.unary_unary(
+                '/emulation.v1.Registry/GetReorganisation',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryGetReorganisationRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.GetUnion = channel.unary_unary(
@@ -179,6 +189,11 @@ class RegistryStub:
         self.RenameUnion = channel.unary_unary(
                 '/emulation.v1.Registry/RenameUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryRenameUnionRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.ReorganisationTemplate = channel.unary_unary(
+                '/emulation.v1.Registry/ReorganisationTemplate',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryReorganisationTemplateRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.ReplayCheck = channel.unary_unary(
@@ -254,6 +269,15 @@ class RegistryServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R1.1: the unions above a union on a date (today by default),
         nearest first, up to the Confederation. As HTTP: GET /v1/registry/ancestors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyReorganisation(self, request, context):
+        """Command. R1.5: a reorganisation plan for one date (foundings, moves, renames, merges,
+        splits and dissolutions, as rows of an Excel sheet, a CSV file or a JSON list),…. As HTTP:
+        POST /v1/registry/apply-reorganisation.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -353,6 +377,14 @@ class RegistryServicer:
     def GetPerson(self, request, context):
         """Query. R1.3: one person as recorded on a date: name, union, whether an official and
         full-time. As HTTP: GET /v1/registry/get-person.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReorganisation(self, request, context):
+        """Query. R1.5: a recorded reorganisation plan: its number, dates, legal basis, authority, the
+        file's SHA-256 and its changes. As HTTP: GET /v1/registry/get-reorganisation.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -477,6 +509,15 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReorganisationTemplate(self, request, context):
+        """Query. R1.5: an empty Excel workbook of a reorganisation plan to fill in, with a sheet
+        saying what each action takes (base64, to travel as JSON). As HTTP: GET
+        /v1/registry/reorganisation-template.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReplayCheck(self, request, context):
         """Query. R5.1: rebuilds every read model of this service aside (in memory) and compares it
         with the live one, table by table; a difference is reported, not hidden. As HTTP: GET
@@ -580,6 +621,11 @@ def add_RegistryServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryAncestorsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'ApplyReorganisation': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyReorganisation,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryApplyReorganisationRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'Appoint': grpc.unary_unary_rpc_method_handler(
                     servicer.Appoint,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryAppointRequest.FromString,
@@ -638,6 +684,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'GetPerson': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPerson,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryGetPersonRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'GetReorganisation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReorganisation,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryGetReorganisationRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'GetUnion': grpc.unary_unary_rpc_method_handler(
@@ -708,6 +759,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'RenameUnion': grpc.unary_unary_rpc_method_handler(
                     servicer.RenameUnion,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryRenameUnionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ReorganisationTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReorganisationTemplate,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryReorganisationTemplateRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ReplayCheck': grpc.unary_unary_rpc_method_handler(
@@ -801,6 +857,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/Ancestors',
             emulation_dot_v1_dot_registry__pb2.RegistryAncestorsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyReorganisation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ApplyReorganisation',
+            emulation_dot_v1_dot_registry__pb2.RegistryApplyReorganisationRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1125,6 +1208,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/GetPerson',
             emulation_dot_v1_dot_registry__pb2.RegistryGetPersonRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReorganisation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/GetReorganisation',
+            emulation_dot_v1_dot_registry__pb2.RegistryGetReorganisationRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1503,6 +1613,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/RenameUnion',
             emulation_dot_v1_dot_registry__pb2.RegistryRenameUnionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReorganisationTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/ReorganisationTemplate',
+            emulation_dot_v1_dot_registry__pb2.RegistryReorganisationTemplateRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

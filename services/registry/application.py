@@ -45,6 +45,7 @@ from services.registry.domain import (
 )
 from services.registry.published import RULES
 from services.registry.readmodel import OWN, RegistryReadModel
+from services.registry.session import PLAN
 
 
 def _ids(values: object, field: str) -> list[UUID]:
@@ -74,6 +75,21 @@ class Registry(ServiceApplication):
     KEEPERS = frozenset({"administrator", "operator", "system"})
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
+        plan = PLAN.get()
+        if plan is not None:  # a row of a reorganisation plan: kept until the plan is saved
+            plan.keep(objs)
+            return None
+        self._authorise(objs)
+        return super().save(*objs, **kwargs)
+
+    def save_events(self, aggregates: Sequence[Aggregate], events: Sequence[Any]) -> Any:
+        """Stores the events of many aggregates in one transaction, in the order given (a
+        reorganisation plan's, in the order of its rows: a union is founded before another
+        moves under it), once the actor may change every one of the aggregates."""
+        self._authorise(aggregates)
+        return super().save(*events)
+
+    def _authorise(self, objs: Sequence[Any]) -> None:
         context = current_context()
         if context is not None:  # no context at all: refused when the events are stamped
             actor = context.actor
@@ -86,16 +102,21 @@ class Registry(ServiceApplication):
                         raise NoAuthority("this union is outside the unions you administer",
                                           {"union_id": str(union_id),
                                            "administers": actor.union_id})
-        return super().save(*objs, **kwargs)
 
     def _touched(self, objs: Any) -> set[UUID]:
         touched: set[UUID] = set()
+        founded = {obj.id: obj for obj in objs if isinstance(obj, Union)
+                   and obj.version == len(getattr(obj, "pending_events", ()) or ())}
         for obj in objs:
             if not getattr(obj, "pending_events", None):
                 continue
             if isinstance(obj, Union):  # a union founded now is judged by its parent
-                known = self.queries.union(obj.id, self.today()) is not None
-                touched.add(obj.id if known or obj.parent_id is None else obj.parent_id)
+                known = obj.id not in founded and \
+                    self.queries.union(obj.id, self.today()) is not None
+                above = obj
+                while not known and above.parent_id in founded:  # founded under one founded now
+                    above = founded[above.parent_id]
+                touched.add(obj.id if known or above.parent_id is None else above.parent_id)
             elif isinstance(obj, Body | Person) and obj.union_id is not None:
                 touched.add(obj.union_id)
         return touched
@@ -112,7 +133,7 @@ class Registry(ServiceApplication):
         direct-superior union, and so on), with its code."""
         code = command.code
         union_id = Union.create_id(str(code).strip())
-        if union_id in self.repository:
+        if self._exists(union_id):
             raise UnionCodeTaken(f"a union with code {code} exists", {"code": code})
         parent = self.union(command.parent_id, "parent_id") if command.parent_id else None
         union = Union.found(code, command.name, command.level, parent, command.founded_on)
@@ -136,17 +157,43 @@ class Registry(ServiceApplication):
         self.save(union)
 
     def _move(self, union: Union, parent: Union, on: date) -> None:
-        ancestors = self.queries.ancestors(parent.id, on) or []
-        union.move(parent, on, [UUID(a["id"]) for a in ancestors])  # R1.1, no cycles
+        union.move(parent, on, self._ancestor_ids(parent.id, on))  # R1.1, no cycles
+
+    # What the tree looked like on a date: from the read model, or, while a reorganisation
+    # plan is checked, as its earlier rows left it (R1.5: rows are judged in their order).
+    def _ancestor_ids(self, union_id: UUID, on: date) -> list[UUID]:
+        plan = PLAN.get()
+        if plan is not None:
+            return plan.ancestor_ids(union_id, on)
+        return [UUID(a["id"]) for a in self.queries.ancestors(union_id, on) or []]
+
+    def _active_children(self, union_id: UUID, on: date) -> list[UUID]:
+        plan = PLAN.get()
+        found = self.queries.active_children(union_id, on)
+        return plan.active_children(union_id, on, found) if plan is not None else found
+
+    def _member_ids_from(self, union_id: UUID, on: date) -> list[UUID]:
+        plan = PLAN.get()
+        found = self.queries.member_ids_from(union_id, on)
+        return plan.member_ids_from(union_id, found) if plan is not None else found
+
+    def _body_ids_from(self, union_id: UUID, on: date) -> list[UUID]:
+        plan = PLAN.get()
+        found = self.queries.body_ids_from(union_id, on)
+        return plan.body_ids_from(found) if plan is not None else found
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        plan = PLAN.get()
+        return (plan is not None and aggregate_id in plan.loaded) or aggregate_id in self.repository
 
     @handles(commands.DissolveUnion)
     def dissolve_union(self, command: commands.DissolveUnion) -> None:
         """R1.5: dissolves a union from a date; refused while it still has active lower unions.
         Its history and its decisions stay."""
         union, on = self.union(command.union_id), command.effective_on
-        union.dissolve(on, self.queries.active_children(union.id, on))
+        union.dissolve(on, self._active_children(union.id, on))
         changed: list[Aggregate] = [union]
-        for person in self._people(self.queries.member_ids_from(union.id, on)):
+        for person in self._people(self._member_ids_from(union.id, on)):
             person.leave(on, reason="union_dissolved")
             changed.append(person)
         changed.extend(self._end_bodies(union.id, on, "union_dissolved"))
@@ -192,8 +239,8 @@ class Registry(ServiceApplication):
         codes = [str(p.get("code", "")).strip() for p in parts]
         if len(set(codes)) != len(codes):
             raise UnionCodeTaken("each part of a split needs its own code", {"codes": codes})
-        members = self._allocate(parts, "members", set(self.queries.member_ids_from(union.id, on)))
-        children = self._allocate(parts, "children", set(self.queries.active_children(union.id, on)))
+        members = self._allocate(parts, "members", set(self._member_ids_from(union.id, on)))
+        children = self._allocate(parts, "children", set(self._active_children(union.id, on)))
         changed: list[Aggregate] = [union, *new_parts]
         for part, part_members, part_children in zip(new_parts, members, children, strict=True):
             for person in self._people(part_members):
@@ -209,10 +256,10 @@ class Registry(ServiceApplication):
     def _hand_over(self, union: Union, successor: Union, on: date, reason: str) -> list[Aggregate]:
         """Members and child unions go to the successor; the union's bodies end."""
         changed: list[Aggregate] = []
-        for person in self._people(self.queries.member_ids_from(union.id, on)):
+        for person in self._people(self._member_ids_from(union.id, on)):
             person.transfer(successor, on, reason=reason)
             changed.append(person)
-        for child_id in self.queries.active_children(union.id, on):
+        for child_id in self._active_children(union.id, on):
             child = self.union(str(child_id))
             self._move(child, successor, on)
             changed.append(child)
@@ -245,7 +292,7 @@ class Registry(ServiceApplication):
         if not isinstance(spec, dict):
             raise InvalidInput("a new union is an object with code and name", {"field": "new_union"})
         code = str(spec.get("code", "")).strip()
-        if Union.create_id(code) in self.repository:
+        if self._exists(Union.create_id(code)):
             raise UnionCodeTaken(f"a union with code {code} exists", {"code": code})
         parent_id = spec.get("parent_id") or default_parent
         parent = self.union(parent_id, "parent_id") if parent_id else None
@@ -409,7 +456,7 @@ class Registry(ServiceApplication):
 
     def _bodies_from(self, union_id: UUID, on: date, kind: str | None = None,
                      department: str | None = None) -> list[Body]:
-        found = (self.body(str(b)) for b in self.queries.body_ids_from(union_id, on))
+        found = (self.body(str(b)) for b in self._body_ids_from(union_id, on))
         return [b for b in found
                 if kind is None or (b.kind == kind and b.department == department)]
 
@@ -437,11 +484,15 @@ class Registry(ServiceApplication):
 
     def _get(self, aggregate_id: UUID, kind: type[Any], missing: type[DomainError],
              noun: str) -> Any:
-        aggregate: Any
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
+        plan = PLAN.get()
+        aggregate: Any = plan.loaded.get(aggregate_id) if plan is not None else None
+        if aggregate is None:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                aggregate = None
+            if plan is not None and aggregate is not None:
+                plan.loaded[aggregate_id] = aggregate
         if not isinstance(aggregate, kind):
             raise missing(f"no {noun} {aggregate_id}", {f"{noun}_id": str(aggregate_id)})
         return aggregate
@@ -490,6 +541,55 @@ class Registry(ServiceApplication):
         return {"filename": "mau-nhap-doan-vien-cong-doan.xlsx",
                 "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "content_base64": base64.b64encode(template()).decode("ascii")}
+
+    # --- a reorganisation plan (R1.5) -----------------------------------------------------
+
+    @handles(commands.ApplyReorganisation)
+    def apply_reorganisation(self, command: commands.ApplyReorganisation) -> dict[str, Any]:
+        """R1.5: a reorganisation plan for one date (foundings, moves, renames, merges, splits
+        and dissolutions, as rows of an Excel sheet, a CSV file or a JSON list), checked whole
+        in its order against the tree as the earlier rows leave it, then stored whole in one
+        transaction, recorded as one decision (number, legal basis, authority, the file's
+        SHA-256) that every event cites. A plan with a bad row is refused (IMPORT_REFUSED,
+        each bad row named by its place) and nothing stored; ``dry_run`` is the preview:
+        ``{changes, records, tree}``, ``tree`` the parent of every union the plan touches
+        on the day before and on the day."""
+        from services.registry.reorganisation import apply_plan
+
+        return apply_plan(self, command.file_content, command.format, command.number,
+                          command.signed_on, command.effective_on, command.legal_basis,
+                          command.union_id, command.dry_run, command.filename,
+                          self.save_events)
+
+    @handles(commands.GetReorganisation)
+    def get_reorganisation(self, query: commands.GetReorganisation) -> dict[str, Any]:
+        """R1.5: a recorded reorganisation plan: its number, dates, legal basis, authority,
+        the file's SHA-256 and its changes."""
+        from services.registry.reorganisation import PlanNotFound, ReorganisationPlan
+
+        plan = self.find(parse_uuid(query.plan_id, "plan_id"), ReorganisationPlan)
+        if plan is None:
+            raise PlanNotFound(f"no reorganisation plan {query.plan_id}",
+                               {"plan_id": str(query.plan_id)})
+        return {"plan_id": str(plan.id), "number": plan.number,
+                "signed_on": plan.signed_on.isoformat(),
+                "effective_on": plan.effective_on.isoformat(), "legal_basis": plan.legal_basis,
+                "authority_id": str(plan.authority_id), "sha256": plan.sha256,
+                "filename": plan.filename, "changes": plan.changes, "union_ids": plan.union_ids}
+
+    @handles(commands.ReorganisationTemplate)
+    def reorganisation_template(self, query: commands.ReorganisationTemplate) -> dict[str, Any]:
+        """R1.5: an empty Excel workbook of a reorganisation plan to fill in, with a sheet
+        saying what each action takes (base64, to travel as JSON)."""
+        import base64
+
+        from services.registry.workbook import plan_template
+
+        if query.format != "xlsx":
+            raise InvalidInput("format is xlsx", {"field": "format", "allowed": ["xlsx"]})
+        return {"filename": "mau-phuong-an-sap-xep-to-chuc.xlsx",
+                "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "content_base64": base64.b64encode(plan_template()).decode("ascii")}
 
     # --- queries (as of a date; today by default) ------------------------------------------
 

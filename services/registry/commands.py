@@ -174,6 +174,29 @@ class ImportTemplate(Query):
     format: str = "xlsx"
 
 
+# --- a reorganisation plan (R1.5) ------------------------------------------------------------
+
+
+class ApplyReorganisation(Command):
+    number: str  # the decision's number, e.g. "125/QĐ-LĐLĐ"
+    signed_on: date
+    effective_on: date
+    legal_basis: str
+    union_id: UUID  # the union whose decision it is (its administrators make it)
+    file_content: str
+    format: str = "xlsx"
+    dry_run: bool = False
+    filename: str | None = None
+
+
+class GetReorganisation(Query):
+    plan_id: UUID
+
+
+class ReorganisationTemplate(Query):
+    format: str = "xlsx"
+
+
 # --- bodies and teams (R1.2, R1.4) -----------------------------------------------------------
 
 

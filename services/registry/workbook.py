@@ -34,6 +34,11 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                ("gender", "Giới tính"), ("union_code", "Mã công đoàn"),
                ("joined_on", "Ngày gia nhập"), ("is_official", "Cán bộ công đoàn"),
                ("is_full_time", "Cán bộ chuyên trách")),
+    # R1.5: a reorganisation plan's changes, one a row, in the order they are made.
+    "changes": (("action", "Thao tác"), ("union_code", "Mã công đoàn"), ("name", "Tên công đoàn"),
+                ("level", "Cấp công đoàn"), ("parent_code", "Mã công đoàn cấp trên"),
+                ("successor_code", "Mã công đoàn kế thừa"), ("members", "Đoàn viên chuyển về"),
+                ("children", "Công đoàn cấp dưới chuyển về")),
 }
 # Other headers a column is known by (the labels refusals use elsewhere, English names).
 ALSO = {"unions": {"code": ("Mã", "Mã đơn vị"), "name": ("Tên", "Tên đơn vị"),
@@ -42,14 +47,22 @@ ALSO = {"unions": {"code": ("Mã", "Mã đơn vị"), "name": ("Tên", "Tên đ�
                    "union_code": ("Mã đơn vị", "Mã công đoàn cơ sở"),
                    "joined_on": ("Ngày vào công đoàn", "Ngày kết nạp"),
                    "is_official": ("Cán bộ",), "is_full_time": ("Chuyên trách",),
-                   "registered_on": ("Ngày đăng ký",)}}
+                   "registered_on": ("Ngày đăng ký",)},
+        "changes": {"action": ("Hình thức", "Nội dung sắp xếp"),
+                    "union_code": ("Mã", "Mã đơn vị", "Mã các công đoàn"),
+                    "name": ("Tên", "Tên mới"), "level": ("Cấp",),
+                    "parent_code": ("Mã cấp trên", "Mã cấp trên mới"),
+                    "successor_code": ("Mã công đoàn mới", "Mã đơn vị kế thừa"),
+                    "members": ("Đoàn viên",), "children": ("Công đoàn cấp dưới",)}}
 # The columns every record of a list needs (people: a joining or registration date).
 REQUIRED = {"unions": ("code", "name", "level", "founded_on"),
-            "people": ("code", "full_name", "joined_on")}
+            "people": ("code", "full_name", "joined_on"), "changes": ("action", "union_code")}
 SHEET_NAMES = {"unions": ("unions", "Công đoàn", "Đơn vị", "Đơn vị công đoàn", "Các công đoàn"),
                "people": ("people", "Đoàn viên", "Đoàn viên, cán bộ", "Đoàn viên cán bộ",
-                          "Danh sách đoàn viên")}
-SHEET_TITLES = {"unions": "Công đoàn", "people": "Đoàn viên"}  # the template's sheets
+                          "Danh sách đoàn viên"),
+               "changes": ("changes", "Sắp xếp tổ chức", "Phương án", "Phương án sắp xếp")}
+# the templates' sheets
+SHEET_TITLES = {"unions": "Công đoàn", "people": "Đoàn viên", "changes": "Sắp xếp tổ chức"}
 DATES = {"founded_on", "birth_date", "joined_on", "registered_on"}
 LEVELS = {"cong doan co so": "grassroots", "cdcs": "grassroots", "co so": "grassroots",
           "cong doan cap tren truc tiep co so": "direct_superior",
@@ -246,6 +259,53 @@ def template() -> bytes:
     guide.append(["Cả tệp được kiểm tra trước khi lưu: nếu có một dòng lỗi thì không dòng nào "
                   "được lưu. Hồ sơ đã có (cùng mã) được bỏ qua."])
     for letter, width in (("A", 14), ("B", 24), ("C", 70), ("D", 30)):
+        guide.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+PLAN_NOTES = (
+    ("Thành lập", "Mã công đoàn mới, tên, cấp, mã công đoàn cấp trên",
+     "CS-MOI, Công đoàn cơ sở Công ty Mới, Công đoàn cơ sở, TV-CL"),
+    ("Chuyển", "Mã công đoàn, mã công đoàn cấp trên mới", "CS-001, TV-KV1"),
+    ("Đổi tên", "Mã công đoàn, tên mới", "TV-CL, Liên đoàn Lao động thị xã Càng Long"),
+    ("Hợp nhất", "Mã các công đoàn hợp nhất (cách nhau bằng dấu phẩy), mã công đoàn kế thừa "
+     "(đã có, hoặc mới: ghi thêm tên và mã cấp trên). Đoàn viên và công đoàn cấp dưới chuyển "
+     "về công đoàn kế thừa", "CS-001, CS-002 → CS-003"),
+    ("Chia tách", "Mỗi phần một dòng liền nhau, cùng mã công đoàn bị chia tách: mã và tên phần "
+     "mới, mã đoàn viên và mã công đoàn cấp dưới chuyển về phần đó (dấu * là tất cả những người, "
+     "đơn vị còn lại)", "CS-001 → CS-001A (DV-0001, DV-0002), CS-001B (*)"),
+    ("Giải thể", "Mã công đoàn (không còn công đoàn cấp dưới đang hoạt động)", "TV-CK"),
+)
+
+
+def plan_template() -> bytes:
+    """R1.5: an empty reorganisation plan to fill in: the sheet of changes with its
+    Vietnamese headers, and a sheet that says what each action takes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    bold, shade = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    sheet = book.active
+    sheet.title = SHEET_TITLES["changes"]
+    sheet.append([header for _, header in COLUMNS["changes"]])
+    for index, _ in enumerate(COLUMNS["changes"]):
+        cell = sheet.cell(row=1, column=index + 1)
+        cell.font, cell.fill = bold, shade
+        sheet.column_dimensions[_letter(index)].width = 24
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("Hướng dẫn")
+    guide.append(["Thao tác", "Ghi", "Ví dụ"])
+    for cell in guide[1]:
+        cell.font, cell.fill = bold, shade
+    for row in PLAN_NOTES:
+        guide.append(list(row))
+    guide.append([])
+    guide.append(["Các dòng được kiểm tra theo thứ tự, mỗi dòng trên cây tổ chức như các dòng "
+                  "trước để lại; nếu có một dòng lỗi thì cả phương án không được lưu."])
+    for letter, width in (("A", 14), ("B", 90), ("C", 50)):
         guide.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)

@@ -7,6 +7,7 @@ import * as usersScreens from "./screens/users.js";
 import * as decisionScreens from "./screens/decisions.js";
 import * as registryScreens from "./screens/registry.js";
 import * as importScreens from "./screens/imports.js";
+import * as reorganisationScreens from "./screens/reorganisation.js";
 import * as reviewsScreens from "./screens/reviews.js";
 import * as awardsScreens from "./screens/awards.js";
 import * as integrityScreens from "./screens/integrity.js";
@@ -14,7 +15,7 @@ import * as notificationScreens from "./screens/notifications.js";
 import { similarCard } from "./screens/similar.js";
 
 // Screen modules (js/screens/*.js), registered below in this order.
-const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, usersScreens, awardsScreens,
+const SCREEN_MODULES = [reviewsScreens, decisionScreens, registryScreens, importScreens, reorganisationScreens, usersScreens, awardsScreens,
   integrityScreens, notificationScreens];
 import {
   badge, barChart, checks, date, download, field, fileBase64, form, h, money, showError, table, today,

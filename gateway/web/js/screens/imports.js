@@ -61,7 +61,7 @@ function place(entry) {
     : L({ vi: `Dòng ${entry.row}`, en: `Line ${entry.row}` });
 }
 
-function refusedCard(problem) {
+export function refusedCard(problem) {
   const rows = (problem.details || {}).errors || [];
   const total = (problem.details || {}).total ?? rows.length;
   return h("div", { class: "card", id: "import-refused", role: "alert" },
