@@ -541,6 +541,18 @@
  * @property {integer} [offset]
  * @property {integer} [limit]
  */
+/** R1.5: a reorganisation plan for one date (foundings, moves, renames, merges, splits and dissolutions, as rows of an Excel sheet, a CSV file or a JSON list),…
+ * @typedef {Object} RegistryApplyReorganisationParams
+ * @property {string} number
+ * @property {string} signed_on
+ * @property {string} effective_on
+ * @property {string} legal_basis
+ * @property {string} union_id
+ * @property {string} file_content
+ * @property {string} [format]
+ * @property {boolean} [dry_run]
+ * @property {string} [filename]
+ */
 /** R1.2: appoints a person to a committee, department or team from a date; an executive committee's members must belong to its union.
  * @typedef {Object} RegistryAppointParams
  * @property {string} body_id
@@ -614,6 +626,10 @@
  * @typedef {Object} RegistryGetPersonParams
  * @property {string} person_id
  * @property {string} [as_of]
+ */
+/** R1.5: a recorded reorganisation plan: its number, dates, legal basis, authority, the file's SHA-256 and its changes.
+ * @typedef {Object} RegistryGetReorganisationParams
+ * @property {string} plan_id
  */
 /** R1.1: one union as it stood on a date: name, code, level, parent.
  * @typedef {Object} RegistryGetUnionParams
@@ -705,6 +721,10 @@
  * @property {string} union_id
  * @property {string} name
  * @property {string} effective_on
+ */
+/** R1.5: an empty Excel workbook of a reorganisation plan to fill in, with a sheet saying what each action takes (base64, to travel as JSON).
+ * @typedef {Object} RegistryReorganisationTemplateParams
+ * @property {string} [format]
  */
 /** R5.1: rebuilds every read model of this service aside (in memory) and compares it with the live one, table by table; a difference is reported, not hidden.
  * @typedef {Object} RegistryReplayCheckParams
@@ -1803,6 +1823,22 @@ export const OPERATIONS = Object.freeze({
       "limit": "integer"
     }
   },
+  "registry/apply-reorganisation": {
+    "verb": "POST",
+    "path": "/v1/registry/apply-reorganisation",
+    "list": false,
+    "params": {
+      "number": "string!",
+      "signed_on": "string!",
+      "effective_on": "string!",
+      "legal_basis": "string!",
+      "union_id": "string!",
+      "file_content": "string!",
+      "format": "string",
+      "dry_run": "boolean",
+      "filename": "string"
+    }
+  },
   "registry/appoint": {
     "verb": "POST",
     "path": "/v1/registry/appoint",
@@ -1922,6 +1958,14 @@ export const OPERATIONS = Object.freeze({
     "params": {
       "person_id": "string!",
       "as_of": "string"
+    }
+  },
+  "registry/get-reorganisation": {
+    "verb": "GET",
+    "path": "/v1/registry/get-reorganisation",
+    "list": false,
+    "params": {
+      "plan_id": "string!"
     }
   },
   "registry/get-union": {
@@ -2069,6 +2113,14 @@ export const OPERATIONS = Object.freeze({
       "union_id": "string!",
       "name": "string!",
       "effective_on": "string!"
+    }
+  },
+  "registry/reorganisation-template": {
+    "verb": "GET",
+    "path": "/v1/registry/reorganisation-template",
+    "list": false,
+    "params": {
+      "format": "string"
     }
   },
   "registry/replay-check": {
