@@ -1,5 +1,7 @@
 """What the reviews service knows a union achieved of its pledge (R2.3–R2.5): the initiatives'
-published events (``contracts/events/initiatives.*``), kept as dated rows in the reviews store.
+published events (``contracts/events/initiatives.*``), kept as dated rows in the reviews store;
+and (R2.5, ``AwardFacts``) the award decisions and nominations the awards service published,
+which a union's annual review links to.
 
 A pledge commits to targets of the kinds the rule book names (``pledge_target_kinds``); a
 kind whose ``counted`` names an initiatives event is counted here, for the union and the

@@ -19,6 +19,9 @@ from runtime.context import use_context
 from services.registry.application import Registry
 from services.reviews.application import Reviews
 from services.reviews.domain import AnnualReview, Period
+from tests.support.awards_world import to_the_province
+from tests.support.awards_world import world as awards_world
+from tests.support.province import acting
 from tests.support.reviews_world import World, build, decided, deliver_awards, nominated
 from tests.unit.test_reviews_application import refused
 
@@ -208,3 +211,39 @@ def test_r2_5_a_review_cannot_be_closed_while_a_proposal_it_lists_has_no_nominat
         reviews.link_review_rewards(school, 2025, "2026-02-06", [OWN_AWARD], [UPWARD])
         assert reviews.close_annual_review(school, 2025, "2026-02-06")["closed_on"] == \
             "2026-02-06"
+
+
+# --- from the awards service's own commands, through the reviews' inbox --------------------------
+
+def test_r2_5_the_review_links_what_the_awards_service_decided_and_nominated(
+        store_url: str, settings_for: Any) -> None:
+    """D's year (``to_the_province``): CS-1's committee gives D its Giấy khen and proposes D to
+    Càng Long; Càng Long carries D to the province. The awards' published events reach the
+    reviews service as its inbox brings them; CS-1's annual review lists its decision and its
+    nomination upward (not the one for its own decision) and closes; Càng Long's lists its
+    proposal to the province."""
+    w = awards_world(settings_for(store_url))
+    made = to_the_province(w.call, w.m)
+    w.reviews.receive("awards", "catch-up", w.awards.published_page)
+    cs1, cl = w.u("CS-1"), w.u("TV-CL")
+    own, up, to_tv = made["nominations"]
+    found = w.reviews.review_award_links(cs1, 2025)
+    assert [(a["award_id"], a["number"], a["decided_on"], a["recipient"]) for a in found["awards"]] \
+        == [(made["grassroots_award"], "05/QĐ-CĐCS", "2026-03-05", "Thạch Thị Sa Rai")]
+    assert [(n["nomination_id"], n["nominated_on"], n["recipient"], n["form"])
+            for n in found["nominations"]] == [
+        (up, "2026-03-06", "Thạch Thị Sa Rai",
+         "Giấy khen của Ban Chấp hành công đoàn cấp trên trực tiếp cơ sở")]
+    w.call("reviews", "link_review_rewards", "A", cs1, 2025, "2026-03-09",
+           [made["grassroots_award"]], [up])
+    w.call("reviews", "close_annual_review", "A", cs1, 2025, "2026-03-09")
+    assert w.reviews.get_annual_review(cs1, 2025)["rewards_proposed"][0]["nominated"] is True
+    assert [n["nomination_id"] for n in w.reviews.review_award_links(cl, 2025)["nominations"]] \
+        == [to_tv]
+    with use_context(acting(w.p("G"))):  # Càng Long cannot list CS-1's nomination as its own
+        error = refused(w.reviews, "REVIEW_LINK_UNKNOWN", w.reviews.hold_annual_review, cl, 2025,
+                        "2026-03-20", "Tổng kết", 90, None, [own])
+    assert error.details["reason"] == "other_union"
+    w.reviews.close()
+    w.awards.close()
+    w.initiatives.close()
