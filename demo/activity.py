@@ -626,33 +626,23 @@ class Activity:
             s(f"{code.lower()}/review/2025-H2", login, "reviews", "hold_half_year_review",
               union_id=self.u(code), period="2025-H2", held_on=on, summary=summary,
               findings=findings)
-        ha, loc = "Huỳnh Thị Hà, Tổ vận hành", "Trần Đức Quang, Tổ gia công cơ khí"
-        for code, login, on, score, results, given, proposed in (
+        # R2.5: the rewards and proposals are linked once decided and nominated (``links``).
+        for code, login, on, score, results in (
                 ("TV-CS-0020", "cdcs.diengio", "2026-01-16", 94,
                  "4 sáng kiến đăng ký, 2 được công nhận; 1 sáng kiến được LĐLĐ tỉnh công nhận "
-                 "và nhân rộng; giá trị làm lợi 209.000.000 đ",
-                 [{"recipient": ha, "form": "Giấy khen của Ban Chấp hành công đoàn cơ sở",
-                   "reason": "Tác giả sáng kiến kiểm tra định kỳ tua-bin gió"}],
-                 [{"recipient": ha, "form": "Giấy khen của LĐLĐ huyện Càng Long",
-                   "reason": "Sáng kiến được LĐLĐ tỉnh công nhận, nhân rộng ngoài đơn vị"}]),
+                 "và nhân rộng; giá trị làm lợi 209.000.000 đ"),
                 ("TV-CS-0019", "cdcs.phuongthanh", "2026-01-14", 85,
-                 "1 đề tài được nghiệm thu, 2 sáng kiến đang xét", [], []),
+                 "1 đề tài được nghiệm thu, 2 sáng kiến đang xét"),
                 ("TV-CS-0039", "cdcs.cokhi", "2026-01-15", 88,
                  "2 sáng kiến được công nhận, 1 sáng kiến được Công đoàn các Khu kinh tế công "
-                 "nhận; giá trị làm lợi 79.500.000 đ",
-                 [{"recipient": loc, "form": "Giấy khen của Ban Chấp hành công đoàn cơ sở",
-                   "reason": "Tác giả sáng kiến đồ gá khoan mặt bích"}], []),
+                 "nhận; giá trị làm lợi 79.500.000 đ"),
                 ("TV-CT-03", "ldld.canglong", "2026-01-20", 92,
                  "6/6 công đoàn cơ sở phát động; 9 sáng kiến đăng ký; 1 sáng kiến được LĐLĐ "
-                 "tỉnh công nhận", [],
-                 [{"recipient": ha, "form": "Bằng khen của Ban Chấp hành LĐLĐ tỉnh",
-                   "reason": "Sáng kiến có hiệu quả, phạm vi ảnh hưởng trong toàn tỉnh"}]),
+                 "tỉnh công nhận"),
                 ("TV", "ldld.tinh", "2026-01-27", 91,
-                 "Toàn tỉnh 58 công đoàn cơ sở phát động; 1 sáng kiến được công nhận cấp tỉnh",
-                 [], [])):
+                 "Toàn tỉnh 58 công đoàn cơ sở phát động; 1 sáng kiến được công nhận cấp tỉnh")):
             s(f"{code.lower()}/review/2025", login, "reviews", "hold_annual_review",
               union_id=self.u(code), year=2025, held_on=on, results=results, self_score=score,
-              rewards_given=given, rewards_proposed=proposed,
               evidence=["bao-cao-tong-ket-2025.pdf"],
               self_assessment=SELF_ASSESSED_2025.get(code))
         for code, upper, login, on, score, findings in (
@@ -701,9 +691,10 @@ class Activity:
                 nominated_on="2026-02-20", initiative_ids=[self.turbine],
                 achievement="Tác giả chính sáng kiến “Cải tiến quy trình kiểm tra định kỳ tua-bin "
                             "gió”, làm lợi 185.000.000 đ")
-        s("awards/diengio/decide", "cdcs.diengio", "awards", "decide_award", union_id=dg,
-          form="giay_khen_cdcs", decided_on="2026-02-27", number="04/QĐ-CĐCS",
-          nomination_ids=[own["nomination_id"]], reason="Thành tích trong phong trào năm 2025")
+        given = s("awards/diengio/decide", "cdcs.diengio", "awards", "decide_award", union_id=dg,
+                  form="giay_khen_cdcs", decided_on="2026-02-27", number="04/QĐ-CĐCS",
+                  nomination_ids=[own["nomination_id"]],
+                  reason="Thành tích trong phong trào năm 2025")
         up = s("awards/diengio/nominate-up", "cdcs.diengio", "awards", "nominate", union_id=dg,
                subject="individual", subject_id=ha, year=2025, form="giay_khen_cap_tren",
                nominated_on="2026-03-02", initiative_ids=[self.turbine],
@@ -760,8 +751,14 @@ class Activity:
           nomination_ids=[to_tv["nomination_id"]], evidence=["bien-ban-hop-btv-tinh.pdf"],
           reason="Sáng kiến có hiệu quả, phạm vi ảnh hưởng trong toàn tỉnh")
 
+        # R2.5: the annual reviews list what was decided and proposed upward, then close.
+        self.links("TV-CS-0020", "cdcs.diengio", "2026-03-05", [given["award_id"]],
+                   [up["nomination_id"]])
+        self.links("TV-CT-03", "ldld.canglong", "2026-03-13", [], [to_tv["nomination_id"]])
+
         # Công ty TNHH Cơ khí Hoàng Gia: one Giấy khen stands, the other is revoked
         ck = self.u("TV-CS-0039")
+        decided = []
         for who, number, initiative, label, decided_on, decision in (
                 ("286", "quality", self.quality, "kiểm tra chất lượng sản phẩm tại công đoạn hàn",
                  "2026-02-26", "03/QĐ-CĐCS"),
@@ -782,7 +779,10 @@ class Activity:
                       number=decision if number == "quality" else "05/QĐ-CĐCS",
                       nomination_ids=[nomination["nomination_id"]],
                       reason="Thành tích trong phong trào năm 2025")
+            decided.append(award["award_id"])
             if number == "fixture":
+                # R2.5: both listed by the review (the one revoked later was not yet found out)
+                self.links("TV-CS-0039", "cdcs.cokhi", "2026-02-27", decided, [])
                 s("awards/cokhi/revoke-fixture", "cdcs.cokhi", "awards", "revoke_award",
                   award_id=award["award_id"], revoked_on="2026-05-18", ground="false_declaration",
                   number="11/QĐ-CĐCS",
@@ -796,6 +796,16 @@ class Activity:
           number="12/QĐ-CĐCS",
           reason="Giải pháp đã được phòng kỹ thuật công ty áp dụng từ năm 2023, không phải của "
                  "tác giả kê khai.")
+
+    def links(self, code: str, login: str, on: str, award_ids: list[str],
+              nomination_ids: list[str]) -> None:
+        """R2.5: a union's annual review of 2025 lists its award decisions and its nominations
+        upward (links, chosen from what the awards service published), then is closed."""
+        self.step(f"{code.lower()}/review/2025/links", login, "reviews", "link_review_rewards",
+                  union_id=self.u(code), year=2025, linked_on=on, award_ids=award_ids,
+                  nomination_ids=nomination_ids)
+        self.step(f"{code.lower()}/review/2025/close", login, "reviews", "close_annual_review",
+                  union_id=self.u(code), year=2025, closed_on=on)
 
     def next_year(self) -> None:
         """R2.1: 2026 is launched (January 2026)."""

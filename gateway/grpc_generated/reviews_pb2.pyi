@@ -46,6 +46,16 @@ class ReviewsClassifyRequest(_message.Message):
     number: str
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., upper_union_id: _Optional[str] = ..., classified_on: _Optional[str] = ..., appraised_score: _Optional[float] = ..., findings: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ..., number: _Optional[str] = ...) -> None: ...
 
+class ReviewsCloseAnnualReviewRequest(_message.Message):
+    __slots__ = ("union_id", "year", "closed_on")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_ON_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    year: _struct_pb2.Value
+    closed_on: str
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., closed_on: _Optional[str] = ...) -> None: ...
+
 class ReviewsCorrectClassificationRequest(_message.Message):
     __slots__ = ("union_id", "year", "upper_union_id", "corrected_on", "appraised_score", "reason", "findings", "evidence", "number")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -94,6 +104,14 @@ class ReviewsFollowUpDifficultyRequest(_message.Message):
     text: str
     def __init__(self, difficulty_id: _Optional[str] = ..., on: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
+class ReviewsGetAnnualReviewRequest(_message.Message):
+    __slots__ = ("union_id", "year")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    year: _struct_pb2.Value
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
 class ReviewsGetClassificationRequest(_message.Message):
     __slots__ = ("union_id", "year")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -119,14 +137,14 @@ class ReviewsHistoryRequest(_message.Message):
     def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class ReviewsHoldAnnualReviewRequest(_message.Message):
-    __slots__ = ("union_id", "year", "held_on", "results", "self_score", "rewards_given", "rewards_proposed", "evidence", "self_assessment")
+    __slots__ = ("union_id", "year", "held_on", "results", "self_score", "award_ids", "nomination_ids", "evidence", "self_assessment")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
     YEAR_FIELD_NUMBER: _ClassVar[int]
     HELD_ON_FIELD_NUMBER: _ClassVar[int]
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     SELF_SCORE_FIELD_NUMBER: _ClassVar[int]
-    REWARDS_GIVEN_FIELD_NUMBER: _ClassVar[int]
-    REWARDS_PROPOSED_FIELD_NUMBER: _ClassVar[int]
+    AWARD_IDS_FIELD_NUMBER: _ClassVar[int]
+    NOMINATION_IDS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     SELF_ASSESSMENT_FIELD_NUMBER: _ClassVar[int]
     union_id: str
@@ -134,11 +152,11 @@ class ReviewsHoldAnnualReviewRequest(_message.Message):
     held_on: str
     results: str
     self_score: float
-    rewards_given: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
-    rewards_proposed: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    award_ids: _containers.RepeatedScalarFieldContainer[str]
+    nomination_ids: _containers.RepeatedScalarFieldContainer[str]
     evidence: _containers.RepeatedScalarFieldContainer[str]
     self_assessment: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
-    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., held_on: _Optional[str] = ..., results: _Optional[str] = ..., self_score: _Optional[float] = ..., rewards_given: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., rewards_proposed: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., evidence: _Optional[_Iterable[str]] = ..., self_assessment: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., held_on: _Optional[str] = ..., results: _Optional[str] = ..., self_score: _Optional[float] = ..., award_ids: _Optional[_Iterable[str]] = ..., nomination_ids: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ..., self_assessment: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
 
 class ReviewsHoldHalfYearReviewRequest(_message.Message):
     __slots__ = ("union_id", "period", "held_on", "summary", "findings", "evidence", "self_assessment")
@@ -175,6 +193,20 @@ class ReviewsLaunchRequest(_message.Message):
     evidence: _containers.RepeatedScalarFieldContainer[str]
     number: str
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., launched_on: _Optional[str] = ..., title: _Optional[str] = ..., plan: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ..., number: _Optional[str] = ...) -> None: ...
+
+class ReviewsLinkReviewRewardsRequest(_message.Message):
+    __slots__ = ("union_id", "year", "linked_on", "award_ids", "nomination_ids")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    LINKED_ON_FIELD_NUMBER: _ClassVar[int]
+    AWARD_IDS_FIELD_NUMBER: _ClassVar[int]
+    NOMINATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    year: _struct_pb2.Value
+    linked_on: str
+    award_ids: _containers.RepeatedScalarFieldContainer[str]
+    nomination_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., linked_on: _Optional[str] = ..., award_ids: _Optional[_Iterable[str]] = ..., nomination_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReviewsOverdueRequest(_message.Message):
     __slots__ = ("upper_union_id", "as_of", "offset", "limit")
@@ -239,6 +271,14 @@ class ReviewsReportDifficultyRequest(_message.Message):
     subject: str
     description: str
     def __init__(self, union_id: _Optional[str] = ..., reported_on: _Optional[str] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class ReviewsReviewAwardLinksRequest(_message.Message):
+    __slots__ = ("union_id", "year")
+    UNION_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    union_id: str
+    year: _struct_pb2.Value
+    def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ReviewsScheduleRequest(_message.Message):
     __slots__ = ("union_id", "year", "as_of")

@@ -61,6 +61,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsClassifyRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.CloseAnnualReview = channel.unary_unary(
+                '/emulation.v1.Reviews/CloseAnnualReview',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCloseAnnualReviewRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.CorrectClassification = channel.unary_unary(
                 '/emulation.v1.Reviews/CorrectClassification',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCorrectClassificationRequest.SerializeToString,
@@ -79,6 +84,11 @@ class ReviewsStub:
         self.FollowUpDifficulty = channel.unary_unary(
                 '/emulation.v1.Reviews/FollowUpDifficulty',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsFollowUpDifficultyRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.GetAnnualReview = channel.unary_unary(
+                '/emulation.v1.Reviews/GetAnnualReview',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsGetAnnualReviewRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.GetClassification = channel.unary_unary(
@@ -111,6 +121,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLaunchRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.LinkReviewRewards = channel.unary_unary(
+                '/emulation.v1.Reviews/LinkReviewRewards',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLinkReviewRewardsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Overdue = channel.unary_unary(
                 '/emulation.v1.Reviews/Overdue',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOverdueRequest.SerializeToString,
@@ -139,6 +154,11 @@ class ReviewsStub:
         self.ReportDifficulty = channel.unary_unary(
                 '/emulation.v1.Reviews/ReportDifficulty',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReportDifficultyRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.ReviewAwardLinks = channel.unary_unary(
+                '/emulation.v1.Reviews/ReviewAwardLinks',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReviewAwardLinksRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.Schedule = channel.unary_unary(
@@ -205,6 +225,15 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CloseAnnualReview(self, request, context):
+        """Command. R2.5: an annual review is closed only when every proposal upward it lists has a
+        nomination of the union behind it, as the awards service published it. As HTTP: POST
+        /v1/reviews/close-annual-review.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CorrectClassification(self, request, context):
         """Command. R2.6: a classification changes only by an explicit correction stating its reason;
         it supersedes the grade and keeps what it corrected. As HTTP: POST
@@ -241,6 +270,15 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAnnualReview(self, request, context):
+        """Query. R2.5: the annual review with the rewards and proposals it lists (each a link with
+        what it showed when linked; a typed one of an old review has no link) and,…. As HTTP: GET
+        /v1/reviews/get-annual-review.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetClassification(self, request, context):
         """Query. R2.6, R4.1(e): a union's classification for a year (vững mạnh, hoàn thành tốt nhiệm
         vụ…), who classified it, and any correction. As HTTP: GET /v1/reviews/get-classification.
@@ -269,7 +307,7 @@ class ReviewsServicer:
 
     def HoldAnnualReview(self, request, context):
         """Command. R2.5, R2.7: each level evaluates the movement for the year, with its results, its
-        self-assessed score, the rewards it gave and the rewards it proposes upward. As HTTP: POST
+        self-assessed score, the rewards it gave on its own authority and those it…. As HTTP: POST
         /v1/reviews/hold-annual-review.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -288,6 +326,15 @@ class ReviewsServicer:
     def Launch(self, request, context):
         """Command. R2.1: every level launches the movement for a year, with its plan. As HTTP: POST
         /v1/reviews/launch.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LinkReviewRewards(self, request, context):
+        """Command. R2.5: an open annual review lists the rewards given and the proposals sent upward
+        as they are decided and nominated: links to them, replacing those listed…. As HTTP: POST
+        /v1/reviews/link-review-rewards.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -342,6 +389,15 @@ class ReviewsServicer:
         """Command. R2.8: a union reports a difficulty upward to its provincial federation's
         Policy–Law department (which must be in office to receive it). As HTTP: POST
         /v1/reviews/report-difficulty.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewAwardLinks(self, request, context):
+        """Query. R2.5: what the union's annual review of a year may link to: its award decisions of
+        the year (its own authority) and its nominations of the year proposed…. As HTTP: GET
+        /v1/reviews/review-award-links.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -409,6 +465,11 @@ def add_ReviewsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsClassifyRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'CloseAnnualReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseAnnualReview,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCloseAnnualReviewRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'CorrectClassification': grpc.unary_unary_rpc_method_handler(
                     servicer.CorrectClassification,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCorrectClassificationRequest.FromString,
@@ -427,6 +488,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'FollowUpDifficulty': grpc.unary_unary_rpc_method_handler(
                     servicer.FollowUpDifficulty,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsFollowUpDifficultyRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'GetAnnualReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAnnualReview,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsGetAnnualReviewRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'GetClassification': grpc.unary_unary_rpc_method_handler(
@@ -459,6 +525,11 @@ def add_ReviewsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLaunchRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'LinkReviewRewards': grpc.unary_unary_rpc_method_handler(
+                    servicer.LinkReviewRewards,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLinkReviewRewardsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
                     servicer.Overdue,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOverdueRequest.FromString,
@@ -487,6 +558,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'ReportDifficulty': grpc.unary_unary_rpc_method_handler(
                     servicer.ReportDifficulty,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReportDifficultyRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'ReviewAwardLinks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewAwardLinks,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsReviewAwardLinksRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Schedule': grpc.unary_unary_rpc_method_handler(
@@ -616,6 +692,33 @@ class Reviews:
             _registered_method=True)
 
     @staticmethod
+    def CloseAnnualReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/CloseAnnualReview',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsCloseAnnualReviewRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def CorrectClassification(request,
             target,
             options=(),
@@ -712,6 +815,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/FollowUpDifficulty',
             emulation_dot_v1_dot_reviews__pb2.ReviewsFollowUpDifficultyRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAnnualReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/GetAnnualReview',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsGetAnnualReviewRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -886,6 +1016,33 @@ class Reviews:
             _registered_method=True)
 
     @staticmethod
+    def LinkReviewRewards(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/LinkReviewRewards',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsLinkReviewRewardsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Overdue(request,
             target,
             options=(),
@@ -1036,6 +1193,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/ReportDifficulty',
             emulation_dot_v1_dot_reviews__pb2.ReviewsReportDifficultyRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewAwardLinks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/ReviewAwardLinks',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsReviewAwardLinksRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -27,7 +27,6 @@ from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
 from runtime.store import ServiceApplication
-from runtime.text import clean_text
 from services.reviews import commands
 from services.reviews.domain import (
     AlreadyLaunched,
@@ -48,12 +47,16 @@ from services.reviews.domain import (
     PledgeExists,
     ReviewExists,
     ReviewKind,
+    ReviewNotFound,
+    award_link,
+    nomination_link,
     pledge_targets,
     score_on_scale,
     self_assessment,
     target_kinds,
+    unique_ids,
 )
-from services.reviews.facts import InitiativeFacts
+from services.reviews.facts import AwardFacts, InitiativeFacts
 from services.reviews.published import RULES
 from services.reviews.readmodel import ReviewsReadModel
 from services.reviews.trail import TRAIL
@@ -77,22 +80,6 @@ def _texts(values: list[str] | None, field: str) -> list[str]:
     return list(values)
 
 
-def _rewards(values: object, field: str) -> list[dict[str, str]]:
-    """R2.5: rewards given or proposed upward, each to whom, in which form and why."""
-    if values is None:
-        return []
-    if not isinstance(values, list | tuple) or len(values) > ITEMS_MAX:
-        raise InvalidInput(f"{field} must be a list of at most {ITEMS_MAX} rewards", {"field": field})
-    rewards = []
-    for index, item in enumerate(values):
-        where = f"{field}[{index}]"
-        if not isinstance(item, dict) or set(item) - {"recipient", "form", "reason"}:
-            raise InvalidInput(f"{where} must have recipient, form and reason", {"field": where})
-        rewards.append({name: clean_text(item.get(name), f"{where}.{name}", 1000)
-                        for name in ("recipient", "form", "reason")})
-    return rewards
-
-
 def _reach(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidNumber("reach must be a non-negative whole number", {"field": "reach"})
@@ -103,7 +90,7 @@ class Reviews(KnownUnions, ServiceApplication):
     service = "reviews"
     trail = TRAIL
     read_model_class = ReviewsReadModel
-    upstream_views = (RegistryFacts, InitiativeFacts)
+    upstream_views = (RegistryFacts, InitiativeFacts, AwardFacts)
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -111,10 +98,15 @@ class Reviews(KnownUnions, ServiceApplication):
         self.authority = Authority(self.engine, self.service)
         self.rules = RuleBook.load("reviews")
         self.grading = RuleBook.load("classification")
+        self.award_forms = RuleBook.load("awards")  # the forms' titles (R2.5)
 
     @property
     def achievements(self) -> InitiativeFacts:
         return next(v for v in self.views if isinstance(v, InitiativeFacts))
+
+    @property
+    def award_facts(self) -> AwardFacts:
+        return next(v for v in self.views if isinstance(v, AwardFacts))
 
     @property
     def reviews_model(self) -> ReviewsReadModel:
@@ -294,15 +286,16 @@ class Reviews(KnownUnions, ServiceApplication):
     @handles(commands.HoldAnnualReview)
     def hold_annual_review(self, command: commands.HoldAnnualReview) -> str:
         """R2.5, R2.7: each level evaluates the movement for the year, with its results, its
-        self-assessed score, the rewards it gave and the rewards it proposes upward."""
+        self-assessed score, the rewards it gave on its own authority and those it proposes
+        upward: links to its award decisions and nominations of the year, never typed."""
         uid, on = command.union_id, self.past(command.held_on, "held_on")
         period = Period.of_review(command.year, ReviewKind.ANNUAL, self.today())
         period.require_holds(on, "held_on")
         results = command.results
         score = score_on_scale(command.self_score, "self_score",
                                self.grading.in_force(on)["scale"])
-        given, proposed = _rewards(command.rewards_given, "rewards_given"), _rewards(
-            command.rewards_proposed, "rewards_proposed")
+        given, proposed = self._links(uid, period.year, command.award_ids,
+                                      command.nomination_ids)
         assessed = self_assessment(command.self_assessment, self._pledged(uid, period.year))
         union = self.authority.active_union(uid, on)
         review_id = AnnualReview.create_id(uid, period)
@@ -314,6 +307,117 @@ class Reviews(KnownUnions, ServiceApplication):
                               assessed)
         self.save(review)
         return str(review.id)
+
+    def _links(self, union_id: UUID, year: int, award_ids: list[UUID] | None,
+               nomination_ids: list[UUID] | None) -> tuple[list[dict[str, Any]],
+                                                           list[dict[str, Any]]]:
+        """R2.5: the award decisions and nominations named, each the union's own for the
+        year as the awards service published them, with what the review shows of them."""
+        facts = self.award_facts
+        given = [award_link(facts.award(a), a, union_id, year)
+                 for a in unique_ids(award_ids, "award_ids", ITEMS_MAX)]
+        proposed = []
+        for n in unique_ids(nomination_ids, "nomination_ids", ITEMS_MAX):
+            found = facts.nomination(n)
+            recipient, form = (self._subject_name(found), self._form_title(found["form"])) \
+                if found else ("", "")
+            proposed.append(nomination_link(found, n, union_id, year, recipient, form))
+        return given, proposed
+
+    def _subject_name(self, nomination: dict[str, Any]) -> str:
+        """Whom a nomination is for, by the registry's facts on its date."""
+        on = date.fromisoformat(nomination["nominated_on"])
+        subject_id = UUID(nomination["subject_id"])
+        if nomination["subject"] == "collective":
+            union = self.authority.union(subject_id, on)
+            return str(union["name"]) if union else nomination["subject_id"]
+        person = self.authority.person(subject_id, on)
+        return str(person["full_name"]) if person else nomination["subject_id"]
+
+    def _form_title(self, code: str) -> str:
+        """The title of an award form by its code, from the newest rule set naming it."""
+        for rules in reversed(self.award_forms.versions):
+            for form in rules.values.get("forms", ()):
+                if form["code"] == code:
+                    return str(form["title"])
+        return code
+
+    def _held_annual_review(self, union_id: UUID, year: object) -> tuple[AnnualReview, Period]:
+        period = Period.parse(year, "year")
+        review = self._annual_review(union_id, Period(period.year))
+        if review is None or period.half is not None:
+            raise ReviewNotFound(f"the union has held no annual review of {period}",
+                                 {"union_id": str(union_id), "year": period.year})
+        return review, Period(period.year)
+
+    @handles(commands.LinkReviewRewards)
+    def link_review_rewards(self, command: commands.LinkReviewRewards) -> dict[str, Any]:
+        """R2.5: an open annual review lists the rewards given and the proposals sent upward
+        as they are decided and nominated: links to them, replacing those listed before."""
+        uid, on = command.union_id, self.past(command.linked_on, "linked_on")
+        review, period = self._held_annual_review(uid, command.year)
+        review.require_open()
+        given, proposed = self._links(uid, period.year, command.award_ids,
+                                      command.nomination_ids)
+        union = self.authority.active_union(uid, on)
+        self._seat(union, on)
+        review.link(on, given, proposed)
+        self.save(review)
+        return self._annual_view(review)
+
+    @handles(commands.CloseAnnualReview)
+    def close_annual_review(self, command: commands.CloseAnnualReview) -> dict[str, Any]:
+        """R2.5: an annual review is closed only when every proposal upward it lists has a
+        nomination of the union behind it, as the awards service published it."""
+        uid, on = command.union_id, self.past(command.closed_on, "closed_on")
+        review, period = self._held_annual_review(uid, command.year)
+        review.require_open()
+        union = self.authority.active_union(uid, on)
+        known = {n["nomination_id"]: n for n in self.award_facts.proposed_by(uid, period.year)}
+        decision = decision_record(self._seat(union, on), on,
+                                   f"Kết thúc tổng kết năm {period.year}",
+                                   self._rules(period.start), None)
+        review.close(on, known, decision)
+        self.save(review)
+        return self._annual_view(review)
+
+    @handles(commands.GetAnnualReview)
+    def get_annual_review(self, query: commands.GetAnnualReview) -> dict[str, Any]:
+        """R2.5: the annual review with the rewards and proposals it lists (each a link with
+        what it showed when linked; a typed one of an old review has no link) and, for each
+        proposal, whether a nomination stands behind it."""
+        review, _ = self._held_annual_review(query.union_id, query.year)
+        return self._annual_view(review)
+
+    def _annual_view(self, r: AnnualReview) -> dict[str, Any]:
+        known = {n["nomination_id"]
+                 for n in self.award_facts.proposed_by(r.union_id, int(r.period))}
+        return {"id": str(r.id), "union_id": str(r.union_id), "year": int(r.period),
+                "held_on": _iso(r.held_on), "results": r.results, "self_score": r.self_score,
+                "rewards_given": [dict(g) for g in r.rewards_given],
+                "rewards_proposed": [{**p, "nominated": p.get("nomination_id") in known}
+                                     for p in r.rewards_proposed],
+                "self_assessment": list(r.self_assessment), "decision": r.decision,
+                "closed_on": _iso(r.closed_on), "closing": r.closing}
+
+    @handles(commands.ReviewAwardLinks)
+    def review_award_links(self, query: commands.ReviewAwardLinks) -> dict[str, Any]:
+        """R2.5: what the union's annual review of a year may link to: its award decisions
+        of the year (its own authority) and its nominations of the year proposed upward,
+        each with what the review would show and whether the review lists it."""
+        uid, period = query.union_id, Period.parse(query.year, "year")
+        review = self._annual_review(uid, Period(period.year))
+        listed = {e.get("award_id") for e in review.rewards_given} | {
+            e.get("nomination_id") for e in review.rewards_proposed} if review else set()
+        awards = [{**award_link(a, a["award_id"], uid, period.year), "revoked": a["revoked"],
+                   "listed": a["award_id"] in listed}
+                  for a in self.award_facts.decided_by(uid, period.year)]
+        nominations = [{**nomination_link(n, n["nomination_id"], uid, period.year,
+                                          self._subject_name(n), self._form_title(n["form"])),
+                        "listed": n["nomination_id"] in listed}
+                       for n in self.award_facts.proposed_by(uid, period.year)]
+        return {"union_id": str(uid), "year": period.year, "awards": awards,
+                "nominations": nominations}
 
     # --- R2.6 inspection and classification ---------------------------------------------------
 

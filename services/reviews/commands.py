@@ -22,7 +22,10 @@ TEXT_MAX = 4000
 Title = Annotated[str, Text(500)]
 LongText = Annotated[str, Text(TEXT_MAX)]
 Findings = list[LongText]
-Rewards = list[dict[str, str]]  # each {recipient, form, reason} (R2.5)
+# R2.5: the rewards given on the union's own authority are links to its award decisions,
+# the proposals upward links to its nominations to the union above (chosen, never typed).
+AwardIds = list[UUID]
+NominationIds = list[UUID]
 # R2.3: each {kind (a code of the rule book's pledge_target_kinds), number, due_on}.
 Targets = list[dict[str, Any]]
 # R2.4, R2.5: each {kind (a pledged target's), achieved (a whole number), note}.
@@ -83,10 +86,29 @@ class HoldAnnualReview(Command):
     held_on: date
     results: LongText
     self_score: float
-    rewards_given: Rewards | None = None
-    rewards_proposed: Rewards | None = None
+    award_ids: AwardIds | None = None
+    nomination_ids: NominationIds | None = None
     evidence: list[str] | None = None
     self_assessment: SelfAssessment | None = None
+
+
+class LinkReviewRewards(Command):
+    """R2.5: the award decisions and nominations an open annual review lists, replacing those
+    it listed before."""
+
+    union_id: UUID
+    year: Any
+    linked_on: date
+    award_ids: AwardIds | None = None
+    nomination_ids: NominationIds | None = None
+
+
+class CloseAnnualReview(Command):
+    """R2.5: closes an annual review; refused while a proposal it lists has no nomination."""
+
+    union_id: UUID
+    year: Any
+    closed_on: date
 
 
 # --- R2.6 inspection and classification ------------------------------------------------------
@@ -185,6 +207,21 @@ class PledgeTargetKinds(Query):
     """R2.3: the kinds of target a pledge signed on a date (today by default) may commit to."""
 
     on: date | None = None
+
+
+class GetAnnualReview(Query):
+    """R2.5: a union's annual review of a year, with the rewards and proposals it links to."""
+
+    union_id: UUID
+    year: Any
+
+
+class ReviewAwardLinks(Query):
+    """R2.5: what an annual review may link to: the union's award decisions of the year (its
+    own authority) and its nominations of the year proposed upward."""
+
+    union_id: UUID
+    year: Any
 
 
 class ScoreGap(Query):

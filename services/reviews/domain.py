@@ -7,8 +7,8 @@ which judge them (a period's kind and dates, a pledge's content, a grade, who cl
 - ``Dissemination``: one dissemination activity, by kind (R2.2);
 - ``Pledge``: a grassroots executive committee's emulation pledge for a year (R2.3);
 - ``HalfYearReview``: a half-year review with its self-inspection (R2.4);
-- ``AnnualReview``: an annual review with its results, self-assessed score and rewards
-  (R2.5, R2.7);
+- ``AnnualReview``: an annual review with its results, self-assessed score, and links to
+  the award decisions it gave and the nominations it proposed upward (R2.5, R2.7);
 - ``Classification``: the upper union's inspection and grade of a lower union for a year,
   corrections kept beside what they supersede (R2.6);
 - ``Overdue``: a review that was not held by its due date (schedules);
@@ -33,7 +33,7 @@ from eventsourcing.domain import Aggregate, event
 
 from runtime.errors import Conflict, Forbidden, InvalidInput, NotFound
 from runtime.rules import ScoreOutOfScale
-from runtime.text import clean_text, search_key
+from runtime.text import clean_text, not_before, search_key
 
 NAMESPACE = uuid.UUID("5b0a6b47-3a5e-4f7e-9d53-2f1c0e6e2a10")  # the reviews service's ids
 
@@ -438,9 +438,81 @@ class HalfYearReview(Aggregate):
         self.self_assessment = self_assessment
 
 
+class ReviewNotFound(NotFound):
+    code = "REVIEW_NOT_FOUND"
+
+
+class ReviewClosed(Conflict):
+    """R2.5: a closed annual review lists its rewards and proposals as they were closed."""
+
+    code = "REVIEW_CLOSED"
+
+
+class ReviewLinkUnknown(InvalidInput):
+    """R2.5: a review links only to the award decisions its union made on its own authority
+    and the nominations it proposed upward, for the review's year, as the awards service
+    published them."""
+
+    code = "REVIEW_LINK_UNKNOWN"
+
+
+class ProposalWithoutNomination(Conflict):
+    """R2.5: an annual review is not closed while a proposal upward it lists has no
+    nomination behind it (a proposal typed before proposals were links, or one whose
+    nomination the awards service does not know)."""
+
+    code = "PROPOSAL_WITHOUT_NOMINATION"
+
+
+def award_link(award: Mapping[str, Any] | None, award_id: str, union_id: UUID,
+               year: int) -> dict[str, Any]:
+    """R2.5: a reward given on the union's own authority, as a link to its award decision
+    (``award``, as published; None when the awards service published none by that id),
+    with what the review shows of it: number, date, form, awardees and their achievements."""
+    reason = ("unknown" if award is None else "other_union" if award["union_id"] != str(union_id)
+              else "other_year" if award["year"] != year else None)
+    if award is None or reason is not None:
+        raise ReviewLinkUnknown(
+            f"{award_id} is not an award decision of the union for {year}",
+            {"field": "award_ids", "value": award_id, "reason": reason, "year": year})
+    return {"award_id": award_id, "number": award["number"], "decided_on": award["decided_on"],
+            "recipient": ", ".join(a["name"] for a in award["awardees"]),
+            "form": award["form"],
+            "reason": "; ".join(dict.fromkeys(a["achievement"] for a in award["awardees"]))}
+
+
+def nomination_link(nomination: Mapping[str, Any] | None, nomination_id: str, union_id: UUID,
+                    year: int, recipient: str, form: str) -> dict[str, Any]:
+    """R2.5: a reward proposed upward, as a link to the union's nomination to the union above
+    (``nomination``, as published; None when the awards service published none by that id)."""
+    reason = ("unknown" if nomination is None
+              else "other_union" if nomination["union_id"] != str(union_id)
+              else "other_year" if nomination["year"] != year
+              else "not_upward" if nomination["to_union_id"] == nomination["union_id"] else None)
+    if nomination is None or reason is not None:
+        raise ReviewLinkUnknown(
+            f"{nomination_id} is not a nomination the union proposed upward for {year}",
+            {"field": "nomination_ids", "value": nomination_id, "reason": reason, "year": year})
+    return {"nomination_id": nomination_id, "number": nomination["number"],
+            "nominated_on": nomination["nominated_on"], "to_union_id": nomination["to_union_id"],
+            "recipient": recipient, "form": form, "reason": None}
+
+
+def unique_ids(values: list[UUID] | None, field: str, limit: int) -> list[str]:
+    ids = [str(v) for v in values or ()]
+    if len(ids) > limit:
+        raise InvalidInput(f"{field} must be a list of at most {limit} ids", {"field": field})
+    return list(dict.fromkeys(ids))
+
+
 class AnnualReview(Aggregate):
     """R2.5, R2.7: a union's annual review (tổng kết): its results, its self-assessed score,
-    the rewards it gave on its own authority and those it proposes upward."""
+    the rewards it gave on its own authority and those it proposes upward.
+
+    R2.5: the rewards are links to the union's award decisions, the proposals links to its
+    nominations to the union above (``award_link``, ``nomination_link``), each kept with what
+    it showed when linked; the review stays open to link them as they are made, and is closed
+    only when every proposal it lists has a nomination behind it."""
 
     @staticmethod
     def create_id(union_id: UUID, period: Period) -> UUID:
@@ -448,7 +520,9 @@ class AnnualReview(Aggregate):
 
     class Held(Aggregate.Created):
         """Version 2 carries the self-assessed figure of each pledged target; a version-1
-        event is read with none."""
+        event is read with none. Version 3's rewards and proposals are links (``award_id``,
+        ``nomination_id``); a version-2 event's typed ones are read as they were typed, with
+        no link (None), so a proposal of them has no nomination behind it."""
 
         union_id: UUID
         period: str
@@ -459,11 +533,19 @@ class AnnualReview(Aggregate):
         rewards_proposed: list[dict[str, Any]]
         decision: dict[str, Any]
         self_assessment: list[dict[str, Any]]
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.setdefault("self_assessment", [])
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["rewards_given"] = [typed_reward(r, "award_id", "decided_on")
+                                      for r in state.get("rewards_given") or []]
+            state["rewards_proposed"] = [
+                {**typed_reward(r, "nomination_id", "nominated_on"), "to_union_id": None}
+                for r in state.get("rewards_proposed") or []]
 
     @event(Held)
     def __init__(self, union_id: UUID, period: str, held_on: date, results: str,
@@ -474,6 +556,59 @@ class AnnualReview(Aggregate):
         self.union_id, self.period, self.held_on = union_id, period, held_on
         self.results, self.self_score, self.decision = results, self_score, decision
         self.rewards_given, self.rewards_proposed = rewards_given, rewards_proposed
+        self.closed_on: date | None = None
+        self.closing: dict[str, Any] | None = None
+
+    def require_open(self) -> None:
+        if self.closed_on is not None:
+            raise ReviewClosed(f"the annual review of {self.period} was closed on "
+                               f"{self.closed_on}", {"period": self.period,
+                                                      "closed_on": self.closed_on.isoformat()})
+
+    def link(self, linked_on: date, rewards_given: list[dict[str, Any]],
+             rewards_proposed: list[dict[str, Any]]) -> None:
+        """R2.5: the rewards and proposals the review lists, as links, replacing those listed
+        before (a typed one of an old review goes when it is left out)."""
+        self.require_open()
+        not_before(linked_on, self.held_on, "the review's links")
+        self._linked(linked_on=linked_on, rewards_given=rewards_given,
+                     rewards_proposed=rewards_proposed)
+
+    @event("RewardsLinked")
+    def _linked(self, linked_on: date, rewards_given: list[dict[str, Any]],
+                rewards_proposed: list[dict[str, Any]]) -> None:
+        self.rewards_given, self.rewards_proposed = rewards_given, rewards_proposed
+
+    def unbacked(self, known: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """R2.5: the proposals listed with no nomination behind them (``known``: the
+        nominations the union proposed upward for the year, by id)."""
+        return [p for p in self.rewards_proposed
+                if p.get("nomination_id") is None or p["nomination_id"] not in known]
+
+    def close(self, closed_on: date, known: Mapping[str, Any], decision: dict[str, Any]) -> None:
+        """R2.5: closed only when every proposal it lists has a nomination behind it."""
+        self.require_open()
+        not_before(closed_on, self.held_on, "the review's closing")
+        unbacked = self.unbacked(known)
+        if unbacked:
+            raise ProposalWithoutNomination(
+                f"{len(unbacked)} proposal(s) upward of the review have no nomination behind "
+                f"them: {'; '.join(p['recipient'] for p in unbacked)}",
+                {"field": "nomination_ids", "count": len(unbacked),
+                 "proposals": [p["recipient"] for p in unbacked]})
+        self._closed(closed_on=closed_on, decision=decision)
+
+    @event("Closed")
+    def _closed(self, closed_on: date, decision: dict[str, Any]) -> None:
+        self.closed_on, self.closing = closed_on, decision
+
+
+def typed_reward(entry: Mapping[str, Any], link: str, dated: str) -> dict[str, Any]:
+    """A reward or proposal typed before they were links (recipient, form, reason), in the
+    shape of a link with none (version 2 to 3 of ``AnnualReview.Held``)."""
+    return {link: entry.get(link), "number": entry.get("number"), dated: entry.get(dated),
+            "recipient": entry.get("recipient", ""), "form": entry.get("form", ""),
+            "reason": entry.get("reason")}
 
 
 class Classification(Aggregate):

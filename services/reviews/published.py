@@ -52,10 +52,27 @@ def _half_year(e: Any) -> dict[str, Any]:
             "held_on": _day(e.held_on), "findings": list(e.findings), "decision": e.decision}
 
 
+def _vn_day(value: str | None) -> str:
+    return "" if not value else "/".join(reversed(value.split("-")))
+
+
+def _reward(entry: dict[str, Any], dated: str, what: str) -> dict[str, str]:
+    """R2.5: a reward or proposal as the contract carries it (recipient, form, reason): a
+    link says which decision or nomination it is, a typed one of an old review as typed."""
+    number = f" số {entry['number']}" if entry.get("number") else ""
+    reason = entry.get("reason") or (f"{what}{number} ngày {_vn_day(entry.get(dated))}"
+                                     if entry.get(dated) else what)
+    return {"recipient": entry.get("recipient") or "—", "form": entry.get("form") or "—",
+            "reason": reason[:1000]}
+
+
 def _annual(e: Any) -> dict[str, Any]:
     return {"review_id": str(e.originator_id), "union_id": str(e.union_id),
             "year": int(e.period), "held_on": _day(e.held_on), "self_score": e.self_score,
-            "rewards_given": list(e.rewards_given), "rewards_proposed": list(e.rewards_proposed),
+            "rewards_given": [_reward(r, "decided_on", "Quyết định khen thưởng")
+                              for r in e.rewards_given],
+            "rewards_proposed": [_reward(r, "nominated_on", "Đề nghị khen thưởng")
+                                 for r in e.rewards_proposed],
             "decision": e.decision}
 
 

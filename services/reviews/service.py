@@ -13,7 +13,7 @@ from services.reviews.application import Reviews
 class ReviewsService(EventSourcedService):
     name = "reviews"
     app = ApplicationProvider(Reviews)
-    consumes = ("registry", "initiatives")
+    consumes = ("registry", "initiatives", "awards")
 
     @every("EMU_OVERDUE_SWEEP_INTERVAL", 3600.0)
     def sweep_overdue(self) -> int:

@@ -268,11 +268,18 @@ def test_r2_1_r2_2_r2_5_r2_7_the_upper_union_launches_disseminates_and_holds_its
     submit(page, "annual")
     assert error_beside(page, "annual", "self_score")
     page.fill("#annual #f-self_score", "92")
-    page.fill("#annual #f-rewards_given", "CĐCS Trường Tiểu học Càng Long | Giấy khen | Dẫn đầu phong trào")
-    page.fill("#annual #f-rewards_proposed", "Thạch Thị Sa Rai | Bằng khen LĐLĐ tỉnh | Sáng kiến toàn tỉnh")
+    # R2.5: rewards and proposals are chosen from the union's decisions and nominations of
+    # the year, never typed: it has none yet, and the form says so.
+    assert page.locator("#annual textarea[name=rewards_given]").count() == 0
+    assert page.locator('#annual [data-field="nomination_ids"]').is_visible()
     submit(page, "annual")
     wait(page, '#schedule [data-period="2025"].held')
+    wait(page, "#annual-review #annual-status")
     shot(world, page, "r2-5-annual-review")
+    fill_date(page, "#annual-close #f-closed_on", "2026-01-26")
+    submit(page, "annual-close")
+    wait(page, "#annual-status:text('26/01/2026')")
+    assert page.locator("#annual-links").count() == 0  # closed: nothing more is linked
     held = system.call("g", "reviews", "schedule", cl, 2025)["reviews"]
     assert next(r for r in held if r["period"] == "2025")["held_on"] == "2026-01-25"
     assert system.call("g", "reviews", "schedule", cl, 2026)["launched_on"] == "2026-01-05"

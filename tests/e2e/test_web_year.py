@@ -480,6 +480,32 @@ def test_r4_3_r4_4_the_grassroots_committee_nominates_its_member_to_the_upper_un
     done(page)
 
 
+def test_r2_5_the_grassroots_annual_review_chooses_its_proposal_upward_then_closes(
+        world: dict[str, Any]) -> None:
+    """R2.5: the annual review's proposal upward is chosen from the nomination the committee
+    made (its date as dd/mm/yyyy, the form, the person), not typed; listed, the review closes."""
+    wait_caught_up(world["system"], ("awards",))
+    page = open_as(world, "a")
+    menu(page, "Sơ kết, tổng kết", "reviews")
+    go(page, "#/reviews/2025", "reviews")
+    choice = "#annual [data-field=nomination_ids] label:has-text('Thạch Thị Sa Rai')"
+    wait(page, choice)
+    assert "06/03/2026" in page.locator(choice).inner_text()
+    assert page.locator("#annual textarea[name=rewards_proposed]").count() == 0
+    fill_date(page, "#annual #f-held_on", "2026-03-09")
+    page.fill("#annual #f-results", "Phong trào được duy trì; 1 sáng kiến được công nhận")
+    page.fill("#annual #f-self_score", "90")
+    page.check(f"{choice} input")
+    submit(page, "annual")
+    wait(page, "#annual-proposed :text('Thạch Thị Sa Rai')")
+    assert "06/03/2026" in page.locator("#annual-proposed").inner_text()
+    fill_date(page, "#annual-close #f-closed_on", "2026-03-09")
+    submit(page, "annual-close")
+    wait(page, "#annual-status:text('09/03/2026')")
+    shot(world, page, "r2-5-annual-review-links")
+    done(page)
+
+
 def test_r4_3_r4_4_the_upper_union_nominates_selects_and_submits_a_complete_dossier(
         world: dict[str, Any]) -> None:
     synced(world)

@@ -92,8 +92,7 @@ def test_r2_1_to_r2_7_a_year_of_one_union_and_its_classification_over_rpc(system
     reviews("hold_half_year_review", u["school"], "2025-H2", "2026-01-08", "Sơ kết", ["20 sáng kiến"])
     refused(system, "PERIOD_NOT_STARTED", school, "hold_half_year_review", u["school"], "2027-H2",
             "2027-01-19", "Sơ kết", ["x"])
-    reviews("hold_annual_review", u["school"], 2025, "2026-01-20", "Tổng kết", 96, [],
-            [{"recipient": "Tổ Toán", "form": "Giấy khen LĐLĐ huyện", "reason": "Sáng kiến"}])
+    reviews("hold_annual_review", u["school"], 2025, "2026-01-20", "Tổng kết", 96, [], [])
     schedule = reviews("schedule", u["school"], 2025)
     assert [r["status"] for r in schedule["reviews"]] == ["held", "held", "held"]
 

@@ -104,3 +104,54 @@ def build(registry: Registry | RpcRegistry) -> World:
                                                   department="policy_law"))
         registry.appoint(department, p["policy_law"], "head", "2020-01-01")
     return world
+
+
+# --- R2.5: the awards' published decisions and nominations, as the reviews service keeps them ---
+
+_AWARD_EVENTS = iter(range(1, 1_000_000))
+
+
+def award_envelope(name: str, payload: dict[str, Any], originator: str) -> Any:
+    """An awards published event as the bus would bring it (positions made up, increasing)."""
+    from runtime.contracts import Envelope
+
+    position = next(_AWARD_EVENTS)
+    return Envelope(source="awards", notification_id=position, previous_id=None,
+                    event_id=f"00000000-0000-4000-a000-{position:012d}", name=name, version=1,
+                    originator_id=originator, originator_version=1, payload=payload)
+
+
+def decided(award_id: str, union_id: str, year: int, number: str, decided_on: str,
+            awardees: list[tuple[str, str, str]], form: str = "Giấy khen của Ban Chấp hành "
+            "công đoàn cơ sở") -> Any:
+    """``awards.award_decided``: ``awardees`` as (subject_id, name, achievement)."""
+    return award_envelope("awards.award_decided", {
+        "award_id": award_id, "union_id": union_id, "year": year, "number": number,
+        "decided_on": decided_on, "submission_id": None,
+        "form": {"code": "giay_khen_cdcs", "title": form, "kind": "reward",
+                 "level": "grassroots"},
+        "signer": {"person_id": awardees[0][0], "name": "Chủ tịch", "position": "chairman"},
+        "awardees": [{"subject": "individual", "subject_id": s, "name": n, "achievement": a,
+                      "initiative_ids": [], "nomination_id": award_id, "relies_on": []}
+                     for s, n, a in awardees],
+        "decision": {"authority": {}, "decided_on": decided_on, "reason": "Khen thưởng",
+                     "evidence": [], "rule_set": {}, "number": number}}, award_id)
+
+
+def nominated(nomination_id: str, union_id: str, to_union_id: str, year: int, subject_id: str,
+              nominated_on: str, form: str = "giay_khen_cap_tren",
+              subject: str = "individual", number: str | None = None) -> Any:
+    """``awards.nominated``: a union's nomination, for its own decision or proposed upward."""
+    return award_envelope("awards.nominated", {
+        "nomination_id": nomination_id, "union_id": union_id, "to_union_id": to_union_id,
+        "year": year, "subject": subject, "subject_id": subject_id, "form": form,
+        "initiative_ids": [], "carries": None, "relies_on": [], "nominated_on": nominated_on,
+        "evaluation": {"eligible": True, "as_of": nominated_on, "rule_set": {}, "criteria": []},
+        "decision": {"authority": {}, "decided_on": nominated_on, "reason": "Đề nghị",
+                     "evidence": [], "rule_set": {}, "number": number}}, nomination_id)
+
+
+def deliver_awards(app: Any, *envelopes: Any) -> None:
+    """Gives the reviews application the awards' published events, as its inbox would."""
+    with app.engine.begin() as connection:
+        app.award_facts.apply(connection, list(envelopes))

@@ -30,7 +30,8 @@ COMMITTEE = {
     "initiatives.adopt", "initiatives.revoke",
     "reviews.launch", "reviews.record_dissemination", "reviews.sign_pledge",
     "reviews.hold_half_year_review", "reviews.hold_annual_review", "reviews.classify",
-    "reviews.correct_classification", "reviews.flag_overdue",
+    "reviews.correct_classification", "reviews.flag_overdue", "reviews.link_review_rewards",
+    "reviews.close_annual_review",
     "awards.attest", "awards.nominate", "awards.hold_selection", "awards.draft_submission",
     "awards.attach_document", "awards.submit", "awards.return_submission",
     "awards.decide_award", "awards.revoke_award"}

@@ -20,7 +20,7 @@ from services.registry.application import Registry
 from services.reviews.application import Reviews
 from services.reviews.domain import Launch
 from services.reviews.readmodel import metadata
-from tests.support.reviews_world import ADMIN, World, build
+from tests.support.reviews_world import ADMIN, World, build, decided, deliver_awards, nominated
 
 TODAY = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 PLEDGE = ("Giao ước thi đua năm 2025 thực hiện phong trào \"Đổi mới, sáng tạo, hiệu quả trong "
@@ -76,11 +76,17 @@ def school_year(app: Reviews, world: World, year: int = 2025, self_score: float 
                                   ["12 sáng kiến đăng ký", "Tổ Văn chưa đăng ký"])
         app.hold_half_year_review(school, f"{year}-H2", f"{year + 1}-01-08", "Sơ kết 6 tháng cuối năm",
                                   ["20 sáng kiến đăng ký"])
+    # R2.5: the school's award decision and its nomination upward, as the awards service
+    # published them; the annual review links to them.
+    award, nomination = str(UUID(int=year * 10 + 1)), str(UUID(int=year * 10 + 2))
+    deliver_awards(app, decided(award, school, year, f"05/QĐ-CĐCS-{year}", f"{year + 1}-01-12",
+                                [(world.people["school_member"], "Phạm Văn Nam",
+                                  "Sáng kiến sổ điểm điện tử")]),
+                   nominated(nomination, school, world.unions["cl"], year,
+                             world.people["school_member"], f"{year + 1}-01-14"))
+    with use_context(world.as_("school")):
         app.hold_annual_review(school, year, f"{year + 1}-01-20", "Tổng kết: 20 sáng kiến", self_score,
-                               [{"recipient": "Trần Thị Hồng", "form": "Giấy khen BCH CĐCS",
-                                 "reason": "Sáng kiến sổ điểm điện tử"}],
-                               [{"recipient": "Tổ Toán", "form": "Giấy khen LĐLĐ huyện",
-                                 "reason": "Áp dụng hiệu quả"}])
+                               [award], [nomination])
 
 
 # --- R2.1 launch, R2.2 dissemination --------------------------------------------------------
@@ -200,11 +206,15 @@ def test_r2_5_r2_7_the_annual_review_keeps_results_score_and_rewards(reviews: Re
     annual = [e for e in reviews.published_page(None)["envelopes"]
               if e["name"] == "reviews.annual_review_held"]
     assert annual[0]["payload"]["self_score"] == 95
-    assert annual[0]["payload"]["rewards_proposed"][0]["form"] == "Giấy khen LĐLĐ huyện"
+    proposed = annual[0]["payload"]["rewards_proposed"][0]
+    assert proposed == {"recipient": "Phạm Văn Nam",
+                        "form": "Giấy khen của Ban Chấp hành công đoàn cấp trên trực tiếp cơ sở",
+                        "reason": "Đề nghị khen thưởng ngày 14/01/2026"}
+    assert annual[0]["payload"]["rewards_given"][0]["reason"] == "Sáng kiến sổ điểm điện tử"
     with use_context(world.as_("clinic")):
         refused(reviews, "SCORE_OUT_OF_SCALE", reviews.hold_annual_review, world.unions["clinic"],
                 2025, "2026-01-20", "Tổng kết", 120)
-        refused(reviews, "INVALID_TEXT", reviews.hold_annual_review, world.unions["clinic"],
+        refused(reviews, "INVALID_INPUT", reviews.hold_annual_review, world.unions["clinic"],
                 2025, "2026-01-20", "Tổng kết", 80, [{"recipient": "", "form": "x", "reason": "y"}])
 
 

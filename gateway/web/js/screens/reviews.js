@@ -170,12 +170,85 @@ async function movementScreen(shell, y) {
 
 // --- R2.4, R2.5, R2.7: half-year and annual reviews --------------------------------------------
 
-function rewards(text) {
-  // One reward a line: "recipient | form | reason".
-  return String(text || "").split("\n").map((x) => x.trim()).filter(Boolean).map((line) => {
-    const [recipient = "", form = "", reason = ""] = line.split("|").map((x) => x.trim());
-    return { recipient, form, reason };
-  });
+// R2.5: the rewards given on the union's own authority and the proposals sent upward are
+// links to its award decisions and nominations of the year, chosen from them (never typed).
+const revoked = { vi: " (đã thu hồi)", en: " (revoked)" };
+
+function awardLabel(a) {
+  return `${L({ vi: "Quyết định số", en: "Decision No." })} ${a.number} ${L({ vi: "ngày", en: "of" })} ${vnDate(a.decided_on)}`
+    + ` — ${a.form} — ${a.recipient}${a.revoked ? L(revoked) : ""}`;
+}
+
+function nominationLabel(n) {
+  return `${L({ vi: "Đề nghị khen thưởng", en: "Nomination" })}${n.number ? ` ${L({ vi: "số", en: "No." })} ${n.number}` : ""}`
+    + ` ${L({ vi: "ngày", en: "of" })} ${vnDate(n.nominated_on)} — ${n.form} — ${n.recipient}`;
+}
+
+// A reward or proposal the review lists: a link, or (a review of before links) as typed.
+function givenText(r) {
+  return r.award_id ? awardLabel(r) : `${r.recipient} — ${r.form}${r.reason ? ` — ${r.reason}` : ""} ${L({ vi: "(ghi tay, không có quyết định kèm theo)", en: "(typed, no decision linked)" })}`;
+}
+
+function proposedText(p) {
+  return p.nomination_id ? nominationLabel(p) : `${p.recipient} — ${p.form}${p.reason ? ` — ${p.reason}` : ""}`;
+}
+
+// R2.5: the choices of an annual review's form: the union's decisions and upward nominations.
+function linkFields(links, listed = new Set()) {
+  const none = (text) => h("div", { class: "row muted", "data-field": text.field }, L(text));
+  return [
+    links.awards.length ? { name: "award_ids", label: { vi: "Khen thưởng theo thẩm quyền (chọn quyết định đã ban hành)", en: "Rewards given (choose the decisions)" },
+      checks: links.awards.map((a) => [a.award_id, awardLabel(a), listed.has(a.award_id)]) }
+      : none({ field: "award_ids", vi: `Đơn vị chưa có quyết định khen thưởng nào của năm ${links.year}.`, en: `No award decision of ${links.year} yet.` }),
+    links.nominations.length ? { name: "nomination_ids", label: { vi: "Đề nghị cấp trên khen thưởng (chọn đề nghị đã gửi)", en: "Proposed upward (choose the nominations)" },
+      checks: links.nominations.map((n) => [n.nomination_id, nominationLabel(n), listed.has(n.nomination_id)]) }
+      : none({ field: "nomination_ids", vi: `Đơn vị chưa gửi đề nghị khen thưởng nào lên cấp trên cho năm ${links.year}.`, en: `No nomination proposed upward for ${links.year} yet.` }),
+  ];
+}
+
+const chosen = (v, name) => (Array.isArray(v[name]) ? v[name] : []);
+
+// R2.5: the annual review once held: what it lists, linking more while it is open, closing it.
+function annualReviewCards(review, links, refresh) {
+  const listed = new Set([...review.rewards_given.map((r) => r.award_id), ...review.rewards_proposed.map((p) => p.nomination_id)].filter(Boolean));
+  const open = !review.closed_on;
+  return [
+    facts({ vi: `Tổng kết năm ${review.year}`, en: `Annual review of ${review.year}` }, [
+      [{ vi: "Ngày tổng kết", en: "Held on" }, vnDate(review.held_on)],
+      [{ vi: "Điểm tự chấm", en: "Self-assessed score" }, score(review.self_score)],
+      [{ vi: "Tình trạng", en: "Status" }, h("span", { class: `badge ${open ? "due" : "held"}`, id: "annual-status" },
+        open ? L({ vi: "Đang mở — cập nhật khen thưởng, đề nghị", en: "Open — rewards and proposals may be linked" })
+          : `${L({ vi: "Đã kết thúc ngày", en: "Closed on" })} ${vnDate(review.closed_on)}`)],
+    ], { id: "annual-review" }),
+    listCard("annual-given", { vi: "Khen thưởng theo thẩm quyền", en: "Rewards given on own authority" },
+      [{ vi: "Quyết định", en: "Decision" }],
+      review.rewards_given.map((r) => [h("span", { "data-award": r.award_id || "" }, givenText(r))]),
+      { vi: "Không có.", en: "None." }),
+    listCard("annual-proposed", { vi: "Đề nghị cấp trên khen thưởng", en: "Proposed upward" },
+      [{ vi: "Đề nghị", en: "Nomination" }, { vi: "Hồ sơ đề nghị", en: "Nomination filed" }],
+      review.rewards_proposed.map((p) => [h("span", { "data-nomination": p.nomination_id || "" }, proposedText(p)),
+        h("span", { class: `badge ${p.nominated ? "held" : "overdue"}` }, L(p.nominated ? { vi: "Có", en: "Yes" }
+          : { vi: "Chưa có đề nghị khen thưởng", en: "No nomination" }))]),
+      { vi: "Không có.", en: "None." }),
+    open ? h("div", { class: "grid" },
+      commandForm({ id: "annual-links", title: { vi: "Cập nhật khen thưởng và đề nghị khen thưởng (R2.5)", en: "Link rewards and proposals (R2.5)" },
+        service: "reviews", command: "link-review-rewards", fixed: { union_id: review.union_id, year: review.year }, done: refresh,
+        shape: (data, v) => ({ ...data, award_ids: chosen(v, "award_ids"), nomination_ids: chosen(v, "nomination_ids") }),
+        fields: [{ name: "linked_on", label: { vi: "Ngày cập nhật", en: "Date" }, type: "date" }, ...linkFields(links, listed)] }),
+      commandForm({ id: "annual-close", title: { vi: "Kết thúc tổng kết năm (R2.5)", en: "Close the annual review (R2.5)" },
+        service: "reviews", command: "close-annual-review", fixed: { union_id: review.union_id, year: review.year }, done: refresh,
+        at: { PROPOSAL_WITHOUT_NOMINATION: "closed_on" }, button: { vi: "Kết thúc", en: "Close" },
+        fields: [{ name: "closed_on", label: { vi: "Ngày kết thúc", en: "Closed on" }, type: "date" }] })) : null,
+  ];
+}
+
+async function annualReview(u, year) {
+  try {
+    return await get("reviews", "get-annual-review", { union_id: u.id, year });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    return null;
+  }
 }
 
 async function reviewsScreen(shell, y) {
@@ -186,7 +259,8 @@ async function reviewsScreen(shell, y) {
   if (u.level === "grassroots") for (const period of periods) shown.push(await get("reviews", "pledge-targets", { union_id: u.id, period }));
   const targets = shown.length ? shown[2].targets : [];
   const refresh = () => reviewsScreen(shell, year);
-  const rewardHint = { vi: "Mỗi dòng: Người hoặc tập thể | Hình thức | Lý do", en: "One a line: recipient | form | reason" };
+  const review = await annualReview(u, year);
+  const links = await get("reviews", "review-award-links", { union_id: u.id, year });
   shell.page(`${L({ vi: "Sơ kết, tổng kết phong trào", en: "Half-year and annual reviews" })} — ${u.name}`,
     yearPicker("#/reviews", year),
     listCard("schedule", { vi: `Lịch sơ kết, tổng kết năm ${year}`, en: `Reviews of ${year}` },
@@ -196,6 +270,7 @@ async function reviewsScreen(shell, y) {
     ...shown.map((p) => targetsCard(`targets-${p.period}`, { vi: `Chỉ tiêu giao ước — ${periodName(p.period)}`,
       en: `Pledged targets — ${periodName(p.period)}` }, p)),
     await ownClassification(shell, u, year),
+    ...(review ? annualReviewCards(review, links, refresh) : []),
     h("div", { class: "grid" },
       commandForm({ id: "half-year", title: { vi: "Sơ kết 6 tháng, tự kiểm tra (R2.4)", en: "Half-year review and self-inspection (R2.4)" },
         service: "reviews", command: "hold-half-year-review", fixed: { union_id: u.id }, done: refresh,
@@ -207,18 +282,17 @@ async function reviewsScreen(shell, y) {
           { name: "findings", label: { vi: "Kết quả tự kiểm tra, giám sát (mỗi dòng một ý)", en: "Self-inspection findings (one a line)" }, list: true },
           ...selfAssessmentFields(targets),
           { name: "evidence", label: EVIDENCE, list: true }] }),
-      commandForm({ id: "annual", title: { vi: "Tổng kết năm, khen thưởng và đề nghị cấp trên (R2.5, R2.7)",
+      review ? null : commandForm({ id: "annual", title: { vi: "Tổng kết năm, khen thưởng và đề nghị cấp trên (R2.5, R2.7)",
         en: "Annual review, rewards and proposals upward (R2.5, R2.7)" },
       service: "reviews", command: "hold-annual-review", fixed: { union_id: u.id }, done: refresh,
-      shape: (data, v) => ({ ...data, rewards_given: rewards(data.rewards_given), rewards_proposed: rewards(data.rewards_proposed),
+      shape: (data, v) => ({ ...data, award_ids: chosen(v, "award_ids"), nomination_ids: chosen(v, "nomination_ids"),
         self_assessment: selfAssessment(targets, v) }),
       fields: [
         { name: "year", label: YEAR, number: true, value: year },
         { name: "held_on", label: { vi: "Ngày tổng kết", en: "Held on" }, type: "date" },
         { name: "results", label: { vi: "Kết quả phong trào trong năm", en: "Results of the year" }, type: "textarea" },
         { name: "self_score", label: { vi: "Điểm tự chấm (thang 100)", en: "Self-assessed score (of 100)" }, number: true },
-        { name: "rewards_given", label: { vi: "Khen thưởng theo thẩm quyền", en: "Rewards given" }, type: "textarea", hint: rewardHint },
-        { name: "rewards_proposed", label: { vi: "Đề nghị cấp trên khen thưởng", en: "Rewards proposed upward" }, type: "textarea", hint: rewardHint },
+        ...linkFields(links),
         ...selfAssessmentFields(targets),
         { name: "evidence", label: EVIDENCE, list: true }] })));
 }
