@@ -90,6 +90,19 @@ def copy_order(names: Sequence[str]) -> list[str]:
     return [name for name in done if name in names]
 
 
+def copied_before_consumer(order: Sequence[str]) -> set[str]:
+    """The upstreams that ``order`` copies before one of their consumers: only possible when
+    services consume each other (reviews and awards do). Such a copy is whole only if the
+    upstream wrote nothing while the copy ran (``backup`` checks, and copies again)."""
+    consumed = upstreams()
+    return {source for consumer, sources in consumed.items() if consumer in order
+            for source in sources if source in order
+            and order.index(source) < order.index(consumer)}
+
+
+ATTEMPTS = 5  # copies tried while services that consume each other keep writing
+
+
 class BackupError(Exception):
     """A backup or restore that cannot go on; ``code`` is stable, the message is for the
     operator (Vietnamese)."""
@@ -213,8 +226,18 @@ def backup(settings: Settings, to: Path, now: datetime | None = None) -> Path:
     partial = to / f".{final.name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
+    watched = copied_before_consumer([n for names in grouped.values() for n in names])
     try:
-        _copy(settings, grouped, partial, now, kinds)
+        for _attempt in range(ATTEMPTS):
+            moved = _copy(settings, grouped, partial, now, kinds, watched)
+            if not moved:
+                break
+            for leftover in partial.iterdir():
+                leftover.unlink()
+        else:
+            raise BackupError("BACKUP_BUSY", "các kho ghi liên tục trong suốt lúc sao lưu "
+                              f"({', '.join(sorted(moved))}), sau {ATTEMPTS} lần: hãy sao lưu "
+                              "lại lúc ít việc hơn", {"stores": sorted(moved)})
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)  # no half backup left looking like one
         raise
@@ -223,7 +246,10 @@ def backup(settings: Settings, to: Path, now: datetime | None = None) -> Path:
 
 
 def _copy(settings: Settings, grouped: Mapping[str, list[str]], partial: Path, now: datetime,
-          kinds: set[str]) -> None:
+          kinds: set[str], watched: set[str]) -> set[str]:
+    """One copy of every store, and its manifest. Returns the ``watched`` stores (upstreams
+    copied before a consumer) whose head moved while it ran: then a consumer's copy may have
+    processed events the upstream's copy lacks, and the copy is made again."""
     # Before the copy: the copy then holds every event up to each head, and maybe more.
     heads = checkpoints(settings, store_names())
     files: dict[str, Any] = {}
@@ -246,9 +272,15 @@ def _copy(settings: Settings, grouped: Mapping[str, list[str]], partial: Path, n
                        "bytes": target.stat().st_size, "sha256": _sha256(target)}
         for store in names:
             stores[store] = {"file": name, "checkpoint": heads.get(store)}
+    if watched:
+        after = checkpoints(settings, sorted(watched))
+        moved = {name for name in watched if after.get(name) != heads.get(name)}
+        if moved:
+            return moved
     manifest = {"format": FORMAT, "created_at": now.isoformat(), "stores": stores,
                 "files": files, "versions": _versions(kinds)}
     (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+    return set()
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

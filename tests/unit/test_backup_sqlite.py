@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,10 +83,41 @@ def test_r5_1_each_consumer_is_copied_before_the_services_it_consumes(tmp_path: 
     copied = backup.locations(Settings({"EMU_DATA_DIR": str(tmp_path)}))  # what backup walks
     assert [stores for stores in copied.values()] == [[name] for name in order]
     assert sorted(order) == sorted(backup.store_names())
+    watched = backup.copied_before_consumer(order)
     for consumer, sources in backup.upstreams().items():
-        for source in sources:
-            assert order.index(consumer) < order.index(source), (consumer, source)
+        for source in sources:  # services that consume each other: one of them is watched
+            assert order.index(consumer) < order.index(source) or source in watched, (
+                consumer, source)
+    assert watched == {"reviews"}  # reviews and awards consume each other
     assert backup.upstreams()["awards"] and order[-2:] == ["registry", "gateway"]
+
+
+def test_r5_1_an_upstream_copied_before_its_consumer_is_copied_again_if_it_moved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reviews and awards consume each other, so one is copied before its consumer: if it
+    wrote while the copy ran, the consumer's copy may have processed events its copy lacks,
+    and the whole copy is made again; a store that never stops writing gives up clearly."""
+    settings = Settings({"EMU_DATA_DIR": str(tmp_path / "data")})
+    build(Registry(settings))
+    heads = iter([{"reviews": {"position": 1}}, {"reviews": {"position": 2}}])
+    real = backup.checkpoints
+    calls: list[int] = []
+
+    def moving(settings: Settings, names: Any) -> dict[str, Any]:
+        calls.append(1)
+        found = real(settings, names)
+        return {**found, **next(heads, {"reviews": {"position": 2}})}
+
+    monkeypatch.setattr(backup, "checkpoints", moving)
+    folder = backup.backup(settings, tmp_path / "backups")  # moved once, then still
+    assert len(calls) == 4 and backup.check(folder)["stores"]["reviews"]["checkpoint"] == {
+        "position": 2}
+    endless = iter(range(1, 100))
+    monkeypatch.setattr(backup, "checkpoints", lambda settings, names: {
+        **real(settings, names), "reviews": {"position": next(endless)}})
+    with pytest.raises(backup.BackupError) as busy:
+        backup.backup(settings, tmp_path / "more")
+    assert busy.value.code == "BACKUP_BUSY" and not any((tmp_path / "more").iterdir())
 
 
 def test_r5_1_a_restored_consumer_ahead_of_its_restored_upstream_fails_the_drill(

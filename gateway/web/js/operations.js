@@ -808,6 +808,12 @@
  * @property {string[]} [evidence]
  * @property {string} [number]
  */
+/** R2.5: an annual review is closed only when every proposal upward it lists has a nomination of the union behind it, as the awards service published it.
+ * @typedef {Object} ReviewsCloseAnnualReviewParams
+ * @property {string} union_id
+ * @property {*} year
+ * @property {string} closed_on
+ */
 /** R2.6: a classification changes only by an explicit correction stating its reason; it supersedes the grade and keeps what it corrected.
  * @typedef {Object} ReviewsCorrectClassificationParams
  * @property {string} union_id
@@ -836,6 +842,11 @@
  * @property {string} on
  * @property {string} text
  */
+/** R2.5: the annual review with the rewards and proposals it lists (each a link with what it showed when linked; a typed one of an old review has no link) and,…
+ * @typedef {Object} ReviewsGetAnnualReviewParams
+ * @property {string} union_id
+ * @property {*} year
+ */
 /** R2.6, R4.1(e): a union's classification for a year (vững mạnh, hoàn thành tốt nhiệm vụ…), who classified it, and any correction.
  * @typedef {Object} ReviewsGetClassificationParams
  * @property {string} union_id
@@ -851,15 +862,15 @@
  * @property {integer} [offset]
  * @property {integer} [limit]
  */
-/** R2.5, R2.7: each level evaluates the movement for the year, with its results, its self-assessed score, the rewards it gave and the rewards it proposes upward.
+/** R2.5, R2.7: each level evaluates the movement for the year, with its results, its self-assessed score, the rewards it gave on its own authority and those it…
  * @typedef {Object} ReviewsHoldAnnualReviewParams
  * @property {string} union_id
  * @property {*} year
  * @property {string} held_on
  * @property {string} results
  * @property {number} self_score
- * @property {object[]} [rewards_given]
- * @property {object[]} [rewards_proposed]
+ * @property {string[]} [award_ids]
+ * @property {string[]} [nomination_ids]
  * @property {string[]} [evidence]
  * @property {object[]} [self_assessment]
  */
@@ -882,6 +893,14 @@
  * @property {string} plan
  * @property {string[]} [evidence]
  * @property {string} [number]
+ */
+/** R2.5: an open annual review lists the rewards given and the proposals sent upward as they are decided and nominated: links to them, replacing those listed…
+ * @typedef {Object} ReviewsLinkReviewRewardsParams
+ * @property {string} union_id
+ * @property {*} year
+ * @property {string} linked_on
+ * @property {string[]} [award_ids]
+ * @property {string[]} [nomination_ids]
  */
 /** R2.6, R2.7: the direct lower unions (as of the date) with overdue reviews, for the upper union.
  * @typedef {Object} ReviewsOverdueParams
@@ -920,6 +939,11 @@
  * @property {string} reported_on
  * @property {string} subject
  * @property {string} description
+ */
+/** R2.5: what the union's annual review of a year may link to: its award decisions of the year (its own authority) and its nominations of the year proposed…
+ * @typedef {Object} ReviewsReviewAwardLinksParams
+ * @property {string} union_id
+ * @property {*} year
  */
 /** R2.4, R2.5, R2.7: which reviews of a union's year are due, held or overdue as of a date (today by default), with the launch, pledge and dissemination of that…
  * @typedef {Object} ReviewsScheduleParams
@@ -2259,6 +2283,16 @@ export const OPERATIONS = Object.freeze({
       "number": "string"
     }
   },
+  "reviews/close-annual-review": {
+    "verb": "POST",
+    "path": "/v1/reviews/close-annual-review",
+    "list": false,
+    "params": {
+      "union_id": "string!",
+      "year": "*!",
+      "closed_on": "string!"
+    }
+  },
   "reviews/correct-classification": {
     "verb": "POST",
     "path": "/v1/reviews/correct-classification",
@@ -2302,6 +2336,15 @@ export const OPERATIONS = Object.freeze({
       "text": "string!"
     }
   },
+  "reviews/get-annual-review": {
+    "verb": "GET",
+    "path": "/v1/reviews/get-annual-review",
+    "list": false,
+    "params": {
+      "union_id": "string!",
+      "year": "*!"
+    }
+  },
   "reviews/get-classification": {
     "verb": "GET",
     "path": "/v1/reviews/get-classification",
@@ -2339,8 +2382,8 @@ export const OPERATIONS = Object.freeze({
       "held_on": "string!",
       "results": "string!",
       "self_score": "number!",
-      "rewards_given": "object[]",
-      "rewards_proposed": "object[]",
+      "award_ids": "string[]",
+      "nomination_ids": "string[]",
       "evidence": "string[]",
       "self_assessment": "object[]"
     }
@@ -2371,6 +2414,18 @@ export const OPERATIONS = Object.freeze({
       "plan": "string!",
       "evidence": "string[]",
       "number": "string"
+    }
+  },
+  "reviews/link-review-rewards": {
+    "verb": "POST",
+    "path": "/v1/reviews/link-review-rewards",
+    "list": false,
+    "params": {
+      "union_id": "string!",
+      "year": "*!",
+      "linked_on": "string!",
+      "award_ids": "string[]",
+      "nomination_ids": "string[]"
     }
   },
   "reviews/overdue": {
@@ -2432,6 +2487,15 @@ export const OPERATIONS = Object.freeze({
       "reported_on": "string!",
       "subject": "string!",
       "description": "string!"
+    }
+  },
+  "reviews/review-award-links": {
+    "verb": "GET",
+    "path": "/v1/reviews/review-award-links",
+    "list": false,
+    "params": {
+      "union_id": "string!",
+      "year": "*!"
     }
   },
   "reviews/schedule": {
