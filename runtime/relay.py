@@ -112,7 +112,9 @@ class Relay:
         if self._producer is None:
             connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
                                     heartbeat=0)
-            connection.ensure_connection(max_retries=1)
+            # AMQP_URI may list a cluster's nodes ("amqp://…:5681;amqp://…:5682"): each
+            # is tried once, in turn, before this attempt fails (R5.3).
+            connection.ensure_connection(max_retries=max(1, len(connection.alt)))
             channel = connection.channel()
             self.exchange(channel).declare()
             self._connection, self._producer = connection, Producer(channel, exchange=self.exchange)
