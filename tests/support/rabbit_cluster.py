@@ -163,15 +163,19 @@ class RabbitCluster:
         return next(node for node in self.nodes if node.name == name)
 
     def queues(self, vhost: str = "/") -> list[dict[str, str]]:
-        """Each queue's name, type, durability and leader, asked of a running node."""
+        """Each queue's name, type, durability and leader (a classic queue's: the node its
+        process runs on), asked of a running node."""
         out = self.ctl(self.running()[0], "list_queues", "-p", vhost, "--no-table-headers",
-                       "name", "type", "durable", "leader")
+                       "name", "type", "durable", "leader", "pid")
         rows = []
         for line in out.splitlines():
             parts = line.split("\t")
-            if len(parts) >= 3:
-                rows.append({"name": parts[0], "type": parts[1], "durable": parts[2],
-                             "leader": parts[3] if len(parts) > 3 else ""})
+            if len(parts) < 5:
+                continue
+            name, kind, durable, leader, pid = parts[:5]
+            if not leader.strip() and pid.startswith("<"):  # <node@host.1.2.3>
+                leader = pid[1:].rsplit(".", 3)[0]
+            rows.append({"name": name, "type": kind, "durable": durable, "leader": leader})
         return rows
 
     def leader(self, queue: str, vhost: str = "/") -> Node:
