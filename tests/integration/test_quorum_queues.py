@@ -10,14 +10,17 @@ in a vhost of their own; the cluster and its faults are ``tests/reliability``.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from kombu import Connection
+from kombu import Connection, Consumer
 
-from runtime.bus import declare, inbox_queue
+from runtime.bus import declare, events_exchange, inbox_queue, parked_queue
 from runtime.client import RpcPool
 from runtime.context import Actor, CommandContext
 from runtime.errors import BusQueueMismatch
@@ -99,3 +102,43 @@ def test_r5_3_a_service_on_a_half_switched_bus_stops_saying_so(
     finally:
         processes.stop_all()
     assert "BUS_QUEUE_MISMATCH" in processes.log("initiatives")
+
+
+def test_r5_3_an_event_that_keeps_coming_back_is_parked_after_the_delivery_limit(
+        amqp_uri: str) -> None:
+    """An event whose consumer dies each time (it is given back, never settled) is moved to
+    the parking queue after ``EMU_DELIVERY_LIMIT`` deliveries instead of holding the inbox for
+    ever; the broker moves it at least once, so it is never dropped."""
+    inbox = inbox_queue("initiatives", "registry", "quorum", delivery_limit=2)
+    parked = parked_queue("initiatives", "registry", "quorum")
+    declare(amqp_uri, [inbox, parked])
+    with Connection(amqp_uri) as connection:
+        channel = connection.default_channel
+        connection.Producer(channel).publish(
+            {"poison": True}, exchange=events_exchange("registry"),
+            routing_key="registry.union_founded", serializer="json", delivery_mode=2)
+        deliveries: list[Any] = []
+
+        def dies(body: Any, message: Any) -> None:  # as a consumer that died before settling
+            deliveries.append(body)
+            message.requeue()
+
+        with Consumer(channel, queues=[inbox], callbacks=[dies], accept=["json"]), \
+                contextlib.suppress(socket.timeout):
+            for _ in range(20):
+                connection.drain_events(timeout=2)
+        deliveries_count = len(deliveries)
+        assert deliveries_count == 3  # the first delivery and two more: the limit is 2
+        kept = _get(channel, parked.name)
+        assert kept is not None and kept.payload == {"poison": True}
+        kept.ack()
+
+
+def _get(channel: Any, queue: str) -> Any:
+    """The queue's next message, waiting a moment for the broker to move it there."""
+    for _ in range(50):
+        message = channel.basic_get(queue, no_ack=False)
+        if message is not None:
+            return channel.message_to_python(message)
+        time.sleep(0.1)
+    return None
