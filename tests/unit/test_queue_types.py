@@ -41,3 +41,13 @@ def test_r5_3_a_queue_that_cannot_be_a_quorum_queue_is_refused() -> None:
     with pytest.raises(ValueError, match="one of"):
         typed(Queue("reply"), "lazy")
     assert _arguments(typed(Queue("reply", durable=False), "classic")) == {}
+
+
+def test_r5_3_a_publish_the_broker_refuses_is_waited_out_by_the_relay() -> None:
+    """A quorum queue without a leader for a moment (a node just died) nacks a publish: the
+    relay publishes the batch again instead of dying (the cluster fault test found it)."""
+    from amqp.exceptions import MessageNacked
+
+    from runtime.relay import RETRYABLE
+
+    assert issubclass(MessageNacked, RETRYABLE)
