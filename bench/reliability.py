@@ -120,6 +120,13 @@ PARTS = [
         Check("read models checked against a rebuild", "read_models_checked", "positive"),
         Check("read-model mismatches with the rebuild", "read_model_mismatches", "zero"),
         Check("hash chains broken", "chains_broken", "zero", optional=True)]),
+    Part("faults", "cluster", "Broker nodes killed under quorum queues (three-node cluster)", [
+        Check("broker nodes killed", "nodes_killed", "positive"),
+        Check("nodes back and the system answering", "nodes_recovered", "equals:nodes_killed"),
+        Check("commands acknowledged", "commands_acknowledged", "positive"),
+        Check("commands lost", "commands_lost", "zero"),
+        Check("duplicates", "duplicates", "zero"),
+        Check("read-model mismatches with the rebuild", "read_model_mismatches", "zero")]),
     Part("bad-input", "http", "Bad input: HTTP API", [
         Check("requests tried", "tried", "positive"),
         Check("answered 5xx", "server_errors", "zero"),

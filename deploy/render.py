@@ -59,7 +59,15 @@ POSTGRES_PASSWORD = f"${{POSTGRES_PASSWORD:?set POSTGRES_PASSWORD, {REQUIRED}}}"
 RABBITMQ_PASSWORD = f"${{RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD, {REQUIRED}}}"
 TOKEN_SECRET = f"${{GATEWAY_TOKEN_SECRET:?set GATEWAY_TOKEN_SECRET, {REQUIRED}}}"
 ADMIN_PASSWORD = f"${{GATEWAY_ADMIN_PASSWORD:?set GATEWAY_ADMIN_PASSWORD, {REQUIRED}}}"
+ERLANG_COOKIE = f"${{RABBITMQ_ERLANG_COOKIE:?set RABBITMQ_ERLANG_COOKIE, {REQUIRED}}}"
 RABBITMQ_USER = "emulation"
+
+# The broker is a cluster of three RabbitMQ nodes and every durable queue a quorum queue on it
+# (EMU_QUEUE_TYPE, runtime/bus.py): a node's loss loses no acknowledged message (R5.3). The
+# processes name every node in AMQP_URI (kombu's failover: the next node when one is gone).
+RABBITMQ_NODES = ("rabbitmq-1", "rabbitmq-2", "rabbitmq-3")
+RABBITMQ_CONF = "deploy/rabbitmq-cluster.conf"
+QUEUE_TYPE = "quorum"
 
 # Settings an operator may tune without editing the file (empty: the process's default).
 TUNABLES = {
@@ -187,8 +195,10 @@ def _database_url(store: str) -> str:
 
 def _compose_environment(unit: Unit) -> dict[str, str]:
     env = {
-        "AMQP_URI": f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@rabbitmq:5672/",
+        "AMQP_URI": ";".join(f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@{node}:5672/"
+                             for node in RABBITMQ_NODES),
         f"{unit.store.upper()}_DATABASE_URL": _database_url(unit.store),
+        "EMU_QUEUE_TYPE": QUEUE_TYPE,
     }
     if unit.kind == "gateway":
         env |= {"GATEWAY_HOST": ALL_INTERFACES, "GATEWAY_PORT": str(HTTP_PORT),
@@ -212,19 +222,27 @@ def _app(command: list[str], environment: dict[str, str]) -> dict[str, Any]:
 
 def compose(plan: list[Unit]) -> str:
     steps = import_steps()
-    infra = {"rabbitmq": {"condition": "service_healthy"},
+    infra = {**{node: {"condition": "service_healthy"} for node in RABBITMQ_NODES},
              "postgres": {"condition": "service_healthy"}}
     services: dict[str, tuple[str, dict[str, Any]]] = {
-        "rabbitmq": ("The message broker: nameko RPC and the published events.", {
+        node: (f"RabbitMQ node {i} of {len(RABBITMQ_NODES)} (nameko RPC and the published "
+               f"events): the nodes form one cluster ({RABBITMQ_CONF}) and every queue is a "
+               "quorum queue, replicated on the three." if i == 1 else
+               f"RabbitMQ node {i} of {len(RABBITMQ_NODES)}: joins the others at start.", {
             "image": "rabbitmq:3.13-management",
+            "hostname": node,
             "restart": "unless-stopped",
             "environment": {"RABBITMQ_DEFAULT_USER": RABBITMQ_USER,
-                            "RABBITMQ_DEFAULT_PASS": RABBITMQ_PASSWORD},
-            "volumes": ["rabbitmq:/var/lib/rabbitmq"],
+                            "RABBITMQ_DEFAULT_PASS": RABBITMQ_PASSWORD,
+                            "RABBITMQ_ERLANG_COOKIE": ERLANG_COOKIE},
+            "volumes": [f"{node}:/var/lib/rabbitmq",
+                        f"./{RABBITMQ_CONF}:/etc/rabbitmq/conf.d/20-cluster.conf:ro"],
             "healthcheck": {"test": ["CMD", "rabbitmq-diagnostics", "-q", "ping"],
                             "interval": "10s", "timeout": "10s", "retries": 12,
                             "start_period": "30s"},
-        }),
+        }) for i, node in enumerate(RABBITMQ_NODES, 1)
+    }
+    services |= {
         "postgres": (f"One database per service and one for the gateway ({POSTGRES_INIT}).", {
             "image": "postgres:16",
             "restart": "unless-stopped",
@@ -300,9 +318,20 @@ publishes host ports). More in deploy/README.md.
         out.append("\n")
     out.append(_comment("checkpoints: the published checkpoints; in production somewhere the "
                         "database administrator cannot rewrite (deploy/README.md)."))
-    out.append(_dump({"volumes": {"postgres": {}, "rabbitmq": {}, "signing": {},
-                                  "checkpoints": {}, "checkpoint-key": {}}}))
+    out.append(_dump({"volumes": {"postgres": {}, **{node: {} for node in RABBITMQ_NODES},
+                                  "signing": {}, "checkpoints": {}, "checkpoint-key": {}}}))
     return "".join(out)
+
+
+def rabbitmq_cluster_conf() -> str:
+    """The compose cluster's formation: each node finds the others by name at start."""
+    lines = [f"# {GENERATED}", "# The RabbitMQ nodes of docker-compose.yml form one cluster.",
+             "cluster_formation.peer_discovery_backend = classic_config"]
+    lines += [f"cluster_formation.classic_config.nodes.{i} = rabbit@{node}"
+              for i, node in enumerate(RABBITMQ_NODES, 1)]
+    lines += ["# A node cut off from the majority pauses rather than diverge.",
+              "cluster_partition_handling = pause_minority"]
+    return "\n".join(lines) + "\n"
 
 
 def postgres_init(plan: list[Unit]) -> str:
@@ -447,7 +476,8 @@ def autoscaler(unit: Unit) -> dict[str, Any]:
 def config_map(plan: list[Unit]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": CONFIG_MAP, "labels": {"app.kubernetes.io/part-of": PART_OF}},
-            "data": {"EMU_METRICS_HOST": ALL_INTERFACES, "EMU_METRICS_PORT": str(METRICS_PORT),
+            "data": {"EMU_QUEUE_TYPE": QUEUE_TYPE,
+                     "EMU_METRICS_HOST": ALL_INTERFACES, "EMU_METRICS_PORT": str(METRICS_PORT),
                      "EMU_DATA_DIR": "/data", **K8S_SIGNING, **K8S_CHECKPOINTS,
                      "GATEWAY_HOST": ALL_INTERFACES, "GATEWAY_PORT": str(HTTP_PORT),
                      "GATEWAY_GRPC_PORT": str(GRPC_PORT), "EMU_LOG_FORMAT": "json",
@@ -470,7 +500,8 @@ def secret_example(plan: list[Unit]) -> dict[str, Any]:
     data = {}
     for key in all_secret_keys(plan):
         if key == "AMQP_URI":
-            data[key] = "amqp://USER:PASSWORD@RABBITMQ-HOST:5672/VHOST"
+            data[key] = ";".join(f"amqp://USER:PASSWORD@RABBITMQ-{i}:5672/VHOST"
+                                 for i in range(1, len(RABBITMQ_NODES) + 1))
         elif key.endswith("_DATABASE_URL"):
             store = key.removesuffix("_DATABASE_URL").lower()
             data[key] = f"postgresql+psycopg://USER:PASSWORD@POSTGRES-HOST:5432/{store}?sslmode=require"
@@ -552,7 +583,8 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
 def render(plan: list[Unit] | None = None) -> dict[str, str]:
     """Every generated file: its path under the repository and its text."""
     plan = units() if plan is None else plan
-    return {COMPOSE_FILE: compose(plan), POSTGRES_INIT: postgres_init(plan), **k8s(plan)}
+    return {COMPOSE_FILE: compose(plan), POSTGRES_INIT: postgres_init(plan),
+            RABBITMQ_CONF: rabbitmq_cluster_conf(), **k8s(plan)}
 
 
 def drift(rendered: dict[str, str], root: Path | None = None) -> dict[str, str]:

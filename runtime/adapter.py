@@ -38,12 +38,12 @@ from nameko.containers import WorkerContext
 from nameko.exceptions import ContainerBeingKilled, IncorrectSignature
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
-from nameko.rpc import Rpc, RpcProxy, ServiceProxy
+from nameko.rpc import ReplyListener, Rpc, RpcConsumer, RpcProxy, ServiceProxy
 from nameko.timer import Timer
 
 import runtime.client  # noqa: F401  (registers DomainError for calls made from services)
 from runtime import observability
-from runtime.bus import inbox_queue, parked_queue, retry_queue
+from runtime.bus import declare, inbox_queue, parked_queue, retry_queue, typed
 from runtime.commands import declared, signature, wire
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext, current_context, reset_context, set_context
@@ -165,7 +165,42 @@ def _wire(error: DomainError) -> DomainError:
 BROKER_GONE = (KombuOperationalError, AMQPError, OSError)
 
 
+def queue_type(config: dict[str, Any]) -> str:
+    """The queue type a service's nameko config gives (``Settings.nameko_config``)."""
+    return str(config.get("EMU_QUEUE_TYPE", "classic"))
+
+
+class TypedRpcConsumer(RpcConsumer):
+    """nameko's consumer of ``rpc-<service>``, the service's request queue, declared with the
+    configured type (a quorum queue on a cluster, R5.3; ``runtime.bus``). It is declared here
+    first, so a queue left with another type stops the service with ``BUS_QUEUE_MISMATCH``."""
+
+    def setup(self) -> None:
+        declared = self.queue is not None
+        super().setup()
+        if not declared:
+            config = self.container.config
+            typed(self.queue, queue_type(config))
+            declare(config["AMQP_URI"], [self.queue])
+
+
+class TypedReplyListener(ReplyListener):
+    """The reply queue of a service's RPC proxies, with the configured type: kombu declares
+    it durable, and a classic durable queue whose node died cannot be declared again on
+    another until that node is back, so on a cluster it is a quorum queue too."""
+
+    def setup(self) -> None:
+        super().setup()
+        typed(self.queue, queue_type(self.container.config))
+
+
+class TypedRpcProxy(RpcProxy):
+    rpc_reply_listener = TypedReplyListener()
+
+
 class DomainRpc(Rpc):
+    rpc_consumer = TypedRpcConsumer()
+
     def __init__(self, expected_exceptions: Any = DomainError, **kwargs: Any) -> None:
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
@@ -233,7 +268,7 @@ def entrypoints(service_class: type) -> type:
             handler = getattr(application_class, method)
             setattr(service_class, method, _entrypoint(method, declaration, handler))
     for source in getattr(service_class, "consumes", ()):
-        setattr(service_class, source, RpcProxy(source))
+        setattr(service_class, source, TypedRpcProxy(source))
         setattr(service_class, f"on_{source}_event", _consumer(source))
     return service_class
 
@@ -293,16 +328,16 @@ class EventsConsumer(Consumer):
     def setup(self) -> None:
         settings = Settings.from_env()
         consumer = self.container.service_name
-        self.amqp_uri = self.container.config["AMQP_URI"]
+        config = self.container.config
+        self.amqp_uri = config["AMQP_URI"]
         self.delays_ms = settings.retry_delays_ms
         self.catch_up_interval = settings.catch_up_interval
-        self.queue = inbox_queue(consumer, self.source)
-        self.retry = retry_queue(consumer, self.source)
-        self.parked = parked_queue(consumer, self.source)
-        with Connection(self.amqp_uri) as connection:
-            channel = connection.default_channel
-            for queue in (self.queue, self.retry, self.parked):
-                queue(channel).declare()
+        kind = queue_type(config)
+        self.queue = inbox_queue(consumer, self.source, kind,
+                                 int(config.get("EMU_DELIVERY_LIMIT", settings.delivery_limit)))
+        self.retry = retry_queue(consumer, self.source, kind)
+        self.parked = parked_queue(consumer, self.source, kind)
+        declare(self.amqp_uri, [self.queue, self.retry, self.parked])
         super().setup()
 
     def start(self) -> None:

@@ -16,8 +16,14 @@ from amqp.exceptions import AMQPError
 from kombu.exceptions import KombuError
 from nameko.exceptions import RpcTimeout, UnknownService, deserialize_to_instance
 from nameko.rpc import ServiceProxy
-from nameko.standalone.rpc import ClusterRpcProxy, StandaloneProxyBase
+from nameko.standalone.rpc import (
+    ClusterRpcProxy,
+    PollingQueueConsumer,
+    SingleThreadedReplyListener,
+    StandaloneProxyBase,
+)
 
+from runtime.bus import typed
 from runtime.config import Settings
 from runtime.context import HEADER_KEY, CommandContext
 from runtime.errors import DomainError
@@ -32,8 +38,25 @@ def services(settings: Settings, context: CommandContext | None = None,
     """``with services(settings, ctx) as s: s.registry.found_union(...)``."""
     context_data = {HEADER_KEY: context.to_header()} if context else {}
     with ClusterRpcProxy(settings.nameko_config(), context_data=context_data,
-                         timeout=timeout or settings.rpc_timeout) as proxy:
+                         timeout=timeout or settings.rpc_timeout,
+                         reply_listener_cls=TypedReplyListener) as proxy:
         yield proxy
+
+
+class TypedReplyListener(SingleThreadedReplyListener):
+    """The caller's reply queue with the configured type (``EMU_QUEUE_TYPE``): kombu declares
+    it durable, so on a cluster it is a quorum queue like every durable queue (``runtime.bus``)
+    and a node's death does not leave its name undeclarable elsewhere."""
+
+    def __init__(self, timeout: float | None = None) -> None:
+        super().__init__(timeout=timeout)
+        self.queue_consumer = _TypedQueueConsumer(timeout=timeout)
+
+
+class _TypedQueueConsumer(PollingQueueConsumer):
+    def register_provider(self, provider: Any) -> None:  # declares the queue at once
+        typed(provider.queue, str(provider.container.config.get("EMU_QUEUE_TYPE", "classic")))
+        super().register_provider(provider)
 
 
 class ServiceUnavailable(DomainError):
@@ -49,7 +72,7 @@ class _Proxy(StandaloneProxyBase):
     caller stops waiting, so a call that timed out is never executed afterwards."""
 
     def __init__(self, config: dict[str, Any], timeout: float) -> None:
-        super().__init__(config, timeout=timeout)
+        super().__init__(config, timeout=timeout, reply_listener_cls=TypedReplyListener)
         self.timeout = timeout
         self._services: dict[str, ServiceProxy] = {}
 

@@ -45,6 +45,22 @@ class Settings:
     def amqp_uri(self) -> str:
         return self.get("AMQP_URI", DEFAULT_AMQP_URI)
 
+    @property
+    def queue_type(self) -> str:
+        """``classic`` (the default: one broker, ``make run``) or ``quorum`` (a RabbitMQ
+        cluster: every durable queue the system declares replicated on its nodes, R5.3;
+        ``runtime.bus``)."""
+        value = self.get("EMU_QUEUE_TYPE", "classic").lower()
+        if value not in ("classic", "quorum"):
+            raise ValueError(f"EMU_QUEUE_TYPE={value!r}: classic or quorum")
+        return value
+
+    @property
+    def delivery_limit(self) -> int:
+        """Deliveries of one event to a quorum inbox queue before it is parked
+        (``runtime.bus``)."""
+        return int(self.number("EMU_DELIVERY_LIMIT", 20))
+
     def database_url(self, service: str) -> str:
         url = self.env.get(f"{service.upper()}_DATABASE_URL")
         if url:
@@ -178,4 +194,6 @@ class Settings:
             "AMQP_URI": self.amqp_uri,
             "max_workers": int(self.number("EMU_MAX_WORKERS", 10)),
             "serializer": "json",
+            "EMU_QUEUE_TYPE": self.queue_type,
+            "EMU_DELIVERY_LIMIT": self.delivery_limit,
         }

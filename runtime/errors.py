@@ -115,3 +115,12 @@ class MalformedMessage(DomainError):
 class UnknownContract(DomainError):
     code = "UNKNOWN_CONTRACT"
     kind = "invalid"
+
+
+class BusQueueMismatch(DomainError):
+    """A queue exists on the broker with other arguments than the configuration gives it
+    (a classic queue where ``EMU_QUEUE_TYPE=quorum`` is asked, or the reverse): the service
+    does not start on it (``runtime.bus.declare``)."""
+
+    code = "BUS_QUEUE_MISMATCH"
+    kind = "conflict"

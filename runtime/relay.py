@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 import sqlalchemy as sa
-from amqp.exceptions import AMQPError
+from amqp.exceptions import AMQPError, MessageNacked
 from kombu import Connection, Producer
 from kombu.exceptions import OperationalError
 
@@ -43,9 +43,13 @@ from runtime.wakeup import TimerWakeups, Wakeups, wakeups_for
 
 log = logging.getLogger("emulation.relay")
 
-# Outages the relay waits out: the broker's, and the store's (PostgreSQL restarting).
+# Outages the relay waits out: the broker's, and the store's (PostgreSQL restarting). A
+# publish the broker refuses (``MessageNacked``: a quorum queue with no leader for a moment,
+# while a new one is elected after a node's death) is one too: the batch is published again
+# from the last confirmed position, and consumers ignore what they already have (R5.3).
 RETRYABLE: tuple[type[BaseException], ...] = (
-    ConnectionError, OSError, AMQPError, OperationalError, psycopg.OperationalError, *STORE_FAILURES)
+    ConnectionError, OSError, AMQPError, MessageNacked, OperationalError,
+    psycopg.OperationalError, *STORE_FAILURES)
 LEASE_RETRY = 1.0  # seconds between a waiting relay's tries for the lease
 
 
@@ -112,7 +116,9 @@ class Relay:
         if self._producer is None:
             connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
                                     heartbeat=0)
-            connection.ensure_connection(max_retries=1)
+            # AMQP_URI may list a cluster's nodes ("amqp://…:5681;amqp://…:5682"): each
+            # is tried once, in turn, before this attempt fails (R5.3).
+            connection.ensure_connection(max_retries=max(1, len(connection.alt)))
             channel = connection.channel()
             self.exchange(channel).declare()
             self._connection, self._producer = connection, Producer(channel, exchange=self.exchange)

@@ -112,7 +112,15 @@ class RequestLedger:
                 result = command()
             except Exception:
                 if not scope.duplicate:
-                    raise
+                    # A run of the same request delivered at the same moment (a caller's
+                    # repeat and the original, both released when a queue's new leader took
+                    # over) may have committed while this one ran, and its effect made this
+                    # one's checks fail (NO_PROPOSAL once the proposal was decided): answer as
+                    # that run did rather than refuse a command that was carried out (R5.3).
+                    done, stored = self.outcome(engine, request_id)
+                    if not done:
+                        raise
+                    return self._repeat(request_id, stored)
                 # Another run of the same request committed first: answer as it did.
                 return self._repeat(request_id, self.outcome(engine, request_id)[1])
         if scope.recorded:

@@ -161,7 +161,7 @@ def test_compose_health_checks_restarts_and_scaling() -> None:
             assert spec["environment"]["EMU_METRICS_PORT"] == str(render.METRICS_PORT)
             # `--scale name=N` needs no fixed name and no host port
             assert "ports" not in spec and "container_name" not in spec
-        for dependency in ("rabbitmq", "postgres"):
+        for dependency in (*render.RABBITMQ_NODES, "postgres"):
             assert spec["depends_on"][dependency] == {"condition": "service_healthy"}
     assert "--scale" in (ROOT / "docker-compose.yml").read_text("utf-8")
 
@@ -367,3 +367,31 @@ def test_r5_1_checkpoints_are_written_by_the_relays_and_served_read_only_by_the_
             assert "checkpoint-key" not in mounts  # the gateway never holds the signing key
     readme = (ROOT / "deploy" / "README.md").read_text("utf-8")
     assert render.CHECKPOINTS_CLAIM in readme and render.CHECKPOINT_KEY_SECRET in readme
+
+
+def test_r5_3_compose_runs_a_three_node_rabbitmq_cluster_and_quorum_queues() -> None:
+    services = compose()["services"]
+    nodes = [name for name in services if name.startswith("rabbitmq")]
+    assert nodes == list(render.RABBITMQ_NODES) and len(nodes) == 3
+    conf = (ROOT / render.RABBITMQ_CONF).read_text("utf-8")
+    for node in nodes:
+        assert services[node]["hostname"] == node
+        assert f"rabbit@{node}" in conf  # each finds the others (classic_config discovery)
+        assert services[node]["environment"]["RABBITMQ_ERLANG_COOKIE"].startswith(
+            "${RABBITMQ_ERLANG_COOKIE:?")  # one cookie for the three, from the operator
+        assert any(v.endswith(":/etc/rabbitmq/conf.d/20-cluster.conf:ro")
+                   for v in services[node]["volumes"])
+    for name in kinds():
+        env = services[name]["environment"]
+        assert env["EMU_QUEUE_TYPE"] == "quorum", name
+        # kombu's failover: every node, so a process goes on when one node is gone
+        assert [uri.split("@")[-1] for uri in env["AMQP_URI"].split(";")] == \
+            [f"{node}:5672/" for node in nodes], name
+
+
+def test_r5_3_kubernetes_declares_quorum_queues_on_a_cluster() -> None:
+    config = next(doc for _, doc in manifests() if doc["kind"] == "ConfigMap"
+                  and doc["metadata"]["name"] == render.CONFIG_MAP)
+    assert config["data"]["EMU_QUEUE_TYPE"] == "quorum"
+    secret = yaml.safe_load((ROOT / "deploy" / "k8s" / "secret.example.yaml").read_text("utf-8"))
+    assert len(secret["stringData"]["AMQP_URI"].split(";")) == 3

@@ -21,6 +21,8 @@ GOOD: dict[tuple[str, str], dict[str, Any]] = {
                            "duplicates": 0, "read_models_checked": 7, "read_model_mismatches": 0,
                            "chains_broken": 0, "unexpected_deaths": [],
                            "faults": [{"kind": "kill_service", "at": 12.5}] * 6},
+    ("faults", "cluster"): {"nodes_killed": 3, "nodes_recovered": 3, "commands_acknowledged": 690,
+                            "commands_lost": 0, "duplicates": 0, "read_model_mismatches": 0},
     ("bad-input", "http"): {"tried": 1500, "server_errors": 0, "schema_violations": 0},
     ("bad-input", "grpc"): {"tried": 300, "server_errors": 0},
     ("bad-input", "bus"): {"tried": 40, "deliveries": 44, "parked": 44, "consumer_crashes": 0,

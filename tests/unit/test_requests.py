@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from runtime.clock import FixedClock
 from runtime.context import use_context
-from runtime.errors import DomainError
+from runtime.errors import Conflict, DomainError
 from services.initiatives.application import Initiatives
 from services.registry.application import Registry
 from tests.support.province import Province, acting, build, deliver
@@ -75,6 +75,24 @@ def test_r5_3_two_runs_of_one_request_at_once_commit_once_and_answer_alike(
         answers.append(one.run_command(slow))
     assert answers[0] == answers[1] and ideas(one) == 1
     assert one.get_idea(answers[0])["title"] == "Lần gửi lại"
+
+
+def test_r5_3_a_run_refused_because_its_twin_committed_meanwhile_answers_as_the_twin(
+        world: tuple[Initiatives, Initiatives, Province]) -> None:
+    """Two deliveries of one request at once: the other commits while this one runs, and
+    this one's checks then fail on what the other did (as ``recognise_at_level`` is refused
+    NO_PROPOSAL once the proposal was decided). The caller is told what the other run did,
+    not a refusal of a command that was carried out."""
+    one, two, w = world
+    answers = []
+
+    def refused_after_twin() -> Any:
+        answers.append(two.run_command(raise_idea(two, w, "Lần gửi lại")))
+        raise Conflict("the twin's effect makes this run's check fail")
+
+    with use_context(request(w, "req-twin")):
+        answers.append(one.run_command(refused_after_twin))
+    assert answers[0] == answers[1] and ideas(one) == 1
 
 
 def test_r5_3_a_command_past_its_callers_deadline_records_nothing_and_may_be_sent_again(
