@@ -18,7 +18,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
@@ -745,6 +745,11 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         first, count = parse_page(query.offset, query.limit)
         found = self.queries.book(query.union_id, query.period_from, query.period_to,
                                   query.status.value if query.status else None, first, count)
+        for entry in found["entries"]:  # R1.5: "Tiếp nhận từ <the predecessor> ngày …"
+            if entry["carried_from"]:
+                before = date.fromisoformat(entry["carried_on"]) - timedelta(days=1)
+                union = self.authority.union(UUID(entry["carried_from"]), before)
+                entry["carried_from_name"] = union["name"] if union else None
         return page(found["entries"], found["total"], first, count)
 
     @handles(commands.SearchInitiatives)

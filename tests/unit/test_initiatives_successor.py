@@ -93,6 +93,7 @@ def test_r1_5_r3_5_the_successors_book_lists_the_predecessors_entries_as_they_we
         assert entry["union_id"] == w.unions["CS-1"]
         assert entry["held_by"] == w.unions["CS-2"]
         assert entry["carried_from"] == w.unions["CS-1"] and entry["carried_on"] == MERGED_ON
+        assert entry["carried_from_name"] == "Công đoàn cơ sở Trường Tiểu học Càng Long"
         assert entry["authors"] == ["Thạch Thị Sa Rai (60%)", "Nguyễn Văn An (40%)"]
     assert {e["status"] for e in book} == {"evaluated", "recognised"}
     # the predecessor's own book still shows its history
