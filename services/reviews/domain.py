@@ -123,7 +123,7 @@ class NoProvincialFederation(Conflict):
 class DifficultyClosed(Conflict):
     """R1.5: the reporting union was dissolved or split and no union took the thread over."""
 
-    code = "CLOSED_ON_REORGANISATION"
+    code = "DIFFICULTY_CLOSED"
 
 
 class DatesOutOfOrderInThread(Conflict):
