@@ -5,6 +5,7 @@ decisions dated before the date keep the authority they were made under."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -200,3 +201,21 @@ def test_r1_5_a_split_hands_each_record_to_the_part_its_authors_go_to(
     assert app.get_idea(idea)["held_by"] == str(second)
     assert [e["reference"] for e in app.tracking_book(first)["items"]] == ["SK-01"]
     assert kinds(app, initiative).count("CarriedOver") == 1
+
+
+def test_r1_5_a_reorganisation_plan_applied_as_one_decision_carries_the_records_too(
+        app: Initiatives, registry: Registry, world: Province) -> None:
+    """The plan's merge, stored with its other rows in one transaction, reaches the
+    initiatives service as one batch: each record is carried over all the same."""
+    w = world
+    initiative = register(app, w)
+    rows = [{"action": "found", "union_code": "CS-3", "name": "Công đoàn cơ sở Trường THCS mới",
+             "level": "grassroots", "parent_code": "TV-CL"},
+            {"action": "merge", "union_code": "CS-1", "successor_code": "CS-2"}]
+    with use_context(ADMIN):
+        registry.apply_reorganisation("125/QĐ-LĐLĐ", "2025-02-20", MERGED_ON,
+                                      "Nghị quyết số 01/NQ-BCH", w.unions["TV"],
+                                      json.dumps(rows, ensure_ascii=False), "json")
+    deliver(registry, app)
+    assert app.get_initiative(initiative)["held_by"] == w.unions["CS-2"]
+    assert [e["reference"] for e in app.tracking_book(w.unions["CS-2"])["items"]] == ["SK-01"]
