@@ -125,6 +125,17 @@ RECORDS: dict[str, tuple[str, str]] = {  # argument -> (service, query returning
 
 Call = Callable[..., Any]  # call(service, method, *args, **kwargs) as the system
 
+# A union a call acts on, or the unions any one of which will do: a record taken over by a
+# successor (R1.5) names the union holding it now and its original union.
+Target = str | tuple[str, ...]
+
+
+def record_unions(record: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """R1.5: the unions a record belongs to: the union holding it now (``held_by``, the
+    successor of a merged or split union), and the union it was made in (``union_id``)."""
+    found = [(record or {}).get(key) for key in ("held_by", "union_id")]
+    return tuple(dict.fromkeys(u for u in found if isinstance(u, str)))
+
 
 class Scope:
     """Whether a union lies in a grant's subtree today, from the registry (cached briefly:
@@ -153,7 +164,7 @@ class Scope:
             self._chains[union_id] = (now + self.ttl, chain)
         return chain
 
-    def targets(self, op: Operation, args: Mapping[str, Any]) -> list[str] | None:
+    def targets(self, op: Operation, args: Mapping[str, Any]) -> list[Target] | None:
         """The unions a call acts on (None: it names none, e.g. a catalogue query). A query
         of one record by its id is not looked up first: what it returns is checked instead
         (``within``), which spares a round trip."""
@@ -170,12 +181,17 @@ class Scope:
                     record = self.call(service, query, args[name])
                 except NotFound:
                     return None  # the service answers "not found" itself
-                union = (record or {}).get("union_id")
-                return [union] if union else None
+                unions = record_unions(record)  # R1.5: its successor's officers reach it too
+                return [unions] if unions else None
         return None
 
+    def covers(self, grant: Grant, target: Target) -> bool:
+        """Whether the grant's subtree holds the union (one of them, for a record's unions)."""
+        unions = (target,) if isinstance(target, str) else target
+        return any(grant.union_id in self.chain(u) for u in unions)
+
     def grant_for(self, principal: Principal, roles: frozenset[Role],
-                  targets: list[str] | None) -> Grant | None:
+                  targets: list[Target] | None) -> Grant | None:
         """The first of the principal's grants with one of the roles over every target.
         ``targets`` None: the call names no union (a query of the catalogue, say), and any
         grant with the role will do; empty: only a system-wide grant."""
@@ -184,7 +200,7 @@ class Scope:
                 continue
             if grant.union_id is None or targets is None:
                 return grant
-            if targets and all(grant.union_id in self.chain(t) for t in targets):
+            if targets and all(self.covers(grant, t) for t in targets):
                 return grant
         return None
 
@@ -208,7 +224,9 @@ def authorize(scope: Scope, op: Operation, args: Mapping[str, Any],
     grant = scope.grant_for(principal, allowed, targets)
     if grant is None:
         raise OutsideYourScope("the union this acts on is outside the unions of your roles",
-                               {"operation": op.name, "unions": targets or []})
+                               {"operation": op.name, "unions": [
+                                   u for t in targets or [] for u in ((t,) if isinstance(t, str)
+                                                                       else t)]})
     return grant
 
 

@@ -18,7 +18,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
@@ -30,6 +30,7 @@ from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
 from runtime.commands import handles
 from runtime.context import acting_user
+from runtime.contracts import Envelope
 from runtime.documents import PDF_MEDIA_TYPE, place_of
 from runtime.errors import InvalidInput, NotFound
 from runtime.paging import Page, page
@@ -41,7 +42,9 @@ from services.initiatives import commands, documents
 from services.initiatives.domain import (
     AlreadyAdopted,
     CouncilInvalid,
+    Held,
     Idea,
+    IdeaStatus,
     Initiative,
     InitiativeExists,
     NotRecognised,
@@ -110,9 +113,12 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
                             evidence: object = None, number: object = None,
                             ) -> tuple[dict[str, Any], RuleSet]:
         """A decision of the initiative's own executive committee (R3.4): the union active and
-        the actor on the committee in office on the date."""
-        self.authority.active_union(initiative.union_id, day)
-        seat = self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day)
+        the actor on the committee in office on the date; R1.5: the union that held the
+        initiative on that date (its own, or the successor that took it over)."""
+        holder = initiative.holder_on(day)
+        self.authority.active_union(holder, day)
+        initiative.require_not_closed(day)
+        seat = self._seat(holder, BodyKind.EXECUTIVE_COMMITTEE, day)
         return self._decision(seat, day, reason, evidence, number)
 
     def _decision(self, seat: Mapping[str, Any], on: date, reason: object, evidence: object = None,
@@ -139,7 +145,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         idea, day = self.idea(command.idea_id), command.on
         idea.require_open()
         not_before(day, idea.raised_on, "coaching")
-        seat = self._seat(idea.union_id, BodyKind.IDEA_INCUBATION_TEAM, day)
+        idea.require_not_closed(day)
+        seat = self._seat(idea.holder_on(day), BodyKind.IDEA_INCUBATION_TEAM, day)
         idea.coach(by=acting_user(), team_id=UUID(seat["body_id"]), text=command.text, on=day)
         self.save(idea)
 
@@ -151,7 +158,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         idea.require_open()
         not_before(day, idea.raised_on, "the withdrawal")
         if acting_user() != str(idea.author_id):
-            self._seat(idea.union_id, BodyKind.IDEA_INCUBATION_TEAM, day)
+            self._seat(idea.holder_on(day), BodyKind.IDEA_INCUBATION_TEAM, day)
         idea.withdraw(reason=clean_reason(command.reason), on=day)
         self.save(idea)
 
@@ -162,7 +169,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         return {"id": str(idea.id), "union_id": str(idea.union_id), "author_id": str(idea.author_id),
                 "title": idea.title, "description": idea.description,
                 "raised_on": idea.raised_on.isoformat(), "status": str(idea.status),
-                "comments": idea.comments,
+                "comments": idea.comments, **_holding(idea),
                 "initiative_id": str(idea.initiative_id) if idea.initiative_id else None}
 
     # --- registration forms (R3.2) --------------------------------------------------------
@@ -226,7 +233,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         idea = self.idea(command.idea_id) if command.idea_id else None
         if idea is not None:
             idea.require_open()
-            if idea.union_id != union:
+            if idea.holder_on(on) != union:
                 raise InvalidInput("the idea was raised in another union", {"field": "idea_id"})
         initiative_id = Initiative.create_id(union, reference)
         if self._exists(initiative_id):
@@ -262,7 +269,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         if len(people) < rules["council_min_members"]:
             raise CouncilInvalid(f"a council has at least {rules['council_min_members']} members",
                                  {"members": len(people)})
-        committee = self.authority.body_in_office(initiative.union_id,
+        committee = self.authority.body_in_office(initiative.holder_on(day),
                                                   BodyKind.EXECUTIVE_COMMITTEE, day)
         on_committee = {m["person_id"] for m in committee["members"]}
         listed = []
@@ -317,8 +324,10 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         """R3.4: only the executive committee of the initiative's union, in office on the
         decision's date, recognises at grassroots level; R3.7: two thirds of the council."""
         initiative, day = self.initiative(command.initiative_id), command.decided_on
-        self.authority.active_union(initiative.union_id, day)
-        seat = self._seat(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE, day)
+        holder = initiative.holder_on(day)  # R1.5: the union that held it on the date
+        self.authority.active_union(holder, day)
+        initiative.require_not_closed(day)
+        seat = self._seat(holder, BodyKind.EXECUTIVE_COMMITTEE, day)
         rules = self.rules.in_force(day)
         vote = initiative.check_recognition(day, rules["majority"], rules["criteria"])
         decision = decision_record({**seat, "vote": vote}, day, command.reason, rules,
@@ -351,7 +360,8 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         if initiative.status in (Status.REFUSED, Status.REVOKED):
             raise InvalidInput(f"the initiative was {initiative.status}",
                                {"status": str(initiative.status)})
-        self.authority.active_union(initiative.union_id, day)
+        self.authority.active_union(initiative.holder_on(day), day)
+        initiative.require_not_closed(day)
         report = {"applied_from": start.isoformat(), "applied_to": end.isoformat() if end else None,
                   "benefit": command.benefit,
                   "value_saved_vnd": vnd(command.value_saved_vnd), "reported_on": day.isoformat(),
@@ -365,7 +375,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         """The union that decides at a scope for this initiative, as of the date: its direct
         superior (a direct-superior union) or the provincial federation above it (R3.6,
         R4.3); a grassroots union directly under the province goes straight to province."""
-        chain = self.authority.ancestors(initiative.union_id, on) or []
+        chain = self.authority.ancestors(initiative.holder_on(on), on) or []
         wanted = Level.DIRECT_SUPERIOR if scope == Scope.DIRECT_SUPERIOR \
             else Level.PROVINCIAL_FEDERATION
         found = next((u for u in chain if u["level"] == wanted), None)
@@ -379,8 +389,9 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         """R3.6: the body that recognised it at the highest scope proposes it one level up."""
         initiative, day = self.initiative(command.initiative_id), command.proposed_on
         highest = initiative.check_proposal(day)
+        initiative.require_not_closed(day)
         if highest == Scope.GRASSROOTS:
-            union_id, kind = initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE
+            union_id, kind = initiative.holder_on(day), BodyKind.EXECUTIVE_COMMITTEE
             parent = self.authority.direct_superior(union_id, day)
             scope = Scope.PROVINCE if parent and parent["level"] == \
                 Level.PROVINCIAL_FEDERATION.value else Scope.DIRECT_SUPERIOR
@@ -458,6 +469,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         replication = self.replication(command.initiative_id, command.union_id)
         day = command.reported_on
         not_before(day, replication.adopted_on, "a result")
+        replication.require_not_closed(day)
         result = {"reported_on": day.isoformat(), "benefit": command.benefit,
                   "value_saved_vnd": vnd(command.value_saved_vnd), "reported_by": acting_user()}
         replication.report(result=result)
@@ -494,7 +506,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         return {"decision": decision, "dependents": dependents}
 
     def _revoking_seat(self, initiative: Initiative, day: date) -> dict[str, Any]:
-        candidates = [(initiative.union_id, BodyKind.EXECUTIVE_COMMITTEE)] + [
+        candidates = [(initiative.holder_on(day), BodyKind.EXECUTIVE_COMMITTEE)] + [
             (UUID(d["authority"]["union_id"]), BodyKind.STANDING_COMMITTEE)
             for s, d in initiative.recognitions.items() if s != Scope.GRASSROOTS.value]
         refusal: NoAuthority | None = None
@@ -505,6 +517,77 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
                 refusal = refusal or exc
         assert refusal is not None
         raise refusal
+
+    # --- reorganisation: nothing left behind (R1.5) ----------------------------------------
+
+    def policy(self, domain_event: Any, processing_event: Any) -> None:
+        """R1.5: when the registry merges, splits or dissolves a union, each record the union
+        holds (initiatives not refused or revoked with their councils and 3-month limits,
+        open ideas, adoptions of R3.8) is either taken over by the successor from the
+        effective date (``CarriedOver``) or closed with its reason (``Closed``), citing the
+        registry's event. What was decided before the date keeps the authority it was
+        decided under: ``holder_on`` judges each act by the union that held it on its date.
+
+        A merge hands everything to the successor. A split hands each record to the part the
+        first of its authors the registry transfers goes to (``registry.member_transferred``
+        with the reason ``union_split``, published after the split itself); a record none of whose authors
+        is a member any more, and every adoption, is closed at the split. A dissolution
+        names no successor: every record is closed."""
+        if not isinstance(domain_event, Envelope) or domain_event.source != "registry":
+            return
+        p, name = domain_event.payload, domain_event.name
+        cause = {"source": "registry", "event": name, "event_id": domain_event.event_id,
+                 "position": domain_event.notification_id}
+        if name == "registry.union_merged":
+            union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
+            for record in self._held(processing_event, union):
+                record.carry_over(from_union_id=union, to_union_id=UUID(p["successor_id"]),
+                                  effective_on=on, cause=cause)
+                processing_event.collect_events(record)
+        elif name == "registry.union_dissolved":
+            union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
+            for record in self._held(processing_event, union):
+                record.close(union_id=union, effective_on=on, cause=cause,
+                             reason=f"Công đoàn giải thể từ ngày {_dmy(on)}, không có đơn vị "
+                                    f"tiếp nhận")
+                processing_event.collect_events(record)
+        elif name == "registry.union_split":
+            union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
+            members = {str(m) for m in self.authority.member_ids_from(union, on)}
+            for record in self._held(processing_event, union):
+                if not members & _authors(record):
+                    record.close(union_id=union, effective_on=on, cause=cause,
+                                 reason=f"Công đoàn được chia, tách từ ngày {_dmy(on)}; "
+                                        + ("bản đăng ký nhân rộng không chuyển cho đơn vị mới, "
+                                           "đơn vị mới đăng ký lại nếu áp dụng"
+                                           if isinstance(record, Replication) else
+                                           "không còn tác giả nào là đoàn viên để chuyển theo"))
+                    processing_event.collect_events(record)
+        elif name == "registry.member_transferred" and p["reason"] == "union_split":
+            union, person = UUID(p["from_union_id"]), p["person_id"]
+            on = date.fromisoformat(p["effective_on"])
+            for record in self._held(processing_event, union):
+                if person in _authors(record):
+                    record.carry_over(from_union_id=union, to_union_id=UUID(p["to_union_id"]),
+                                      effective_on=on, cause=cause)
+                    processing_event.collect_events(record)
+
+    def _held(self, processing_event: Any, union_id: UUID) -> list[Any]:
+        """The records the union holds, as the events being processed left them."""
+        ids = {record_id for _, record_id in self.queries.held_by(union_id)}
+        ids |= {key for key, held in processing_event.aggregates.items() if isinstance(held, Held)}
+        found = []
+        for record_id in sorted(ids, key=str):
+            record = self.aggregate_in(processing_event, record_id)
+            if not isinstance(record, Held) or record.held_by != union_id \
+                    or record.closed is not None:
+                continue
+            if isinstance(record, Initiative) and record.status in (Status.REFUSED, Status.REVOKED):
+                continue
+            if isinstance(record, Idea) and record.status != IdeaStatus.OPEN:
+                continue
+            found.append(record)
+        return found
 
     # --- loading --------------------------------------------------------------------------
 
@@ -608,15 +691,20 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         return found
 
     def replication(self, initiative_id: object, union_id: object) -> Replication:
-        key = Replication.create_id(parse_uuid(initiative_id, "initiative_id"),
-                                    parse_uuid(union_id, "union_id"))
-        try:
-            found: Replication = self.repository.get(key)
-        except AggregateNotFoundError:
+        initiative, union = parse_uuid(initiative_id, "initiative_id"), parse_uuid(union_id, "union_id")
+        # R1.5: the union's own adoption, else one it took over from a predecessor
+        keys = [Replication.create_id(initiative, union),
+                *self.queries.replications_held(initiative, union)]
+        for key in keys:
+            try:
+                found: Replication = self.repository.get(key)
+                return found
+            except AggregateNotFoundError:
+                continue
+        else:
             raise ReplicationNotFound("the union has not adopted this initiative",
                                       {"initiative_id": str(initiative_id),
-                                       "union_id": str(union_id)}) from None
-        return found
+                                       "union_id": str(union_id)})
 
     # --- queries --------------------------------------------------------------------------
 
@@ -634,7 +722,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
                 "evaluation": i.evaluation.to_dict() if i.evaluation else None,
                 "acceptance": i.acceptance,
                 "recognitions": i.recognitions, "proposal": i.proposal,
-                "applications": i.applications, "adopted_by": i.adopted_by,
+                "applications": i.applications, "adopted_by": i.adopted_by, **_holding(i),
                 "value_saved_vnd": sum(a["value_saved_vnd"] for a in i.applications)}
 
     @handles(commands.GetReplication)
@@ -644,7 +732,7 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         r = self.replication(query.initiative_id, query.union_id)
         return {"initiative_id": str(r.initiative_id), "union_id": str(r.union_id),
                 "adopted_on": r.adopted_on.isoformat(), "note": r.note, "decision": r.decision,
-                "results": r.results}
+                "results": r.results, **_holding(r)}
 
     @handles(commands.Overdue)
     def overdue(self, query: commands.Overdue) -> list[dict[str, Any]]:
@@ -657,6 +745,11 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         first, count = parse_page(query.offset, query.limit)
         found = self.queries.book(query.union_id, query.period_from, query.period_to,
                                   query.status.value if query.status else None, first, count)
+        for entry in found["entries"]:  # R1.5: "Tiếp nhận từ <the predecessor> ngày …"
+            if entry["carried_from"]:
+                before = date.fromisoformat(entry["carried_on"]) - timedelta(days=1)
+                union = self.authority.union(UUID(entry["carried_from"]), before)
+                entry["carried_from_name"] = union["name"] if union else None
         return page(found["entries"], found["total"], first, count)
 
     @handles(commands.SearchInitiatives)
@@ -745,6 +838,12 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
         return self.queries.registrants(query.union_id, _year(query.year))
 
 
+def _holding(record: Held) -> dict[str, Any]:
+    """R1.5: who holds a record now, the hand-overs that brought it there, its closing."""
+    return {"held_by": str(record.held_by), "handovers": list(record.handovers),
+            "closed": record.closed}
+
+
 def _year(year: object) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 3000:
         raise InvalidInput("year must be a year", {"field": "year"})
@@ -791,6 +890,15 @@ def _recognises(event: object, scope: Scope) -> bool:
     if kind == "Initiative.Recognised":
         return scope == Scope.GRASSROOTS
     return kind == "Initiative.RecognisedAtLevel" and str(getattr(event, "scope", "")) == scope.value
+
+
+def _authors(record: Any) -> set[str]:
+    """The people a record follows in a split: its authors (an adoption has none)."""
+    if isinstance(record, Initiative):
+        return {a["person_id"] for a in record.authors}
+    if isinstance(record, Idea):
+        return {str(record.author_id)}
+    return set()
 
 
 def _dmy(on: date) -> str:

@@ -181,6 +181,12 @@ class AmountInvalid(InvalidInput):
     code = "AMOUNT_INVALID"
 
 
+class ClosedOnReorganisation(Conflict):
+    """R1.5: the record's union was dissolved (or split) and no union took it over."""
+
+    code = "CLOSED_ON_REORGANISATION"
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 def vnd(value: object, field: str = "value_saved_vnd") -> int:
@@ -197,9 +203,55 @@ def vnd(value: object, field: str = "value_saved_vnd") -> int:
     return int(amount)
 
 
+# --- reorganisation (R1.5) ---------------------------------------------------------------------
+
+class Held:
+    """R1.5: a record of a union that the registry may merge, split or dissolve. It keeps its
+    original ``union_id`` for good; ``held_by`` is the union that holds it now, and each
+    hand-over is dated, so who may act on it is judged as of the act's date (``holder_on``):
+    before the effective date the predecessor, from it the successor. A record no union takes
+    over is closed with its reason. Both are events citing the registry's event (``cause``)."""
+
+    union_id: UUID
+    held_by: UUID
+    handovers: list[dict[str, Any]]
+    closed: dict[str, Any] | None
+
+    def _start_holding(self, union_id: UUID) -> None:
+        self.held_by = union_id
+        self.handovers = []
+        self.closed = None
+
+    def holder_on(self, on: date) -> UUID:
+        """The union that held the record on the date (R1.5: authority as of the date)."""
+        holder = self.union_id
+        for handover in self.handovers:
+            if handover["effective_on"] <= on.isoformat():
+                holder = UUID(handover["to_union_id"])
+        return holder
+
+    def require_not_closed(self, on: date) -> None:
+        if self.closed is not None and self.closed["effective_on"] <= on.isoformat():
+            raise ClosedOnReorganisation(
+                f"the record was closed on {self.closed['effective_on']}: {self.closed['reason']}",
+                {"effective_on": self.closed["effective_on"], "reason": self.closed["reason"]})
+
+    def _carry(self, from_union_id: UUID, to_union_id: UUID, effective_on: date,
+               cause: dict[str, Any]) -> None:
+        self.handovers.append({"from_union_id": str(from_union_id),
+                               "to_union_id": str(to_union_id),
+                               "effective_on": effective_on.isoformat(), "cause": cause})
+        self.held_by = to_union_id
+
+    def _close(self, union_id: UUID, effective_on: date, reason: str,
+               cause: dict[str, Any]) -> None:
+        self.closed = {"union_id": str(union_id), "effective_on": effective_on.isoformat(),
+                       "reason": reason, "cause": cause}
+
+
 # --- ideas (R3.1) ----------------------------------------------------------------------------
 
-class Idea(Aggregate):
+class Idea(Held, Aggregate):
     @event("Raised")
     def __init__(self, union_id: UUID, author_id: UUID, title: str, description: str,
                  raised_on: date) -> None:
@@ -211,6 +263,7 @@ class Idea(Aggregate):
         self.status = IdeaStatus.OPEN
         self.comments: list[dict[str, Any]] = []
         self.initiative_id: UUID | None = None
+        self._start_holding(union_id)
 
     def require_open(self) -> None:
         if self.status != IdeaStatus.OPEN:
@@ -230,6 +283,18 @@ class Idea(Aggregate):
     @event("Withdrawn")
     def withdraw(self, reason: str, on: date) -> None:
         self.status = IdeaStatus.WITHDRAWN
+
+    @event("CarriedOver")
+    def carry_over(self, from_union_id: UUID, to_union_id: UUID, effective_on: date,
+                   cause: dict[str, Any]) -> None:
+        """R1.5: an open idea goes to the union that took its union over."""
+        self._carry(from_union_id, to_union_id, effective_on, cause)
+
+    @event("Closed")
+    def close(self, union_id: UUID, effective_on: date, reason: str,
+              cause: dict[str, Any]) -> None:
+        """R1.5: an open idea of a union dissolved with no successor."""
+        self._close(union_id, effective_on, reason, cause)
 
 
 # --- registration forms (R3.2) ---------------------------------------------------------------
@@ -422,7 +487,7 @@ class Evaluation:
                 "council_size": self.council_size, "minutes": self.minutes}
 
 
-class Initiative(Aggregate):
+class Initiative(Held, Aggregate):
     @staticmethod
     def create_id(union_id: UUID, reference: str) -> UUID:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"emulation:initiative:{union_id}:{reference}")
@@ -452,6 +517,7 @@ class Initiative(Aggregate):
         self.applications: list[dict[str, Any]] = []
         self.adopted_by: list[str] = []
         self.last_on = registered_on
+        self._start_holding(union_id)
 
     @property
     def name(self) -> str:
@@ -609,10 +675,23 @@ class Initiative(Aggregate):
         self.status = Status.REVOKED
         self.proposal = None
 
+    @event("CarriedOver")
+    def carry_over(self, from_union_id: UUID, to_union_id: UUID, effective_on: date,
+                   cause: dict[str, Any]) -> None:
+        """R1.5, R3.5: the entry goes to the successor's tracking book, with its original union,
+        authors, council and 3-month limit unchanged; its committee decides from the date."""
+        self._carry(from_union_id, to_union_id, effective_on, cause)
+
+    @event("Closed")
+    def close(self, union_id: UUID, effective_on: date, reason: str,
+              cause: dict[str, Any]) -> None:
+        """R1.5: no union took it over; a recognition it had stands as it was decided."""
+        self._close(union_id, effective_on, reason, cause)
+
 
 # --- replication (R3.8) ----------------------------------------------------------------------
 
-class Replication(Aggregate):
+class Replication(Held, Aggregate):
     @staticmethod
     def create_id(initiative_id: UUID, union_id: UUID) -> UUID:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"emulation:replication:{initiative_id}:{union_id}")
@@ -626,7 +705,19 @@ class Replication(Aggregate):
         self.note = note
         self.decision = decision
         self.results: list[dict[str, Any]] = []
+        self._start_holding(union_id)
 
     @event("ResultReported")
     def report(self, result: dict[str, Any]) -> None:
         self.results.append(result)
+
+    @event("CarriedOver")
+    def carry_over(self, from_union_id: UUID, to_union_id: UUID, effective_on: date,
+                   cause: dict[str, Any]) -> None:
+        """R1.5, R3.8: the adoption record goes to the successor, which reports its results."""
+        self._carry(from_union_id, to_union_id, effective_on, cause)
+
+    @event("Closed")
+    def close(self, union_id: UUID, effective_on: date, reason: str,
+              cause: dict[str, Any]) -> None:
+        self._close(union_id, effective_on, reason, cause)

@@ -48,4 +48,9 @@ RULES = [
          _fields("result", key="replication_id")),
     Rule(Initiative.Revoked, "initiatives.revoked", 1,  # type: ignore[attr-defined]
          _fields("ground", "decision", "dependents")),
+    # R1.5: the reminders of its 3-month limit follow it to the successor's committee
+    Rule(Initiative.CarriedOver, "initiatives.carried_over", 1,  # type: ignore[attr-defined]
+         _fields("from_union_id", "to_union_id", "effective_on")),
+    Rule(Initiative.Closed, "initiatives.closed", 1,  # type: ignore[attr-defined]
+         _fields("union_id", "effective_on", "reason")),
 ]

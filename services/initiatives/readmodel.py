@@ -76,6 +76,22 @@ replications = sa.Table(
     sa.Index("initiatives_replications_union", "union_id", "adopted_on"),
 )
 
+# R1.5, R3.5: who holds a record now, when a union was merged, split or dissolved: the union
+# that took it over (``held_by``; the book keeps the original ``union_id``), or its closing.
+# A table of its own, so the stores made before it get it empty, as their history has it.
+holdings = sa.Table(
+    "initiatives_holdings", metadata,
+    sa.Column("record_id", sa.Uuid, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # initiative | idea | replication
+    sa.Column("union_id", sa.Uuid, nullable=False),  # the original union
+    sa.Column("held_by", sa.Uuid, nullable=False),  # the union holding it now
+    sa.Column("carried_from", sa.Uuid),  # the union it was last taken over from
+    sa.Column("carried_on", sa.Date),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("closed_reason", sa.Text),
+    sa.Index("initiatives_holdings_held_by", "held_by"),
+)
+
 # R3.5: the columns of the book, as exported (Vietnamese headings).
 BOOK_COLUMNS = (
     ("reference", "Số đăng ký"), ("name", "Tên sáng kiến, đề tài"), ("kind", "Loại"),
@@ -160,6 +176,54 @@ class InitiativesReadModel(ReadModel):
         w.update(replications, (e.originator_id,), results=Add(1),
                  value_saved_vnd=Add(e.result["value_saved_vnd"]))
 
+    # --- R1.5: taken over by a successor, or closed ----------------------------------------
+
+    @handles(Initiative.CarriedOver)  # type: ignore[attr-defined]
+    def _initiative_carried(self, e: Any, w: Writer) -> None:
+        self._carry(w, e, "initiative")
+
+    @handles(Idea.CarriedOver)  # type: ignore[attr-defined]
+    def _idea_carried(self, e: Any, w: Writer) -> None:
+        self._carry(w, e, "idea")
+
+    @handles(Replication.CarriedOver)  # type: ignore[attr-defined]
+    def _replication_carried(self, e: Any, w: Writer) -> None:
+        self._carry(w, e, "replication")
+
+    def _carry(self, w: Writer, e: Any, kind: str) -> None:
+        found = w.execute(sa.select(holdings.c.union_id).where(
+            holdings.c.record_id == e.originator_id)).first()
+        if found is None:
+            w.insert(holdings, record_id=e.originator_id, kind=kind, union_id=e.from_union_id,
+                     held_by=e.to_union_id, carried_from=e.from_union_id,
+                     carried_on=e.effective_on, closed_on=None, closed_reason=None)
+        else:
+            w.update(holdings, (e.originator_id,), held_by=e.to_union_id,
+                     carried_from=e.from_union_id, carried_on=e.effective_on)
+
+    @handles(Initiative.Closed)  # type: ignore[attr-defined]
+    def _initiative_closed(self, e: Any, w: Writer) -> None:
+        self._closed(w, e, "initiative")
+
+    @handles(Idea.Closed)  # type: ignore[attr-defined]
+    def _idea_closed(self, e: Any, w: Writer) -> None:
+        self._closed(w, e, "idea")
+
+    @handles(Replication.Closed)  # type: ignore[attr-defined]
+    def _replication_closed(self, e: Any, w: Writer) -> None:
+        self._closed(w, e, "replication")
+
+    def _closed(self, w: Writer, e: Any, kind: str) -> None:
+        found = w.execute(sa.select(holdings.c.union_id).where(
+            holdings.c.record_id == e.originator_id)).first()
+        if found is None:
+            w.insert(holdings, record_id=e.originator_id, kind=kind, union_id=e.union_id,
+                     held_by=e.union_id, carried_from=None, carried_on=None,
+                     closed_on=e.effective_on, closed_reason=e.reason)
+        else:
+            w.update(holdings, (e.originator_id,), closed_on=e.effective_on,
+                     closed_reason=e.reason)
+
     @handles(Idea.Raised)  # type: ignore[attr-defined]
     def _idea_raised(self, e: Any, w: Writer) -> None:
         w.insert(ideas, idea_id=e.originator_id, union_id=e.union_id, author_id=e.author_id,
@@ -182,7 +246,14 @@ class InitiativesReadModel(ReadModel):
 
 def _entry(row: Any) -> dict[str, Any]:
     authors = json.loads(row.authors)
-    return {"initiative_id": str(row.initiative_id), "union_id": str(row.union_id),
+    mapping = row._mapping
+    held = mapping.get("held_by")
+    return {"held_by": str(held) if held else str(row.union_id),
+            "carried_from": str(mapping["carried_from"]) if mapping.get("carried_from") else None,
+            "carried_on": mapping["carried_on"].isoformat() if mapping.get("carried_on") else None,
+            "closed_on": mapping["closed_on"].isoformat() if mapping.get("closed_on") else None,
+            "closed_reason": mapping.get("closed_reason"),
+            "initiative_id": str(row.initiative_id), "union_id": str(row.union_id),
             "reference": row.reference, "name": row.name, "kind": row.kind,
             "authors": [f"{a['full_name']} ({a['share']}%)" for a in authors],
             "author_details": authors, "status": row.status,
@@ -192,13 +263,21 @@ def _entry(row: Any) -> dict[str, Any]:
             "value_saved_vnd": int(row.value_saved_vnd), "replications": row.replications}
 
 
+# The book with who holds each entry now (R1.5): an entry never taken over has no holding row.
+BOOK_HELD = book.outerjoin(holdings, holdings.c.record_id == book.c.initiative_id)
+BOOK_COLUMNS_HELD = (*book.c, holdings.c.held_by, holdings.c.carried_from, holdings.c.carried_on,
+                     holdings.c.closed_on, holdings.c.closed_reason)
+
+
 class InitiativesQueries:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
 
     def book(self, union_id: UUID, start: date | None, end: date | None, status: str | None,
              offset: int, limit: int) -> dict[str, Any]:
-        where = [book.c.union_id == union_id]
+        """R3.5: the union's own entries and, R1.5, those it took over from a predecessor
+        (each with its original union and authors, and where it came from)."""
+        where = [sa.or_(book.c.union_id == union_id, holdings.c.held_by == union_id)]
         if start is not None:
             where.append(book.c.registered_on >= start)
         if end is not None:
@@ -206,8 +285,9 @@ class InitiativesQueries:
         if status is not None:
             where.append(book.c.status == status)
         with self.engine.connect() as c:
-            total = c.execute(sa.select(sa.func.count()).select_from(book).where(*where)).scalar_one()
-            rows = c.execute(sa.select(book).where(*where)
+            total = c.execute(sa.select(sa.func.count()).select_from(BOOK_HELD)
+                              .where(*where)).scalar_one()
+            rows = c.execute(sa.select(*BOOK_COLUMNS_HELD).select_from(BOOK_HELD).where(*where)
                              .order_by(book.c.registered_on, book.c.reference)
                              .offset(offset).limit(limit))
             return {"total": total, "offset": offset, "entries": [_entry(r) for r in rows]}
@@ -215,10 +295,10 @@ class InitiativesQueries:
     def search(self, terms: list[str], union_id: UUID | None, limit: int) -> list[dict[str, Any]]:
         """Initiatives whose name holds every term, diacritics and case ignored (each term
         matched as part of a word of ``search_key``), in the book's order."""
-        query = sa.select(book).where(*(book.c.search_key.contains(t, autoescape=True)
-                                        for t in terms))
+        query = sa.select(*BOOK_COLUMNS_HELD).select_from(BOOK_HELD).where(
+            *(book.c.search_key.contains(t, autoescape=True) for t in terms))
         if union_id is not None:
-            query = query.where(book.c.union_id == union_id)
+            query = query.where(sa.or_(book.c.union_id == union_id, holdings.c.held_by == union_id))
         with self.engine.connect() as c:
             rows = c.execute(query.order_by(book.c.registered_on, book.c.reference).limit(limit))
             return [_entry(r) for r in rows]
@@ -302,7 +382,9 @@ class InitiativesQueries:
         """R3.8: what a union adopted, the latest first, with the initiative's name."""
         query = (sa.select(replications, book.c.reference, book.c.name)
                  .join(book, book.c.initiative_id == replications.c.initiative_id)
-                 .where(replications.c.union_id == union_id)
+                 .outerjoin(holdings, holdings.c.record_id == replications.c.replication_id)
+                 .where(sa.or_(replications.c.union_id == union_id,
+                               holdings.c.held_by == union_id))
                  .order_by(replications.c.adopted_on.desc(), book.c.reference))
         with self.engine.connect() as c:
             return [{"initiative_id": str(r.initiative_id), "union_id": str(r.union_id),
@@ -310,11 +392,42 @@ class InitiativesQueries:
                      "adopted_on": r.adopted_on.isoformat(), "results": r.results,
                      "value_saved_vnd": r.value_saved_vnd} for r in c.execute(query)]
 
+    def replications_held(self, initiative_id: UUID, union_id: UUID) -> list[UUID]:
+        """R1.5, R3.8: the adoptions of the initiative a union took over from a predecessor."""
+        with self.engine.connect() as c:
+            return list(c.execute(sa.select(replications.c.replication_id)
+                                  .join(holdings, holdings.c.record_id == replications.c.replication_id)
+                                  .where(replications.c.initiative_id == initiative_id,
+                                         holdings.c.held_by == union_id)).scalars())
+
+    def held_by(self, union_id: UUID) -> list[tuple[str, UUID]]:
+        """R1.5: the records a union holds now that a reorganisation may hand on: its own
+        (initiatives not refused or revoked, open ideas, adoptions) not taken over by
+        another, and those it took over; each as (kind, id)."""
+        found: list[tuple[str, UUID]] = []
+        with self.engine.connect() as c:
+            for kind, table, key, union, alive in (
+                    ("initiative", book, book.c.initiative_id, book.c.union_id,
+                     book.c.status.notin_((Status.REFUSED.value, Status.REVOKED.value))),
+                    ("idea", ideas, ideas.c.idea_id, ideas.c.union_id,
+                     ideas.c.status == IdeaStatus.OPEN.value),
+                    ("replication", replications, replications.c.replication_id,
+                     replications.c.union_id, sa.true())):
+                query = (sa.select(key).select_from(
+                    table.outerjoin(holdings, holdings.c.record_id == key))
+                    .where(alive, holdings.c.closed_on.is_(None), sa.or_(
+                        holdings.c.held_by == union_id,
+                        sa.and_(holdings.c.record_id.is_(None), union == union_id)))
+                    .order_by(key))
+                found.extend((kind, r) for r in c.execute(query).scalars())
+        return found
+
     def overdue(self, union_id: UUID | None, on: date) -> list[dict[str, Any]]:
         """R3.7: undecided after the limit (a decision due by ``decide_by``)."""
-        query = sa.select(book).where(book.c.status.in_(OPEN), book.c.decide_by < on)
+        query = sa.select(*BOOK_COLUMNS_HELD).select_from(BOOK_HELD).where(
+            book.c.status.in_(OPEN), book.c.decide_by < on, holdings.c.closed_on.is_(None))
         if union_id is not None:
-            query = query.where(book.c.union_id == union_id)
+            query = query.where(sa.or_(book.c.union_id == union_id, holdings.c.held_by == union_id))
         with self.engine.connect() as c:
             return [{**_entry(r), "days_overdue": (on - r.decide_by).days}
                     for r in c.execute(query.order_by(book.c.decide_by, book.c.reference))]
@@ -322,7 +435,8 @@ class InitiativesQueries:
     def ideas(self, union_id: UUID, author_id: UUID | None,
               status: str | None) -> list[dict[str, Any]]:
         """R3.1: a union's ideas, newest first (of one author, in one status)."""
-        query = sa.select(ideas).where(ideas.c.union_id == union_id)
+        query = sa.select(ideas).outerjoin(holdings, holdings.c.record_id == ideas.c.idea_id).where(
+            sa.or_(ideas.c.union_id == union_id, holdings.c.held_by == union_id))
         if author_id is not None:
             query = query.where(ideas.c.author_id == author_id)
         if status is not None:

@@ -25,11 +25,15 @@ TRAIL: dict[str, Any] = {
                        "Recognised": "recognition", "RecognisedAtLevel": "recognition",
                        "Refused": "recognition", "DeclinedAtLevel": "recognition",
                        "ApplicationReported": "application", "Adopted": "application",
-                       "Proposed": "proposal", "Revoked": "revocation"},
+                       "Proposed": "proposal", "Revoked": "revocation",
+                       # R1.5: taken over by a successor, or closed, when the union was
+                       # merged, split or dissolved
+                       "CarriedOver": "handover", "Closed": "handover"},
         "Replication": {"*": "application"},
     },
     # the stages these records go through, in the chain's order, with their titles
     "stages": [("idea", "Ý tưởng"), ("registration", "Đăng ký"), ("evaluation", "Đánh giá"),
                ("recognition", "Công nhận"), ("application", "Áp dụng"),
-               ("proposal", "Đề nghị"), ("revocation", "Thu hồi")],
+               ("proposal", "Đề nghị"), ("revocation", "Thu hồi"),
+               ("handover", "Chuyển giao khi sắp xếp tổ chức")],
 }

@@ -137,6 +137,12 @@ class DeadlineBook(UpstreamView):
                         "name": p["name"], "registered_on": p["registered_on"]}, e)
         elif e.name in ("initiatives.recognised", "initiatives.refused"):
             self._close(w, initiative_key(p["initiative_id"]), decided_on, e)
+        elif e.name == "initiatives.carried_over":  # R1.5: the successor's committee decides
+            w.execute(DEADLINES.update().where(
+                DEADLINES.c.deadline_key == initiative_key(p["initiative_id"]),
+                DEADLINES.c.closed_on.is_(None)).values(union_id=p["to_union_id"]))
+        elif e.name == "initiatives.closed":  # R1.5: no union took it over
+            self._close(w, initiative_key(p["initiative_id"]), _day(p["effective_on"], e), e)
         elif e.name == "reviews.movement_launched":
             year = int(p["year"])
             dates = due_dates(year, date.fromisoformat(p["launched_on"]), self.book)

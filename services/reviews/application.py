@@ -23,6 +23,7 @@ from runtime.clock import Clock
 from runtime.commands import handles
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, acting_user, current_context, use_context
+from runtime.contracts import Envelope
 from runtime.errors import DomainError, InvalidInput
 from runtime.publication import Publication
 from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, decision_record
@@ -546,7 +547,8 @@ class Reviews(KnownUnions, ServiceApplication):
         """R2.8: the reporting union continues the thread."""
         difficulty = self._difficulty(command.difficulty_id)
         day = self.past(command.on, "on")
-        union = self.authority.active_union(difficulty.union_id, day)
+        # R1.5: the union following the thread on that date (a successor after a merge)
+        union = self.authority.active_union(difficulty.holder_on(day), day)
         seat = self._seat(union, day)
         difficulty.follow_up(day, command.text, seat)
         self.save(difficulty)
@@ -558,7 +560,8 @@ class Reviews(KnownUnions, ServiceApplication):
         d = self._difficulty(query.difficulty_id)
         return {"id": str(d.id), "union_id": str(d.union_id), "federation_id": str(d.federation_id),
                 "subject": d.subject, "reported_on": _iso(d.reported_on),
-                "thread": list(d.thread)}
+                "thread": list(d.thread), "held_by": str(d.held_by),
+                "handovers": list(d.handovers), "closed": d.closed}
 
     @handles(commands.Difficulties)
     def difficulties(self, query: commands.Difficulties) -> list[dict[str, Any]]:
@@ -570,7 +573,42 @@ class Reviews(KnownUnions, ServiceApplication):
         return [{"id": str(r["difficulty_id"]), "union_id": str(r["union_id"]),
                  "federation_id": str(r["federation_id"]), "subject": r["subject"],
                  "reported_on": _iso(r["reported_on"]), "last_on": _iso(r["last_on"]),
-                 "answered": r["answers"] > 0, "messages": r["messages"]} for r in rows]
+                 "answered": r["answers"] > 0, "messages": r["messages"],
+                 "held_by": str(r["held_by"] or r["union_id"]),
+                 "carried_from": str(r["carried_from"]) if r["carried_from"] else None,
+                 "carried_on": _iso(r["carried_on"])} for r in rows]
+
+    # --- reorganisation: nothing left behind (R1.5) -------------------------------------------
+
+    def policy(self, domain_event: Any, processing_event: Any) -> None:
+        """R1.5: when the registry merges a union into another, each difficulty it reported
+        that awaits an answer is taken over by the successor from the effective date
+        (``CarriedOver``, citing the registry's event); when it dissolves or splits one, the
+        thread is closed with its reason (a part of a split reports anew if the difficulty is
+        still its own). The federation's answer may still come either way."""
+        if not isinstance(domain_event, Envelope) or domain_event.source != "registry" \
+                or domain_event.name not in _REORGANISATIONS:
+            return
+        p = domain_event.payload
+        union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
+        cause = {"source": "registry", "event": domain_event.name,
+                 "event_id": domain_event.event_id, "position": domain_event.notification_id}
+        ids = {UUID(r["difficulty_id"]) if not isinstance(r["difficulty_id"], UUID)
+               else r["difficulty_id"] for r in self.reviews_model.difficulties_of(union)}
+        ids |= {k for k, a in processing_event.aggregates.items() if isinstance(a, Difficulty)}
+        for difficulty_id in sorted(ids, key=str):
+            difficulty = self.aggregate_in(processing_event, difficulty_id)
+            if not isinstance(difficulty, Difficulty) or difficulty.held_by != union \
+                    or difficulty.closed is not None or not difficulty.awaiting_answer:
+                continue
+            if domain_event.name == "registry.union_merged":
+                difficulty.carry_over(from_union_id=union, to_union_id=UUID(p["successor_id"]),
+                                      effective_on=on, cause=cause)
+            else:
+                difficulty.close(union_id=union, effective_on=on, cause=cause,
+                                 reason=_REORGANISATIONS[domain_event.name].format(
+                                     on=f"{on.day:02d}/{on.month:02d}/{on.year}"))
+            processing_event.collect_events(difficulty)
 
     # --- schedules and the overdue list --------------------------------------------------------
 
@@ -735,3 +773,12 @@ class Reviews(KnownUnions, ServiceApplication):
 
 
 APPLICATION = Reviews
+
+
+# R1.5: the registry's reorganisations a difficulty's thread follows, and why one closes it.
+_REORGANISATIONS = {
+    "registry.union_merged": "",
+    "registry.union_dissolved": "Công đoàn giải thể từ ngày {on}, không có đơn vị tiếp nhận",
+    "registry.union_split": "Công đoàn được chia, tách từ ngày {on}; đơn vị mới báo cáo lại "
+                            "nếu vướng mắc còn là của mình",
+}

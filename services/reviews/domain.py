@@ -120,6 +120,12 @@ class NoProvincialFederation(Conflict):
     code = "NO_PROVINCIAL_FEDERATION"
 
 
+class DifficultyClosed(Conflict):
+    """R1.5: the reporting union was dissolved or split and no union took the thread over."""
+
+    code = "DIFFICULTY_CLOSED"
+
+
 class DatesOutOfOrderInThread(Conflict):
     code = "THREAD_DATES_OUT_OF_ORDER"
 
@@ -701,6 +707,39 @@ class Difficulty(Aggregate):
             "kind": "report", "on": reported_on.isoformat(), "text": description,
             "by": reported_by}]
         self.last_on = reported_on
+        self.held_by = union_id  # R1.5: the union following the thread now
+        self.handovers: list[dict[str, Any]] = []
+        self.closed: dict[str, Any] | None = None
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """R2.8: its last message is the union's, not yet answered."""
+        return self.thread[-1]["kind"] != "answer"
+
+    def holder_on(self, on: date) -> UUID:
+        """R1.5: the union that followed the thread on the date (its own, or the successor
+        that took it over from the effective date)."""
+        holder = self.union_id
+        for handover in self.handovers:
+            if handover["effective_on"] <= on.isoformat():
+                holder = UUID(handover["to_union_id"])
+        return holder
+
+    @event("CarriedOver")
+    def carry_over(self, from_union_id: UUID, to_union_id: UUID, effective_on: date,
+                   cause: dict[str, Any]) -> None:
+        """R1.5: a difficulty awaiting an answer goes to the union that took its union over."""
+        self.handovers.append({"from_union_id": str(from_union_id),
+                               "to_union_id": str(to_union_id),
+                               "effective_on": effective_on.isoformat(), "cause": cause})
+        self.held_by = to_union_id
+
+    @event("Closed")
+    def close(self, union_id: UUID, effective_on: date, reason: str,
+              cause: dict[str, Any]) -> None:
+        """R1.5: no union takes the thread over; the federation's answer may still come."""
+        self.closed = {"union_id": str(union_id), "effective_on": effective_on.isoformat(),
+                       "reason": reason, "cause": cause}
 
     def _after_last(self, on: date) -> None:
         if on < self.last_on:
@@ -719,6 +758,9 @@ class Difficulty(Aggregate):
         self.last_on = answered_on
 
     def follow_up(self, on: date, text: str, by: dict[str, Any]) -> None:
+        if self.closed is not None and self.closed["effective_on"] <= on.isoformat():
+            raise DifficultyClosed(f"the thread was closed on {self.closed['effective_on']}: "
+                                   f"{self.closed['reason']}", dict(self.closed))
         self._after_last(on)
         self._followed_up(on=on, text=text, by=by)
 

@@ -77,6 +77,16 @@ difficulties = sa.Table(
     sa.Index("reviews_difficulties_federation", "federation_id"),
 )
 
+# R1.5: the union following a difficulty's thread now, when its own was merged into another
+# (a table of its own: the stores made before it get it empty, as their history has it).
+difficulty_holders = sa.Table(
+    "reviews_difficulty_holders", metadata,
+    sa.Column("difficulty_id", sa.Uuid, primary_key=True),
+    sa.Column("held_by", sa.Uuid, nullable=False, index=True),
+    sa.Column("carried_from", sa.Uuid, nullable=False),
+    sa.Column("carried_on", sa.Date, nullable=False),
+)
+
 
 class ReviewsReadModel(ReadModel):
     metadata = metadata
@@ -142,14 +152,25 @@ class ReviewsReadModel(ReadModel):
     def _followed_up(self, e: Any, w: Writer) -> None:
         w.update(difficulties, (e.originator_id,), last_on=e.on, messages=Add(1))
 
+    @handles(Difficulty.CarriedOver)  # type: ignore[attr-defined]
+    def _difficulty_carried(self, e: Any, w: Writer) -> None:
+        w.execute(difficulty_holders.delete().where(
+            difficulty_holders.c.difficulty_id == e.originator_id))
+        w.insert(difficulty_holders, difficulty_id=e.originator_id, held_by=e.to_union_id,
+                 carried_from=e.from_union_id, carried_on=e.effective_on)
+
     # --- queries ----------------------------------------------------------------------------
 
     def difficulties_of(self, union_id: UUID | None = None,
                         federation_id: UUID | None = None) -> list[dict[str, Any]]:
-        query = sa.select(difficulties).order_by(difficulties.c.last_on.desc(),
-                                                  difficulties.c.difficulty_id)
-        if union_id is not None:
-            query = query.where(difficulties.c.union_id == union_id)
+        query = (sa.select(difficulties, difficulty_holders.c.held_by,
+                           difficulty_holders.c.carried_from, difficulty_holders.c.carried_on)
+                 .outerjoin(difficulty_holders,
+                            difficulty_holders.c.difficulty_id == difficulties.c.difficulty_id)
+                 .order_by(difficulties.c.last_on.desc(), difficulties.c.difficulty_id))
+        if union_id is not None:  # R1.5: its own, and those it took over
+            query = query.where(sa.or_(difficulties.c.union_id == union_id,
+                                       difficulty_holders.c.held_by == union_id))
         if federation_id is not None:
             query = query.where(difficulties.c.federation_id == federation_id)
         with self.engine.connect() as c:

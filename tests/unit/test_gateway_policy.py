@@ -140,3 +140,28 @@ def test_r5_2_a_grant_on_a_union_covers_its_subtree_not_its_parent() -> None:
     with pytest.raises(DomainError) as refused:
         authorize(scope, launch, {"union_id": "TV"}, district)
     assert refused.value.code == "OUTSIDE_YOUR_SCOPE"
+
+
+def test_r1_5_r5_2_a_record_taken_over_by_a_successor_is_reached_by_its_officers() -> None:
+    """A merged union's initiative names the successor holding it now (``held_by``) beside
+    its original union: the successor's committee acts on it, and the predecessor's grant
+    still reaches it (a decision dated before the merge is judged by the service)."""
+    def taken_over(service: str, method: str, *args: Any) -> Any:
+        if (service, method) == ("registry", "ancestors"):
+            return registry(service, method, *args)
+        return {"union_id": "CS-1", "held_by": "CS-2"}
+
+    op = next(o for o in operations() if o.name == "initiatives.recognise")
+    args = {"initiative_id": "i-1", "decided_on": "2025-03-05", "reason": "x", "number": "1"}
+    for union in ("CS-2", "CS-1"):
+        who = Principal(union, None, (Grant(Role.EXECUTIVE, union),))
+        assert authorize(Scope(taken_over), op, args, who).union_id == union
+    outsider = Principal("vp", None, (Grant(Role.EXECUTIVE, "CS-VP"),))
+    with pytest.raises(DomainError) as refused:
+        authorize(Scope(taken_over), op, args, outsider)
+    assert refused.value.code == "OUTSIDE_YOUR_SCOPE"
+    assert refused.value.details["unions"] == ["CS-2", "CS-1"]
+    # without the successor named, CS-2's committee is outside, as before the merge
+    before = Principal("CS-2", None, (Grant(Role.EXECUTIVE, "CS-2"),))
+    with pytest.raises(DomainError):
+        authorize(Scope(registry), op, args, before)

@@ -17,6 +17,7 @@ from services.notifications.application import Notifications
 from services.notifications.deadlines import due_dates
 from services.notifications.domain import Reminder, Stage, message_id, stages_owed
 from tests.support.notify_world import NotifyWorld, make_world
+from tests.support.province import ADMIN, deliver
 
 
 @pytest.fixture
@@ -309,3 +310,18 @@ def test_r2_8_a_difficulty_awaiting_an_answer_is_told_to_the_policy_law_departme
         items = notifications.my_notifications()["items"]
     assert sorted((i["subject"]["difficulty_id"], i["stage"]) for i in items) == sorted(
         [(str(first), "before"), (str(second), "at")])
+
+
+def test_r1_5_r3_4_the_3_month_limit_of_a_merged_unions_initiative_reminds_the_successor(
+        world: NotifyWorld) -> None:
+    w = world
+    w.register("SK-01", on="2025-01-10")  # to be decided by 10/04/2025
+    with use_context(ADMIN):
+        w.registry.merge_unions([w.province.unions["CS-1"]], "2025-03-01",
+                                into_union_id=w.province.unions["CS-2"])
+    deliver(w.registry, w.initiatives)  # the initiative is carried over to CS-2
+    w.feed()
+    w.at(datetime(2025, 4, 3, 8, tzinfo=UTC))
+    assert w.notifications.scan() == 1  # F, CS-2's executive committee; no longer A, B, C
+    assert [i["subject"]["reference"] for i in mine(w, "F")["items"]] == ["SK-01"]
+    assert mine(w, "A")["items"] == []

@@ -448,3 +448,45 @@ def test_r2_1_input_is_parsed_and_cleaned_before_the_command_runs(reviews: Revie
                                    "Kế hoạch")
     launch = reviews.find(UUID(launch_id), Launch)
     assert launch is not None and launch.title == "Phát động phong trào"
+
+
+# --- R1.5 nothing left behind: a merged union's difficulties awaiting an answer ----------------
+
+def test_r1_5_r2_8_a_difficulty_awaiting_an_answer_is_taken_over_by_the_successor(
+        reviews: Reviews, world: World) -> None:
+    with use_context(world.as_("school")):
+        waiting = reviews.report_difficulty(world.unions["school"], "2025-09-01", "Kinh phí",
+                                            "Đơn vị chưa có quy chế chi thưởng sáng kiến")
+        answered = reviews.report_difficulty(world.unions["school"], "2025-09-02", "Hồ sơ",
+                                             "Mẫu hồ sơ")
+    with use_context(world.as_("policy_law")):
+        reviews.answer_difficulty(answered, "2025-09-10", "Theo mẫu số 1")
+    with use_context(ADMIN):
+        world.registry.merge_unions([world.unions["school"]], "2025-10-01",
+                                    into_union_id=world.unions["clinic"])
+    world.feed(reviews)
+    mine = reviews.difficulties(union_id=world.unions["clinic"])
+    assert [(d["id"], d["union_id"], d["held_by"], d["carried_from"], d["carried_on"])
+            for d in mine] == [(waiting, world.unions["school"], world.unions["clinic"],
+                                world.unions["school"], "2025-10-01")]
+    carried = reviews.get_difficulty(waiting)["handovers"]
+    assert carried[0]["cause"]["event"] == "registry.union_merged"
+    assert reviews.get_difficulty(answered)["held_by"] == world.unions["school"]  # answered: stays
+    with use_context(world.as_("clinic")):  # the successor's committee continues the thread
+        reviews.follow_up_difficulty(waiting, "2025-10-05", "Xin hướng dẫn thêm")
+    with use_context(world.as_("school")):  # the old committee ended with the merge
+        refused(reviews, "NO_AUTHORITY", reviews.follow_up_difficulty, waiting, "2025-10-06", "x")
+    world.feed(reviews)  # delivered again: no second hand-over
+    assert len(reviews.get_difficulty(waiting)["handovers"]) == 1
+
+
+def test_r1_5_r2_8_a_dissolved_unions_waiting_difficulty_is_closed_with_its_reason(
+        reviews: Reviews, world: World) -> None:
+    with use_context(world.as_("clinic")):
+        waiting = reviews.report_difficulty(world.unions["clinic"], "2025-09-01", "Kinh phí", "x")
+    with use_context(ADMIN):
+        world.registry.dissolve_union(world.unions["clinic"], "2025-10-01")
+    world.feed(reviews)
+    closed = reviews.get_difficulty(waiting)["closed"]
+    assert closed["reason"] == "Công đoàn giải thể từ ngày 01/10/2025, không có đơn vị tiếp nhận"
+    assert closed["cause"]["event"] == "registry.union_dissolved"

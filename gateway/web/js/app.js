@@ -389,10 +389,19 @@ async function bookScreen() {
     h("a", { class: "button", href: "#/register" }, t("register"))),
   h("div", { class: "card", id: "book" }, table([t("reference"), t("initiative"), t("authors"), t("status"),
     t("registered"), t("decideBy"), t("decidedOn"), t("scope"), t("valueSaved")],
-  book.items.map((e) => [e.reference, h("a", { href: `#/initiative/${e.initiative_id}` }, e.name),
+  book.items.map((e) => [e.reference, [h("a", { href: `#/initiative/${e.initiative_id}` }, e.name), handedOver(e)],
     e.authors.join("; "), statusLabel(e.status), date(e.registered_on), date(e.decide_by), date(e.decided_on),
     e.scope ? t(e.scope) : "", money(e.value_saved_vnd)]))),
   await overdueCard(), await registrantsCard(new Date().getFullYear()));
+}
+
+// R1.5: an entry the union took over from a merged or split union keeps its original union and
+// authors, and says where it came from; one closed when its union was dissolved says why.
+function handedOver(e) {
+  if (e.closed_on) return h("div", { class: "muted handover" }, `${t("closedOn")} ${date(e.closed_on)}: ${e.closed_reason}`);
+  if (!e.carried_from || e.held_by !== ctx.union.id) return null;
+  return h("div", { class: "muted handover" },
+    `${t("carriedFrom")} ${e.carried_from_name || t("notVisible")} ${t("carriedOn")} ${date(e.carried_on)}`);
 }
 
 // R3.7: registrations still undecided past their 3-month limit, oldest first.
