@@ -40,7 +40,8 @@ ADMINISTRATION = {
     "registry.merge_unions", "registry.split_union", "registry.dissolve_union",
     "registry.register_person", "registry.join_union", "registry.transfer_person",
     "registry.leave_union", "registry.set_official_status", "registry.constitute_body",
-    "registry.appoint", "registry.relieve", "registry.end_body", "registry.import_records"}
+    "registry.appoint", "registry.relieve", "registry.end_body", "registry.import_records",
+    "registry.apply_reorganisation"}
 # a person's own notifications: every role that changes anything, whatever its union
 OWN = {"notifications.mark_read", "notifications.mark_all_read", "notifications.set_email"}
 MAY = {Role.MEMBER: MEMBER | OWN, Role.OFFICIAL: MEMBER | OFFICIAL | OWN,

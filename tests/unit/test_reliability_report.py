@@ -32,6 +32,10 @@ GOOD: dict[tuple[str, str], dict[str, Any]] = {
     ("security", "tokens"): {"tried": 9, "accepted_wrongly": 0, "stored": 0},
     ("security", "injection"): {"tried": 120, "server_errors": 0, "stored_wrongly": 0},
     ("security", "auditor"): {"commands_tried": 95, "changed": 0},
+    ("supply-chain", "bandit"): {"files": 104, "serious": [], "low": ["runtime/x.py:1 B101"],
+                                 "justified_inline": 2},
+    ("supply-chain", "pip-audit"): {"packages": 118, "audited": 118, "not_audited": [],
+                                    "vulnerable": [], "justified": []},
 }
 
 
