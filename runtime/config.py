@@ -74,6 +74,21 @@ class Settings:
         return self.number("EMU_RELAY_POLL_INTERVAL", 5.0)
 
     @property
+    def amqp_heartbeat(self) -> float:
+        """Seconds between AMQP heartbeats, for every process's broker connections (the
+        relays', the services' and the gateway's): a connection that hears nothing for two
+        of them is dropped and opened again, so a half-open one (the network gone, no reset)
+        is noticed within seconds, not when the kernel gives up (issue 26). 0: none."""
+        return self.number("EMU_AMQP_HEARTBEAT", 10.0)
+
+    @property
+    def confirm_timeout(self) -> float:
+        """Seconds a relay waits for the broker to confirm a publication; then the connection
+        is taken as dead, dropped and opened again, and the batch published again (nothing is
+        recorded as published before the broker confirmed it)."""
+        return self.number("EMU_CONFIRM_TIMEOUT", 5.0)
+
+    @property
     def catch_up_interval(self) -> float:
         return self.number("EMU_CATCH_UP_INTERVAL", 10.0)
 
@@ -178,4 +193,5 @@ class Settings:
             "AMQP_URI": self.amqp_uri,
             "max_workers": int(self.number("EMU_MAX_WORKERS", 10)),
             "serializer": "json",
+            "HEARTBEAT": self.amqp_heartbeat,
         }

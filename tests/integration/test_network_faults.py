@@ -1,0 +1,213 @@
+"""Network faults between a relay and the broker (issue 26): a TCP proxy of the tests'
+own (``tests.support.netproxy``) half-opens the connection, the way a network that vanishes
+without a reset does, and the relay must notice within seconds and lose nothing.
+
+A half-open connection sends no FIN and no RST: writes succeed, nothing comes back. Only
+a timeout of the relay's own notices it: the publisher confirm timeout while it publishes,
+the AMQP heartbeat while it is quiet. Each test fails with its mechanism removed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from runtime.config import Settings
+from runtime.context import use_context
+from runtime.relay import Relay
+from services.registry.application import Registry
+from tests.support.bus import drain, spy
+from tests.support.netproxy import NetProxy
+from tests.support.province import ADMIN, TERM
+
+pytestmark = pytest.mark.bus
+
+
+def through(proxy: NetProxy, uri: str) -> str:
+    parts = urlsplit(uri)
+    netloc = f"{parts.username}:{parts.password}@{proxy.host}:{proxy.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> float | None:
+    """Seconds until ``condition`` held, or None when it did not within ``timeout``."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Registry:
+    settings = Settings({"EMU_DATA_DIR": str(tmp_path / "data")})
+    app = Registry(settings)
+    with use_context(ADMIN):
+        app.found_union("VN", "Tổng Liên đoàn Lao động Việt Nam", "confederation",
+                        founded_on=TERM)
+    return app
+
+
+@pytest.fixture
+def proxy(amqp_uri: str) -> Iterator[NetProxy]:
+    parts = urlsplit(amqp_uri)
+    with NetProxy(parts.hostname or "127.0.0.1", parts.port or 5672) as running:
+        yield running
+
+
+class Running:
+    """A relay publishing in a thread of the test, through the proxy."""
+
+    def __init__(self, relay: Relay) -> None:
+        self.relay = relay
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=relay.run, args=(self.stop, 0.2), daemon=True)
+        self.thread.start()
+
+    def halt(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=15)
+
+
+def register(registry: Registry, count: int, start: int = 0) -> None:
+    with use_context(ADMIN):
+        for number in range(start, start + count):
+            registry.register_person(f"P-{number}", f"Người thứ {number}", TERM, None)
+
+
+def stored_event_ids(registry: Registry) -> set[str]:
+    page = registry.publication.page(registry.recorder, registry.mapper, after=None,
+                                     limit=100_000, previous_id=None)
+    return {envelope.event_id for envelope in page.envelopes}
+
+
+def published_ids(amqp_uri: str, queue: str, seen: set[str]) -> set[str]:
+    seen.update(body["event_id"] for body in drain(amqp_uri, queue))
+    return seen
+
+
+def test_r5_3_a_half_open_broker_connection_while_publishing_is_noticed_by_the_confirm_timeout(
+        registry: Registry, amqp_uri: str, proxy: NetProxy) -> None:
+    """Events flow; the network drops every byte both ways without closing anything. The
+    relay waiting for a confirm gives up after ``confirm_timeout``, drops the connection and
+    opens a new one; once the network is back every event is published, none lost."""
+    queue = spy(amqp_uri, "registry").name
+    relay = Relay(registry, registry.publication, through(proxy, amqp_uri),
+                  heartbeat=0, confirm_timeout=1.0)
+    running = Running(relay)
+    seen: set[str] = set()
+    try:
+        register(registry, 20)
+        assert wait_until(lambda: len(published_ids(amqp_uri, queue, seen))
+                          == len(stored_event_ids(registry)), 15) is not None
+        proxy.blackhole()
+        writer = threading.Thread(target=register, args=(registry, 30, 20))
+        writer.start()
+        # noticed: a new connection is tried within seconds (the confirm never comes)
+        noticed = wait_until(lambda: proxy.accepted >= 2, 10)
+        assert noticed is not None, "the relay hangs on a half-open connection"
+        writer.join()
+        time.sleep(1.0)  # a second fault while it recovers: still half-open
+        proxy.pass_through()
+        expected = stored_event_ids(registry)
+        assert wait_until(lambda: published_ids(amqp_uri, queue, seen) >= expected, 30) \
+            is not None, f"lost: {len(expected - seen)} of {len(expected)}"
+    finally:
+        running.halt()
+    assert seen == expected and len(expected) == 51  # a union and 50 people, none lost
+
+
+def test_r5_3_a_quiet_relay_notices_a_half_open_broker_connection_by_heartbeats(
+        registry: Registry, amqp_uri: str, proxy: NetProxy) -> None:
+    """Nothing to publish, so no confirm is awaited: only the AMQP heartbeat notices that
+    the broker stopped answering; the relay drops the connection within two intervals and
+    publishes what comes later on a new one."""
+    queue = spy(amqp_uri, "registry").name
+    relay = Relay(registry, registry.publication, through(proxy, amqp_uri),
+                  heartbeat=1.0, confirm_timeout=0)
+    running = Running(relay)
+    seen: set[str] = set()
+    try:
+        assert wait_until(lambda: len(published_ids(amqp_uri, queue, seen)) == 1, 15) \
+            is not None
+        time.sleep(3.5)  # quiet and healthy for three intervals: the connection is kept
+        assert relay.connected and proxy.accepted == 1
+        proxy.blackhole()
+        noticed = wait_until(lambda: not relay.connected, 8)
+        assert noticed is not None, "a quiet relay keeps a half-open connection"
+        assert noticed < 4  # two intervals missed, and a little
+        proxy.pass_through()
+        register(registry, 3)
+        expected = stored_event_ids(registry)
+        assert wait_until(lambda: published_ids(amqp_uri, queue, seen) >= expected, 30) \
+            is not None
+    finally:
+        running.halt()
+    assert seen == expected
+
+
+# --- the proxy itself (an echo server behind it; no broker needed) ---------------------------
+
+@pytest.fixture
+def echo() -> Iterator[tuple[str, int]]:
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            while data := conn.recv(65536):
+                conn.sendall(data)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[:2]
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_the_proxy_passes_delays_half_opens_and_cuts(echo: tuple[str, int]) -> None:
+    import socket
+
+    with NetProxy(*echo) as proxy:
+        client = socket.create_connection((proxy.host, proxy.port), timeout=2)
+        client.sendall(b"a")
+        assert client.recv(10) == b"a"
+        proxy.delay(0.5)
+        started = time.monotonic()
+        client.sendall(b"b")
+        assert client.recv(10) == b"b" and time.monotonic() - started >= 0.5
+        proxy.pass_through()
+        proxy.blackhole()
+        client.sendall(b"c")  # the write succeeds; nothing comes back, nothing closes
+        client.settimeout(1.0)
+        with pytest.raises(TimeoutError):
+            client.recv(10)
+        proxy.pass_through()
+        client.sendall(b"d")
+        assert client.recv(10) == b"d"  # "c" went nowhere
+        proxy.cut()
+        client.settimeout(2.0)
+        assert client.recv(10) == b""  # the end of stream, at once
+        client.close()
+        again = socket.create_connection((proxy.host, proxy.port), timeout=2)
+        again.sendall(b"e")
+        assert again.recv(10) == b"e"
+        again.close()
