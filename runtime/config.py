@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from runtime.clock import Clock, FixedClock, SystemClock
 
@@ -51,6 +52,32 @@ class Settings:
             return url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir / (service + '.sqlite')}"
+
+    def connection_url(self, service: str) -> str:
+        """``database_url`` as a process connects to it: on PostgreSQL with libpq's network
+        timeouts (issue 26), so a connection to a database the network lost is noticed in
+        seconds, not when the kernel gives up after minutes: connecting waits at most
+        ``EMU_DB_CONNECT_TIMEOUT`` seconds, and an open connection that stops answering
+        (keepalives unanswered, or data sent and never acknowledged) is dropped after about
+        ``EMU_DB_DEAD_AFTER`` seconds. Parameters the URL already sets are kept."""
+        url = self.database_url(service)
+        if not url.startswith("postgresql"):
+            return url
+        dead_after = self.number("EMU_DB_DEAD_AFTER", 15.0)
+        parameters = {
+            "connect_timeout": str(max(2, int(self.number("EMU_DB_CONNECT_TIMEOUT", 5.0)))),
+            "keepalives": "1",
+            "keepalives_idle": str(max(1, int(dead_after / 3))),
+            "keepalives_interval": str(max(1, int(dead_after / 9))),
+            "keepalives_count": "3",
+            "tcp_user_timeout": str(int(dead_after * 1000)),
+        }
+        present = {part.split("=", 1)[0] for part in urlsplit(url).query.split("&") if part}
+        extra = "&".join(f"{key}={value}" for key, value in parameters.items()
+                         if key not in present)
+        if not extra:
+            return url
+        return url + ("&" if "?" in url else "?") + extra
 
     def clock(self) -> Clock:
         """The system clock, or one stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its

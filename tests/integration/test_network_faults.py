@@ -152,6 +152,48 @@ def test_r5_3_a_quiet_relay_notices_a_half_open_broker_connection_by_heartbeats(
     assert seen == expected
 
 
+@pytest.mark.postgres
+def test_r5_3_a_command_fails_fast_with_store_unavailable_when_the_database_hears_nothing(
+        pg_url: str, tmp_path: Path) -> None:
+    """The network to PostgreSQL drops everything without closing anything: a command that
+    needs a new connection gives up after ``EMU_DB_CONNECT_TIMEOUT`` with the stable
+    STORE_UNAVAILABLE refusal (503 at the gateway) instead of hanging, and the service
+    works again once the network is back."""
+    from runtime.store import store_unavailable
+
+    parts = urlsplit(pg_url)
+    with NetProxy(parts.hostname or "127.0.0.1", parts.port or 5432) as database:
+        proxied = urlunsplit(parts._replace(
+            netloc=f"{parts.username}@{database.host}:{database.port}"))
+        settings = Settings({"EMU_DATA_DIR": str(tmp_path / "data"),
+                             "REGISTRY_DATABASE_URL": proxied, "EMU_DB_CONNECT_TIMEOUT": "2"})
+        app = Registry(settings)
+        register(app, 1)
+        database.blackhole()
+        app.engine.dispose()  # the pooled connections are gone: the next one is made now
+        outcome: dict[str, object] = {}
+
+        def command() -> None:
+            started = time.monotonic()
+            try:
+                register(app, 1, start=1)
+            except Exception as exc:  # what it is is asserted below
+                outcome["error"] = exc
+            outcome["seconds"] = time.monotonic() - started
+
+        worker = threading.Thread(target=command, daemon=True)
+        worker.start()
+        worker.join(timeout=20)
+        assert not worker.is_alive(), "the command hangs on a database that hears nothing"
+        error = outcome.get("error")
+        assert isinstance(error, Exception) and store_unavailable(error) is not None, error
+        assert store_unavailable(error).code == "STORE_UNAVAILABLE"  # type: ignore[union-attr]
+        assert float(outcome["seconds"]) < 8  # type: ignore[arg-type]
+        database.pass_through()
+        register(app, 1, start=2)  # back by itself
+        app.engine.dispose()
+
+
 # --- the proxy itself (an echo server behind it; no broker needed) ---------------------------
 
 @pytest.fixture
