@@ -194,6 +194,48 @@ def test_r5_3_a_command_fails_fast_with_store_unavailable_when_the_database_hear
         app.engine.dispose()
 
 
+@pytest.mark.postgres
+def test_r5_3_overlapping_faults_a_broker_cut_while_the_database_is_slow_then_half_open(
+        pg_url: str, amqp_uri: str, proxy: NetProxy, tmp_path: Path) -> None:
+    """Two faults at once, and one during the recovery from another: the store answers
+    slowly, the broker connection is cut while events flow, and while the relay reconnects
+    the broker's network goes half-open. Once both are healed every event is published."""
+    parts = urlsplit(pg_url)
+    with NetProxy(parts.hostname or "127.0.0.1", parts.port or 5432) as database:
+        settings = Settings({"EMU_DATA_DIR": str(tmp_path / "data"),
+                             "REGISTRY_DATABASE_URL": urlunsplit(parts._replace(
+                                 netloc=f"{parts.username}@{database.host}:{database.port}"))})
+        app = Registry(settings)
+        queue = spy(amqp_uri, "registry").name
+        relay = Relay(app, app.publication, through(proxy, amqp_uri),
+                      heartbeat=1.0, confirm_timeout=1.0)
+        running = Running(relay)
+        seen: set[str] = set()
+        try:
+            register(app, 10)
+            assert wait_until(lambda: len(published_ids(amqp_uri, queue, seen)) == 10, 20) \
+                is not None
+            database.delay(0.05)  # every round trip to the store 50 ms late
+            writer = threading.Thread(target=register, args=(app, 20, 10))
+            writer.start()
+            time.sleep(0.5)
+            proxy.cut()  # the broker connection reset while the store is slow
+            time.sleep(0.3)
+            proxy.blackhole()  # and while the relay reconnects, the network goes silent
+            assert wait_until(lambda: proxy.accepted >= 2, 10) is not None
+            time.sleep(3.0)
+            writer.join()
+            proxy.pass_through()
+            database.pass_through()
+            expected = stored_event_ids(app)
+            assert wait_until(lambda: published_ids(amqp_uri, queue, seen) >= expected, 40) \
+                is not None, f"lost: {len(expected - seen)} of {len(expected)}"
+        finally:
+            running.halt()
+            app.engine.dispose()
+    assert seen == expected and len(expected) == 30
+
+
 # --- the proxy itself (an echo server behind it; no broker needed) ---------------------------
 
 @pytest.fixture
