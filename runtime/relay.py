@@ -104,6 +104,7 @@ class Relay:
         self.exchange = events_exchange(publication.source)
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self._published_at = 0.0  # monotonic time of the last confirmed batch
         self._after, self._last_published = self.position.load()
         self._saved = (self._after, self._last_published)
         self._saved_at = time.monotonic()
@@ -149,8 +150,10 @@ class Relay:
         two heartbeats were missed, so an idle relay notices a dead connection too."""
         if self._connection is None or not self.amqp_heartbeat:
             return
-        with contextlib.suppress(TimeoutError):  # nothing came: the usual case
-            self._connection.drain_events(timeout=0.01)
+        if time.monotonic() - self._published_at > self.amqp_heartbeat / 4:
+            # quiet: read what came (publishing reads it while awaiting confirms)
+            with contextlib.suppress(TimeoutError):  # nothing came: the usual case
+                self._connection.drain_events(timeout=0.01)
         self._connection.heartbeat_check()
 
     def idle_wait(self, poll_interval: float) -> float:
@@ -178,6 +181,7 @@ class Relay:
                 confirm_timeout=self.confirm_timeout or None,
                 headers={"source": envelope.source, "notification_id": envelope.notification_id},
             )
+        self._published_at = time.monotonic()
         observability.relay_published(self.app.service, len(page.envelopes))
         if page.envelopes:
             last_published = page.envelopes[-1].notification_id
