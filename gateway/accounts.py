@@ -266,7 +266,7 @@ def _add_columns(engine: sa.Engine) -> None:
 class Accounts:
     def __init__(self, settings: Settings, claim_expires_after: float = 10.0) -> None:
         # pre-ping: after the database restarts, a pooled connection is found dead before use
-        self.engine = sa.create_engine(settings.database_url("gateway"), pool_pre_ping=True)
+        self.engine = sa.create_engine(settings.connection_url("gateway"), pool_pre_ping=True)
         # R5.3: a claim on an idempotency key whose outcome never came (the gateway process
         # died while the command ran) may be taken over once this long has passed since it
         # was made: the command's deadline (the gateway's RPC timeout) has passed by then, so

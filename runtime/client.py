@@ -81,8 +81,13 @@ class _Proxy(StandaloneProxyBase):
         self._worker_ctx.data = {HEADER_KEY: context.to_header()} if context else {}
         proxy = self._services.get(service)
         if proxy is None:
+            # The broker's confirm of the request is awaited at most the call's timeout: on a
+            # half-open connection it would be awaited forever (issue 26).
             proxy = self._services[service] = ServiceProxy(
-                self._worker_ctx, service, self._reply_listener, expiration=self.timeout)
+                self._worker_ctx, service, self._reply_listener, expiration=self.timeout,
+                confirm_timeout=self.timeout,
+                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 1,
+                              "interval_max": 1})
         return getattr(proxy, method)(*args, **kwargs)
 
 
@@ -108,7 +113,10 @@ class RpcPool:
             raise
         except (RpcTimeout, UnknownService, OSError, ConnectionError, KombuError,
                 AMQPError) as exc:
-            self._drop(proxy)
+            # Dropped aside: closing a half-open connection waits for a goodbye that never
+            # comes, and the caller is answered now (issue 26).
+            threading.Thread(target=self._drop, args=(proxy,), daemon=True,
+                             name="rpc-drop").start()
             raise ServiceUnavailable(f"{service} did not answer", {
                 "service": service, "error": type(exc).__name__}) from None
         except BaseException:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from runtime.clock import Clock, FixedClock, SystemClock
 
@@ -68,6 +69,32 @@ class Settings:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir / (service + '.sqlite')}"
 
+    def connection_url(self, service: str) -> str:
+        """``database_url`` as a process connects to it: on PostgreSQL with libpq's network
+        timeouts (issue 26), so a connection to a database the network lost is noticed in
+        seconds, not when the kernel gives up after minutes: connecting waits at most
+        ``EMU_DB_CONNECT_TIMEOUT`` seconds, and an open connection that stops answering
+        (keepalives unanswered, or data sent and never acknowledged) is dropped after about
+        ``EMU_DB_DEAD_AFTER`` seconds. Parameters the URL already sets are kept."""
+        url = self.database_url(service)
+        if not url.startswith("postgresql"):
+            return url
+        dead_after = self.number("EMU_DB_DEAD_AFTER", 15.0)
+        parameters = {
+            "connect_timeout": str(max(2, int(self.number("EMU_DB_CONNECT_TIMEOUT", 5.0)))),
+            "keepalives": "1",
+            "keepalives_idle": str(max(1, int(dead_after / 3))),
+            "keepalives_interval": str(max(1, int(dead_after / 9))),
+            "keepalives_count": "3",
+            "tcp_user_timeout": str(int(dead_after * 1000)),
+        }
+        present = {part.split("=", 1)[0] for part in urlsplit(url).query.split("&") if part}
+        extra = "&".join(f"{key}={value}" for key, value in parameters.items()
+                         if key not in present)
+        if not extra:
+            return url
+        return url + ("&" if "?" in url else "?") + extra
+
     def clock(self) -> Clock:
         """The system clock, or one stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its
         offset): how a test injects time into a service running as its own process."""
@@ -88,6 +115,21 @@ class Settings:
         """Seconds between a quiet relay's reads: a commit wakes it sooner
         (``runtime.wakeup``), so this bounds only the delay of a lost wake-up."""
         return self.number("EMU_RELAY_POLL_INTERVAL", 5.0)
+
+    @property
+    def amqp_heartbeat(self) -> float:
+        """Seconds between AMQP heartbeats, for every process's broker connections (the
+        relays', the services' and the gateway's): a connection that hears nothing for two
+        of them is dropped and opened again, so a half-open one (the network gone, no reset)
+        is noticed within seconds, not when the kernel gives up (issue 26). 0: none."""
+        return self.number("EMU_AMQP_HEARTBEAT", 10.0)
+
+    @property
+    def confirm_timeout(self) -> float:
+        """Seconds a relay waits for the broker to confirm a publication; then the connection
+        is taken as dead, dropped and opened again, and the batch published again (nothing is
+        recorded as published before the broker confirmed it)."""
+        return self.number("EMU_CONFIRM_TIMEOUT", 5.0)
 
     @property
     def catch_up_interval(self) -> float:
@@ -196,4 +238,5 @@ class Settings:
             "serializer": "json",
             "EMU_QUEUE_TYPE": self.queue_type,
             "EMU_DELIVERY_LIMIT": self.delivery_limit,
+            "HEARTBEAT": self.amqp_heartbeat,
         }

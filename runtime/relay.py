@@ -20,6 +20,7 @@ head, signed, every ``EMU_CHECKPOINT_EVERY`` seconds when it moved (``runtime.ch
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import threading
@@ -94,16 +95,20 @@ class RelayPosition:
 class Relay:
     def __init__(self, app: ServiceApplication, publication: Publication, amqp_uri: str,
                  batch_size: int = 200, save_every: float = 0.2,
-                 checkpoints: Publisher | None = None) -> None:
+                 checkpoints: Publisher | None = None, heartbeat: float = 10.0,
+                 confirm_timeout: float = 5.0) -> None:
         self.app = app
         self.checkpoints = checkpoints
         self.publication = publication
         self.amqp_uri = amqp_uri
+        self.amqp_heartbeat = heartbeat
+        self.confirm_timeout = confirm_timeout
         self.batch_size = batch_size
         self.position = RelayPosition(app.engine, app.service)
         self.exchange = events_exchange(publication.source)
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self._published_at = 0.0  # monotonic time of the last confirmed batch
         self._after, self._last_published = self.position.load()
         self._saved = (self._after, self._last_published)
         self._saved_at = time.monotonic()
@@ -114,8 +119,11 @@ class Relay:
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
+            # Heartbeats and the confirm timeout: a half-open connection (no reset, no end of
+            # stream) is noticed within seconds, dropped and opened again (R5.3).
             connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
-                                    heartbeat=0)
+                                    heartbeat=self.amqp_heartbeat,
+                                    connect_timeout=self.confirm_timeout or 4.0)
             # AMQP_URI may list a cluster's nodes ("amqp://…:5681;amqp://…:5682"): each
             # is tried once, in turn, before this attempt fails (R5.3).
             connection.ensure_connection(max_retries=max(1, len(connection.alt)))
@@ -124,13 +132,42 @@ class Relay:
             self._connection, self._producer = connection, Producer(channel, exchange=self.exchange)
         return self._producer
 
-    def close(self) -> None:
+    def close(self, broken: bool = False) -> None:
+        """Closes the broker connection; a ``broken`` one is dropped without a word to the
+        broker (a goodbye on a half-open connection would wait for an answer forever)."""
         if self._connection is not None:
             try:
-                self._connection.release()
+                if broken:
+                    self._connection.collect()
+                else:
+                    self._connection.release()
             except RETRYABLE:
                 log.debug("closing a broken broker connection", exc_info=True)
         self._connection = self._producer = None
+
+    @property
+    def connected(self) -> bool:
+        """Whether the relay holds a broker connection (it opens one when it has something
+        to publish, and keeps it while quiet)."""
+        return self._connection is not None
+
+    def keep_alive(self) -> None:
+        """Reads what the broker sent (its heartbeats) and sends ours when due; raises once
+        two heartbeats were missed, so an idle relay notices a dead connection too."""
+        if self._connection is None or not self.amqp_heartbeat:
+            return
+        if time.monotonic() - self._published_at > self.amqp_heartbeat / 4:
+            # quiet: read what came (publishing reads it while awaiting confirms)
+            with contextlib.suppress(TimeoutError):  # nothing came: the usual case
+                self._connection.drain_events(timeout=0.01)
+        self._connection.heartbeat_check()
+
+    def idle_wait(self, poll_interval: float) -> float:
+        """How long a quiet relay sleeps: its poll interval, but short enough that it hears
+        and sends heartbeats in time while it holds a connection."""
+        if self._connection is None or not self.amqp_heartbeat:
+            return poll_interval
+        return min(poll_interval, self.amqp_heartbeat / 3)
 
     def run_once(self) -> int:
         """Publishes what is pending (one batch); returns how many envelopes went out."""
@@ -147,8 +184,10 @@ class Relay:
             producer.publish(
                 envelope.to_dict(), routing_key=envelope.name, serializer="json",
                 delivery_mode=2, message_id=envelope.event_id,
+                confirm_timeout=self.confirm_timeout or None,
                 headers={"source": envelope.source, "notification_id": envelope.notification_id},
             )
+        self._published_at = time.monotonic()
         observability.relay_published(self.app.service, len(page.envelopes))
         if page.envelopes:
             last_published = page.envelopes[-1].notification_id
@@ -214,15 +253,16 @@ class Relay:
                     # Start from where the last holder stopped.
                     self._after, self._last_published = self.position.load()
                     self._saved = (self._after, self._last_published)
+                self.keep_alive()
                 published = self.run_once()
                 self.observe_lag()
                 self.publish_checkpoint()
                 backoff = 0.1
                 if not published:
-                    wakeups.wait(poll_interval)
+                    wakeups.wait(self.idle_wait(poll_interval))
             except RETRYABLE as exc:
                 log.warning("broker or store unavailable, retrying in %.1fs: %s", backoff, exc)
-                self.close()
+                self.close(broken=True)
                 wakeups.close()
                 leased = waiting_told = False
                 stop.wait(backoff)
@@ -255,7 +295,8 @@ def main(argv: list[str] | None = None) -> None:
     spec = SERVICES[args.service]
     app = spec.application_class()(settings)
     relay = Relay(app, app.publication, settings.amqp_uri,
-                  checkpoints=checkpoint_publisher(args.service, settings))
+                  checkpoints=checkpoint_publisher(args.service, settings),
+                  heartbeat=settings.amqp_heartbeat, confirm_timeout=settings.confirm_timeout)
     metrics = serve_metrics(settings.metrics_port, relay.heartbeat, settings.metrics_host)
     stop = threading.Event()
 

@@ -267,7 +267,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self.settings = settings
         config = {
             "PERSISTENCE_MODULE": f"{Factory.__module__}:{Factory.__qualname__}",
-            "SQLALCHEMY_URL": settings.database_url(self.service),
+            "SQLALCHEMY_URL": settings.connection_url(self.service),
         }
         config.update(env or {})
         super().__init__(config)
