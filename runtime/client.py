@@ -82,7 +82,7 @@ class _Proxy(StandaloneProxyBase):
         proxy = self._services.get(service)
         if proxy is None:
             # The broker's confirm of the request is awaited at most the call's timeout: on a
-            # half-open connection it would be awaited forever (issue 26).
+            # half-open connection it would be awaited forever (R5.3).
             proxy = self._services[service] = ServiceProxy(
                 self._worker_ctx, service, self._reply_listener, expiration=self.timeout,
                 confirm_timeout=self.timeout,
@@ -114,7 +114,7 @@ class RpcPool:
         except (RpcTimeout, UnknownService, OSError, ConnectionError, KombuError,
                 AMQPError) as exc:
             # Dropped aside: closing a half-open connection waits for a goodbye that never
-            # comes, and the caller is answered now (issue 26).
+            # comes, and the caller is answered now (R5.3).
             threading.Thread(target=self._drop, args=(proxy,), daemon=True,
                              name="rpc-drop").start()
             raise ServiceUnavailable(f"{service} did not answer", {

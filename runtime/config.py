@@ -71,7 +71,7 @@ class Settings:
 
     def connection_url(self, service: str) -> str:
         """``database_url`` as a process connects to it: on PostgreSQL with libpq's network
-        timeouts (issue 26), so a connection to a database the network lost is noticed in
+        timeouts (R5.3), so a connection to a database the network lost is noticed in
         seconds, not when the kernel gives up after minutes: connecting waits at most
         ``EMU_DB_CONNECT_TIMEOUT`` seconds, and an open connection that stops answering
         (keepalives unanswered, or data sent and never acknowledged) is dropped after about
@@ -121,7 +121,7 @@ class Settings:
         """Seconds between AMQP heartbeats, for every process's broker connections (the
         relays', the services' and the gateway's): a connection that hears nothing for two
         of them is dropped and opened again, so a half-open one (the network gone, no reset)
-        is noticed within seconds, not when the kernel gives up (issue 26). 0: none."""
+        is noticed within seconds, not when the kernel gives up (R5.3). 0: none."""
         return self.number("EMU_AMQP_HEARTBEAT", 10.0)
 
     @property

@@ -1,4 +1,4 @@
-"""Network faults between a relay and the broker (issue 26): a TCP proxy of the tests'
+"""Network faults between a relay and the broker (R5.3): a TCP proxy of the tests'
 own (``tests.support.netproxy``) half-opens the connection, the way a network that vanishes
 without a reset does, and the relay must notice within seconds and lose nothing.
 

@@ -1,5 +1,5 @@
 """A TCP proxy that tests put between a process and the broker or the database, to make the
-network fail the ways a real one does (issue 26: network faults).
+network fail the ways a real one does (R5.3).
 
 ``pass_through()`` forwards bytes both ways. ``cut()`` closes every connection now, both
 sides (the peer sees a reset or end of stream at once); new connections are still accepted.

@@ -1,4 +1,4 @@
-"""The network timeouts every process gets from the one configuration (issue 26)."""
+"""The network timeouts every process gets from the one configuration (R5.3)."""
 
 from __future__ import annotations
 
