@@ -31,7 +31,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -46,6 +45,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from runtime.config import Settings
+from runtime.files import write_once
 
 log = logging.getLogger("emulation.checkpoints")
 
@@ -104,7 +104,7 @@ class CheckpointKey:
         if not self.path.exists():
             if self.configured:
                 raise FileNotFoundError(f"EMU_CHECKPOINT_KEY_FILE={self.path}: no such key")
-            made = _write_once(self.path, Ed25519PrivateKey.generate().private_bytes(
+            made = write_once(self.path, Ed25519PrivateKey.generate().private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption()))
             if made:
@@ -152,7 +152,7 @@ class Publisher:
     def _publish_key(self) -> None:
         pem = public_pem(self.key.public_key())
         target = self.directory / PUBLIC_KEY
-        if not _write_once(target, pem, mode=0o644) and key_id(self.key.public_key()) not in \
+        if not write_once(target, pem, mode=0o644) and key_id(self.key.public_key()) not in \
                 load_public_keys(target.read_bytes()):
             # A new key: appended, so lines signed with the previous one still verify.
             with target.open("ab") as out:
@@ -300,22 +300,3 @@ def read_published(source: str, services: Iterable[str],
         text = _read(source, f"{service}{SUFFIX}")
         out[service] = check(service, text or b"", trusted, source)
     return out
-
-
-def _write_once(path: Path, content: bytes, mode: int = 0o600) -> bool:
-    """Writes the file if it does not exist (atomically: a temporary file linked to its
-    name); False if it was there, or another process wrote it first."""
-    path.parent.mkdir(mode=0o700 if mode == 0o600 else 0o755, parents=True, exist_ok=True)
-    if path.exists():
-        return False
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.chmod(temporary, mode)
-        os.link(temporary, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(temporary)

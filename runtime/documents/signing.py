@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +40,7 @@ from cryptography.x509.oid import NameOID
 
 from runtime.config import Settings
 from runtime.errors import DomainError
+from runtime.files import write_once
 
 log = logging.getLogger(__name__)
 # pyHanko imports cryptography's DSA key type, which warns at import; our keys are ECDSA
@@ -118,7 +117,7 @@ class Keys:
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                                critical=False)
                 .sign(key, hashes.SHA256()))
-        made = _write_once(self.directory / "ca.pem", _pem(key, cert))
+        made = write_once(self.directory / "ca.pem", _pem(key, cert))
         self._publish_trust_root()
         if made:
             log.warning("made a development signing authority in %s: set EMU_SIGNING_DIR and "
@@ -130,7 +129,7 @@ class Keys:
         authority = self.directory / "ca.pem"
         if authority.exists() and not self.trust_path.exists():
             _, cert = _load(authority)
-            _write_once(self.trust_path, cert.public_bytes(serialization.Encoding.PEM))
+            write_once(self.trust_path, cert.public_bytes(serialization.Encoding.PEM))
 
     def trust_root(self) -> x509.Certificate:
         self.ensure_development_authority()
@@ -146,7 +145,7 @@ class Keys:
             if not (self.directory / "ca.pem").exists():
                 raise SigningKeyMissing(f"no signing key for union {union_id} in {path.parent}",
                                         {"union_id": str(union_id)})
-            _write_once(path, self._issue(union_id, name))
+            write_once(path, self._issue(union_id, name))
         return _load(path)
 
     def _issue(self, union_id: UUID, name: str) -> bytes:
@@ -220,19 +219,3 @@ def _load(path: Path) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
 
 def _asn1_cert(cert: x509.Certificate) -> Any:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-def _write_once(path: Path, content: bytes) -> bool:
-    """Writes the file if it does not exist (mode 0600, its folder 0700); False if another
-    process wrote it first."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.link(temporary, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(temporary)
