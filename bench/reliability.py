@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,11 @@ from tests.support import figures as recorded
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SUITES = ("tests/reliability", "tests/integration/test_gateway_properties.py",
-          "tests/integration/test_gateway_grpc.py")
+          "tests/integration/test_gateway_grpc.py", "tests/integration/test_gateway_grpc_fuzz.py")
+# The random runs, bigger than in `make test` and under a seed recorded with the figures:
+# about 23,000 HTTP requests (150 operations, 60 positive examples for each of two logins and
+# 30 negative ones) and 15 gRPC calls per method (over 2,000).
+FUZZ = {"EMU_FUZZ_HTTP_EXAMPLES": "60", "EMU_FUZZ_GRPC_PER_METHOD": "15"}
 RUN_FILE = "pytest-run.json"  # beside the suites' folders in a figures directory
 OK, NOT_OK = "✔", "✘"
 
@@ -130,10 +135,18 @@ PARTS = [
     Part("bad-input", "http", "Bad input: HTTP API", [
         Check("requests tried", "tried", "positive"),
         Check("answered 5xx", "server_errors", "zero"),
-        Check("answers outside the OpenAPI document", "schema_violations", "zero")]),
+        Check("answers outside the OpenAPI document", "schema_violations", "zero"),
+        Check("examples per operation and login; seed (none: derandomized)", "examples",
+              optional=True),
+        Check("seed (EMU_FUZZ_SEED makes the run again)", "seed", optional=True)]),
     Part("bad-input", "grpc", "Bad input: gRPC API", [
         Check("calls tried", "tried", "positive"),
         Check("answered INTERNAL / UNKNOWN", "server_errors", "zero")]),
+    Part("bad-input", "grpc-random", "Random gRPC calls to every method (seeded)", [
+        Check("calls tried", "tried", "positive"),
+        Check("answered INTERNAL / UNKNOWN / no answer", "server_errors", "zero"),
+        Check("answers by status", "statuses"),
+        Check("seed (EMU_FUZZ_SEED makes the run again)", "seed")]),
     Part("bad-input", "bus", "Bad input: messages on the bus", [
         Check("messages tried", "tried", "positive"),
         Check("deliveries (with redeliveries)", "deliveries"),
@@ -220,9 +233,12 @@ def run_suites(directory: Path) -> dict[str, Any]:
         command = [sys.executable, "-m", "pytest", "-q", *paths]
         began = time.monotonic()
         log = directory / "pytest.log"
+        fuzz = {**FUZZ, "EMU_FUZZ_SEED": os.environ.get("EMU_FUZZ_SEED")
+                or str(random.SystemRandom().randrange(1, 2**31))}
+        run["fuzz"] = fuzz
         with open(log, "wb") as out:
             done = subprocess.run(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "EMU_FIGURES_DIR": str(directory)})
+                                  env={**os.environ, **fuzz, "EMU_FIGURES_DIR": str(directory)})
         lines = log.read_text("utf-8", "replace").strip().splitlines()
         run.update(command=" ".join(["python", *command[1:]]), returncode=done.returncode,
                    seconds=round(time.monotonic() - began),

@@ -25,6 +25,8 @@ GOOD: dict[tuple[str, str], dict[str, Any]] = {
                             "commands_lost": 0, "duplicates": 0, "read_model_mismatches": 0},
     ("bad-input", "http"): {"tried": 1500, "server_errors": 0, "schema_violations": 0},
     ("bad-input", "grpc"): {"tried": 300, "server_errors": 0},
+    ("bad-input", "grpc-random"): {"tried": 2250, "server_errors": 0, "seed": 7,
+                                   "statuses": {"INVALID_ARGUMENT": 2000, "OK": 250}},
     ("bad-input", "bus"): {"tried": 40, "deliveries": 44, "parked": 44, "consumer_crashes": 0,
                            "forged_applied": 0},
     ("bad-input", "import"): {"files": 12, "rows_rejected": 12, "half_imported": 0},
