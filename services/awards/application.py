@@ -30,6 +30,7 @@ from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
 from runtime.commands import handles
 from runtime.context import acting_user
+from runtime.contracts import Envelope
 from runtime.documents import counted, place_of
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
@@ -44,6 +45,7 @@ from services.awards.domain import (
     Award,
     Document,
     DocumentKind,
+    Held,
     Nomination,
     NotSubmitted,
     Ratio,
@@ -68,7 +70,13 @@ from services.awards.domain import (
 from services.awards.facts import FACTS, Criteria, MovementFacts
 from services.awards.public import PublicRegister
 from services.awards.published import RULES
-from services.awards.readmodel import SELECTIONS, SUBMISSIONS, AwardsQueries, AwardsReadModel
+from services.awards.readmodel import (
+    NOMINATIONS,
+    SELECTIONS,
+    SUBMISSIONS,
+    AwardsQueries,
+    AwardsReadModel,
+)
 from services.awards.trail import TRAIL
 
 Render = Callable[[Mapping[str, Any]], bytes]  # a document's data -> its bytes
@@ -248,7 +256,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         decision = decision_record(self._seat(union, on, rules), on,
                                    command.reason or f"Đề nghị {chosen['title']} năm {y}", rules,
                                    command.evidence)
-        lower = self._carried(command.carries, union, kind, sid, y) if command.carries else None
+        lower = self._carried(command.carries, union, kind, sid, y, on) if command.carries else None
         evaluation = self._eligible(kind, sid, y, on, rules, chosen,
                                     initiatives or (lower.initiative_ids if lower else None) or None)
         relies_on = sorted({a["award_id"] for a in self.queries.awards(
@@ -261,11 +269,11 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         return self.get_nomination(commands.GetNomination(nomination.id))
 
     def _carried(self, carries: UUID, union: Mapping[str, Any], subject: Subject, subject_id: UUID,
-                 year: int) -> Nomination:
+                 year: int, on: date) -> Nomination:
         """The lower union's nomination this one takes up: proposed to this union, for the
         same subject and year, and before it on a submission."""
         lower = self.nomination(carries)
-        lower.require_carried_to(union["id"], subject.value, subject_id, year)
+        lower.require_carried_to(union["id"], subject.value, subject_id, year, on)
         self._on_submission(lower)
         return lower
 
@@ -287,7 +295,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                 "carries": str(n.carries) if n.carries else None, "relies_on": n.relies_on,
                 "evaluation": n.evaluation, "nominated_on": n.nominated_on.isoformat(),
                 "decision": n.decision, "award_id": str(n.award_id) if n.award_id else None,
-                "withdrawn": n.withdrawn}
+                "withdrawn": n.withdrawn, **_held(n)}
 
     # --- selection meetings (R4.4 item 3) ---------------------------------------------------
 
@@ -301,7 +309,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                                  .where(SELECTIONS.c.nomination_id == str(n.id))
                                  .order_by(SELECTIONS.c.held_on)).scalars().all()
             drafted = c.execute(sa.select(SUBMISSIONS.c.submission_id)
-                                .where(SUBMISSIONS.c.union_id == str(n.union_id),
+                                .where(SUBMISSIONS.c.union_id.in_(n.holders()),
                                        SUBMISSIONS.c.year == n.year)
                                 .order_by(SUBMISSIONS.c.last_on)).scalars().all()
         carried_on = [s for s in drafted if str(n.id) in self.submission(s).nomination_ids]
@@ -312,8 +320,10 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
     # the events of a nomination's proceedings a person follows (documents attached are the
     # dossier's contents, shown on its own page)
     STEPS: ClassVar[dict[str, set[str]]] = {
-        "Attestation": {"Attested", "Reattested"}, "Nomination": {"Nominated", "Withdrawn"},
-        "SelectionMeeting": {"Held"}, "Submission": {"Drafted", "Submitted", "Returned"},
+        "Attestation": {"Attested", "Reattested"},
+        "Nomination": {"Nominated", "Withdrawn", "CarriedOver", "Discontinued"},
+        "SelectionMeeting": {"Held"},
+        "Submission": {"Drafted", "Submitted", "Returned", "CarriedOver", "Discontinued"},
         "Award": {"Decided", "Revoked"}}
 
     def _steps(self, n: Nomination, meetings: list[str], submissions: list[str]) -> list[dict[str, Any]]:
@@ -406,7 +416,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                                {"field": "nomination_ids"})
         union = self.authority.active_union(uid, on)
         self._seat(union, on, self.rules.in_force(on))
-        to_union_id = Submission.target_of(union["id"], y, [self.nomination(n) for n in listed])
+        to_union_id = Submission.target_of(union["id"], y, [self.nomination(n) for n in listed], on)
         submission = Submission(uid, to_union_id, y, listed, on)
         self.save(submission)
         return str(submission.id)
@@ -424,7 +434,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         submission = self.submission(command.submission_id)
         on, document_kind = self.past(command.attached_on, "attached_on"), command.kind
         submission.require_attachable(on)
-        union = self.authority.active_union(submission.union_id, on)
+        union = self.authority.active_union(submission.holder_on(on), on)  # R1.5
         self._seat(union, on, self.rules.in_force(on))
         about = str(command.nomination_id) if command.nomination_id else None
         submission.require_about(document_kind, about)
@@ -473,8 +483,16 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         recognised = {i for n in nominations for i in n.initiative_ids
                       if n.subject == Subject.INDIVIDUAL
                       and self.criteria.recognition(i, on) is not None}
-        return submission.missing(nominations, recognised, self.queries.selections(
-            submission.nomination_ids, submission.union_id, on))
+        return submission.missing(nominations, recognised, self._selected(nominations, on))
+
+    def _selected(self, nominations: list[Nomination], on: date) -> dict[str, str]:
+        """R4.4 (3), R1.5: the nominations selected by a meeting of the union that held each
+        on the meeting's date (a vote of the old body before a merge stands)."""
+        selected = self.queries.selections([str(n.id) for n in nominations],
+                                           {u for n in nominations for u in n.holders()}, on)
+        by_id = {str(n.id): n for n in nominations}
+        return {n: meeting for n, (meeting, union_id, held_on) in selected.items()
+                if str(by_id[n].holder_on(held_on)) == union_id}
 
     @handles(commands.Submit)
     def submit(self, command: commands.Submit) -> dict[str, Any]:
@@ -483,13 +501,14 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         submission = self.submission(command.submission_id)
         on = self.past(command.submitted_on, "submitted_on")
         submission.require_submittable(on)
-        union = self.authority.active_union(submission.union_id, on)
-        receiver = self.authority.active_union(submission.to_union_id, on)
+        union = self.authority.active_union(submission.holder_on(on), on)  # R1.5: held on the date
+        receiver = self.authority.active_union(submission.holder_on(on, "to_union"), on)
         decision, rules = self._decision(union, on, command.reason or "Tờ trình đề nghị khen thưởng",
                                          command.evidence, command.number)
-        for nomination_id in submission.nomination_ids:
-            self.nomination(nomination_id).require_open()
-        selected = self.queries.selections(submission.nomination_ids, submission.union_id, on)
+        nominations = [self.nomination(n) for n in submission.nomination_ids]
+        for nomination in nominations:
+            nomination.require_open()
+        selected = self._selected(nominations, on)
         submission.require_ready(self._missing(submission, on) if receiver["level"]
                                  in rules["dossier_required_levels"] else None, selected)
         submission.submit(on=on, number=decision["number"],
@@ -504,7 +523,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         submission = self.submission(command.submission_id)
         on = self.past(command.returned_on, "returned_on")
         submission.require_returnable(on, command.missing)
-        receiver = self.authority.active_union(submission.to_union_id, on)
+        receiver = self.authority.active_union(submission.holder_on(on, "to_union"), on)  # R1.5
         decision, _ = self._decision(receiver, on, clean_reason(command.reason), command.evidence)
         submission.return_for_supplements(on=on, missing=list(command.missing), decision=decision)
         self.save(submission)
@@ -519,18 +538,83 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                 "to_union_id": str(s.to_union_id), "year": s.year,
                 "nomination_ids": s.nomination_ids, "status": str(s.status),
                 "drafted_on": s.drafted_on.isoformat(), "documents": s.documents,
-                "rounds": s.rounds}
+                "rounds": s.rounds, **_held(s)}
 
     def _on_submission(self, nomination: Nomination) -> Submission:
-        """R4.3: an upward nomination is decided on a submission before the receiver."""
-        for row in self.queries.submissions(to_union_id=nomination.to_union_id,
-                                            union_id=nomination.union_id,
+        """R4.3: an upward nomination is decided on a submission before the receiver (R1.5:
+        the union that holds the receiving side now)."""
+        for row in self.queries.submissions(to_union_id=nomination.holder_on(None, "to_union"),
                                             status=SubmissionStatus.SUBMITTED.value):
             submission = self.submission(row["submission_id"])
             if str(nomination.id) in submission.nomination_ids:
                 return submission
         raise NotSubmitted("the nomination is not before this union on a submitted dossier",
                            {"nomination_id": str(nomination.id)})
+
+    # --- reorganisation: nothing left behind (R1.5) ----------------------------------------
+
+    def policy(self, domain_event: Any, processing_event: Any) -> None:
+        """R1.5: when the registry merges, splits or dissolves a union, each open nomination
+        (not decided, not withdrawn) and each dossier in progress (not decided) it proposes or
+        receives is either taken over by the successor from the effective date
+        (``CarriedOver``, naming the side: proposer, receiver or both) or closed with its
+        reason (``Discontinued``), citing the registry's event. What was done before the date
+        keeps the authority it was done under: ``holder_on`` judges each act (a selection
+        vote, a submission, a return, a decision) by the union that held the side on its
+        date.
+
+        A merge hands everything to the successor. A dissolution names no successor: all is
+        closed. A split closes them too: a nomination is one body's judgement of one
+        collective or person within its own tree, and the new unions' bodies did not make
+        it; each new union nominates again if it finds the subject worthy (its members'
+        initiatives and reviews follow them in the other services, so the criteria are
+        judged afresh)."""
+        if not isinstance(domain_event, Envelope) or domain_event.source != "registry":
+            return
+        p, name = domain_event.payload, domain_event.name
+        if name not in ("registry.union_merged", "registry.union_dissolved",
+                        "registry.union_split"):
+            return
+        cause = {"source": "registry", "event": name, "event_id": domain_event.event_id,
+                 "position": domain_event.notification_id}
+        union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
+        reason = {
+            "registry.union_dissolved": f"Công đoàn giải thể từ ngày {_vn(on.isoformat())}, "
+                                        f"không có đơn vị tiếp nhận",
+            "registry.union_split": f"Công đoàn được chia, tách từ ngày {_vn(on.isoformat())}; "
+                                    f"đơn vị mới xét, đề nghị lại nếu đủ tiêu chuẩn"}.get(name)
+        for record, sides in self._held(processing_event, union):
+            if name == "registry.union_merged":
+                record.carry_over(sides=sides, from_union_id=union,
+                                  to_union_id=UUID(p["successor_id"]), effective_on=on,
+                                  cause=cause)
+            else:
+                record.discontinue(sides=sides, union_id=union, effective_on=on,
+                                   reason=reason, cause=cause)
+            processing_event.collect_events(record)
+
+    def _held(self, processing_event: Any, union_id: UUID) -> list[tuple[Any, list[str]]]:
+        """The open nominations and dossiers the union proposes or receives now, as the events
+        being processed left them, with the sides it holds."""
+        key = str(union_id)
+        with self.engine.connect() as c:
+            ids = set(c.execute(sa.select(NOMINATIONS.c.nomination_id).where(
+                sa.or_(NOMINATIONS.c.union_id == key, NOMINATIONS.c.to_union_id == key),
+                NOMINATIONS.c.status == "nominated")).scalars())
+            ids |= set(c.execute(sa.select(SUBMISSIONS.c.submission_id).where(
+                sa.or_(SUBMISSIONS.c.union_id == key, SUBMISSIONS.c.to_union_id == key),
+                SUBMISSIONS.c.status.in_([s.value for s in SubmissionStatus
+                                          if s != SubmissionStatus.DECIDED]))).scalars())
+        found: list[tuple[Any, list[str]]] = []
+        for record_id in sorted({UUID(i) for i in ids} | {
+                k for k, a in processing_event.aggregates.items() if isinstance(a, Held)}, key=str):
+            record = self.aggregate_in(processing_event, record_id)
+            if not isinstance(record, Held) or not record.is_open:  # type: ignore[attr-defined]
+                continue
+            sides = record.sides_held_by(union_id)
+            if sides:
+                found.append((record, sides))
+        return found
 
     # --- decisions (R4.3, R4.5) -------------------------------------------------------------
 
@@ -744,7 +828,7 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         """R4.4 (1): the submission letter with the list, as a PDF (or DOCX) the office signs."""
         s = self.submission(query.submission_id)
         on = s.last_on
-        receiver = self.authority.union(s.to_union_id, on)
+        receiver = self.authority.union(s.holder_on(on, "to_union"), on)
         nominations = [self.nomination(n) for n in s.nomination_ids]
         rules = self.rules.in_force(on)
         titles = {f["code"]: f["title"] for f in rules["forms"]}
@@ -757,15 +841,15 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                          "recognition": "; ".join(
                              f"Quyết định số {r['number']} ngày {_vn(r['decided_on'])}"
                              for r in recognised if r) or None})
-        union = self.authority.union(s.union_id, on)
+        union = self.authority.union(s.holder_on(on), on)
         signer = self._signature(union, query.signer_id, on, rules)
         last_number = s.rounds[-1]["number"] if s.rounds else None
         to_name = receiver["name"] if receiver else ""
         collectives = sum(1 for n in nominations if n.subject == "collective")
         individuals = len(nominations) - collectives
         data = {
-            "issuer": self._issuer(s.union_id, on), "number": last_number,
-            "number_suffix": "TTr-CĐ", "place": self._place(s.union_id, on),
+            "issuer": self._issuer(s.holder_on(on), on), "number": last_number,
+            "number_suffix": "TTr-CĐ", "place": self._place(s.holder_on(on), on),
             "date": s.rounds[-1]["submitted_on"] if s.rounds else None, "year": s.year,
             "recipient": f"{_standing(receiver)} {to_name}",
             "subject": f"Về việc đề nghị khen thưởng phong trào thi đua “Đổi mới, sáng tạo, "
@@ -902,6 +986,12 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
         return self._file(f"giay-chung-nhan-{a.number.replace('/', '-')}", data,
                           commands.DocumentFormat.PDF, documents.certificates_pdf, None,
                           decided=a)
+
+
+def _held(record: Held) -> dict[str, Any]:
+    """R1.5: who holds the record now, every hand-over, and its closing if it was closed."""
+    return {"held_by": str(record.holder_on()), "to_held_by": str(record.holder_on(None, "to_union")),
+            "handovers": list(record.handovers), "closed": record.closed}
 
 
 def _body_name(kind: str, union: Mapping[str, Any] | None) -> str:

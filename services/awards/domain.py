@@ -161,6 +161,12 @@ class EvidenceRequired(InvalidInput):
     code = "EVIDENCE_REQUIRED"
 
 
+class ClosedOnReorganisation(Conflict):
+    """R1.5: the record's union was dissolved (or split) and no union took it over."""
+
+    code = "CLOSED_ON_REORGANISATION"
+
+
 # --- the rule book's forms and who confers them (R4.3) --------------------------------------------
 
 def form_in(forms: Sequence[Mapping[str, Any]], code: object, version: str,
@@ -299,9 +305,64 @@ class Attestation(Aggregate):
             "statement": last["statement"], "evidence": last["decision"]["evidence"]}
 
 
+# --- reorganisation (R1.5) ---------------------------------------------------------------------
+
+SIDES = ("union", "to_union")  # the proposing union (``union_id``), the receiving one (``to_union_id``)
+
+
+class Held:
+    """R1.5: a nomination or a dossier between two unions the registry may merge, split or
+    dissolve. It keeps its original ``union_id`` and ``to_union_id`` for good; each hand-over
+    is dated and names the side it hands over (the proposer, the receiver or both), so who
+    may act on it is judged as of the act's date (``holder_on``): before the effective date
+    the predecessor, from it the successor. A record no union takes over is closed with its
+    reason. Both are events citing the registry's event (``cause``)."""
+
+    union_id: UUID
+    to_union_id: UUID
+    handovers: tuple[dict[str, Any], ...] = ()  # class defaults: records made before R1.5
+    closed: dict[str, Any] | None = None
+
+    def holder_on(self, on: date | None = None, side: str = "union") -> UUID:
+        """The union that held the side on the date (R1.5: authority as of the date); now,
+        when no date is given."""
+        holder: UUID = getattr(self, f"{side}_id")
+        for handover in self.handovers:
+            if side in handover["sides"] and (on is None or handover["effective_on"] <= on.isoformat()):
+                holder = UUID(handover["to_union_id"])
+        return holder
+
+    def holders(self, side: str = "union") -> list[str]:
+        """Every union that held the side, the original first."""
+        return [str(getattr(self, f"{side}_id"))] + [
+            h["to_union_id"] for h in self.handovers if side in h["sides"]]
+
+    def sides_held_by(self, union_id: UUID) -> list[str]:
+        return [side for side in SIDES if self.holder_on(None, side) == union_id]
+
+    def require_not_closed(self) -> None:
+        if self.closed is not None:
+            raise ClosedOnReorganisation(
+                f"the record was closed on {self.closed['effective_on']}: {self.closed['reason']}",
+                {"effective_on": self.closed["effective_on"], "reason": self.closed["reason"]})
+
+    def _carry(self, sides: list[str], from_union_id: UUID, to_union_id: UUID,
+               effective_on: date, cause: dict[str, Any]) -> None:
+        self.handovers = (*self.handovers, {
+            "sides": list(sides), "from_union_id": str(from_union_id),
+            "to_union_id": str(to_union_id), "effective_on": effective_on.isoformat(),
+            "cause": cause})
+
+    def _close(self, sides: list[str], union_id: UUID, effective_on: date, reason: str,
+               cause: dict[str, Any]) -> None:
+        self.closed = {"sides": list(sides), "union_id": str(union_id),
+                       "effective_on": effective_on.isoformat(), "reason": reason,
+                       "cause": cause}
+
+
 # --- nominations (R4.3) -----------------------------------------------------------------------
 
-class Nomination(Aggregate):
+class Nomination(Held, Aggregate):
     """A body's nomination of a collective or an individual for a form, for a year: for its
     own decision (``to_union_id`` is its own union) or proposed one level up the tree."""
 
@@ -332,16 +393,21 @@ class Nomination(Aggregate):
     def upward(self) -> bool:
         return self.to_union_id != self.union_id
 
+    @property
+    def is_open(self) -> bool:
+        return self.award_id is None and not self.withdrawn and self.closed is None
+
     def require_open(self) -> None:
+        self.require_not_closed()
         if self.award_id is not None or self.withdrawn:
             raise NominationClosed("the nomination was already decided or withdrawn",
                                    {"nomination_id": str(self.id)})
 
     def require_carried_to(self, union_id: str, subject: str, subject_id: UUID,
-                           year: int) -> None:
-        """R4.3: the union above takes up an open nomination proposed to it, same subject and
-        year."""
-        if str(self.to_union_id) != union_id or self.subject != subject \
+                           year: int, on: date) -> None:
+        """R4.3: the union above takes up an open nomination proposed to it (R1.5: to the
+        union that held the receiving side on the date), same subject and year."""
+        if str(self.holder_on(on, "to_union")) != union_id or self.subject != subject \
                 or self.subject_id != subject_id or self.year != year:
             raise InvalidInput("the nomination carried must be proposed to this union, for the "
                                "same subject and year", {"field": "carries"})
@@ -349,8 +415,9 @@ class Nomination(Aggregate):
 
     def require_votable(self, union_id: str, on: date, voted_as: str) -> None:
         """R4.4 (3): a body votes only on its own union's open nominations, after them
-        (``voted_as``: the id as the votes name it, said back in the refusal)."""
-        if str(self.union_id) != union_id:
+        (``voted_as``: the id as the votes name it, said back in the refusal). R1.5: its own
+        is the union that held the nomination on the meeting's date."""
+        if str(self.holder_on(on)) != union_id:
             raise InvalidInput("a body votes only on its own union's nominations",
                                {"nomination_id": voted_as})
         self.require_open()
@@ -362,7 +429,7 @@ class Nomination(Aggregate):
         that decides on submission decides only what came up (on a dossier: the caller's)."""
         self.require_open()
         not_before(on, self.nominated_on, "the decision")
-        if str(self.to_union_id) != union["id"]:
+        if str(self.holder_on(on, "to_union")) != union["id"]:  # R1.5: held on the date
             raise NotSubmitted(f"the nomination is not before {union['name']}",
                                {"nomination_id": str(self.id)})
         if self.subject not in form["subjects"]:
@@ -379,6 +446,18 @@ class Nomination(Aggregate):
     @event("Withdrawn")
     def withdraw(self, on: date, reason: str) -> None:
         self.withdrawn = True
+
+    @event("CarriedOver")
+    def carry_over(self, sides: list[str], from_union_id: UUID, to_union_id: UUID,
+                   effective_on: date, cause: dict[str, Any]) -> None:
+        """R1.5: the successor takes over the side(s) the merged union held, from the date."""
+        self._carry(sides, from_union_id, to_union_id, effective_on, cause)
+
+    @event("Discontinued")
+    def discontinue(self, sides: list[str], union_id: UUID, effective_on: date, reason: str,
+                    cause: dict[str, Any]) -> None:
+        """R1.5: closed, with its reason, when no union takes the side(s) over."""
+        self._close(sides, union_id, effective_on, reason, cause)
 
 
 # --- selection meetings (R4.4 item 3) ----------------------------------------------------------
@@ -492,7 +571,7 @@ class Document(Aggregate):
         return hashlib.sha256(content).hexdigest()
 
 
-class Submission(Aggregate):
+class Submission(Held, Aggregate):
     """The proposing body's submission (tờ trình) of its nominations to the union above, with
     its dossier; returned for supplements and submitted again, every round kept (R4.4)."""
 
@@ -510,20 +589,25 @@ class Submission(Aggregate):
         self.last_on = drafted_on
 
     @staticmethod
-    def target_of(union_id: str, year: int, nominations: Sequence[Nomination]) -> UUID:
+    def target_of(union_id: str, year: int, nominations: Sequence[Nomination], on: date) -> UUID:
         """R4.4: a submission lists its union's open upward nominations of the year, to one
-        union."""
+        union (R1.5: the unions that hold them on the date)."""
         for n in nominations:
             n.require_open()
-            if str(n.union_id) != union_id or not n.upward or n.year != year:
+            if str(n.holder_on(on)) != union_id or not n.upward or n.year != year:
                 raise InvalidInput("a submission lists the union's own upward nominations for "
                                    "the year", {"nomination_id": str(n.id)})
-        targets = {n.to_union_id for n in nominations}
+        targets = {n.holder_on(on, "to_union") for n in nominations}
         if len(targets) != 1:
             raise InvalidInput("a submission goes to one union", {"field": "nomination_ids"})
         return targets.pop()
 
+    @property
+    def is_open(self) -> bool:
+        return self.status != SubmissionStatus.DECIDED and self.closed is None
+
     def require_editable(self) -> None:
+        self.require_not_closed()
         if self.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             raise SubmissionState(f"a {self.status} submission cannot be changed",
                                   {"status": str(self.status)})
@@ -598,7 +682,8 @@ class Submission(Aggregate):
     def submit(self, on: date, number: str | None, meeting_ids: list[str],
                decision: dict[str, Any]) -> None:
         self._submitted(on=on, number=number, meeting_ids=meeting_ids, decision=decision,
-                        union_id=self.union_id, to_union_id=self.to_union_id, year=self.year,
+                        union_id=self.holder_on(on), to_union_id=self.holder_on(on, "to_union"),
+                        year=self.year,
                         nomination_ids=self.nomination_ids, round=len(self.rounds) + 1,
                         documents=[{k: d[k] for k in ("kind", "sha256", "nomination_id")}
                                    for d in self.documents])
@@ -615,6 +700,7 @@ class Submission(Aggregate):
 
     def require_returnable(self, on: date, missing: object) -> None:
         """R4.4: returned from before the receiver, not before it came, saying what to add."""
+        self.require_not_closed()
         if self.status != SubmissionStatus.SUBMITTED:
             raise SubmissionState(f"the submission is {self.status}, not before the receiver",
                                   {"status": str(self.status)})
@@ -625,8 +711,8 @@ class Submission(Aggregate):
 
     def return_for_supplements(self, on: date, missing: list[str],
                                decision: dict[str, Any]) -> None:
-        self._returned(on=on, missing=missing, decision=decision, union_id=self.union_id,
-                       to_union_id=self.to_union_id, round=len(self.rounds))
+        self._returned(on=on, missing=missing, decision=decision, union_id=self.holder_on(on),
+                       to_union_id=self.holder_on(on, "to_union"), round=len(self.rounds))
 
     @event("Returned")
     def _returned(self, on: date, missing: list[str], decision: dict[str, Any], union_id: UUID,
@@ -639,6 +725,18 @@ class Submission(Aggregate):
     @event("Closed")
     def close(self, award_id: UUID) -> None:
         self.status = SubmissionStatus.DECIDED
+
+    @event("CarriedOver")
+    def carry_over(self, sides: list[str], from_union_id: UUID, to_union_id: UUID,
+                   effective_on: date, cause: dict[str, Any]) -> None:
+        """R1.5: the successor takes over the side(s) the merged union held, from the date."""
+        self._carry(sides, from_union_id, to_union_id, effective_on, cause)
+
+    @event("Discontinued")
+    def discontinue(self, sides: list[str], union_id: UUID, effective_on: date, reason: str,
+                    cause: dict[str, Any]) -> None:
+        """R1.5: closed, with its reason, when no union takes the side(s) over."""
+        self._close(sides, union_id, effective_on, reason, cause)
 
 
 # --- awards (R4.5) and what they reward --------------------------------------------------------

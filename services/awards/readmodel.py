@@ -3,6 +3,8 @@ on them, attestations. Derived from the awards events; rebuilt from them at will
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -110,6 +112,16 @@ class AwardsReadModel(ReadModel):
     def nomination_withdrawn(self, e: Any, w: Writer) -> None:
         self._nomination(w, e.originator_id, status="withdrawn")
 
+    @handles(Nomination.CarriedOver)  # type: ignore[attr-defined]
+    def nomination_carried(self, e: Any, w: Writer) -> None:
+        """R1.5: listed from the date under the union that took it over (the aggregate keeps
+        the original unions and every hand-over)."""
+        w.update(NOMINATIONS, (str(e.originator_id),), **_sides(e))
+
+    @handles(Nomination.Discontinued)  # type: ignore[attr-defined]
+    def nomination_discontinued(self, e: Any, w: Writer) -> None:
+        self._nomination(w, e.originator_id, status="closed")
+
     @handles(SelectionMeeting.Held)  # type: ignore[attr-defined]
     def selection_held(self, e: Any, w: Writer) -> None:
         for nomination_id, selected in e.results.items():
@@ -137,6 +149,14 @@ class AwardsReadModel(ReadModel):
     @handles(Submission.Closed)  # type: ignore[attr-defined]
     def closed(self, e: Any, w: Writer) -> None:
         self._submission(w, e, status=SubmissionStatus.DECIDED.value)
+
+    @handles(Submission.CarriedOver)  # type: ignore[attr-defined]
+    def submission_carried(self, e: Any, w: Writer) -> None:
+        self._submission(w, e, **_sides(e))
+
+    @handles(Submission.Discontinued)  # type: ignore[attr-defined]
+    def submission_discontinued(self, e: Any, w: Writer) -> None:
+        self._submission(w, e, status="closed")
 
     @handles(Award.Decided)  # type: ignore[attr-defined]
     def decided(self, e: Any, w: Writer) -> None:
@@ -166,6 +186,10 @@ class AwardsReadModel(ReadModel):
     def reattested(self, e: Any, w: Writer) -> None:
         w.update(ATTESTATIONS, (str(e.originator_id),), met=e.met, attested_on=e.attested_on,
                  statement=e.statement, evidence=e.decision["evidence"])
+
+
+def _sides(e: Any) -> dict[str, str]:
+    return {f"{side}_id": str(e.to_union_id) for side in e.sides}
 
 
 def _row(row: Any) -> dict[str, Any]:
@@ -207,16 +231,19 @@ class AwardsQueries:
                 query = query.where(column == (str(value) if isinstance(value, UUID) else value))
         return self._all(query.order_by(NOMINATIONS.c.nominated_on, NOMINATIONS.c.subject_name))
 
-    def selections(self, nomination_ids: list[str], union_id: UUID, on: Any) -> dict[str, str]:
-        """The nominations a meeting of the union selected by the date: nomination -> meeting
-        (the latest meeting's result counts)."""
+    def selections(self, nomination_ids: list[str], union_ids: Collection[str],
+                   on: Any) -> dict[str, tuple[str, str, date]]:
+        """The nominations a meeting of one of the unions selected by the date: nomination ->
+        (meeting, its union, its date) (the latest meeting's result counts)."""
         query = sa.select(SELECTIONS).where(SELECTIONS.c.nomination_id.in_(nomination_ids),
-                                            SELECTIONS.c.union_id == str(union_id),
+                                            SELECTIONS.c.union_id.in_(sorted(union_ids)),
                                             SELECTIONS.c.held_on <= on)
         latest: dict[str, Any] = {}
-        for row in self._all(query.order_by(SELECTIONS.c.held_on)):
-            latest[row["nomination_id"]] = row
-        return {n: r["meeting_id"] for n, r in latest.items() if r["selected"]}
+        with self.engine.connect() as c:
+            for row in c.execute(query.order_by(SELECTIONS.c.held_on)).mappings():
+                latest[row["nomination_id"]] = row
+        return {n: (r["meeting_id"], r["union_id"], r["held_on"])
+                for n, r in latest.items() if r["selected"]}
 
     def submissions(self, to_union_id: UUID | None = None, union_id: UUID | None = None,
                     status: str | None = None) -> list[dict[str, Any]]:

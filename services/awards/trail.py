@@ -31,7 +31,8 @@ TRAIL: dict[str, Any] = {
     # record kind -> event -> the stage of the chain the step belongs to (``*``: every event)
     "steps": {
         "Attestation": {"*": "evaluation"},
-        "Nomination": {"Nominated": "proposal", "Withdrawn": "proposal", "Awarded": "decision"},
+        "Nomination": {"Nominated": "proposal", "Withdrawn": "proposal", "Awarded": "decision",
+                       "CarriedOver": "proposal", "Discontinued": "proposal"},
         "SelectionMeeting": {"*": "proposal"},
         "Submission": {"*": "dossier"},
         "Document": {"*": "dossier"},
