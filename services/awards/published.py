@@ -1,6 +1,7 @@
 """What the awards service publishes, under which contract (``contracts/events/awards.*``):
 nominations, dossiers submitted and returned, award decisions and revocations, each decision
-with its decision record, for auditors (R4.5, R5.1) and for any service that reacts."""
+with its decision record, for auditors (R4.5, R5.1) and for any service that reacts; and the
+hand-overs and closings of open nominations and dossiers on a reorganisation (R1.5)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,17 @@ def _decided(event: Any) -> dict[str, Any]:
     return data
 
 
+def _reorganised(record: str, *names: str) -> Callable[[Any], dict[str, Any]]:
+    """R1.5: a hand-over or a closing, naming which record it is about."""
+    def payload(event: Any) -> dict[str, Any]:
+        return {"record": record, **_fields(*names, key="record_id")(event)}
+
+    return payload
+
+
+CARRIED = ("sides", "from_union_id", "to_union_id", "effective_on")
+CLOSED = ("sides", "union_id", "effective_on", "reason")
+
 RULES = [
     Rule(Nomination.Nominated, "awards.nominated", 1, _nominated),  # type: ignore[attr-defined]
     Rule(Submission.Submitted, "awards.dossier_submitted", 1,  # type: ignore[attr-defined]
@@ -49,4 +61,13 @@ RULES = [
     Rule(Award.Decided, "awards.award_decided", 1, _decided),  # type: ignore[attr-defined]
     Rule(Award.Revoked, "awards.award_revoked", 1,  # type: ignore[attr-defined]
          _fields("subject_id", "ground", "recovery", "dependents", "decision", key="award_id")),
+    # R1.5: who proposes and who receives from the date, or why the record was closed
+    Rule(Nomination.CarriedOver, "awards.carried_over", 1,  # type: ignore[attr-defined]
+         _reorganised("nomination", *CARRIED)),
+    Rule(Submission.CarriedOver, "awards.carried_over", 1,  # type: ignore[attr-defined]
+         _reorganised("submission", *CARRIED)),
+    Rule(Nomination.Discontinued, "awards.closed", 1,  # type: ignore[attr-defined]
+         _reorganised("nomination", *CLOSED)),
+    Rule(Submission.Discontinued, "awards.closed", 1,  # type: ignore[attr-defined]
+         _reorganised("submission", *CLOSED)),
 ]

@@ -47,6 +47,10 @@ def proposed_up(w: World) -> dict[str, str]:
     return {"nomination": up["nomination_id"], "submission": str(draft)}
 
 
+def published(w: World, name: str) -> list[dict[str, Any]]:
+    return [e for e in w.awards.published_page(None, limit=1000)["envelopes"] if e["name"] == name]
+
+
 def merge(w: World, union: str, into: str) -> None:
     with use_context(ADMIN):
         w.registry.merge_unions([w.u(union)], MERGED_ON, into_union_id=w.u(into))
@@ -78,6 +82,11 @@ def test_r1_5_a_merged_unions_open_nomination_and_dossier_are_carried_over(w: Wo
         records["nomination"]]
     assert [s["submission_id"] for s in w.awards.submissions(union_id=w.u("CS-2"))] == [
         records["submission"]]
+    # published for any service that follows who proposes and receives (contract awards.carried_over)
+    assert sorted((e["payload"]["record"], e["payload"]["record_id"], e["payload"]["to_union_id"])
+                  for e in published(w, "awards.carried_over")) == sorted(
+        [("nomination", records["nomination"], w.u("CS-2")),
+         ("submission", records["submission"], w.u("CS-2"))])
     w.sync()  # delivered again: no second hand-over
     for record_id in records.values():
         assert kinds(w, record_id).count("CarriedOver") == 1
@@ -170,6 +179,7 @@ def test_r1_5_a_dissolved_unions_nomination_and_dossier_are_closed_with_their_re
     assert [n["status"] for n in w.awards.nominations(union_id=w.u("CS-1"))] == ["closed"]
     with refused(w, "CLOSED_ON_REORGANISATION"):
         w.call("awards", "submit", "A", records["submission"], "2026-03-05", "03/TTr-CĐCS")
+    assert {e["payload"]["reason"] for e in published(w, "awards.closed")} == {reason}
     w.sync()  # delivered again: closed once
     assert kinds(w, records["nomination"]).count("Discontinued") == 1
 
