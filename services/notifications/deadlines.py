@@ -178,6 +178,20 @@ class DeadlineBook(UpstreamView):
         elif e.name == "awards.award_decided":
             for awardee in p.get("awardees") or []:
                 self._close(w, nomination_key(awardee["nomination_id"]), decided_on, e)
+        elif e.name == "awards.carried_over":  # R1.5: the successor's body is told from now
+            if p["record"] == "nomination" and "to_union" in p["sides"]:
+                where = DEADLINES.c.deadline_key == nomination_key(p["record_id"])
+            elif p["record"] == "submission" and "union" in p["sides"]:
+                where = DEADLINES.c.deadline_key.startswith(dossier_key(p["record_id"]))
+            else:
+                return
+            w.execute(DEADLINES.update().where(where, DEADLINES.c.closed_on.is_(None))
+                      .values(union_id=p["to_union_id"]))
+        elif e.name == "awards.closed":  # R1.5: no union took it over
+            key = (nomination_key if p["record"] == "nomination" else dossier_key)(p["record_id"])
+            w.execute(DEADLINES.update().where(DEADLINES.c.deadline_key.startswith(key),
+                                               DEADLINES.c.closed_on.is_(None))
+                      .values(closed_on=_day(p["effective_on"], e), closed_by=e.event_id))
         elif e.name == "awards.dossier_submitted":
             w.execute(DEADLINES.update().where(
                 DEADLINES.c.deadline_key.startswith(dossier_key(p["submission_id"])),

@@ -278,6 +278,47 @@ def test_r4_3_a_nomination_awaiting_a_decision_is_told_to_the_body_that_decides_
         assert connection.execute(DEADLINES.select()).all()  # kept, closed
 
 
+def test_r1_5_a_nomination_carried_to_a_successor_is_told_to_its_body_until_closed(
+        world: NotifyWorld) -> None:
+    from runtime.contracts import Envelope
+    from services.notifications.deadlines import DeadlineBook
+
+    w = world
+    w.feed()
+    book = next(v for v in w.notifications.views if isinstance(v, DeadlineBook))
+    u = w.province.unions
+    nomination = "6a1b2c3d-0000-4000-8000-000000000003"
+
+    def feed(position: int, name: str, payload: dict[str, Any]) -> None:
+        envelope = Envelope("awards", position, None, f"00000000-0000-4000-8000-{position:012d}",
+                            name, 1, nomination, position,
+                            {"effective_at": "2025-03-01T00:00:00+00:00"}, payload)
+        with w.notifications.engine.begin() as connection:
+            book.apply(connection, [envelope])
+
+    feed(1, "awards.nominated", {
+        "nomination_id": nomination, "union_id": u["CS-1"], "to_union_id": u["TV-CL"],
+        "year": 2025, "subject": "individual", "subject_id": w.person("D"), "form": "giay_khen",
+        "initiative_ids": [], "carries": None, "relies_on": [], "nominated_on": "2025-03-01",
+        "evaluation": {}, "decision": {}})
+    w.at(datetime(2025, 3, 2, tzinfo=UTC))
+    assert w.notifications.scan() == 1  # G, TV-CL's standing committee
+    feed(2, "awards.carried_over", {
+        "record": "nomination", "record_id": nomination, "sides": ["to_union"],
+        "from_union_id": u["TV-CL"], "to_union_id": u["TV-CK"], "effective_on": "2025-03-10"})
+    w.at(datetime(2025, 3, 11, tzinfo=UTC))
+    assert w.notifications.scan() == 1  # I, TV-CK's standing committee, decides it now
+    assert [i["kind"] for i in mine(w, "I")["items"]] == ["nomination_pending"]
+    feed(3, "awards.closed", {
+        "record": "nomination", "record_id": nomination, "sides": ["to_union"],
+        "union_id": u["TV-CK"], "effective_on": "2025-03-12", "reason": "Công đoàn giải thể"})
+    with w.notifications.engine.connect() as connection:
+        from services.notifications.deadlines import open_deadlines
+
+        assert [d for d in open_deadlines(connection, date(2026, 1, 1))
+                if d.kind == "nomination_pending"] == []
+
+
 def test_r2_8_a_difficulty_awaiting_an_answer_is_told_to_the_policy_law_department(
         store_url: str, settings_for: Any) -> None:
     clock = FixedClock(datetime(2025, 9, 3, 9, tzinfo=UTC))
