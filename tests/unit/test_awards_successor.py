@@ -199,3 +199,18 @@ def test_r1_5_a_split_unions_nominations_are_closed_and_nominated_again_by_the_p
                                 "đề nghị lại nếu đủ tiêu chuẩn")
     assert closed["cause"]["event"] == "registry.union_split"
     assert kinds(w, records["submission"])[-1] == "Discontinued"
+
+
+def test_r1_5_r4_3_a_nomination_for_the_unions_own_decision_is_decided_by_its_successor(
+        w: World) -> None:
+    attest(w, "individual", w.p("D"), letter="A", union="CS-1")
+    own = nominate(w, "A", "CS-1", "individual", w.p("D"), "giay_khen_cdcs",
+                   initiative_ids=[w.m.initiatives["SK-01"]])["nomination_id"]
+    merge(w, "CS-1", "CS-2")
+    assert [e.sides for e in carried(w, own)] == [["union", "to_union"]]  # both: CS-1's own
+    with refused(w, "NOT_ON_SUBMISSION"):  # before the date it was not before CS-2
+        w.call("awards", "decide_award", "F", w.u("CS-2"), "giay_khen_cdcs", "2026-03-05",
+               "02/QĐ-CĐCS", [own], "Thành tích năm 2025")
+    award = w.call("awards", "decide_award", "F", w.u("CS-2"), "giay_khen_cdcs", "2026-03-12",
+                   "03/QĐ-CĐCS", [own], "Thành tích năm 2025")
+    assert award["decision"]["authority"]["union_id"] == w.u("CS-2")
