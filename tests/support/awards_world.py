@@ -42,8 +42,9 @@ FIELDS = {"objective": "Giảm thời gian tra cứu hồ sơ", "implementation_
           "expected_effectiveness": "Tiết kiệm 200 giờ công mỗi năm"}
 MARKS = {"new_within_unit": 8, "applied_with_benefit": 8, "effectiveness": 8}
 # R5.1: the causal chain behind an award, stage by stage, as an auditor's trail orders it
+# (a record handed over when its union was merged, split or dissolved: R1.5, last)
 STAGE_ORDER = ("idea", "registration", "evaluation", "recognition", "application", "proposal",
-               "dossier", "decision", "revocation")
+               "dossier", "decision", "revocation", "handover")
 
 
 @dataclass
