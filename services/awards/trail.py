@@ -31,15 +31,18 @@ TRAIL: dict[str, Any] = {
     # record kind -> event -> the stage of the chain the step belongs to (``*``: every event)
     "steps": {
         "Attestation": {"*": "evaluation"},
+        # R1.5: taken over by a successor, or closed, when a union was merged, split or
+        # dissolved
         "Nomination": {"Nominated": "proposal", "Withdrawn": "proposal", "Awarded": "decision",
-                       "CarriedOver": "proposal", "Discontinued": "proposal"},
+                       "CarriedOver": "handover", "Discontinued": "handover"},
         "SelectionMeeting": {"*": "proposal"},
-        "Submission": {"*": "dossier"},
+        "Submission": {"*": "dossier", "CarriedOver": "handover", "Discontinued": "handover"},
         "Document": {"*": "dossier"},
         "Award": {"Decided": "decision", "Revoked": "revocation"},
         "Achievement": {"Rewarded": "decision", "RewardRevoked": "revocation"},
     },
     # the stages these records go through, in the chain's order, with their titles
     "stages": [("evaluation", "Đánh giá"), ("proposal", "Đề nghị"), ("dossier", "Hồ sơ"),
-               ("decision", "Quyết định"), ("revocation", "Thu hồi")],
+               ("decision", "Quyết định"), ("revocation", "Thu hồi"),
+               ("handover", "Chuyển giao khi sắp xếp tổ chức")],
 }
