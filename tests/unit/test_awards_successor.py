@@ -14,6 +14,7 @@ import pytest
 from runtime.context import use_context
 from runtime.store import metadata_of
 from tests.support.awards_world import World, world
+from tests.unit.test_trail import audit
 from tests.support.province import ADMIN
 from tests.unit.test_awards import attest, nominate, refused
 
@@ -214,3 +215,19 @@ def test_r1_5_r4_3_a_nomination_for_the_unions_own_decision_is_decided_by_its_su
     award = w.call("awards", "decide_award", "F", w.u("CS-2"), "giay_khen_cdcs", "2026-03-12",
                    "03/QĐ-CĐCS", [own], "Thành tích năm 2025")
     assert award["decision"]["authority"]["union_id"] == w.u("CS-2")
+
+
+def test_r1_5_r5_1_the_decisions_trail_shows_the_old_bodys_vote_and_the_hand_over(
+        w: World) -> None:
+    records = proposed_up(w)
+    merge(w, "CS-1", "CS-2")
+    w.call("awards", "submit", "F", records["submission"], "2026-03-12", "07/TTr-CĐCS")
+    award = w.call("awards", "decide_award", "G", w.u("TV-CL"), "giay_khen_cap_tren",
+                   "2026-03-20", "40/QĐ-LĐLĐ", [records["nomination"]], "Thành tích năm 2025")
+    trail = audit(w).decision_trail(award["award_id"])
+    stages = {(s["record"], s["event"]): s["stage"] for s in trail["timeline"]}
+    assert stages[("Nomination", "CarriedOver")] == "handover"
+    assert stages[("Submission", "CarriedOver")] == "handover"
+    authority = {(a["step"]["record"], a["step"]["event"]): a for a in trail["authority"]}
+    assert authority[("SelectionMeeting", "Held")]["union_id"] == w.u("CS-1")  # the old body
+    assert authority[("Submission", "Submitted")]["union_id"] == w.u("CS-2")  # the successor
