@@ -14,9 +14,9 @@ import pytest
 from runtime.context import use_context
 from runtime.store import metadata_of
 from tests.support.awards_world import World, world
-from tests.unit.test_trail import audit
 from tests.support.province import ADMIN
 from tests.unit.test_awards import attest, nominate, refused
+from tests.unit.test_trail import audit
 
 MERGED_ON = "2026-03-10"
 
