@@ -185,6 +185,7 @@ function menu() {
 }
 
 function page(title, ...children) {
+  if (!token()) return;  // signed out meanwhile (a 401): the sign-in screen is drawn instead
   main().replaceChildren(h("h1", {}, title), ...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
@@ -225,7 +226,12 @@ const ROUTES = [
   [/^#\/audit\/([\w-]+)$/, auditScreen],
 ];
 
+// Each call of route() draws one screen; a screen still loading when a newer route starts (a
+// click, or the sign-in screen after a 401) must not draw over it when it ends.
+let routing = 0;
+
 async function route() {
+  const mine = ++routing;
   const hash = location.hash || "#/";
   document.getElementById("nav").classList.remove("open");
   if (!token()) {
@@ -245,12 +251,14 @@ async function route() {
         main().removeAttribute("data-screen");  // loading: set again once the screen is drawn
         main().replaceChildren(h("p", { class: "muted" }, "…"));
         await screen(...found.slice(1));
+        if (mine !== routing) return;
         main().setAttribute("data-screen", hash.split("/")[1] || "dashboard");
         return;
       }
     }
     page("404");
   } catch (error) {
+    if (mine !== routing || !token()) return;  // a newer screen is drawn, or the sign-in
     const message = h("div");
     showError(h("div"), message, error);
     main().replaceChildren(message);
