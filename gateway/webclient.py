@@ -99,7 +99,8 @@ def operations(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _typedef(name: str, spec: Mapping[str, Any]) -> list[str]:
     title = "".join(part.title() for part in name.replace("-", "/").split("/"))
-    lines = [f"/** {spec['summary']}", f" * @typedef {{Object}} {title}Params"]
+    summary = spec["summary"].replace("*/", "* /")  # a comment must not end inside it
+    lines = [f"/** {summary}", f" * @typedef {{Object}} {title}Params"]
     for param, kind in spec["params"].items():
         required = kind.endswith("!")
         shown = param if required else f"[{param}]"
