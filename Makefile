@@ -31,7 +31,7 @@ run: $(READY)
 test:
 	@deploy/prerequisites.sh test
 	@$(MAKE) --no-print-directory lint
-	$(PYTEST) $(PYTEST_ARGS)
+	$(PYTEST) -m "not long" $(PYTEST_ARGS)
 
 # Pure domain and application logic on in-process stores: no server, no network (seconds).
 test-unit: $(READY)
@@ -46,7 +46,7 @@ test-integration: $(READY)
 # Every process, the gateway, the browser and the fault suite.
 test-system: $(READY)
 	@deploy/prerequisites.sh system
-	$(PYTEST) -m system $(PYTEST_ARGS)
+	$(PYTEST) -m "system and not long" $(PYTEST_ARGS)
 
 lint: $(READY)
 	$(BIN)/ruff check .

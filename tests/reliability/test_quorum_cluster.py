@@ -35,7 +35,9 @@ from tests.support.private_infra import PrivatePostgres, private_postgres
 from tests.support.rabbit_cluster import Node, RabbitCluster, rabbit_cluster
 from tests.support.workload import Workload
 
-pytestmark = [pytest.mark.faults, pytest.mark.bus, pytest.mark.postgres, pytest.mark.system]
+# long: 3–4 minutes of its own three-node cluster; run by `make reliability`, not `make test`
+pytestmark = [pytest.mark.faults, pytest.mark.long, pytest.mark.bus, pytest.mark.postgres,
+              pytest.mark.system]
 
 BUSY_QUEUES = ("rpc-initiatives", "awards.from.initiatives")
 SERVICE_OF = {"leader of rpc-initiatives": "initiatives"}  # whose commands its death stops
