@@ -61,6 +61,22 @@ function place(entry) {
     : L({ vi: `Dòng ${entry.row}`, en: `Line ${entry.row}` });
 }
 
+// A button that downloads one of the registry's empty Excel workbooks to fill in (the import's,
+// the reorganisation plan's); a refusal goes to ``refused``.
+export function excelTemplateButton(id, operation, refused) {
+  const button = h("button", { type: "button", class: "secondary", id },
+    L({ vi: "Tải tệp mẫu Excel", en: "Download the Excel template" }));
+  button.addEventListener("click", async () => {
+    try {
+      const file = await get("registry", operation, { format: "xlsx" });
+      download(file.filename, file.content_type, file.content_base64);
+    } catch (error) {
+      refused(error);
+    }
+  });
+  return button;
+}
+
 export function refusedCard(problem) {
   const rows = (problem.details || {}).errors || [];
   const total = (problem.details || {}).total ?? rows.length;
@@ -200,16 +216,8 @@ async function importScreen(shell) {
   const outcome = h("div", { id: "import-outcome" });
   const message = h("div", { class: "form-message" });
   const progress = progressBar();
-  const templateButton = h("button", { type: "button", class: "secondary", id: "import-template" },
-    L({ vi: "Tải tệp mẫu Excel", en: "Download the Excel template" }));
-  templateButton.addEventListener("click", async () => {
-    try {
-      const file = await get("registry", "import-template", { format: "xlsx" });
-      download(file.filename, file.content_type, file.content_base64);
-    } catch (error) {
-      showError(el, message, error);
-    }
-  });
+  const templateButton = excelTemplateButton("import-template", "import-template",
+    (error) => showError(el, message, error));
   const previewButton = h("button", { type: "button", class: "secondary", id: "import-preview-button" },
     L({ vi: "Xem trước (chưa lưu)", en: "Preview (store nothing)" }));
   const el = h("form", { class: "card", id: "import", novalidate: true },

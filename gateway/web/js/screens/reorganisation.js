@@ -7,8 +7,8 @@
 // and, for every union the plan touches, its parent on the day before and on the day. "Áp dụng
 // phương án" stores all of it in one transaction, or nothing.
 import { ApiError, get, post } from "../api.js";
-import { date, download, field, fileBase64, h, showError, table, values } from "../ui.js";
-import { refusedCard } from "./imports.js";
+import { date, field, fileBase64, h, showError, table, values } from "../ui.js";
+import { excelTemplateButton, refusedCard } from "./imports.js";
 import { L } from "./kit.js";
 
 const LEVELS = { grassroots: { vi: "Công đoàn cơ sở", en: "Grassroots union" },
@@ -43,16 +43,8 @@ function treeCard(tree, on) {
 async function reorganisationScreen(shell) {
   const outcome = h("div", { id: "reorganisation-outcome" });
   const message = h("div", { class: "form-message" });
-  const templateButton = h("button", { type: "button", class: "secondary", id: "reorganisation-template" },
-    L({ vi: "Tải tệp mẫu Excel", en: "Download the Excel template" }));
-  templateButton.addEventListener("click", async () => {
-    try {
-      const file = await get("registry", "reorganisation-template", { format: "xlsx" });
-      download(file.filename, file.content_type, file.content_base64);
-    } catch (error) {
-      showError(el, message, error);
-    }
-  });
+  const templateButton = excelTemplateButton("reorganisation-template", "reorganisation-template",
+    (error) => showError(el, message, error));
   const previewButton = h("button", { type: "button", class: "secondary", id: "reorganisation-preview-button" },
     L({ vi: "Xem trước (chưa lưu)", en: "Preview (store nothing)" }));
   const el = h("form", { class: "card", id: "reorganisation", novalidate: true },
