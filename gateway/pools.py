@@ -28,6 +28,10 @@ class Pools:
         self.short = RpcPool(settings, timeout=settings.number("GATEWAY_RPC_TIMEOUT", 10.0))
         self.long = RpcPool(settings, timeout=max(
             settings.number("GATEWAY_IMPORT_TIMEOUT", 120.0), self.short.timeout))
+        # /ready asks every service at once and answers within this, up or not: a readiness
+        # probe (Kubernetes, the launcher, a test) waits seconds, not a call's full timeout.
+        self.probe = RpcPool(settings, timeout=min(
+            settings.number("GATEWAY_READY_TIMEOUT", 3.0), self.short.timeout))
         self.timeout = self.short.timeout
 
     def call(self, service: str, method: str, *args: Any,
@@ -42,3 +46,4 @@ class Pools:
     def close(self) -> None:
         self.short.close()
         self.long.close()
+        self.probe.close()
