@@ -146,8 +146,10 @@ def operations() -> tuple[Operation, ...]:
             rpc = next((e for e in entrypoints if isinstance(e, DomainRpc)), None)
             if rpc is None or method in INTERNAL or method.startswith(PUBLIC_PREFIX):
                 continue
+            application = spec.application_class()  # what it does is said there, if it is
             found.append(_operation(name, method, function, not isinstance(rpc, QueryRpc),
-                                    _documented(spec.application_class(), method)))
+                                    _documented(application if hasattr(application, method)
+                                                else service_class, method)))
     # The audit functions that span the services run in the gateway itself (runtime.trail).
     for method, function in inspect.getmembers(AuditQueries, inspect.isfunction):
         if not method.startswith("_"):

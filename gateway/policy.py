@@ -86,7 +86,7 @@ OWN = {"notifications.mark_read", "notifications.mark_all_read", "notifications.
 COMMITTEE = frozenset({Role.EXECUTIVE, Role.STANDING})
 # R5.1: every store's proofs and any record's history: auditors' and administrators' reads
 AUDIT = {"verify_chain", "chain_checkpoint", "replay_check", "history", "state_as_of",
-         "decision_trail", "audit_report"}
+         "decision_trail", "audit_report", "start_job", "job", "cancel_job"}
 READ_ONLY = frozenset({Role.AUDITOR})
 
 
@@ -219,8 +219,10 @@ def authorize(scope: Scope, op: Operation, args: Mapping[str, Any],
     if op.name in OWN:  # the caller's own records: the service finds them by the actor
         return next(g for g in principal.grants if g.role in allowed)
     targets = scope.targets(op, args)
-    if targets is None and op.command:
-        targets = []  # a command that names no union: only a system-wide grant may make it
+    if targets is None and op.command and op.method not in AUDIT:
+        # a command that names no union: only a system-wide grant may make it (a check of a
+        # whole store run as a job is an auditor's read, like the check itself)
+        targets = []
     grant = scope.grant_for(principal, allowed, targets)
     if grant is None:
         raise OutsideYourScope("the union this acts on is outside the unions of your roles",

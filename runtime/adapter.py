@@ -14,11 +14,15 @@ application calls. What every service needs comes from here:
 - ``entrypoints``: the service's commands and queries, one entrypoint each, derived from the
   declarations its application handles (``runtime.commands``), and a consumer of each
   upstream it names in ``consumes``;
-- ``every``: a timer whose interval a setting gives.
+- ``every``: a timer whose interval a setting gives;
+- ``JobsProvider``: the service's jobs (``runtime.jobs``), run in managed green threads of
+  its container, for work that would outlast an RPC's timeout (``start_job``, ``job``,
+  ``cancel_job``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import logging
@@ -55,6 +59,7 @@ from runtime.errors import (
     UnknownContract,
 )
 from runtime.inbox import CATCH_UP
+from runtime.jobs import JobKindUnknown, Jobs, checkpoint
 from runtime.store import store_unavailable
 
 log = logging.getLogger("emulation.adapter")
@@ -454,6 +459,29 @@ class ConfiguredTimer(Timer):
 every = ConfiguredTimer.decorator
 
 
+class JobsProvider(DependencyProvider):
+    """The service's jobs (``runtime.jobs``): each runs in a managed green thread of the
+    container (killed with it), and yields to the hub between batches, so the service keeps
+    answering RPCs while it runs."""
+
+    def setup(self) -> None:
+        self.jobs = Jobs(spawn=self.container.spawn_managed_thread, pause=eventlet.sleep,
+                         explain=store_unavailable)
+
+    def get_dependency(self, worker_ctx: WorkerContext) -> Jobs:
+        return self.jobs
+
+
+# A job is started and cancelled by a POST (it is not a query), but records no event: it is
+# not run through the request ledger (``rpc``); a repeated start answers the running job.
+job_command = DomainRpc.decorator
+
+
+def _actor() -> dict[str, Any] | None:
+    context = current_context()
+    return dataclasses.asdict(context.actor) if context is not None else None
+
+
 class EventSourcedService:
     """Base of every nameko service class."""
 
@@ -462,6 +490,7 @@ class EventSourcedService:
     consumes: tuple[str, ...] = ()  # the upstreams whose published events it keeps (entrypoints)
     context = ActorContextProvider()
     observed = CommandMetrics()
+    jobs = JobsProvider()
 
     @query
     def notifications(self, after: int | None = None, stop: int | None = None,
@@ -481,12 +510,7 @@ class EventSourcedService:
         """R5.1: recomputes this service's hash chain over its whole log: the first position
         where it breaks, if any, and, given the auditor's checkpoint (position and link),
         whether the log still leads to it."""
-        if (position is None) != (link is None) or (position is not None and (
-                isinstance(position, bool) or not isinstance(position, int) or position < 0
-                or not isinstance(link, str) or len(link) != 64)):
-            raise InvalidInput("a checkpoint is a position and its 64-digit link",
-                               {"field": "position" if link is not None else "link"})
-        return self.app.verify_chain([{"position": position, "link": link}] if link else [])
+        return self.app.verify_chain(checkpoint(position, link))
 
     @query
     def history(self, aggregate_id: str) -> list[dict[str, Any]]:
@@ -505,12 +529,49 @@ class EventSourcedService:
         from its log, and each view of an upstream from that upstream's published events
         (its ``notifications``, over RPC with the pull timeout), up to where this service
         has processed them. A view whose upstream does not answer is reported not checked."""
-        readers = {}
+        return self.app.replay_check(self._readers())
+
+    def _readers(self) -> dict[str, Callable[..., Any]]:
+        readers: dict[str, Callable[..., Any]] = {}
         for source in upstream_sources(type(self)):
             proxy = getattr(self, source, None)
             if isinstance(proxy, ServiceProxy):
                 readers[source] = partial(_pull, proxy, source, self.app.settings.pull_timeout)
-        return self.app.replay_check(readers)
+        return readers
+
+    @job_command
+    def start_job(self, kind: str, position: int | None = None,
+                  link: str | None = None) -> dict[str, Any]:
+        """R5.1: starts a check of this whole store as a job and answers it at once:
+        ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or
+        ``replay_check``.
+
+        Follow it with ``job`` (its state, ``progress.done`` of ``progress.total`` events,
+        its result once ``done``) and stop it with ``cancel_job``. While a job of the kind
+        runs, starting it again answers that job. A job lives in the service's process: after
+        a restart of the service its id is ``JOB_NOT_FOUND`` and it is started again."""
+        if kind == "verify_chain":
+            checkpoints = checkpoint(position, link)
+            return self.jobs.start(kind, partial(self.app.verify_chain, checkpoints), _actor())
+        if kind == "replay_check":
+            readers = self._readers()
+            return self.jobs.start(
+                kind, lambda progress: self.app.replay_check(readers, progress=progress),
+                _actor())
+        raise JobKindUnknown(f"no job of kind {kind!r}", {"field": "kind"})
+
+    @query
+    def job(self, job_id: str) -> dict[str, Any]:
+        """R5.1: a job of this service as it stands: ``running``, ``done`` (with its
+        result), ``failed`` (with its error's code) or ``cancelled``, and how many events it
+        has checked of how many."""
+        return self.jobs.get(job_id)
+
+    @job_command
+    def cancel_job(self, job_id: str) -> dict[str, Any]:
+        """R5.1: stops a running job at its next batch (a finished one is answered as it
+        is); who stopped it is kept with it."""
+        return self.jobs.cancel(job_id, _actor())
 
     @query
     def chain_checkpoint(self) -> dict[str, Any]:

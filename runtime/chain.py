@@ -18,7 +18,7 @@ checks that the log still leads to each.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 
 GENESIS = "0" * 64
+BATCH = 1000  # events between two reports of progress (``verify``)
 
 
 def link(previous: str, position: int, originator_id: Any, version: int, topic: str,
@@ -150,9 +151,14 @@ class Chain:
              "state": bytes(row.state).hex(), "link": row.link}
             for row in connection.execute(query)]}
 
-    def verify(self, connection: Any,
-               checkpoints: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
-        """Recomputes the chain over the whole log; the first break, if any, by position."""
+    def verify(self, connection: Any, checkpoints: Iterable[Mapping[str, Any]] = (),
+               progress: Callable[[int, int | None], None] | None = None) -> dict[str, Any]:
+        """Recomputes the chain over the whole log; the first break, if any, by position.
+        ``progress(checked, total)`` is told how far it has come every ``BATCH`` events (a
+        job's heartbeat: it may stop the work there, ``runtime.jobs``)."""
+        if progress is not None:
+            total = connection.execute(sa.select(sa.func.count()).select_from(self.events)).scalar()
+            progress(0, int(total or 0))
         expected: dict[int, set[str]] = {}  # a position published twice must hold both
         for c in checkpoints:
             if int(c["position"]) > 0:  # the head of an empty log proves nothing
@@ -173,11 +179,15 @@ class Chain:
             if event.id in expected and expected.pop(event.id) != {previous}:
                 return self._broken(Break(event.id, "checkpoint_mismatch"), checked)
             checked, last = checked + 1, event.id
+            if progress is not None and checked % BATCH == 0:
+                progress(checked, None)
             event, stored = next(events, None), next(links, None)
         if expected:  # a checkpoint beyond what is left, or at a position that is gone
             position = min(expected)
             return self._broken(Break(position, "truncated" if position > last else "removed"),
                                 checked)
+        if progress is not None:
+            progress(checked, checked)
         return {"ok": True, "checked": checked, "head": {"position": last, "link": previous}}
 
     @staticmethod

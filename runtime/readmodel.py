@@ -246,8 +246,10 @@ class ReadModel:
         writer.flush()
 
     def rebuild(self, notifications: Callable[[int | None], Sequence[Any]],
-                to_event: Callable[[Any], Any]) -> int:
-        """Drops the tables and replays the log; returns how many notifications were read."""
+                to_event: Callable[[Any], Any],
+                progress: Callable[[int], None] | None = None) -> int:
+        """Drops the tables and replays the log; returns how many notifications were read.
+        ``progress`` is told that count after each page (a job's heartbeat, ``runtime.jobs``)."""
         with schema_lock(self.engine):
             self.metadata.drop_all(self.engine)
             self.metadata.create_all(self.engine)
@@ -259,6 +261,8 @@ class ReadModel:
             with self.engine.begin() as connection:
                 self.apply(connection, (to_event(n) for n in page))
             position, count = page[-1].id, count + len(page)
+            if progress is not None:
+                progress(count)
 
 
 class UpstreamView(ReadModel):
@@ -287,12 +291,14 @@ class ReplayError(Exception):
 
 def replay_upstream(engine: Any, views: Sequence[UpstreamView], source: str,
                     read: Callable[..., Mapping[str, Any]], upcast: Callable[[Any], Any],
-                    stop: int | None, page_size: int = 1000) -> int:
+                    stop: int | None, page_size: int = 1000,
+                    progress: Callable[[int], None] | None = None) -> int:
     """R5.1: feeds ``views`` (empty tables on ``engine``) one upstream's published envelopes
     up to ``stop``, the position the consumer has processed, as the inbox feeds them: each
     envelope decoded and upcast by the consumer's catalog, every view given every envelope
     in log order. ``read(after=, stop=, limit=)`` is the upstream's ``notifications`` page
-    (``ServiceApplication.published_page`` or its RPC). Returns how many envelopes it fed."""
+    (``ServiceApplication.published_page`` or its RPC). Returns how many envelopes it fed;
+    ``progress`` is told the upstream position scanned to after each page."""
     from runtime.contracts import Envelope
 
     count, after = 0, None
@@ -323,6 +329,8 @@ def replay_upstream(engine: Any, views: Sequence[UpstreamView], source: str,
         if complete or scanned is None or scanned == after or scanned >= stop:
             return count
         after = scanned
+        if progress is not None:
+            progress(min(scanned, stop))
 
 
 def _comparable(table: sa.Table) -> list[sa.Column[Any]]:

@@ -398,11 +398,14 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             return None
         return found if isinstance(found, kind) else None
 
-    def verify_chain(self, checkpoints: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    def verify_chain(self, checkpoints: Sequence[Mapping[str, Any]] = (),
+                     progress: Callable[[int, int | None], None] | None = None) -> dict[str, Any]:
         """R5.1: recomputes this store's hash chain; the first break, if any, by position,
-        and whether the log still leads to each checkpoint an auditor kept."""
+        and whether the log still leads to each checkpoint an auditor kept. ``progress``
+        (a job's, ``runtime.jobs``) is told the events checked, of how many."""
         with self.engine.connect() as connection:
-            return cast(LockingProcessRecorder, self.recorder).chain.verify(connection, checkpoints)
+            return cast(LockingProcessRecorder, self.recorder).chain.verify(
+                connection, checkpoints, progress)
 
     def chain_checkpoint(self) -> dict[str, Any]:
         """R5.1: the chain's head (position and link), for an auditor to keep outside the system."""
@@ -501,7 +504,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         return _plain({"id": str(uid), "version": aggregate.version, "state": state})
 
     def replay_check(self, upstreams: Mapping[str, Callable[..., Mapping[str, Any]]] | None = None,
-                     page_size: int = 1000) -> dict[str, Any]:
+                     page_size: int = 1000,
+                     progress: Callable[[int, int | None], None] | None = None) -> dict[str, Any]:
         """R5.1: rebuilds every read model of this service aside (in memory) and compares it
         with the live one, table by table; a difference is reported, not hidden.
 
@@ -520,12 +524,20 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         model, with every view's tables added to ``rows`` and ``differences`` (table names
         are the consumer's own); ``read_models`` has each read model's report and
         ``not_checked`` each view that could not be checked, with why.
+
+        ``progress`` (a job's, ``runtime.jobs``) is told after each page how many events
+        were replayed, of about how many: the own log's events and each upstream's
+        positions up to where this service processed them.
         """
+        tally = _Tally(progress)
+        if progress is not None:
+            tally.estimate(self, self.read_model is not None)
         reports: dict[str, dict[str, Any]] = {}
         if self.read_model is not None:
-            reports["own"] = self._replay_own(page_size)
+            reports["own"] = self._replay_own(page_size, tally)
         if self.views:
-            reports.update(self._replay_views(dict(upstreams or {}), page_size))
+            reports.update(self._replay_views(dict(upstreams or {}), page_size, tally))
+        tally.finish()
         rows: dict[str, int] = {}
         differences: dict[str, Any] = {}
         for report in reports.values():
@@ -557,7 +569,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                     return before, tables
         raise _Moving("the read model kept changing while it was read; check again")
 
-    def _replay_own(self, page_size: int) -> dict[str, Any]:
+    def _replay_own(self, page_size: int, tally: _Tally | None = None) -> dict[str, Any]:
         from runtime.readmodel import compare_rows, snapshot
 
         assert self.read_model is not None
@@ -574,7 +586,9 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             replayed = shadow.rebuild(
                 lambda after: [] if head is None else self.recorder.select_notifications(
                     start=after, limit=page_size, stop=head, inclusive_of_start=False),
-                self.mapper.to_domain_event)
+                self.mapper.to_domain_event, progress=tally.step if tally else None)
+            if tally:
+                tally.advance(replayed)
             with aside.connect() as connection:
                 rebuilt = snapshot(connection, self.read_model.metadata)
         finally:
@@ -583,7 +597,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                 "position": head}
 
     def _replay_views(self, upstreams: dict[str, Callable[..., Mapping[str, Any]]],
-                      page_size: int) -> dict[str, dict[str, Any]]:
+                      page_size: int, tally: _Tally | None = None) -> dict[str, dict[str, Any]]:
         """Every upstream view rebuilt aside from its upstreams' published pages (see
         ``replay_check``)."""
         from runtime.readmodel import compare_rows, replay_upstream, snapshot
@@ -618,10 +632,13 @@ class ServiceApplication(EventSourcedProjection[UUID]):
                     continue
                 try:
                     entry["replayed"] = replay_upstream(aside, shadows, source, read,
-                                                        self.catalog.upcast, stop, page_size)
+                                                        self.catalog.upcast, stop, page_size,
+                                                        progress=tally.step if tally else None)
                 except Exception as exc:  # reported, never raised: the others are still checked
                     log.warning("replay of %s's views from %s failed: %s", self.service, source, exc)
                     entry["error"] = f"{source} could not be replayed: {type(exc).__name__}: {exc}"
+                if tally and stop is not None:
+                    tally.advance(stop)
             reports: dict[str, dict[str, Any]] = {}
             with aside.connect() as connection:
                 for name, view in zip(names, self.views, strict=True):
@@ -709,6 +726,43 @@ class ServiceApplication(EventSourcedProjection[UUID]):
 
 class _Moving(Exception):
     """A read model changed under every attempt to read it with its position."""
+
+
+class _Tally:
+    """A replay's progress over its phases (the own log, then each upstream): what the
+    phases before this one replayed, plus how far this one has come."""
+
+    def __init__(self, progress: Callable[[int, int | None], None] | None) -> None:
+        self.progress = progress
+        self.done = 0
+        self.total: int | None = None
+
+    def estimate(self, app: ServiceApplication, own: bool) -> None:
+        log_table = cast(Any, app.recorder).events_record_cls.__table__
+        tracking = cast(Any, app.recorder).tracking_table
+        with app.engine.connect() as connection:
+            total = connection.execute(sa.select(sa.func.count()).select_from(log_table)
+                                       ).scalar() if own else 0
+            if app.views:
+                total += sum(position or 0 for _, position in connection.execute(
+                    sa.select(tracking.c.application_name,
+                              sa.func.max(tracking.c.notification_id))
+                    .group_by(tracking.c.application_name)))
+        self.total = int(total or 0)
+        if self.progress is not None:
+            self.progress(0, self.total)
+
+    def step(self, count: int) -> None:
+        if self.progress is not None:
+            self.progress(self.done + count, None)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        self.step(0)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.done)
 
 
 def business_date(event: object) -> str | None:

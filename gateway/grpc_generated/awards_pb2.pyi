@@ -66,6 +66,12 @@ class AwardsAwardsRequest(_message.Message):
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., subject_id: _Optional[str] = ..., status: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class AwardsCancelJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class AwardsChainCheckpointRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -192,6 +198,12 @@ class AwardsHoldSelectionRequest(_message.Message):
     evidence: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, union_id: _Optional[str] = ..., held_on: _Optional[str] = ..., attendees: _Optional[_Iterable[str]] = ..., votes: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., minutes: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class AwardsJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class AwardsNominateRequest(_message.Message):
     __slots__ = ("union_id", "subject", "subject_id", "year", "form", "achievement", "nominated_on", "initiative_ids", "carries", "reason", "evidence")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -315,6 +327,16 @@ class AwardsRevokeAwardRequest(_message.Message):
     number: str
     evidence: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, award_id: _Optional[str] = ..., revoked_on: _Optional[str] = ..., ground: _Optional[str] = ..., reason: _Optional[str] = ..., recovery: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., subject_id: _Optional[str] = ..., number: _Optional[str] = ..., evidence: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AwardsStartJobRequest(_message.Message):
+    __slots__ = ("kind", "position", "link")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    position: int
+    link: str
+    def __init__(self, kind: _Optional[str] = ..., position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
 
 class AwardsStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")

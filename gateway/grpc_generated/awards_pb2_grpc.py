@@ -61,6 +61,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsAwardsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/emulation.v1.Awards/CancelJob',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsCancelJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ChainCheckpoint = channel.unary_unary(
                 '/emulation.v1.Awards/ChainCheckpoint',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsChainCheckpointRequest.SerializeToString,
@@ -126,6 +131,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsHoldSelectionRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.Job = channel.unary_unary(
+                '/emulation.v1.Awards/Job',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Nominate = channel.unary_unary(
                 '/emulation.v1.Awards/Nominate',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsNominateRequest.SerializeToString,
@@ -179,6 +189,11 @@ class AwardsStub:
         self.RevokeAward = channel.unary_unary(
                 '/emulation.v1.Awards/RevokeAward',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsRevokeAwardRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.StartJob = channel.unary_unary(
+                '/emulation.v1.Awards/StartJob',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsStartJobRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.StateAsOf = channel.unary_unary(
@@ -237,6 +252,14 @@ class AwardsServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R4.3, R4.5: a union's award decisions, of a year, a subject
         or a status if asked (decided, revoked). As HTTP: GET /v1/awards/awards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Command. R5.1: stops a running job at its next batch (a finished one is answered as it is);
+        who stopped it is kept with it. As HTTP: POST /v1/awards/cancel-job.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -353,6 +376,15 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Job(self, request, context):
+        """Query. R5.1: a job of this service as it stands: ``running``, ``done`` (with its result),
+        ``failed`` (with its error's code) or ``cancelled``, and how many events it…. As HTTP: GET
+        /v1/awards/job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Nominate(self, request, context):
         """Command. R4.3: a union's deciding body nominates a collective or an individual of its
         subtree for a form, for its own decision or proposed one level up; the nominee…. As HTTP:
@@ -448,6 +480,15 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartJob(self, request, context):
+        """Command. R5.1: starts a check of this whole store as a job and answers it at once:
+        ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…. As HTTP:
+        POST /v1/awards/start-job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/awards/state-as-of.
@@ -499,6 +540,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'Awards': grpc.unary_unary_rpc_method_handler(
                     servicer.Awards,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsAwardsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsCancelJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
@@ -566,6 +612,11 @@ def add_AwardsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsHoldSelectionRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'Job': grpc.unary_unary_rpc_method_handler(
+                    servicer.Job,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'Nominate': grpc.unary_unary_rpc_method_handler(
                     servicer.Nominate,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsNominateRequest.FromString,
@@ -619,6 +670,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'RevokeAward': grpc.unary_unary_rpc_method_handler(
                     servicer.RevokeAward,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsRevokeAwardRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StartJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartJob,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsStartJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
@@ -731,6 +787,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/Awards',
             emulation_dot_v1_dot_awards__pb2.AwardsAwardsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/CancelJob',
+            emulation_dot_v1_dot_awards__pb2.AwardsCancelJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1094,6 +1177,33 @@ class Awards:
             _registered_method=True)
 
     @staticmethod
+    def Job(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/Job',
+            emulation_dot_v1_dot_awards__pb2.AwardsJobRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Nominate(request,
             target,
             options=(),
@@ -1379,6 +1489,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/RevokeAward',
             emulation_dot_v1_dot_awards__pb2.AwardsRevokeAwardRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/StartJob',
+            emulation_dot_v1_dot_awards__pb2.AwardsStartJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

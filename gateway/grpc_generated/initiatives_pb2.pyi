@@ -38,6 +38,12 @@ class InitiativesAdoptRequest(_message.Message):
     note: str
     def __init__(self, initiative_id: _Optional[str] = ..., union_id: _Optional[str] = ..., adopted_on: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
+class InitiativesCancelJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class InitiativesChainCheckpointRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -161,6 +167,12 @@ class InitiativesIdeasRequest(_message.Message):
     offset: int
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., author_id: _Optional[str] = ..., status: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class InitiativesJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class InitiativesOverdueRequest(_message.Message):
     __slots__ = ("union_id", "as_of", "offset", "limit")
@@ -387,6 +399,16 @@ class InitiativesSimilarRecognisedRequest(_message.Message):
     offset: int
     limit: int
     def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., union_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class InitiativesStartJobRequest(_message.Message):
+    __slots__ = ("kind", "position", "link")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    position: int
+    link: str
+    def __init__(self, kind: _Optional[str] = ..., position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
 
 class InitiativesStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")

@@ -56,6 +56,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesAdoptRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/emulation.v1.Initiatives/CancelJob',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesCancelJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ChainCheckpoint = channel.unary_unary(
                 '/emulation.v1.Initiatives/ChainCheckpoint',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesChainCheckpointRequest.SerializeToString,
@@ -114,6 +119,11 @@ class InitiativesStub:
         self.Ideas = channel.unary_unary(
                 '/emulation.v1.Initiatives/Ideas',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.Job = channel.unary_unary(
+                '/emulation.v1.Initiatives/Job',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesJobRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.Overdue = channel.unary_unary(
@@ -206,6 +216,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSimilarRecognisedRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.StartJob = channel.unary_unary(
+                '/emulation.v1.Initiatives/StartJob',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStartJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.StateAsOf = channel.unary_unary(
                 '/emulation.v1.Initiatives/StateAsOf',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.SerializeToString,
@@ -256,6 +271,14 @@ class InitiativesServicer:
     def Adopt(self, request, context):
         """Command. R3.8: another union's executive committee adopts a recognised initiative. As HTTP:
         POST /v1/initiatives/adopt.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Command. R5.1: stops a running job at its next batch (a finished one is answered as it is);
+        who stopped it is kept with it. As HTTP: POST /v1/initiatives/cancel-job.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -359,6 +382,15 @@ class InitiativesServicer:
         Reply.total, offset and limit. R3.1: a union's ideas, newest first, of one author or all,
         in one status or any: a member follows theirs, the incubation team sees what to coach. As
         HTTP: GET /v1/initiatives/ideas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Job(self, request, context):
+        """Query. R5.1: a job of this service as it stands: ``running``, ``done`` (with its result),
+        ``failed`` (with its error's code) or ``cancelled``, and how many events it…. As HTTP: GET
+        /v1/initiatives/job.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -518,6 +550,15 @@ class InitiativesServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartJob(self, request, context):
+        """Command. R5.1: starts a check of this whole store as a job and answers it at once:
+        ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…. As HTTP:
+        POST /v1/initiatives/start-job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/initiatives/state-as-of.
@@ -573,6 +614,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Adopt': grpc.unary_unary_rpc_method_handler(
                     servicer.Adopt,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesAdoptRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesCancelJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
@@ -633,6 +679,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Ideas': grpc.unary_unary_rpc_method_handler(
                     servicer.Ideas,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'Job': grpc.unary_unary_rpc_method_handler(
+                    servicer.Job,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
@@ -725,6 +776,11 @@ def add_InitiativesServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesSimilarRecognisedRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'StartJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartJob,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStartJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
                     servicer.StateAsOf,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesStateAsOfRequest.FromString,
@@ -813,6 +869,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Adopt',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesAdoptRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/CancelJob',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesCancelJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1137,6 +1220,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Ideas',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Job(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/Job',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1623,6 +1733,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/SimilarRecognised',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesSimilarRecognisedRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/StartJob',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesStartJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

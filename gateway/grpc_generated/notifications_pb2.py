@@ -28,35 +28,41 @@ from gateway.grpc_generated import common_pb2 as emulation_dot_v1_dot_common__pb
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n emulation/v1/notifications.proto\x12\x0c\x65mulation.v1\x1a\x19\x65mulation/v1/common.proto\x1a\x1cgoogle/protobuf/struct.proto\"%\n#NotificationsChainCheckpointRequest\"\x87\x01\n\x1bNotificationsHistoryRequest\x12\x19\n\x0c\x61ggregate_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x06offset\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x12\n\x05limit\x18\x03 \x01(\x03H\x02\x88\x01\x01\x42\x0f\n\r_aggregate_idB\t\n\x07_offsetB\x08\n\x06_limit\"!\n\x1fNotificationsMarkAllReadRequest\"H\n\x1cNotificationsMarkReadRequest\x12\x18\n\x0breminder_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\x0e\n\x0c_reminder_id\"\x1d\n\x1bNotificationsMyEmailRequest\"m\n#NotificationsMyNotificationsRequest\x12\x18\n\x0bunread_only\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\x0e\n\x0c_unread_onlyB\x08\n\x06_limit\"!\n\x1fNotificationsReplayCheckRequest\"n\n\x1cNotificationsSetEmailRequest\x12\x1a\n\remail_enabled\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x14\n\x07\x61\x64\x64ress\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x10\n\x0e_email_enabledB\n\n\x08_address\"\x85\x01\n\x1dNotificationsStateAsOfRequest\x12\x19\n\x0c\x61ggregate_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07version\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x0f\n\x02on\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x0f\n\r_aggregate_idB\n\n\x08_versionB\x05\n\x03_on\"c\n#NotificationsUndeliveredMailRequest\x12\x13\n\x06status\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\t\n\x07_statusB\x08\n\x06_limit\"a\n\x1fNotificationsVerifyChainRequest\x12\x15\n\x08position\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\x11\n\x04link\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x0b\n\t_positionB\x07\n\x05_link2\x98\x07\n\rNotifications\x12Y\n\x0f\x43hainCheckpoint\x12\x31.emulation.v1.NotificationsChainCheckpointRequest\x1a\x13.emulation.v1.Reply\x12I\n\x07History\x12).emulation.v1.NotificationsHistoryRequest\x1a\x13.emulation.v1.Reply\x12Q\n\x0bMarkAllRead\x12-.emulation.v1.NotificationsMarkAllReadRequest\x1a\x13.emulation.v1.Reply\x12K\n\x08MarkRead\x12*.emulation.v1.NotificationsMarkReadRequest\x1a\x13.emulation.v1.Reply\x12I\n\x07MyEmail\x12).emulation.v1.NotificationsMyEmailRequest\x1a\x13.emulation.v1.Reply\x12Y\n\x0fMyNotifications\x12\x31.emulation.v1.NotificationsMyNotificationsRequest\x1a\x13.emulation.v1.Reply\x12Q\n\x0bReplayCheck\x12-.emulation.v1.NotificationsReplayCheckRequest\x1a\x13.emulation.v1.Reply\x12K\n\x08SetEmail\x12*.emulation.v1.NotificationsSetEmailRequest\x1a\x13.emulation.v1.Reply\x12M\n\tStateAsOf\x12+.emulation.v1.NotificationsStateAsOfRequest\x1a\x13.emulation.v1.Reply\x12Y\n\x0fUndeliveredMail\x12\x31.emulation.v1.NotificationsUndeliveredMailRequest\x1a\x13.emulation.v1.Reply\x12Q\n\x0bVerifyChain\x12-.emulation.v1.NotificationsVerifyChainRequest\x1a\x13.emulation.v1.Replyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n emulation/v1/notifications.proto\x12\x0c\x65mulation.v1\x1a\x19\x65mulation/v1/common.proto\x1a\x1cgoogle/protobuf/struct.proto\"?\n\x1dNotificationsCancelJobRequest\x12\x13\n\x06job_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_job_id\"%\n#NotificationsChainCheckpointRequest\"\x87\x01\n\x1bNotificationsHistoryRequest\x12\x19\n\x0c\x61ggregate_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x06offset\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x12\n\x05limit\x18\x03 \x01(\x03H\x02\x88\x01\x01\x42\x0f\n\r_aggregate_idB\t\n\x07_offsetB\x08\n\x06_limit\"9\n\x17NotificationsJobRequest\x12\x13\n\x06job_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_job_id\"!\n\x1fNotificationsMarkAllReadRequest\"H\n\x1cNotificationsMarkReadRequest\x12\x18\n\x0breminder_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\x0e\n\x0c_reminder_id\"\x1d\n\x1bNotificationsMyEmailRequest\"m\n#NotificationsMyNotificationsRequest\x12\x18\n\x0bunread_only\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\x0e\n\x0c_unread_onlyB\x08\n\x06_limit\"!\n\x1fNotificationsReplayCheckRequest\"n\n\x1cNotificationsSetEmailRequest\x12\x1a\n\remail_enabled\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x14\n\x07\x61\x64\x64ress\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x10\n\x0e_email_enabledB\n\n\x08_address\"z\n\x1cNotificationsStartJobRequest\x12\x11\n\x04kind\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x15\n\x08position\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x11\n\x04link\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_kindB\x0b\n\t_positionB\x07\n\x05_link\"\x85\x01\n\x1dNotificationsStateAsOfRequest\x12\x19\n\x0c\x61ggregate_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07version\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12\x0f\n\x02on\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x0f\n\r_aggregate_idB\n\n\x08_versionB\x05\n\x03_on\"c\n#NotificationsUndeliveredMailRequest\x12\x13\n\x06status\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05limit\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\t\n\x07_statusB\x08\n\x06_limit\"a\n\x1fNotificationsVerifyChainRequest\x12\x15\n\x08position\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\x11\n\x04link\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x0b\n\t_positionB\x07\n\x05_link2\xf7\x08\n\rNotifications\x12M\n\tCancelJob\x12+.emulation.v1.NotificationsCancelJobRequest\x1a\x13.emulation.v1.Reply\x12Y\n\x0f\x43hainCheckpoint\x12\x31.emulation.v1.NotificationsChainCheckpointRequest\x1a\x13.emulation.v1.Reply\x12I\n\x07History\x12).emulation.v1.NotificationsHistoryRequest\x1a\x13.emulation.v1.Reply\x12\x41\n\x03Job\x12%.emulation.v1.NotificationsJobRequest\x1a\x13.emulation.v1.Reply\x12Q\n\x0bMarkAllRead\x12-.emulation.v1.NotificationsMarkAllReadRequest\x1a\x13.emulation.v1.Reply\x12K\n\x08MarkRead\x12*.emulation.v1.NotificationsMarkReadRequest\x1a\x13.emulation.v1.Reply\x12I\n\x07MyEmail\x12).emulation.v1.NotificationsMyEmailRequest\x1a\x13.emulation.v1.Reply\x12Y\n\x0fMyNotifications\x12\x31.emulation.v1.NotificationsMyNotificationsRequest\x1a\x13.emulation.v1.Reply\x12Q\n\x0bReplayCheck\x12-.emulation.v1.NotificationsReplayCheckRequest\x1a\x13.emulation.v1.Reply\x12K\n\x08SetEmail\x12*.emulation.v1.NotificationsSetEmailRequest\x1a\x13.emulation.v1.Reply\x12K\n\x08StartJob\x12*.emulation.v1.NotificationsStartJobRequest\x1a\x13.emulation.v1.Reply\x12M\n\tStateAsOf\x12+.emulation.v1.NotificationsStateAsOfRequest\x1a\x13.emulation.v1.Reply\x12Y\n\x0fUndeliveredMail\x12\x31.emulation.v1.NotificationsUndeliveredMailRequest\x1a\x13.emulation.v1.Reply\x12Q\n\x0bVerifyChain\x12-.emulation.v1.NotificationsVerifyChainRequest\x1a\x13.emulation.v1.Replyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'emulation.v1.notifications_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_NOTIFICATIONSCHAINCHECKPOINTREQUEST']._serialized_start=107
-  _globals['_NOTIFICATIONSCHAINCHECKPOINTREQUEST']._serialized_end=144
-  _globals['_NOTIFICATIONSHISTORYREQUEST']._serialized_start=147
-  _globals['_NOTIFICATIONSHISTORYREQUEST']._serialized_end=282
-  _globals['_NOTIFICATIONSMARKALLREADREQUEST']._serialized_start=284
-  _globals['_NOTIFICATIONSMARKALLREADREQUEST']._serialized_end=317
-  _globals['_NOTIFICATIONSMARKREADREQUEST']._serialized_start=319
-  _globals['_NOTIFICATIONSMARKREADREQUEST']._serialized_end=391
-  _globals['_NOTIFICATIONSMYEMAILREQUEST']._serialized_start=393
-  _globals['_NOTIFICATIONSMYEMAILREQUEST']._serialized_end=422
-  _globals['_NOTIFICATIONSMYNOTIFICATIONSREQUEST']._serialized_start=424
-  _globals['_NOTIFICATIONSMYNOTIFICATIONSREQUEST']._serialized_end=533
-  _globals['_NOTIFICATIONSREPLAYCHECKREQUEST']._serialized_start=535
-  _globals['_NOTIFICATIONSREPLAYCHECKREQUEST']._serialized_end=568
-  _globals['_NOTIFICATIONSSETEMAILREQUEST']._serialized_start=570
-  _globals['_NOTIFICATIONSSETEMAILREQUEST']._serialized_end=680
-  _globals['_NOTIFICATIONSSTATEASOFREQUEST']._serialized_start=683
-  _globals['_NOTIFICATIONSSTATEASOFREQUEST']._serialized_end=816
-  _globals['_NOTIFICATIONSUNDELIVEREDMAILREQUEST']._serialized_start=818
-  _globals['_NOTIFICATIONSUNDELIVEREDMAILREQUEST']._serialized_end=917
-  _globals['_NOTIFICATIONSVERIFYCHAINREQUEST']._serialized_start=919
-  _globals['_NOTIFICATIONSVERIFYCHAINREQUEST']._serialized_end=1016
-  _globals['_NOTIFICATIONS']._serialized_start=1019
-  _globals['_NOTIFICATIONS']._serialized_end=1939
+  _globals['_NOTIFICATIONSCANCELJOBREQUEST']._serialized_start=107
+  _globals['_NOTIFICATIONSCANCELJOBREQUEST']._serialized_end=170
+  _globals['_NOTIFICATIONSCHAINCHECKPOINTREQUEST']._serialized_start=172
+  _globals['_NOTIFICATIONSCHAINCHECKPOINTREQUEST']._serialized_end=209
+  _globals['_NOTIFICATIONSHISTORYREQUEST']._serialized_start=212
+  _globals['_NOTIFICATIONSHISTORYREQUEST']._serialized_end=347
+  _globals['_NOTIFICATIONSJOBREQUEST']._serialized_start=349
+  _globals['_NOTIFICATIONSJOBREQUEST']._serialized_end=406
+  _globals['_NOTIFICATIONSMARKALLREADREQUEST']._serialized_start=408
+  _globals['_NOTIFICATIONSMARKALLREADREQUEST']._serialized_end=441
+  _globals['_NOTIFICATIONSMARKREADREQUEST']._serialized_start=443
+  _globals['_NOTIFICATIONSMARKREADREQUEST']._serialized_end=515
+  _globals['_NOTIFICATIONSMYEMAILREQUEST']._serialized_start=517
+  _globals['_NOTIFICATIONSMYEMAILREQUEST']._serialized_end=546
+  _globals['_NOTIFICATIONSMYNOTIFICATIONSREQUEST']._serialized_start=548
+  _globals['_NOTIFICATIONSMYNOTIFICATIONSREQUEST']._serialized_end=657
+  _globals['_NOTIFICATIONSREPLAYCHECKREQUEST']._serialized_start=659
+  _globals['_NOTIFICATIONSREPLAYCHECKREQUEST']._serialized_end=692
+  _globals['_NOTIFICATIONSSETEMAILREQUEST']._serialized_start=694
+  _globals['_NOTIFICATIONSSETEMAILREQUEST']._serialized_end=804
+  _globals['_NOTIFICATIONSSTARTJOBREQUEST']._serialized_start=806
+  _globals['_NOTIFICATIONSSTARTJOBREQUEST']._serialized_end=928
+  _globals['_NOTIFICATIONSSTATEASOFREQUEST']._serialized_start=931
+  _globals['_NOTIFICATIONSSTATEASOFREQUEST']._serialized_end=1064
+  _globals['_NOTIFICATIONSUNDELIVEREDMAILREQUEST']._serialized_start=1066
+  _globals['_NOTIFICATIONSUNDELIVEREDMAILREQUEST']._serialized_end=1165
+  _globals['_NOTIFICATIONSVERIFYCHAINREQUEST']._serialized_start=1167
+  _globals['_NOTIFICATIONSVERIFYCHAINREQUEST']._serialized_end=1264
+  _globals['_NOTIFICATIONS']._serialized_start=1267
+  _globals['_NOTIFICATIONS']._serialized_end=2410
 # @@protoc_insertion_point(module_scope)

@@ -8,6 +8,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class NotificationsCancelJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class NotificationsChainCheckpointRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -21,6 +27,12 @@ class NotificationsHistoryRequest(_message.Message):
     offset: int
     limit: int
     def __init__(self, aggregate_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class NotificationsJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class NotificationsMarkAllReadRequest(_message.Message):
     __slots__ = ()
@@ -55,6 +67,16 @@ class NotificationsSetEmailRequest(_message.Message):
     email_enabled: bool
     address: str
     def __init__(self, email_enabled: _Optional[bool] = ..., address: _Optional[str] = ...) -> None: ...
+
+class NotificationsStartJobRequest(_message.Message):
+    __slots__ = ("kind", "position", "link")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    position: int
+    link: str
+    def __init__(self, kind: _Optional[str] = ..., position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
 
 class NotificationsStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")

@@ -46,6 +46,11 @@ class NotificationsStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CancelJob = channel.unary_unary(
+                '/emulation.v1.Notifications/CancelJob',
+                request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsCancelJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ChainCheckpoint = channel.unary_unary(
                 '/emulation.v1.Notifications/ChainCheckpoint',
                 request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsChainCheckpointRequest.SerializeToString,
@@ -54,6 +59,11 @@ class NotificationsStub:
         self.History = channel.unary_unary(
                 '/emulation.v1.Notifications/History',
                 request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsHistoryRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.Job = channel.unary_unary(
+                '/emulation.v1.Notifications/Job',
+                request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsJobRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.MarkAllRead = channel.unary_unary(
@@ -86,6 +96,11 @@ class NotificationsStub:
                 request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsSetEmailRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.StartJob = channel.unary_unary(
+                '/emulation.v1.Notifications/StartJob',
+                request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsStartJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.StateAsOf = channel.unary_unary(
                 '/emulation.v1.Notifications/StateAsOf',
                 request_serializer=emulation_dot_v1_dot_notifications__pb2.NotificationsStateAsOfRequest.SerializeToString,
@@ -115,6 +130,14 @@ class NotificationsServicer:
     also in the trailing metadata error-code.
     """
 
+    def CancelJob(self, request, context):
+        """Command. R5.1: stops a running job at its next batch (a finished one is answered as it is);
+        who stopped it is kept with it. As HTTP: POST /v1/notifications/cancel-job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ChainCheckpoint(self, request, context):
         """Query. R5.1: the chain's head (position and link), for an auditor to keep outside the
         system. As HTTP: GET /v1/notifications/chain-checkpoint.
@@ -128,6 +151,15 @@ class NotificationsServicer:
         Reply.total, offset and limit. R4.5, R5.1: every event of one record, oldest first: what
         happened, when (recorded and effective), who acted under which role and union, the
         correlation and…. As HTTP: GET /v1/notifications/history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Job(self, request, context):
+        """Query. R5.1: a job of this service as it stands: ``running``, ``done`` (with its result),
+        ``failed`` (with its error's code) or ``cancelled``, and how many events it…. As HTTP: GET
+        /v1/notifications/job.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -184,6 +216,15 @@ class NotificationsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartJob(self, request, context):
+        """Command. R5.1: starts a check of this whole store as a job and answers it at once:
+        ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…. As HTTP:
+        POST /v1/notifications/start-job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/notifications/state-as-of.
@@ -214,6 +255,11 @@ class NotificationsServicer:
 
 def add_NotificationsServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=emulation_dot_v1_dot_notifications__pb2.NotificationsCancelJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
                     servicer.ChainCheckpoint,
                     request_deserializer=emulation_dot_v1_dot_notifications__pb2.NotificationsChainCheckpointRequest.FromString,
@@ -222,6 +268,11 @@ def add_NotificationsServicer_to_server(servicer, server):
             'History': grpc.unary_unary_rpc_method_handler(
                     servicer.History,
                     request_deserializer=emulation_dot_v1_dot_notifications__pb2.NotificationsHistoryRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'Job': grpc.unary_unary_rpc_method_handler(
+                    servicer.Job,
+                    request_deserializer=emulation_dot_v1_dot_notifications__pb2.NotificationsJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'MarkAllRead': grpc.unary_unary_rpc_method_handler(
@@ -252,6 +303,11 @@ def add_NotificationsServicer_to_server(servicer, server):
             'SetEmail': grpc.unary_unary_rpc_method_handler(
                     servicer.SetEmail,
                     request_deserializer=emulation_dot_v1_dot_notifications__pb2.NotificationsSetEmailRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StartJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartJob,
+                    request_deserializer=emulation_dot_v1_dot_notifications__pb2.NotificationsStartJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
@@ -288,6 +344,33 @@ class Notifications:
     google.rpc.LocalizedMessage and, for a field at fault, google.rpc.BadRequest; the code is
     also in the trailing metadata error-code.
     """
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Notifications/CancelJob',
+            emulation_dot_v1_dot_notifications__pb2.NotificationsCancelJobRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def ChainCheckpoint(request,
@@ -332,6 +415,33 @@ class Notifications:
             target,
             '/emulation.v1.Notifications/History',
             emulation_dot_v1_dot_notifications__pb2.NotificationsHistoryRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Job(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Notifications/Job',
+            emulation_dot_v1_dot_notifications__pb2.NotificationsJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -494,6 +604,33 @@ class Notifications:
             target,
             '/emulation.v1.Notifications/SetEmail',
             emulation_dot_v1_dot_notifications__pb2.NotificationsSetEmailRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Notifications/StartJob',
+            emulation_dot_v1_dot_notifications__pb2.NotificationsStartJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -70,6 +70,12 @@ class RegistryBodiesRequest(_message.Message):
     limit: int
     def __init__(self, union_id: _Optional[str] = ..., as_of: _Optional[str] = ..., kind: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
+class RegistryCancelJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class RegistryChainCheckpointRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -236,6 +242,12 @@ class RegistryImportTemplateRequest(_message.Message):
     format: str
     def __init__(self, format: _Optional[str] = ...) -> None: ...
 
+class RegistryJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class RegistryJoinUnionRequest(_message.Message):
     __slots__ = ("person_id", "union_id", "effective_on")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
@@ -381,6 +393,16 @@ class RegistrySplitUnionRequest(_message.Message):
     effective_on: str
     parts: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
     def __init__(self, union_id: _Optional[str] = ..., effective_on: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+
+class RegistryStartJobRequest(_message.Message):
+    __slots__ = ("kind", "position", "link")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    position: int
+    link: str
+    def __init__(self, kind: _Optional[str] = ..., position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
 
 class RegistryStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")

@@ -66,6 +66,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryBodiesRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/emulation.v1.Registry/CancelJob',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryCancelJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ChainCheckpoint = channel.unary_unary(
                 '/emulation.v1.Registry/ChainCheckpoint',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryChainCheckpointRequest.SerializeToString,
@@ -151,6 +156,11 @@ class RegistryStub:
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryImportTemplateRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.Job = channel.unary_unary(
+                '/emulation.v1.Registry/Job',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.JoinUnion = channel.unary_unary(
                 '/emulation.v1.Registry/JoinUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryJoinUnionRequest.SerializeToString,
@@ -219,6 +229,11 @@ class RegistryStub:
         self.SplitUnion = channel.unary_unary(
                 '/emulation.v1.Registry/SplitUnion',
                 request_serializer=emulation_dot_v1_dot_registry__pb2.RegistrySplitUnionRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
+        self.StartJob = channel.unary_unary(
+                '/emulation.v1.Registry/StartJob',
+                request_serializer=emulation_dot_v1_dot_registry__pb2.RegistryStartJobRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
         self.StateAsOf = channel.unary_unary(
@@ -295,6 +310,14 @@ class RegistryServicer:
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R1.2: a union's committees, departments and teams in office
         on a date, of one kind if asked. As HTTP: GET /v1/registry/bodies.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Command. R5.1: stops a running job at its next batch (a finished one is answered as it is);
+        who stopped it is kept with it. As HTTP: POST /v1/registry/cancel-job.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -444,6 +467,15 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Job(self, request, context):
+        """Query. R5.1: a job of this service as it stands: ``running``, ``done`` (with its result),
+        ``failed`` (with its error's code) or ``cancelled``, and how many events it…. As HTTP: GET
+        /v1/registry/job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def JoinUnion(self, request, context):
         """Command. R1.3: a person becomes a member of a union from a date. As HTTP: POST
         /v1/registry/join-union.
@@ -562,6 +594,15 @@ class RegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartJob(self, request, context):
+        """Command. R5.1: starts a check of this whole store as a job and answers it at once:
+        ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…. As HTTP:
+        POST /v1/registry/start-job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/registry/state-as-of.
@@ -634,6 +675,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'Bodies': grpc.unary_unary_rpc_method_handler(
                     servicer.Bodies,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryBodiesRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryCancelJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
@@ -721,6 +767,11 @@ def add_RegistryServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryImportTemplateRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'Job': grpc.unary_unary_rpc_method_handler(
+                    servicer.Job,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'JoinUnion': grpc.unary_unary_rpc_method_handler(
                     servicer.JoinUnion,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryJoinUnionRequest.FromString,
@@ -789,6 +840,11 @@ def add_RegistryServicer_to_server(servicer, server):
             'SplitUnion': grpc.unary_unary_rpc_method_handler(
                     servicer.SplitUnion,
                     request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistrySplitUnionRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'StartJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartJob,
+                    request_deserializer=emulation_dot_v1_dot_registry__pb2.RegistryStartJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
@@ -938,6 +994,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/Bodies',
             emulation_dot_v1_dot_registry__pb2.RegistryBodiesRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/CancelJob',
+            emulation_dot_v1_dot_registry__pb2.RegistryCancelJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -1409,6 +1492,33 @@ class Registry:
             _registered_method=True)
 
     @staticmethod
+    def Job(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/Job',
+            emulation_dot_v1_dot_registry__pb2.RegistryJobRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def JoinUnion(request,
             target,
             options=(),
@@ -1775,6 +1885,33 @@ class Registry:
             target,
             '/emulation.v1.Registry/SplitUnion',
             emulation_dot_v1_dot_registry__pb2.RegistrySplitUnionRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Registry/StartJob',
+            emulation_dot_v1_dot_registry__pb2.RegistryStartJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

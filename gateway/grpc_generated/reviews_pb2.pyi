@@ -20,6 +20,12 @@ class ReviewsAnswerDifficultyRequest(_message.Message):
     answer: str
     def __init__(self, difficulty_id: _Optional[str] = ..., answered_on: _Optional[str] = ..., answer: _Optional[str] = ...) -> None: ...
 
+class ReviewsCancelJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class ReviewsChainCheckpointRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -176,6 +182,12 @@ class ReviewsHoldHalfYearReviewRequest(_message.Message):
     self_assessment: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
     def __init__(self, union_id: _Optional[str] = ..., period: _Optional[str] = ..., held_on: _Optional[str] = ..., summary: _Optional[str] = ..., findings: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ..., self_assessment: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
 
+class ReviewsJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
 class ReviewsLaunchRequest(_message.Message):
     __slots__ = ("union_id", "year", "launched_on", "title", "plan", "evidence", "number")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -317,6 +329,16 @@ class ReviewsSignPledgeRequest(_message.Message):
     evidence: _containers.RepeatedScalarFieldContainer[str]
     items: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., signed_on: _Optional[str] = ..., content: _Optional[str] = ..., commitments: _Optional[_Iterable[str]] = ..., evidence: _Optional[_Iterable[str]] = ..., items: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+
+class ReviewsStartJobRequest(_message.Message):
+    __slots__ = ("kind", "position", "link")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    position: int
+    link: str
+    def __init__(self, kind: _Optional[str] = ..., position: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
 
 class ReviewsStateAsOfRequest(_message.Message):
     __slots__ = ("aggregate_id", "version", "on")

@@ -51,6 +51,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsAnswerDifficultyRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/emulation.v1.Reviews/CancelJob',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCancelJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.ChainCheckpoint = channel.unary_unary(
                 '/emulation.v1.Reviews/ChainCheckpoint',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsChainCheckpointRequest.SerializeToString,
@@ -116,6 +121,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsHoldHalfYearReviewRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.Job = channel.unary_unary(
+                '/emulation.v1.Reviews/Job',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Launch = channel.unary_unary(
                 '/emulation.v1.Reviews/Launch',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLaunchRequest.SerializeToString,
@@ -176,6 +186,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.StartJob = channel.unary_unary(
+                '/emulation.v1.Reviews/StartJob',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsStartJobRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.StateAsOf = channel.unary_unary(
                 '/emulation.v1.Reviews/StateAsOf',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsStateAsOfRequest.SerializeToString,
@@ -203,6 +218,14 @@ class ReviewsServicer:
     def AnswerDifficulty(self, request, context):
         """Command. R2.8: a member of the federation's Policy–Law department in office answers. As
         HTTP: POST /v1/reviews/answer-difficulty.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Command. R5.1: stops a running job at its next batch (a finished one is answered as it is);
+        who stopped it is kept with it. As HTTP: POST /v1/reviews/cancel-job.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -323,6 +346,15 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Job(self, request, context):
+        """Query. R5.1: a job of this service as it stands: ``running``, ``done`` (with its result),
+        ``failed`` (with its error's code) or ``cancelled``, and how many events it…. As HTTP: GET
+        /v1/reviews/job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Launch(self, request, context):
         """Command. R2.1: every level launches the movement for a year, with its plan. As HTTP: POST
         /v1/reviews/launch.
@@ -430,6 +462,15 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartJob(self, request, context):
+        """Command. R5.1: starts a check of this whole store as a job and answers it at once:
+        ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…. As HTTP:
+        POST /v1/reviews/start-job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StateAsOf(self, request, context):
         """Query. R5.1: one record as it stood at a version, or on a date (its last event effective by
         the end of that day). As HTTP: GET /v1/reviews/state-as-of.
@@ -453,6 +494,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'AnswerDifficulty': grpc.unary_unary_rpc_method_handler(
                     servicer.AnswerDifficulty,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsAnswerDifficultyRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsCancelJobRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'ChainCheckpoint': grpc.unary_unary_rpc_method_handler(
@@ -520,6 +566,11 @@ def add_ReviewsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsHoldHalfYearReviewRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'Job': grpc.unary_unary_rpc_method_handler(
+                    servicer.Job,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'Launch': grpc.unary_unary_rpc_method_handler(
                     servicer.Launch,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLaunchRequest.FromString,
@@ -580,6 +631,11 @@ def add_ReviewsServicer_to_server(servicer, server):
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
+            'StartJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartJob,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsStartJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
             'StateAsOf': grpc.unary_unary_rpc_method_handler(
                     servicer.StateAsOf,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsStateAsOfRequest.FromString,
@@ -626,6 +682,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/AnswerDifficulty',
             emulation_dot_v1_dot_reviews__pb2.ReviewsAnswerDifficultyRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/CancelJob',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsCancelJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,
@@ -989,6 +1072,33 @@ class Reviews:
             _registered_method=True)
 
     @staticmethod
+    def Job(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/Job',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsJobRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Launch(request,
             target,
             options=(),
@@ -1301,6 +1411,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/SignPledge',
             emulation_dot_v1_dot_reviews__pb2.ReviewsSignPledgeRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/StartJob',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsStartJobRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -42,6 +42,11 @@ ADMINISTRATION = {
     "registry.leave_union", "registry.set_official_status", "registry.constitute_body",
     "registry.appoint", "registry.relieve", "registry.end_body", "registry.import_records",
     "registry.apply_reorganisation"}
+# R5.1: a check of a whole store started and stopped as a job: auditors and administrators,
+# whatever their union (the check names none, as the check itself)
+JOBS = {f"{service}.{method}" for service in
+        ("registry", "initiatives", "reviews", "awards", "notifications")
+        for method in ("start_job", "cancel_job")}
 # a person's own notifications: every role that changes anything, whatever its union
 OWN = {"notifications.mark_read", "notifications.mark_all_read", "notifications.set_email"}
 MAY = {Role.MEMBER: MEMBER | OWN, Role.OFFICIAL: MEMBER | OFFICIAL | OWN,
@@ -89,7 +94,7 @@ CASES = [(op, role, inside) for op in operations() for role in Role for inside i
 
 def test_r5_2_every_command_is_classified_in_the_matrix() -> None:
     commands = {op.name for op in operations() if op.command}
-    assert commands == MEMBER | OFFICIAL | COMMITTEE | ADMINISTRATION | OWN
+    assert commands == MEMBER | OFFICIAL | COMMITTEE | ADMINISTRATION | OWN | JOBS
 
 
 @pytest.mark.parametrize(("op", "role", "inside"), CASES,
@@ -100,12 +105,15 @@ def test_r5_2_authority_matrix_each_call_each_role_inside_and_outside_the_scope(
     grant = Grant(role, "TV-CL" if inside else "CS-VP")  # CS-1 is under TV-CL, not CS-VP
     principal = Principal("someone", "person-1", (grant,))
     audit = op.method in {"verify_chain", "chain_checkpoint", "replay_check", "history",
-                          "state_as_of", "decision_trail", "audit_report"}  # auditors' reads
+                          "state_as_of", "decision_trail", "audit_report", "job",
+                          "start_job", "cancel_job"}  # auditors' reads, and their jobs
     allowed_role = (role in (Role.AUDITOR, Role.ADMINISTRATOR)) if audit else \
         not op.command or op.name in MAY[role]
     expected_ok = allowed_role and (inside or (not op.command and not names_a_union(op)))
     if op.command and not names_a_union(op):
         expected_ok = False  # naming no union, a command needs a system-wide grant
+    if op.name in JOBS:
+        expected_ok = allowed_role  # a job over the whole store, as the check it runs
     if op.name in OWN:
         expected_ok = allowed_role  # the caller's own, wherever their role's union is
     try:

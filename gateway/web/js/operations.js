@@ -50,6 +50,10 @@
  * @property {integer} [offset]
  * @property {integer} [limit]
  */
+/** R5.1: stops a running job at its next batch (a finished one is answered as it is); who stopped it is kept with it.
+ * @typedef {Object} AwardsCancelJobParams
+ * @property {string} job_id
+ */
 /** R5.1: the chain's head (position and link), for an auditor to keep outside the system.
  * @typedef {Object} AwardsChainCheckpointParams
  */
@@ -126,6 +130,10 @@
  * @property {string} minutes
  * @property {string[]} [evidence]
  */
+/** R5.1: a job of this service as it stands: ``running``, ``done`` (with its result), ``failed`` (with its error's code) or ``cancelled``, and how many events it…
+ * @typedef {Object} AwardsJobParams
+ * @property {string} job_id
+ */
 /** R4.3: a union's deciding body nominates a collective or an individual of its subtree for a form, for its own decision or proposed one level up; the nominee…
  * @typedef {Object} AwardsNominateParams
  * @property {string} union_id
@@ -199,6 +207,12 @@
  * @property {string} [number]
  * @property {string[]} [evidence]
  */
+/** R5.1: starts a check of this whole store as a job and answers it at once: ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…
+ * @typedef {Object} AwardsStartJobParams
+ * @property {string} kind
+ * @property {integer} [position]
+ * @property {string} [link]
+ */
 /** R5.1: one record as it stood at a version, or on a date (its last event effective by the end of that day).
  * @typedef {Object} AwardsStateAsOfParams
  * @property {string} aggregate_id
@@ -241,6 +255,10 @@
  * @property {string} adopted_on
  * @property {string} reason
  * @property {string} [note]
+ */
+/** R5.1: stops a running job at its next batch (a finished one is answered as it is); who stopped it is kept with it.
+ * @typedef {Object} InitiativesCancelJobParams
+ * @property {string} job_id
  */
 /** R5.1: the chain's head (position and link), for an auditor to keep outside the system.
  * @typedef {Object} InitiativesChainCheckpointParams
@@ -315,6 +333,10 @@
  * @property {string} [status]
  * @property {integer} [offset]
  * @property {integer} [limit]
+ */
+/** R5.1: a job of this service as it stands: ``running``, ``done`` (with its result), ``failed`` (with its error's code) or ``cancelled``, and how many events it…
+ * @typedef {Object} InitiativesJobParams
+ * @property {string} job_id
  */
 /** R3.7: registrations still undecided past the 3-month limit on the date.
  * @typedef {Object} InitiativesOverdueParams
@@ -447,6 +469,12 @@
  * @property {integer} [offset]
  * @property {integer} [limit]
  */
+/** R5.1: starts a check of this whole store as a job and answers it at once: ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…
+ * @typedef {Object} InitiativesStartJobParams
+ * @property {string} kind
+ * @property {integer} [position]
+ * @property {string} [link]
+ */
 /** R5.1: one record as it stood at a version, or on a date (its last event effective by the end of that day).
  * @typedef {Object} InitiativesStateAsOfParams
  * @property {string} aggregate_id
@@ -486,6 +514,10 @@
  * @property {string} current_password
  * @property {string} new_password
  */
+/** R5.1: stops a running job at its next batch (a finished one is answered as it is); who stopped it is kept with it.
+ * @typedef {Object} NotificationsCancelJobParams
+ * @property {string} job_id
+ */
 /** R5.1: the chain's head (position and link), for an auditor to keep outside the system.
  * @typedef {Object} NotificationsChainCheckpointParams
  */
@@ -494,6 +526,10 @@
  * @property {string} aggregate_id
  * @property {integer} [offset]
  * @property {integer} [limit]
+ */
+/** R5.1: a job of this service as it stands: ``running``, ``done`` (with its result), ``failed`` (with its error's code) or ``cancelled``, and how many events it…
+ * @typedef {Object} NotificationsJobParams
+ * @property {string} job_id
  */
 /** Marks every one of the caller's notifications read (the reminders of R2.4–R2.8 and R3.4 deadlines).
  * @typedef {Object} NotificationsMarkAllReadParams
@@ -517,6 +553,12 @@
  * @typedef {Object} NotificationsSetEmailParams
  * @property {boolean} email_enabled
  * @property {string} [address]
+ */
+/** R5.1: starts a check of this whole store as a job and answers it at once: ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…
+ * @typedef {Object} NotificationsStartJobParams
+ * @property {string} kind
+ * @property {integer} [position]
+ * @property {string} [link]
  */
 /** R5.1: one record as it stood at a version, or on a date (its last event effective by the end of that day).
  * @typedef {Object} NotificationsStateAsOfParams
@@ -567,6 +609,10 @@
  * @property {string} [kind]
  * @property {integer} [offset]
  * @property {integer} [limit]
+ */
+/** R5.1: stops a running job at its next batch (a finished one is answered as it is); who stopped it is kept with it.
+ * @typedef {Object} RegistryCancelJobParams
+ * @property {string} job_id
  */
 /** R5.1: the chain's head (position and link), for an auditor to keep outside the system.
  * @typedef {Object} RegistryChainCheckpointParams
@@ -668,6 +714,10 @@
  * @typedef {Object} RegistryImportTemplateParams
  * @property {string} [format]
  */
+/** R5.1: a job of this service as it stands: ``running``, ``done`` (with its result), ``failed`` (with its error's code) or ``cancelled``, and how many events it…
+ * @typedef {Object} RegistryJobParams
+ * @property {string} job_id
+ */
 /** R1.3: a person becomes a member of a union from a date.
  * @typedef {Object} RegistryJoinUnionParams
  * @property {string} person_id
@@ -755,6 +805,12 @@
  * @property {string} effective_on
  * @property {object[]} parts
  */
+/** R5.1: starts a check of this whole store as a job and answers it at once: ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…
+ * @typedef {Object} RegistryStartJobParams
+ * @property {string} kind
+ * @property {integer} [position]
+ * @property {string} [link]
+ */
 /** R5.1: one record as it stood at a version, or on a date (its last event effective by the end of that day).
  * @typedef {Object} RegistryStateAsOfParams
  * @property {string} aggregate_id
@@ -792,6 +848,10 @@
  * @property {string} difficulty_id
  * @property {string} answered_on
  * @property {string} answer
+ */
+/** R5.1: stops a running job at its next batch (a finished one is answered as it is); who stopped it is kept with it.
+ * @typedef {Object} ReviewsCancelJobParams
+ * @property {string} job_id
  */
 /** R5.1: the chain's head (position and link), for an auditor to keep outside the system.
  * @typedef {Object} ReviewsChainCheckpointParams
@@ -884,6 +944,10 @@
  * @property {string[]} [evidence]
  * @property {object[]} [self_assessment]
  */
+/** R5.1: a job of this service as it stands: ``running``, ``done`` (with its result), ``failed`` (with its error's code) or ``cancelled``, and how many events it…
+ * @typedef {Object} ReviewsJobParams
+ * @property {string} job_id
+ */
 /** R2.1: every level launches the movement for a year, with its plan.
  * @typedef {Object} ReviewsLaunchParams
  * @property {string} union_id
@@ -966,6 +1030,12 @@
  * @property {string[]} [commitments]
  * @property {string[]} [evidence]
  * @property {object[]} [items]
+ */
+/** R5.1: starts a check of this whole store as a job and answers it at once: ``verify_chain`` (given a kept checkpoint, its ``position`` and ``link``) or…
+ * @typedef {Object} ReviewsStartJobParams
+ * @property {string} kind
+ * @property {integer} [position]
+ * @property {string} [link]
  */
 /** R5.1: one record as it stood at a version, or on a date (its last event effective by the end of that day).
  * @typedef {Object} ReviewsStateAsOfParams
@@ -1050,6 +1120,14 @@ export const OPERATIONS = Object.freeze({
       "status": "string",
       "offset": "integer",
       "limit": "integer"
+    }
+  },
+  "awards/cancel-job": {
+    "verb": "POST",
+    "path": "/v1/awards/cancel-job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
     }
   },
   "awards/chain-checkpoint": {
@@ -1179,6 +1257,14 @@ export const OPERATIONS = Object.freeze({
       "evidence": "string[]"
     }
   },
+  "awards/job": {
+    "verb": "GET",
+    "path": "/v1/awards/job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
+    }
+  },
   "awards/nominate": {
     "verb": "POST",
     "path": "/v1/awards/nominate",
@@ -1295,6 +1381,16 @@ export const OPERATIONS = Object.freeze({
       "evidence": "string[]"
     }
   },
+  "awards/start-job": {
+    "verb": "POST",
+    "path": "/v1/awards/start-job",
+    "list": false,
+    "params": {
+      "kind": "string!",
+      "position": "integer",
+      "link": "string"
+    }
+  },
   "awards/state-as-of": {
     "verb": "GET",
     "path": "/v1/awards/state-as-of",
@@ -1360,6 +1456,14 @@ export const OPERATIONS = Object.freeze({
       "adopted_on": "string!",
       "reason": "string!",
       "note": "string"
+    }
+  },
+  "initiatives/cancel-job": {
+    "verb": "POST",
+    "path": "/v1/initiatives/cancel-job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
     }
   },
   "initiatives/chain-checkpoint": {
@@ -1481,6 +1585,14 @@ export const OPERATIONS = Object.freeze({
       "status": "string",
       "offset": "integer",
       "limit": "integer"
+    }
+  },
+  "initiatives/job": {
+    "verb": "GET",
+    "path": "/v1/initiatives/job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
     }
   },
   "initiatives/overdue": {
@@ -1685,6 +1797,16 @@ export const OPERATIONS = Object.freeze({
       "limit": "integer"
     }
   },
+  "initiatives/start-job": {
+    "verb": "POST",
+    "path": "/v1/initiatives/start-job",
+    "list": false,
+    "params": {
+      "kind": "string!",
+      "position": "integer",
+      "link": "string"
+    }
+  },
   "initiatives/state-as-of": {
     "verb": "GET",
     "path": "/v1/initiatives/state-as-of",
@@ -1748,6 +1870,14 @@ export const OPERATIONS = Object.freeze({
       "new_password": "string!"
     }
   },
+  "notifications/cancel-job": {
+    "verb": "POST",
+    "path": "/v1/notifications/cancel-job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
+    }
+  },
   "notifications/chain-checkpoint": {
     "verb": "GET",
     "path": "/v1/notifications/chain-checkpoint",
@@ -1762,6 +1892,14 @@ export const OPERATIONS = Object.freeze({
       "aggregate_id": "string!",
       "offset": "integer",
       "limit": "integer"
+    }
+  },
+  "notifications/job": {
+    "verb": "GET",
+    "path": "/v1/notifications/job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
     }
   },
   "notifications/mark-all-read": {
@@ -1806,6 +1944,16 @@ export const OPERATIONS = Object.freeze({
     "params": {
       "email_enabled": "boolean!",
       "address": "string"
+    }
+  },
+  "notifications/start-job": {
+    "verb": "POST",
+    "path": "/v1/notifications/start-job",
+    "list": false,
+    "params": {
+      "kind": "string!",
+      "position": "integer",
+      "link": "string"
     }
   },
   "notifications/state-as-of": {
@@ -1884,6 +2032,14 @@ export const OPERATIONS = Object.freeze({
       "kind": "string",
       "offset": "integer",
       "limit": "integer"
+    }
+  },
+  "registry/cancel-job": {
+    "verb": "POST",
+    "path": "/v1/registry/cancel-job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
     }
   },
   "registry/chain-checkpoint": {
@@ -2053,6 +2209,14 @@ export const OPERATIONS = Object.freeze({
       "format": "string"
     }
   },
+  "registry/job": {
+    "verb": "GET",
+    "path": "/v1/registry/job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
+    }
+  },
   "registry/join-union": {
     "verb": "POST",
     "path": "/v1/registry/join-union",
@@ -2195,6 +2359,16 @@ export const OPERATIONS = Object.freeze({
       "parts": "object[]!"
     }
   },
+  "registry/start-job": {
+    "verb": "POST",
+    "path": "/v1/registry/start-job",
+    "list": false,
+    "params": {
+      "kind": "string!",
+      "position": "integer",
+      "link": "string"
+    }
+  },
   "registry/state-as-of": {
     "verb": "GET",
     "path": "/v1/registry/state-as-of",
@@ -2259,6 +2433,14 @@ export const OPERATIONS = Object.freeze({
       "difficulty_id": "string!",
       "answered_on": "string!",
       "answer": "string!"
+    }
+  },
+  "reviews/cancel-job": {
+    "verb": "POST",
+    "path": "/v1/reviews/cancel-job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
     }
   },
   "reviews/chain-checkpoint": {
@@ -2402,6 +2584,14 @@ export const OPERATIONS = Object.freeze({
       "self_assessment": "object[]"
     }
   },
+  "reviews/job": {
+    "verb": "GET",
+    "path": "/v1/reviews/job",
+    "list": false,
+    "params": {
+      "job_id": "string!"
+    }
+  },
   "reviews/launch": {
     "verb": "POST",
     "path": "/v1/reviews/launch",
@@ -2530,6 +2720,16 @@ export const OPERATIONS = Object.freeze({
       "commitments": "string[]",
       "evidence": "string[]",
       "items": "object[]"
+    }
+  },
+  "reviews/start-job": {
+    "verb": "POST",
+    "path": "/v1/reviews/start-job",
+    "list": false,
+    "params": {
+      "kind": "string!",
+      "position": "integer",
+      "link": "string"
     }
   },
   "reviews/state-as-of": {
