@@ -10,7 +10,10 @@ Then reads the whole log four ways, on the same store and with the same page siz
 a. raw: the library reading every notification in pages and doing nothing with them;
 b. raw + mapper: also turning each into a domain event;
 c. the read model rebuilt from the log (``rebuild_read_model``);
-d. the hash chain verified (``verify_chain``: every link recomputed).
+d. the hash chain verified (``verify_chain``: every link recomputed);
+e. the same run as a job (``runtime.jobs``: in a green thread, reporting its progress and
+   yielding between batches of 1,000 events, as a service runs it);
+f. ``replay_check`` run as a job (the read model rebuilt aside and compared with the live one).
 
 and reports events per second and the ratios c/a and d/a against the goal (>= 0.5).
 Writes ``bench/results/audit-<store>-<timestamp>.md`` and ``.json``.
@@ -193,6 +196,19 @@ def raw_mapper(app: Initiatives, page: int) -> int:
     return count
 
 
+def as_job(kind: str, work: Callable[..., Any]) -> dict[str, Any]:
+    """``work`` run as a service runs a job: a green thread yielding at each batch."""
+    import eventlet
+
+    from runtime.jobs import Jobs
+
+    threads: list[Any] = []
+    jobs = Jobs(lambda run: threads.append(eventlet.spawn(run)), pause=eventlet.sleep)
+    job = jobs.start(kind, work)
+    threads[0].wait()
+    return jobs.get(job["id"])
+
+
 def measure(name: str, fn: Callable[[], Any], n: int) -> dict[str, Any]:
     gc.collect()
     started = time.perf_counter()
@@ -220,7 +236,12 @@ def run(url: str, n: int, page: int, batch: int, rounds: int,
         for name, fn in (("raw", lambda: raw(app, page)),
                          ("raw_mapper", lambda: raw_mapper(app, page)),
                          ("verify_chain", app.verify_chain),
-                         ("rebuild", lambda: app.rebuild_read_model(page))):
+                         ("rebuild", lambda: app.rebuild_read_model(page)),
+                         ("verify_chain_job", lambda: as_job(
+                             "verify_chain", lambda progress: app.verify_chain((), progress))),
+                         ("replay_check_job", lambda: as_job(
+                             "replay_check", lambda progress: app.replay_check(
+                                 page_size=page, progress=progress)))):
             runs.setdefault(name, []).append(measure(name, fn, n))
     # the baseline once more, last, with every cache as warm as the others had it
     runs["raw"].append(measure("raw, again", lambda: raw(app, page), n))
@@ -230,6 +251,11 @@ def run(url: str, n: int, page: int, batch: int, rounds: int,
         report = entry.pop("returned")
         assert report["ok"] and report["checked"] == n, report
         entry["head"] = report["head"]["position"]
+    for entry in runs["verify_chain_job"] + runs["replay_check_job"]:
+        job = entry.pop("returned")
+        assert job["state"] == "done", job
+        assert job["progress"] == {"done": n, "total": n}, job["progress"]
+        entry["ok"] = job["result"]["ok"]
     with app.engine.connect() as c:
         rows = c.execute(sa.select(sa.func.count()).select_from(book)).scalar_one()
     best = {name: max(entries, key=lambda e: e["events_per_s"]) for name, entries in runs.items()}
@@ -259,7 +285,9 @@ def markdown(result: dict[str, Any]) -> str:
     names = {"raw": "a. raw: `select_notifications` pages, nothing done",
              "raw_mapper": "b. raw + `mapper.to_domain_event`",
              "rebuild": "c. read-model rebuild (`rebuild_read_model`)",
-             "verify_chain": "d. chain verification (`verify_chain`)"}
+             "verify_chain": "d. chain verification (`verify_chain`)",
+             "verify_chain_job": "e. chain verification as a job (progress, yields)",
+             "replay_check_job": "f. `replay_check` as a job (rebuilt aside, compared)"}
     lines = [f"# Audit replay of {result['events']:,} events "
              f"({result['store']}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)", "",
              f"Machine: {result['machine']}. {result['python']}, SQLAlchemy "
@@ -273,7 +301,8 @@ def markdown(result: dict[str, Any]) -> str:
              f"insert + chain links {f['split_seconds']['insert_with_chain']} s).", "",
              "| read of the whole log | events/s | ratio to raw | goal |",
              "|---|---|---|---|"]
-    for name in ("raw", "raw_mapper", "rebuild", "verify_chain"):
+    for name in ("raw", "raw_mapper", "rebuild", "verify_chain", "verify_chain_job",
+                 "replay_check_job"):
         goal = f">= {GOAL}" if name in ("rebuild", "verify_chain") else ""
         met = "" if not goal else (" ✔" if ratios[name] >= GOAL else " ✘")
         lines.append(f"| {names[name]} | {best[name]:,} | {ratios[name]:.2f} | {goal}{met} |")

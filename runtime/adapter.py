@@ -59,7 +59,7 @@ from runtime.errors import (
     UnknownContract,
 )
 from runtime.inbox import CATCH_UP
-from runtime.jobs import JobKindUnknown, Jobs, checkpoint
+from runtime.jobs import Jobs, checkpoint
 from runtime.store import store_unavailable
 
 log = logging.getLogger("emulation.adapter")
@@ -548,17 +548,20 @@ class EventSourcedService:
 
         Follow it with ``job`` (its state, ``progress.done`` of ``progress.total`` events,
         its result once ``done``) and stop it with ``cancel_job``. While a job of the kind
-        runs, starting it again answers that job. A job lives in the service's process: after
+        runs, starting it again answers that job (with another checkpoint:
+        ``JOB_ALREADY_RUNNING``). A job lives in the service's process: after
         a restart of the service its id is ``JOB_NOT_FOUND`` and it is started again."""
+        Jobs.check_kind(kind)
         if kind == "verify_chain":
             checkpoints = checkpoint(position, link)
-            return self.jobs.start(kind, partial(self.app.verify_chain, checkpoints), _actor())
-        if kind == "replay_check":
-            readers = self._readers()
-            return self.jobs.start(
-                kind, lambda progress: self.app.replay_check(readers, progress=progress),
-                _actor())
-        raise JobKindUnknown(f"no job of kind {kind!r}", {"field": "kind"})
+            return self.jobs.start(kind, partial(self.app.verify_chain, checkpoints), _actor(),
+                                   checkpoints[0] if checkpoints else None)
+        if position is not None or link is not None:
+            raise InvalidInput("only a chain verification takes a checkpoint",
+                               {"field": "position" if position is not None else "link"})
+        readers = self._readers()
+        return self.jobs.start(
+            kind, lambda progress: self.app.replay_check(readers, progress=progress), _actor())
 
     @query
     def job(self, job_id: str) -> dict[str, Any]:

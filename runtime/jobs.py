@@ -10,7 +10,9 @@ RPCs while a million events are checked. ``Jobs.get(id)`` answers the job as it 
 ``Jobs.cancel(id)`` asks it to stop at its next batch.
 
 - One running job of a kind at a time: a second start of the same kind answers the running
-  job (who asked first, how far it has come), not a second run over the same store.
+  job (who asked first, how far it has come), not a second run over the same store; a start
+  of that kind with other parameters (another checkpoint to compare with) is refused
+  ``JOB_ALREADY_RUNNING`` until it ends, never answered with a job that checks something else.
 - Who started a job (the actor of the RPC's context) and who cancelled it are kept with it.
 - Jobs live in the process: the last ``keep`` finished ones are kept, the oldest dropped
   first. A job does not survive a restart of its service (its id is then ``JOB_NOT_FOUND``)
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from runtime.errors import DomainError, InvalidInput, NotFound
+from runtime.errors import Conflict, DomainError, InvalidInput, NotFound
 
 log = logging.getLogger("emulation.jobs")
 
@@ -53,6 +55,10 @@ class JobNotFound(NotFound):
 
 class JobKindUnknown(InvalidInput):
     code = "JOB_KIND_UNKNOWN"
+
+
+class JobAlreadyRunning(Conflict):
+    code = "JOB_ALREADY_RUNNING"
 
 
 class JobCancelled(BaseException):  # a signal, like GeneratorExit, not an error
@@ -78,10 +84,11 @@ class Job:
     result: Any = None
     error: dict[str, Any] | None = None
     cancelled_by: dict[str, Any] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
     cancel_requested: bool = field(default=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "state": self.state,
+        return {"id": self.id, "kind": self.kind, "params": self.params, "state": self.state,
                 "progress": {"done": self.done, "total": self.total},
                 "started_at": self.started_at, "finished_at": self.finished_at,
                 "started_by": self.actor, "cancelled_by": self.cancelled_by,
@@ -106,23 +113,33 @@ class Jobs:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
-    def start(self, kind: str, work: Work, actor: Mapping[str, Any] | None = None
-              ) -> dict[str, Any]:
-        """The job running ``work``, or the running job of that kind if there is one."""
-        if kind not in KINDS:
-            raise JobKindUnknown(f"no job of kind {kind!r}; one of {', '.join(KINDS)}",
-                                 {"field": "kind", "value": str(kind)[:40]})
+    def start(self, kind: str, work: Work, actor: Mapping[str, Any] | None = None,
+              params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The job running ``work``, or the running job of that kind if there is one (with
+        the same ``params``: what the work was given, kept with the job)."""
+        self.check_kind(kind)
+        wanted = dict(params or {})
         with self._lock:
             running = next((j for j in self._jobs.values()
                             if j.kind == kind and j.state == "running"), None)
             if running is not None:
+                if running.params != wanted:
+                    raise JobAlreadyRunning(
+                        f"a {kind} job with other parameters is running; wait for it or stop it",
+                        {"job_id": running.id, "kind": kind})
                 return running.to_dict()
             job = Job(f"{next(self._ids)}-{uuid.uuid4().hex[:12]}", kind,
-                      dict(actor) if actor else None, _now())
+                      dict(actor) if actor else None, _now(), params=wanted)
             self._jobs[job.id] = job
             self._drop_old()
         self.spawn(lambda: self._run(job, work))
         return job.to_dict()
+
+    @staticmethod
+    def check_kind(kind: object) -> None:
+        if kind not in KINDS:
+            raise JobKindUnknown(f"no job of kind {kind!r}; one of {', '.join(KINDS)}",
+                                 {"field": "kind"})
 
     def get(self, job_id: object) -> dict[str, Any]:
         return self._job(job_id).to_dict()

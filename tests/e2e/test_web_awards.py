@@ -253,15 +253,25 @@ def test_r5_2_the_menu_groups_open_by_keyboard_and_show_each_role_its_own(
 
 def test_r5_1_the_auditor_checks_every_store_keeps_a_checkpoint_and_compares_it(
         world: dict[str, Any], tmp_path: Path) -> None:
-    """The integrity screen: each store's hash chain recomputed (all intact), a checkpoint
-    downloaded and compared again (the log still leads to it; an altered one does not), the
-    read models rebuilt aside and compared, and the award's record over time."""
+    """The integrity screen: each store's hash chain recomputed as a job (all intact, the
+    progress counted to the last event), a checkpoint downloaded and compared again (the log
+    still leads to it; an altered one does not), the read models rebuilt aside and compared
+    as jobs, and the award's record over time."""
     system, ids = world["system"], world["ids"]
     page = open_as(world, "kiemtoan")
     menu(page, "Kiểm tra toàn vẹn dữ liệu", "integrity")
     rows = page.locator("#chains tbody tr")
     assert rows.count() == 5
+    expect(page.locator("#chains [data-progress=awards]")).to_have_text("Chưa kiểm tra")
+    page.click("#chains-run")
+    expect(page.locator("#chains [data-ok]")).to_have_count(5, timeout=120_000)
     assert page.locator("#chains [data-ok=true]").count() == 5, page.locator("#chains").inner_text()
+    awards_events = system.call("kiemtoan", "awards", "chain_checkpoint")["position"]
+    done = page.locator("#chains [data-progress=awards]").inner_text()
+    counted = re.fullmatch(r"Đã kiểm tra ([\d.]+)/\1 sự kiện", done)
+    assert counted, done
+    assert 0 < int(counted.group(1).replace(".", "")) <= awards_events
+    expect(page.locator("#chains-stop")).to_be_hidden()
     awards_head = system.call("kiemtoan", "awards", "chain_checkpoint")
     with page.expect_download() as download:
         page.click("#chains button[data-store=awards]")

@@ -5,6 +5,7 @@ ETags, pagination, limits, and a stopped service."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -390,6 +391,48 @@ def test_r5_1_an_auditor_verifies_every_store_through_the_api_and_a_member_canno
     with pytest.raises(ApiError) as member:
         system.call("d", "registry", "verify_chain")
     assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED")
+
+
+def _finished(system: System, login: str, service: str, job: dict[str, Any]) -> dict[str, Any]:
+    """A job asked after until it is no longer running (a bounded number of times)."""
+    for _ in range(600):
+        if job["state"] != "running":
+            return job
+        time.sleep(0.1)
+        job = system.call(login, service, "job", job["id"])
+    raise AssertionError(f"the job never finished: {job}")
+
+
+def test_r4_5_r5_1_an_auditor_runs_the_store_checks_as_jobs_and_a_member_cannot(
+        system: System) -> None:
+    """R5.1 over HTTP: the replay of a consumer (its registry facts pulled from the registry
+    over RPC by the job) and a chain verification against a kept checkpoint, each started as
+    a job, followed to done with its progress at the total; a member is refused."""
+    started = system.call("auditor", "initiatives", "start_job", "replay_check")
+    assert started["kind"] == "replay_check" and started["started_by"]["role"] == "auditor"
+    replay = _finished(system, "auditor", "initiatives", started)
+    assert replay["state"] == "done", replay
+    assert replay["result"]["ok"], (replay["result"]["differences"], replay["result"]["not_checked"])
+    assert replay["result"]["read_models"]["RegistryFacts"]["checked"]
+    assert replay["progress"]["done"] == replay["progress"]["total"] > 0
+    head = system.call("auditor", "registry", "chain_checkpoint")
+    chain = _finished(system, "auditor", "registry", system.call(
+        "auditor", "registry", "start_job", "verify_chain", head["position"], head["link"]))
+    assert chain["state"] == "done" and chain["result"]["ok"], chain
+    assert chain["params"] == head and chain["progress"]["done"] >= head["position"] > 0
+    # a finished job is answered as it is when stopped; an unknown one is said so
+    assert system.call("auditor", "registry", "cancel_job", chain["id"])["state"] == "done"
+    with pytest.raises(ApiError) as unknown:
+        system.call("auditor", "registry", "job", "no-such-job")
+    assert (unknown.value.status, unknown.value.code) == (404, "JOB_NOT_FOUND")
+    with pytest.raises(ApiError) as kind:
+        system.call("auditor", "registry", "start_job", "rebuild_everything")
+    assert (kind.value.status, kind.value.code) == (422, "JOB_KIND_UNKNOWN")
+    for method, args in (("start_job", ("replay_check",)), ("job", (chain["id"],)),
+                         ("cancel_job", (chain["id"],))):
+        with pytest.raises(ApiError) as member:
+            system.call("d", "registry", method, *args)
+        assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED"), method
 
 
 def test_r4_5_r5_1_an_auditor_opens_a_recognition_whole_through_http_and_grpc(

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from runtime import chain
 from runtime.errors import DomainError, InvalidInput
-from runtime.jobs import JobKindUnknown, JobNotFound, Jobs
+from runtime.jobs import JobAlreadyRunning, JobKindUnknown, JobNotFound, Jobs
 from services.registry.application import Registry
 from tests.support.province import build
 
@@ -150,6 +150,10 @@ def test_r5_1_a_second_start_of_a_running_kind_answers_the_running_job(threads: 
     assert jobs.get(first["id"])["state"] == "running"
     assert again["id"] == first["id"] and again["started_by"] == AUDITOR
     assert other_kind["id"] != first["id"]
+    # the same kind over other parameters is not answered with a job that checks otherwise
+    with pytest.raises(JobAlreadyRunning) as busy:
+        jobs.start("replay_check", waits, AUDITOR, {"position": 3, "link": "a" * 64})
+    assert busy.value.details == {"job_id": first["id"], "kind": "replay_check"}
     release.set()
     threads.wait()
     assert jobs.get(first["id"])["state"] == "done"

@@ -2,9 +2,12 @@
 // each service's hash chain recomputed over its whole log; its head kept outside the system
 // as a checkpoint file and compared with the log later (a chain rewritten whole no longer
 // leads to it); every read model rebuilt aside from the log and compared row by row; and one
-// record as it stood on a date (#/integrity).
-import { ApiError, get } from "../api.js";
-import { eventName, term } from "../i18n.js";
+// record as it stood on a date (#/integrity). The chain check and the replay run as jobs of
+// each service (start-job, job, cancel-job): started with a button, followed every second with
+// a progress bar, stopped with "Dừng"; over a million events they finish, off any request's
+// timeout.
+import { ApiError, get, post } from "../api.js";
+import { eventName, language, term } from "../i18n.js";
 import { date, download, field, form, h, table, today } from "../ui.js";
 import { L } from "./kit.js";
 
@@ -12,7 +15,6 @@ const STORES = ["registry", "initiatives", "reviews", "awards", "notifications"]
 const W = {
   title: { vi: "Kiểm tra toàn vẹn dữ liệu", en: "Integrity of the records" },
   store: { vi: "Kho dữ liệu", en: "Store" },
-  checked: { vi: "Số sự kiện đã kiểm", en: "Events checked" },
   result: { vi: "Kết quả", en: "Result" },
   intact: { vi: "Nguyên vẹn", en: "Intact" },
   keep: { vi: "Tải điểm kiểm tra", en: "Download a checkpoint" },
@@ -46,6 +48,16 @@ const W = {
   field: { vi: "Trường dữ liệu", en: "Field" },
   value: { vi: "Giá trị", en: "Value" },
   version: (v, d) => ({ vi: `Phiên bản ${v} của hồ sơ, như ngày ${d}`, en: `Version ${v} of the record, as on ${d}` }),
+  chainsRun: { vi: "Kiểm tra chuỗi băm", en: "Check the hash chains" },
+  stop: { vi: "Dừng", en: "Stop" },
+  progress: { vi: "Tiến độ", en: "Progress" },
+  waiting: { vi: "Chưa kiểm tra", en: "Not checked yet" },
+  starting: { vi: "Đang bắt đầu…", en: "Starting…" },
+  counted: (done, total) => ({ vi: `Đã kiểm tra ${done}/${total} sự kiện`, en: `Checked ${done} of ${total} events` }),
+  cancelled: { vi: "Đã dừng", en: "Stopped" },
+  failed: (code) => ({ vi: `Không kiểm tra được (mã lỗi ${code})`, en: `Could not be checked (error ${code})` }),
+  lost: { vi: "Dịch vụ đã khởi động lại, lần kiểm tra bị mất: vui lòng bắt đầu lại.",
+    en: "The service restarted and the check was lost: please start it again." },
 };
 const BREAKS = {
   altered: { vi: "sự kiện bị sửa", en: "an event was altered" },
@@ -89,12 +101,100 @@ function readCheckpoint(file) {
   });
 }
 
-async function chainsCard() {
-  const reports = await Promise.all(STORES.map((service) => get(service, "verify-chain", {})));
-  return h("div", { class: "card", id: "chains" }, h("h2", {}, L(W.chains)), h("p", { class: "muted" }, L(W.chainsHint)),
-    table([L(W.store), L(W.checked), L(W.result), ""], STORES.map((service, i) => [
-      storeName(service), reports[i].checked.toLocaleString("vi-VN"), verdict(reports[i]),
-      h("button", { class: "secondary", "data-store": service, onclick: () => keepCheckpoint(service) }, L(W.keep))])));
+// Numbers as the interface's language writes them: 1.070.000 in Vietnamese.
+const count = (n) => Number(n || 0).toLocaleString(language() === "en" ? "en-US" : "vi-VN");
+
+// One store's job followed until it ends (or the screen is left): its progress shown on
+// `bar` and `words`, asked again each second; resolves with the job as it last stood.
+async function follow(service, started, bar, words) {
+  let job = started;
+  for (;;) {
+    const { done, total } = job.progress || {};
+    bar.max = Math.max(1, total || 0);
+    bar.value = done || 0;
+    words.textContent = total == null ? L(W.starting) : L(W.counted(count(done), count(total)));
+    if (job.state !== "running") return job;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (!bar.isConnected) return job;  // another screen: the job runs on, unfollowed
+    job = await get(service, "job", { job_id: job.id });
+  }
+}
+
+// A check of every store run as jobs: a start button, a row per store with its progress bar
+// ("Đã kiểm tra 12.345/1.070.000 sự kiện") and its result, and "Dừng" to cancel them.
+function jobsCard({ id, kind, title, hint, run, headings, result, extra = () => [] }) {
+  const message = h("div", { id: `${id}-message` });
+  const rows = Object.fromEntries(STORES.map((service) => [service, {
+    bar: h("progress", { max: "1", value: "0", style: "width: 100%" }),
+    words: h("span", { class: "muted", "data-progress": service }, L(W.waiting)),
+    result: h("span", { "data-result": service }),
+  }]));
+  const start = h("button", { id: `${id}-run` }, L(run));
+  const stop = h("button", { id: `${id}-stop`, class: "secondary", hidden: true }, L(W.stop));
+  const out = h("div", { id: `${id}-result` }, table([L(W.store), L(W.progress), ...headings, ...extra(null).map(() => "")],
+    STORES.map((service) => [storeName(service), h("div", {}, rows[service].bar, h("br"), rows[service].words),
+      rows[service].result, ...extra(service)])));
+  const running = new Map();  // service -> job id
+  start.onclick = async () => {
+    start.disabled = true;
+    message.replaceChildren();
+    try {
+      await Promise.all(STORES.map(async (service) => {
+        const row = rows[service];
+        row.result.replaceChildren();
+        let job;
+        try {
+          job = await post(service, "start-job", { kind });
+        } catch (error) {
+          row.result.replaceChildren(failure(error));
+          return;
+        }
+        running.set(service, job.id);
+        stop.hidden = false;
+        try {
+          job = await follow(service, job, row.bar, row.words);
+        } catch (error) {
+          row.result.replaceChildren(failure(error));
+          return;
+        } finally {
+          running.delete(service);
+        }
+        row.result.replaceChildren(job.state === "done" ? result(job.result, service)
+          : job.state === "cancelled" ? h("span", { class: "badge", "data-state": "cancelled" }, L(W.cancelled))
+            : job.state === "failed" ? h("span", { class: "badge revoked", "data-state": "failed", "data-code": job.error?.code },
+              L(W.failed(job.error?.code ?? "?"))) : "");
+      }));
+    } finally {
+      start.disabled = false;
+      stop.hidden = true;
+    }
+  };
+  stop.onclick = async () => {
+    stop.disabled = true;
+    try {
+      await Promise.all([...running].map(([service, jobId]) => post(service, "cancel-job", { job_id: jobId })));
+    } catch (error) {
+      message.replaceChildren(failure(error));
+    } finally {
+      stop.disabled = false;
+    }
+  };
+  return h("div", { class: "card", id }, h("h2", {}, L(title)), h("p", { class: "muted" }, L(hint)),
+    h("div", { class: "actions" }, start, " ", stop), message, out);
+}
+
+// A refusal or a lost job, said as the API words it, with its stable code.
+function failure(error) {
+  const code = error instanceof ApiError ? error.problem.code : "";
+  const text = code === "JOB_NOT_FOUND" ? L(W.lost) : error instanceof ApiError ? error.problem.title : String(error);
+  return h("span", { class: "form-error", role: "alert", "data-code": code }, text);
+}
+
+function chainsCard() {
+  return jobsCard({ id: "chains", kind: "verify_chain", title: W.chains, hint: W.chainsHint, run: W.chainsRun,
+    headings: [L(W.result)], result: (report) => verdict(report),
+    extra: (service) => [service ? h("button", { class: "secondary", "data-store": service,
+      onclick: () => keepCheckpoint(service) }, L(W.keep)) : ""] });
 }
 
 function compareForm() {
@@ -104,7 +204,16 @@ function compareForm() {
       const file = el.querySelector("input[type=file]").files[0];
       if (!file) throw new ApiError(422, { title: L(W.notCheckpoint), field: "checkpoint" });
       const c = await readCheckpoint(file);
-      const report = await get(c.service, "verify-chain", { position: c.position, link: c.link });
+      // a job, as every check of a whole store: followed here until it ends
+      const bar = h("progress", { max: "1", value: "0", style: "width: 100%" }), words = h("span", { class: "muted" });
+      result.replaceChildren(bar, words);
+      const job = await follow(c.service, await post(c.service, "start-job", { kind: "verify_chain",
+        position: c.position, link: c.link }), bar, words);
+      if (job.state !== "done") {
+        result.replaceChildren(job.state === "failed" ? L(W.failed(job.error?.code ?? "?")) : L(W.cancelled));
+        return;
+      }
+      const report = job.result;
       result.replaceChildren(report.ok
         ? h("p", { class: "ok" }, L(W.leads({ store: storeName(c.service), taken: date(c.taken_on),
           position: c.position.toLocaleString("vi-VN") })))
@@ -115,27 +224,15 @@ function compareForm() {
 }
 
 function replayCard() {
-  const out = h("div", { id: "replay-result" });
-  const run = async (event) => {
-    event.target.disabled = true;
-    try {
-      const reports = [];
-      for (const service of STORES) reports.push(await get(service, "replay-check", {}));
-      out.replaceChildren(table([L(W.store), L(W.replayed), L(W.rows), L(W.result)], STORES.map((service, i) => {
-        const r = reports[i];
-        const tables = Object.keys(r.differences || {}).length;
-        const rows = Object.values(r.rows || {}).reduce((a, b) => a + b, 0);
-        const unchecked = Object.keys(r.not_checked || {}).length;
-        return [storeName(service), r.replayed.toLocaleString("vi-VN"), rows.toLocaleString("vi-VN"),
-          h("span", { class: `badge ${r.ok ? "awarded" : "revoked"}`, "data-store": service, "data-ok": String(r.ok) },
-            r.ok ? L(W.same) : unchecked ? L(W.notChecked) : L(W.differ(tables)))];
-      })));
-    } finally {
-      event.target.disabled = false;
-    }
-  };
-  return h("div", { class: "card", id: "replay" }, h("h2", {}, L(W.replay)), h("p", { class: "muted" }, L(W.replayHint)),
-    h("button", { id: "replay-run", onclick: run }, L(W.replayRun)), out);
+  return jobsCard({ id: "replay", kind: "replay_check", title: W.replay, hint: W.replayHint, run: W.replayRun,
+    headings: [L(W.result)], result: (r, service) => {
+      const tables = Object.keys(r.differences || {}).length;
+      const rows = Object.values(r.rows || {}).reduce((a, b) => a + b, 0);
+      const unchecked = Object.keys(r.not_checked || {}).length;
+      return h("span", {}, h("span", { class: `badge ${r.ok ? "awarded" : "revoked"}`, "data-store": service, "data-ok": String(r.ok) },
+        r.ok ? L(W.same) : unchecked ? L(W.notChecked) : L(W.differ(tables))),
+      h("span", { class: "muted" }, ` ${L(W.replayed)}: ${count(r.replayed)}; ${L(W.rows)}: ${count(rows)}`));
+    } });
 }
 
 function asOfForm() {
@@ -158,7 +255,7 @@ function asOfForm() {
 }
 
 async function integrityScreen(shell) {
-  shell.page(L(W.title), await chainsCard(), h("div", { class: "grid" }, compareForm(), asOfForm()), replayCard());
+  shell.page(L(W.title), chainsCard(), h("div", { class: "grid" }, compareForm(), asOfForm()), replayCard());
 }
 
 export function register(shell) {
