@@ -267,9 +267,9 @@ def test_r5_1_the_auditor_checks_every_store_keeps_a_checkpoint_and_compares_it(
     expect(page.locator("#chains [data-ok]")).to_have_count(5, timeout=120_000)
     assert page.locator("#chains [data-ok=true]").count() == 5, page.locator("#chains").inner_text()
     awards_events = system.call("kiemtoan", "awards", "chain_checkpoint")["position"]
-    done = page.locator("#chains [data-progress=awards]").inner_text()
-    counted = re.fullmatch(r"Đã kiểm tra ([\d.]+)/\1 sự kiện", done)
-    assert counted, done
+    shown = page.locator("#chains [data-progress=awards]").inner_text()
+    counted = re.fullmatch(r"Đã kiểm tra ([\d.]+)/\1 sự kiện", shown)
+    assert counted, shown
     assert 0 < int(counted.group(1).replace(".", "")) <= awards_events
     expect(page.locator("#chains-stop")).to_be_hidden()
     awards_head = system.call("kiemtoan", "awards", "chain_checkpoint")
