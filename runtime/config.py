@@ -133,7 +133,15 @@ class Settings:
 
     @property
     def catch_up_interval(self) -> float:
+        """Seconds from an inbox's last delivery to its next catch-up (what the bus did not
+        bring: a lost last event shows no gap until the next one)."""
         return self.number("EMU_CATCH_UP_INTERVAL", 10.0)
+
+    @property
+    def catch_up_max_interval(self) -> float:
+        """While nothing is delivered, each catch-up that follows another waits twice as long
+        as the one before, up to this: a system at rest is not asked every few seconds."""
+        return max(self.catch_up_interval, self.number("EMU_CATCH_UP_MAX_INTERVAL", 300.0))
 
     @property
     def pull_timeout(self) -> float:
