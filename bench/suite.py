@@ -81,6 +81,7 @@ def parts() -> list[Part]:
         Part("scaling", "scaling-", ["-m", "bench.scaling", "--requests", "1000"],
              ["--requests", "300", "--rounds", "1"]),
         Part("audit", "audit-", ["-m", "bench.audit", "--history"], ["--events", "50000"]),
+        Part("idle", "idle-", ["-m", "bench.idle"], ["--seconds", "30", "--settle", "10"]),
         Part("registry", "registry-", ["-m", "bench.registry", "--store", "postgresql",
                                        "--unions", "2000", "--members", "40000", "--queries", "300"],
              ["--unions", "500", "--members", "5000", "--queries", "100"]),
@@ -242,6 +243,13 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                       "(measured)", None, f"two {get(sc, 'figures', '2', 'per_s') or 0:.0f}/s, one "
                       f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s; busy "
                       f"{get(sc, 'figures', '2', 'cpu_busy_pct')}% of the cores"))
+    for side in get(by["idle"].result, "sides") or []:
+        top = sorted(side["per_process_pct"].items(), key=lambda kv: -kv[1])[:3]
+        out.append(Figure(f"the whole system idle on {side['store']}, % of one core",
+                          side["cpu_pct_of_one_core"], "< 1", side["met"],
+                          f"{side['processes']} processes over {side['seconds']:g} s; "
+                          + ", ".join(f"{name} {pct:.2f}" for name, pct in top),
+                          f"idle ({side['store']})"))
     return out
 
 
