@@ -243,13 +243,13 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                       "(measured)", None, f"two {get(sc, 'figures', '2', 'per_s') or 0:.0f}/s, one "
                       f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s; busy "
                       f"{get(sc, 'figures', '2', 'cpu_busy_pct')}% of the cores"))
-    for side in get(by["idle"].result, "sides") or []:
-        top = sorted(side["per_process_pct"].items(), key=lambda kv: -kv[1])[:3]
-        out.append(Figure(f"the whole system idle on {side['store']}, % of one core",
-                          side["cpu_pct_of_one_core"], "< 1", side["met"],
-                          f"{side['processes']} processes over {side['seconds']:g} s; "
+    for rest in get(by["idle"].result, "sides") or []:
+        top = sorted(rest["per_process_pct"].items(), key=lambda kv: -kv[1])[:3]
+        out.append(Figure(f"the whole system idle on {rest['store']}, % of one core",
+                          rest["cpu_pct_of_one_core"], "< 1", rest["met"],
+                          f"{rest['processes']} processes over {rest['seconds']:g} s; "
                           + ", ".join(f"{name} {pct:.2f}" for name, pct in top),
-                          f"idle ({side['store']})"))
+                          f"idle ({rest['store']})"))
     return out
 
 
