@@ -53,18 +53,20 @@ def per_process(settings: Settings, store: str, relay: bool = False) -> int:
     return settings.db_pool_size(store) + settings.db_max_overflow(store) + (1 if relay else 0)
 
 
-def check_budget(demands: Sequence[Demand], max_connections: int, reserved: int) -> int:
+def check_budget(demands: Sequence[Demand], max_connections: int, reserved: int,
+                 server: str = "PostgreSQL", limit: str = "max_connections") -> int:
     """The connections ``demands`` may open together; ``PoolBudgetExceeded`` (naming the sum
-    and each term) when more than ``max_connections - reserved``."""
+    and each term) when more than ``max_connections - reserved``. ``server`` and ``limit``
+    name what is counted against (PgBouncer's ``max_client_conn`` for its clients)."""
     total = sum(demand.connections for demand in demands)
     allowed = max_connections - reserved
     if total > allowed:
         terms = " + ".join(str(demand) for demand in demands)
         raise PoolBudgetExceeded(
-            f"the processes may open {total} connections to PostgreSQL ({terms} = {total}), "
-            f"more than max_connections {max_connections} - reserved {reserved} = {allowed}",
-            {"connections": total, "allowed": allowed, "max_connections": max_connections,
-             "reserved": reserved,
+            f"the processes may open {total} connections to {server} ({terms} = {total}), "
+            f"more than {limit} {max_connections} - reserved {reserved} = {allowed}",
+            {"connections": total, "allowed": allowed, "server": server,
+             limit: max_connections, "reserved": reserved,
              "demands": {demand.name: demand.connections for demand in demands}})
     return total
 
