@@ -101,15 +101,18 @@ class Settings:
         if set, else ``EMU_<KEY>``, else ``default``."""
         return self.get(f"{store.upper()}_{key}", self.get(f"EMU_{key}", default))
 
-    def _count(self, store: str, key: str, default: int, least: int) -> int:
-        raw = self.per_store(store, key, str(default))
+    def _count(self, store: str | None, key: str, default: int, least: int) -> int:
+        """A whole number >= ``least``: ``<STORE>_<KEY>`` or ``EMU_<KEY>`` (``store`` None:
+        only the latter, a setting of the whole deployment)."""
+        raw = (self.per_store(store, key, str(default)) if store
+               else self.get(f"EMU_{key}", str(default)))
         try:
             value = int(raw)
         except ValueError:
             value = least - 1
         if value < least:
-            raise ValueError(f"{store.upper()}_{key} / EMU_{key}={raw!r}: a whole number "
-                             f">= {least}")
+            names = f"{store.upper()}_{key} / EMU_{key}" if store else f"EMU_{key}"
+            raise ValueError(f"{names}={raw!r}: a whole number >= {least}")
         return value
 
     def db_pool_size(self, store: str) -> int:
@@ -153,21 +156,21 @@ class Settings:
     def db_max_connections(self) -> int:
         """The PostgreSQL server's ``max_connections`` the deployment is sized against
         (``EMU_DB_MAX_CONNECTIONS``, PostgreSQL's default 100)."""
-        return self._count("emu", "DB_MAX_CONNECTIONS", 100, 1)
+        return self._count(None, "DB_MAX_CONNECTIONS", 100, 1)
 
     @property
     def db_reserved_connections(self) -> int:
         """Connections of ``db_max_connections`` the processes must leave free: for an
         administrator's psql, a backup, the one-off import, a migration
         (``EMU_DB_RESERVED_CONNECTIONS``)."""
-        return self._count("emu", "DB_RESERVED_CONNECTIONS", 10, 0)
+        return self._count(None, "DB_RESERVED_CONNECTIONS", 10, 0)
 
     @property
     def db_replicas(self) -> int:
         """How many processes like this one the deployment runs (``EMU_DB_REPLICAS``): at
         start a process checks that so many of its pools fit in the server's
         ``max_connections`` (``runtime.pools.check_server``)."""
-        return self._count("emu", "DB_REPLICAS", 1, 1)
+        return self._count(None, "DB_REPLICAS", 1, 1)
 
     def clock(self) -> Clock:
         """The system clock, or one stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its
