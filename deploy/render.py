@@ -76,7 +76,7 @@ QUEUE_TYPE = "quorum"
 # Settings an operator may tune without editing the file (empty: the process's default).
 TUNABLES = {
     "service": ("EMU_LOG_LEVEL", "EMU_MAX_WORKERS", "EMU_RPC_TIMEOUT", "EMU_RETRY_DELAYS_MS",
-                "EMU_CATCH_UP_INTERVAL", "EMU_PULL_TIMEOUT"),
+                "EMU_CATCH_UP_INTERVAL", "EMU_CATCH_UP_MAX_INTERVAL", "EMU_PULL_TIMEOUT"),
     "relay": ("EMU_LOG_LEVEL", "EMU_RELAY_POLL_INTERVAL", "EMU_CHECKPOINT_EVERY"),
     "gateway": ("EMU_LOG_LEVEL", "GATEWAY_TOKEN_TTL", "GATEWAY_RPC_TIMEOUT", "GATEWAY_GRPC_WORKERS"),
 }
