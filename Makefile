@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready-$(PYVERSION)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: run test test-unit test-integration test-system lint bench bench-registry bench-gateway \
-	bench-scaling bench-audit bench-idle soak reliability lock clean backup restore
+	bench-reorganisation bench-scaling bench-audit bench-idle soak reliability lock clean backup restore
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path;
 # made again when the Python it was made with is not the one asked for.
@@ -57,6 +57,11 @@ bench: $(READY)
 
 bench-registry: $(READY)
 	$(BIN)/python -m bench.registry $(BENCH_ARGS)
+
+# A reorganisation plan over a province of 2,000 unions and 100,000 members, SQLite and
+# PostgreSQL (BENCH_ARGS=--small: a few hundred unions).
+bench-reorganisation: $(READY)
+	$(BIN)/python -m bench.reorganisation $(BENCH_ARGS)
 
 bench-gateway: $(READY)
 	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
