@@ -433,6 +433,23 @@ def test_r4_5_r5_1_an_auditor_runs_the_store_checks_as_jobs_and_a_member_cannot(
         with pytest.raises(ApiError) as member:
             system.call("d", "registry", method, *args)
         assert (member.value.status, member.value.code) == (403, "ROLE_NOT_ALLOWED"), method
+    # the same operations over gRPC
+    import grpc
+
+    from gateway.grpc_generated import registry_pb2, registry_pb2_grpc
+
+    auditor = [("authorization", f"Bearer {system.tokens['auditor']}")]
+    with grpc.insecure_channel(f"127.0.0.1:{system.grpc_port}") as channel:
+        stub = registry_pb2_grpc.RegistryStub(channel)
+        job_id = stub.StartJob(registry_pb2.RegistryStartJobRequest(kind="verify_chain"),
+                               metadata=auditor, timeout=30).result.struct_value["id"]
+        for _ in range(600):
+            asked = stub.Job(registry_pb2.RegistryJobRequest(job_id=job_id), metadata=auditor,
+                             timeout=30).result.struct_value
+            if asked["state"] != "running":
+                break
+            time.sleep(0.1)
+    assert asked["state"] == "done" and asked["result"]["ok"], asked
 
 
 def test_r4_5_r5_1_an_auditor_opens_a_recognition_whole_through_http_and_grpc(
