@@ -111,6 +111,14 @@ def request_id(username: str, idempotency_key: str | None) -> str:
     return hashlib.sha256(f"{username}\0{idempotency_key}".encode()).hexdigest()
 
 
+def _repeated(first: Mapping[str, Any]) -> Outcome:
+    """The first outcome of a request, given again: its result, or its refusal raised again."""
+    if "error" in first:
+        raise DomainError(first["error"]["message"], first["error"]["details"],
+                          first["error"]["code"])
+    return Outcome(first["result"], replayed=True)
+
+
 class Gateway:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -258,6 +266,14 @@ class Gateway:
                 idempotency_key: str | None = None, if_match: str | None = None,
                 correlation_id: str | None = None) -> Outcome:
         args = self.unions_named(op, args)
+        if op.command and idempotency_key is not None:
+            # R5.3: a request already answered is answered again as it was, even after the
+            # caller's roles or the tree changed (a reorganisation moved the union): the repeat
+            # changes nothing and tells the caller nothing new. Anything else is judged below.
+            answered = self.accounts.answered(principal.username, idempotency_key,
+                                              self.accounts.fingerprint(op.name, args))
+            if answered is not None:
+                return _repeated(answered)
         grant = authorize(self.scope, op, args, principal)
         context = CommandContext(
             actor=Actor(principal.user_id, grant.role.value, grant.union_id),
@@ -283,10 +299,7 @@ class Gateway:
         request = self.accounts.fingerprint(op.name, args)
         first = self.accounts.begin(principal.username, idempotency_key, request)
         if first is not None:
-            if "error" in first:
-                raise DomainError(first["error"]["message"], first["error"]["details"],
-                                  first["error"]["code"])
-            return Outcome(first["result"], replayed=True)
+            return _repeated(first)
         try:
             result = self.pool.call(op.service, op.method, context=context, **args)
         except (ServiceUnavailable, DeadlinePassed):  # not carried out: the key may be used again
