@@ -19,6 +19,7 @@ from uuid import UUID
 from contracts.registry import POLICY_LAW, BodyKind, Level
 from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
+from contracts.reorganisation import CARRIED, CLOSED, EVENTS, open_item, require_change
 from runtime.clock import Clock
 from runtime.commands import handles
 from runtime.config import Settings
@@ -667,6 +668,37 @@ class Reviews(KnownUnions, ServiceApplication):
                 owed.close(effective_on=on, reason=reason, cause=cause)
             processing_event.collect_events(owed)
 
+    @handles(commands.OpenItems)
+    def open_items(self, query: commands.OpenItems) -> list[dict[str, Any]]:
+        """R1.5: for a reorganisation plan's preview, what the unions' change on the date
+        would do, as the policy does it when the registry's event comes: each pledge and
+        review they still owe and each difficulty awaiting an answer, carried over to the
+        successor of a merge, or closed with its reason. Stores nothing."""
+        action, on, successor = query.action, query.on, query.successor_id
+        require_change(query.union_ids, action, successor)
+        name = EVENTS[action]
+        found = []
+        for union in dict.fromkeys(query.union_ids):
+            reason = self._owed_reason(name, {}, on) or None
+            for item in self.owed_on(union, on):
+                if Owed.create_id(union, item["record"], item["period"]) in self.repository:
+                    continue  # handed over already
+                found.append(open_item(
+                    union, item["record"], item["record_id"],
+                    _owed_title(item["record"], Period.parse(item["period"])), item["period"],
+                    on, successor, CARRIED if successor else CLOSED, reason))
+            for row in self.reviews_model.difficulties_of(union):
+                difficulty = self.find(UUID(str(row["difficulty_id"])), Difficulty)
+                if difficulty is None or difficulty.held_by != union \
+                        or difficulty.closed is not None or not difficulty.awaiting_answer:
+                    continue
+                found.append(open_item(
+                    union, "difficulty", difficulty.id, difficulty.subject, None, on, successor,
+                    CARRIED if successor else CLOSED,
+                    _REORGANISATIONS[name].format(on=f"{on.day:02d}/{on.month:02d}/{on.year}")
+                    or None))
+        return found
+
     def _owed_reason(self, name: str, p: dict[str, Any], on: date) -> str:
         day = f"{on.day:02d}/{on.month:02d}/{on.year}"
         if name == "registry.union_dissolved":
@@ -875,6 +907,16 @@ class Reviews(KnownUnions, ServiceApplication):
 
 
 APPLICATION = Reviews
+
+
+def _owed_title(record: str, period: Period) -> str:
+    """R1.5: an owed pledge or review as a union office names it."""
+    if record == OwedRecord.PLEDGE.value:
+        return f"Giao ước thi đua năm {period.year}"
+    if record == OwedRecord.ANNUAL.value:
+        return f"Tổng kết năm {period.year}"
+    half = "đầu" if period.half == 1 else "cuối"
+    return f"Sơ kết 6 tháng {half} năm {period.year}"
 
 
 # R1.5: the registry's reorganisations a difficulty's thread follows, and why one closes it.

@@ -573,3 +573,34 @@ def test_r1_5_r2_5_a_dissolved_or_split_unions_owed_reviews_are_closed_with_thei
              if e["name"] == "reviews.closed" and e["payload"]["period"] == "2025"]
     assert names == [("reviews.closed", world.unions["clinic"], "2025"),
                      ("reviews.closed", world.unions["school"], "2025")]
+
+
+def test_r1_5_r2_5_a_plans_preview_lists_the_owed_reviews_and_waiting_difficulties(
+        reviews: Reviews, world: World) -> None:
+    school, clinic = world.unions["school"], world.unions["clinic"]
+    with use_context(world.as_("school")):
+        reviews.sign_pledge(school, 2025, "2025-01-20", PLEDGE, ["Mỗi đoàn viên một sáng kiến"])
+        reviews.hold_half_year_review(school, "2024-H1", "2024-07-05", "Sơ kết", ["x"])
+        reviews.hold_half_year_review(school, "2024-H2", "2025-01-05", "Sơ kết", ["x"])
+        reviews.hold_annual_review(school, 2024, "2025-01-20", "Tổng kết", 80)
+        reviews.hold_half_year_review(school, "2025-H1", "2025-07-05", "Sơ kết", ["x"])
+        waiting = reviews.report_difficulty(school, "2025-09-01", "Kinh phí", "Chưa có quy chế")
+    merged = reviews.open_items([school], "2025-10-01", "merge", clinic)
+    assert [(i["kind"], i["title"], i["number"], i["to_union_id"], i["action"])
+            for i in merged] == [
+        ("half_year", "Sơ kết 6 tháng cuối năm 2025", "2025-H2", clinic, "carried"),
+        ("pledge", "Giao ước thi đua năm 2025", "2025", clinic, "carried"),
+        ("annual", "Tổng kết năm 2025", "2025", clinic, "carried"),
+        ("difficulty", "Kinh phí", None, clinic, "carried")]
+    assert merged[-1]["record_id"] == waiting
+    dissolved = reviews.open_items([school], "2025-10-01", "dissolve")
+    assert {(i["action"], i["to_union_id"], i["reason"]) for i in dissolved} == {
+        ("closed", None, "Công đoàn giải thể từ ngày 01/10/2025, không có đơn vị tiếp nhận")}
+    refused(reviews, "INVALID_INPUT", reviews.open_items, [school], "2025-10-01", "dissolve",
+            clinic)  # only a merge names a successor
+    with use_context(ADMIN):  # what the registry's event then does is what was listed
+        world.registry.merge_unions([school], "2025-10-01", into_union_id=clinic)
+    world.feed(reviews)
+    assert sorted((c["record"], c["period"]) for c in reviews.schedule(clinic, 2025)["carried_over"]) \
+        == sorted((i["kind"], i["number"]) for i in merged[:3])
+    assert reviews.open_items([school], "2025-10-01", "merge", clinic) == []
