@@ -792,9 +792,11 @@ class Reviews(KnownUnions, ServiceApplication):
         flagged = self.reviews_model.flagged(from_ids)
         found = []
         for r in rows:
+            was = self.authority.union(r["union_id"], r["carried_on"] - timedelta(days=1))
             item = {"record": r["record"], "union_id": str(r["union_id"]), "period": r["period"],
                     "record_id": str(r["record_id"]), "held_by": str(r["held_by"]),
                     "carried_from": str(r["union_id"]), "carried_on": _iso(r["carried_on"]),
+                    "carried_from_name": was["name"] if was else None,
                     "due_on": _iso(r["due_on"])}
             if r["record"] != OwedRecord.PLEDGE.value:
                 period = Period.parse(r["period"])

@@ -516,6 +516,8 @@ def test_r1_5_r2_5_a_merged_unions_owed_reviews_and_pledge_are_taken_over_by_the
         ("annual", "2025", school, "2025-10-01", "overdue"),
         ("pledge", "2025", school, "2025-10-01", None),
         ("half_year", "2025-H2", school, "2025-10-01", "overdue")]
+    assert {c["carried_from_name"] for c in reviews.schedule(clinic, 2025)["carried_over"]} == {
+        "Công đoàn cơ sở Trường THCS Càng Long"}  # where they came from, by its name then
     owed = reviews.find(Owed.create_id(UUID(school), "half_year", "2025-H2"), Owed)
     assert owed is not None and owed.carried is not None
     assert owed.carried["cause"]["event"] == "registry.union_merged"
