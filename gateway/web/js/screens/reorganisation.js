@@ -48,6 +48,7 @@ const KINDS = { initiative: { vi: "Sáng kiến, đề tài", en: "Initiative" }
   half_year: { vi: "Sơ kết 6 tháng", en: "Half-year review" }, annual: { vi: "Tổng kết năm", en: "Annual review" },
   difficulty: { vi: "Vướng mắc chờ trả lời", en: "Difficulty awaiting an answer" },
   nomination: { vi: "Đề nghị khen thưởng", en: "Nomination" }, submission: { vi: "Hồ sơ đề nghị", en: "Dossier" } };
+const PERIODIC = new Set(["pledge", "half_year", "annual"]);
 const SERVICES = { initiatives: { vi: "Sáng kiến", en: "Initiatives" }, reviews: { vi: "Sơ kết, tổng kết", en: "Reviews" },
   awards: { vi: "Khen thưởng", en: "Awards" } };
 
@@ -65,7 +66,8 @@ function openItemsCard(items, unanswered, on) {
     table([L({ vi: "Đơn vị", en: "Union" }), L({ vi: "Loại việc", en: "Kind" }), L({ vi: "Việc", en: "Item" }),
       L({ vi: "Chuyển giao / kết thúc", en: "Carried over / closed" })],
     items.map((i) => [named(i.from), L(KINDS[i.kind] || { vi: i.kind, en: i.kind }),
-      i.number && !String(i.title).includes(i.number) ? `${i.title} (${i.number})` : i.title,
+      // a review's period is in its title already, as the office words it
+      i.number && !PERIODIC.has(i.kind) && !String(i.title).includes(i.number) ? `${i.title} (${i.number})` : i.title,
       i.action === "carried"
         ? L({ vi: `Chuyển cho ${i.to ? named(i.to) : "đơn vị mới"}`, en: `Carried over to ${i.to ? named(i.to) : "a new union"}` })
           + (i.reason ? ` — ${i.reason}` : "")
