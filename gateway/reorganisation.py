@@ -11,7 +11,7 @@ to whom, or closed and why. A service that does not answer is named, the rest st
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,7 +27,7 @@ ENDINGS = {"merged": Reorganisation.MERGE, "split": Reorganisation.SPLIT,
            "dissolved": Reorganisation.DISSOLVE}
 
 
-def changes(tree: list[Mapping[str, Any]]) -> dict[tuple[Reorganisation, str | None], list[str]]:
+def changes(tree: Sequence[Mapping[str, Any]]) -> dict[tuple[Reorganisation, str | None], list[str]]:
     """The unions the plan ends, grouped by how (and, for a merge, into which union)."""
     found: dict[tuple[Reorganisation, str | None], list[str]] = {}
     for row in tree:
