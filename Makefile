@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready-$(PYVERSION)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: run test test-unit test-integration test-system lint bench bench-registry bench-gateway \
-	bench-scaling bench-audit soak reliability lock clean backup restore
+	bench-reorganisation bench-scaling bench-audit bench-idle bench-throughput soak reliability lock clean backup restore
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path;
 # made again when the Python it was made with is not the one asked for.
@@ -58,6 +58,11 @@ bench: $(READY)
 bench-registry: $(READY)
 	$(BIN)/python -m bench.registry $(BENCH_ARGS)
 
+# A reorganisation plan over a province of 2,000 unions and 100,000 members, SQLite and
+# PostgreSQL (BENCH_ARGS=--small: a few hundred unions).
+bench-reorganisation: $(READY)
+	$(BIN)/python -m bench.reorganisation $(BENCH_ARGS)
+
 bench-gateway: $(READY)
 	$(BIN)/python -m bench.gateway $(BENCH_ARGS)
 
@@ -66,6 +71,14 @@ bench-scaling: $(READY)
 
 bench-audit: $(READY)
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
+# One store's commits per second with 8 clients, beside a raw insert + commit (the limit).
+bench-throughput: $(READY)
+	$(BIN)/python -m bench.throughput $(BENCH_ARGS)
+
+# Every process of make run left idle for 60 s: CPU per process (SQLite and PostgreSQL).
+bench-idle: $(READY)
+	$(BIN)/python -m bench.idle $(BENCH_ARGS)
 
 # A steady command rate for 10 minutes, memory and latency per process over time.
 soak: $(READY)

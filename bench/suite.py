@@ -15,7 +15,10 @@ Each part is its own module, run here as a subprocess exactly as its own make ta
   PostgreSQL: the read-model rebuild and chain verification vs the library's raw reads; then
   on that store (``bench.history``) command, book-page and search latency vs a 1,000-event
   store, and the book page and search vs the same SQL through the driver;
-- ``registry`` (``bench.registry --store postgresql``): the registry at scale.
+- ``registry`` (``bench.registry --store postgresql``): the registry at scale;
+- ``reorganisation`` (``bench.reorganisation``): a reorganisation plan over a province of
+  2,000 unions and 100,000 members on SQLite and PostgreSQL: import, preview, apply, and the
+  tree, ancestors and members queries as of the day before and the day of the plan.
 
 Each part's JSON (the newest ``bench/results/<part>-*.json`` it wrote) is gathered; the
 report goes to ``bench/results/report-<stamp>.md`` (charts in ``report-<stamp>/``) and is
@@ -81,9 +84,13 @@ def parts() -> list[Part]:
         Part("scaling", "scaling-", ["-m", "bench.scaling", "--requests", "1000"],
              ["--requests", "300", "--rounds", "1"]),
         Part("audit", "audit-", ["-m", "bench.audit", "--history"], ["--events", "50000"]),
+        Part("idle", "idle-", ["-m", "bench.idle"], ["--seconds", "30", "--settle", "10"]),
+        Part("throughput", "throughput-", ["-m", "bench.throughput"],
+             ["--per-client", "50", "--rounds", "2"]),
         Part("registry", "registry-", ["-m", "bench.registry", "--store", "postgresql",
                                        "--unions", "2000", "--members", "40000", "--queries", "300"],
              ["--unions", "500", "--members", "5000", "--queries", "100"]),
+        Part("reorganisation", "reorganisation-", ["-m", "bench.reorganisation"], ["--small"]),
     ]
 
 
@@ -237,11 +244,40 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                           "plain SQL / service (p50)", s.get("ratio_p50"), "(measured)", None,
                           f"service {s['service']['p50_ms']:.2f} ms, plain SQL "
                           f"{s['plain_sql']['p50_ms']:.2f} ms"))
+    for run in get(by["reorganisation"].result, "runs") or []:
+        plan, q = run["plan"], run["queries"]
+        out.append(Figure(f"reorganisation plan of {plan['rows']:,} rows over {run['unions']:,} "
+                          f"unions, {run['people']:,} people ({run['store']}): preview + apply, s",
+                          run["preview_seconds"] + run["apply_seconds"], "(measured)", None,
+                          f"import {run['import_seconds']} s, preview {run['preview_seconds']} s, "
+                          f"apply {run['apply_seconds']} s ({plan['events']:,} events)"))
+        for key, label in (("ancestors", "ancestors"), ("tree_province", "province tree"),
+                           ("members_page_50", "members page")):
+            out.append(Figure(f"{label} as of the day of the plan "
+                              f"({run['store']}), p99 ms", q["after"][key]["p99_ms"],
+                              "(measured)", None,
+                              f"day before p50 {q['before'][key]['p50_ms']} / p99 "
+                              f"{q['before'][key]['p99_ms']} ms; day of p50 "
+                              f"{q['after'][key]['p50_ms']} / p99 {q['after'][key]['p99_ms']} ms"))
     two = get(sc, "figures", "ratio_two_vs_one")
     out.append(Figure("two instances of initiatives / one, commands/s through the gateway", two,
                       "(measured)", None, f"two {get(sc, 'figures', '2', 'per_s') or 0:.0f}/s, one "
                       f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s; busy "
                       f"{get(sc, 'figures', '2', 'cpu_busy_pct')}% of the cores"))
+    t = get(by["throughput"].result, "figures") or {}
+    per_s = t.get("per_s") or {}
+    out.append(Figure(f"one store's commits/s with {t.get('clients')} clients: `raise_idea`",
+                      per_s.get("raise_idea"), ">= 1000", ge(per_s.get("raise_idea"), 1000),
+                      f"raw single-row insert + commit {per_s.get('raw_insert') or 0:,.0f}/s (the "
+                      f"database's limit), the library's save() {per_s.get('library_save') or 0:,.0f}/s",
+                      "store commits/s"))
+    for rest in get(by["idle"].result, "sides") or []:
+        top = sorted(rest["per_process_pct"].items(), key=lambda kv: -kv[1])[:3]
+        out.append(Figure(f"the whole system idle on {rest['store']}, % of one core",
+                          rest["cpu_pct_of_one_core"], "< 1", rest["met"],
+                          f"{rest['processes']} processes over {rest['seconds']:g} s; "
+                          + ", ".join(f"{name} {pct:.2f}" for name, pct in top),
+                          f"idle ({rest['store']})"))
     return out
 
 
@@ -349,6 +385,21 @@ def charts(by: dict[str, Part], found: list[Figure], folder: Path) -> list[tuple
         ax.set_ylabel("p50 ms")
         ax.legend()
         save(fig, "book.png", "The tracking book over ~100,000 initiatives: service vs plain SQL")
+    runs = get(by["reorganisation"].result, "runs")
+    if runs:
+        keys = ("tree_province", "ancestors", "members_page_50")
+        fig, axes = plt.subplots(1, len(runs), figsize=(5.5 * len(runs), 3.4), squeeze=False)
+        for ax, run in zip(axes[0], runs, strict=True):
+            x = range(len(keys))
+            for offset, side, label in ((-0.2, "before", "day before"), (0.2, "after", "day of")):
+                ax.bar([i + offset for i in x], [run["queries"][side][k]["p99_ms"] for k in keys],
+                       0.4, label=f"{label} (p99)")
+            ax.set_xticks(list(x), ["tree", "ancestors", "members"])
+            ax.set_ylabel("ms")
+            ax.set_title(f"{run['store']}: plan of {run['plan']['rows']:,} rows, preview "
+                         f"{run['preview_seconds']} s, apply {run['apply_seconds']} s", fontsize=8)
+            ax.legend(fontsize=7)
+        save(fig, "reorganisation.png", "Queries as of either side of a reorganisation plan's date")
     timed = [p for p in by.values() if p.seconds]
     if timed:
         fig, ax = plt.subplots(figsize=(7, 2.8))

@@ -20,6 +20,14 @@ commands of their role, dated in 2025 and early 2026:
   submitted, carried on to the province with a dossier that is returned once and
   resubmitted, and the province's Bằng khen decided; another Giấy khen decided and then
   revoked (R4.1–R4.5).
+- A reorganisation shaped like 2025's (R1.5), once the year is done: on 01/07/2026 the
+  district federations are dissolved, their grassroots unions moved under the province or
+  one of two new regional unions, Vĩnh Long's federation merged into Trà Vinh's (which takes
+  the name of Vĩnh Long), and the Phương Thạnh school's union merged into Đức Mỹ's. The
+  administrator previews the plan, then applies it; everything dated before it keeps the old
+  tree. After it, the council Phương Thạnh convened evaluates one initiative and Đức Mỹ's
+  committee recognises another, both taken over from Phương Thạnh, and a member of Điện gió,
+  now under a regional union, raises an idea.
 
 Every command carries a fixed ``Idempotency-Key`` (``demo-2025/<step>``): on a later start the
 gateway answers each from its record of the first outcome, so nothing is done twice and the
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import os
 import sys
 import time
@@ -53,6 +62,17 @@ SELF_ASSESSED_2025 = {"TV-CS-0020": [
     {"kind": "initiatives_registered", "achieved": 4},
     {"kind": "initiatives_recognised", "achieved": 2},
     {"kind": "members_trained", "achieved": 36, "note": "2 lớp tập huấn an toàn vận hành"}]}
+# R1.5: the reorganisation plan's date; the demo's decisions before it keep the old tree.
+PLAN_ON, PLAN_SIGNED_ON, DAY_BEFORE = "2026-07-01", "2026-06-20", "2026-06-30"
+# The new regional unions and the district federations whose grassroots unions they take over;
+# the city federations' grassroots unions go under the province itself.
+REGIONS = {"TV-KV-01": ("Công đoàn khu vực Càng Long – Cầu Kè", ("TV-CT-03", "TV-CT-09")),
+           "TV-KV-02": ("Công đoàn khu vực Châu Thành – Trà Cú", ("TV-CT-05", "TV-CT-07"))}
+CITY_FEDERATIONS = ("TV-CT-01", "VL-CT-01")
+# A district federation's chairwoman leads the regional union taking over its grassroots
+# unions: the administrator grants her that role once the plan applies (the gateway checks a
+# call, a repeated one too, against the tree of today).
+REGROUPED = {"ldld.canglong": ("standing", "TV-KV-01")}
 PERMANENT = {"UNAUTHENTICATED", "TOKEN_INVALID", "TOKEN_EXPIRED", "LOGIN_FAILED",
              "ROLE_NOT_ALLOWED", "READ_ONLY_ROLE", "OUTSIDE_YOUR_SCOPE", "VALIDATION_FAILED",
              "IDEMPOTENCY_KEY_REUSED", "REQUEST_ALREADY_APPLIED"}
@@ -75,10 +95,12 @@ USERS: dict[str, tuple[str | None, str, str]] = {
     "cdcs.tanthanhphat": ("TV-DV-000273", "executive", "TV-CS-0038"),  # Nguyễn Văn Long
     "cdcs.buudien": ("TV-DV-000032", "executive", "TV-CS-0004"),  # Nguyễn Bích Phượng
     "kiemtoan.tinh": (None, "auditor", "TV"),
+    "cdcs.ducmy": ("TV-DV-000150", "executive", "TV-CS-0021"),  # Võ Ngọc My, from 01/07/2026
 }
 # The grassroots unions whose members the script names (a person's id is read from there).
 MEMBERS_OF = ("TV-CS-0001", "TV-CS-0004", "TV-CS-0017", "TV-CS-0018", "TV-CS-0019",
-              "TV-CS-0020", "TV-CS-0022", "TV-CS-0035", "TV-CS-0038", "TV-CS-0039")
+              "TV-CS-0020", "TV-CS-0021", "TV-CS-0022", "TV-CS-0035", "TV-CS-0038",
+              "TV-CS-0039")
 
 MOVEMENT = "“Đổi mới, sáng tạo, hiệu quả trong hoạt động của tổ chức Công đoàn”"
 MARKS_HIGH = {"new_within_unit": 9, "applied_with_benefit": 9, "effectiveness": 8}
@@ -119,6 +141,7 @@ class Activity:
     counting: bool = False
     tally: Tally = field(default_factory=Tally)
     unions: dict[str, str] = field(default_factory=dict)  # code -> id
+    below: dict[str, list[str]] = field(default_factory=dict)  # code -> its children's codes
     people: dict[str, str] = field(default_factory=dict)  # code -> id
     tokens: dict[str, str] = field(default_factory=dict)  # login -> token
     progress: Callable[[Tally], None] | None = None
@@ -219,15 +242,15 @@ class Activity:
         """Signs in as the administrator, reads the ids of the unions and people, makes each
         user who acts (unless they exist) and signs each in."""
         self.sign_in("admin", self.admin_password)
-        tree = self.query("admin", "registry", "tree", limit=200)
-        self._walk(tree)
+        # The tree the year was made in: the day before the reorganisation (R1.5).
+        self._walk(self.query("admin", "registry", "tree", limit=200, as_of=DAY_BEFORE))
         missing = sorted(({union for _, _, union in USERS.values()} | set(MEMBERS_OF))
                          - set(self.unions))
         if missing:
             raise DemoError(f"the demo province is not loaded (no union {', '.join(missing)})")
         for code in MEMBERS_OF:
             members = self.query("admin", "registry", "members", union_id=self.unions[code],
-                                 limit=100)
+                                 limit=100, as_of=DAY_BEFORE)
             for person in members:
                 self.people[person["code"]] = person["id"]
         missing = sorted({p for p, _, _ in USERS.values() if p} - set(self.people))
@@ -251,6 +274,9 @@ class Activity:
         elif isinstance(node, dict):
             if "code" in node and "id" in node:
                 self.unions[node["code"]] = node["id"]
+                self.below[node["code"]] = sorted(
+                    child["code"] for child in node.get("children") or []
+                    if isinstance(child, dict) and "code" in child)
             for value in node.values():
                 if isinstance(value, list | dict):
                     self._walk(value)
@@ -264,6 +290,7 @@ class Activity:
         self.reviews()
         self.awards()
         self.next_year()
+        self.reorganisation()
 
     def movement(self) -> None:
         """R2.1–R2.3: launches, dissemination by kind, pledges (January–March 2025)."""
@@ -521,7 +548,7 @@ class Activity:
         s("phuongthanh/topic/recognise", "cdcs.phuongthanh", "initiatives", "recognise",
           initiative_id=topic, decided_on="2025-06-10", number="11/QĐ-CĐCS",
           reason="Đề tài được nghiệm thu, kết quả thực nghiệm rõ rệt")
-        survey = self._initiative(
+        survey = self.survey = self._initiative(
             "phuongthanh/survey", "cdcs.phuongthanh", "TV-CS-0019", "PT-SK-2025-02",
             "Khảo sát ý kiến phụ huynh bằng biểu mẫu trực tuyến", [("141", 100)], "2025-09-08",
             objective="Lấy ý kiến phụ huynh nhanh, đủ, không tốn giấy",
@@ -529,7 +556,7 @@ class Activity:
             scope="Toàn trường, năm học 2025–2026", effect="Tỉ lệ phụ huynh trả lời trên 80%")
         self._council("phuongthanh/survey", "cdcs.phuongthanh", survey, pt_council, "2025-09-15",
                       "16/QĐ-CĐCS")
-        attendance = self._initiative(
+        attendance = self.attendance = self._initiative(
             "phuongthanh/attendance", "cdcs.phuongthanh", "TV-CS-0019", "PT-SK-2025-03",
             "Điểm danh học sinh bằng mã QR", [("142", 100)], "2025-10-02",
             objective="Điểm danh nhanh, báo phụ huynh ngay khi học sinh vắng",
@@ -825,6 +852,91 @@ class Activity:
           items=[{"kind": "initiatives_registered", "number": 4, "due_on": "2026-12-31"},
                  {"kind": "models_replicated", "number": 1, "due_on": "2026-09-30"},
                  {"kind": "members_trained", "number": 60, "due_on": "2026-06-30"}])
+
+    # --- the reorganisation of 01/07/2026 (R1.5) ---------------------------------------------
+
+    def plan(self) -> list[dict[str, str]]:
+        """The plan's changes, in their order (a JSON list, as the plan screen builds it),
+        from the tree the day before: regional unions founded, each district federation's
+        grassroots unions moved, the federations dissolved, the provinces merged."""
+        to: dict[str, str] = {city: "TV" for city in CITY_FEDERATIONS}
+        changes: list[dict[str, str]] = []
+        for code, (name, districts) in REGIONS.items():
+            changes.append({"action": "found", "union_code": code, "name": name,
+                            "level": "direct_superior", "parent_code": "TV"})
+            to.update({district: code for district in districts})
+        tinh = sorted(d for d in to if d.startswith("TV-"))
+        changes += [{"action": "move", "union_code": g, "parent_code": to[d]}
+                    for d in tinh for g in self.below.get(d, [])]
+        changes += [{"action": "dissolve", "union_code": d} for d in tinh]
+        changes.append({"action": "merge", "union_code": "VL", "successor_code": "TV"})
+        changes += [{"action": "move", "union_code": g, "parent_code": "TV"}
+                    for g in self.below.get("VL-CT-01", [])]
+        changes += [{"action": "dissolve", "union_code": "VL-CT-01"},
+                    {"action": "rename", "union_code": "TV",
+                     "name": "Liên đoàn Lao động tỉnh Vĩnh Long"},
+                    {"action": "rename", "union_code": "TV-CS-0021",
+                     "name": "Công đoàn cơ sở Trường Tiểu học và THCS Đức Mỹ"},
+                    {"action": "merge", "union_code": "TV-CS-0019",
+                     "successor_code": "TV-CS-0021"}]
+        return changes
+
+    def reorganisation(self) -> None:
+        """R1.5: the administrator previews the plan, then applies it; after it the
+        successor's committee continues what it took over, and a union under its new
+        regional union carries on."""
+        s = self.step
+        changes = self.plan()
+        args = {"number": "68/QĐ-TLĐ", "signed_on": PLAN_SIGNED_ON, "effective_on": PLAN_ON,
+                "legal_basis": "Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung "
+                               "ương; Nghị quyết số 202/2025/QH15 của Quốc hội",
+                "union_id": self.u("VN"), "file_content": json.dumps(changes, ensure_ascii=False),
+                "format": "json", "filename": "phuong-an-sap-xep-01-7-2026.json"}
+        preview = s("reorganisation/preview", "admin", "registry", "apply_reorganisation",
+                    **args, dry_run=True)
+        if not self.counting and preview["changes"] != len(changes):
+            raise DemoError(f"the plan's preview read {preview['changes']} of {len(changes)} "
+                            "changes")
+        s("reorganisation/apply", "admin", "registry", "apply_reorganisation", **args,
+          dry_run=False)
+        if not self.counting:
+            self._walk(self.query("admin", "registry", "tree", limit=200, as_of=PLAN_ON))
+            for login, (role, union) in REGROUPED.items():
+                response = self._send("POST", f"/v1/users/{login}/roles", self.tokens["admin"],
+                                      json={"role": role, "union_id": self.unions[union]})
+                if response.status_code != 200:
+                    raise DemoError(f"role of {login} over {union}: {response.status_code} "
+                                    f"{_code(response)}")
+            self._taken_over("cdcs.ducmy", "TV-CS-0021", self.attendance)
+        # The council Phương Thạnh convened carries on (its members are Đức Mỹ's members
+        # now); Đức Mỹ's executive committee decides what Phương Thạnh's would have.
+        self._evaluate("phuongthanh/survey", "cdcs.phuongthanh", self.survey,
+                       self.ps("134", "139", "136"), "2026-07-09",
+                       [MARKS_GOOD, MARKS_GOOD, MARKS_HIGH], ["for", "for", "for"],
+                       "Biên bản họp Hội đồng ngày 09/7/2026 (Hội đồng do Công đoàn cơ sở Trường "
+                       "THCS Phương Thạnh thành lập, tiếp tục sau hợp nhất)")
+        s("ducmy/attendance/recognise", "cdcs.ducmy", "initiatives", "recognise",
+          initiative_id=self.attendance, decided_on="2026-07-16", number="03/QĐ-CĐCS",
+          reason="Hội đồng đã đánh giá đạt; Ban Chấp hành công đoàn cơ sở sau hợp nhất xét, "
+                 "công nhận sáng kiến tiếp nhận từ Công đoàn cơ sở Trường THCS Phương Thạnh")
+        s("diengio/idea/spares", "doanvien.diengio", "initiatives", "raise_idea",
+          union_id=self.u("TV-CS-0020"), author_id=self.p("147"), raised_on="2026-08-04",
+          title="Dùng chung kho phụ tùng tua-bin với Điện gió Tân Thành Phát",
+          description="Hai nhà máy cùng loại tua-bin, nay cùng một công đoàn khu vực: lập danh "
+                      "mục phụ tùng dự phòng dùng chung, giảm tồn kho.")
+
+    def _taken_over(self, login: str, code: str, record_id: str) -> None:
+        """Waits until the successor's book holds the record: the registry's merge reaches
+        the initiatives service through the bus, a moment after the plan is applied."""
+        deadline = time.monotonic() + self.patience
+        while True:
+            book = self.query(login, "initiatives", "tracking_book", union_id=self.unions[code])
+            if any(e["initiative_id"] == record_id and e.get("held_by") == self.unions[code]
+                   for e in book):
+                return
+            if time.monotonic() > deadline:
+                raise DemoError(f"{code} has not taken over initiative {record_id}")
+            time.sleep(0.5)
 
 
 def _path(service: str, method: str) -> str:

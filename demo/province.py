@@ -748,9 +748,11 @@ def _confederation(builder: _Builder) -> Record:
 def province(*, seed: int = 2024, code: str = "TV", name: str = "Liên đoàn Lao động tỉnh Trà Vinh",
              direct_superiors: int = 9, grassroots_per_direct_superior: int = 6,
              grassroots_under_province: int = 4, members_per_grassroots: tuple[int, int] = (5, 12),
-             bodies: bool = True) -> dict[str, Any]:
+             bodies: bool = True, neighbour: bool = True) -> dict[str, Any]:
     """The demo province: Trà Vinh's district federations and sectoral unions, their
-    grassroots unions, a few hundred people and (unless ``bodies`` is false) their bodies."""
+    grassroots unions, a few hundred people and (unless ``bodies`` is false) their bodies;
+    and (unless ``neighbour`` is false) the small neighbouring province of Vĩnh Long, which
+    the demo's reorganisation of 01/07/2026 merges with it (R1.5)."""
     low, high = members_per_grassroots
     if not 1 <= low <= high:
         raise ValueError("members_per_grassroots must be (low, high) with 1 <= low <= high")
@@ -779,7 +781,40 @@ def province(*, seed: int = 2024, code: str = "TV", name: str = "Liên đoàn La
         builder.populate(node, code, keep=bodies)
     if bodies:
         builder.bodies_of(upper, date(2023, 7, 20))
-    return builder.document()
+    document = builder.document()
+    if neighbour:
+        document = _with_neighbour(document, seed, confederation, low, high, bodies)
+    return document
+
+
+# The neighbouring province the demo's reorganisation merges with the demo province (R1.5):
+# one city federation and a few grassroots unions, made apart (its own random stream) so that
+# the demo province's own data does not change with it.
+_VINH_LONG_CITY = _district("thành phố Vĩnh Long", 1992,
+                            "Phường 1, Phường 2, Phường 3, Phường 4, Phường 5, Phường 8, "
+                            "Phường 9, Phường Tân Ngãi, Phường Tân Hòa, Phường Tân Hội, "
+                            "Phường Trường An")
+
+
+def _with_neighbour(document: dict[str, Any], seed: int, confederation: Record, low: int,
+                    high: int, bodies: bool) -> dict[str, Any]:
+    rng = Random(seed + 1)
+    builder = _Builder(rng, person_digits=6)
+    plans = [_SuperiorPlan("district", _VINH_LONG_CITY, "", 3)]
+    upper, grassroots = _build_province(
+        builder, confederation, "VL", "Liên đoàn Lao động tỉnh Vĩnh Long", date(1992, 5, 1),
+        (_VINH_LONG_CITY,), plans, 2, digits=4)
+    for node in grassroots:
+        node.size = rng.randint(max(low, 12), max(high, 16)) \
+            if node.role == "federation_office" else max(round(rng.triangular(low, high, low)), 6)
+        builder.staff(node)
+        builder.populate(node, "VL", keep=bodies)
+    if bodies:
+        builder.bodies_of(upper, date(2023, 7, 25))
+    extra = builder.document()
+    return {"format": document["format"], "unions": document["unions"] + extra["unions"],
+            "people": document["people"] + extra["people"],
+            "bodies": document["bodies"] + extra["bodies"]}
 
 
 # --- The scaled tree for the benchmark -----------------------------------------------------------

@@ -19,6 +19,7 @@ from uuid import UUID
 import httpx
 import pytest
 
+from demo.activity import DAY_BEFORE, PLAN_ON
 from runtime.client import services
 from runtime.config import Settings
 from runtime.services import SERVICES
@@ -81,7 +82,8 @@ def census(base_url: str, password: str = ADMIN_PASSWORD) -> dict[str, Any]:
             return body["result"] if "result" in body else body["items"]
 
         unions: dict[str, str] = {}
-        nodes = list(get("/v1/registry/tree", limit=200))
+        # the tree the year was made in: the day before the reorganisation (R1.5)
+        nodes = list(get("/v1/registry/tree", limit=200, as_of=DAY_BEFORE))
         while nodes:  # the tree, each union with its children
             node = nodes.pop()
             unions[node["code"]] = node["id"]
@@ -112,7 +114,29 @@ def census(base_url: str, password: str = ADMIN_PASSWORD) -> dict[str, Any]:
                              year=2025)["grade"]
         review = AnnualReview.create_id(UUID(unions["TV-CS-0020"]), Period.parse(2025, "year"))
         found["annual_review"] = get("/v1/reviews/state-as-of", aggregate_id=str(review))
+        # R1.5: a grassroots union's direct superior either side of the plan's date, and the
+        # province's name
+        found["parents"] = {on: [u["code"] for u in get("/v1/registry/ancestors", as_of=on,
+                                                        union_id=unions["TV-CS-0020"])]
+                            for on in (DAY_BEFORE, PLAN_ON)}
+        found["province"] = {on: get("/v1/registry/get-union", union_id=unions["TV"],
+                                     as_of=on)["name"] for on in (DAY_BEFORE, PLAN_ON)}
+        found["carried"] = [(e["reference"], e["status"], e["union_id"], e["held_by"],
+                             e["carried_from"], e["carried_on"]) for e in
+                            get("/v1/initiatives/tracking-book", union_id=unions["TV-CS-0021"])]
+        found["unions"] = unions
         return found
+
+
+def successor_book(base_url: str, union_id: str) -> list[dict[str, Any]]:
+    """The tracking book as the successor's own committee reads it (R1.5, R5.2)."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        token = http.post("/v1/auth/token", json={"username": "cdcs.ducmy",
+                                                    "password": DEMO_PASSWORD}).json()
+        response = http.get("/v1/initiatives/tracking-book", params={"union_id": union_id},
+                            headers={"Authorization": f"Bearer {token['access_token']}"})
+        assert response.status_code == 200, response.text
+        return list(response.json()["items"])
 
 
 def events(settings: Settings) -> dict[str, int]:
@@ -141,6 +165,7 @@ def test_r5_2_make_run_fills_the_demo_province_with_a_year_made_through_the_api_
         assert steps == total > 100 and new == total and replayed == 0, done[0]
         print(f"first start: {done[0]}")
         after_first = census(base_url)
+        own = successor_book(base_url, after_first["unions"]["TV-CS-0021"])
         stored = events(settings)
     finally:
         output = first.stop()
@@ -172,6 +197,22 @@ def test_r5_2_make_run_fills_the_demo_province_with_a_year_made_through_the_api_
     assert made["awards"][("giay_khen_cdcs", "revoked")] == 1, made["awards"]
     assert made["dossiers"] == [("decided", 2)]
     assert made["nominations"] >= 2
+    # R1.5: the plan of 01/07/2026: decisions before it keep the old tree, the district
+    # federation gone from the day; Vĩnh Long merged into the province, which took its name
+    assert made["parents"] == {DAY_BEFORE: ["TV-CT-03", "TV", "VN"],
+                               PLAN_ON: ["TV-KV-01", "TV", "VN"]}, made["parents"]
+    assert made["province"] == {DAY_BEFORE: "Liên đoàn Lao động tỉnh Trà Vinh",
+                                PLAN_ON: "Liên đoàn Lao động tỉnh Vĩnh Long"}
+    # ...and Đức Mỹ's union reads the book it took over from Phương Thạnh's, where its own
+    # committee recognised one after the merge (the other evaluated by its council)
+    ducmy, phuongthanh = made["unions"]["TV-CS-0021"], made["unions"]["TV-CS-0019"]
+    carried = {ref: rest for ref, *rest in made["carried"]}
+    assert set(carried) == {"PT-DT-2025-01", "PT-SK-2025-02", "PT-SK-2025-03"}, made["carried"]
+    assert all(rest[1:] == [phuongthanh, ducmy, phuongthanh, PLAN_ON]
+               for rest in carried.values()), made["carried"]
+    assert (carried["PT-SK-2025-02"][0], carried["PT-SK-2025-03"][0]) == ("evaluated",
+                                                                          "recognised")
+    assert {(e["reference"], e["held_by"]) for e in own} == {(r, ducmy) for r in carried}
 
     second = Launch(env)
     try:

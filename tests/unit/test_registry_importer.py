@@ -37,7 +37,8 @@ def test_r1_1_r1_4_the_demo_province_loads_with_its_bodies_and_members(store_url
     assert demo == province()  # the committed file is what the generator makes
     app = Registry(settings_for(store_url))
     report = load(app, demo)
-    assert (report.unions, report.people, report.bodies) == (69, 431, 104)
+    # Trà Vinh, and its neighbour Vĩnh Long
+    assert (report.unions, report.people, report.bodies) == (76, 473, 116)
     tv = str(Union.create_id("TV"))
     province_node = app.tree(root_id=tv)[0]
     levels = {child["level"] for child in province_node["children"]}
@@ -50,7 +51,7 @@ def test_r1_1_r1_4_the_demo_province_loads_with_its_bodies_and_members(store_url
     assert app.search_unions("lien doan tra vinh")[0]["code"] == "TV"
     again = load(app, demo)  # idempotent: make run loads it on every start
     assert (again.unions, again.people, again.bodies) == (0, 0, 0)
-    assert again.skipped == {"unions": 69, "people": 431, "bodies": 104}
+    assert again.skipped == {"unions": 76, "people": 473, "bodies": 116}
 
 
 def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path: Path,
@@ -68,16 +69,16 @@ def test_r4_5_imported_events_are_attributed_with_the_file_as_evidence(tmp_path:
 
 @pytest.mark.parametrize("break_it,code,where", [
     (lambda d: d["unions"][5].update(level="confederation"), "PARENT_LEVEL_MISMATCH", "unions[5]"),
-    (lambda d: d["unions"].append(dict(d["unions"][3])), "IMPORT_DUPLICATE", f"unions[{69}]"),
+    (lambda d: d["unions"].append(dict(d["unions"][3])), "IMPORT_DUPLICATE", f"unions[{76}]"),
     (lambda d: d["people"][7].update(union_code="TV"), "MEMBERSHIP_NOT_GRASSROOTS", "people[7]"),
     (lambda d: d["people"][9].update(full_name="x" * 201), "INVALID_TEXT", "people[9]"),
     (lambda d: d["people"][9].update(is_official=False, is_full_time=True),
      "FULL_TIME_REQUIRES_OFFICIAL", "people[9]"),
     (lambda d: d["bodies"][-1]["members"].append(dict(d["bodies"][-1]["members"][0])),
-     "PERSON_ALREADY_IN_BODY", f"bodies[{103}]"),
+     "PERSON_ALREADY_IN_BODY", f"bodies[{115}]"),
     (lambda d: d["bodies"][6].update(decision=None), "INVALID_INPUT", "bodies[6]"),
     (lambda d: d["unions"][4].update(founded_on="2020-02-30"), "INVALID_DATE", "unions[4]"),
-    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "IMPORT_DUPLICATE", "bodies[104]"),
+    (lambda d: d["bodies"].append(copy.deepcopy(d["bodies"][0])), "IMPORT_DUPLICATE", "bodies[116]"),
     (lambda d: d["bodies"][6].update(term_start="soon"), "INVALID_DATE", "bodies[6]"),
 ])
 def test_a_bad_record_is_refused_by_its_place_and_nothing_is_stored(
@@ -103,7 +104,7 @@ def test_r1_5_loading_again_after_the_tree_changed_skips_what_is_there(tmp_path:
     grassroots = [u for u in demo["unions"] if u["level"] == "grassroots"]
     with use_context(OPERATOR):
         app.dissolve_union(str(Union.create_id(grassroots[0]["code"])), "2026-01-01")
-    assert load(app, demo).skipped == {"unions": 69, "people": 431, "bodies": 104}
+    assert load(app, demo).skipped == {"unions": 76, "people": 473, "bodies": 116}
 
 
 def test_r1_2_an_earlier_term_in_the_file_is_succeeded_by_the_later_one(tmp_path: Path,
