@@ -35,6 +35,7 @@ from gateway.policy import (
     within,
 )
 from gateway.pools import Pools
+from gateway.reorganisation import PREVIEW, with_open_items
 from runtime.client import ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
@@ -295,13 +296,13 @@ class Gateway:
                                        {"union_id": result["union_id"]})
             return Outcome(result, self._etag(op, args))
         if idempotency_key is None:
-            return Outcome(self.pool.call(op.service, op.method, context=context, **args))
+            return Outcome(self._command(op, args, context))
         request = self.accounts.fingerprint(op.name, args)
         first = self.accounts.begin(principal.username, idempotency_key, request)
         if first is not None:
             return _repeated(first)
         try:
-            result = self.pool.call(op.service, op.method, context=context, **args)
+            result = self._command(op, args, context)
         except (ServiceUnavailable, DeadlinePassed):  # not carried out: the key may be used again
             self.accounts.release(principal.username, idempotency_key)
             raise
@@ -314,6 +315,12 @@ class Gateway:
             raise
         self.accounts.finish(principal.username, idempotency_key, {"result": result})
         return Outcome(result)
+
+    def _command(self, op: Operation, args: Mapping[str, Any], context: CommandContext) -> Any:
+        result = self.pool.call(op.service, op.method, context=context, **args)
+        if op.name == PREVIEW:  # R1.5: what the plan would carry over or close elsewhere
+            result = with_open_items(self.pool.call, context, args, result)
+        return result
 
     def unions_named(self, op: Operation, args: Mapping[str, Any]) -> Mapping[str, Any]:
         """R5.2: a union may be named by its id or by its code (``TV-CS-0001``, which every

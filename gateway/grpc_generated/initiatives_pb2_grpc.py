@@ -116,6 +116,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.OpenItems = channel.unary_unary(
+                '/emulation.v1.Initiatives/OpenItems',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOpenItemsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Overdue = channel.unary_unary(
                 '/emulation.v1.Initiatives/Overdue',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOverdueRequest.SerializeToString,
@@ -359,6 +364,16 @@ class InitiativesServicer:
         Reply.total, offset and limit. R3.1: a union's ideas, newest first, of one author or all,
         in one status or any: a member follows theirs, the incubation team sees what to coach. As
         HTTP: GET /v1/initiatives/ideas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenItems(self, request, context):
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R1.5: for a reorganisation plan's preview, what the unions'
+        change on the date would do, as the policy does it when the registry's events come: each….
+        As HTTP: GET /v1/initiatives/open-items.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -633,6 +648,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Ideas': grpc.unary_unary_rpc_method_handler(
                     servicer.Ideas,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'OpenItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenItems,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOpenItemsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
@@ -1137,6 +1157,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Ideas',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesIdeasRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/OpenItems',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesOpenItemsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
+from contracts.reorganisation import Reorganisation
 from runtime.commands import Command, Query, Text
 from services.awards.domain import NAME_MAX, TEXT_MAX, DocumentKind, Subject
 
@@ -253,3 +254,13 @@ class PublicDecision(Query):
 
 class PublicTrustRoot(Query):
     """The certificate the signed decisions are checked against (``ca.crt``)."""
+
+
+class OpenItems(Query):
+    """R1.5: what a reorganisation of the unions on the date would carry over to whom, or
+    close and why (a plan's preview; read-only)."""
+
+    union_ids: list[UUID]
+    on: date
+    action: Reorganisation
+    successor_id: UUID | None = None

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+from contracts.reorganisation import Reorganisation
 from runtime.commands import Code, Command, Query, Text
 from services.initiatives.domain import NAME_MAX, TEXT_MAX, IdeaStatus, Kind, Scope, Status
 
@@ -291,3 +292,13 @@ class Replications(Query):
 class Registrants(Query):
     union_id: UUID
     year: int
+
+
+class OpenItems(Query):
+    """R1.5: what a reorganisation of the unions on the date would carry over to whom, or
+    close and why (a plan's preview; read-only)."""
+
+    union_ids: list[UUID]
+    on: date
+    action: Reorganisation
+    successor_id: UUID | None = None

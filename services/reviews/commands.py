@@ -15,6 +15,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+from contracts.reorganisation import Reorganisation
 from runtime.commands import Command, Query, Text
 from services.reviews.domain import DisseminationKind
 
@@ -228,3 +229,13 @@ class ScoreGap(Query):
     year: Any
     union_id: UUID | None = None
     upper_union_id: UUID | None = None
+
+
+class OpenItems(Query):
+    """R1.5: what a reorganisation of the unions on the date would carry over to whom, or
+    close and why (a plan's preview; read-only)."""
+
+    union_ids: list[UUID]
+    on: date
+    action: Reorganisation
+    successor_id: UUID | None = None

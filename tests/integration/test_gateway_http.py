@@ -233,6 +233,10 @@ def _list_arguments(op: Operation, w: Province) -> dict[str, Any]:
             args[name] = "Sổ theo dõi điện tử"
         elif name == "year":
             args[name] = 2026
+        elif name == "on" and param.required:  # a plan's preview of open items (R1.5)
+            args[name] = "2026-07-01"
+        elif name == "action" and param.required:
+            args[name] = "dissolve"
         elif param.required:
             raise AssertionError(f"{op.name} asks {name}: say what to give it")
     return {k: v for k, v in args.items() if v is not None}
