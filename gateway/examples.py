@@ -67,7 +67,7 @@ VALUES: Mapping[str, Any] = {
     "corrected_on": "2025-12-28", "closed_on": "2025-12-31", "linked_on": "2025-12-31",
     "subject": "Khó khăn khi xác định hiệu quả kinh tế của sáng kiến",
     "answer": "Ban Chính sách – Pháp luật hướng dẫn áp dụng Thông tư 18/2013/TT-BKHCN",
-    "answered_on": "2025-05-20", "form": "giay_khen_cs", "achievement":
+    "answered_on": "2025-05-20", "form": "giay_khen_cdcs", "achievement":
         "Có sáng kiến được công nhận và áp dụng hiệu quả trong năm 2025",
     "nominated_on": "2025-11-20", "statement": "Đơn vị đã phát động, tuyên truyền và tổ chức "
     "đăng ký sáng kiến trong năm 2025", "attested_on": "2025-11-15", "drafted_on": "2025-11-25",
@@ -87,8 +87,8 @@ EXAMPLES: Mapping[str, Mapping[str, Any]] = {
     "registry.found_union": {"parent_id": IDS["parent"]},
     "registry.register_person": {"code": "DV-0101", "union_id": IDS["union"]},
     "registry.rename_union": {"name": "Công đoàn cơ sở Trường Tiểu học Càng Long A"},
-    "registry.constitute_body": {"name": "Ban Chấp hành khóa IV, nhiệm kỳ 2025–2030",
-                                 "decision": DECISION},
+    "registry.constitute_body": {"kind": "initiative_support_team",
+                                 "name": "Tổ hỗ trợ sáng kiến năm 2025", "decision": DECISION},
     "registry.merge_unions": {"new_union": {"code": "CS-GDCL",
                                             "name": "Công đoàn cơ sở Giáo dục Càng Long"}},
     "registry.split_union": {"parts": [
@@ -112,7 +112,8 @@ EXAMPLES: Mapping[str, Mapping[str, Any]] = {
         "authors": [{"person_id": IDS["person"], "share": 60},
                     {"person_id": IDS["author"], "share": 40}]},
     "initiatives.record_evaluation": {
-        "scores": {IDS["member"]: {"novelty": 8, "effectiveness": 9, "applicability": 8}},
+        "scores": {IDS["member"]: {"new_within_unit": 8, "applied_with_benefit": 9,
+                                    "effectiveness": 8}},
         "votes": {IDS["member"]: "for"}},
     "initiatives.accept_topic": {"reason": "Hội đồng nghiệm thu thống nhất 5/5"},
     "initiatives.refuse": {"number": "17/QĐ-CĐCS"},
@@ -123,8 +124,8 @@ EXAMPLES: Mapping[str, Mapping[str, Any]] = {
     "reviews.record_dissemination": {"kind": "conference",
                                      "title": "Hội nghị quán triệt phong trào năm 2025"},
     "reviews.launch": {"title": "Phát động phong trào “Đổi mới, sáng tạo, hiệu quả” năm 2025"},
-    "reviews.sign_pledge": {"items": [{"kind": "initiatives_registered", "number": 5,
-                                       "due_on": "2025-11-30"}]},
+    "reviews.sign_pledge": {"content": VALUES["content"], "items": [
+        {"kind": "initiatives_registered", "number": 5, "due_on": "2025-11-30"}]},
     "reviews.hold_half_year_review": {"self_assessment": [
         {"kind": "initiatives_registered", "achieved": 3, "note": "Đạt 60% chỉ tiêu năm"}]},
     "reviews.hold_annual_review": {"self_assessment": [

@@ -309,7 +309,8 @@ class NewUser(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}}
+    status: {"model": Problem, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for status in (400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 503)}
 bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
