@@ -64,6 +64,7 @@ class Operation:
     returns_list: bool = False
     returns_page: bool = False  # the service pages the list itself (runtime.paging.Page)
     details: str = ""  # the docstring's later paragraphs (Markdown), for the API's reader
+    returns: Any = dataclasses.field(default=None, compare=False)  # the declared answer type
 
     @property
     def listing(self) -> str | None:
@@ -273,7 +274,8 @@ def _operation(service: str, method: str, function: Any, command: bool,
     returns = hints.get("return")
     summary, details = documented
     return Operation(service, method, command, tuple(params), summary,
-                     get_origin(returns) is list or returns is list, returns is Page, details)
+                     get_origin(returns) is list or returns is list, returns is Page, details,
+                     returns)
 
 
 def operation(service: str, method: str) -> Operation | None:

@@ -150,6 +150,21 @@ EXAMPLES: Mapping[str, Mapping[str, Any]] = {
 }
 
 
+# What a command answers, by its declared type, where that says it: the new record's id
+# (``str`` answers are ids too), a form's new version, nothing. A record (``dict``) has no
+# example: its keys are the service's, not declared.
+ANSWERS: Mapping[Any, Any] = {uuid.UUID: IDS["union"], str: IDS["initiative"], int: 2,
+                              type(None): None, list[uuid.UUID]: [IDS["union"], IDS["parent"]]}
+
+
+def answer(op: Operation) -> dict[str, Any] | None:
+    """The example answer of a command, ``{"result": …}``, when its declared type tells it."""
+    try:
+        return {"result": ANSWERS[op.returns]} if op.returns in ANSWERS else None
+    except TypeError:  # an unhashable annotation: no example
+        return None
+
+
 def _id(name: str) -> str | None:
     key = ID_OF.get(name) or (name[:-3] if name.endswith("_id") else
                               name[:-4] if name.endswith("_ids") else None)

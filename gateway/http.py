@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway import public
 from gateway.catalogue import Operation, Param
 from gateway.core import Gateway, as_page
-from gateway.examples import example
+from gateway.examples import answer, example
 from gateway.limits import (
     IDEMPOTENCY_KEY_MAX,
     IF_MATCH_MAX,
@@ -631,8 +631,11 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
             response.headers["Idempotent-Replayed"] = "true"
         return Result(result=outcome.result)
 
+    answered = answer(op)
+    responses = {**ERRORS, 200: {"content": {"application/json": {"example": answered}}}} \
+        if answered is not None else ERRORS
     app.post(op.path, tags=[op.service], summary=op.summary, description=_description(op),
-             operation_id=op.name, responses=ERRORS, response_model=Result)(endpoint)
+             operation_id=op.name, responses=responses, response_model=Result)(endpoint)
 
 
 def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:

@@ -552,7 +552,14 @@ def test_r5_2_every_documented_example_is_answered_as_the_document_says(system: 
             (name, body)
         if name in EXAMPLES_THAT_SUCCEED:
             assert response.status_code == 200, (name, body)
+            shown = content_example(operation)  # the example answer, where there is one
+            if shown is not None:
+                assert type(body["result"]) is type(shown["result"]), (name, body, shown)
             if name in ("initiatives.raise_idea", "initiatives.register"):
                 made["idea" if name.endswith("idea") else "initiative"] = body["result"]
     assert sent == len(ops) > 50
     print(f"examples sent {sent}, answered {dict(answered)}")
+
+
+def content_example(operation: dict[str, Any]) -> Any:
+    return operation["responses"]["200"]["content"]["application/json"].get("example")

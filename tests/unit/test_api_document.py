@@ -107,3 +107,18 @@ def test_r5_2_every_example_keeps_to_its_own_request_schema(document: dict[str, 
                       for e in validator.iter_errors(example["value"])]
     assert checked > 60
     assert not wrong, wrong
+
+
+def test_r5_2_a_command_whose_declared_answer_says_it_shows_an_example_answer(
+        document: dict[str, Any]) -> None:
+    """Commands answering an id, a version or nothing show that answer; each keeps to the
+    answer's schema."""
+    shown = 0
+    for _name, operation in _operations(document):
+        answered = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        if "example" not in answered:
+            continue
+        shown += 1
+        Draft202012Validator({**answered["schema"], "components": document["components"]},
+                             format_checker=FormatChecker()).validate(answered["example"])
+    assert shown > 30
