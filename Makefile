@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready-$(PYVERSION)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: run test test-unit test-integration test-system lint bench bench-registry bench-gateway \
-	bench-scaling bench-audit soak reliability lock clean backup restore
+	bench-scaling bench-audit bench-idle soak reliability lock clean backup restore
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path;
 # made again when the Python it was made with is not the one asked for.
@@ -66,6 +66,10 @@ bench-scaling: $(READY)
 
 bench-audit: $(READY)
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
+# Every process of make run left idle for 60 s: CPU per process (SQLite and PostgreSQL).
+bench-idle: $(READY)
+	$(BIN)/python -m bench.idle $(BENCH_ARGS)
 
 # A steady command rate for 10 minutes, memory and latency per process over time.
 soak: $(READY)

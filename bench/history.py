@@ -28,13 +28,15 @@ which is Python's work), fetching every column: service / plain SQL is what the 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import sqlalchemy as sa
@@ -63,11 +65,13 @@ SEARCH = "an toàn lao động"  # CS-1's initiatives; found nowhere in the fill
 class Store:
     """One initiatives store with the province's facts and CS-1's own initiatives."""
 
-    def __init__(self, url: str, label: str) -> None:
+    def __init__(self, url: str, label: str, requests: bool = False) -> None:
+        """``requests``: every command runs as a gateway's would, under a request id of its own
+        (the request ledger of R5.3: the id checked, the outcome recorded)."""
         folder = tempfile.mkdtemp(prefix="bench-history-")
         settings = Settings({"INITIATIVES_DATABASE_URL": url, "REGISTRY_DATABASE_URL": url,
                              "EMU_DATA_DIR": folder})
-        self.url, self.label = url, label
+        self.url, self.label, self.requests = url, label, requests
         self.app = Initiatives(settings, clock=FixedClock(NOW))
         registry = Registry(settings)
         self.world: Province = build(registry)
@@ -80,21 +84,29 @@ class Store:
     def as_member(self) -> Any:
         return use_context(acting(self.world.people["D"]))
 
+    def command(self, run: Callable[[], str]) -> str:
+        """One command as the member, under a request id of its own when ``requests``."""
+        context = acting(self.world.people["D"])
+        if not self.requests:
+            with use_context(context):
+                return run()
+        with use_context(dataclasses.replace(context, request_id=f"bench-{uuid.uuid4()}")):
+            return cast(str, self.app.run_command(run))
+
     def register(self) -> str:
         self.references += 1
-        w = self.world
-        with self.as_member():
-            return self.app.register(
-                w.unions["CS-1"], f"AT-{self.references:05d}", "initiative",
-                {**FIELDS, "name": f"{FIELDS['name']} số {self.references}"},
-                [{"person_id": w.people["D"], "share": 60}, {"person_id": w.people["A"], "share": 40}],
-                "2025-01-10")
+        w, reference = self.world, self.references
+        return self.command(lambda: self.app.register(
+            w.unions["CS-1"], f"AT-{reference:05d}", "initiative",
+            {**FIELDS, "name": f"{FIELDS['name']} số {reference}"},
+            [{"person_id": w.people["D"], "share": 60}, {"person_id": w.people["A"], "share": 40}],
+            "2025-01-10"))
 
     def raise_idea(self) -> str:
         w = self.world
-        with self.as_member():
-            return self.app.raise_idea(w.unions["CS-1"], w.people["D"], "Ý tưởng số hoá sổ",
-                                       "Thay sổ giấy bằng bảng tính dùng chung.", "2025-01-15")
+        return self.command(lambda: self.app.raise_idea(
+            w.unions["CS-1"], w.people["D"], "Ý tưởng số hoá sổ",
+            "Thay sổ giấy bằng bảng tính dùng chung.", "2025-01-15"))
 
     def page(self) -> None:
         found = self.app.tracking_book(self.world.unions["CS-1"], offset=0, limit=50)

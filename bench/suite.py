@@ -81,6 +81,7 @@ def parts() -> list[Part]:
         Part("scaling", "scaling-", ["-m", "bench.scaling", "--requests", "1000"],
              ["--requests", "300", "--rounds", "1"]),
         Part("audit", "audit-", ["-m", "bench.audit", "--history"], ["--events", "50000"]),
+        Part("idle", "idle-", ["-m", "bench.idle"], ["--seconds", "30", "--settle", "10"]),
         Part("registry", "registry-", ["-m", "bench.registry", "--store", "postgresql",
                                        "--unions", "2000", "--members", "40000", "--queries", "300"],
              ["--unions", "500", "--members", "5000", "--queries", "100"]),
@@ -179,10 +180,15 @@ def figures(by: dict[str, Part]) -> list[Figure]:
     rt, gw, sc = by["runtime"].result, by["gateway"].result, by["scaling"].result
     au = by["audit"].result
     out = []
-    save = get(rt, "save", "ratio")
-    out.append(Figure("command path / raw eventsourcing `save()` of one event", save, ">= 0.8",
-                      ge(save, 0.8), f"{get(rt, 'save', 'runtime_command_per_s') or 0:.0f}/s vs "
-                      f"{get(rt, 'save', 'raw_save_per_s') or 0:.0f}/s, in process", "command path / save()"))
+    for command in ("raise_idea", "register"):
+        ratio = get(rt, "command_path", f"{command}_ratio")
+        out.append(Figure(
+            f"command path: `{command}` (request id, authority, chain, read model) / raw "
+            "eventsourcing `save()` of one event", ratio, ">= 0.8", ge(ratio, 0.8),
+            f"{get(rt, 'command_path', f'{command}_per_s') or 0:.0f}/s vs "
+            f"{get(rt, 'command_path', 'raw_save_per_s') or 0:.0f}/s, in process; a one-event "
+            f"Counter on the runtime: {get(rt, 'save', 'ratio') or 0:.2f} of raw",
+            f"{command} / save()"))
     g = get(gw, "figures") or {}
     ratio = g.get("ratio_command_vs_echo")
 
@@ -237,6 +243,13 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                       "(measured)", None, f"two {get(sc, 'figures', '2', 'per_s') or 0:.0f}/s, one "
                       f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s; busy "
                       f"{get(sc, 'figures', '2', 'cpu_busy_pct')}% of the cores"))
+    for rest in get(by["idle"].result, "sides") or []:
+        top = sorted(rest["per_process_pct"].items(), key=lambda kv: -kv[1])[:3]
+        out.append(Figure(f"the whole system idle on {rest['store']}, % of one core",
+                          rest["cpu_pct_of_one_core"], "< 1", rest["met"],
+                          f"{rest['processes']} processes over {rest['seconds']:g} s; "
+                          + ", ".join(f"{name} {pct:.2f}" for name, pct in top),
+                          f"idle ({rest['store']})"))
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 import textwrap
 from collections.abc import Iterable
@@ -31,6 +32,9 @@ if str(ROOT) not in sys.path:  # run as a script: the repository's packages are 
 
 import yaml  # noqa: E402
 
+from runtime.config import Settings  # noqa: E402
+from runtime.errors import PoolBudgetExceeded  # noqa: E402
+from runtime.pools import Demand, check_budget, per_process  # noqa: E402
 from runtime.services import Process, processes, setup_steps  # noqa: E402
 
 IMAGE = "emulation-platform"
@@ -76,6 +80,35 @@ TUNABLES = {
     "relay": ("EMU_LOG_LEVEL", "EMU_RELAY_POLL_INTERVAL", "EMU_CHECKPOINT_EVERY"),
     "gateway": ("EMU_LOG_LEVEL", "GATEWAY_TOKEN_TTL", "GATEWAY_RPC_TIMEOUT", "GATEWAY_GRPC_WORKERS"),
 }
+
+
+# Connections to PostgreSQL (runtime/pools.py, deploy/README.md "Connection pools"). Services and
+# the gateway reach their stores through PgBouncer in transaction pooling: any number of their
+# instances share a few server connections. Relays connect to PostgreSQL directly: they LISTEN
+# and hold their lease as a session advisory lock (runtime/wakeup.py), which a transaction
+# pooler would hand to another client between two transactions.
+PGBOUNCER = "pgbouncer"
+PGBOUNCER_IMAGE = "edoburu/pgbouncer:v1.25.2-p0"  # PgBouncer 1.25.2: prepared statements (>= 1.22)
+PGBOUNCER_PORT = 6432
+PGBOUNCER_UID = 70  # the image's user `postgres`
+POSTGRES_MAX_CONNECTIONS = 100  # compose's PostgreSQL (its default), stated in its command
+# What each process opens at most (pool + overflow): services and the gateway 5 + 5 (nameko's 10
+# workers each holding one); a relay 2 + 1 (plus its LISTEN session), it works in one thread.
+POOLS = {"service": (5, 5), "gateway": (5, 5), "relay": (2, 1)}
+# The most replicas the budget allows for: the HPA's maxReplicas on Kubernetes, `--scale` in
+# compose (the gateway publishes host ports there: one). Relays stay at one.
+MAX_REPLICAS = {"k8s": {"service": 10, "gateway": 10, "relay": 1, PGBOUNCER: 2},
+                "compose": {"service": 10, "gateway": 1, "relay": 1, PGBOUNCER: 1}}
+# PgBouncer's side: server connections it opens per database (each instance), the clients it
+# accepts, and the prepared statements it keeps per server connection (psycopg prepares a query
+# run 5 times; PgBouncer >= 1.22 maps them onto its server connections).
+PGBOUNCER_SETTINGS = {
+    "k8s": {"DEFAULT_POOL_SIZE": "5", "MAX_DB_CONNECTIONS": "5"},
+    "compose": {"DEFAULT_POOL_SIZE": "10", "MAX_DB_CONNECTIONS": "10"},
+}
+PGBOUNCER_COMMON = {"LISTEN_PORT": str(PGBOUNCER_PORT), "POOL_MODE": "transaction",
+                    "AUTH_TYPE": "scram-sha-256", "MAX_CLIENT_CONN": "1000",
+                    "MAX_PREPARED_STATEMENTS": "200", "SERVER_CONNECT_TIMEOUT": "5"}
 
 
 # Decision PDFs are signed with the deciding union's key (runtime/documents/signing.py). In
@@ -145,7 +178,11 @@ def stores(plan: list[Unit]) -> list[str]:
 # --- YAML with comments -------------------------------------------------------------------
 
 class _Dumper(yaml.SafeDumper):
-    """Block style, except a short list of scalars (a command, a probe) on one line."""
+    """Block style, except a short list of scalars (a command, a probe) on one line; a value
+    used twice is written twice (no anchors)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
@@ -189,16 +226,29 @@ def _python_probe(url: str) -> list[str]:
     return ["CMD", "python", "-c", f"import urllib.request; urllib.request.urlopen('{url}', timeout=4)"]
 
 
-def _database_url(store: str) -> str:
-    return f"postgresql+psycopg://postgres:{POSTGRES_PASSWORD}@postgres:5432/{store}"
+def _database_url(store: str, through: str = "postgres") -> str:
+    port = PGBOUNCER_PORT if through == PGBOUNCER else 5432
+    return f"postgresql+psycopg://postgres:{POSTGRES_PASSWORD}@{through}:{port}/{store}"
+
+
+def _through(unit: Unit) -> str:
+    """Where a process's store connections go: PgBouncer, or PostgreSQL for a relay (its
+    LISTEN and session advisory lock need a session of their own)."""
+    return "postgres" if unit.kind == "relay" else PGBOUNCER
+
+
+def _pool_env(kind: str) -> dict[str, str]:
+    size, overflow = POOLS[kind]
+    return {"EMU_DB_POOL_SIZE": str(size), "EMU_DB_MAX_OVERFLOW": str(overflow)}
 
 
 def _compose_environment(unit: Unit) -> dict[str, str]:
     env = {
         "AMQP_URI": ";".join(f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@{node}:5672/"
                              for node in RABBITMQ_NODES),
-        f"{unit.store.upper()}_DATABASE_URL": _database_url(unit.store),
+        f"{unit.store.upper()}_DATABASE_URL": _database_url(unit.store, _through(unit)),
         "EMU_QUEUE_TYPE": QUEUE_TYPE,
+        **_pool_env(unit.kind),
     }
     if unit.kind == "gateway":
         env |= {"GATEWAY_HOST": ALL_INTERFACES, "GATEWAY_PORT": str(HTTP_PORT),
@@ -223,7 +273,8 @@ def _app(command: list[str], environment: dict[str, str]) -> dict[str, Any]:
 def compose(plan: list[Unit]) -> str:
     steps = import_steps()
     infra = {**{node: {"condition": "service_healthy"} for node in RABBITMQ_NODES},
-             "postgres": {"condition": "service_healthy"}}
+             "postgres": {"condition": "service_healthy"},
+             PGBOUNCER: {"condition": "service_healthy"}}
     services: dict[str, tuple[str, dict[str, Any]]] = {
         node: (f"RabbitMQ node {i} of {len(RABBITMQ_NODES)} (nameko RPC and the published "
                f"events): the nodes form one cluster ({RABBITMQ_CONF}) and every queue is a "
@@ -243,8 +294,10 @@ def compose(plan: list[Unit]) -> str:
         }) for i, node in enumerate(RABBITMQ_NODES, 1)
     }
     services |= {
-        "postgres": (f"One database per service and one for the gateway ({POSTGRES_INIT}).", {
+        "postgres": (f"One database per service and one for the gateway ({POSTGRES_INIT}). "
+                     f"max_connections is what the connection budget is checked against.", {
             "image": "postgres:16",
+            "command": ["postgres", "-c", f"max_connections={POSTGRES_MAX_CONNECTIONS}"],
             "restart": "unless-stopped",
             "environment": {"POSTGRES_PASSWORD": POSTGRES_PASSWORD},
             "volumes": ["postgres:/var/lib/postgresql/data",
@@ -253,6 +306,22 @@ def compose(plan: list[Unit]) -> str:
                             "interval": "5s", "timeout": "5s", "retries": 20},
         }),
     }
+    services[PGBOUNCER] = (
+        "PgBouncer in transaction pooling: the services and the gateway connect here, and share "
+        f"at most {PGBOUNCER_SETTINGS['compose']['MAX_DB_CONNECTIONS']} connections to each "
+        "database however far they are scaled. The relays connect to postgres directly "
+        "(LISTEN and a session lock). deploy/README.md: Connection pools.", {
+            "image": PGBOUNCER_IMAGE,
+            "restart": "unless-stopped",
+            "environment": {"DB_HOST": "postgres", "DB_USER": "postgres",
+                            "DB_PASSWORD": POSTGRES_PASSWORD, **PGBOUNCER_COMMON,
+                            **PGBOUNCER_SETTINGS["compose"]},
+            "depends_on": {"postgres": {"condition": "service_healthy"}},
+            "expose": [str(PGBOUNCER_PORT)],
+            "healthcheck": {"test": ["CMD", "pg_isready", "-h", "127.0.0.1", "-p",
+                                     str(PGBOUNCER_PORT)],
+                            "interval": "5s", "timeout": "5s", "retries": 20},
+        })
     waits = dict(infra)
     for step in steps:
         unit_env = {"REGISTRY_DATABASE_URL": _database_url("registry")}
@@ -263,7 +332,8 @@ def compose(plan: list[Unit]) -> str:
                 "restart": "no", "depends_on": {"postgres": {"condition": "service_healthy"}}})
         waits[step.name] = {"condition": "service_completed_successfully"}
     for unit in plan:
-        spec = _app(unit.command, _compose_environment(unit)) | {"restart": "unless-stopped"}
+        spec = _app(unit.command, _compose_environment(unit)) | {
+            "restart": "unless-stopped", "x-max-replicas": MAX_REPLICAS["compose"][unit.kind]}
         if unit.kind == "gateway":
             spec["depends_on"] = waits | {u.name: {"condition": "service_healthy"}
                                           for u in plan if u.kind == "service"}
@@ -357,16 +427,31 @@ def _probe(path: str, port: str, period: int, failures: int) -> dict[str, Any]:
             "timeoutSeconds": 3, "failureThreshold": failures}
 
 
-def _secret_env(keys: Iterable[str]) -> list[dict[str, Any]]:
-    return [{"name": key, "valueFrom": {"secretKeyRef": {"name": SECRET, "key": key}}}
-            for key in keys]
+def _secret_env(entries: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"name": name, "valueFrom": {"secretKeyRef": {"name": SECRET, "key": key}}}
+            for name, key in entries]
+
+
+def secret_entries(unit: Unit) -> list[tuple[str, str]]:
+    """(variable, key of the Secret) a process reads: a relay's store URL is the direct one
+    (``<STORE>_DIRECT_DATABASE_URL``), the others' go through PgBouncer."""
+    url = f"{unit.store.upper()}_DATABASE_URL"
+    entries = [("AMQP_URI", "AMQP_URI"),
+               (url, f"{unit.store.upper()}_DIRECT_DATABASE_URL" if unit.kind == "relay" else url)]
+    if unit.kind == "gateway":
+        entries += [(key, key) for key in ("GATEWAY_TOKEN_SECRET", "GATEWAY_ADMIN_PASSWORD")]
+    return entries
 
 
 def secret_keys(unit: Unit) -> list[str]:
-    keys = ["AMQP_URI", f"{unit.store.upper()}_DATABASE_URL"]
-    if unit.kind == "gateway":
-        keys += ["GATEWAY_TOKEN_SECRET", "GATEWAY_ADMIN_PASSWORD"]
-    return keys
+    return [key for _, key in secret_entries(unit)]
+
+
+def _pool_overrides(unit: Unit) -> list[dict[str, Any]]:
+    """A relay's smaller pool, over the ConfigMap's (which the services and gateway use)."""
+    if unit.kind != "relay":
+        return []
+    return [{"name": name, "value": value} for name, value in _pool_env(unit.kind).items()]
 
 
 def deployment(unit: Unit) -> dict[str, Any]:
@@ -388,7 +473,7 @@ def deployment(unit: Unit) -> dict[str, Any]:
                       "limits": {"cpu": "500m", "memory": "256Mi"}})
     spec: dict[str, Any] = {"selector": {"matchLabels": _selector(unit)}}
     if unit.kind == "relay":
-        spec = {"replicas": 1, "strategy": {"type": "Recreate"}} | spec
+        spec = {"replicas": MAX_REPLICAS["k8s"]["relay"], "strategy": {"type": "Recreate"}} | spec
     else:  # replicas are the HorizontalPodAutoscaler's to set
         spec["strategy"] = {"type": "RollingUpdate",
                             "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
@@ -408,7 +493,7 @@ def deployment(unit: Unit) -> dict[str, Any]:
                 "command": unit.command,
                 "ports": ports,
                 "envFrom": [{"configMapRef": {"name": CONFIG_MAP}}],
-                "env": _secret_env(secret_keys(unit)),
+                "env": _secret_env(secret_entries(unit)) + _pool_overrides(unit),
                 "startupProbe": startup,
                 "readinessProbe": readiness,
                 "livenessProbe": liveness,
@@ -467,7 +552,7 @@ def autoscaler(unit: Unit) -> dict[str, Any]:
             "metadata": {"name": unit.name, "labels": _labels(unit)},
             "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
                                         "name": unit.name},
-                     "minReplicas": 2, "maxReplicas": 10,
+                     "minReplicas": 2, "maxReplicas": MAX_REPLICAS["k8s"][unit.kind],
                      "metrics": [{"type": "Resource", "resource": {
                          "name": "cpu", "target": {"type": "Utilization",
                                                    "averageUtilization": 70}}}]}}
@@ -481,7 +566,8 @@ def config_map(plan: list[Unit]) -> dict[str, Any]:
                      "EMU_DATA_DIR": "/data", **K8S_SIGNING, **K8S_CHECKPOINTS,
                      "GATEWAY_HOST": ALL_INTERFACES, "GATEWAY_PORT": str(HTTP_PORT),
                      "GATEWAY_GRPC_PORT": str(GRPC_PORT), "EMU_LOG_FORMAT": "json",
-                     "EMU_LOG_LEVEL": "INFO"}}
+                     "EMU_LOG_LEVEL": "INFO",
+                     **_pool_env("service")}}  # the gateway's pool is the services' size
 
 
 def checkpoints_claim() -> dict[str, Any]:
@@ -493,7 +579,79 @@ def checkpoints_claim() -> dict[str, Any]:
 
 
 def all_secret_keys(plan: list[Unit]) -> list[str]:
-    return list(dict.fromkeys(key for unit in plan for key in secret_keys(unit)))
+    return list(dict.fromkeys([*(key for unit in plan for key in secret_keys(unit)),
+                               PGBOUNCER_SECRET_KEY]))
+
+
+PGBOUNCER_SECRET_KEY = "PGBOUNCER_DATABASE_URL"  # PgBouncer's way to PostgreSQL (no database)
+PGBOUNCER_CONFIG_MAP = "emulation-pgbouncer"
+
+
+def _pgbouncer_labels() -> dict[str, str]:
+    return {"app.kubernetes.io/name": PGBOUNCER, "app.kubernetes.io/component": "pooler",
+            "app.kubernetes.io/part-of": PART_OF}
+
+
+def pgbouncer_docs() -> list[tuple[str, dict[str, Any]]]:
+    labels = _pgbouncer_labels()
+    selector = {"app.kubernetes.io/name": PGBOUNCER, "app.kubernetes.io/part-of": PART_OF}
+    probe = {"tcpSocket": {"port": "postgres"}, "periodSeconds": 10, "timeoutSeconds": 3,
+             "failureThreshold": 3}
+    config = {"apiVersion": "v1", "kind": "ConfigMap",
+              "metadata": {"name": PGBOUNCER_CONFIG_MAP, "labels": labels},
+              "data": {**PGBOUNCER_COMMON, **PGBOUNCER_SETTINGS["k8s"],
+                       "SERVER_TLS_SSLMODE": "require"}}
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": PGBOUNCER, "labels": labels},
+        "spec": {
+            "replicas": MAX_REPLICAS["k8s"][PGBOUNCER],
+            "selector": {"matchLabels": selector},
+            "strategy": {"type": "RollingUpdate",
+                         "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "automountServiceAccountToken": False,
+                    "securityContext": {"runAsNonRoot": True, "runAsUser": PGBOUNCER_UID,
+                                        "runAsGroup": PGBOUNCER_UID,
+                                        "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [{
+                        "name": PGBOUNCER,
+                        "image": PGBOUNCER_IMAGE,
+                        "imagePullPolicy": "IfNotPresent",
+                        "ports": [{"name": "postgres", "containerPort": PGBOUNCER_PORT}],
+                        "envFrom": [{"configMapRef": {"name": PGBOUNCER_CONFIG_MAP}}],
+                        "env": _secret_env([("DATABASE_URL", PGBOUNCER_SECRET_KEY)]),
+                        "readinessProbe": probe,
+                        "livenessProbe": probe | {"failureThreshold": 6},
+                        "resources": {"requests": {"cpu": "100m", "memory": "64Mi"},
+                                      "limits": {"cpu": "1", "memory": "256Mi"}},
+                        # The image writes pgbouncer.ini and userlist.txt from the environment
+                        # at start, into its own /etc/pgbouncer: the root filesystem stays
+                        # writable, the rest is locked down.
+                        "securityContext": {"runAsNonRoot": True,
+                                            "allowPrivilegeEscalation": False,
+                                            "readOnlyRootFilesystem": False,
+                                            "capabilities": {"drop": ["ALL"]}},
+                    }],
+                },
+            },
+        },
+    }
+    service_doc = {"apiVersion": "v1", "kind": "Service",
+                   "metadata": {"name": PGBOUNCER, "labels": labels},
+                   "spec": {"type": "ClusterIP", "selector": selector,
+                            "ports": [{"name": "postgres", "port": PGBOUNCER_PORT,
+                                       "targetPort": "postgres"}]}}
+    return [("Transaction pooling for the services and the gateway (runtime/pools.py).",
+             config),
+            (f"{MAX_REPLICAS['k8s'][PGBOUNCER]} instances, each opening at most "
+             f"{PGBOUNCER_SETTINGS['k8s']['MAX_DB_CONNECTIONS']} connections to each database: "
+             "the connection budget counts them, not the clients' pools. The relays do not come "
+             "here (LISTEN and a session advisory lock need a session of their own).", deployment),
+            ("The services and the gateway connect to pgbouncer:6432 (their *_DATABASE_URL).",
+             service_doc)]
 
 
 def secret_example(plan: list[Unit]) -> dict[str, Any]:
@@ -502,9 +660,14 @@ def secret_example(plan: list[Unit]) -> dict[str, Any]:
         if key == "AMQP_URI":
             data[key] = ";".join(f"amqp://USER:PASSWORD@RABBITMQ-{i}:5672/VHOST"
                                  for i in range(1, len(RABBITMQ_NODES) + 1))
+        elif key == PGBOUNCER_SECRET_KEY:
+            data[key] = "postgres://USER:PASSWORD@POSTGRES-HOST:5432"
+        elif key.endswith("_DIRECT_DATABASE_URL"):
+            store = key.removesuffix("_DIRECT_DATABASE_URL").lower()
+            data[key] = f"postgresql+psycopg://USER:PASSWORD@POSTGRES-HOST:5432/{store}?sslmode=require"
         elif key.endswith("_DATABASE_URL"):
             store = key.removesuffix("_DATABASE_URL").lower()
-            data[key] = f"postgresql+psycopg://USER:PASSWORD@POSTGRES-HOST:5432/{store}?sslmode=require"
+            data[key] = f"postgresql+psycopg://USER:PASSWORD@{PGBOUNCER}:{PGBOUNCER_PORT}/{store}"
         else:
             data[key] = "REPLACE-ME"
     return {"apiVersion": "v1", "kind": "Secret",
@@ -549,6 +712,9 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
                     ("", autoscaler(unit))]
             header = "The gateway: the API front ends use."
         files[f"{K8S_DIR}/{unit.name}.yaml"] = _documents(docs, header)
+    files[f"{K8S_DIR}/{PGBOUNCER}.yaml"] = _documents(
+        pgbouncer_docs(), f"PgBouncer ({PGBOUNCER_IMAGE}) in front of PostgreSQL: see "
+        "deploy/README.md, Connection pools.")
     files[f"{K8S_DIR}/configmap.yaml"] = _documents(
         [("", config_map(plan))],
         "Settings that are not secret; any EMU_* or GATEWAY_* setting of runtime/config.py may be "
@@ -570,7 +736,8 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
         "The checkpoint signing key (Ed25519), read by the relays:\n"
         "  openssl genpkey -algorithm ed25519 -out ed25519.pem\n"
         f"  kubectl create secret generic {CHECKPOINT_KEY_SECRET} --from-file=ed25519.pem")
-    resources = ["configmap.yaml", "checkpoints.yaml", *(f"{unit.name}.yaml" for unit in plan)]
+    resources = ["configmap.yaml", "checkpoints.yaml", f"{PGBOUNCER}.yaml",
+                 *(f"{unit.name}.yaml" for unit in plan)]
     files[f"{K8S_DIR}/kustomization.yaml"] = _comment(
         f"{GENERATED}\nThe Secret {SECRET} is not here: the operator creates it (secret.example.yaml "
         "shows its keys).\nSet the image with: kustomize edit set image "
@@ -578,6 +745,114 @@ def k8s(plan: list[Unit]) -> dict[str, str]:
         {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
          "resources": resources})
     return files
+
+
+# --- the connection budget (runtime/pools.py) ---------------------------------------------
+
+_URL_TARGET = re.compile(r"@([\w.-]+):\d+/\w+")
+
+
+def _process_demand(name: str, command: list[str], env: dict[str, str], url_key: str,
+                    replicas: int) -> tuple[str, Demand]:
+    """The store a process opens, and what it may open to it."""
+    store = url_key.removesuffix("_DATABASE_URL").lower()
+    return store, Demand(name, replicas, per_process(Settings(env), store,
+                                                     relay="runtime.relay" in command))
+
+
+def _through_pgbouncer(pooled: list[tuple[str, Demand]], replicas: int,
+                       settings: dict[str, Any]) -> Demand:
+    """PgBouncer's server side: each instance opens up to MAX_DB_CONNECTIONS to each database
+    its clients use, whatever their number."""
+    databases = len({store for store, _ in pooled})
+    return Demand(f"{PGBOUNCER} ({databases} databases x MAX_DB_CONNECTIONS)", replicas,
+                  databases * int(settings["MAX_DB_CONNECTIONS"]))
+
+
+def compose_budget(doc: dict[str, Any], reserved: int) -> tuple[int, int]:
+    """Checks docker-compose.yml's budget: the relays (direct) and PgBouncer's server
+    connections against the postgres service's max_connections; the services' and gateway's
+    pools, at their ``x-max-replicas``, against PgBouncer's max_client_conn. Returns both sums;
+    raises ``PoolBudgetExceeded``."""
+    services = doc["services"]
+    max_connections = int(next(arg.split("=", 1)[1] for arg in services["postgres"]["command"]
+                               if arg.startswith("max_connections=")))
+    direct: list[tuple[str, Demand]] = []
+    pooled: list[tuple[str, Demand]] = []
+    for name, spec in services.items():
+        env = {k: str(v) for k, v in spec.get("environment", {}).items()}
+        urls = [key for key in env if key.endswith("_DATABASE_URL")]
+        if "command" not in spec or spec.get("restart") == "no" or not urls:
+            continue  # infrastructure, or a one-off step (it ends before the others start)
+        [url_key] = urls
+        match = _URL_TARGET.search(env[url_key])
+        demand = _process_demand(name, spec["command"], env, url_key,
+                                 int(spec.get("x-max-replicas", 1)))
+        (pooled if match and match.group(1) == PGBOUNCER else direct).append(demand)
+    bouncer = services[PGBOUNCER]["environment"]
+    server_side = _through_pgbouncer(pooled, int(services[PGBOUNCER].get("x-max-replicas", 1)),
+                                     bouncer)
+    return (check_budget([server_side, *(d for _, d in direct)], max_connections, reserved),
+            check_budget([d for _, d in pooled], int(bouncer["MAX_CLIENT_CONN"]), 0, PGBOUNCER,
+                         "max_client_conn"))
+
+
+def k8s_budget(docs: list[dict[str, Any]], max_connections: int,
+               reserved: int) -> tuple[int, int]:
+    """The same for deploy/k8s: replicas are an HPA's maxReplicas or the Deployment's;
+    a process reaches PostgreSQL directly when its URL is a ``*_DIRECT_DATABASE_URL`` of the
+    Secret; ``max_connections`` is the operator's server's (``EMU_DB_MAX_CONNECTIONS``)."""
+    config_maps = {d["metadata"]["name"]: d["data"] for d in docs if d["kind"] == "ConfigMap"}
+    most = {d["spec"]["scaleTargetRef"]["name"]: int(d["spec"]["maxReplicas"])
+            for d in docs if d["kind"] == "HorizontalPodAutoscaler"}
+    direct: list[tuple[str, Demand]] = []
+    pooled: list[tuple[str, Demand]] = []
+    bouncer_replicas = 0
+    for doc in docs:
+        if doc["kind"] != "Deployment":
+            continue
+        name = doc["metadata"]["name"]
+        replicas = most.get(name, int(doc["spec"].get("replicas", 1)))
+        [container] = doc["spec"]["template"]["spec"]["containers"]
+        if name == PGBOUNCER:
+            bouncer_replicas = replicas
+            continue
+        env = {k: str(v) for ref in container.get("envFrom", [])
+               for k, v in config_maps[ref["configMapRef"]["name"]].items()}
+        env |= {e["name"]: str(e["value"]) for e in container.get("env", []) if "value" in e}
+        keys = {e["name"]: e["valueFrom"]["secretKeyRef"]["key"]
+                for e in container.get("env", []) if "valueFrom" in e}
+        urls = [key for key in keys if key.endswith("_DATABASE_URL")]
+        if not urls:
+            continue
+        [url_key] = urls
+        demand = _process_demand(name, container["command"], env, url_key, replicas)
+        (direct if keys[url_key].endswith("_DIRECT_DATABASE_URL") else pooled).append(demand)
+    bouncer = config_maps[PGBOUNCER_CONFIG_MAP]
+    server_side = _through_pgbouncer(pooled, bouncer_replicas, bouncer)
+    return (check_budget([server_side, *(d for _, d in direct)], max_connections, reserved),
+            check_budget([d for _, d in pooled], int(bouncer["MAX_CLIENT_CONN"]), 0, PGBOUNCER,
+                         "max_client_conn"))
+
+
+def budget_problems(rendered: dict[str, str], settings: Settings | None = None) -> list[str]:
+    """Each rendered deployment whose pools cannot fit, as ``where: CODE: message``; none when
+    every one fits. PostgreSQL's max_connections for Kubernetes and the reserve (both
+    deployments) come from ``EMU_DB_MAX_CONNECTIONS`` and ``EMU_DB_RESERVED_CONNECTIONS``."""
+    settings = Settings.from_env() if settings is None else settings
+    reserved = settings.db_reserved_connections
+    k8s_docs = [doc for path, text in rendered.items()
+                if path.startswith(K8S_DIR + "/") and not path.endswith("kustomization.yaml")
+                for doc in yaml.safe_load_all(text) if doc]
+    checks = [(COMPOSE_FILE, lambda: compose_budget(yaml.safe_load(rendered[COMPOSE_FILE]), reserved)),
+              (K8S_DIR, lambda: k8s_budget(k8s_docs, settings.db_max_connections, reserved))]
+    problems = []
+    for where, check in checks:
+        try:
+            check()
+        except PoolBudgetExceeded as refused:
+            problems.append(f"{where}: {refused}")
+    return problems
 
 
 def render(plan: list[Unit] | None = None) -> dict[str, str]:
@@ -614,6 +889,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="write nothing; exit 1 if a file differs from what would be rendered")
     args = parser.parse_args(argv)
     rendered = render()
+    problems = budget_problems(rendered)
+    for problem in problems:  # R5.3: a deployment that cannot fit is refused, not written
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
     differences = drift(rendered)
     if args.check:
         for diff in differences.values():
@@ -622,7 +902,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"deploy files out of date: {', '.join(differences)}; "
                   "run `python deploy/render.py`", file=sys.stderr)
             return 1
-        print(f"deploy files match runtime/services.py ({len(rendered)} files)")
+        print(f"deploy files match runtime/services.py ({len(rendered)} files); "
+              "their connection budgets fit")
         return 0
     for path in differences:
         target = ROOT / path

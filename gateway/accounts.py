@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from gateway.policy import Grant, Principal, Role
 from runtime.config import Settings
 from runtime.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from runtime.pools import check_server
 from runtime.store import create_tables
 from runtime.text import clean_code, parse_choice, parse_uuid
 
@@ -265,8 +266,10 @@ def _add_columns(engine: sa.Engine) -> None:
 
 class Accounts:
     def __init__(self, settings: Settings, claim_expires_after: float = 10.0) -> None:
-        # pre-ping: after the database restarts, a pooled connection is found dead before use
-        self.engine = sa.create_engine(settings.connection_url("gateway"), pool_pre_ping=True)
+        # pre-ping: after the database restarts, a pooled connection is found dead before use;
+        # on PostgreSQL the pool is sized from the settings (R5.3, ``runtime.pools``)
+        self.engine = sa.create_engine(settings.connection_url("gateway"), **(
+            {"pool_pre_ping": True} | settings.engine_options("gateway")))
         # R5.3: a claim on an idempotency key whose outcome never came (the gateway process
         # died while the command ran) may be taken over once this long has passed since it
         # was made: the command's deadline (the gateway's RPC timeout) has passed by then, so
@@ -275,6 +278,7 @@ class Accounts:
         self.claim_expires_after = claim_expires_after + 2.0
         create_tables(self.engine, lambda: metadata.create_all(self.engine))
         create_tables(self.engine, lambda: _add_columns(self.engine))
+        check_server(self.engine, settings, "gateway")
         # R5.2: failed sign-ins allowed per account and per client address in the window
         self.failures_per_account = int(settings.number("GATEWAY_LOGIN_FAILURES_PER_ACCOUNT", 5))
         self.failures_per_address = int(settings.number("GATEWAY_LOGIN_FAILURES_PER_ADDRESS", 20))

@@ -23,6 +23,7 @@ import json
 import logging
 import math
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -464,26 +465,56 @@ def handlers(front: Front) -> tuple[list[grpc.GenericRpcHandler], list[str]]:
     return [grpc.method_handlers_generic_handler(n, by_service[n]) for n in names], names
 
 
-def _watch_health(server: grpc.Server, servicer: health.HealthServicer, gateway: Gateway,
-                  names: list[str], interval: float) -> None:
-    """SERVING or NOT_SERVING from ``gateway.ready()``, until the server stops: overall, the
-    gateway's own store for Auth, and the store and the service for each service."""
-    serving, not_serving = health_pb2.HealthCheckResponse.SERVING, \
-        health_pb2.HealthCheckResponse.NOT_SERVING
-    while True:
-        try:
-            ok, report = gateway.ready()
-        except Exception:
-            log.exception("the readiness check failed")
-            ok, report = False, {}
+class ReadyHealth(health.HealthServicer):
+    """gRPC health from ``gateway.ready()``: overall, the gateway's own store for Auth, and the
+    store and the service for each service. Read when a probe asks and the last reading is
+    older than ``fresh`` seconds, and on a slow timer for ``Watch`` streams, so an idle system
+    is not asked every few seconds whether it is up (asking every service every 5 s was about
+    a fifth of the whole system's CPU at rest: ``python -m bench.idle``)."""
+
+    def __init__(self, gateway: Gateway, names: list[str], fresh: float) -> None:
+        super().__init__(
+            experimental_non_blocking=True,
+            experimental_thread_pool=ThreadPoolExecutor(max_workers=2,
+                                                        thread_name_prefix="health"))
+        self.gateway, self.names, self.fresh = gateway, names, fresh
+        self._read_at = -math.inf
+        self._reading = threading.Lock()
+        for name in ("", *names):
+            self.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)  # until the first check
+
+    def refresh(self, older_than: float = 0.0) -> None:
+        """Reads the system's readiness again unless a reading is newer than ``older_than``
+        seconds (one probe at a time reads; the others wait for its answer)."""
+        with self._reading:
+            if time.monotonic() - self._read_at < older_than:
+                return
+            try:
+                ok, report = self.gateway.ready()
+            except Exception:
+                log.exception("the readiness check failed")
+                ok, report = False, {}
+            self._read_at = time.monotonic()
+        serving, not_serving = (health_pb2.HealthCheckResponse.SERVING,
+                                health_pb2.HealthCheckResponse.NOT_SERVING)
         store = bool(report.get("gateway_store", {}).get("ok"))
-        servicer.set("", serving if ok else not_serving)
-        for name in names:
+        self.set("", serving if ok else not_serving)
+        for name in self.names:
             service = name.removeprefix(f"{protos.PACKAGE}.").lower()
             up = store if name == AUTH_SERVICE else store and bool(report.get(service, {}).get("ok"))
-            servicer.set(name, serving if up else not_serving)
-        if not server.wait_for_termination(timeout=interval):
-            return  # the server stopped
+            self.set(name, serving if up else not_serving)
+
+    def Check(self, request: Any, context: Any) -> Any:
+        self.refresh(older_than=self.fresh)
+        return super().Check(request, context)
+
+    def watch(self, server: grpc.Server, interval: float) -> None:
+        """Refreshes every ``interval`` seconds for the ``Watch`` streams, until the server
+        stops."""
+        while True:
+            self.refresh(older_than=interval / 2)
+            if not server.wait_for_termination(timeout=interval):
+                return  # the server stopped
 
 
 def start(gateway: Gateway, settings: Settings) -> grpc.Server:
@@ -497,11 +528,7 @@ def start(gateway: Gateway, settings: Settings) -> grpc.Server:
                  ("grpc.so_reuseport", 0)])  # a port taken by another process fails the start
     generic, names = handlers(Front(gateway))
     server.add_generic_rpc_handlers(generic)
-    servicer = health.HealthServicer(
-        experimental_non_blocking=True,
-        experimental_thread_pool=ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"))
-    for name in ("", *names):
-        servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)  # until the first check
+    servicer = ReadyHealth(gateway, names, settings.number("GATEWAY_GRPC_HEALTH_INTERVAL", 5.0))
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
     reflection.enable_server_reflection((*names, health.SERVICE_NAME, reflection.SERVICE_NAME),
                                         server)
@@ -509,8 +536,8 @@ def start(gateway: Gateway, settings: Settings) -> grpc.Server:
     if not bound:
         raise RuntimeError(f"gRPC could not listen on {host}:{port}")
     server.start()
-    threading.Thread(target=_watch_health, name="grpc-health", daemon=True,
-                     args=(server, servicer, gateway, names,
-                           settings.number("GATEWAY_GRPC_HEALTH_INTERVAL", 5.0))).start()
+    threading.Thread(target=servicer.watch, name="grpc-health", daemon=True,
+                     args=(server, settings.number("GATEWAY_GRPC_HEALTH_WATCH_INTERVAL",
+                                                   60.0))).start()
     log.info("gateway gRPC listening on %s:%d", host, bound)
     return server

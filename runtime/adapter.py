@@ -332,6 +332,7 @@ class EventsConsumer(Consumer):
         self.amqp_uri = config["AMQP_URI"]
         self.delays_ms = settings.retry_delays_ms
         self.catch_up_interval = settings.catch_up_interval
+        self.catch_up_max_interval = settings.catch_up_max_interval
         kind = queue_type(config)
         self.queue = inbox_queue(consumer, self.source, kind,
                                  int(config.get("EMU_DELIVERY_LIMIT", settings.delivery_limit)))
@@ -342,17 +343,24 @@ class EventsConsumer(Consumer):
 
     def start(self) -> None:
         self._running = True
+        self._stopping = eventlet.event.Event()
+        self._delivered = False
         self._caught_up_once = False
         self.container.spawn_managed_thread(self._catch_up_loop)
 
     def stop(self) -> None:
         self._running = False
+        if not self._stopping.ready():
+            self._stopping.send(None)
         super().stop()
 
     def _catch_up_loop(self) -> None:
         # Extensions start concurrently: pull only once RPC replies are being consumed, or the
         # reply is lost and the pull waits out its timeout. A failed catch-up is retried with
-        # backoff until it succeeds once, then it runs every catch_up_interval.
+        # backoff until it succeeds once; then one follows catch_up_interval after the last
+        # delivery, and while nothing is delivered each waits twice as long as the one before,
+        # up to catch_up_max_interval (R5.3's safety net stays close to where events flowed; a
+        # system at rest is left at rest).
         self._wait_for_queue_consumers()
         delay = 0.5
         while self._running:
@@ -363,10 +371,18 @@ class EventsConsumer(Consumer):
             except ContainerBeingKilled:
                 return
             succeeded = done.wait()
-            delay = self.catch_up_interval if succeeded else min(delay * 2, self.catch_up_interval)
-            deadline = eventlet.hubs.get_hub().clock() + delay
-            while self._running and eventlet.hubs.get_hub().clock() < deadline:
-                eventlet.sleep(min(0.5, delay))
+            delay = self._next_catch_up(delay, succeeded)
+            with eventlet.Timeout(delay, False):
+                self._stopping.wait()  # stop() ends the wait at once
+
+    def _next_catch_up(self, delay: float, succeeded: bool) -> float:
+        """Seconds to the next catch-up after one that ``succeeded`` or not."""
+        delivered, self._delivered = self._delivered, False
+        if not succeeded:
+            return min(delay * 2, self.catch_up_interval)
+        if delivered or delay < self.catch_up_interval:
+            return self.catch_up_interval
+        return min(delay * 2, self.catch_up_max_interval)
 
     def _wait_for_queue_consumers(self, timeout: float = 30.0) -> None:
         consumers = [ext for ext in self.container.subextensions if isinstance(ext, QueueConsumer)]
@@ -386,6 +402,7 @@ class EventsConsumer(Consumer):
 
     def handle_result(self, message: Any, worker_ctx: WorkerContext, result: Any = None,
                       exc_info: Any = None) -> Any:
+        self._delivered = True  # the next catch-up comes catch_up_interval after this
         if exc_info is not None:
             try:
                 self._divert(message, exc_info[1])

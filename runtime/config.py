@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from runtime.clock import Clock, FixedClock, SystemClock
@@ -95,6 +96,82 @@ class Settings:
             return url
         return url + ("&" if "?" in url else "?") + extra
 
+    def per_store(self, store: str, key: str, default: str) -> str:
+        """A setting one process may override: ``<STORE>_<KEY>`` (``REGISTRY_DB_POOL_SIZE``)
+        if set, else ``EMU_<KEY>``, else ``default``."""
+        return self.get(f"{store.upper()}_{key}", self.get(f"EMU_{key}", default))
+
+    def _count(self, store: str | None, key: str, default: int, least: int) -> int:
+        """A whole number >= ``least``: ``<STORE>_<KEY>`` or ``EMU_<KEY>`` (``store`` None:
+        only the latter, a setting of the whole deployment)."""
+        raw = (self.per_store(store, key, str(default)) if store
+               else self.get(f"EMU_{key}", str(default)))
+        try:
+            value = int(raw)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            names = f"{store.upper()}_{key} / EMU_{key}" if store else f"EMU_{key}"
+            raise ValueError(f"{names}={raw!r}: a whole number >= {least}")
+        return value
+
+    def db_pool_size(self, store: str) -> int:
+        """Connections a process keeps open to its PostgreSQL store (``EMU_DB_POOL_SIZE``,
+        ``<STORE>_DB_POOL_SIZE`` for one process); with ``db_max_overflow`` the most it ever
+        opens, which the deployment's budget counts (``runtime.pools``)."""
+        return self._count(store, "DB_POOL_SIZE", 5, 1)
+
+    def db_max_overflow(self, store: str) -> int:
+        """Connections opened beyond the pool at a peak and closed after
+        (``EMU_DB_MAX_OVERFLOW``, ``<STORE>_DB_MAX_OVERFLOW``). 5 + 5 covers nameko's 10
+        workers (``EMU_MAX_WORKERS``) each holding one."""
+        return self._count(store, "DB_MAX_OVERFLOW", 5, 0)
+
+    def db_prepare_threshold(self, store: str) -> int | None:
+        """Executions of one query before psycopg prepares it on the server
+        (``EMU_DB_PREPARE_THRESHOLD``, ``<STORE>_DB_PREPARE_THRESHOLD``); ``none``: never, for
+        a PgBouncer older than 1.22 in transaction mode, which cannot keep prepared
+        statements (deploy/README.md)."""
+        raw = self.per_store(store, "DB_PREPARE_THRESHOLD", "5").lower()
+        if raw in ("none", "off"):
+            return None
+        return self._count(store, "DB_PREPARE_THRESHOLD", 5, 0)
+
+    def engine_options(self, store: str) -> dict[str, Any]:
+        """What ``sqlalchemy.create_engine`` is given for a store: on PostgreSQL a pool sized
+        from the settings above, and ``pool_pre_ping``, so a connection left dead by a
+        PostgreSQL restart is noticed when taken from the pool and replaced, instead of failing
+        the request with STORE_UNAVAILABLE (R5.3). SQLite keeps SQLAlchemy's own pool."""
+        if not self.database_url(store).startswith("postgresql"):
+            return {}
+        options: dict[str, Any] = {"pool_size": self.db_pool_size(store),
+                                   "max_overflow": self.db_max_overflow(store),
+                                   "pool_pre_ping": True}
+        threshold = self.db_prepare_threshold(store)
+        if threshold != 5:  # psycopg's own default
+            options["connect_args"] = {"prepare_threshold": threshold}
+        return options
+
+    @property
+    def db_max_connections(self) -> int:
+        """The PostgreSQL server's ``max_connections`` the deployment is sized against
+        (``EMU_DB_MAX_CONNECTIONS``, PostgreSQL's default 100)."""
+        return self._count(None, "DB_MAX_CONNECTIONS", 100, 1)
+
+    @property
+    def db_reserved_connections(self) -> int:
+        """Connections of ``db_max_connections`` the processes must leave free: for an
+        administrator's psql, a backup, the one-off import, a migration
+        (``EMU_DB_RESERVED_CONNECTIONS``)."""
+        return self._count(None, "DB_RESERVED_CONNECTIONS", 10, 0)
+
+    @property
+    def db_replicas(self) -> int:
+        """How many processes like this one the deployment runs (``EMU_DB_REPLICAS``): at
+        start a process checks that so many of its pools fit in the server's
+        ``max_connections`` (``runtime.pools.check_server``)."""
+        return self._count(None, "DB_REPLICAS", 1, 1)
+
     def clock(self) -> Clock:
         """The system clock, or one stopped at ``EMU_FIXED_CLOCK`` (an ISO date-time with its
         offset): how a test injects time into a service running as its own process."""
@@ -133,7 +210,15 @@ class Settings:
 
     @property
     def catch_up_interval(self) -> float:
+        """Seconds from an inbox's last delivery to its next catch-up (what the bus did not
+        bring: a lost last event shows no gap until the next one)."""
         return self.number("EMU_CATCH_UP_INTERVAL", 10.0)
+
+    @property
+    def catch_up_max_interval(self) -> float:
+        """While nothing is delivered, each catch-up that follows another waits twice as long
+        as the one before, up to this: a system at rest is not asked every few seconds."""
+        return max(self.catch_up_interval, self.number("EMU_CATCH_UP_MAX_INTERVAL", 300.0))
 
     @property
     def pull_timeout(self) -> float:

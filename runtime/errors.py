@@ -105,6 +105,15 @@ class StoreUnavailable(DomainError):
     kind = "unavailable"
 
 
+class PoolBudgetExceeded(DomainError):
+    """A deployment whose processes could open more connections to PostgreSQL than it
+    accepts, less the reserve (``runtime.pools``): refused before it runs, since at a peak
+    the last ones to connect would fail with "too many clients" (R5.3)."""
+
+    code = "DB_POOL_BUDGET_EXCEEDED"
+    kind = "invalid"
+
+
 class MalformedMessage(DomainError):
     """A bus message that is not a valid envelope of a known contract."""
 

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from runtime.errors import Conflict, DomainError
+from runtime.reads import plain_reads
 
 T = TypeVar("T")
 
@@ -86,7 +87,7 @@ class RequestLedger:
 
     def outcome(self, engine: Any, request_id: str) -> tuple[bool, Any]:
         """Whether the request was carried out, and its stored outcome (None if lost)."""
-        with engine.connect() as connection:
+        with plain_reads(engine).connect() as connection:
             row = connection.execute(sa.select(self.table.c.outcome).where(
                 self.table.c.request_id == request_id)).first()
         if row is None:

@@ -13,6 +13,7 @@ It never talks to the bus: publishing is the relay's job (``runtime.relay``).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,6 +37,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.projection import EventSourcedProjection
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
 from sqlalchemy import text
@@ -47,6 +49,7 @@ from runtime.config import Settings
 from runtime.context import CommandContext, current_context, use_context
 from runtime.contracts import Catalog, Envelope
 from runtime.errors import ActorRequired, Conflict, InvalidInput, StoreUnavailable
+from runtime.pools import check_server
 from runtime.requests import RequestLedger
 from runtime.wakeup import Doorbell
 
@@ -239,8 +242,23 @@ class LockingProcessRecorder(SQLAlchemyProcessRecorder):
         does so only when events were stored (``_insert_stored_events``)."""
 
 
+ENGINE_OPTIONS = "SQLALCHEMY_ENGINE_OPTIONS"  # JSON: what create_engine is given
+
+
 class Factory(SQLAlchemyFactory):
+    """The library's factory, with the engine made as the settings say: the library builds
+    the engine itself and takes no pool options from its environment, so they come as JSON
+    under ``SQLALCHEMY_ENGINE_OPTIONS`` (``Settings.engine_options``: pool size, overflow,
+    pre-ping) and are handed to its datastore."""
+
     process_recorder_class = LockingProcessRecorder
+
+    def __init__(self, env: Any) -> None:
+        options = json.loads(env.get(ENGINE_OPTIONS) or "{}")
+        if options:
+            self.datastore_class = cast(  # type: ignore[misc]
+                Any, functools.partial(SQLAlchemyDatastore, **options))
+        super().__init__(env)
 
 
 class ServiceApplication(EventSourcedProjection[UUID]):
@@ -268,6 +286,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         config = {
             "PERSISTENCE_MODULE": f"{Factory.__module__}:{Factory.__qualname__}",
             "SQLALCHEMY_URL": settings.connection_url(self.service),
+            ENGINE_OPTIONS: json.dumps(settings.engine_options(self.service)),
         }
         config.update(env or {})
         super().__init__(config)
@@ -276,6 +295,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self._inboxes: dict[str, Any] = {}
         self.read_model = self.read_model_class(self.engine) if self.read_model_class else None
         self.views = [view(self.engine, self.service) for view in self.upstream_views]
+        check_server(self.engine, settings, self.service)  # R5.3: its pools fit the server
         self.doorbell = Doorbell.for_engine(self.engine)  # SQLite: wakes the relay (PostgreSQL: NOTIFY)
         for model in [self.read_model, *self.views]:
             if model is not None:

@@ -37,6 +37,7 @@ from contracts.registry import (
 )
 from runtime.contracts import Envelope
 from runtime.readmodel import ReadModel, UpstreamView, Writer, handles
+from runtime.reads import plain_reads
 from runtime.text import search_key
 
 
@@ -336,7 +337,7 @@ class RegistryQueries:
     asks them of its own rows, every other service of the copy it keeps."""
 
     def __init__(self, engine: Any, tables: RegistryTables) -> None:
-        self.engine = engine
+        self.engine = plain_reads(engine)  # each question reads in one round trip
         self.t = tables
 
     def _unions_on(self, on: date | sa.BindParameter[date]) -> sa.Select[Any]:

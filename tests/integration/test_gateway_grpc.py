@@ -62,7 +62,11 @@ Metadata = list[tuple[str, str]]
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     with fresh_vhost() as amqp, fresh_database() as pg, \
-            running(tmp_path_factory.mktemp("gateway-grpc"), amqp, pg) as running_system:
+            running(tmp_path_factory.mktemp("gateway-grpc"), amqp, pg,
+                    # R5.2: health is read when a probe asks, not on a timer: with the Watch
+                    # streams' timer set to an hour, every change below is seen through Check
+                    env={"GATEWAY_GRPC_HEALTH_WATCH_INTERVAL": "3600",
+                         "GATEWAY_GRPC_HEALTH_INTERVAL": "1"}) as running_system:
         w = with_province(running_system)
         running_system.make_user("b", [("official", w.unions["CS-1"])], w.people["B"])
         yield running_system

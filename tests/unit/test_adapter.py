@@ -59,3 +59,25 @@ def test_r5_3_an_event_whose_ack_the_broker_never_gets_leaves_the_service_runnin
     consumer.queue_consumer = gone = BrokerGone()  # type: ignore[assignment]
     assert consumer.handle_result(object(), None, "processed") == ("processed", None)  # type: ignore[arg-type]
     assert gone.tried == ["ack"]  # tried, then left to the broker to deliver again
+
+
+def test_r5_3_a_quiet_inbox_catches_up_less_often_and_soon_again_after_a_delivery() -> None:
+    # The catch-up pulls what the bus did not bring; at rest the system is not asked every
+    # few seconds, but after events flowed the next catch-up comes catch_up_interval later.
+    from runtime.adapter import EventsConsumer
+
+    consumer = EventsConsumer("registry")
+    consumer.catch_up_interval, consumer.catch_up_max_interval = 10.0, 300.0
+    consumer._delivered = False
+    delay, quiet = 0.5, []
+    for _ in range(8):
+        delay = consumer._next_catch_up(delay, succeeded=True)
+        quiet.append(delay)
+    assert quiet == [10.0, 20.0, 40.0, 80.0, 160.0, 300.0, 300.0, 300.0]
+    consumer.queue_consumer = BrokerGone()  # type: ignore[assignment]
+    consumer.handle_result(object(), None, "processed")  # type: ignore[arg-type]  # a delivery
+    assert consumer._next_catch_up(delay, succeeded=True) == 10.0
+    assert consumer._next_catch_up(10.0, succeeded=True) == 20.0
+    # a catch-up that failed is retried sooner, never later than the interval
+    assert consumer._next_catch_up(0.5, succeeded=False) == 1.0
+    assert consumer._next_catch_up(300.0, succeeded=False) == 10.0

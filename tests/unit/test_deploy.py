@@ -109,7 +109,7 @@ def test_r5_3_compose_runs_the_processes_make_run_starts_after_its_setup_steps()
     services = compose()["services"]
     steps = {step.name: list(step.argv) for step in render.import_steps()}
     running = {name: spec["command"] for name, spec in services.items()
-               if "command" in spec and name not in steps}
+               if "build" in spec and name not in steps}  # the project's image, not postgres
     assert running == {p.name: list(p.argv) for p in processes(python="python")}
     assert steps and {name: services[name]["command"] for name in steps} == steps
     for name in running:
@@ -139,7 +139,9 @@ def test_compose_gives_every_service_and_the_gateway_its_own_database() -> None:
         urls = {k: v for k, v in services[name]["environment"].items() if k.endswith("_DATABASE_URL")}
         assert list(urls) == [f"{store.upper()}_DATABASE_URL"]  # its own store only
         assert urls[f"{store.upper()}_DATABASE_URL"].startswith("postgresql+psycopg://")
-        assert urls[f"{store.upper()}_DATABASE_URL"].endswith(f"@postgres:5432/{store}")
+        # through PgBouncer, but a relay straight to PostgreSQL (its LISTEN and lease)
+        target = "postgres:5432" if kind == "relay" else f"pgbouncer:{render.PGBOUNCER_PORT}"
+        assert urls[f"{store.upper()}_DATABASE_URL"].endswith(f"@{target}/{store}"), name
 
 
 def test_compose_health_checks_restarts_and_scaling() -> None:
@@ -237,7 +239,7 @@ def test_r5_3_kubernetes_runs_every_process_with_its_command_and_scales_each_ser
     deployments, autoscalers, services = (of_kind("Deployment"), of_kind("HorizontalPodAutoscaler"),
                                           of_kind("Service"))
     plan = processes(python="python")
-    assert set(deployments) == {p.name for p in plan}
+    assert set(deployments) == {p.name for p in plan} | {render.PGBOUNCER}
     for process in plan:
         assert _container(deployments[process.name])["command"] == list(process.argv)
     for name, kind in kinds().items():
@@ -284,7 +286,10 @@ def test_no_literal_secret_in_the_manifests() -> None:
     for name, doc in manifests():
         if doc["kind"] == "Deployment":
             for entry in _container(doc)["env"]:
-                assert "value" not in entry, f"{name}: {entry['name']} is literal"
+                if "value" in entry:  # a literal: only a setting that is no secret (a pool size)
+                    assert not SECRET_NAME.search(entry["name"]) and "@" not in entry["value"] \
+                        and not entry["name"].endswith("_URL"), f"{name}: {entry['name']}"
+                    continue
                 assert entry["valueFrom"]["secretKeyRef"]["name"] == render.SECRET
         if doc["kind"] == "ConfigMap":
             for key, value in doc["data"].items():
@@ -295,7 +300,8 @@ def test_no_literal_secret_in_the_manifests() -> None:
                 assert "REPLACE-ME" in value or "USER:PASSWORD@" in value, f"{key} is not a placeholder"
     secrets = of_kind("Secret")[render.SECRET]["stringData"]
     wanted = {entry["valueFrom"]["secretKeyRef"]["key"]
-              for doc in of_kind("Deployment").values() for entry in _container(doc)["env"]}
+              for doc in of_kind("Deployment").values() for entry in _container(doc)["env"]
+              if "valueFrom" in entry}
     assert set(secrets) == wanted  # the template names every key a Deployment reads
 
 
@@ -313,7 +319,8 @@ def test_r4_5_signing_keys_outlive_a_container_and_come_from_the_operator_in_kub
     assert config["EMU_SIGNING_DIR"] == "/signing"
     assert config["EMU_SIGNING_TRUST"] == "/signing-trust/ca.crt"
     for name, doc in of_kind("Deployment").items():
-        if doc["spec"]["template"]["spec"]["containers"][0]["command"][2] != "runtime.serve":
+        if doc["spec"]["template"]["spec"]["containers"][0].get("command", [""] * 3)[2] \
+                != "runtime.serve":
             continue
         mounts = {m["mountPath"]: m for m in _container(doc)["volumeMounts"]}
         assert mounts["/signing/unions"]["readOnly"] and mounts["/signing-trust"]["readOnly"], name
@@ -395,3 +402,142 @@ def test_r5_3_kubernetes_declares_quorum_queues_on_a_cluster() -> None:
     assert config["data"]["EMU_QUEUE_TYPE"] == "quorum"
     secret = yaml.safe_load((ROOT / "deploy" / "k8s" / "secret.example.yaml").read_text("utf-8"))
     assert len(secret["stringData"]["AMQP_URI"].split(";")) == 3
+
+
+# --- connection pools: PgBouncer and the budget (R5.3, runtime/pools.py) -------------------
+
+PGBOUNCER_TAG = re.compile(r"^edoburu/pgbouncer:v(\d+)\.(\d+)\.(\d+)-p\d+$")
+
+
+def _k8s_url_keys() -> dict[str, tuple[str, str]]:
+    """Deployment -> (the store URL variable, the Secret key it is read from)."""
+    out = {}
+    for name, doc in of_kind("Deployment").items():
+        for entry in _container(doc)["env"]:
+            if entry["name"].endswith("_DATABASE_URL") and "valueFrom" in entry:
+                out[name] = (entry["name"], entry["valueFrom"]["secretKeyRef"]["key"])
+    return out
+
+
+def test_r5_3_compose_has_pgbouncer_in_transaction_mode_between_services_and_postgres() -> None:
+    services = compose()["services"]
+    bouncer = services[render.PGBOUNCER]
+    assert PGBOUNCER_TAG.match(bouncer["image"]), "a pinned, maintained image"
+    env = bouncer["environment"]
+    assert env["POOL_MODE"] == "transaction" and env["DB_HOST"] == "postgres"
+    assert env["LISTEN_PORT"] == str(render.PGBOUNCER_PORT)
+    assert bouncer["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    for name, kind in kinds().items():
+        spec = services[name]
+        assert spec["depends_on"][render.PGBOUNCER] == {"condition": "service_healthy"}
+        if kind == "relay":  # LISTEN and the lease's session lock: a session of its own
+            assert "@postgres:5432/" in str(spec["environment"])
+            assert "@pgbouncer:" not in str(spec["environment"])
+        else:
+            assert f"@pgbouncer:{render.PGBOUNCER_PORT}/" in str(spec["environment"])
+
+
+def test_r5_3_kubernetes_has_pgbouncer_services_point_at_it_relays_do_not() -> None:
+    deployment = of_kind("Deployment")[render.PGBOUNCER]
+    container = _container(deployment)
+    assert PGBOUNCER_TAG.match(container["image"])
+    assert [p["containerPort"] for p in container["ports"]] == [render.PGBOUNCER_PORT]
+    assert container["readinessProbe"] and container["livenessProbe"]
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+    service = of_kind("Service")[render.PGBOUNCER]
+    assert [p["port"] for p in service["spec"]["ports"]] == [render.PGBOUNCER_PORT]
+    config = of_kind("ConfigMap")[render.PGBOUNCER_CONFIG_MAP]["data"]
+    assert config["POOL_MODE"] == "transaction"
+    secret = of_kind("Secret")[render.SECRET]["stringData"]
+    keys = _k8s_url_keys()
+    for name, kind in kinds().items():
+        variable, key = keys[name]
+        if kind == "relay":
+            assert key == variable.replace("_DATABASE_URL", "_DIRECT_DATABASE_URL")
+            assert "@POSTGRES-HOST:5432/" in secret[key]
+        else:
+            assert key == variable
+            assert f"@pgbouncer:{render.PGBOUNCER_PORT}/" in secret[key]
+
+
+def test_pgbouncer_keeps_psycopgs_prepared_statements_in_transaction_mode() -> None:
+    """psycopg prepares a query run 5 times; in transaction mode that needs PgBouncer >= 1.22
+    with max_prepared_statements (psycopg closes them with the protocol's Close, libpq >= 17)."""
+    import psycopg
+
+    assert psycopg.pq.version() >= 170000  # the libpq psycopg-binary bundles
+    for image, settings in [(compose()["services"][render.PGBOUNCER]["image"],
+                             compose()["services"][render.PGBOUNCER]["environment"]),
+                            (_container(of_kind("Deployment")[render.PGBOUNCER])["image"],
+                             of_kind("ConfigMap")[render.PGBOUNCER_CONFIG_MAP]["data"])]:
+        match = PGBOUNCER_TAG.match(image)
+        assert match and tuple(int(part) for part in match.groups()[:2]) >= (1, 22), image
+        assert int(settings["MAX_PREPARED_STATEMENTS"]) > 0
+
+
+def test_r5_3_every_process_states_its_pool_and_replicas() -> None:
+    services = compose()["services"]
+    config = of_kind("ConfigMap")[render.CONFIG_MAP]["data"]
+    for name, kind in kinds().items():
+        size, overflow = render.POOLS[kind]
+        env = services[name]["environment"]
+        assert (env["EMU_DB_POOL_SIZE"], env["EMU_DB_MAX_OVERFLOW"]) == (str(size), str(overflow))
+        assert services[name]["x-max-replicas"] == render.MAX_REPLICAS["compose"][kind]
+        literal = {e["name"]: e["value"] for e in _container(of_kind("Deployment")[name])["env"]
+                   if "value" in e}
+        merged = {**config, **literal}
+        assert (merged["EMU_DB_POOL_SIZE"], merged["EMU_DB_MAX_OVERFLOW"]) == \
+            (str(size), str(overflow)), name
+
+
+def test_r5_3_the_rendered_connection_budgets_fit() -> None:
+    from runtime.config import Settings
+
+    assert render.budget_problems(render.render(), Settings({})) == []
+    postgres, clients = render.compose_budget(compose(), reserved=10)
+    # 1 PgBouncer x 6 databases x 10 + 5 relays x (2 + 1 + 1) = 80 <= 100 - 10
+    assert postgres == 1 * 6 * 10 + 5 * 4 and postgres <= 90
+    assert clients <= int(compose()["services"][render.PGBOUNCER]["environment"]["MAX_CLIENT_CONN"])
+    docs = [doc for _, doc in manifests()]
+    postgres, clients = render.k8s_budget(docs, max_connections=100, reserved=10)
+    assert postgres == 2 * 6 * 5 + 5 * 4  # two PgBouncers; relays direct
+    assert clients == 5 * 10 * 10 + 10 * 10  # every service and the gateway at maxReplicas
+
+
+def test_r5_3_render_refuses_a_configuration_whose_pools_cannot_fit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from runtime.config import Settings
+    from runtime.errors import PoolBudgetExceeded
+
+    # PgBouncer given 20 server connections per database: 2 x 6 x 20 + 20 = 260 on Kubernetes
+    monkeypatch.setitem(render.PGBOUNCER_SETTINGS, "k8s",
+                        {"DEFAULT_POOL_SIZE": "20", "MAX_DB_CONNECTIONS": "20"})
+    rendered = render.render()
+    problems = render.budget_problems(rendered, Settings({}))
+    assert len(problems) == 1 and problems[0].startswith("deploy/k8s: DB_POOL_BUDGET_EXCEEDED")
+    assert "= 260), more than max_connections 100 - reserved 10 = 90" in problems[0]
+    for path, text in rendered.items():  # the files on disk are these: no drift, only the budget
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, "utf-8")
+    monkeypatch.setattr(render, "ROOT", tmp_path)
+    monkeypatch.delenv("EMU_DB_MAX_CONNECTIONS", raising=False)
+    monkeypatch.delenv("EMU_DB_RESERVED_CONNECTIONS", raising=False)
+    assert render.main(["--check"]) == 1
+    assert "DB_POOL_BUDGET_EXCEEDED" in capsys.readouterr().err
+    monkeypatch.setenv("EMU_DB_MAX_CONNECTIONS", "300")  # the operator's bigger server: fits
+    assert render.main(["--check"]) == 0
+
+    # Relays given SQLAlchemy's default pools, straight to PostgreSQL, on a smaller server
+    docs = [doc for _, doc in manifests()]
+    with pytest.raises(PoolBudgetExceeded, match=r"80 connections to PostgreSQL .* = 69"):
+        render.k8s_budget(docs, max_connections=79, reserved=10)
+    broken = compose()
+    broken["services"]["registry-relay"]["x-max-replicas"] = 10  # 60 + 16 + 10 x 4 = 116
+    with pytest.raises(PoolBudgetExceeded, match="116 connections"):
+        render.compose_budget(broken, reserved=10)
+    broken = compose()
+    broken["services"]["gateway"]["x-max-replicas"] = 60  # 500 + 600 clients > 1000
+    with pytest.raises(PoolBudgetExceeded, match=r"1100 connections to pgbouncer .*max_client_conn"):
+        render.compose_budget(broken, reserved=10)

@@ -1,0 +1,17 @@
+"""Plain reads: the engine a service's queries and pre-command checks read through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def plain_reads(engine: Any) -> Any:
+    """The engine for reads that run one statement at a time (a query, a check before a
+    command): on PostgreSQL in autocommit, so a read is one round trip to the database instead
+    of three (BEGIN, the statement, ROLLBACK when the pooled connection is returned). PostgreSQL
+    runs every statement under READ COMMITTED with a snapshot of its own even inside a
+    transaction, so a reader sees exactly what it saw before. It shares the engine's pool.
+    Other databases: the engine itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
