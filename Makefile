@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready-$(PYVERSION)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: run test test-unit test-integration test-system lint bench bench-registry bench-gateway \
-	bench-reorganisation bench-scaling bench-audit bench-idle soak reliability lock clean backup restore
+	bench-reorganisation bench-scaling bench-audit bench-idle bench-throughput soak reliability lock clean backup restore
 
 # The environment: a virtualenv with exactly the pinned packages, and this checkout on its path;
 # made again when the Python it was made with is not the one asked for.
@@ -71,6 +71,10 @@ bench-scaling: $(READY)
 
 bench-audit: $(READY)
 	$(BIN)/python -m bench.audit $(BENCH_ARGS)
+
+# One store's commits per second with 8 clients, beside a raw insert + commit (the limit).
+bench-throughput: $(READY)
+	$(BIN)/python -m bench.throughput $(BENCH_ARGS)
 
 # Every process of make run left idle for 60 s: CPU per process (SQLite and PostgreSQL).
 bench-idle: $(READY)

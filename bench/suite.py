@@ -85,6 +85,8 @@ def parts() -> list[Part]:
              ["--requests", "300", "--rounds", "1"]),
         Part("audit", "audit-", ["-m", "bench.audit", "--history"], ["--events", "50000"]),
         Part("idle", "idle-", ["-m", "bench.idle"], ["--seconds", "30", "--settle", "10"]),
+        Part("throughput", "throughput-", ["-m", "bench.throughput"],
+             ["--per-client", "50", "--rounds", "2"]),
         Part("registry", "registry-", ["-m", "bench.registry", "--store", "postgresql",
                                        "--unions", "2000", "--members", "40000", "--queries", "300"],
              ["--unions", "500", "--members", "5000", "--queries", "100"]),
@@ -92,6 +94,8 @@ def parts() -> list[Part]:
     ]
 
 
+# Relays are woken by the commit's NOTIFY, not a timer: an effect within 30 ms at p99.
+PROPAGATION_P99_MS = 30.0
 FULL_EXTRA = {"audit": ["--events", "1070000"]}  # ~100,000 initiatives' stories
 
 
@@ -209,9 +213,9 @@ def figures(by: dict[str, Part]) -> list[Figure]:
     # the goal is at 200/s: a run whose commits could not keep that rate has not shown it
     at_rate = (p.get("achieved_per_s") or 0) >= 0.95 * (p.get("target_per_s") or 200)
     out.append(Figure("propagation commit → effect in another service at 200/s, p99 ms", p99,
-                      "< 100" + ("" if at_rate or p99 is None else " (not reached: the commits "
-                                 "fell behind 200/s)"),
-                      None if p99 is None else p99 < 100 and at_rate,
+                      "< 30" + ("" if at_rate or p99 is None else " (not reached: the commits "
+                                "fell behind 200/s)"),
+                      None if p99 is None else p99 < PROPAGATION_P99_MS and at_rate,
                       f"p50 {p.get('p50_ms') or 0:.1f} ms, from the cause's insert; commits achieved "
                       f"{p.get('achieved_per_s') or 0:.0f}/s, "
                       f"{p.get('effects')}/{p.get('commands')} effects", "propagation p99 at 200/s"))
@@ -262,6 +266,13 @@ def figures(by: dict[str, Part]) -> list[Figure]:
                       "(measured)", None, f"two {get(sc, 'figures', '2', 'per_s') or 0:.0f}/s, one "
                       f"{get(sc, 'figures', '1', 'per_s') or 0:.0f}/s; busy "
                       f"{get(sc, 'figures', '2', 'cpu_busy_pct')}% of the cores"))
+    t = get(by["throughput"].result, "figures") or {}
+    per_s = t.get("per_s") or {}
+    out.append(Figure(f"one store's commits/s with {t.get('clients')} clients: `raise_idea`",
+                      per_s.get("raise_idea"), ">= 1000", ge(per_s.get("raise_idea"), 1000),
+                      f"raw single-row insert + commit {per_s.get('raw_insert') or 0:,.0f}/s (the "
+                      f"database's limit), the library's save() {per_s.get('library_save') or 0:,.0f}/s",
+                      "store commits/s"))
     for rest in get(by["idle"].result, "sides") or []:
         top = sorted(rest["per_process_pct"].items(), key=lambda kv: -kv[1])[:3]
         out.append(Figure(f"the whole system idle on {rest['store']}, % of one core",

@@ -493,6 +493,18 @@ class Accounts:
                                         {"key": key})
         return dict(row.outcome)
 
+    def answered(self, username: str, key: object, request: str) -> dict[str, Any] | None:
+        """The stored outcome of this very request under this key, if it was answered; None
+        otherwise (no such key, another request, or still running: ``begin`` judges those)."""
+        if not isinstance(key, str) or len(key) > 128:
+            return None
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(OUTCOMES.c.request, OUTCOMES.c.outcome).where(
+                OUTCOMES.c.username == username, OUTCOMES.c.key == key)).first()
+        if row is None or row.request != request or row.outcome is None:
+            return None
+        return dict(row.outcome)
+
     def _take_over(self, username: str, key: str, claimed_at: float) -> bool:
         """Renews an abandoned claim for this request; only one of several repeats racing for
         it wins (the update is guarded by the old claim's time)."""

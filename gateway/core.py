@@ -35,6 +35,7 @@ from gateway.policy import (
     within,
 )
 from gateway.pools import Pools
+from gateway.reorganisation import PREVIEW, with_open_items
 from runtime.client import ServiceUnavailable
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext
@@ -109,6 +110,14 @@ def request_id(username: str, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return str(uuid.uuid4())
     return hashlib.sha256(f"{username}\0{idempotency_key}".encode()).hexdigest()
+
+
+def _repeated(first: Mapping[str, Any]) -> Outcome:
+    """The first outcome of a request, given again: its result, or its refusal raised again."""
+    if "error" in first:
+        raise DomainError(first["error"]["message"], first["error"]["details"],
+                          first["error"]["code"])
+    return Outcome(first["result"], replayed=True)
 
 
 class Gateway:
@@ -258,6 +267,14 @@ class Gateway:
                 idempotency_key: str | None = None, if_match: str | None = None,
                 correlation_id: str | None = None) -> Outcome:
         args = self.unions_named(op, args)
+        if op.command and idempotency_key is not None:
+            # R5.3: a request already answered is answered again as it was, even after the
+            # caller's roles or the tree changed (a reorganisation moved the union): the repeat
+            # changes nothing and tells the caller nothing new. Anything else is judged below.
+            answered = self.accounts.answered(principal.username, idempotency_key,
+                                              self.accounts.fingerprint(op.name, args))
+            if answered is not None:
+                return _repeated(answered)
         grant = authorize(self.scope, op, args, principal)
         context = CommandContext(
             actor=Actor(principal.user_id, grant.role.value, grant.union_id),
@@ -279,16 +296,13 @@ class Gateway:
                                        {"union_id": result["union_id"]})
             return Outcome(result, self._etag(op, args))
         if idempotency_key is None:
-            return Outcome(self.pool.call(op.service, op.method, context=context, **args))
+            return Outcome(self._command(op, args, context))
         request = self.accounts.fingerprint(op.name, args)
         first = self.accounts.begin(principal.username, idempotency_key, request)
         if first is not None:
-            if "error" in first:
-                raise DomainError(first["error"]["message"], first["error"]["details"],
-                                  first["error"]["code"])
-            return Outcome(first["result"], replayed=True)
+            return _repeated(first)
         try:
-            result = self.pool.call(op.service, op.method, context=context, **args)
+            result = self._command(op, args, context)
         except (ServiceUnavailable, DeadlinePassed):  # not carried out: the key may be used again
             self.accounts.release(principal.username, idempotency_key)
             raise
@@ -301,6 +315,12 @@ class Gateway:
             raise
         self.accounts.finish(principal.username, idempotency_key, {"result": result})
         return Outcome(result)
+
+    def _command(self, op: Operation, args: Mapping[str, Any], context: CommandContext) -> Any:
+        result = self.pool.call(op.service, op.method, context=context, **args)
+        if op.name == PREVIEW:  # R1.5: what the plan would carry over or close elsewhere
+            result = with_open_items(self.pool.call, context, args, result)
+        return result
 
     def unions_named(self, op: Operation, args: Mapping[str, Any]) -> Mapping[str, Any]:
         """R5.2: a union may be named by its id or by its code (``TV-CS-0001``, which every

@@ -146,6 +146,11 @@ class AwardsStub:
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsNominationsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.OpenItems = channel.unary_unary(
+                '/emulation.v1.Awards/OpenItems',
+                request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsOpenItemsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Proceedings = channel.unary_unary(
                 '/emulation.v1.Awards/Proceedings',
                 request_serializer=emulation_dot_v1_dot_awards__pb2.AwardsProceedingsRequest.SerializeToString,
@@ -403,6 +408,16 @@ class AwardsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OpenItems(self, request, context):
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R1.5: for a reorganisation plan's preview, what the unions'
+        change on the date would do, as the policy does it when the registry's event comes: each
+        open…. As HTTP: GET /v1/awards/open-items.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Proceedings(self, request, context):
         """Query. R4.4, R5.1: what a nomination went through: the selection meetings that voted on it
         and the submissions (dossiers) that carried it, oldest first. As HTTP: GET
@@ -625,6 +640,11 @@ def add_AwardsServicer_to_server(servicer, server):
             'Nominations': grpc.unary_unary_rpc_method_handler(
                     servicer.Nominations,
                     request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsNominationsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'OpenItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenItems,
+                    request_deserializer=emulation_dot_v1_dot_awards__pb2.AwardsOpenItemsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Proceedings': grpc.unary_unary_rpc_method_handler(
@@ -1246,6 +1266,33 @@ class Awards:
             target,
             '/emulation.v1.Awards/Nominations',
             emulation_dot_v1_dot_awards__pb2.AwardsNominationsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Awards/OpenItems',
+            emulation_dot_v1_dot_awards__pb2.AwardsOpenItemsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

@@ -174,6 +174,22 @@ class InitiativesJobRequest(_message.Message):
     job_id: str
     def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
+class InitiativesOpenItemsRequest(_message.Message):
+    __slots__ = ("union_ids", "on", "action", "successor_id", "offset", "limit")
+    UNION_IDS_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SUCCESSOR_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    union_ids: _containers.RepeatedScalarFieldContainer[str]
+    on: str
+    action: str
+    successor_id: str
+    offset: int
+    limit: int
+    def __init__(self, union_ids: _Optional[_Iterable[str]] = ..., on: _Optional[str] = ..., action: _Optional[str] = ..., successor_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class InitiativesOverdueRequest(_message.Message):
     __slots__ = ("union_id", "as_of", "offset", "limit")
     UNION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -126,6 +126,11 @@ class InitiativesStub:
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesJobRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.OpenItems = channel.unary_unary(
+                '/emulation.v1.Initiatives/OpenItems',
+                request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOpenItemsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Overdue = channel.unary_unary(
                 '/emulation.v1.Initiatives/Overdue',
                 request_serializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOverdueRequest.SerializeToString,
@@ -391,6 +396,16 @@ class InitiativesServicer:
         """Query. R5.1: a job of this service as it stands: ``running``, ``done`` (with its result),
         ``failed`` (with its error's code) or ``cancelled``, and how many events it…. As HTTP: GET
         /v1/initiatives/job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenItems(self, request, context):
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R1.5: for a reorganisation plan's preview, what the unions'
+        change on the date would do, as the policy does it when the registry's events come: each….
+        As HTTP: GET /v1/initiatives/open-items.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -684,6 +699,11 @@ def add_InitiativesServicer_to_server(servicer, server):
             'Job': grpc.unary_unary_rpc_method_handler(
                     servicer.Job,
                     request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesJobRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'OpenItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenItems,
+                    request_deserializer=emulation_dot_v1_dot_initiatives__pb2.InitiativesOpenItemsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
@@ -1247,6 +1267,33 @@ class Initiatives:
             target,
             '/emulation.v1.Initiatives/Job',
             emulation_dot_v1_dot_initiatives__pb2.InitiativesJobRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Initiatives/OpenItems',
+            emulation_dot_v1_dot_initiatives__pb2.InitiativesOpenItemsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

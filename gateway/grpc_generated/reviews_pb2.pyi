@@ -220,6 +220,22 @@ class ReviewsLinkReviewRewardsRequest(_message.Message):
     nomination_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, union_id: _Optional[str] = ..., year: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., linked_on: _Optional[str] = ..., award_ids: _Optional[_Iterable[str]] = ..., nomination_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class ReviewsOpenItemsRequest(_message.Message):
+    __slots__ = ("union_ids", "on", "action", "successor_id", "offset", "limit")
+    UNION_IDS_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SUCCESSOR_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    union_ids: _containers.RepeatedScalarFieldContainer[str]
+    on: str
+    action: str
+    successor_id: str
+    offset: int
+    limit: int
+    def __init__(self, union_ids: _Optional[_Iterable[str]] = ..., on: _Optional[str] = ..., action: _Optional[str] = ..., successor_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
 class ReviewsOverdueRequest(_message.Message):
     __slots__ = ("upper_union_id", "as_of", "offset", "limit")
     UPPER_UNION_ID_FIELD_NUMBER: _ClassVar[int]

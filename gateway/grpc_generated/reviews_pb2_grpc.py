@@ -136,6 +136,11 @@ class ReviewsStub:
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLinkReviewRewardsRequest.SerializeToString,
                 response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
                 _registered_method=True)
+        self.OpenItems = channel.unary_unary(
+                '/emulation.v1.Reviews/OpenItems',
+                request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOpenItemsRequest.SerializeToString,
+                response_deserializer=emulation_dot_v1_dot_common__pb2.Reply.FromString,
+                _registered_method=True)
         self.Overdue = channel.unary_unary(
                 '/emulation.v1.Reviews/Overdue',
                 request_serializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOverdueRequest.SerializeToString,
@@ -372,6 +377,16 @@ class ReviewsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OpenItems(self, request, context):
+        """Query of a list, paged by offset and limit: the page's items in Reply.result, with
+        Reply.total, offset and limit. R1.5: for a reorganisation plan's preview, what the unions'
+        change on the date would do, as the policy does it when the registry's event comes: each
+        pledge…. As HTTP: GET /v1/reviews/open-items.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Overdue(self, request, context):
         """Query of a list, paged by offset and limit: the page's items in Reply.result, with
         Reply.total, offset and limit. R2.6, R2.7: the direct lower unions (as of the date) with
@@ -579,6 +594,11 @@ def add_ReviewsServicer_to_server(servicer, server):
             'LinkReviewRewards': grpc.unary_unary_rpc_method_handler(
                     servicer.LinkReviewRewards,
                     request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsLinkReviewRewardsRequest.FromString,
+                    response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
+            ),
+            'OpenItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenItems,
+                    request_deserializer=emulation_dot_v1_dot_reviews__pb2.ReviewsOpenItemsRequest.FromString,
                     response_serializer=emulation_dot_v1_dot_common__pb2.Reply.SerializeToString,
             ),
             'Overdue': grpc.unary_unary_rpc_method_handler(
@@ -1141,6 +1161,33 @@ class Reviews:
             target,
             '/emulation.v1.Reviews/LinkReviewRewards',
             emulation_dot_v1_dot_reviews__pb2.ReviewsLinkReviewRewardsRequest.SerializeToString,
+            emulation_dot_v1_dot_common__pb2.Reply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/emulation.v1.Reviews/OpenItems',
+            emulation_dot_v1_dot_reviews__pb2.ReviewsOpenItemsRequest.SerializeToString,
             emulation_dot_v1_dot_common__pb2.Reply.FromString,
             options,
             channel_credentials,

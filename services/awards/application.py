@@ -18,6 +18,7 @@ import base64
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from types import SimpleNamespace
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -28,13 +29,14 @@ from eventsourcing.persistence import IntegrityError
 from contracts.registry import BodyKind
 from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
+from contracts.reorganisation import CARRIED, CLOSED, Reorganisation, open_item, require_change
 from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.contracts import Envelope
 from runtime.documents import counted, place_of
 from runtime.errors import Forbidden, InvalidInput, NotFound
 from runtime.publication import Publication
-from runtime.rules import RuleBook, RuleSet, clean_reason, decision_record
+from runtime.rules import NoRuleSetInForce, RuleBook, RuleSet, clean_reason, decision_record
 from runtime.store import ServiceApplication
 from runtime.text import parse_date, parse_uuid
 from services.awards import commands, documents
@@ -592,6 +594,36 @@ class Awards(PublicRegister, KnownUnions, ServiceApplication):
                 record.discontinue(sides=sides, union_id=union, effective_on=on,
                                    reason=reason, cause=cause)
             processing_event.collect_events(record)
+
+    @handles(commands.OpenItems)
+    def open_items(self, query: commands.OpenItems) -> list[dict[str, Any]]:
+        """R1.5: for a reorganisation plan's preview, what the unions' change on the date
+        would do, as the policy does it when the registry's event comes: each open
+        nomination and dossier in progress they propose or receive carried over to the
+        successor of a merge, or closed with its reason. Stores nothing."""
+        action, on, successor = query.action, query.on, query.successor_id
+        require_change(query.union_ids, action, successor)
+        reason = {Reorganisation.DISSOLVE: f"Công đoàn giải thể từ ngày {_vn(on.isoformat())}, "
+                                           f"không có đơn vị tiếp nhận",
+                  Reorganisation.SPLIT: f"Công đoàn được chia, tách từ ngày "
+                                        f"{_vn(on.isoformat())}; đơn vị mới xét, đề nghị lại "
+                                        f"nếu đủ tiêu chuẩn"}.get(action)
+        try:
+            titles = {f["code"]: f["title"] for f in self.rules.in_force(on)["forms"]}
+        except NoRuleSetInForce:  # none in force on the date: the forms' codes will do
+            titles = {}
+        found = []
+        for union in dict.fromkeys(query.union_ids):
+            for record, _sides in self._held(SimpleNamespace(aggregates={}), union):
+                if isinstance(record, Nomination):
+                    kind, title = "nomination", (f"Đề nghị {titles.get(record.form, record.form)}"
+                                                 f" cho {record.subject_name}, năm {record.year}")
+                else:
+                    kind, title = "submission", (f"Hồ sơ đề nghị khen thưởng năm {record.year} "
+                                                 f"({len(record.nomination_ids)} đề nghị)")
+                found.append(open_item(union, kind, record.id, title, str(record.year), on,
+                                       successor, CARRIED if successor else CLOSED, reason))
+        return found
 
     def _held(self, processing_event: Any, union_id: UUID) -> list[tuple[Any, list[str]]]:
         """The open nominations and dossiers the union proposes or receives now, as the events

@@ -20,6 +20,7 @@ import io
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, cast
 from uuid import UUID
 
@@ -28,6 +29,7 @@ from eventsourcing.application import AggregateNotFoundError
 from contracts.registry import BodyKind, Level, NoAuthority
 from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
+from contracts.reorganisation import CARRIED, CLOSED, Reorganisation, open_item, require_change
 from runtime.commands import handles
 from runtime.context import acting_user
 from runtime.contracts import Envelope
@@ -572,6 +574,42 @@ class Initiatives(PublicRegister, KnownUnions, ServiceApplication):
                                       effective_on=on, cause=cause)
                     processing_event.collect_events(record)
 
+    @handles(commands.OpenItems)
+    def open_items(self, query: commands.OpenItems) -> list[dict[str, Any]]:
+        """R1.5: for a reorganisation plan's preview, what the unions' change on the date
+        would do, as the policy does it when the registry's events come: each initiative
+        (with its council and 3-month limit), open idea and adoption carried over to the
+        successor of a merge, or, in a split, to the part its first author goes to (the
+        plan's members decide which), or closed with its reason. Stores nothing."""
+        action, on, successor = query.action, query.on, query.successor_id
+        require_change(query.union_ids, action, successor)
+        found = []
+        for union in dict.fromkeys(query.union_ids):
+            members = {str(m) for m in self.authority.member_ids_from(union, on)} \
+                if action == Reorganisation.SPLIT else set()
+            for record in self._held(SimpleNamespace(aggregates={}), union):
+                kind, title, number = _open_title(record)
+                if action == Reorganisation.MERGE:
+                    item = open_item(union, kind, record.id, title, number, on, successor,
+                                     CARRIED)
+                elif action == Reorganisation.SPLIT and members & _authors(record):
+                    item = open_item(union, kind, record.id, title, number, on, None, CARRIED,
+                                     "Chuyển cho đơn vị mới mà tác giả đầu tiên chuyển đến "
+                                     "theo phương án")
+                elif action == Reorganisation.SPLIT:
+                    item = open_item(union, kind, record.id, title, number, on, None, CLOSED,
+                                     f"Công đoàn được chia, tách từ ngày {_dmy(on)}; " + (
+                                         "bản đăng ký nhân rộng không chuyển cho đơn vị mới, "
+                                         "đơn vị mới đăng ký lại nếu áp dụng"
+                                         if isinstance(record, Replication) else
+                                         "không còn tác giả nào là đoàn viên để chuyển theo"))
+                else:
+                    item = open_item(union, kind, record.id, title, number, on, None, CLOSED,
+                                     f"Công đoàn giải thể từ ngày {_dmy(on)}, không có đơn vị "
+                                     f"tiếp nhận")
+                found.append(item)
+        return found
+
     def _held(self, processing_event: Any, union_id: UUID) -> list[Any]:
         """The records the union holds, as the events being processed left them."""
         ids = {record_id for _, record_id in self.queries.held_by(union_id)}
@@ -899,6 +937,15 @@ def _authors(record: Any) -> set[str]:
     if isinstance(record, Idea):
         return {str(record.author_id)}
     return set()
+
+
+def _open_title(record: Any) -> tuple[str, str, str | None]:
+    """R1.5: an open record's kind, title and number, as a plan's preview lists it."""
+    if isinstance(record, Initiative):
+        return "initiative", record.name, record.reference
+    if isinstance(record, Idea):
+        return "idea", record.title, None
+    return "replication", "Áp dụng nhân rộng sáng kiến", None
 
 
 def _dmy(on: date) -> str:

@@ -9,7 +9,9 @@ What it keeps, each under a key derived from what it is about:
   executive committee of the union that received it.
 - ``review``: a union that launched the movement for a year owes the half-year reviews and the
   annual review by the dates of the rule book in force (``contracts/rules/reviews.json``);
-  closed when the review is held. Told to the union's executive committee.
+  closed when the review is held. Told to the union's executive committee (R1.5: its
+  successor's, from the date a merge carried the review over; closed when a dissolution or
+  split closed it).
 - ``nomination_pending``: a nomination awaits the decision of the union it was made to; told at
   once to that union's standing committee (its executive committee at the grassroots); closed
   when an award decision names it, or when a nomination carries it one level up (the level
@@ -154,6 +156,13 @@ class DeadlineBook(UpstreamView):
             self._close(w, review_key(p["union_id"], p["period"]), _day(p["held_on"], e), e)
         elif e.name == "reviews.annual_review_held":
             self._close(w, review_key(p["union_id"], str(p["year"])), _day(p["held_on"], e), e)
+        elif e.name == "reviews.carried_over" and p["record"] != "pledge":
+            # R1.5: the successor's committee holds the merged union's owed review from now
+            w.execute(DEADLINES.update().where(
+                DEADLINES.c.deadline_key == review_key(p["union_id"], p["period"]),
+                DEADLINES.c.closed_on.is_(None)).values(union_id=p["to_union_id"]))
+        elif e.name == "reviews.closed" and p["record"] != "pledge":  # R1.5: nobody holds it
+            self._close(w, review_key(p["union_id"], p["period"]), _day(p["effective_on"], e), e)
         elif e.name == "reviews.difficulty_reported":
             reported_on = date.fromisoformat(p["reported_on"])
             days = int(self.book.in_force(reported_on)["difficulty_answer_days"])

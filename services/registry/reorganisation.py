@@ -21,12 +21,14 @@ time), against the tree as the earlier rows left it (``session.py``): found a un
 grassroots unions under it, then dissolve the emptied federation. A plan with any bad row is
 refused whole (``IMPORT_REFUSED``), each bad row named by its place in the file, and nothing
 is stored; ``dry_run`` is the preview: the problems, or the parents of every union the plan
-touches on the day before and on the day. A good plan is stored with one save: the unions',
-people's and bodies' events (the ones each command publishes: ``registry.union_founded``,
-``union_renamed``, ``union_moved``, ``union_merged``, ``union_split``, ``union_dissolved``,
-``member_transferred``, ``member_left``, ``body_ended``) and the plan itself, a
-``ReorganisationPlan`` decision with its number, dates, legal basis, authority and the file's
-SHA-256, in one transaction. Every event cites the plan (its decision's reason and evidence).
+touches on the day before and on the day (and the successors of those it merges or splits:
+the gateway asks the other services what each would carry over or close, R1.5). A good
+plan is stored with one save: the unions', people's and bodies' events (the ones each
+command publishes: ``registry.union_founded``, ``union_renamed``, ``union_moved``,
+``union_merged``, ``union_split``, ``union_dissolved``, ``member_transferred``,
+``member_left``, ``body_ended``) and the plan itself, a ``ReorganisationPlan`` decision with
+its number, dates, legal basis, authority and the file's SHA-256, in one transaction. Every
+event cites the plan (its decision's reason and evidence).
 """
 
 from __future__ import annotations
@@ -280,7 +282,10 @@ def _tree(app: Any, session: PlanSession, on: date) -> list[dict[str, Any]]:
             "parent_before": named(then.parent_id, before) if then else None,
             "parent_after": named(now.parent_id, on) if now else None,
             "status_before": then.status.value if then else None,
-            "status_after": now.status.value if now else None})
+            "status_after": now.status.value if now else None,
+            # R1.5: the unions a merged or split union's members and records go to
+            "successors": [named(s, on) for s in union.successor_ids]
+            if now and now.status.value in ("merged", "split") else []})
     rows.sort(key=lambda r: (r["level"], r["code"]))
     return rows
 

@@ -12,13 +12,14 @@ after today (the injected clock), or for a union that did not exist on its date.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from contracts.registry import POLICY_LAW, BodyKind, Level
 from contracts.registry.facts import Authority, RegistryFacts
 from contracts.registry.known import KnownUnions
+from contracts.reorganisation import CARRIED, CLOSED, EVENTS, open_item, require_change
 from runtime.clock import Clock
 from runtime.commands import handles
 from runtime.config import Settings
@@ -43,6 +44,8 @@ from services.reviews.domain import (
     Launch,
     NoProvincialFederation,
     Overdue,
+    Owed,
+    OwedRecord,
     Period,
     Pledge,
     PledgeExists,
@@ -267,7 +270,7 @@ class Reviews(KnownUnions, ServiceApplication):
         summary, found = command.summary, _texts(command.findings, "findings")
         HalfYearReview.require_findings(found)
         assessed = self_assessment(command.self_assessment, self._pledged(uid, half.year))
-        union = self.authority.active_union(uid, on)
+        union = self.authority.active_union(self._holder(uid, OwedRecord.HALF_YEAR, half, on), on)
         review_id = HalfYearReview.create_id(uid, half)
         self._no_review(review_id, union, half)
         decision = decision_record(self._seat(union, on), on,
@@ -276,6 +279,12 @@ class Reviews(KnownUnions, ServiceApplication):
         review = HalfYearReview(uid, str(half), on, summary, found, decision, assessed)
         self.save(review)
         return str(review.id)
+
+    def _holder(self, union_id: UUID, record: OwedRecord, period: Period, on: date) -> UUID:
+        """R1.5: the union whose committee holds the union's review on the date: its own, or
+        from the effective date the successor it was merged into."""
+        owed = self.find(Owed.create_id(union_id, record.value, str(period)), Owed)
+        return owed.holder_on(on) if owed is not None else union_id
 
     def _no_review(self, review_id: UUID, union: dict[str, Any], period: Period) -> None:
         if review_id in self.repository:
@@ -298,7 +307,7 @@ class Reviews(KnownUnions, ServiceApplication):
         given, proposed = self._links(uid, period.year, command.award_ids,
                                       command.nomination_ids)
         assessed = self_assessment(command.self_assessment, self._pledged(uid, period.year))
-        union = self.authority.active_union(uid, on)
+        union = self.authority.active_union(self._holder(uid, OwedRecord.ANNUAL, period, on), on)
         review_id = AnnualReview.create_id(uid, period)
         self._no_review(review_id, union, period)
         decision = decision_record(self._seat(union, on), on,
@@ -593,6 +602,7 @@ class Reviews(KnownUnions, ServiceApplication):
         union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
         cause = {"source": "registry", "event": domain_event.name,
                  "event_id": domain_event.event_id, "position": domain_event.notification_id}
+        self._hand_over_owed(processing_event, domain_event.name, p, cause)
         ids = {UUID(r["difficulty_id"]) if not isinstance(r["difficulty_id"], UUID)
                else r["difficulty_id"] for r in self.reviews_model.difficulties_of(union)}
         ids |= {k for k, a in processing_event.aggregates.items() if isinstance(a, Difficulty)}
@@ -609,6 +619,98 @@ class Reviews(KnownUnions, ServiceApplication):
                                  reason=_REORGANISATIONS[domain_event.name].format(
                                      on=f"{on.day:02d}/{on.month:02d}/{on.year}"))
             processing_event.collect_events(difficulty)
+
+    def owed_on(self, union_id: UUID, on: date) -> list[dict[str, Any]]:
+        """R1.5: what the union still owes of its yearly cycle on the eve of a reorganisation
+        effective on ``on``: each review of the followed years whose period started before the
+        date and that it has not held (due or overdue, as its schedule has it), and the pledge
+        of each year whose annual review is among them."""
+        eve = on - timedelta(days=1)
+        years = self._years(eve)
+        _, held = self._held([union_id], years)
+        owed: list[dict[str, Any]] = []
+        for entry in self._entries(union_id, years, eve, held, set()):
+            if entry["status"] not in ("due", "overdue"):
+                continue
+            period = Period.parse(entry["period"])
+            if period.half is None:
+                pledge = self.find(Pledge.create_id(union_id, period.year), Pledge)
+                if pledge is not None:
+                    owed.append({"record": OwedRecord.PLEDGE.value, "period": str(period),
+                                 "record_id": pledge.id, "due_on": None})
+            kind = OwedRecord.ANNUAL if period.half is None else OwedRecord.HALF_YEAR
+            review_id = (AnnualReview.create_id(union_id, period) if period.half is None
+                         else HalfYearReview.create_id(union_id, period))
+            owed.append({"record": kind.value, "period": str(period), "record_id": review_id,
+                         "due_on": date.fromisoformat(entry["due_on"])})
+        return owed
+
+    def _hand_over_owed(self, processing_event: Any, name: str, p: dict[str, Any],
+                        cause: dict[str, Any]) -> None:
+        """R1.5, R2.3–R2.5: the pledge and the reviews a merged union still owed are taken over
+        by its successor from the effective date (its committee holds them from then, the old
+        one before); a dissolution closes them; a split closes them too, naming the new
+        unions: the registry names no successor of the whole, and each new union reviews its
+        own part of the year in its own reviews."""
+        union, on = UUID(p["union_id"]), date.fromisoformat(p["effective_on"])
+        reason = self._owed_reason(name, p, on)
+        if name == "registry.union_split":
+            cause = {**cause, "parts": list(p.get("successor_ids") or [])}
+        for item in self.owed_on(union, on):
+            owed_id = Owed.create_id(union, item["record"], item["period"])
+            if owed_id in processing_event.aggregates or owed_id in self.repository:
+                continue  # delivered again: handed over once
+            owed = Owed(union, item["record"], item["period"], item["record_id"], item["due_on"])
+            if name == "registry.union_merged":
+                owed.carry_over(from_union_id=union, to_union_id=UUID(p["successor_id"]),
+                                effective_on=on, cause=cause)
+            else:
+                owed.close(effective_on=on, reason=reason, cause=cause)
+            processing_event.collect_events(owed)
+
+    @handles(commands.OpenItems)
+    def open_items(self, query: commands.OpenItems) -> list[dict[str, Any]]:
+        """R1.5: for a reorganisation plan's preview, what the unions' change on the date
+        would do, as the policy does it when the registry's event comes: each pledge and
+        review they still owe and each difficulty awaiting an answer, carried over to the
+        successor of a merge, or closed with its reason. Stores nothing."""
+        action, on, successor = query.action, query.on, query.successor_id
+        require_change(query.union_ids, action, successor)
+        name = EVENTS[action]
+        found = []
+        for union in dict.fromkeys(query.union_ids):
+            reason = self._owed_reason(name, {}, on) or None
+            for item in self.owed_on(union, on):
+                if Owed.create_id(union, item["record"], item["period"]) in self.repository:
+                    continue  # handed over already
+                found.append(open_item(
+                    union, item["record"], item["record_id"],
+                    _owed_title(item["record"], Period.parse(item["period"])), item["period"],
+                    on, successor, CARRIED if successor else CLOSED, reason))
+            for row in self.reviews_model.difficulties_of(union):
+                difficulty = self.find(UUID(str(row["difficulty_id"])), Difficulty)
+                if difficulty is None or difficulty.held_by != union \
+                        or difficulty.closed is not None or not difficulty.awaiting_answer:
+                    continue
+                found.append(open_item(
+                    union, "difficulty", difficulty.id, difficulty.subject, None, on, successor,
+                    CARRIED if successor else CLOSED,
+                    _REORGANISATIONS[name].format(on=f"{on.day:02d}/{on.month:02d}/{on.year}")
+                    or None))
+        return found
+
+    def _owed_reason(self, name: str, p: dict[str, Any], on: date) -> str:
+        day = f"{on.day:02d}/{on.month:02d}/{on.year}"
+        if name == "registry.union_dissolved":
+            return f"Công đoàn giải thể từ ngày {day}, không có đơn vị tiếp nhận"
+        if name != "registry.union_split":
+            return ""
+        # The parts are founded in the same registry save as the split, after it: their ids
+        # (in the cause) name them, their names are not known yet.
+        parts = len(p.get("successor_ids") or [])
+        into = f" thành {parts} đơn vị mới" if parts else ""
+        return (f"Công đoàn được chia, tách{into} từ ngày {day}; mỗi đơn vị mới sơ kết, tổng "
+                f"kết phần việc của mình")
 
     # --- schedules and the overdue list --------------------------------------------------------
 
@@ -679,7 +781,32 @@ class Reviews(KnownUnions, ServiceApplication):
         return {"union_id": str(uid), "year": period.year, "as_of": on.isoformat(),
                 "launched_on": _iso(first["launch"]), "pledge_signed_on": _iso(first["pledge"]),
                 "disseminations": sum(1 for r in rows if r["kind"].startswith("dissemination")),
-                "reviews": reviews}
+                "reviews": reviews, "carried_over": self._carried([uid], [period.year], on)}
+
+    def _carried(self, holders: list[UUID], years: list[int], on: date) -> list[dict[str, Any]]:
+        """R1.5: the pledges and reviews of the years the unions took over from unions merged
+        into them, each with where it came from and, for a review, where it stands."""
+        rows = [r for r in self.reviews_model.owed_held_by(holders) if int(r["period"][:4]) in years]
+        from_ids = sorted({r["union_id"] for r in rows}, key=str)
+        _, held = self._held(from_ids, years)
+        flagged = self.reviews_model.flagged(from_ids)
+        found = []
+        for r in rows:
+            was = self.authority.union(r["union_id"], r["carried_on"] - timedelta(days=1))
+            item = {"record": r["record"], "union_id": str(r["union_id"]), "period": r["period"],
+                    "record_id": str(r["record_id"]), "held_by": str(r["held_by"]),
+                    "carried_from": str(r["union_id"]), "carried_on": _iso(r["carried_on"]),
+                    "carried_from_name": was["name"] if was else None,
+                    "due_on": _iso(r["due_on"])}
+            if r["record"] != OwedRecord.PLEDGE.value:
+                period = Period.parse(r["period"])
+                entry = next(e for e in self._entries(r["union_id"], [period.year], on, held,
+                                                      flagged, founded_on=date.min)
+                             if e["period"] == r["period"])
+                item.update(status=entry["status"], held_on=entry["held_on"],
+                            late=entry["late"], kind=entry["kind"])
+            found.append(item)
+        return found
 
     def _years(self, on: date) -> list[int]:
         """The years whose reviews are followed up on a date: this year and as many before it
@@ -708,6 +835,15 @@ class Reviews(KnownUnions, ServiceApplication):
                                        date.fromisoformat(child["founded_on"])):
                 if entry["status"] == "overdue":
                     found.append({**entry, "code": child["code"], "name": child["name"]})
+        by_id = {c["id"]: c for c in children}
+        for item in self._carried(ids, years, on):  # R1.5: owed by a union merged into a child
+            if item.get("status") == "overdue":
+                child = by_id[item["held_by"]]
+                found.append({k: item[k] for k in ("union_id", "period", "kind", "due_on",
+                                                   "status", "held_on", "late")}
+                             | {"flagged": False, "code": child["code"], "name": child["name"],
+                                "carried_from": item["carried_from"],
+                                "carried_on": item["carried_on"]})
         return found
 
     def _active_unions(self, on: date) -> list[dict[str, Any]]:
@@ -773,6 +909,16 @@ class Reviews(KnownUnions, ServiceApplication):
 
 
 APPLICATION = Reviews
+
+
+def _owed_title(record: str, period: Period) -> str:
+    """R1.5: an owed pledge or review as a union office names it."""
+    if record == OwedRecord.PLEDGE.value:
+        return f"Giao ước thi đua năm {period.year}"
+    if record == OwedRecord.ANNUAL.value:
+        return f"Tổng kết năm {period.year}"
+    half = "đầu" if period.half == 1 else "cuối"
+    return f"Sơ kết 6 tháng {half} năm {period.year}"
 
 
 # R1.5: the registry's reorganisations a difficulty's thread follows, and why one closes it.

@@ -12,7 +12,8 @@ which judge them (a period's kind and dates, a pledge's content, a grade, who cl
 - ``Classification``: the upper union's inspection and grade of a lower union for a year,
   corrections kept beside what they supersede (R2.6);
 - ``Overdue``: a review that was not held by its due date (schedules);
-- ``Difficulty``: a difficulty reported to the Policy–Law department and its thread (R2.8).
+- ``Difficulty``: a difficulty reported to the Policy–Law department and its thread (R2.8);
+- ``Owed``: a pledge or review a reorganised union still owed, carried over or closed (R1.5).
 
 Ids are derived from natural keys (union and period) where there is one, so a second launch,
 pledge, review or classification of the same period conflicts instead of duplicating.
@@ -692,6 +693,68 @@ class Overdue(Aggregate):
                  flagged_on: date, upper_union_id: UUID | None) -> None:
         self.union_id, self.period, self.kind = union_id, period, kind
         self.due_on, self.flagged_on, self.upper_union_id = due_on, flagged_on, upper_union_id
+
+
+class OwedRecord(StrEnum):
+    """R1.5: what a union still owed of its yearly cycle when it was reorganised."""
+
+    PLEDGE = "pledge"  # its pledge of a year whose annual review is still owed
+    HALF_YEAR = "half_year"
+    ANNUAL = "annual"
+
+
+class Owed(Aggregate):
+    """R1.5: a pledge or a review a union still owed on the date it was merged, dissolved or
+    split, and what became of it: taken over by the successor from the date
+    (``CarriedOver``) or closed with its reason (``Closed``). The review itself keeps the
+    union it is of; ``holder_on`` says whose committee holds it on a date (the old one
+    before the date, the successor's from it)."""
+
+    @staticmethod
+    def create_id(union_id: UUID, record: str, period: str) -> UUID:
+        return key("owed", union_id, record, period)
+
+    @event("Owed")
+    def __init__(self, union_id: UUID, record: str, period: str, record_id: UUID,
+                 due_on: date | None) -> None:
+        self.union_id, self.record, self.period = union_id, record, period
+        self.record_id, self.due_on = record_id, due_on
+        self.held_by = union_id
+        self.carried: dict[str, Any] | None = None
+        self.closed: dict[str, Any] | None = None
+
+    def holder_on(self, on: date) -> UUID:
+        """R1.5: the union whose committee answers for it on the date."""
+        if self.carried is not None and self.carried["effective_on"] <= on.isoformat():
+            return UUID(self.carried["to_union_id"])
+        return self.union_id
+
+    def _what(self) -> dict[str, Any]:
+        """What the record is, carried by its hand-over or closing (published as such)."""
+        return {"record": self.record, "record_id": self.record_id, "union_id": self.union_id,
+                "period": self.period}
+
+    def carry_over(self, from_union_id: UUID, to_union_id: UUID, effective_on: date,
+                   cause: dict[str, Any]) -> None:
+        self._carried(**self._what(), from_union_id=from_union_id, to_union_id=to_union_id,
+                      effective_on=effective_on, cause=cause)
+
+    @event("CarriedOver")
+    def _carried(self, record: str, record_id: UUID, union_id: UUID, period: str,
+                 from_union_id: UUID, to_union_id: UUID, effective_on: date,
+                 cause: dict[str, Any]) -> None:
+        self.carried = {"from_union_id": str(from_union_id), "to_union_id": str(to_union_id),
+                        "effective_on": effective_on.isoformat(), "cause": cause}
+        self.held_by = to_union_id
+
+    def close(self, effective_on: date, reason: str, cause: dict[str, Any]) -> None:
+        self._closed(**self._what(), effective_on=effective_on, reason=reason, cause=cause)
+
+    @event("Closed")
+    def _closed(self, record: str, record_id: UUID, union_id: UUID, period: str,
+                effective_on: date, reason: str, cause: dict[str, Any]) -> None:
+        self.closed = {"union_id": str(union_id), "effective_on": effective_on.isoformat(),
+                       "reason": reason, "cause": cause}
 
 
 class Difficulty(Aggregate):

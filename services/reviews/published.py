@@ -19,6 +19,7 @@ from services.reviews.domain import (
     HalfYearReview,
     Launch,
     Overdue,
+    Owed,
     Pledge,
 )
 
@@ -106,6 +107,21 @@ def _answered(e: Any) -> dict[str, Any]:
     return {"difficulty_id": str(e.originator_id), "answered_on": _day(e.answered_on)}
 
 
+def _owed(e: Any, *names: str) -> dict[str, Any]:
+    return {"record": e.record, "record_id": str(e.record_id), "union_id": str(e.union_id),
+            "period": e.period, **{n: str(getattr(e, n)) if n.endswith("_id")
+                                   else _day(getattr(e, n)) if n == "effective_on"
+                                   else getattr(e, n) for n in names}}
+
+
+def _owed_carried(e: Any) -> dict[str, Any]:
+    return _owed(e, "from_union_id", "to_union_id", "effective_on")
+
+
+def _owed_closed(e: Any) -> dict[str, Any]:
+    return _owed(e, "effective_on", "reason")
+
+
 # The event classes are made by @event("...") on the aggregates.
 RULES = [
     Rule(Launch.Launched, "reviews.movement_launched", 1, _launched),  # type: ignore[attr-defined]
@@ -125,4 +141,8 @@ RULES = [
          _difficulty),
     Rule(Difficulty.Answered, "reviews.difficulty_answered", 1,  # type: ignore[attr-defined]
          _answered),
+    # R1.5: a reorganised union's owed pledge or review, taken over or closed (notifications
+    # tell the successor's committee of the review's deadline, or stop telling).
+    Rule(Owed.CarriedOver, "reviews.carried_over", 1, _owed_carried),  # type: ignore[attr-defined]
+    Rule(Owed.Closed, "reviews.closed", 1, _owed_closed),  # type: ignore[attr-defined]
 ]

@@ -22,6 +22,7 @@ from services.reviews.domain import (
     HalfYearReview,
     Launch,
     Overdue,
+    Owed,
     Pledge,
 )
 
@@ -85,6 +86,22 @@ difficulty_holders = sa.Table(
     sa.Column("held_by", sa.Uuid, nullable=False, index=True),
     sa.Column("carried_from", sa.Uuid, nullable=False),
     sa.Column("carried_on", sa.Date, nullable=False),
+)
+
+# R1.5: a pledge or review a reorganised union still owed, and the union holding it now (the
+# successor from ``carried_on``) or why it was closed.
+owed = sa.Table(
+    "reviews_owed", metadata,
+    sa.Column("owed_id", sa.Uuid, primary_key=True),
+    sa.Column("union_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("record", sa.String(16), nullable=False),
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("record_id", sa.Uuid, nullable=False),
+    sa.Column("due_on", sa.Date),
+    sa.Column("held_by", sa.Uuid, nullable=False, index=True),
+    sa.Column("carried_on", sa.Date),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("reason", sa.String(1000)),
 )
 
 
@@ -159,7 +176,29 @@ class ReviewsReadModel(ReadModel):
         w.insert(difficulty_holders, difficulty_id=e.originator_id, held_by=e.to_union_id,
                  carried_from=e.from_union_id, carried_on=e.effective_on)
 
+    @handles(Owed.Owed)  # type: ignore[attr-defined]
+    def _owed(self, e: Any, w: Writer) -> None:
+        w.insert(owed, owed_id=e.originator_id, union_id=e.union_id, record=e.record,
+                 period=e.period, record_id=e.record_id, due_on=e.due_on, held_by=e.union_id,
+                 carried_on=None, closed_on=None, reason=None)
+
+    @handles(Owed.CarriedOver)  # type: ignore[attr-defined]
+    def _owed_carried(self, e: Any, w: Writer) -> None:
+        w.update(owed, (e.originator_id,), held_by=e.to_union_id, carried_on=e.effective_on)
+
+    @handles(Owed.Closed)  # type: ignore[attr-defined]
+    def _owed_closed(self, e: Any, w: Writer) -> None:
+        w.update(owed, (e.originator_id,), closed_on=e.effective_on, reason=e.reason)
+
     # --- queries ----------------------------------------------------------------------------
+
+    def owed_held_by(self, union_ids: Iterable[UUID]) -> list[dict[str, Any]]:
+        """R1.5: what the unions took over from the unions merged into them."""
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(owed).where(
+                owed.c.held_by.in_(list(union_ids)), owed.c.carried_on.is_not(None))
+                .order_by(owed.c.period, owed.c.record, owed.c.union_id))
+            return [dict(r._mapping) for r in rows]
 
     def difficulties_of(self, union_id: UUID | None = None,
                         federation_id: UUID | None = None) -> list[dict[str, Any]]:

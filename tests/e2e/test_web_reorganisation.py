@@ -1,7 +1,8 @@
 """The reorganisation screen (R1.5), in headless Chromium against the whole system, as the
 administrator does it: the plan's template downloaded; a plan with a broken row refused whole,
 the row named by its sheet and row in Vietnamese, nothing stored; the corrected plan previewed
-(every touched union's parent on the day before and on the day, dates dd/mm/yyyy), then applied
+(every touched union's parent on the day before and on the day, dates dd/mm/yyyy, and the open
+items it would carry over or close), then applied
 in one request. Screenshots go to ``EMU_SCREENSHOTS`` (a temporary directory by default).
 """
 
@@ -92,6 +93,12 @@ def test_r1_5_the_administrator_previews_and_applies_a_reorganisation_plan(
     preview = page.locator("#reorganisation-outcome").inner_text()
     assert "chưa lưu" in preview and "Từ ngày 01/12/2026" in preview, preview
     assert "Đã giải thể" in preview and "Liên đoàn Lao động huyện Càng Long (TV-CL)" in preview
+    # R1.5: under the tree, what the dissolved federation still owes, closed with its reason
+    wait(page, "#reorganisation-open-items")
+    open_items = page.locator("#reorganisation-open-items").inner_text()
+    assert "Việc đang mở được chuyển giao / kết thúc" in open_items, open_items
+    assert "Tổng kết năm 2026" in open_items and "Sơ kết 6 tháng cuối năm 2026" in open_items
+    assert "Kết thúc: Công đoàn giải thể từ ngày 01/12/2026, không có đơn vị tiếp nhận" in open_items
     shot(world, page, "r1-5-reorganisation-preview")
     assert _superior(world, "CS-1", "2026-12-01") == "TV-CL"  # the preview stored nothing
     page.click("#reorganisation-confirm")

@@ -66,3 +66,33 @@ def test_r1_5_r5_2_the_successors_committee_opens_and_decides_the_merged_unions_
     decision = system.call("f", "initiatives", "recognise", initiative, "2026-06-05",
                            "Đạt các tiêu chí", "07/QĐ-CĐCS")
     assert decision["authority"]["union_id"] == w.unions["CS-2"]
+
+
+def test_r1_5_a_plans_preview_lists_the_open_items_it_would_carry_over(system: System) -> None:
+    """Through HTTP: the administrator's preview of a plan merging CS-VP into CS-2 lists
+    CS-VP's open initiative and the half-year review it still owes, carried over to CS-2,
+    and stores nothing."""
+    from tests.unit.test_registry_reorganisation import as_csv
+
+    w = system.province
+    assert w is not None
+    system.make_user("j", [("executive", w.unions["CS-VP"])], w.people["J"])
+    initiative = system.call("j", "initiatives", "register", w.unions["CS-VP"], "VP-07",
+                             "initiative", {**FIELDS, "name": "Số hoá hồ sơ đoàn viên"},
+                             [{"person_id": w.people["J"], "share": 100}], "2026-02-05")
+    plan = as_csv([{"action": "Hợp nhất", "union_code": "CS-VP", "successor_code": "CS-2"}])
+    preview = system.call("admin", "registry", "apply_reorganisation", number="130/QĐ-LĐLĐ",
+                          signed_on="2026-06-20", effective_on="2026-07-01",
+                          legal_basis="Quyết định số 130/QĐ-LĐLĐ", union_id=w.unions["TV"],
+                          file_content=plan, format="csv", dry_run=True, filename="phuong-an.csv")
+    items = {(i["service"], i["kind"], i["number"]): i for i in preview["open_items"]}
+    carried = items[("initiatives", "initiative", "VP-07")]
+    assert (carried["record_id"], carried["action"], carried["to_union_id"]) == (
+        initiative, "carried", w.unions["CS-2"])
+    assert carried["from"]["code"] == "CS-VP" and carried["to"]["code"] == "CS-2"
+    owed = items[("reviews", "half_year", "2026-H1")]
+    assert (owed["title"], owed["action"], owed["to_union_id"]) == (
+        "Sơ kết 6 tháng đầu năm 2026", "carried", w.unions["CS-2"])
+    assert preview["open_items_unanswered"] == []
+    assert system.call("j", "initiatives", "get_initiative", initiative)["held_by"] == \
+        w.unions["CS-VP"]  # a preview stores nothing

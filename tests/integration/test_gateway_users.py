@@ -274,3 +274,32 @@ def test_r5_2_passwords_are_argon2id_and_an_old_scrypt_hash_is_rehashed_at_sign_
         assert system.sign_in("chin", "mật-khẩu-thời-scrypt")
     finally:
         engine.dispose()
+
+
+def test_r5_3_a_request_answered_before_a_role_was_taken_away_is_answered_again_the_same(
+        system: System) -> None:
+    # A repeat changes nothing and tells nothing new: after a reorganisation or a change of
+    # roles, the office's retry of a request it already sent gets its first answer, while any
+    # new request is judged by the roles held now.
+    w = system.province
+    assert w is not None
+    system.make_user("kieu", [("member", w.unions["CS-2"])], w.people["K"])
+    body = {"union_id": w.unions["CS-2"], "author_id": w.people["K"],
+            "title": "Sổ theo dõi điện tử", "description": "Thay sổ giấy", "raised_on": "2026-02-02"}
+    key = {"Idempotency-Key": "kieu-y-tuong-1"}
+    first = ask(system, "kieu", "POST", "/v1/initiatives/raise-idea", json=body, headers=key)
+    assert first.status_code == 200, first.text
+    elsewhere = {"role": "member", "union_id": w.unions["CS-1"]}  # moved to another union
+    assert ask(system, "qt-cl", "POST", "/v1/users/kieu/roles", json=elsewhere).status_code == 200
+    taken = ask(system, "qt-cl", "DELETE", "/v1/users/kieu/roles",
+                params={"role": "member", "union_id": w.unions["CS-2"]})
+    assert taken.status_code == 200
+    again = ask(system, "kieu", "POST", "/v1/initiatives/raise-idea", json=body, headers=key)
+    assert again.status_code == 200 and again.json() == first.json()
+    new = ask(system, "kieu", "POST", "/v1/initiatives/raise-idea", json=body,
+              headers={"Idempotency-Key": "kieu-y-tuong-2"})
+    assert (new.status_code, new.json()["code"]) == (403, "OUTSIDE_YOUR_SCOPE")
+    # another request under the same key is judged, not answered from the first
+    other = ask(system, "kieu", "POST", "/v1/initiatives/raise-idea",
+                json={**body, "title": "Khác"}, headers=key)
+    assert (other.status_code, other.json()["code"]) == (403, "OUTSIDE_YOUR_SCOPE")

@@ -231,3 +231,21 @@ def test_r1_5_r5_1_the_decisions_trail_shows_the_old_bodys_vote_and_the_hand_ove
     authority = {(a["step"]["record"], a["step"]["event"]): a for a in trail["authority"]}
     assert authority[("SelectionMeeting", "Held")]["union_id"] == w.u("CS-1")  # the old body
     assert authority[("Submission", "Submitted")]["union_id"] == w.u("CS-2")  # the successor
+
+
+def test_r1_5_a_plans_preview_lists_the_open_nominations_and_dossiers(w: World) -> None:
+    records = proposed_up(w)
+    preview = w.awards.open_items([w.u("CS-1")], MERGED_ON, "merge", w.u("CS-2"))
+    assert sorted((i["kind"], i["record_id"], i["number"], i["to_union_id"], i["action"])
+                  for i in preview) == [
+        ("nomination", records["nomination"], "2025", w.u("CS-2"), "carried"),
+        ("submission", records["submission"], "2025", w.u("CS-2"), "carried")]
+    assert next(i["title"] for i in preview if i["kind"] == "submission") == \
+        "Hồ sơ đề nghị khen thưởng năm 2025 (1 đề nghị)"
+    split = w.awards.open_items([w.u("CS-1")], MERGED_ON, "split")
+    assert {(i["action"], i["to_union_id"], i["reason"]) for i in split} == {
+        ("closed", None, "Công đoàn được chia, tách từ ngày 10/03/2026; đơn vị mới xét, đề nghị "
+                         "lại nếu đủ tiêu chuẩn")}
+    merge(w, "CS-1", "CS-2")  # what the registry's event then does is what was listed
+    assert all(len(carried(w, i["record_id"])) == 1 for i in preview)
+    assert w.awards.open_items([w.u("CS-1")], MERGED_ON, "merge", w.u("CS-2")) == []

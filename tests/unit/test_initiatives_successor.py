@@ -219,3 +219,36 @@ def test_r1_5_a_reorganisation_plan_applied_as_one_decision_carries_the_records_
     deliver(registry, app)
     assert app.get_initiative(initiative)["held_by"] == w.unions["CS-2"]
     assert [e["reference"] for e in app.tracking_book(w.unions["CS-2"])["items"]] == ["SK-01"]
+
+
+def test_r1_5_a_plans_preview_lists_what_would_be_carried_over_or_closed(
+        app: Initiatives, registry: Registry, world: Province) -> None:
+    from services.initiatives.domain import Replication
+
+    w = world
+    cs1, cs2 = w.unions["CS-1"], w.unions["CS-2"]
+    open_ = register(app, w, "SK-01")
+    evaluate(app, w, open_)
+    with as_(w, "E"):
+        idea = str(app.raise_idea(cs1, w.people["E"], "Sổ tay điện tử", "Ý tưởng ban đầu",
+                                  "2025-01-02"))
+    adoption = str(Replication.create_id(UUID(adopted_from_province_office(app, w)), UUID(cs1)))
+    merged = app.open_items([cs1], MERGED_ON, "merge", cs2)
+    assert sorted((i["kind"], i["record_id"], i["number"], i["from_union_id"], i["to_union_id"],
+                   i["action"]) for i in merged) == [
+        ("idea", idea, None, cs1, cs2, "carried"),
+        ("initiative", str(open_), "SK-01", cs1, cs2, "carried"),
+        ("replication", adoption, None, cs1, cs2, "carried")]
+    dissolved = app.open_items([cs1], MERGED_ON, "dissolve")
+    assert {(i["action"], i["reason"]) for i in dissolved} == {
+        ("closed", "Công đoàn giải thể từ ngày 01/03/2025, không có đơn vị tiếp nhận")}
+    split = {i["kind"]: i for i in app.open_items([cs1], MERGED_ON, "split")}
+    assert split["initiative"]["action"] == "carried" and split["initiative"]["to_union_id"] is None
+    assert split["replication"]["action"] == "closed"
+    with refused(app, "INVALID_INPUT"):  # a merge names its successor
+        app.open_items([cs1], MERGED_ON, "merge")
+    with use_context(ADMIN):  # what the registry's event then does is what was listed
+        registry.merge_unions([cs1], MERGED_ON, into_union_id=cs2)
+    deliver(registry, app)
+    assert all(app.repository.get(UUID(i["record_id"])).held_by == UUID(cs2) for i in merged)
+    assert app.open_items([cs1], MERGED_ON, "merge", cs2) == []  # nothing left behind

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from runtime.clock import FixedClock
 from runtime.context import Actor, CommandContext, use_context
@@ -366,3 +367,42 @@ def test_r1_5_r3_4_the_3_month_limit_of_a_merged_unions_initiative_reminds_the_s
     assert w.notifications.scan() == 1  # F, CS-2's executive committee; no longer A, B, C
     assert [i["subject"]["reference"] for i in mine(w, "F")["items"]] == ["SK-01"]
     assert mine(w, "A")["items"] == []
+
+
+def test_r1_5_r2_5_an_owed_review_carried_to_a_successor_is_told_to_its_committee(
+        world: NotifyWorld) -> None:
+    from runtime.contracts import Envelope
+    from services.notifications.deadlines import DEADLINES, DeadlineBook, review_key
+
+    w = world
+    w.feed()
+    book = next(v for v in w.notifications.views if isinstance(v, DeadlineBook))
+    u = w.province.unions
+
+    def feed(position: int, name: str, payload: dict[str, Any]) -> None:
+        envelope = Envelope("reviews", position, None, f"00000000-0000-4000-9000-{position:012d}",
+                            name, 1, u["CS-1"], position,
+                            {"effective_at": "2025-01-10T00:00:00+00:00"}, payload)
+        with w.notifications.engine.begin() as connection:
+            book.apply(connection, [envelope])
+
+    def holders() -> dict[str, tuple[str, Any]]:
+        with w.notifications.engine.connect() as connection:
+            return {r.deadline_key: (r.union_id, r.closed_on)
+                    for r in connection.execute(sa.select(DEADLINES))}
+
+    feed(1, "reviews.movement_launched", {
+        "launch_id": "6a1b2c3d-0000-4000-8000-000000000010", "union_id": u["CS-1"],
+        "year": 2025, "launched_on": "2025-01-10", "title": "Phát động", "decision": {}})
+    feed(2, "reviews.carried_over", {
+        "record": "half_year", "record_id": "6a1b2c3d-0000-4000-8000-000000000011",
+        "union_id": u["CS-1"], "period": "2025-H2", "from_union_id": u["CS-1"],
+        "to_union_id": u["CS-2"], "effective_on": "2025-10-01"})
+    feed(3, "reviews.closed", {
+        "record": "annual", "record_id": "6a1b2c3d-0000-4000-8000-000000000012",
+        "union_id": u["CS-1"], "period": "2025", "effective_on": "2025-10-01",
+        "reason": "Công đoàn giải thể từ ngày 01/10/2025, không có đơn vị tiếp nhận"})
+    found = holders()
+    assert found[review_key(u["CS-1"], "2025-H2")] == (u["CS-2"], None)  # the successor's now
+    assert found[review_key(u["CS-1"], "2025-H1")] == (u["CS-1"], None)  # held before: stays
+    assert found[review_key(u["CS-1"], "2025")] == (u["CS-1"], date(2025, 10, 1))  # closed

@@ -490,3 +490,119 @@ def test_r1_5_r2_8_a_dissolved_unions_waiting_difficulty_is_closed_with_its_reas
     closed = reviews.get_difficulty(waiting)["closed"]
     assert closed["reason"] == "Công đoàn giải thể từ ngày 01/10/2025, không có đơn vị tiếp nhận"
     assert closed["cause"]["event"] == "registry.union_dissolved"
+
+
+# --- R1.5 nothing left behind: a merged union's pledge and the reviews it still owes ----------
+
+def carried(reviews: Reviews, union: str, year: int) -> list[tuple[Any, ...]]:
+    return [(c["record"], c["period"], c["carried_from"], c["carried_on"], c.get("status"))
+            for c in reviews.schedule(union, year)["carried_over"]]
+
+
+def test_r1_5_r2_5_a_merged_unions_owed_reviews_and_pledge_are_taken_over_by_the_successor(
+        reviews: Reviews, world: World) -> None:
+    from services.reviews.domain import Owed
+
+    school, clinic = world.unions["school"], world.unions["clinic"]
+    with use_context(world.as_("school")):
+        reviews.launch(school, 2025, "2025-01-10", "Phát động phong trào", "Kế hoạch")
+        reviews.sign_pledge(school, 2025, "2025-01-20", PLEDGE, ["Mỗi đoàn viên một sáng kiến"])
+        reviews.hold_half_year_review(school, "2025-H1", "2025-07-05", "Sơ kết", ["12 sáng kiến"])
+    with use_context(ADMIN):
+        world.registry.merge_unions([school], "2025-10-01", into_union_id=clinic)
+    world.feed(reviews)
+    # the half-year review held before the date stays the school's; the rest goes to the clinic
+    assert carried(reviews, clinic, 2025) == [
+        ("annual", "2025", school, "2025-10-01", "overdue"),
+        ("pledge", "2025", school, "2025-10-01", None),
+        ("half_year", "2025-H2", school, "2025-10-01", "overdue")]
+    assert {c["carried_from_name"] for c in reviews.schedule(clinic, 2025)["carried_over"]} == {
+        "Công đoàn cơ sở Trường THCS Càng Long"}  # where they came from, by its name then
+    owed = reviews.find(Owed.create_id(UUID(school), "half_year", "2025-H2"), Owed)
+    assert owed is not None and owed.carried is not None
+    assert owed.carried["cause"]["event"] == "registry.union_merged"
+    published = [e["payload"] for e in reviews.published_page(None, limit=1000)["envelopes"]
+                 if e["name"] == "reviews.carried_over" and e["payload"]["period"] == "2025-H2"]
+    assert [(p["union_id"], p["to_union_id"], p["effective_on"]) for p in published] == [
+        (school, clinic, "2025-10-01")]
+    with use_context(world.as_("school")):  # the old committee, before the date
+        reviews.hold_annual_review(school, 2024, "2025-09-15", "Tổng kết năm 2024", 80)
+    with use_context(world.as_("clinic")):  # the successor's, not before it
+        refused(reviews, "NO_AUTHORITY", reviews.hold_half_year_review, school, "2025-H2",
+                "2025-09-20", "Sơ kết", ["x"])
+    with use_context(world.as_("clinic")):  # the successor's committee, from the date
+        reviews.hold_half_year_review(school, "2025-H2", "2026-01-08", "Sơ kết 6 tháng cuối năm",
+                                      ["Trường đã sáp nhập vào Trạm Y tế"])
+    with use_context(world.as_("school")):  # the old committee ended with the merge
+        refused(reviews, "NO_AUTHORITY", reviews.hold_annual_review, school, 2025,
+                "2026-01-09", "Tổng kết", 80)
+    assert carried(reviews, clinic, 2025)[2][4] == "held"
+    overdue = reviews.overdue(world.unions["cl"])
+    assert [(o["union_id"], o["period"], o["name"], o.get("carried_from")) for o in overdue
+            if o["union_id"] == school] == [(school, "2025", "Công đoàn cơ sở Trạm Y tế Càng Long",
+                                             school)]
+    before = len(reviews.published_page(None, limit=1000)["envelopes"])
+    world.feed(reviews)  # delivered again: no second hand-over
+    assert len(reviews.published_page(None, limit=1000)["envelopes"]) == before
+
+
+def test_r1_5_r2_5_a_dissolved_or_split_unions_owed_reviews_are_closed_with_their_reason(
+        reviews: Reviews, world: World) -> None:
+    from services.reviews.domain import Owed
+
+    with use_context(ADMIN):
+        world.registry.dissolve_union(world.unions["clinic"], "2025-10-01")
+        world.registry.split_union(world.unions["school"], "2025-11-01", [
+            {"code": "CS-1A", "name": "Công đoàn cơ sở Điểm trường A",
+             "members": [world.people["school"]]},
+            {"code": "CS-1B", "name": "Công đoàn cơ sở Điểm trường B",
+             "members": [world.people["school_member"]]}])
+    world.feed(reviews)
+    closed = reviews.find(Owed.create_id(UUID(world.unions["clinic"]), "annual", "2025"), Owed)
+    assert closed is not None and closed.closed is not None
+    assert closed.closed["reason"] == ("Công đoàn giải thể từ ngày 01/10/2025, không có đơn vị "
+                                       "tiếp nhận")
+    split = reviews.find(Owed.create_id(UUID(world.unions["school"]), "half_year", "2025-H2"),
+                         Owed)
+    assert split is not None and split.closed is not None
+    assert split.closed["reason"] == (
+        "Công đoàn được chia, tách thành 2 đơn vị mới từ ngày 01/11/2025; mỗi đơn vị mới sơ "
+        "kết, tổng kết phần việc của mình")
+    assert split.closed["cause"]["event"] == "registry.union_split"
+    assert len(split.closed["cause"]["parts"]) == 2  # which new unions, by id
+    names = [(e["name"], e["payload"]["union_id"], e["payload"]["period"])
+             for e in reviews.published_page(None, limit=1000)["envelopes"]
+             if e["name"] == "reviews.closed" and e["payload"]["period"] == "2025"]
+    assert names == [("reviews.closed", world.unions["clinic"], "2025"),
+                     ("reviews.closed", world.unions["school"], "2025")]
+
+
+def test_r1_5_r2_5_a_plans_preview_lists_the_owed_reviews_and_waiting_difficulties(
+        reviews: Reviews, world: World) -> None:
+    school, clinic = world.unions["school"], world.unions["clinic"]
+    with use_context(world.as_("school")):
+        reviews.sign_pledge(school, 2025, "2025-01-20", PLEDGE, ["Mỗi đoàn viên một sáng kiến"])
+        reviews.hold_half_year_review(school, "2024-H1", "2024-07-05", "Sơ kết", ["x"])
+        reviews.hold_half_year_review(school, "2024-H2", "2025-01-05", "Sơ kết", ["x"])
+        reviews.hold_annual_review(school, 2024, "2025-01-20", "Tổng kết", 80)
+        reviews.hold_half_year_review(school, "2025-H1", "2025-07-05", "Sơ kết", ["x"])
+        waiting = reviews.report_difficulty(school, "2025-09-01", "Kinh phí", "Chưa có quy chế")
+    merged = reviews.open_items([school], "2025-10-01", "merge", clinic)
+    assert [(i["kind"], i["title"], i["number"], i["to_union_id"], i["action"])
+            for i in merged] == [
+        ("half_year", "Sơ kết 6 tháng cuối năm 2025", "2025-H2", clinic, "carried"),
+        ("pledge", "Giao ước thi đua năm 2025", "2025", clinic, "carried"),
+        ("annual", "Tổng kết năm 2025", "2025", clinic, "carried"),
+        ("difficulty", "Kinh phí", None, clinic, "carried")]
+    assert merged[-1]["record_id"] == waiting
+    dissolved = reviews.open_items([school], "2025-10-01", "dissolve")
+    assert {(i["action"], i["to_union_id"], i["reason"]) for i in dissolved} == {
+        ("closed", None, "Công đoàn giải thể từ ngày 01/10/2025, không có đơn vị tiếp nhận")}
+    refused(reviews, "INVALID_INPUT", reviews.open_items, [school], "2025-10-01", "dissolve",
+            clinic)  # only a merge names a successor
+    with use_context(ADMIN):  # what the registry's event then does is what was listed
+        world.registry.merge_unions([school], "2025-10-01", into_union_id=clinic)
+    world.feed(reviews)
+    assert sorted((c["record"], c["period"]) for c in reviews.schedule(clinic, 2025)["carried_over"]) \
+        == sorted((i["kind"], i["number"]) for i in merged[:3])
+    assert reviews.open_items([school], "2025-10-01", "merge", clinic) == []

@@ -157,6 +157,15 @@
  * @property {integer} [offset]
  * @property {integer} [limit]
  */
+/** R1.5: for a reorganisation plan's preview, what the unions' change on the date would do, as the policy does it when the registry's event comes: each open…
+ * @typedef {Object} AwardsOpenItemsParams
+ * @property {string[]} union_ids
+ * @property {string} on
+ * @property {string} action
+ * @property {string} [successor_id]
+ * @property {integer} [offset]
+ * @property {integer} [limit]
+ */
 /** R4.4, R5.1: what a nomination went through: the selection meetings that voted on it and the submissions (dossiers) that carried it, oldest first.
  * @typedef {Object} AwardsProceedingsParams
  * @property {string} nomination_id
@@ -337,6 +346,15 @@
 /** R5.1: a job of this service as it stands: ``running``, ``done`` (with its result), ``failed`` (with its error's code) or ``cancelled``, and how many events it…
  * @typedef {Object} InitiativesJobParams
  * @property {string} job_id
+ */
+/** R1.5: for a reorganisation plan's preview, what the unions' change on the date would do, as the policy does it when the registry's events come: each…
+ * @typedef {Object} InitiativesOpenItemsParams
+ * @property {string[]} union_ids
+ * @property {string} on
+ * @property {string} action
+ * @property {string} [successor_id]
+ * @property {integer} [offset]
+ * @property {integer} [limit]
  */
 /** R3.7: registrations still undecided past the 3-month limit on the date.
  * @typedef {Object} InitiativesOverdueParams
@@ -966,6 +984,15 @@
  * @property {string[]} [award_ids]
  * @property {string[]} [nomination_ids]
  */
+/** R1.5: for a reorganisation plan's preview, what the unions' change on the date would do, as the policy does it when the registry's event comes: each pledge…
+ * @typedef {Object} ReviewsOpenItemsParams
+ * @property {string[]} union_ids
+ * @property {string} on
+ * @property {string} action
+ * @property {string} [successor_id]
+ * @property {integer} [offset]
+ * @property {integer} [limit]
+ */
 /** R2.6, R2.7: the direct lower unions (as of the date) with overdue reviews, for the upper union.
  * @typedef {Object} ReviewsOverdueParams
  * @property {string} upper_union_id
@@ -1296,6 +1323,19 @@ export const OPERATIONS = Object.freeze({
       "limit": "integer"
     }
   },
+  "awards/open-items": {
+    "verb": "GET",
+    "path": "/v1/awards/open-items",
+    "list": true,
+    "params": {
+      "union_ids": "string[]!",
+      "on": "string!",
+      "action": "string!",
+      "successor_id": "string",
+      "offset": "integer",
+      "limit": "integer"
+    }
+  },
   "awards/proceedings": {
     "verb": "GET",
     "path": "/v1/awards/proceedings",
@@ -1593,6 +1633,19 @@ export const OPERATIONS = Object.freeze({
     "list": false,
     "params": {
       "job_id": "string!"
+    }
+  },
+  "initiatives/open-items": {
+    "verb": "GET",
+    "path": "/v1/initiatives/open-items",
+    "list": true,
+    "params": {
+      "union_ids": "string[]!",
+      "on": "string!",
+      "action": "string!",
+      "successor_id": "string",
+      "offset": "integer",
+      "limit": "integer"
     }
   },
   "initiatives/overdue": {
@@ -2616,6 +2669,19 @@ export const OPERATIONS = Object.freeze({
       "linked_on": "string!",
       "award_ids": "string[]",
       "nomination_ids": "string[]"
+    }
+  },
+  "reviews/open-items": {
+    "verb": "GET",
+    "path": "/v1/reviews/open-items",
+    "list": true,
+    "params": {
+      "union_ids": "string[]!",
+      "on": "string!",
+      "action": "string!",
+      "successor_id": "string",
+      "offset": "integer",
+      "limit": "integer"
     }
   },
   "reviews/overdue": {

@@ -4,7 +4,8 @@
 // CSV file) listing the foundings, moves, renames, merges, splits and dissolutions of that
 // date, in the order they are made. "Xem trước" checks the whole plan and stores nothing: each
 // bad row by its place in the file, in the interface's language (the gateway words each row),
-// and, for every union the plan touches, its parent on the day before and on the day. "Áp dụng
+// and, for every union the plan touches, its parent on the day before and on the day, then the
+// open items the plan would carry over to a successor or close (R1.5). "Áp dụng
 // phương án" stores all of it in one transaction, or nothing.
 import { ApiError, get, post } from "../api.js";
 import { date, field, fileBase64, h, showError, table, values } from "../ui.js";
@@ -38,6 +39,40 @@ function treeCard(tree, on) {
       r.name_before ? `${r.name_before} — ${named(r.parent_before)}` : L({ vi: "(chưa có)", en: "(not yet)" }),
       r.name_after ? `${r.name_after} — ${named(r.parent_after)}` : "—",
       `${r.status_before ? L(STATUSES[r.status_before]) : L({ vi: "Thành lập mới", en: "Founded" })} → ${L(STATUSES[r.status_after] || r.status_after)}`])));
+}
+
+// R1.5: what each union the plan ends holds that is still open in the other services, and
+// what the plan would do to it: carried over to the successor, or closed with its reason.
+const KINDS = { initiative: { vi: "Sáng kiến, đề tài", en: "Initiative" }, idea: { vi: "Ý tưởng", en: "Idea" },
+  replication: { vi: "Đăng ký nhân rộng", en: "Adoption" }, pledge: { vi: "Giao ước thi đua", en: "Pledge" },
+  half_year: { vi: "Sơ kết 6 tháng", en: "Half-year review" }, annual: { vi: "Tổng kết năm", en: "Annual review" },
+  difficulty: { vi: "Vướng mắc chờ trả lời", en: "Difficulty awaiting an answer" },
+  nomination: { vi: "Đề nghị khen thưởng", en: "Nomination" }, submission: { vi: "Hồ sơ đề nghị", en: "Dossier" } };
+const PERIODIC = new Set(["pledge", "half_year", "annual"]);
+const SERVICES = { initiatives: { vi: "Sáng kiến", en: "Initiatives" }, reviews: { vi: "Sơ kết, tổng kết", en: "Reviews" },
+  awards: { vi: "Khen thưởng", en: "Awards" } };
+
+function openItemsCard(items, unanswered, on) {
+  return h("div", { class: "card", id: "reorganisation-open-items" },
+    h("h2", {}, L({ vi: `Việc đang mở được chuyển giao / kết thúc: ${items.length}`,
+      en: `Open items carried over / closed: ${items.length}` })),
+    h("p", { class: "muted" }, L({ vi: `Từ ngày ${date(on)}, đơn vị tiếp nhận tiếp tục các việc được chuyển giao; `
+      + "các quyết định ghi ngày trước đó vẫn giữ thẩm quyền như khi ban hành.",
+    en: `From ${date(on)} the successor carries on what is carried over; decisions dated before keep the authority `
+      + "they were made under." })),
+    ...(unanswered || []).map((u) => h("p", { class: "form-message" }, L({
+      vi: `Dịch vụ ${L(SERVICES[u.service] || { vi: u.service, en: u.service })} chưa trả lời (${u.code}): danh sách có thể thiếu.`,
+      en: `The ${L(SERVICES[u.service] || { vi: u.service, en: u.service })} service did not answer (${u.code}): the list may be short.` }))),
+    table([L({ vi: "Đơn vị", en: "Union" }), L({ vi: "Loại việc", en: "Kind" }), L({ vi: "Việc", en: "Item" }),
+      L({ vi: "Chuyển giao / kết thúc", en: "Carried over / closed" })],
+    items.map((i) => [named(i.from), L(KINDS[i.kind] || { vi: i.kind, en: i.kind }),
+      // a review's period is in its title already, as the office words it
+      i.number && !PERIODIC.has(i.kind) && !String(i.title).includes(i.number) ? `${i.title} (${i.number})` : i.title,
+      i.action === "carried"
+        ? L({ vi: `Chuyển cho ${i.to ? named(i.to) : "đơn vị mới"}`, en: `Carried over to ${i.to ? named(i.to) : "a new union"}` })
+          + (i.reason ? ` — ${i.reason}` : "")
+        : L({ vi: `Kết thúc: ${i.reason || ""}`, en: `Closed: ${i.reason || ""}` })]),
+    L({ vi: "Không có việc đang mở nào phải chuyển giao.", en: "No open item to carry over." })));
 }
 
 async function reorganisationScreen(shell) {
@@ -100,7 +135,8 @@ async function reorganisationScreen(shell) {
         card.append(h("div", { class: "actions" }, h("button", { type: "button", id: "reorganisation-confirm",
           onclick: () => run(false, body) }, L({ vi: "Áp dụng phương án này", en: "Apply this plan" }))));
       }
-      outcome.replaceChildren(card, treeCard(result.tree || [], body.effective_on));
+      outcome.replaceChildren(card, treeCard(result.tree || [], body.effective_on),
+        ...(result.open_items ? [openItemsCard(result.open_items, result.open_items_unanswered, body.effective_on)] : []));
     } catch (error) {
       const details = (error instanceof ApiError && error.problem.details) || {};
       if (details.errors && !error.fields.length) {

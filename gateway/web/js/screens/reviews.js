@@ -267,6 +267,16 @@ async function reviewsScreen(shell, y) {
       [{ vi: "Kỳ", en: "Period" }, { vi: "Hạn", en: "Due" }, { vi: "Ngày tổ chức", en: "Held on" }, { vi: "Tình trạng", en: "Status" }],
       s.reviews.map((r) => [periodName(r.period), vnDate(r.due_on), vnDate(r.held_on || ""),
         h("span", { class: `badge ${r.status}`, "data-period": r.period }, L(REVIEW_STATUS[r.status] || r.status))])),
+    // R1.5: the pledge and reviews taken over from a union merged into this one
+    ...((s.carried_over || []).length ? [listCard("carried-over", { vi: "Tiếp nhận từ đơn vị hợp nhất vào", en: "Taken over from a merged union" },
+      [{ vi: "Việc", en: "Item" }, { vi: "Tiếp nhận từ", en: "Taken over from" }, { vi: "Hạn", en: "Due" },
+        { vi: "Tình trạng", en: "Status" }],
+      s.carried_over.map((c) => [c.record === "pledge" ? L({ vi: `Giao ước thi đua năm ${c.period}`, en: `Pledge of ${c.period}` })
+        : c.record === "annual" ? L({ vi: `Tổng kết năm ${c.period}`, en: `Annual review of ${c.period}` })
+          : L({ vi: `Sơ kết ${periodName(c.period)}`, en: `Half-year review: ${periodName(c.period)}` }),
+      L({ vi: `${c.carried_from_name || c.carried_from}, từ ngày ${vnDate(c.carried_on)}`,
+        en: `${c.carried_from_name || c.carried_from}, from ${vnDate(c.carried_on)}` }),
+      vnDate(c.due_on || ""), c.status ? h("span", { class: `badge ${c.status}` }, L(REVIEW_STATUS[c.status] || c.status)) : ""]))] : []),
     ...shown.map((p) => targetsCard(`targets-${p.period}`, { vi: `Chỉ tiêu giao ước — ${periodName(p.period)}`,
       en: `Pledged targets — ${periodName(p.period)}` }, p)),
     await ownClassification(shell, u, year),
