@@ -576,10 +576,11 @@ def read(paths: Sequence[Path]) -> tuple[dict[str, Any], str]:
 
 def parse(content: str | bytes, format: str, kind: str, name: str | None = None) -> dict[str, Any]:
     """A file's text as import data: ``format`` csv, json or xlsx (the workbook's bytes, or
-    base64 text of them); ``kind`` people or unions (a CSV file of those, or a JSON list of
-    them, or a JSON import file or a workbook of which only that list is read) or province
-    (a JSON import file: unions, people and bodies; a workbook: its sheets of unions and of
-    people). Refused with ``IMPORT_REFUSED`` if it cannot be read."""
+    base64 text of them); ``kind`` people, unions or bodies (a CSV file of those, or a JSON
+    list of them, or a JSON import file or a workbook of which only that list is read; bodies
+    from CSV or a sheet come one row per member, ``grouped``) or province (a JSON import
+    file: unions, people and bodies; a workbook: its sheets of unions, people and bodies).
+    Refused with ``IMPORT_REFUSED`` if it cannot be read."""
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {FORMATS}", {"field": "format",
                                                                  "allowed": list(FORMATS)})

@@ -1,8 +1,10 @@
-"""Excel workbooks (XLSX) of unions and people, as union offices keep their lists (R1.1, R1.3).
+"""Excel workbooks (XLSX) of unions, people and bodies, as union offices keep their lists
+(R1.1–R1.4).
 
 A workbook holds a sheet per list: ``unions`` or ``Công đoàn`` / ``Đơn vị``, ``people`` or
-``Đoàn viên`` (names compared without diacritics or case, so "DOAN VIEN" is the same sheet);
-a workbook of a single sheet is that sheet whatever its name. Its first non-empty row names
+``Đoàn viên``, ``bodies`` or ``Ban chấp hành`` (one row per member; names compared without
+diacritics or case, so "DOAN VIEN" is the same sheet); a workbook of a single sheet is that
+sheet whatever its name. Its first non-empty row names
 the columns, by the import's field codes (``full_name``) or by their Vietnamese headers
 (``Họ và tên``, those of the template ``template()`` makes); the other rows are the records.
 Dates may be Excel dates or text (``15/03/2024`` or ``2024-03-15``); yes/no columns take a
