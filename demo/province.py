@@ -819,17 +819,20 @@ def _with_neighbour(document: dict[str, Any], seed: int, confederation: Record, 
 
 # --- The scaled tree for the benchmark -----------------------------------------------------------
 
-def scaled(unions: int, members: int, seed: int = 7, bodies: bool = False) -> dict[str, Any]:
+def scaled(unions: int, members: int, seed: int = 7, bodies: bool = False,
+           provinces: int | None = None) -> dict[str, Any]:
     """Exactly ``unions`` unions (one confederation, a few provinces, their direct-superior
     unions, the rest grassroots, some directly under a province) and exactly ``members``
-    people spread unevenly over the grassroots unions."""
+    people spread unevenly over the grassroots unions. ``provinces``: how many, at most (one
+    per 2,500 unions by default; 34 is the country since the 2025 merger)."""
     if unions < 4:
         raise ValueError("a tree needs at least 4 unions: confederation, province, "
                          "direct superior, grassroots")
     if members < 0:
         raise ValueError("members must not be negative")
     rng = Random(seed)
-    provinces = max(1, min(len(_PROVINCES) + len(_CITIES), unions // 2500, (unions - 1) // 4))
+    provinces = max(1, min(len(_PROVINCES) + len(_CITIES), unions // 2500, (unions - 1) // 4,
+                           provinces or unions))
     rest = unions - 1 - provinces
     superiors = max(provinces, rest // 20)
     grassroots = rest - superiors

@@ -11,6 +11,7 @@ system (the notification log, the catch-up position) is left out.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import inspect
 import types
@@ -20,9 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, is_typeddict
 from uuid import UUID
 
+from gateway.limits import LIST_MAX
+from gateway.messages import field_labels
+from runtime.commands import Bounds, Shape, Text
 from runtime.paging import Page
 from runtime.services import SERVICES
 from runtime.trail import AuditQueries
@@ -45,6 +49,9 @@ class Param:
     kind: str  # text | integer | number | boolean | texts | object | objects | any
     required: bool
     default: Any = None
+    # the value as the API's document describes it (``schema``): its type, the keys of an
+    # object, the items of a list, limits and the Vietnamese/English description
+    schema: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Operation:
     returns_list: bool = False
     returns_page: bool = False  # the service pages the list itself (runtime.paging.Page)
     details: str = ""  # the docstring's later paragraphs (Markdown), for the API's reader
+    returns: Any = dataclasses.field(default=None, compare=False)  # the declared answer type
 
     @property
     def listing(self) -> str | None:
@@ -116,6 +124,101 @@ def _text(annotation: Any) -> bool:
         isinstance(annotation, type) and issubclass(annotation, StrEnum))
 
 
+# --- the document's schema of a declared value ------------------------------------------------
+
+def describe(name: str) -> str:
+    """A field's label in both languages, "Vietnamese — English" (``contracts/errors/fields.json``),
+    or "" when the dictionary does not know the name."""
+    found = field_labels()["fields"].get(name)
+    return f"{found['vi']} — {found['en']}" if found else ""
+
+
+def schema(hint: Any, name: str = "") -> dict[str, Any]:
+    """The JSON schema of a declared type, for the API's document: ids, dates and choices as
+    formatted text, numbers with their ``Bounds``, text with its ``Text`` limit, lists of at
+    most ``LIST_MAX`` items, objects (``TypedDict``) with each key typed, maps with their
+    values typed; a ``Shape`` says what a free-form value holds, a text mark describes it.
+    ``name`` gives the field's label (``describe``) when nothing else describes it."""
+    origin, args = get_origin(hint), get_args(hint)
+    about: list[str] = []
+    found: dict[str, Any]
+    if origin is Annotated:
+        base, marks = args[0], args[1:]
+        shape = next((m for m in marks if isinstance(m, Shape)), None)
+        found = schema(shape.of if shape else base)
+        for mark in marks:
+            if isinstance(mark, Text):
+                _limit(found, "maxLength", mark.max_length)
+            elif isinstance(mark, Bounds):
+                found.update({k: v for k, v in (("minimum", mark.minimum),
+                                                ("maximum", mark.maximum)) if v is not None})
+            elif isinstance(mark, str):
+                about.append(mark)
+        if shape is not None and shape.about:
+            about.append(shape.about)
+        if shape is not None and type(None) in get_args(base):
+            found = {"anyOf": [found, {"type": "null"}]}
+    elif origin in (Union, types.UnionType):
+        members = [schema(a) for a in args if a is not type(None)]
+        found = members[0] if len(members) == 1 else {"anyOf": members}
+        if type(None) in args:
+            found = {"anyOf": [*found.get("anyOf", [found]), {"type": "null"}]}
+    elif origin is Literal:
+        found = {"type": "string", "enum": list(args)}
+    elif hint is UUID:
+        found = {"type": "string", "format": "uuid"}
+    elif hint is date:
+        found = {"type": "string", "format": "date"}
+    elif isinstance(hint, type) and issubclass(hint, StrEnum):
+        found = {"type": "string", "enum": [m.value for m in hint]}
+    elif hint in (str, bool, int, float):
+        found = {"type": {str: "string", bool: "boolean", int: "integer", float: "number"}[hint]}
+    elif origin in (list, tuple, collections.abc.Sequence):
+        found = {"type": "array", "items": schema(args[0]) if args else {}, "maxItems": LIST_MAX}
+    elif origin in (dict, Mapping, collections.abc.Mapping):
+        key, value = args or (str, Any)
+        found = {"type": "object", "additionalProperties": schema(value)}
+        if key is UUID:
+            found["propertyNames"] = {"format": "uuid"}
+    elif is_typeddict(hint):
+        found = _object(hint)
+    else:
+        found = {}
+    if name and not about and "description" not in found:
+        about.append(describe(name))
+    if any(about):
+        found["description"] = " ".join(a for a in about if a)
+    return found
+
+
+def _limit(found: dict[str, Any], key: str, value: int) -> None:
+    for option in found.get("anyOf", [found]):
+        if option.get("type") == "string":
+            option[key] = value
+
+
+def _object(declared: Any) -> dict[str, Any]:
+    """A ``TypedDict`` as an object schema: each key typed and described, the required ones
+    listed. Keys it does not name are not refused: the domain ignores them."""
+    hints = typing.get_type_hints(declared, include_extras=True)
+    # read from the hints, not ``__required_keys__``: under ``from __future__ import
+    # annotations`` Python 3.11 cannot see ``NotRequired`` when it makes the class
+    required, properties = set(), {}
+    for key, hint in hints.items():
+        marked = get_origin(hint)
+        if marked is typing.Required or (marked is not typing.NotRequired and declared.__total__):
+            required.add(key)
+        while get_origin(hint) in (typing.Required, typing.NotRequired):
+            hint = get_args(hint)[0]
+        properties[key] = schema(hint, key)
+    found: dict[str, Any] = {"type": "object", "title": declared.__name__,
+                             "properties": properties,
+                             "required": [k for k in hints if k in required]}
+    if declared.__doc__ and not declared.__doc__.startswith(declared.__name__ + "("):
+        found["description"] = " ".join(declared.__doc__.split())
+    return found
+
+
 SUMMARY_MAX = 160  # characters: the one line Swagger UI and the .proto comments show
 
 
@@ -160,16 +263,19 @@ def _operation(service: str, method: str, function: Any, command: bool,
                documented: tuple[str, str]) -> Operation:
     """An operation from a function's signature and type hints (the first argument is self)."""
     hints = typing.get_type_hints(function)
+    marked = typing.get_type_hints(function, include_extras=True)
     params = []
     for parameter in list(inspect.signature(function).parameters.values())[1:]:
         kind, optional = _kind(hints.get(parameter.name, Any))
         required = parameter.default is inspect.Parameter.empty
         params.append(Param(parameter.name, kind, required and not optional,
-                            None if required else parameter.default))
+                            None if required else parameter.default,
+                            schema(marked.get(parameter.name, Any), parameter.name)))
     returns = hints.get("return")
     summary, details = documented
     return Operation(service, method, command, tuple(params), summary,
-                     get_origin(returns) is list or returns is list, returns is Page, details)
+                     get_origin(returns) is list or returns is list, returns is Page, details,
+                     returns)
 
 
 def operation(service: str, method: str) -> Operation | None:

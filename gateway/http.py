@@ -22,13 +22,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway import public
 from gateway.catalogue import Operation, Param
 from gateway.core import Gateway, as_page
+from gateway.examples import answer, example
 from gateway.limits import (
     IDEMPOTENCY_KEY_MAX,
     IF_MATCH_MAX,
@@ -156,6 +157,12 @@ def _type(op: Operation, param: Param) -> Any:
         return Annotated[int, Field(ge=1, le=PAGE_MAX)]
     if param.name == "offset":
         return Annotated[int, Field(ge=0, le=OFFSET_MAX)]
+    if param.kind in ("object", "objects") and param.schema:
+        # what is inside as the service declares it (its ``Shape``), for the document; the
+        # service reads and refuses it itself, with its own codes and fields
+        shape = {k: v for k, v in param.schema.items() if k != "description"}
+        options = [s for s in shape.get("anyOf", [shape]) if s.get("type") != "null"]
+        return Annotated[kinds[param.kind], WithJsonSchema(options[0])]
     return kinds[param.kind]
 
 
@@ -163,10 +170,11 @@ def _model(op: Operation, suffix: str, extra: Mapping[str, Any] | None = None) -
     fields: dict[str, Any] = {}
     for param in op.params:
         kind = _type(op, param)
+        about = Field(description=param.schema.get("description") or None)
         if param.required:
-            fields[param.name] = (kind, ...)
+            fields[param.name] = (Annotated[kind, about], ...)
         else:
-            fields[param.name] = (kind | None, param.default)
+            fields[param.name] = (Annotated[kind | None, about], param.default)
     fields.update(extra or {})
     name = "".join(part.title() for part in f"{op.service}_{op.method}_{suffix}".split("_"))
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
@@ -197,15 +205,46 @@ class Problem(BaseModel):
 
 
 class SignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"username": "nguyen.hong.nhung", "password": "Mật-khẩu-đủ-dài-2025"}]})
     username: Annotated[str, StringConstraints(max_length=64)]
     password: Annotated[str, StringConstraints(max_length=200)]
+
+
+class Grant(BaseModel):
+    """Một vai trò trên cây công đoàn — A role over a union's subtree (none: the whole system)"""
+    role: Role = Field(description="Vai trò — Role")
+    union_id: str | None = Field(None, description="Công đoàn — Union (null: the whole system)")
+
+
+class Token(BaseModel):
+    """Mã truy cập đã ký, có hạn — A signed token that expires, and who it is for"""
+    access_token: str
+    token_type: str = Field(description="Always `Bearer`")
+    expires_in: int = Field(description="Seconds until the token expires")
+    username: str
+    person_id: str | None = None
+    roles: list[Grant]
+    must_change_password: bool
+
+
+class Check(BaseModel):
+    """Whether one service (and its store) or the gateway's own store answers"""
+    model_config = ConfigDict(extra="allow")
+    ok: bool
+    code: str | None = Field(None, description="The refusal's code when a service does not answer")
+    error: str | None = Field(None, description="What failed, when the gateway's store does not answer")
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="`ready`, or `degraded` when something does not answer")
+    checks: dict[str, Check] = Field(description="By service name, and `gateway_store`")
 
 
 class Account(BaseModel):
     username: str
     person_id: str | None = None
-    roles: list[dict[str, Any]]
+    roles: list[Grant]
     disabled: bool
     must_change_password: bool
 
@@ -218,7 +257,8 @@ class Accounts(BaseModel):
 
 
 class RoleGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"role": "executive", "union_id": "6e0b7f6c-2a51-5f3e-9d3b-0c6f1d2a9e41"}]})
     role: Annotated[str, StringConstraints(max_length=32)]
     union_id: Annotated[str, StringConstraints(max_length=36)] | None = None
 
@@ -231,32 +271,46 @@ class OneTimePassword(BaseModel):
 class Me(BaseModel):
     username: str
     person_id: str | None = None
-    roles: list[dict[str, Any]]
+    roles: list[Grant]
     must_change_password: bool
 
 
 class NewAccount(BaseModel):
     username: str
     person_id: str | None = None
-    roles: list[dict[str, Any]]
+    roles: list[Grant]
 
 
 class NewPassword(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"current_password": "Mật-khẩu-tạm-123", "new_password": "Mật-khẩu-mới-đủ-dài-2025"}]})
     current_password: Annotated[str, StringConstraints(max_length=200)]
     new_password: Annotated[str, StringConstraints(max_length=200)]
 
 
 class NewUser(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"username": "tran.van.an", "password": "Mật-khẩu-tạm-2025",
+         "person_id": "2b7e1f0a-54c3-5d9e-8f1a-3c4d5e6f7a8b",
+         "roles": [{"role": "member", "union_id": "6e0b7f6c-2a51-5f3e-9d3b-0c6f1d2a9e41"}]}]})
     username: Annotated[str, StringConstraints(max_length=64)]
     password: Annotated[str, StringConstraints(max_length=200)]
     person_id: Annotated[str, StringConstraints(max_length=36)] | None = None
-    roles: Annotated[list[dict[str, Any]], Field(max_length=50)]
+    # each a role grant, read and refused by the accounts (their codes), documented here
+    roles: Annotated[list[dict[str, Any]], Field(max_length=50), WithJsonSchema({
+        "type": "array", "maxItems": 50, "items": {
+            "type": "object", "title": "RoleGrant", "required": ["role"],
+            "description": "Một vai trò trên cây công đoàn — A role over a union's subtree",
+            "properties": {
+                "role": {"type": "string", "enum": [r.value for r in Role],
+                         "description": "Vai trò — Role"},
+                "union_id": {"anyOf": [{"type": "string", "maxLength": 36}, {"type": "null"}],
+                             "description": "Công đoàn — Union (null: the whole system)"}}}})]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}}
+    status: {"model": Problem, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for status in (400, 401, 403, 404, 409, 413, 414, 415, 422, 429, 503)}
 bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/auth/token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
@@ -387,7 +441,10 @@ def build(gateway: Gateway) -> FastAPI:
     def docs() -> FileResponse:
         return FileResponse(WEB / "docs.html")
 
-    @app.get("/health", tags=["system"], summary="The gateway process is alive")
+    @app.get("/health", tags=["system"], summary="The gateway process is alive",
+             description=_own("R5.3: the process answers; for an operator's or an "
+                              "orchestrator's liveness probe. It asks no service.",
+                              "anyone, without a token"))
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
@@ -397,26 +454,33 @@ def build(gateway: Gateway) -> FastAPI:
         body, content_type = observability.metrics_text()
         return Response(body, media_type=content_type)
 
-    @app.get("/ready", tags=["system"], responses={503: {"model": dict[str, Any]}},
-             summary="Which services and which stores answer")
+    @app.get("/ready", tags=["system"], responses={503: {"model": Readiness}},
+             response_model=Readiness, summary="Which services and which stores answer",
+             description=_own("R5.3: every service is asked at once, with a short timeout; "
+                              "200 when all answer, 503 `degraded` naming what does not.",
+                              "anyone, without a token"))
     def ready() -> JSONResponse:
         ok, report = gateway.ready()
         return JSONResponse({"status": "ready" if ok else "degraded", "checks": report},
                             status_code=200 if ok else 503)
 
-    @app.post("/v1/auth/token", tags=["auth"], responses=ERRORS,
+    @app.post("/v1/auth/token", tags=["auth"], responses=ERRORS, response_model=Token,
               summary="Đăng nhập — Sign in: a signed token that expires")
-    def sign_in(request: Request, body: SignIn) -> dict[str, Any]:
+    def sign_in(request: Request, body: ShownSignIn) -> dict[str, Any]:
         """R5.2: after too many failed sign-ins for the account or from the address, 429
         ``LOGIN_THROTTLED`` with Retry-After; ``must_change_password`` true: the person
-        changes the one-time password (POST /v1/me/password) before anything else."""
+        changes the one-time password (POST /v1/me/password) before anything else.
+
+        **Ai được gọi — Who may call:** anyone, without a token."""
         return gateway.sign_in(body.username, body.password,
                                request.client.host if request.client else None)
 
     caller = _caller(gateway)
 
     @app.get("/v1/me", tags=["auth"], responses=ERRORS, response_model=One[Me],
-             summary="Tài khoản của tôi — Who the token is for")
+             summary="Tài khoản của tôi — Who the token is for",
+             description=_own("R5.2: the signed-in user's name, person and roles, each over "
+                              "a union's subtree.", SIGNED_IN))
     def me(subject: str = caller) -> dict[str, Any]:
         principal = gateway.accounts.principal(subject, pending_change=True)
         user = gateway.accounts.user(principal.username)
@@ -425,8 +489,11 @@ def build(gateway: Gateway) -> FastAPI:
                            "must_change_password": user["must_change_password"]}}
 
     @app.post("/v1/me/password", tags=["auth"], responses=ERRORS, status_code=204,
-              summary="Đổi mật khẩu — Change one's own password (10 to 200 characters)")
-    def change_password(request: Request, body: NewPassword, subject: str = caller) -> Response:
+              summary="Đổi mật khẩu — Change one's own password (10 to 200 characters)",
+              description=_own("R5.2: the current password is asked again; a one-time "
+                               "password must be changed here before anything else.",
+                               SIGNED_IN))
+    def change_password(request: Request, body: ShownNewPassword, subject: str = caller) -> Response:
         principal = gateway.accounts.principal(subject, pending_change=True)
         gateway.accounts.change_password(principal.username, body.current_password,
                                          body.new_password,
@@ -436,14 +503,19 @@ def build(gateway: Gateway) -> FastAPI:
     @app.post("/v1/users", tags=["users"], responses=ERRORS, status_code=201,
               response_model=One[NewAccount],
               summary="Tạo người dùng — An administrator makes a user with roles in their "
-                      "own scope")
-    def create_user(body: NewUser, subject: str = caller) -> dict[str, Any]:
+                      "own scope",
+              description=_own("R5.2: each role is over a union's subtree inside the "
+                               "administrator's own scope; the user changes the password at "
+                               "the first sign-in.", ADMINISTRATOR))
+    def create_user(body: ShownNewUser, subject: str = caller) -> dict[str, Any]:
         return {"result": gateway.create_user(gateway.accounts.principal(subject),
                                               body.model_dump())}
 
     @app.get("/v1/users", tags=["users"], responses=ERRORS, response_model=Accounts,
              summary="Danh sách người dùng — The users in the administrator's scope, searched "
-                     "by user name or person's name (diacritics and case ignored)")
+                     "by user name or person's name (diacritics and case ignored)",
+             description=_own("R5.2: only users with a role inside the administrator's "
+                              "scope; paged by `offset` and `limit`.", ADMINISTRATOR))
     def list_users(q: Annotated[str | None, Query(max_length=200)] = None,
                    offset: Annotated[int, Query(ge=0, le=OFFSET_MAX)] = 0,
                    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_DEFAULT,
@@ -454,21 +526,27 @@ def build(gateway: Gateway) -> FastAPI:
 
     @app.get("/v1/users/{username}", tags=["users"], responses=ERRORS,
              response_model=One[Account],
-             summary="Người dùng — One user, with roles and state")
+             summary="Người dùng — One user, with roles and state",
+             description=_own("R5.2: a user outside the administrator's scope is not found.",
+                              ADMINISTRATOR))
     def get_user(username: Username, subject: str = caller) -> dict[str, Any]:
         return {"result": gateway.get_user(gateway.accounts.principal(subject), username)}
 
     @app.post("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
               response_model=One[Account],
               summary="Giao vai trò — Grant a role over a union's subtree (inside the "
-                      "administrator's scope)")
-    def grant_role(username: Username, body: RoleGrant, subject: str = caller) -> dict[str, Any]:
+                      "administrator's scope)",
+              description=_own("R5.2: the union must be inside the administrator's scope; "
+                               "granting a role held already changes nothing.", ADMINISTRATOR))
+    def grant_role(username: Username, body: ShownRoleGrant, subject: str = caller) -> dict[str, Any]:
         return {"result": gateway.grant_role(gateway.accounts.principal(subject), username,
                                              body.model_dump())}
 
     @app.delete("/v1/users/{username}/roles", tags=["users"], responses=ERRORS,
                 response_model=One[Account],
-                summary="Thu hồi vai trò — Take a role away (a user keeps at least one)")
+                summary="Thu hồi vai trò — Take a role away (a user keeps at least one)",
+                description=_own("R5.2: the role and union are named in the query; the last "
+                                 "role cannot be taken (`LAST_ROLE`).", ADMINISTRATOR))
     def revoke_role(username: Username, role: Annotated[str, Query(max_length=32)],
                     union_id: Annotated[str | None, Query(max_length=36)] = None,
                     subject: str = caller) -> dict[str, Any]:
@@ -477,19 +555,25 @@ def build(gateway: Gateway) -> FastAPI:
 
     @app.post("/v1/users/{username}/disable", tags=["users"], responses=ERRORS,
               response_model=One[Account],
-              summary="Khoá tài khoản — Disable an account: its tokens stop working at once")
+              summary="Khoá tài khoản — Disable an account: its tokens stop working at once",
+              description=_own("R5.2: an administrator cannot disable their own account.",
+                               ADMINISTRATOR))
     def disable(username: Username, subject: str = caller) -> dict[str, Any]:
         return {"result": gateway.set_disabled(gateway.accounts.principal(subject), username, True)}
 
     @app.post("/v1/users/{username}/enable", tags=["users"], responses=ERRORS,
-              response_model=One[Account], summary="Mở khoá tài khoản — Enable an account again")
+              response_model=One[Account], summary="Mở khoá tài khoản — Enable an account again",
+              description=_own("R5.2: the account signs in again with its password.",
+                               ADMINISTRATOR))
     def enable(username: Username, subject: str = caller) -> dict[str, Any]:
         return {"result": gateway.set_disabled(gateway.accounts.principal(subject), username, False)}
 
     @app.post("/v1/users/{username}/reset-password", tags=["users"], responses=ERRORS,
               response_model=One[OneTimePassword],
               summary="Đặt lại mật khẩu — A one-time password the person must change at the "
-                      "next sign-in")
+                      "next sign-in",
+              description=_own("R5.2: the one-time password is shown once, in this answer.",
+                               ADMINISTRATOR))
     def reset_password(username: Username, subject: str = caller) -> dict[str, Any]:
         return {"result": gateway.reset_password(gateway.accounts.principal(subject), username)}
 
@@ -516,16 +600,20 @@ def _document(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> Non
             "Content-Disposition": f'inline; filename="{report["filename"]}"'})
 
     app.get(f"{op.path}/document", tags=[op.service], operation_id=f"{op.name}.document",
-            summary="The audit report as a document (HTML or JSON), for a person or an archive",
+            summary="R5.1: the audit report as a document (HTML or JSON), for a person or an "
+                    "archive",
+            description=_description(op),
             responses={**ERRORS, 200: {"content": {"text/html": {}, "application/json": {}}}},
             response_class=Response)(endpoint)
 
 
 def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
     model = _model(op, "request")
+    examples = {"vi": {"summary": "Một yêu cầu như văn phòng công đoàn điền — As a union "
+                                  "office fills it", "value": example(op)}}
 
     def endpoint(request: Request, response: Response,
-                 body: Annotated[model, Body()],  # type: ignore[valid-type]
+                 body: Annotated[model, Body(openapi_examples=examples)],  # type: ignore[valid-type]
                  subject: str = caller,
                  idempotency_key: Annotated[str | None, Header(
                      alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX,
@@ -543,8 +631,11 @@ def _command(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None
             response.headers["Idempotent-Replayed"] = "true"
         return Result(result=outcome.result)
 
+    answered = answer(op)
+    responses = {**ERRORS, 200: {"content": {"application/json": {"example": answered}}}} \
+        if answered is not None else ERRORS
     app.post(op.path, tags=[op.service], summary=op.summary, description=_description(op),
-             operation_id=op.name, responses=ERRORS, response_model=Result)(endpoint)
+             operation_id=op.name, responses=responses, response_model=Result)(endpoint)
 
 
 def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
@@ -577,6 +668,26 @@ def _query(app: FastAPI, gateway: Gateway, op: Operation, caller: Any) -> None:
     app.get(op.path, tags=[op.service], summary=op.summary, description=_description(op),
             operation_id=op.name, responses=ERRORS,
             response_model=Page if op.listing else Result)(endpoint)
+
+
+def _shown(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's own example (``json_schema_extra``) on the request body, as a command's."""
+    extra = model.model_config.get("json_schema_extra")
+    value = extra["examples"][0] if isinstance(extra, dict) else {}  # type: ignore[index]
+    return {"vi": {"summary": "Ví dụ — Example", "value": value}}
+
+
+ShownSignIn = Annotated[SignIn, Body(openapi_examples=_shown(SignIn))]
+ShownNewPassword = Annotated[NewPassword, Body(openapi_examples=_shown(NewPassword))]
+ShownNewUser = Annotated[NewUser, Body(openapi_examples=_shown(NewUser))]
+ShownRoleGrant = Annotated[RoleGrant, Body(openapi_examples=_shown(RoleGrant))]
+SIGNED_IN = "every signed-in user, whatever their role"
+ADMINISTRATOR = f"{ROLE_TITLES[Role.ADMINISTRATOR]} (`{Role.ADMINISTRATOR.value}`)"
+
+
+def _own(text: str, who: str) -> str:
+    """The description of one of the gateway's own routes, in the shape of ``_description``."""
+    return f"{text}\n\n**Ai được gọi — Who may call:** {who}."
 
 
 def _description(op: Operation) -> str:

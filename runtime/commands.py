@@ -3,6 +3,8 @@
 A service declares what it does in its own ``commands.py``: one frozen dataclass per command
 (``class FoundUnion(Command)``, a dataclass by inheritance) or query (``class Tree(Query)``),
 its fields typed with ``UUID``, ``date``, ``bool``, enumerations, lists and nested dataclasses.
+An object, list of objects or map the domain reads itself is documented by a ``Shape`` (its
+``TypedDict``), a plain text mark in ``Annotated`` being its description.
 The application method that handles it is marked ``@handles(FoundUnion)`` and takes the typed
 value; everything else is derived from the declaration:
 - the nameko entrypoint of the same name (``runtime.adapter.entrypoints``), whose signature
@@ -86,6 +88,27 @@ class Code:
     @staticmethod
     def clean(value: object, field: str) -> str:
         return clean_code(value, field)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Says what is inside a value the domain reads and refuses itself (``Annotated[list[dict[str,
+    Any]], Shape(list[Author])]``): objects as ``TypedDict`` classes (their keys, types,
+    limits and which are required), maps as ``dict[str, X]`` with ``about`` saying what their
+    keys are. Only the API's document reads it (``gateway.catalogue``); decoding passes the
+    value as it is, so the domain's refusals keep their codes and fields."""
+
+    of: Any
+    about: str = ""  # "Vietnamese — English": what the value is, above all a map's keys
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range of a number inside a ``Shape`` (``Annotated[int, Bounds(0)]``), as the domain
+    that reads it enforces; documentation only, like ``Shape``."""
+
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 Declaration = TypeVar("Declaration")

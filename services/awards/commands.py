@@ -14,14 +14,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 from uuid import UUID
 
 from contracts.reorganisation import Reorganisation
-from runtime.commands import Command, Query, Text
+from runtime.commands import Bounds, Command, Query, Shape, Text
 from services.awards.domain import NAME_MAX, TEXT_MAX, DocumentKind, Subject
 
 LongText = Annotated[str, Text(TEXT_MAX)]
+Count = Annotated[int, Bounds(0)]
+
+# R4.4 (3): the votes cast on one nomination at a selection meeting (``domain.tally``).
+VoteCount = TypedDict("VoteCount", {"for": Count, "against": Count, "abstain": Count},
+                      total=False)
+VoteCount.__doc__ = ("Số phiếu về một đề nghị: tán thành, không tán thành, không biểu quyết "
+                     "(số nguyên từ 0) — The votes cast on one nomination: for, against, "
+                     "abstain (whole numbers, 0 or more)")
+Votes = Annotated[Mapping[str, Mapping[str, int]], Shape(
+    dict[UUID, VoteCount], "Khóa là mã của từng đề nghị được bỏ phiếu — Keyed by the id of "
+                           "each nomination voted on")]
+
+
+class Recovery(TypedDict, total=False):
+    """Những gì bị thu hồi khi hủy khen thưởng (Luật 06/2022/QH15) — What is recovered when
+    an award is revoked"""
+
+    certificate: Annotated[bool, "Thu hồi giấy khen, bằng khen (mặc định: có) — The "
+                                 "certificate is recovered (default: true)"]
+    money_vnd: Annotated[int, Bounds(0), "Số tiền thưởng thu hồi, đồng — Prize money "
+                                         "recovered, in đồng"]
+    note: Annotated[str, Text(2000)]
 
 
 class DocumentFormat(StrEnum):
@@ -80,7 +102,7 @@ class HoldSelection(Command):
     union_id: UUID
     held_on: date
     attendees: list[UUID]
-    votes: Mapping[str, Mapping[str, int]]  # nomination -> for | against | abstain -> count
+    votes: Votes
     minutes: LongText
     evidence: list[str] | None = None
 
@@ -175,7 +197,7 @@ class RevokeAward(Command):
     revoked_on: date
     ground: str
     reason: str
-    recovery: Mapping[str, Any]
+    recovery: Annotated[Mapping[str, Any], Shape(Recovery)]
     subject_id: UUID | None = None
     number: str | None = None
     evidence: list[str] | None = None

@@ -10,15 +10,57 @@ and decision numbers stay text here: the decision record cleans them (``runtime.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 from uuid import UUID
 
 from contracts.reorganisation import Reorganisation
-from runtime.commands import Code, Command, Query, Text
-from services.initiatives.domain import NAME_MAX, TEXT_MAX, IdeaStatus, Kind, Scope, Status
+from runtime.commands import Bounds, Code, Command, Query, Shape, Text
+from services.initiatives.domain import NAME_MAX, TEXT_MAX, IdeaStatus, Kind, Scope, Status, Vote
 
 LongText = Annotated[str, Text(TEXT_MAX)]
 Money = int | str  # whole đồng, as a number or as text (``domain.vnd``)
+
+
+class FormField(TypedDict):
+    """Một trường công đoàn tự thêm vào biểu mẫu đăng ký, sau năm trường bắt buộc của R3.2
+    — A field the union adds to its registration form, after the five of R3.2"""
+
+    code: Annotated[str, Code]
+    label: Annotated[str, Text(NAME_MAX)]
+    type: NotRequired[Annotated[Literal["text", "number", "date", "choice"],
+                                "Kiểu giá trị (mặc định: text) — The kind of value (default: text)"]]
+    required: NotRequired[bool]
+    choices: NotRequired[Annotated[list[Annotated[str, Text(NAME_MAX)]],
+                                   "Các lựa chọn, bắt buộc với kiểu choice — The choices, "
+                                   "required for a choice field"]]
+
+
+class Author(TypedDict):
+    """Một tác giả và tỷ lệ đóng góp; các tỷ lệ cộng lại đúng 100 (R3.2) — An author and
+    their contribution share; the shares add up to exactly 100"""
+
+    person_id: UUID
+    share: Annotated[float, Bounds(0, 100), "Tỷ lệ đóng góp, phần trăm, lớn hơn 0 — "
+                                           "Contribution share, per cent, above 0"]
+
+
+# R3.2: a value of the union's own form: text, a number or a date (YYYY-MM-DD) as text.
+FieldValue = Annotated[str, Text(TEXT_MAX)] | float
+FormValues = Annotated[dict[str, Any], Shape(
+    dict[str, FieldValue],
+    "Giá trị các trường của biểu mẫu đăng ký, khóa là mã trường của chính công đoàn (name, "
+    "objective, implementation_steps, scope_feasibility_time, expected_effectiveness và các "
+    "trường công đoàn tự thêm) — The registration form's values, keyed by the union's own "
+    "field codes (the five of R3.2 and those the union added)")]
+Scores = Annotated[dict[str, dict[str, float]], Shape(
+    dict[UUID, Annotated[dict[str, float], "Điểm theo từng tiêu chí, khóa là mã tiêu chí của "
+                                           "bộ quy tắc — Scores keyed by the rule set's "
+                                           "criterion codes"]],
+    "Điểm của từng thành viên hội đồng, khóa là mã thành viên — Each council member's scores, "
+    "keyed by the member's id")]
+CouncilVotes = Annotated[dict[str, str], Shape(
+    dict[UUID, Vote], "Biểu quyết của từng thành viên hội đồng, khóa là mã thành viên — Each "
+                      "council member's vote, keyed by the member's id")]
 
 # --- ideas (R3.1) ----------------------------------------------------------------------------
 
@@ -52,7 +94,7 @@ class GetIdea(Query):
 
 class DesignForm(Command):
     union_id: UUID
-    fields: list[dict[str, Any]]
+    fields: Annotated[list[dict[str, Any]], Shape(list[FormField])]
     effective_on: date
     reason: str
     number: str | None = None
@@ -68,8 +110,8 @@ class Register(Command):
     union_id: UUID
     reference: Annotated[str, Code]
     kind: Kind
-    fields: dict[str, Any]
-    authors: list[dict[str, Any]]  # each {person_id, share}
+    fields: FormValues
+    authors: Annotated[list[dict[str, Any]], Shape(list[Author])]
     registered_on: date
     form_version: int | None = None
     idea_id: UUID | None = None
@@ -89,8 +131,8 @@ class ConstituteCouncil(Command):
 class RecordEvaluation(Command):
     initiative_id: UUID
     on: date
-    scores: dict[str, dict[str, float]]  # council member -> criterion -> score
-    votes: dict[str, str]  # council member -> for | against
+    scores: Scores
+    votes: CouncilVotes
     minutes: Annotated[str | None, Text(500)] = None
 
 

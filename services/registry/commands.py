@@ -11,11 +11,37 @@ omitted) so callers ask about the past the same way they ask about the present (
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired, TypedDict
 from uuid import UUID
 
 from contracts.registry import BodyKind, Level
-from runtime.commands import Code, Command, Given, Query, Text
+from runtime.commands import Code, Command, Given, Query, Shape, Text
+
+
+class NewUnion(TypedDict):
+    """Công đoàn mới thành lập khi hợp nhất (R1.5); cấp trên mặc định là cấp trên chung của
+    các công đoàn hợp nhất — The union a merger founds; its parent defaults to the merged
+    unions' common parent"""
+
+    code: Annotated[str, Code]
+    name: Annotated[str, Text(300)]
+    parent_id: NotRequired[UUID]
+
+
+class Part(NewUnion):
+    """Một công đoàn mới khi chia tách (R1.5): đoàn viên và công đoàn cấp dưới chuyển sang
+    — A union a split founds, with the members and child unions it takes over"""
+
+    members: NotRequired[list[UUID]]
+    children: NotRequired[list[UUID]]
+
+
+class Decision(TypedDict):
+    """Quyết định thành lập: số và ngày ký, không sau ngày bắt đầu nhiệm kỳ — The decision
+    that establishes the body: its number and signing date, not after the term starts"""
+
+    number: Annotated[str, Text(64)]
+    signed_on: date
 
 # --- the union tree (R1.1, R1.5) -------------------------------------------------------------
 
@@ -44,13 +70,13 @@ class MergeUnions(Command):
     union_ids: list[UUID]
     effective_on: date
     into_union_id: Annotated[UUID | None, Given] = None
-    new_union: dict[str, Any] | None = None  # {code, name, parent_id?}
+    new_union: Annotated[dict[str, Any] | None, Shape(NewUnion)] = None
 
 
 class SplitUnion(Command):
     union_id: UUID
     effective_on: date
-    parts: list[dict[str, Any]]  # each {code, name, parent_id?, members, children}
+    parts: Annotated[list[dict[str, Any]], Shape(list[Part])]
 
 
 class DissolveUnion(Command):
@@ -207,7 +233,7 @@ class ConstituteBody(Command):
     term_start: date
     term_end: date | None = None
     department: str | None = None
-    decision: dict[str, Any] | None = None
+    decision: Annotated[dict[str, Any] | None, Shape(Decision)] = None
 
 
 class Appoint(Command):

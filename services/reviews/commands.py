@@ -12,11 +12,11 @@ decision record (``runtime.rules``), rewards by the application.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired, TypedDict
 from uuid import UUID
 
 from contracts.reorganisation import Reorganisation
-from runtime.commands import Command, Query, Text
+from runtime.commands import Bounds, Code, Command, Query, Shape, Text
 from services.reviews.domain import DisseminationKind
 
 TEXT_MAX = 4000
@@ -27,10 +27,32 @@ Findings = list[LongText]
 # the proposals upward links to its nominations to the union above (chosen, never typed).
 AwardIds = list[UUID]
 NominationIds = list[UUID]
-# R2.3: each {kind (a code of the rule book's pledge_target_kinds), number, due_on}.
-Targets = list[dict[str, Any]]
-# R2.4, R2.5: each {kind (a pledged target's), achieved (a whole number), note}.
-SelfAssessment = list[dict[str, Any]]
+
+
+class Target(TypedDict):
+    """Một chỉ tiêu của giao ước thi đua (R2.3) — A target of the emulation pledge"""
+
+    kind: Annotated[str, Code, "Loại chỉ tiêu, một mã trong pledge_target_kinds của bộ quy "
+                               "tắc — The kind of target, a code of the rule book's "
+                               "pledge_target_kinds"]
+    number: Annotated[int, Bounds(1), "Chỉ tiêu, số nguyên lớn hơn 0 — The figure pledged, "
+                                      "a whole number above 0"]
+    due_on: Annotated[date, "Hạn hoàn thành, trong năm của giao ước — Due date, within the "
+                            "pledge's year"]
+
+
+class Assessment(TypedDict):
+    """Kết quả tự đánh giá một chỉ tiêu đã giao ước (R2.4, R2.5) — The union's own figure for
+    a target it pledged"""
+
+    kind: Annotated[str, Code, "Loại chỉ tiêu đã giao ước — The kind of a pledged target"]
+    achieved: Annotated[int, Bounds(0), "Kết quả đạt được, số nguyên từ 0 — What was "
+                                        "achieved, a whole number, 0 or more"]
+    note: NotRequired[Annotated[str, Text(1000)]]
+
+
+Targets = Annotated[list[dict[str, Any]], Shape(list[Target])]
+SelfAssessment = Annotated[list[dict[str, Any]], Shape(list[Assessment])]
 
 # --- R2.1 launch, R2.2 dissemination, R2.3 pledge --------------------------------------------
 
