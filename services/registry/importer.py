@@ -58,12 +58,13 @@ from services.registry.readmodel import OWN
 
 FORMAT = "emulation.registry.import/v1"
 MAX_ERRORS = 100  # bad records named in one refusal; the count says how many there were
-KINDS = ("people", "unions", "province")  # what a file through the API holds
+KINDS = ("people", "unions", "bodies", "province")  # what a file through the API holds
 FORMATS = ("csv", "json", "xlsx")  # xlsx: an Excel workbook, base64 through the API
 CSV_LINES = "csv_lines"  # in data read from CSV files: each record list's file lines
 CSV_NAMES = "csv_names"  # and each list's file name, when it is not <list>.csv
 XLSX_PLACES = "xlsx_places"  # in data read from a workbook: each list's sheet, rows, columns
 XLSX_NAME = "xlsx_name"  # and the workbook's file name
+BODY_ROWS = "body_rows"  # bodies read from a sheet or CSV file: one row per member (R1.2)
 IMPORT_MAX = 6_000_000  # characters of a file through the API (the gateway's body limit: 8 MiB)
 RULES = "registry-import/v1"
 BODY_ORDER = [BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE, BodyKind.DEPARTMENT,
@@ -187,12 +188,15 @@ class Report:
 
 
 @contextmanager
-def located(where: str) -> Iterator[None]:
-    """A refusal while checking one record names the record it came from."""
+def located(where: str, keep: bool = False) -> Iterator[None]:
+    """A refusal while checking one record names the record it came from (``keep``: unless
+    it names one already, the row of a body's member)."""
     try:
         yield
     except DomainError as error:
         details = error.details if isinstance(error.details, dict) else {"details": error.details}
+        if keep and details.get("record"):
+            where = str(details["record"])
         message = error.message if error.message.startswith(where) else f"{where}: {error.message}"
         raise type(error)(message, {**details, "record": where}) from error
 
@@ -288,6 +292,8 @@ class Importer:
             for key in ("unions", "people", "bodies"):
                 with self._checked(key):
                     lists[key] = _records(data, key)
+            if data.get(BODY_ROWS):
+                lists["bodies"] = grouped(lists["bodies"])
             self._give_up_if_refused()
             self._rows = sum(len(records) for records in lists.values())
             self.progress("checking", 0, self._rows)
@@ -305,10 +311,10 @@ class Importer:
         return report
 
     @contextmanager
-    def _checked(self, where: str) -> Iterator[None]:
+    def _checked(self, where: str, keep: bool = False) -> Iterator[None]:
         """Checks one record: a refusal is kept, with its place, and the next record checked."""
         try:
-            with located(where):
+            with located(where, keep):
                 yield
         except DomainError as error:
             self._refused += 1
@@ -426,9 +432,9 @@ class Importer:
         order = {kind.value: rank for rank, kind in enumerate(BODY_ORDER)}
         for index, record in sorted(enumerate(records), key=lambda item: (
                 order.get(str(item[1].get("kind")), -1), str(item[1].get("term_start")))):
-            where = f"bodies[{index}]"
+            where = f"bodies[{record.get('_row', index)}]"  # a sheet's: the body's first row
             body: Body | None = None
-            with self._checked(where):
+            with self._checked(where, keep=True):
                 union = self._union(_field(record, "union_code", where), unions, where)
                 start = parse_date(_field(record, "term_start", where), "term_start")
                 department = record.get("department")
@@ -466,11 +472,13 @@ class Importer:
         if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
             raise ImportNotReadable("members must be a list of objects", {"field": "members"})
         for member in members:
-            person = self._member(member.get("person_code"), new_people, unions, where)
-            on = parse_date(member.get("from") or start, "from")
-            executive = (self._executive(executives, union, on)
-                         if body.kind == BodyKind.STANDING_COMMITTEE else None)
-            body.appoint(person, member.get("position", "member"), on, executive)
+            at = f"bodies[{member['_row']}]" if "_row" in member else where
+            with located(at), _about(ROW_FIELDS if "_row" in member else {}):
+                person = self._member(member.get("person_code"), new_people, unions, at)
+                on = parse_date(member.get("from") or start, "from")
+                executive = (self._executive(executives, union, on)
+                             if body.kind == BodyKind.STANDING_COMMITTEE else None)
+                body.appoint(person, member.get("position") or "member", on, executive)
             report.appointments += 1
         return body
 
@@ -498,6 +506,52 @@ class Importer:
         setattr(report, counter, getattr(report, counter) + len(aggregates))
 
 
+# R1.2: the column a member's refusal is about, in a sheet of one row per member.
+ROW_FIELDS = {"POSITION_NOT_ALLOWED": "position", "POSITION_TAKEN": "position",
+              "PERSON_ALREADY_IN_BODY": "person_code"}
+
+
+@contextmanager
+def _about(fields: dict[str, str]) -> Iterator[None]:
+    """A refusal that names no field names the one its code is about."""
+    try:
+        yield
+    except DomainError as error:
+        details = error.details if isinstance(error.details, dict) else {}
+        if error.code not in fields or details.get("field"):
+            raise
+        raise type(error)(error.message, {**details, "field": fields[error.code]}) from error
+
+
+def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """R1.2, R1.4: a sheet's (or CSV file's) rows, one per member, as bodies: the rows of one
+    union, kind, department and term start are one body, named, ended and decided as its first
+    row says. Kinds and positions may be in Vietnamese ("Ban Chấp hành", "Phó Chủ tịch"),
+    dates dd/mm/yyyy. Each body keeps its first row, each member its own (``_row``: the row's
+    place in the list), so a refusal names the row at fault."""
+    bodies: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for index, row in enumerate(rows):
+        row = {k: (workbook.iso_date(v) if k in workbook.DATES and isinstance(v, str)
+                   else workbook.choice(k, v)) for k, v in row.items()}
+        department = row.get("department")
+        key = (row.get("union_code"), row.get("kind"),
+               department.strip().lower() if isinstance(department, str) else None,
+               row.get("term_start"))
+        body = bodies.get(key)
+        if body is None:
+            number, signed = row.get("decision_number"), row.get("decision_signed_on")
+            body = bodies[key] = {
+                "union_code": row.get("union_code"), "kind": row.get("kind"),
+                "name": row.get("name"), "term_start": row.get("term_start"),
+                "term_end": row.get("term_end"), "department": department,
+                "decision": {"number": number, "signed_on": signed or row.get("term_start")}
+                if number or signed else None, "members": [], "_row": index}
+        if row.get("person_code") is not None:  # a row without one: a body, no member yet
+            body["members"].append({"person_code": row.get("person_code"),
+                                    "position": row.get("position"), "_row": index})
+    return list(bodies.values())
+
+
 def read(paths: Sequence[Path]) -> tuple[dict[str, Any], str]:
     """One JSON file, or CSV files named unions.csv, people.csv (columns as in the JSON)."""
     digest = hashlib.sha256()
@@ -509,26 +563,29 @@ def read(paths: Sequence[Path]) -> tuple[dict[str, Any], str]:
         return parse(paths[0].read_bytes(), "xlsx", "province", paths[0].name), digest.hexdigest()
     data: dict[str, Any] = {"format": FORMAT, CSV_LINES: {}}
     for path in paths:
-        if path.suffix.lower() != ".csv" or path.stem not in ("unions", "people"):
+        if path.suffix.lower() != ".csv" or path.stem not in ("unions", "people", "bodies"):
             raise refusal([ImportNotReadable(
                 f"{path}: give one .json or .xlsx file or unions.csv / people.csv",
                 {"file": path.name})])
         data[path.stem], data[CSV_LINES][path.stem] = _csv_rows(_text(path.read_bytes(), path.name),
                                                                 path.name, path.stem)
+    if "bodies" in data:
+        data[BODY_ROWS] = True
     return data, digest.hexdigest()
 
 
 def parse(content: str | bytes, format: str, kind: str, name: str | None = None) -> dict[str, Any]:
     """A file's text as import data: ``format`` csv, json or xlsx (the workbook's bytes, or
-    base64 text of them); ``kind`` people or unions (a CSV file of those, or a JSON list of
-    them, or a JSON import file or a workbook of which only that list is read) or province
-    (a JSON import file: unions, people and bodies; a workbook: its sheets of unions and of
-    people). Refused with ``IMPORT_REFUSED`` if it cannot be read."""
+    base64 text of them); ``kind`` people, unions or bodies (a CSV file of those, or a JSON
+    list of them, or a JSON import file or a workbook of which only that list is read; bodies
+    from CSV or a sheet come one row per member, ``grouped``) or province (a JSON import
+    file: unions, people and bodies; a workbook: its sheets of unions, people and bodies).
+    Refused with ``IMPORT_REFUSED`` if it cannot be read."""
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {FORMATS}", {"field": "format",
                                                                  "allowed": list(FORMATS)})
     if kind not in KINDS or (format == "csv" and kind == "province"):
-        allowed = list(KINDS) if format == "json" else ["people", "unions"]
+        allowed = list(KINDS) if format != "csv" else ["people", "unions", "bodies"]
         raise InvalidInput(f"kind must be one of {allowed} for a {format} file",
                            {"field": "kind", "allowed": allowed})
     name = name or f"{kind}.{format}"
@@ -537,7 +594,8 @@ def parse(content: str | bytes, format: str, kind: str, name: str | None = None)
     text = _text(content, name) if isinstance(content, bytes) else content
     if format == "csv":
         rows, lines = _csv_rows(text, name, kind)
-        return {"format": FORMAT, kind: rows, CSV_LINES: {kind: lines}, CSV_NAMES: {kind: name}}
+        return {"format": FORMAT, kind: rows, CSV_LINES: {kind: lines}, CSV_NAMES: {kind: name},
+                **({BODY_ROWS: True} if kind == "bodies" else {})}
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -582,6 +640,8 @@ def _workbook(content: str | bytes, kind: str, name: str) -> dict[str, Any]:
     for listed, placed in lists.items():
         data[listed] = placed.records
         data[XLSX_PLACES][listed] = placed.place()
+    if "bodies" in lists:
+        data[BODY_ROWS] = True
     return data
 
 
@@ -757,7 +817,7 @@ def sample(data: dict[str, Any]) -> dict[str, Any]:
     each sits (the workbook's sheet and Excel row, the CSV line, or the position in a JSON
     list): the preview before an import."""
     shown: dict[str, Any] = {}
-    for key in ("unions", "people"):
+    for key in ("unions", "people", "bodies"):
         records = data.get(key)
         if not isinstance(records, list) or not records:
             continue

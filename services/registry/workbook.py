@@ -1,8 +1,10 @@
-"""Excel workbooks (XLSX) of unions and people, as union offices keep their lists (R1.1, R1.3).
+"""Excel workbooks (XLSX) of unions, people and bodies, as union offices keep their lists
+(R1.1–R1.4).
 
 A workbook holds a sheet per list: ``unions`` or ``Công đoàn`` / ``Đơn vị``, ``people`` or
-``Đoàn viên`` (names compared without diacritics or case, so "DOAN VIEN" is the same sheet);
-a workbook of a single sheet is that sheet whatever its name. Its first non-empty row names
+``Đoàn viên``, ``bodies`` or ``Ban chấp hành`` (one row per member; names compared without
+diacritics or case, so "DOAN VIEN" is the same sheet); a workbook of a single sheet is that
+sheet whatever its name. Its first non-empty row names
 the columns, by the import's field codes (``full_name``) or by their Vietnamese headers
 (``Họ và tên``, those of the template ``template()`` makes); the other rows are the records.
 Dates may be Excel dates or text (``15/03/2024`` or ``2024-03-15``); yes/no columns take a
@@ -25,7 +27,7 @@ from typing import Any
 
 from runtime.text import search_key
 
-LISTS = ("unions", "people")
+LISTS = ("unions", "people", "bodies")
 # R1.1, R1.3: each list's columns, in the template's order: (field, Vietnamese header).
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "unions": (("code", "Mã công đoàn"), ("name", "Tên công đoàn"), ("level", "Cấp công đoàn"),
@@ -34,6 +36,13 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                ("gender", "Giới tính"), ("union_code", "Mã công đoàn"),
                ("joined_on", "Ngày gia nhập"), ("is_official", "Cán bộ công đoàn"),
                ("is_full_time", "Cán bộ chuyên trách")),
+    # R1.2, R1.4: bodies, one row per member: the rows of a union's body of one kind,
+    # department and term start are that body (its name, end and decision from its first row).
+    "bodies": (("union_code", "Mã công đoàn"), ("kind", "Loại"), ("name", "Tên"),
+               ("term_start", "Ngày bắt đầu nhiệm kỳ"), ("term_end", "Ngày kết thúc nhiệm kỳ"),
+               ("department", "Ban"), ("decision_number", "Số quyết định"),
+               ("decision_signed_on", "Ngày quyết định"), ("person_code", "Mã đoàn viên"),
+               ("position", "Chức vụ")),
     # R1.5: a reorganisation plan's changes, one a row, in the order they are made.
     "changes": (("action", "Thao tác"), ("union_code", "Mã công đoàn"), ("name", "Tên công đoàn"),
                 ("level", "Cấp công đoàn"), ("parent_code", "Mã công đoàn cấp trên"),
@@ -48,6 +57,13 @@ ALSO = {"unions": {"code": ("Mã", "Mã đơn vị"), "name": ("Tên", "Tên đ�
                    "joined_on": ("Ngày vào công đoàn", "Ngày kết nạp"),
                    "is_official": ("Cán bộ",), "is_full_time": ("Chuyên trách",),
                    "registered_on": ("Ngày đăng ký",)},
+        "bodies": {"union_code": ("Mã", "Mã đơn vị"), "kind": ("Loại ban", "Ban, tổ"),
+                   "name": ("Tên ban", "Tên ban, tổ"),
+                   "term_start": ("Ngày bắt đầu", "Từ ngày", "Nhiệm kỳ từ"),
+                   "term_end": ("Ngày kết thúc", "Đến ngày", "Nhiệm kỳ đến"),
+                   "department": ("Mã ban",), "decision_number": ("Quyết định",),
+                   "decision_signed_on": ("Ngày ký quyết định",),
+                   "person_code": ("Mã số", "Mã cán bộ"), "position": ("Chức danh",)},
         "changes": {"action": ("Hình thức", "Nội dung sắp xếp"),
                     "union_code": ("Mã", "Mã đơn vị", "Mã các công đoàn"),
                     "name": ("Tên", "Tên mới"), "level": ("Cấp",),
@@ -56,20 +72,45 @@ ALSO = {"unions": {"code": ("Mã", "Mã đơn vị"), "name": ("Tên", "Tên đ�
                     "members": ("Đoàn viên",), "children": ("Công đoàn cấp dưới",)}}
 # The columns every record of a list needs (people: a joining or registration date).
 REQUIRED = {"unions": ("code", "name", "level", "founded_on"),
-            "people": ("code", "full_name", "joined_on"), "changes": ("action", "union_code")}
+            "people": ("code", "full_name", "joined_on"),
+            "bodies": ("union_code", "kind", "name", "term_start", "person_code"),
+            "changes": ("action", "union_code")}
 SHEET_NAMES = {"unions": ("unions", "Công đoàn", "Đơn vị", "Đơn vị công đoàn", "Các công đoàn"),
                "people": ("people", "Đoàn viên", "Đoàn viên, cán bộ", "Đoàn viên cán bộ",
                           "Danh sách đoàn viên"),
+               "bodies": ("bodies", "Ban chấp hành", "Các ban", "Ban chấp hành, các ban",
+                          "Ban, tổ", "Các ban, tổ"),
                "changes": ("changes", "Sắp xếp tổ chức", "Phương án", "Phương án sắp xếp")}
 # the templates' sheets
-SHEET_TITLES = {"unions": "Công đoàn", "people": "Đoàn viên", "changes": "Sắp xếp tổ chức"}
-DATES = {"founded_on", "birth_date", "joined_on", "registered_on"}
+SHEET_TITLES = {"unions": "Công đoàn", "people": "Đoàn viên", "bodies": "Ban chấp hành",
+                "changes": "Sắp xếp tổ chức"}
+DATES = {"founded_on", "birth_date", "joined_on", "registered_on", "term_start", "term_end",
+         "decision_signed_on"}
 LEVELS = {"cong doan co so": "grassroots", "cdcs": "grassroots", "co so": "grassroots",
           "cong doan cap tren truc tiep co so": "direct_superior",
           "cap tren truc tiep co so": "direct_superior", "cap tren truc tiep": "direct_superior",
           "lien doan lao dong tinh": "provincial_federation", "ldld tinh": "provincial_federation",
           "tong lien doan lao dong viet nam": "confederation", "tong lien doan": "confederation"}
 GENDERS = {"nam": "male", "nu": "female", "khac": "other"}
+# R1.2, R1.4: kinds of body and positions as union offices name them (the web's labels).
+BODY_KINDS = {"ban chap hanh": "executive_committee", "bch": "executive_committee",
+              "ban thuong vu": "standing_committee", "btv": "standing_committee",
+              "ban chuyen de": "department", "ban": "department",
+              "to uom mam y tuong": "idea_incubation_team",
+              "to ho tro sang kien": "initiative_support_team"}
+POSITIONS = {"chu tich": "chairman", "pho chu tich": "vice_chairman", "uy vien": "member",
+             "uy vien ban chap hanh": "member", "uy vien bch": "member",
+             "uy vien ban thuong vu": "member", "uy vien btv": "member", "thanh vien": "member",
+             "truong ban": "head", "pho truong ban": "deputy_head", "to truong": "leader"}
+
+
+def choice(name: str, value: Any) -> Any:
+    """A kind of body or a position written in Vietnamese as its code ("Ban Chấp hành" ->
+    executive_committee); a code, or a word not known, stays as it is (and is refused)."""
+    if not isinstance(value, str):
+        return value
+    words = {"kind": BODY_KINDS, "position": POSITIONS}.get(name, {})
+    return words.get(search_key(value), value)
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
@@ -141,15 +182,24 @@ def _value(cell: object, name: str) -> Any:
     if not text:
         return None
     if name in DATES:
-        found = _DMY.fullmatch(text)
-        if found:  # dd/mm/yyyy as Vietnamese offices write dates; an impossible one stays
-            day, month, year = (int(x) for x in found.groups())  # refused as not a date
-            text = f"{year:04d}-{month:02d}-{day:02d}"
+        text = iso_date(text)
     elif name == "level":
         text = LEVELS.get(search_key(text), text)
     elif name == "gender":
         text = GENDERS.get(search_key(text), text)
+    elif name in ("kind", "position"):
+        text = choice(name, text)
     return text
+
+
+def iso_date(text: str) -> str:
+    """dd/mm/yyyy, as Vietnamese offices write dates, as YYYY-MM-DD; other text as it is (an
+    impossible date stays, refused as not a date)."""
+    found = _DMY.fullmatch(text.strip())
+    if not found:
+        return text
+    day, month, year = (int(x) for x in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _sheet_for(kind: str, names: list[str]) -> str | None:
@@ -231,14 +281,26 @@ def template() -> bytes:
         "founded_on": "Ngày/tháng/năm, ví dụ 15/03/2024", "birth_date": "Ngày/tháng/năm (có thể trống)",
         "gender": "Nam / Nữ (có thể trống)", "union_code": "Mã công đoàn cơ sở của đoàn viên",
         "joined_on": "Ngày/tháng/năm gia nhập", "is_official": "x nếu là cán bộ công đoàn",
-        "is_full_time": "x nếu là cán bộ chuyên trách"}
+        "is_full_time": "x nếu là cán bộ chuyên trách",
+        "kind": "Ban Chấp hành / Ban Thường vụ / Ban chuyên đề / Tổ hỗ trợ sáng kiến / "
+                "Tổ ươm mầm ý tưởng",
+        "term_start": "Ngày/tháng/năm bắt đầu nhiệm kỳ; các dòng cùng công đoàn, loại, ban và "
+                      "ngày bắt đầu là một ban (mỗi dòng một thành viên)",
+        "term_end": "Ngày/tháng/năm kết thúc nhiệm kỳ (có thể trống)",
+        "department": "Mã ban chuyên đề (chỉ với Ban chuyên đề, ví dụ policy_law)",
+        "decision_number": "Số quyết định (bắt buộc với các tổ)",
+        "decision_signed_on": "Ngày/tháng/năm ký quyết định",
+        "person_code": "Mã đoàn viên của thành viên",
+        "position": "Chủ tịch / Phó Chủ tịch / Ủy viên / Trưởng ban / Phó Trưởng ban / Tổ trưởng"}
     examples = {"unions": ["CS-001", "Công đoàn cơ sở Công ty Mẫu", "Công đoàn cơ sở", "TV-CL",
                            "15/03/2024"],
                 "people": ["DV-0001", "Nguyễn Văn A", "01/02/1990", "Nam", "CS-001",
-                           "15/03/2024", "x", ""]}
+                           "15/03/2024", "x", ""],
+                "bodies": ["CS-001", "Ban Chấp hành", "Ban Chấp hành Công đoàn cơ sở Công ty Mẫu",
+                           "15/03/2024", "14/03/2029", "", "", "", "DV-0001", "Chủ tịch"]}
     bold, shade = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     first = True
-    for kind in ("people", "unions"):
+    for kind in ("people", "unions", "bodies"):
         sheet = book.active if first else book.create_sheet()
         first = False
         sheet.title = SHEET_TITLES[kind]
@@ -252,9 +314,11 @@ def template() -> bytes:
     guide.append(["Trang", "Cột", "Ghi", "Ví dụ"])
     for cell in guide[1]:
         cell.font, cell.fill = bold, shade
-    for kind in ("people", "unions"):
+    for kind in ("people", "unions", "bodies"):
+        notes_of = {**notes, "union_code": "Mã công đoàn có ban", "name": "Tên ban, tổ"} \
+            if kind == "bodies" else notes
         for (name, header), example in zip(COLUMNS[kind], examples[kind], strict=True):
-            guide.append([SHEET_TITLES[kind], header, notes[name], example])
+            guide.append([SHEET_TITLES[kind], header, notes_of[name], example])
     guide.append([])
     guide.append(["Cả tệp được kiểm tra trước khi lưu: nếu có một dòng lỗi thì không dòng nào "
                   "được lưu. Hồ sơ đã có (cùng mã) được bỏ qua."])

@@ -107,3 +107,44 @@ def test_r1_1_r1_3_the_administrator_previews_and_imports_an_excel_workbook_of_p
     shot(world, page, "r1-3-import-xlsx-result")
     assert len(_found(world, "thach thi trinh duyet")) == 1
     assert page.errors == []
+
+
+def test_r1_4_the_administrator_imports_a_team_with_its_members_from_an_excel_sheet(
+        world: dict[str, Any]) -> None:
+    """A sheet of bodies, one row per member, kinds and positions in Vietnamese: an unknown
+    member refused by its row and column, nothing stored; corrected, previewed and imported."""
+    page = open_as(world, "admin")
+    menu(page, "Nhập dữ liệu", "import")
+    header = ["Mã công đoàn", "Loại", "Tên", "Ngày bắt đầu nhiệm kỳ", "Ngày kết thúc", "Ban",
+              "Số quyết định", "Ngày quyết định", "Mã đoàn viên", "Chức vụ"]
+    rows: list[list[Any]] = [
+        header,
+        ["CS-1", "Tổ hỗ trợ sáng kiến", "Tổ hỗ trợ sáng kiến Trường Tiểu học Càng Long",
+         "01/09/2024", None, None, "07/QĐ-CĐCS", "25/08/2024", "P-D", "Tổ trưởng"],
+        ["CS-1", "Tổ hỗ trợ sáng kiến", None, "01/09/2024", None, None, None, None, "P-KHONG",
+         "Thành viên"]]
+    broken = world["files"] / "to-ho-tro-loi.xlsx"
+    broken.write_bytes(workbook({"Ban chấp hành": rows}))
+    page.select_option("#import #f-kind", "bodies")
+    page.set_input_files("#import input[type=file]", str(broken))
+    submit(page, "import")
+    wait(page, "#import-refused [data-row='3']")
+    refused = page.locator("#import-refused").inner_text()
+    assert "Trang «Ban chấp hành», dòng 3" in refused and "I — " in refused, refused
+    assert page.locator("#import-refused [data-cell='I3']").count() == 1
+    shot(world, page, "r1-4-import-bodies-refused")
+    rows[2][8] = "P-E"
+    good = world["files"] / "to-ho-tro.xlsx"
+    good.write_bytes(workbook({"Ban chấp hành": rows}))
+    page.set_input_files("#import input[type=file]", str(good))
+    page.click("#import-preview-button")
+    wait(page, "#import-preview")
+    preview = page.locator("#import-preview").inner_text()
+    assert "Trang «Ban chấp hành»" in preview and "Tổ trưởng" in preview, preview
+    assert "initiative_support_team" not in preview and "leader" not in preview, preview
+    shot(world, page, "r1-4-import-bodies-preview")
+    page.click("#import-confirm")
+    wait(page, "#import-result")
+    result = page.locator("#import-result").inner_text()
+    assert "Đã nhập tệp" in result and "Phân công chức vụ\t2" in result, result
+    assert page.errors == []

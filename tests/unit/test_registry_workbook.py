@@ -172,10 +172,13 @@ def test_r1_1_the_template_has_the_vietnamese_headers_and_reads_back_empty(
     content = base64.b64decode(answer["content_base64"])
     assert answer["filename"].endswith(".xlsx") and content[:2] == template()[:2] == b"PK"
     book = load_workbook(io.BytesIO(content), read_only=True)
-    assert book.sheetnames == ["Đoàn viên", "Công đoàn", "Hướng dẫn"]
+    assert book.sheetnames == ["Đoàn viên", "Công đoàn", "Ban chấp hành", "Hướng dẫn"]
+    assert list(next(book["Ban chấp hành"].iter_rows(values_only=True))) == [
+        header for _, header in COLUMNS["bodies"]]
     headers = next(book["Đoàn viên"].iter_rows(values_only=True))
     assert list(headers) == [header for _, header in COLUMNS["people"]]
     assert parse(content, "xlsx", "province")["people"] == []
+    assert parse(content, "xlsx", "province")["bodies"] == []
     # filled in, it imports from the command line too
     filled = load_workbook(io.BytesIO(content))
     filled["Đoàn viên"].append(["DV-1", "Thạch Thị Mẫu", "01/02/1990", "Nữ", "CS", "15/03/2024",
@@ -241,3 +244,111 @@ def test_r1_1_an_import_reports_its_progress_under_its_upload_id(app: Registry) 
         import_file(app, b64(workbook({"Đoàn viên": people_rows(3, broken_at=1, prefix="NEW")})), "xlsx",
                     "people", False, "tep.xlsx", other)
     assert app.import_progress(commands.ImportProgress(UUID(other)))["phase"] == "refused"
+
+
+BODIES_HEADER = ["Mã công đoàn", "Loại", "Tên", "Ngày bắt đầu nhiệm kỳ", "Ngày kết thúc",
+                 "Ban", "Số quyết định", "Ngày quyết định", "Mã đoàn viên", "Chức vụ"]
+BCH = "Ban Chấp hành Công đoàn cơ quan khóa III"
+TEAM = "Tổ hỗ trợ sáng kiến Công đoàn cơ quan"
+
+
+def bodies_rows() -> list[list[Any]]:
+    """A grassroots union's executive committee of three (Vietnamese kinds and positions,
+    dd/mm/yyyy and Excel dates) and the initiative support team it established."""
+    return [["DANH SÁCH BAN CHẤP HÀNH"], BODIES_HEADER,
+            ["CS", "Ban Chấp hành", BCH, "20/07/2023", "19/07/2028", None, None, None,
+             "DV-00000", "Chủ tịch"],
+            ["CS", "Ban Chấp hành", None, "20/07/2023", None, None, None, None,
+             "DV-00001", "Phó Chủ tịch"],
+            ["CS", "BAN CHAP HANH", None, datetime(2023, 7, 20), None, None, None, None,
+             "DV-00002", "Ủy viên"],
+            ["CS", "Tổ hỗ trợ sáng kiến", TEAM, "01/09/2023", None, None, "12/QĐ-CĐCS",
+             "25/08/2023", "DV-00001", "Tổ trưởng"],
+            ["CS", "initiative_support_team", None, "01/09/2023", None, None, None, None,
+             "DV-00003", "member"]]
+
+
+@pytest.fixture()
+def staffed(app: Registry) -> Registry:
+    with use_context(ADMIN):
+        import_file(app, b64(workbook({"Đoàn viên": people_rows(4)})), "xlsx", "people", False,
+                    "doan-vien.xlsx")
+    return app
+
+
+def holders(app: Registry, kind: str, start: date) -> dict[str, str]:
+    from services.registry.domain import Body, Person, Union
+
+    body = app.body(Body.create_id(Union.create_id("CS"), kind, None, start))
+    codes = {Person.create_id(f"DV-{n:05d}"): f"DV-{n:05d}" for n in range(4)}
+    return {codes[h.person_id]: h.position for h in body.current_holdings()}
+
+
+def test_r1_2_r1_4_a_workbook_of_bodies_imports_them_with_their_members(staffed: Registry) -> None:
+    content = b64(workbook({"Ban chấp hành": bodies_rows()}))
+    with use_context(ADMIN):
+        preview = import_file(staffed, content, "xlsx", "bodies", True, "ban-chap-hanh.xlsx")
+        assert preview["counts"]["bodies"] == 2 and preview["counts"]["appointments"] == 5
+        assert preview["sample"]["bodies"]["rows"][:2] == [3, 4]  # Excel's rows
+        done = import_file(staffed, content, "xlsx", "bodies", False, "ban-chap-hanh.xlsx")
+    assert (done["counts"]["bodies"], done["counts"]["appointments"]) == (2, 5)
+    assert holders(staffed, "executive_committee", date(2023, 7, 20)) == {
+        "DV-00000": "chairman", "DV-00001": "vice_chairman", "DV-00002": "member"}
+    assert holders(staffed, "initiative_support_team", date(2023, 9, 1)) == {
+        "DV-00001": "leader", "DV-00003": "member"}
+    from services.registry.domain import Body, Union
+
+    committee = staffed.body(Body.create_id(Union.create_id("CS"), "executive_committee", None,
+                                            date(2023, 7, 20)))
+    assert (committee.name, committee.term_end) == (BCH, date(2028, 7, 19))
+    team = staffed.body(Body.create_id(Union.create_id("CS"), "initiative_support_team", None,
+                                       date(2023, 9, 1)))
+    assert team.decision is not None
+    assert (team.decision["number"], team.decision["signed_on"]) == ("12/QĐ-CĐCS", "2023-08-25")
+    with use_context(ADMIN):  # again: the bodies are there, skipped
+        again = import_file(staffed, content, "xlsx", "bodies", False, "ban-chap-hanh.xlsx")
+    assert again["counts"]["bodies"] == 0 and again["skipped"]["bodies"] == 2
+
+
+def test_r1_2_vietnamese_kinds_and_positions_are_read_from_a_sheet_or_a_csv_file(
+        staffed: Registry) -> None:
+    placed = read(workbook({"Các ban": bodies_rows()}), "bodies")["bodies"]
+    assert [r["kind"] for r in placed.records] == ["executive_committee"] * 3 + [
+        "initiative_support_team"] * 2
+    assert [r["position"] for r in placed.records] == [
+        "chairman", "vice_chairman", "member", "leader", "member"]
+    assert placed.columns["term_end"] == ("E", "Ngày kết thúc")
+    csv_text = ("union_code,kind,name,term_start,person_code,position\n"
+                "CS,Ban Chấp hành,BCH khóa III,20/07/2023,DV-00000,Chủ tịch\n"
+                "CS,Ban Chấp hành,,20/07/2023,DV-00003,Ủy viên\n")
+    with use_context(ADMIN):
+        done = import_file(staffed, csv_text, "csv", "bodies", False, "bch.csv")
+    assert (done["counts"]["bodies"], done["counts"]["appointments"]) == (1, 2)
+    assert holders(staffed, "executive_committee", date(2023, 7, 20)) == {
+        "DV-00000": "chairman", "DV-00003": "member"}
+
+
+def test_r1_2_an_unknown_member_is_refused_by_sheet_row_and_column_nothing_stored(
+        staffed: Registry) -> None:
+    stored = staffed.recorder.max_notification_id()
+    rows = bodies_rows()
+    rows[4][8] = "DV-KHONG-CO"  # the committee's third member, Excel row 5
+    with use_context(ADMIN), pytest.raises(DomainError) as caught:
+        import_file(staffed, b64(workbook({"Ban chấp hành": rows})), "xlsx", "bodies", False,
+                    "ban-chap-hanh.xlsx")
+    error = caught.value
+    assert error.code == "IMPORT_REFUSED"
+    first = error.details["errors"][0]  # then the team: no committee in office to establish it
+    assert (first["sheet"], first["row"], first["column_letter"], first["header"],
+            first["code"]) == ("Ban chấp hành", 5, "I", "Mã đoàn viên", "PERSON_NOT_FOUND")
+    assert staffed.recorder.max_notification_id() == stored  # not even the good rows
+    assert "Trang «Ban chấp hành», dòng 5, cột I" in detail(error.code, error.details)
+    rows = bodies_rows()
+    rows[6][9] = "Chủ tịch"  # a team has no chairman: Excel row 7, column J
+    with use_context(ADMIN), pytest.raises(DomainError) as caught:
+        import_file(staffed, b64(workbook({"Ban chấp hành": rows})), "xlsx", "bodies", False,
+                    "ban-chap-hanh.xlsx")
+    [wrong] = caught.value.details["errors"]
+    assert (wrong["row"], wrong["column_letter"], wrong["header"], wrong["code"]) == (
+        7, "J", "Chức vụ", "POSITION_NOT_ALLOWED")
+    assert staffed.recorder.max_notification_id() == stored

@@ -18,6 +18,8 @@ const KINDS = [
     en: "A whole province: unions, people, bodies (JSON file), or an Excel workbook with both sheets" }],
   ["unions", { vi: "Đơn vị công đoàn (tệp Excel, CSV hoặc JSON)", en: "Unions (Excel, CSV or JSON file)" }],
   ["people", { vi: "Đoàn viên, cán bộ (tệp Excel, CSV hoặc JSON)", en: "Members and officials (Excel, CSV or JSON file)" }],
+  ["bodies", { vi: "Ban chấp hành, các ban (tệp Excel, CSV hoặc JSON; mỗi dòng một thành viên)",
+    en: "Committees and teams (Excel, CSV or JSON file; one row per member)" }],
 ];
 // The columns a preview shows, by their labels (the template's headers).
 const LABELS = { code: { vi: "Mã", en: "Code" }, name: { vi: "Tên công đoàn", en: "Name" },
@@ -26,14 +28,28 @@ const LABELS = { code: { vi: "Mã", en: "Code" }, name: { vi: "Tên công đoàn
   birth_date: { vi: "Ngày sinh", en: "Date of birth" }, gender: { vi: "Giới tính", en: "Gender" },
   union_code: { vi: "Mã công đoàn", en: "Union code" }, joined_on: { vi: "Ngày gia nhập", en: "Joining date" },
   is_official: { vi: "Cán bộ công đoàn", en: "Official" }, is_full_time: { vi: "Cán bộ chuyên trách", en: "Full-time" } };
+// R1.2: a sheet of bodies, one row per member.
+const BODY_LABELS = { union_code: LABELS.union_code, kind: { vi: "Loại", en: "Kind" }, name: { vi: "Tên", en: "Name" },
+  term_start: { vi: "Ngày bắt đầu nhiệm kỳ", en: "Term start" }, term_end: { vi: "Ngày kết thúc nhiệm kỳ", en: "Term end" },
+  department: { vi: "Ban", en: "Department" }, decision_number: { vi: "Số quyết định", en: "Decision number" },
+  decision_signed_on: { vi: "Ngày quyết định", en: "Decision date" }, person_code: { vi: "Mã đoàn viên", en: "Person code" },
+  position: { vi: "Chức vụ", en: "Position" } };
 const XLSX = /\.xlsx$/i;
 // A preview's cell as a person reads it: genders and levels in words, ticks as "Có".
 const WORDS = { male: { vi: "Nam", en: "Male" }, female: { vi: "Nữ", en: "Female" }, other: { vi: "Khác", en: "Other" },
   grassroots: { vi: "Công đoàn cơ sở", en: "Grassroots union" }, direct_superior: { vi: "Công đoàn cấp trên trực tiếp cơ sở", en: "Direct-superior union" },
   provincial_federation: { vi: "Liên đoàn Lao động tỉnh", en: "Provincial federation" }, confederation: { vi: "Tổng Liên đoàn", en: "Confederation" } };
+const BODY_WORDS = {
+  kind: { executive_committee: { vi: "Ban Chấp hành", en: "Executive committee" }, standing_committee: { vi: "Ban Thường vụ", en: "Standing committee" },
+    department: { vi: "Ban chuyên đề", en: "Department" }, idea_incubation_team: { vi: "Tổ ươm mầm ý tưởng", en: "Idea incubation team" },
+    initiative_support_team: { vi: "Tổ hỗ trợ sáng kiến", en: "Initiative support team" } },
+  position: { chairman: { vi: "Chủ tịch", en: "Chair" }, vice_chairman: { vi: "Phó Chủ tịch", en: "Vice-chair" },
+    member: { vi: "Ủy viên", en: "Member" }, head: { vi: "Trưởng ban", en: "Head" }, deputy_head: { vi: "Phó Trưởng ban", en: "Deputy head" },
+    leader: { vi: "Tổ trưởng", en: "Leader" } } };
 const YES = ["true", "1", "yes", "x", "có", "co"];
 function cell(name, value) {
   if (value === null || value === undefined) return "";
+  if (BODY_WORDS[name]) return BODY_WORDS[name][value] ? L(BODY_WORDS[name][value]) : String(value);
   if (name === "is_official" || name === "is_full_time") {
     return YES.includes(String(value).trim().toLowerCase()) ? L({ vi: "Có", en: "Yes" }) : "";
   }
@@ -46,6 +62,7 @@ const LISTS = { unions: { vi: "Đơn vị", en: "Union" }, people: { vi: "Đoàn
 const COLUMNS = {
   unions: "code, name, level, parent_code, founded_on",
   people: "code, full_name, birth_date, gender, union_code, joined_on, is_official, is_full_time",
+  bodies: "union_code, kind, name, term_start, term_end, department, decision_number, decision_signed_on, person_code, position",
 };
 
 const JSON_SHAPE = '{"format": "emulation.registry.import/v1", "unions": […], "people": […], "bodies": […]}';
@@ -113,12 +130,13 @@ function resultCard(result) {
 // columns were understood before anything is stored.
 function sampleCard(sample) {
   return Object.entries(sample || {}).filter(([, list]) => (list.records || []).length).map(([listed, list]) => {
-    const fields = Object.keys(LABELS).filter((f) => list.records.some((r) => r[f] !== undefined && r[f] !== null));
+    const labels = listed === "bodies" ? BODY_LABELS : LABELS;
+    const fields = Object.keys(labels).filter((f) => list.records.some((r) => r[f] !== undefined && r[f] !== null));
     const where = list.sheet ? L({ vi: `Trang «${list.sheet}»`, en: `Sheet “${list.sheet}”` }) : L(LISTS[listed] || {});
     return h("div", { class: "import-sample", "data-list": listed },
       h("h3", {}, L({ vi: `${where}: ${count(list.total)} dòng, ${list.records.length} dòng đầu`,
         en: `${where}: ${count(list.total)} rows, the first ${list.records.length}` })),
-      table([L({ vi: "Dòng", en: "Row" }), ...fields.map((f) => L(LABELS[f]))],
+      table([L({ vi: "Dòng", en: "Row" }), ...fields.map((f) => L(labels[f]))],
         list.records.map((r, i) => [String((list.rows || [])[i] ?? i + 1), ...fields.map((f) => cell(f, r[f]))])));
   });
 }
@@ -291,6 +309,9 @@ async function importScreen(shell) {
           en: "A CSV file: the first line names the columns, then one record a line; dates as year-month-day." })),
         h("p", {}, L({ vi: "Cột của tệp đơn vị: ", en: "Columns of a file of unions: " }), h("code", {}, COLUMNS.unions)),
         h("p", {}, L({ vi: "Cột của tệp đoàn viên: ", en: "Columns of a file of people: " }), h("code", {}, COLUMNS.people)),
+        h("p", {}, L({ vi: "Cột của tệp ban chấp hành, các ban (mỗi dòng một thành viên; các dòng cùng công đoàn, loại, ban và ngày bắt đầu là một ban): ",
+          en: "Columns of a file of bodies (one row per member; rows of one union, kind, department and term start are one body): " }),
+        h("code", {}, COLUMNS.bodies)),
         h("p", {}, L({ vi: "Tệp JSON của cả tỉnh: ", en: "A province's JSON file: " }), h("code", {}, JSON_SHAPE)),
         h("p", { class: "muted" }, L({ vi: "Cả tệp được kiểm tra trước khi lưu: nếu có dòng lỗi, không dòng nào được lưu. "
           + "Hồ sơ đã có (cùng mã) được bỏ qua, nên nhập lại một tệp không tạo bản trùng.",
