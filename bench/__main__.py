@@ -42,6 +42,22 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ACTOR = CommandContext(actor=Actor("bench", "administrator"))
 
 
+def about_the_run() -> dict[str, Any]:
+    """When, on what machine, and how loaded it was before: the head of every result file."""
+    return {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
+            "load_before": ", ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+
+def write_results(prefix: str, result: dict[str, Any], text: str) -> None:
+    """``bench/results/<prefix>-<time>.json`` and ``.md``, and the Markdown printed."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{prefix}-{stamp}.json").write_text(json.dumps(result, indent=2), "utf-8")
+    (RESULTS / f"{prefix}-{stamp}.md").write_text(text, "utf-8")
+    print(text)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

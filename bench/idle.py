@@ -15,9 +15,7 @@ Writes ``bench/results/idle-<timestamp>.json`` and ``.md`` and prints the Markdo
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import signal
 import subprocess
 import sys
@@ -25,13 +23,12 @@ import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psutil
 
-from bench.__main__ import RESULTS
+from bench.__main__ import about_the_run, write_results
 from runtime.services import SERVICES
 from tests.support.infra import fresh_database, fresh_vhost
 from tests.support.processes import eventually, free_port
@@ -137,18 +134,9 @@ def main() -> None:
                         help="seconds after /ready before measuring")
     parser.add_argument("--stores", default="sqlite,postgresql")
     args = parser.parse_args()
-    result: dict[str, Any] = {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
-        "load_before": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "sides": [measure(store, args.seconds, args.settle)
-                  for store in args.stores.split(",") if store]}
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    RESULTS.mkdir(exist_ok=True)
-    text = markdown(result)
-    (RESULTS / f"idle-{stamp}.json").write_text(json.dumps(result, indent=2), "utf-8")
-    (RESULTS / f"idle-{stamp}.md").write_text(text, "utf-8")
-    print(text)
+    sides = [measure(store, args.seconds, args.settle) for store in args.stores.split(",") if store]
+    result: dict[str, Any] = {**about_the_run(), "sides": sides}
+    write_results("idle", result, markdown(result))
 
 
 if __name__ == "__main__":

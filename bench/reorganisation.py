@@ -31,12 +31,12 @@ import random
 import resource
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.__main__ import RESULTS, percentile
+from bench.__main__ import RESULTS
+from bench.registry import timed
 from demo.province import scaled
 from runtime.config import Settings
 from runtime.context import Actor, CommandContext, use_context
@@ -173,19 +173,6 @@ def check(app: Registry, expected: dict[str, Any]) -> None:
     gone = [d for d in expected["districts"] if d in after]
     if gone:
         raise AssertionError(f"district federations still active on the day: {gone[:3]}")
-
-
-# --- timing --------------------------------------------------------------------------------
-
-def timed(fn: Callable[[int], Any], n: int) -> dict[str, float]:
-    latencies = []
-    for i in range(n):
-        started = time.perf_counter()
-        fn(i)
-        latencies.append(time.perf_counter() - started)
-    return {"n": n, "p50_ms": round(percentile(latencies, 50) * 1000, 2),
-            "p99_ms": round(percentile(latencies, 99) * 1000, 2),
-            "max_ms": round(max(latencies) * 1000, 2)}
 
 
 def run(url: str, unions: int, members: int, queries: int) -> dict[str, Any]:

@@ -19,19 +19,15 @@ Goal: the service store >= 1,000 commands/s. Writes ``bench/results/throughput-<
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 
-from bench.__main__ import RESULTS
+from bench.__main__ import about_the_run, write_results
 from bench.subjects import RawCounters
 from tests.support.infra import fresh_database
 
@@ -132,18 +128,10 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    result: dict[str, Any] = {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
-        "load_before": ", ".join(f"{x:.2f}" for x in os.getloadavg())}
+    result: dict[str, Any] = {**about_the_run()}
     with fresh_database() as url:
         result["figures"] = measure(url, args.clients, args.per_client, args.rounds)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    RESULTS.mkdir(exist_ok=True)
-    text = markdown(result)
-    (RESULTS / f"throughput-{stamp}.json").write_text(json.dumps(result, indent=2), "utf-8")
-    (RESULTS / f"throughput-{stamp}.md").write_text(text, "utf-8")
-    print(text)
+    write_results("throughput", result, markdown(result))
 
 
 if __name__ == "__main__":
