@@ -134,8 +134,9 @@ def main() -> None:
                         help="seconds after /ready before measuring")
     parser.add_argument("--stores", default="sqlite,postgresql")
     args = parser.parse_args()
-    sides = [measure(store, args.seconds, args.settle) for store in args.stores.split(",") if store]
-    result: dict[str, Any] = {**about_the_run(), "sides": sides}
+    result: dict[str, Any] = about_the_run()  # the load before the run
+    result["sides"] = [measure(store, args.seconds, args.settle)
+                       for store in args.stores.split(",") if store]
     write_results("idle", result, markdown(result))
 
 
