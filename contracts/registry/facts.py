@@ -136,7 +136,8 @@ def facts_tables(consumer: str) -> RegistryTables:
     return RegistryTables(f"{consumer}_registry_facts")
 
 
-def valid_on(table: sa.Table, on: date | sa.BindParameter[date]) -> sa.ColumnElement[bool]:
+def valid_on(table: sa.FromClause,
+             on: date | sa.BindParameter[date]) -> sa.ColumnElement[bool]:
     """The row was in force on the date: valid_from <= on < valid_to (``on`` a date, or a
     parameter bound at each run of a statement built once)."""
     return sa.and_(table.c.valid_from <= on,
@@ -424,11 +425,21 @@ class RegistryQueries:
                 .order_by(t.union_periods.c.union_id)).scalars())
 
     def tree(self, on: date, root_id: UUID | None = None) -> list[dict[str, Any]]:
-        """The active unions on a date as nested nodes, from the roots or from one union."""
+        """The active unions on a date as nested nodes, from the roots or from one union (only
+        its subtree is read: a recursive walk down the periods in force on the date, so a
+        province's tree does not read the country's)."""
         t = self.t
+        query = self._unions_on(on).where(t.union_periods.c.status == Status.ACTIVE.value)
+        if root_id is not None:
+            below = t.union_periods.alias("below")
+            subtree = sa.select(sa.literal(root_id, sa.Uuid).label("union_id")).cte(
+                "subtree", recursive=True)
+            subtree = subtree.union_all(
+                sa.select(below.c.union_id).join(subtree, below.c.parent_id == subtree.c.union_id)
+                .where(valid_on(below, on), below.c.status == Status.ACTIVE.value))
+            query = query.where(t.unions.c.union_id.in_(sa.select(subtree.c.union_id)))
         with self.engine.connect() as c:
-            rows = [_union_row(r) for r in c.execute(self._unions_on(on).where(
-                t.union_periods.c.status == Status.ACTIVE.value).order_by(t.unions.c.code))]
+            rows = [_union_row(r) for r in c.execute(query.order_by(t.unions.c.code))]
         by_parent: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
         by_id = {}
         for row in rows:
