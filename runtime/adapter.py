@@ -355,8 +355,9 @@ class EventsConsumer(Consumer):
 
     def stop(self) -> None:
         self._running = False
-        if not self._stopping.ready():
-            self._stopping.send(None)
+        stopping = getattr(self, "_stopping", None)  # None: stopped before it started
+        if stopping is not None and not stopping.ready():
+            stopping.send(None)
         super().stop()
 
     def _catch_up_loop(self) -> None:
