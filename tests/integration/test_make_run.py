@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,12 +47,21 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
            "EMU_DEMO_ACTIVITY": "0"}  # the demo year has its own test (below)
     for service in SERVICES:
         env.pop(f"{service.upper()}_DATABASE_URL", None)  # the defaults: SQLite files
-    launcher = subprocess.Popen([sys.executable, "-m", "runtime.launcher"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The launcher's output goes to a file, never to a pipe nobody reads while the test waits:
+    # once a pipe's 64 KiB are full the launcher blocks copying its children's logs, then the
+    # children block logging, and the services stop answering (/ready 503 until the timeout).
+    log = tmp_path / "launcher.log"
+    with open(log, "wb") as out:
+        launcher = subprocess.Popen([sys.executable, "-m", "runtime.launcher"], env=env,
+                                    stdout=out, stderr=subprocess.STDOUT)
     try:
         def ready() -> dict:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as response:
-                return json.load(response)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready",
+                                            timeout=5) as response:
+                    return json.load(response)
+            except urllib.error.HTTPError as not_ready:  # which check fails, for the report
+                raise AssertionError(not_ready.read().decode("utf-8", "replace")) from None
 
         # eleven processes start at once on the machine's cores: on two busy cores the last
         # is ready after about a minute (/ready itself answers within GATEWAY_READY_TIMEOUT)
@@ -82,9 +92,10 @@ def test_make_run_starts_every_process_on_sqlite_and_ctrl_c_stops_them_all(tmp_p
         assert (data / "checkpoints" / "public-key.pem").exists()
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        output, _ = launcher.communicate(timeout=60)
-    assert launcher.returncode == 0, output.decode()
-    assert "all processes stopped" in output.decode()
+        launcher.wait(timeout=60)
+    output = log.read_text("utf-8", "replace")
+    assert launcher.returncode == 0, output[-5000:]
+    assert "all processes stopped" in output
     assert processes_with(str(data)) == []
 
 
