@@ -4,9 +4,10 @@ one report of their figures against the issue's goals, with charts (issue 12).
 Each part is its own module, run here as a subprocess exactly as its own make target runs it
 (so a part that crashes or leaks cannot spoil the next), in this order:
 
-- ``runtime`` (``python -m bench``): raw eventsourcing ``save()`` vs the command path; a bare
-  nameko echo vs a command over RPC; propagation registry -> initiatives at 200/s and the
-  rate stepped up to the highest one with p99 < 100 ms;
+- ``runtime`` (``python -m bench``): raw eventsourcing ``save()`` vs the real command path
+  (``raise_idea`` and ``register`` with a request id each); a bare nameko echo vs a command
+  over RPC; propagation registry -> initiatives at 200/s (goal p99 < 30 ms) and the rate
+  stepped up to the highest one with p99 < 100 ms;
 - ``gateway`` (``bench.gateway --profile``): commands through the gateway vs a bare nameko
   echo behind the same HTTP server, same concurrency, p50/p99, CPU per request by process,
   and a py-spy profile of the gateway;
@@ -15,7 +16,11 @@ Each part is its own module, run here as a subprocess exactly as its own make ta
   PostgreSQL: the read-model rebuild and chain verification vs the library's raw reads; then
   on that store (``bench.history``) command, book-page and search latency vs a 1,000-event
   store, and the book page and search vs the same SQL through the driver;
-- ``registry`` (``bench.registry --store postgresql``): the registry at scale;
+- ``idle`` (``bench.idle``): every process of ``make run`` left idle, CPU per process;
+- ``throughput`` (``bench.throughput``): one store's commits with 8 clients beside a raw
+  insert + commit on the same database;
+- ``registry`` (``bench.registry --store postgresql``): the registry at scale (``--national``
+  for the country, run on its own);
 - ``reorganisation`` (``bench.reorganisation``): a reorganisation plan over a province of
   2,000 unions and 100,000 members on SQLite and PostgreSQL: import, preview, apply, and the
   tree, ancestors and members queries as of the day before and the day of the plan.
