@@ -1,4 +1,4 @@
-"""``python -m bench.reorganisation``: a reorganisation plan over a province (R1.5, issue 24).
+"""``python -m bench.reorganisation``: a reorganisation plan over a province (R1.5).
 
 Generates a province of 2,000 unions (its district federations, sectoral unions and
 grassroots unions) and 100,000 members, and a small neighbouring province, and imports them
