@@ -190,6 +190,8 @@ class Jobs:
             job.state = "cancelled"
         except Exception as exc:
             job.error, job.state = self._error(exc), "failed"
+            if not isinstance(exc, DomainError):  # the caller sees a code; the log keeps why
+                log.exception("job %s (%s) failed unexpectedly", job.id, job.kind)
         finally:
             job.finished_at = _now()
             with self._lock:
